@@ -1,0 +1,1 @@
+"""All database access: the connection, the embedded engine and every Cypher statement."""

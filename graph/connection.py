@@ -1,0 +1,100 @@
+"""The connection to the graph: the driver, the database name, and transaction functions.
+
+Every statement runs inside a driver transaction function (`execute_read` / `execute_write`),
+so transient errors are retried and reads are routed to followers on a Neo4j cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+
+from graph.engine import EmbeddedEngine
+from graph.errors import Conflict
+from graph.settings import EngineSettings, Neo4jSettings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+StatementListener = Callable[[str, dict[str, Any]], None]
+
+
+class Tx:
+    """One transaction: runs statements and returns their rows as plain dicts."""
+
+    def __init__(self, tx: ManagedTransaction, listeners: list[StatementListener]) -> None:
+        self._tx = tx
+        self._listeners = listeners
+
+    def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one parameterised statement (one database round trip)."""
+        for listener in self._listeners:
+            listener(query, params)
+        try:
+            result = self._tx.run(query, params)
+            return [record.data() for record in result]
+        except neo4j.exceptions.ConstraintError as exc:
+            raise Conflict("that id or external id is already taken") from exc
+
+
+class Graph:
+    """The driver plus the database to use; the only way the app reaches the data."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.listeners: list[StatementListener] = []
+
+    def read_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in a read transaction (retried on transient errors)."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_read(lambda tx: work(Tx(tx, self.listeners)))
+
+    def write_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in a write transaction: all of it commits, or none of it."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: work(Tx(tx, self.listeners)))
+
+    def read(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one read statement in its own transaction."""
+        return self.read_tx(lambda tx: tx.run(query, **params))
+
+    def write(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one write statement in its own transaction."""
+        return self.write_tx(lambda tx: tx.run(query, **params))
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+@contextmanager
+def open_graph(
+    neo4j_settings: Neo4jSettings | None = None,
+    engine_settings: EngineSettings | None = None,
+) -> Iterator[Graph]:
+    """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
+    neo4j_settings = neo4j_settings or Neo4jSettings()
+    engine: EmbeddedEngine | None = None
+    if neo4j_settings.uri:
+        uri, database = neo4j_settings.uri, neo4j_settings.database
+        auth = (neo4j_settings.username, neo4j_settings.password.get_secret_value())
+    else:
+        engine_settings = engine_settings or EngineSettings()
+        engine = EmbeddedEngine(
+            engine_settings.data_dir, database="guanxi", heap=engine_settings.engine_heap
+        )
+        endpoint = engine.start()
+        uri, database = endpoint.uri, endpoint.database
+        auth = (endpoint.username, endpoint.password)
+    driver = GraphDatabase.driver(uri, auth=auth)
+    graph = Graph(driver, database)
+    try:
+        driver.verify_connectivity()
+        yield graph
+    finally:
+        graph.close()  # the driver must close before the engine stops, or the JVM may hang
+        if engine is not None:
+            engine.stop()

@@ -1,0 +1,92 @@
+"""Companies: customers, prospects and our own companies."""
+
+from typing import Final, LiteralString
+
+# After `c` is bound: the graph-computed figures of a company.
+# ourRelationshipCount: ties between its current people and current people of our companies.
+_FIGURES: Final[LiteralString] = """
+CALL (c) {
+  OPTIONAL MATCH (c)<-[theirs:HOLDS_ROLE]-(:Person)-[k:KNOWS]-(:Person)
+        -[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE (theirs.endDate IS NULL OR theirs.endDate >= date())
+    AND (ours.endDate IS NULL OR ours.endDate >= date())
+  RETURN count(DISTINCT k) AS ourRelationshipCount
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[current:HOLDS_ROLE]-(:Person)
+  WHERE current.endDate IS NULL OR current.endDate >= date()
+  RETURN count(DISTINCT current) AS peopleCount
+}
+"""
+
+COMPANIES_BY_ID: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (c:Company {id: id})
+"""
+    + _FIGURES
+    + """
+RETURN c {.*, ourRelationshipCount: ourRelationshipCount, peopleCount: peopleCount} AS company
+"""
+)
+
+COMPANY_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
+MATCH (c:Company {externalId: $externalId}) RETURN c.id AS id
+"""
+
+# One page of companies, filtered and sorted, with the total, in one round trip.
+COMPANY_PAGE: Final[LiteralString] = (
+    """
+MATCH (c:Company)
+WHERE ($search IS NULL OR c.searchText CONTAINS $search)
+  AND ($statuses IS NULL OR c.status IN $statuses)
+  AND ($valueClasses IS NULL OR c.valueClass IN $valueClasses)
+  AND ($intentClasses IS NULL OR c.intentClass IN $intentClasses)
+  AND ($stages IS NULL OR c.lifecycleStage IN $stages)
+  AND ($industry IS NULL OR c.industry = $industry)
+  AND ($region IS NULL OR c.region = $region)
+  AND ($isOurs IS NULL OR coalesce(c.isOurs, false) = $isOurs)
+"""
+    + _FIGURES
+    + """
+WITH c, ourRelationshipCount, peopleCount
+WHERE ($minOurRelationships IS NULL OR ourRelationshipCount >= $minOurRelationships)
+WITH c, ourRelationshipCount, peopleCount,
+     CASE $sort
+       WHEN 'NAME' THEN c.name
+       WHEN 'CREATED_AT' THEN c.createdAt
+       WHEN 'OUR_RELATIONSHIP_COUNT' THEN ourRelationshipCount
+       WHEN 'PEOPLE_COUNT' THEN peopleCount
+     END AS sortKey
+ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+         CASE WHEN NOT $descending THEN sortKey END ASC,
+         c.id ASC
+WITH collect(c {.*, ourRelationshipCount: ourRelationshipCount, peopleCount: peopleCount})
+     AS companies
+RETURN size(companies) AS total, companies[$skip..$end] AS page
+"""
+)
+
+COMPANY_PROPS: Final[LiteralString] = """
+MATCH (c:Company {id: $id}) RETURN properties(c) AS props
+"""
+
+COMPANY_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
+MATCH (c:Company {externalId: $externalId}) RETURN properties(c) AS props
+"""
+
+COMPANY_CREATE: Final[LiteralString] = """
+CREATE (c:Company) SET c += $props RETURN c.id AS id
+"""
+
+COMPANY_SET: Final[LiteralString] = """
+MATCH (c:Company {id: $id}) SET c += $props RETURN c.id AS id
+"""
+
+COMPANY_EDGE_COUNT: Final[LiteralString] = """
+MATCH (c:Company {id: $id}) RETURN COUNT { (c)--() } AS edges
+"""
+
+COMPANY_DELETE: Final[LiteralString] = """
+MATCH (c:Company {id: $id}) DETACH DELETE c
+"""

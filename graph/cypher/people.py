@@ -1,0 +1,79 @@
+"""People: our staff and the customers' people."""
+
+from typing import Final, LiteralString
+
+# After `p` is bound: the graph-computed figures of a person.
+_FIGURES: Final[LiteralString] = """
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
+  RETURN max(k.strength) AS strongestTie, count(k) AS relationshipCount
+}
+"""
+
+PEOPLE_BY_ID: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+"""
+    + _FIGURES
+    + """
+RETURN p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount} AS person
+"""
+)
+
+PERSON_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
+MATCH (p:Person {externalId: $externalId}) RETURN p.id AS id
+"""
+
+PERSON_PAGE: Final[LiteralString] = (
+    """
+MATCH (p:Person)
+WHERE ($search IS NULL OR p.searchText CONTAINS $search)
+  AND ($styles IS NULL OR p.communicationStyle IN $styles)
+  AND ($companyId IS NULL OR EXISTS {
+        (p)-[r:HOLDS_ROLE]->(:Company {id: $companyId})
+        WHERE r.endDate IS NULL OR r.endDate >= date()
+      })
+"""
+    + _FIGURES
+    + """
+WITH p, strongestTie, relationshipCount
+WHERE ($minStrongestTie IS NULL OR strongestTie >= $minStrongestTie)
+WITH p, strongestTie, relationshipCount,
+     CASE $sort
+       WHEN 'NAME' THEN p.name
+       WHEN 'CREATED_AT' THEN p.createdAt
+       WHEN 'STRONGEST_TIE' THEN coalesce(strongestTie, -1.0)
+       WHEN 'RELATIONSHIP_COUNT' THEN relationshipCount
+     END AS sortKey
+ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+         CASE WHEN NOT $descending THEN sortKey END ASC,
+         p.id ASC
+WITH collect(p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount}) AS people
+RETURN size(people) AS total, people[$skip..$end] AS page
+"""
+)
+
+PERSON_PROPS: Final[LiteralString] = """
+MATCH (p:Person {id: $id}) RETURN properties(p) AS props
+"""
+
+PERSON_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
+MATCH (p:Person {externalId: $externalId}) RETURN properties(p) AS props
+"""
+
+PERSON_CREATE: Final[LiteralString] = """
+CREATE (p:Person) SET p += $props RETURN p.id AS id
+"""
+
+PERSON_SET: Final[LiteralString] = """
+MATCH (p:Person {id: $id}) SET p += $props RETURN p.id AS id
+"""
+
+PERSON_EDGE_COUNT: Final[LiteralString] = """
+MATCH (p:Person {id: $id}) RETURN COUNT { (p)--() } AS edges
+"""
+
+PERSON_DELETE: Final[LiteralString] = """
+MATCH (p:Person {id: $id}) DETACH DELETE p
+"""

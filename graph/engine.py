@@ -1,0 +1,102 @@
+"""The embedded engine: an ArcadeDB server in this process, spoken to over Bolt on loopback.
+
+Used when no `NEO4J_URI` is configured, so that Guanxi runs on a machine with no Neo4j server.
+The same driver and the same Cypher run against it as against Neo4j.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_LOGGING_PROPERTIES = Path(__file__).with_name("engine-logging.properties")
+_BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
+_USER = "root"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class BoltEndpoint:
+    """How to reach a running engine."""
+
+    uri: str
+    username: str
+    password: str
+    database: str
+
+
+class EmbeddedEngine:
+    """An ArcadeDB server with its Bolt plugin on a free loopback port, data kept on disk."""
+
+    def __init__(self, data_dir: Path, database: str, heap: str = "2g") -> None:
+        self.data_dir = data_dir.resolve()
+        self.database = database
+        self.heap = heap
+        self._server: Any = None
+        self._endpoint: BoltEndpoint | None = None
+
+    def start(self) -> BoltEndpoint:
+        """Start the server (and the JVM on first use), creating the database if missing."""
+        if self._endpoint is not None:
+            return self._endpoint
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        password = self._password()
+        jvm_args = f"-Djava.util.logging.config.file={_LOGGING_PROPERTIES} -Xmx{self.heap}"
+        os.environ.setdefault("ARCADEDB_JVM_ARGS", jvm_args)
+        os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.data_dir / "jvm-error.log"))
+        import arcadedb_embedded  # the JVM starts with the first server; import it only here
+
+        bolt_port = _free_port()
+        server = arcadedb_embedded.create_server(
+            str(self.data_dir / "engine"),
+            root_password=password,
+            config={
+                "host": "127.0.0.1",
+                "http_port": _free_port(),
+                "server_plugins": _BOLT_PLUGIN,
+                "bolt_port": bolt_port,
+            },
+        )
+        server.start()
+        self._server = server
+        try:
+            server.get_database(self.database)
+        except Exception:
+            server.create_database(self.database)
+        self._endpoint = BoltEndpoint(
+            uri=f"bolt://127.0.0.1:{bolt_port}",
+            username=_USER,
+            password=password,
+            database=self.database,
+        )
+        log.info("embedded engine started: %s, data in %s", self._endpoint.uri, self.data_dir)
+        return self._endpoint
+
+    def stop(self) -> None:
+        """Stop the server; its data stays on disk for the next start."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+            self._endpoint = None
+            log.info("embedded engine stopped")
+
+    def _password(self) -> str:
+        """The root password, made once per data directory and kept beside the data."""
+        path = self.data_dir / "engine-password"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(24))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,145 @@
+"""What the generic writes need to know about each kind of node and edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from graph.cypher import business, companies, people, referrals, relationships, roles
+from graph.inputs import (
+    CompanyFields,
+    CompanyRelationshipFields,
+    Fields,
+    PersonFields,
+    PersonRelationshipFields,
+    ReferralFields,
+    RoleFields,
+)
+from graph.search import search_text
+
+
+def _name_search(props: dict[str, Any]) -> dict[str, Any]:
+    return {"searchText": search_text(props["name"])}
+
+
+def _nothing(props: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A kind of node and its statements."""
+
+    name: str
+    id_prefix: str
+    fields: type[Fields]
+    props: LiteralString
+    props_by_external_id: LiteralString
+    create: LiteralString
+    set: LiteralString
+    edge_count: LiteralString
+    delete: LiteralString
+    derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
+
+
+@dataclass(frozen=True)
+class EdgeKind:
+    """A kind of edge, the names of its two ends in the API, and its statements."""
+
+    name: str
+    id_prefix: str
+    fields: type[Fields]
+    from_field: str
+    to_field: str
+    props: LiteralString
+    props_by_external_id: LiteralString
+    endpoints: LiteralString
+    create: LiteralString
+    set: LiteralString
+    delete: LiteralString
+    between: LiteralString | None = None  # set where at most one edge may join two nodes
+    derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
+
+
+COMPANY = NodeKind(
+    name="company",
+    id_prefix="co",
+    fields=CompanyFields,
+    props=companies.COMPANY_PROPS,
+    props_by_external_id=companies.COMPANY_PROPS_BY_EXTERNAL_ID,
+    create=companies.COMPANY_CREATE,
+    set=companies.COMPANY_SET,
+    edge_count=companies.COMPANY_EDGE_COUNT,
+    delete=companies.COMPANY_DELETE,
+)
+
+PERSON = NodeKind(
+    name="person",
+    id_prefix="pe",
+    fields=PersonFields,
+    props=people.PERSON_PROPS,
+    props_by_external_id=people.PERSON_PROPS_BY_EXTERNAL_ID,
+    create=people.PERSON_CREATE,
+    set=people.PERSON_SET,
+    edge_count=people.PERSON_EDGE_COUNT,
+    delete=people.PERSON_DELETE,
+)
+
+ROLE = EdgeKind(
+    name="role",
+    id_prefix="ro",
+    fields=RoleFields,
+    from_field="personId",
+    to_field="companyId",
+    props=roles.ROLE_PROPS,
+    props_by_external_id=roles.ROLE_PROPS_BY_EXTERNAL_ID,
+    endpoints=roles.ROLE_ENDPOINTS,
+    create=roles.ROLE_CREATE,
+    set=roles.ROLE_SET,
+    delete=roles.ROLE_DELETE,
+)
+
+RELATIONSHIP = EdgeKind(
+    name="relationship",
+    id_prefix="kn",
+    fields=PersonRelationshipFields,
+    from_field="fromPersonId",
+    to_field="toPersonId",
+    props=relationships.RELATIONSHIP_PROPS,
+    props_by_external_id=relationships.RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
+    endpoints=relationships.RELATIONSHIP_ENDPOINTS,
+    create=relationships.RELATIONSHIP_CREATE,
+    set=relationships.RELATIONSHIP_SET,
+    delete=relationships.RELATIONSHIP_DELETE,
+    between=relationships.RELATIONSHIP_BETWEEN,
+)
+
+COMPANY_RELATIONSHIP = EdgeKind(
+    name="company relationship",
+    id_prefix="cr",
+    fields=CompanyRelationshipFields,
+    from_field="fromCompanyId",
+    to_field="toCompanyId",
+    props=business.COMPANY_RELATIONSHIP_PROPS,
+    props_by_external_id=business.COMPANY_RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
+    endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
+    create=business.COMPANY_RELATIONSHIP_CREATE,
+    set=business.COMPANY_RELATIONSHIP_SET,
+    delete=business.COMPANY_RELATIONSHIP_DELETE,
+    between=business.COMPANY_RELATIONSHIP_BETWEEN,
+)
+
+REFERRAL = EdgeKind(
+    name="referral",
+    id_prefix="rf",
+    fields=ReferralFields,
+    from_field="referrerId",
+    to_field="referredId",
+    props=referrals.REFERRAL_PROPS,
+    props_by_external_id=referrals.REFERRAL_PROPS_BY_EXTERNAL_ID,
+    endpoints=referrals.REFERRAL_ENDPOINTS,
+    create=referrals.REFERRAL_CREATE,
+    set=referrals.REFERRAL_SET,
+    delete=referrals.REFERRAL_DELETE,
+)

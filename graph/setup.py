@@ -1,0 +1,22 @@
+"""Schema setup and whole-database helpers."""
+
+from __future__ import annotations
+
+from graph.connection import Graph
+from graph.cypher import admin, setup
+
+
+def ensure_schema(graph: Graph) -> None:
+    """Create the constraints and indexes that are missing (safe to run at every start)."""
+    for statement in setup.CONSTRAINTS_AND_INDEXES:
+        graph.write(statement)
+
+
+def delete_everything(graph: Graph) -> None:
+    """Remove every node and edge (tests and `seed --reset` only)."""
+    graph.write(admin.DELETE_EVERYTHING)
+
+
+def count_nodes_and_edges(graph: Graph) -> tuple[int, int]:
+    row = graph.read(admin.COUNT_NODES_AND_EDGES)[0]
+    return int(row["nodes"]), int(row["edges"])
