@@ -1,0 +1,97 @@
+"""The per-request context: the graph connection and one set of DataLoaders per request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from graph import reads
+from graph.connection import Graph
+from graph.models import (
+    Company,
+    CompanyRelationship,
+    Person,
+    PersonRelationship,
+    Referral,
+    Role,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking graph call in a worker thread, keeping the event loop free."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> DataLoader[str, V]:
+    async def load(keys: list[str]) -> list[V]:
+        return await off_loop(batch, graph, keys)
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    """One loader per batch read; each batch is one database round trip."""
+
+    graph: Graph
+    companies: DataLoader[str, Company | None] = field(init=False)
+    people: DataLoader[str, Person | None] = field(init=False)
+    roles: DataLoader[str, Role | None] = field(init=False)
+    relationships: DataLoader[str, PersonRelationship | None] = field(init=False)
+    company_relationships: DataLoader[str, CompanyRelationship | None] = field(init=False)
+    referrals: DataLoader[str, Referral | None] = field(init=False)
+    current_roles_by_company: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_by_company: DataLoader[str, list[Role]] = field(init=False)
+    current_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
+    relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
+    company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(
+        init=False
+    )
+    referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        g = self.graph
+        self.companies = _loader(g, reads.companies_by_id)
+        self.people = _loader(g, reads.people_by_id)
+        self.roles = _loader(g, reads.roles_by_id)
+        self.relationships = _loader(g, reads.relationships_by_id)
+        self.company_relationships = _loader(g, reads.company_relationships_by_id)
+        self.referrals = _loader(g, reads.referrals_by_id)
+        self.current_roles_by_company = _loader(
+            g, lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=False)
+        )
+        self.all_roles_by_company = _loader(
+            g, lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=True)
+        )
+        self.current_roles_by_person = _loader(
+            g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=False)
+        )
+        self.all_roles_by_person = _loader(
+            g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=True)
+        )
+        self.relationships_by_person = _loader(g, reads.relationships_for_people)
+        self.company_relationships_by_company = _loader(
+            g, reads.company_relationships_for_companies
+        )
+        self.referrals_by_party = _loader(g, reads.referrals_for_parties)
+
+
+@dataclass
+class Context:
+    """What every resolver gets: the graph and this request's loaders."""
+
+    graph: Graph
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.graph)

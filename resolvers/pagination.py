@@ -1,0 +1,40 @@
+"""Cursor pagination: opaque cursors over positions in a sorted list."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from graph.errors import InvalidInput
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+_PREFIX = "offset:"
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{position}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError(text)
+        position = int(text.removeprefix(_PREFIX))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(f"after: '{cursor}' is not a cursor from this API", field="after")
+    if position < 0:
+        raise InvalidInput(f"after: '{cursor}' is not a cursor from this API", field="after")
+    return position
+
+
+def window(first: int | None, after: str | None) -> tuple[int, int]:
+    """(offset, limit) for `first` items after the cursor `after`."""
+    limit = DEFAULT_PAGE_SIZE if first is None else first
+    if not 0 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(
+            f"first: must be between 0 and {MAX_PAGE_SIZE} (got {limit})", field="first"
+        )
+    offset = 0 if after is None else decode_cursor(after) + 1
+    return offset, limit

@@ -1,0 +1,219 @@
+"""The root Query: look-ups by id and paginated, filtered, sorted lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from resolvers import edges, nodes
+from resolvers.pagination import window
+from schema.enums import Direction
+from schema.inputs import (
+    CompanyFilter,
+    CompanyRelationshipFilter,
+    CompanySort,
+    PersonFilter,
+    PersonRelationshipFilter,
+    PersonRelationshipSort,
+    PersonSort,
+    RoleFilter,
+)
+from schema.pagination import Connection
+from schema.types import (
+    Company,
+    CompanyRelationship,
+    Info,
+    Person,
+    PersonRelationship,
+    Referral,
+    Role,
+    from_model,
+    maybe_company,
+    maybe_person,
+    to_referral,
+)
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="A company by id.")
+    async def company(self, info: Info, id: strawberry.ID) -> Company | None:
+        return maybe_company(await nodes.company(info.context, id))
+
+    @strawberry.field(description="A company by the id another system gave it.")
+    async def company_by_external_id(self, info: Info, external_id: str) -> Company | None:
+        return maybe_company(await nodes.company_by_external_id(info.context, external_id))
+
+    @strawberry.field(description="A person by id.")
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        return maybe_person(await nodes.person(info.context, id))
+
+    @strawberry.field(description="A person by the id another system gave them.")
+    async def person_by_external_id(self, info: Info, external_id: str) -> Person | None:
+        return maybe_person(await nodes.person_by_external_id(info.context, external_id))
+
+    @strawberry.field(description="Companies, filtered and sorted; 20 a page unless `first`.")
+    async def companies(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CompanyFilter | None = None,
+        sort: CompanySort | None = None,
+    ) -> Connection[Company]:
+        offset, limit = window(first, after)
+        f = filter or CompanyFilter()
+        s = sort or CompanySort()
+        page = await nodes.company_page(
+            info.context,
+            offset=offset,
+            limit=limit,
+            sort=s.field.value,
+            descending=s.direction is Direction.DESC,
+            search=nodes.checked_search(f.search),
+            statuses=f.status,
+            value_classes=f.value_class,
+            intent_classes=f.intent_class,
+            stages=f.lifecycle_stage,
+            industry=f.industry,
+            region=f.region,
+            is_ours=f.is_ours,
+            min_our_relationships=f.min_our_relationships,
+        )
+        return Connection.from_page(page, lambda m: from_model(Company, m))
+
+    @strawberry.field(description="People, filtered and sorted; 20 a page unless `first`.")
+    async def people(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: PersonFilter | None = None,
+        sort: PersonSort | None = None,
+    ) -> Connection[Person]:
+        offset, limit = window(first, after)
+        f = filter or PersonFilter()
+        s = sort or PersonSort()
+        page = await nodes.person_page(
+            info.context,
+            offset=offset,
+            limit=limit,
+            sort=s.field.value,
+            descending=s.direction is Direction.DESC,
+            search=nodes.checked_search(f.search),
+            styles=f.communication_style,
+            company_id=f.company_id,
+            min_strongest_tie=f.min_strongest_tie,
+        )
+        return Connection.from_page(page, lambda m: from_model(Person, m))
+
+
+@strawberry.type
+class EdgeQuery:
+    @strawberry.field(description="A role by id.")
+    async def role(self, info: Info, id: strawberry.ID) -> Role | None:
+        found = await info.context.loaders.roles.load(id)
+        return None if found is None else from_model(Role, found)
+
+    @strawberry.field(description="A person-to-person relationship by id.")
+    async def relationship(self, info: Info, id: strawberry.ID) -> PersonRelationship | None:
+        found = await info.context.loaders.relationships.load(id)
+        return None if found is None else from_model(PersonRelationship, found)
+
+    @strawberry.field(description="A company-to-company relationship by id.")
+    async def company_relationship(
+        self, info: Info, id: strawberry.ID
+    ) -> CompanyRelationship | None:
+        found = await info.context.loaders.company_relationships.load(id)
+        return None if found is None else from_model(CompanyRelationship, found)
+
+    @strawberry.field(description="A referral by id.")
+    async def referral(self, info: Info, id: strawberry.ID) -> Referral | None:
+        found = await info.context.loaders.referrals.load(id)
+        return None if found is None else to_referral(found)
+
+    @strawberry.field(description="Roles by company, then person name.")
+    async def roles(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: RoleFilter | None = None,
+    ) -> Connection[Role]:
+        offset, limit = window(first, after)
+        f = filter or RoleFilter()
+        page = await edges.role_page(
+            info.context,
+            offset=offset,
+            limit=limit,
+            company_id=f.company_id,
+            person_id=f.person_id,
+            include_past=f.include_past,
+            key_persons_only=f.key_persons_only,
+            buying_roles=f.buying_role,
+        )
+        return Connection.from_page(page, lambda m: from_model(Role, m))
+
+    @strawberry.field(description="Person-to-person relationships; strongest first by default.")
+    async def relationships(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: PersonRelationshipFilter | None = None,
+        sort: PersonRelationshipSort | None = None,
+    ) -> Connection[PersonRelationship]:
+        offset, limit = window(first, after)
+        f = filter or PersonRelationshipFilter()
+        s = sort or PersonRelationshipSort()
+        page = await edges.relationship_page(
+            info.context,
+            offset=offset,
+            limit=limit,
+            sort=s.field.value,
+            descending=s.direction is Direction.DESC,
+            person_id=f.person_id,
+            tiers=f.tier,
+            levels=f.level,
+            min_strength=f.min_strength,
+        )
+        return Connection.from_page(page, lambda m: from_model(PersonRelationship, m))
+
+    @strawberry.field(description="Company-to-company relationships, strongest first.")
+    async def company_relationships(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CompanyRelationshipFilter | None = None,
+    ) -> Connection[CompanyRelationship]:
+        offset, limit = window(first, after)
+        f = filter or CompanyRelationshipFilter()
+        page = await edges.company_relationship_page(
+            info.context,
+            offset=offset,
+            limit=limit,
+            company_id=f.company_id,
+            tiers=f.tier,
+            stages=f.lifecycle_stage,
+            min_strength=f.min_strength,
+        )
+        return Connection.from_page(page, lambda m: from_model(CompanyRelationship, m))
+
+    @strawberry.field(description="Referrals, newest first.")
+    async def referrals(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        since: dt.date | None = None,
+    ) -> Connection[Referral]:
+        offset, limit = window(first, after)
+        page = await edges.referral_page(info.context, offset=offset, limit=limit, since=since)
+        return Connection.from_page(page, to_referral)
+
+
+@strawberry.type
+class Query(NodeQuery, EdgeQuery):
+    """Everything Guanxi answers."""

@@ -1,0 +1,259 @@
+"""The GraphQL object types; nested fields load through the request's DataLoaders."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+
+from graph import models
+from resolvers.context import Context
+from schema.enums import (
+    BuyingRole,
+    CommunicationStyle,
+    CompanyStatus,
+    CompanyTier,
+    IntentClass,
+    LifecycleStage,
+    PersonTier,
+    RelationshipLevel,
+    Seniority,
+    ValueClass,
+)
+
+Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+
+
+def from_model(cls: type[T], model: Any) -> T:
+    """Build a GraphQL type from the graph model of the same field names."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return cls(**{f.name: getattr(model, f.name) for f in fields if f.init})
+
+
+def _maybe(cls: type[T], model: Any) -> T | None:
+    return None if model is None else from_model(cls, model)
+
+
+@strawberry.type(description="A company: a customer, a prospect, a partner, or one of ours.")
+class Company:
+    id: strawberry.ID
+    name: str
+    external_id: str | None
+    industry: str | None
+    region: str | None
+    status: CompanyStatus | None
+    value_class: ValueClass | None
+    intent_class: IntentClass | None
+    lifecycle_stage: LifecycleStage | None
+    is_ours: bool = strawberry.field(description="Our own company: where our staff work.")
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    our_relationship_count: int = strawberry.field(
+        description="Relationships between its current people and current people of ours."
+    )
+    people_count: int = strawberry.field(description="People holding a current role here.")
+
+    @strawberry.field(description="Roles held here, with their people: current only by default.")
+    async def people(self, info: Info, include_past: bool = False) -> list[Role]:
+        loaders = info.context.loaders
+        loader = loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
+        return [from_model(Role, role) for role in await loader.load(self.id)]
+
+    @strawberry.field(description="Relationships with other companies, strongest first.")
+    async def company_relationships(self, info: Info) -> list[CompanyRelationship]:
+        found = await info.context.loaders.company_relationships_by_company.load(self.id)
+        return [from_model(CompanyRelationship, r) for r in found]
+
+    @strawberry.field(description="Referrals this company made, newest first.")
+    async def referrals_made(self, info: Info) -> list[Referral]:
+        found = await info.context.loaders.referrals_by_party.load(self.id)
+        return [to_referral(r) for r in found if r.referrer.id == self.id]
+
+    @strawberry.field(description="Referrals that brought this company to us, newest first.")
+    async def referrals_received(self, info: Info) -> list[Referral]:
+        found = await info.context.loaders.referrals_by_party.load(self.id)
+        return [to_referral(r) for r in found if r.referred.id == self.id]
+
+
+@strawberry.type(description="A person: one of our staff or one of a customer's people.")
+class Person:
+    id: strawberry.ID
+    name: str
+    external_id: str | None
+    email: str | None
+    phone: str | None
+    wechat: str | None
+    communication_style: CommunicationStyle | None
+    notes: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    strongest_tie: float | None = strawberry.field(
+        description="Strength of this person's strongest relationship."
+    )
+    relationship_count: int
+
+    @strawberry.field(description="Roles this person holds or held: past ones too by default.")
+    async def roles(self, info: Info, include_past: bool = True) -> list[Role]:
+        loaders = info.context.loaders
+        loader = loaders.all_roles_by_person if include_past else loaders.current_roles_by_person
+        return [from_model(Role, role) for role in await loader.load(self.id)]
+
+    @strawberry.field(description="Relationships with other people, strongest first.")
+    async def relationships(
+        self,
+        info: Info,
+        tiers: list[PersonTier] | None = None,
+        min_strength: float | None = None,
+    ) -> list[PersonRelationship]:
+        found = await info.context.loaders.relationships_by_person.load(self.id)
+        return [
+            from_model(PersonRelationship, r)
+            for r in found
+            if (tiers is None or r.tier in tiers)
+            and (min_strength is None or r.strength >= min_strength)
+        ]
+
+    @strawberry.field(description="Referrals this person made, newest first.")
+    async def referrals_made(self, info: Info) -> list[Referral]:
+        found = await info.context.loaders.referrals_by_party.load(self.id)
+        return [to_referral(r) for r in found if r.referrer.id == self.id]
+
+    @strawberry.field(description="Referrals that brought this person to us, newest first.")
+    async def referrals_received(self, info: Info) -> list[Referral]:
+        found = await info.context.loaders.referrals_by_party.load(self.id)
+        return [to_referral(r) for r in found if r.referred.id == self.id]
+
+
+async def _company(info: Info, id_: str) -> Company:
+    found = await info.context.loaders.companies.load(id_)
+    return from_model(Company, found)
+
+
+async def _person(info: Info, id_: str) -> Person:
+    found = await info.context.loaders.people.load(id_)
+    return from_model(Person, found)
+
+
+@strawberry.type(description="A position a person holds (or held) at a company.")
+class Role:
+    id: strawberry.ID
+    person_id: strawberry.Private[str]
+    company_id: strawberry.Private[str]
+    external_id: str | None
+    title: str
+    department: str | None
+    buying_role: BuyingRole | None
+    is_key_person: bool
+    seniority: Seniority | None
+    start_date: dt.date | None
+    end_date: dt.date | None = strawberry.field(description="None while the role is current.")
+    is_current: bool
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person:
+        return await _person(info, self.person_id)
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return await _company(info, self.company_id)
+
+
+@strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
+class PersonRelationship:
+    id: strawberry.ID
+    from_person_id: strawberry.Private[str]
+    to_person_id: strawberry.Private[str]
+    external_id: str | None
+    tier: PersonTier
+    strength: float
+    level: RelationshipLevel | None
+    since: dt.date | None
+    notes: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None = strawberry.field(description="When it last changed.")
+
+    @strawberry.field
+    async def from_person(self, info: Info) -> Person:
+        return await _person(info, self.from_person_id)
+
+    @strawberry.field
+    async def to_person(self, info: Info) -> Person:
+        return await _person(info, self.to_person_id)
+
+
+@strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
+class CompanyRelationship:
+    id: strawberry.ID
+    from_company_id: strawberry.Private[str]
+    to_company_id: strawberry.Private[str]
+    external_id: str | None
+    tier: CompanyTier
+    lifecycle_stage: LifecycleStage | None
+    strength: float
+    since: dt.date | None
+    notes: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+    @strawberry.field
+    async def from_company(self, info: Info) -> Company:
+        return await _company(info, self.from_company_id)
+
+    @strawberry.field
+    async def to_company(self, info: Info) -> Company:
+        return await _company(info, self.to_company_id)
+
+
+Party = Annotated[Company | Person, strawberry.union("Party", description="A person or a company.")]
+
+
+async def _party(info: Info, ref: models.PartyRef) -> Company | Person:
+    if ref.kind is models.PartyKind.PERSON:
+        return await _person(info, ref.id)
+    return await _company(info, ref.id)
+
+
+@strawberry.type(description="A person or company referred another person or company to us.")
+class Referral:
+    id: strawberry.ID
+    referrer_ref: strawberry.Private[models.PartyRef]
+    referred_ref: strawberry.Private[models.PartyRef]
+    external_id: str | None
+    date: dt.date | None
+    note: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+    @strawberry.field
+    async def referrer(self, info: Info) -> Party:
+        return await _party(info, self.referrer_ref)
+
+    @strawberry.field
+    async def referred(self, info: Info) -> Party:
+        return await _party(info, self.referred_ref)
+
+
+def to_referral(model: models.Referral) -> Referral:
+    return Referral(
+        id=strawberry.ID(model.id),
+        referrer_ref=model.referrer,
+        referred_ref=model.referred,
+        external_id=model.external_id,
+        date=model.date,
+        note=model.note,
+        created_at=model.created_at,
+        updated_at=model.updated_at,
+    )
+
+
+def maybe_company(model: models.Company | None) -> Company | None:
+    return _maybe(Company, model)
+
+
+def maybe_person(model: models.Person | None) -> Person | None:
+    return _maybe(Person, model)

@@ -1,0 +1,100 @@
+"""The Guanxi server: Starlette with the GraphQL endpoint at /graphql (GraphiQL in a browser).
+
+Run `python server.py` (or `make run`). With NEO4J_URI unset it starts the embedded engine
+and loads the demo data on first start; Ctrl-C or SIGTERM stops both within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from graph.connection import Graph, open_graph
+from graph.settings import Neo4jSettings
+from graph.setup import count_nodes_and_edges, ensure_schema
+from resolvers.context import Context
+from schema import schema
+from seed.demo import load_demo
+
+log = logging.getLogger("guanxi")
+
+
+class GuanxiGraphQL(GraphQL[Context, None]):
+    """The GraphQL endpoint, with a fresh context (and DataLoaders) per request."""
+
+    def __init__(self, graph_of: Callable[[], Graph]) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self._graph_of = graph_of
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(graph=self._graph_of())
+
+
+def create_app(
+    connect: Callable[[], AbstractContextManager[Graph]] = open_graph,
+    *,
+    demo_data: bool | None = None,
+) -> Starlette:
+    """The app. `connect` opens the graph for the app's lifetime (the embedded engine or Neo4j).
+
+    `demo_data`: load the demo data when the graph is empty; by default only on the embedded
+    engine (GUANXI_DEMO_DATA=0 or 1 overrides).
+    """
+    state: dict[str, Graph] = {}
+
+    def graph_of() -> Graph:
+        return state["graph"]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        with connect() as graph:
+            ensure_schema(graph)
+            load = demo_data
+            if load is None:
+                setting = os.environ.get("GUANXI_DEMO_DATA")
+                load = setting == "1" if setting else Neo4jSettings().uri is None
+            if load and count_nodes_and_edges(graph)[0] == 0:
+                load_demo(graph)
+                log.info("demo data loaded")
+            state["graph"] = graph
+            yield
+            state.clear()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    graphql_app: Any = GuanxiGraphQL(graph_of)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    host = os.environ.get("GUANXI_HOST", "127.0.0.1")
+    port = int(os.environ.get("GUANXI_PORT", "8000"))
+    log.info("GraphQL at http://%s:%d/graphql", host, port)
+    uvicorn.run(create_app(), host=host, port=port, timeout_graceful_shutdown=5)
+
+
+app = create_app()
+
+if __name__ == "__main__":
+    main()
