@@ -36,7 +36,7 @@ check: $(STAMP)
 
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
-	$(BIN)/strawberry export-schema schema:schema --output schema.graphql
+	$(BIN)/python -m schema
 
 ## Load the demo data into the configured database (idempotent).
 seed: $(STAMP)

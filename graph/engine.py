@@ -54,10 +54,17 @@ class EmbeddedEngine:
             return self._endpoint
         self.data_dir.mkdir(parents=True, exist_ok=True)
         password = self._password()
-        jvm_args = f"-Djava.util.logging.config.file={_LOGGING_PROPERTIES} -Xmx{self.heap}"
-        os.environ.setdefault("ARCADEDB_JVM_ARGS", jvm_args)
         os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.data_dir / "jvm-error.log"))
-        import arcadedb_embedded  # the JVM starts with the first server; import it only here
+        # Imported here: the JVM is needed only for the embedded engine.
+        import arcadedb_embedded
+        from arcadedb_embedded.jvm import start_jvm
+
+        # -Xrs leaves SIGINT and SIGTERM to Python, so that the server shuts down in order
+        # (driver, then engine) instead of the JVM ending the process from under it.
+        start_jvm(
+            heap_size=self.heap,
+            jvm_args=["-Xrs", f"-Djava.util.logging.config.file={_LOGGING_PROPERTIES}"],
+        )
 
         bolt_port = _free_port()
         server = arcadedb_embedded.create_server(

@@ -79,7 +79,10 @@ class Seniority(Enum):
 
 
 class PersonTier(Enum):
-    """Person-to-person tiers: passer-by -> acquaintance -> friend -> confidant (过客/熟人/朋友/知己)."""
+    """Person-to-person tiers: passer-by -> acquaintance -> friend -> confidant.
+
+    In the seeds: 过客, 熟人, 朋友, 知己.
+    """
 
     PASSER_BY = "PASSER_BY"
     ACQUAINTANCE = "ACQUAINTANCE"
@@ -129,11 +132,10 @@ def to_datetime(value: Any) -> dt.datetime | None:
         return None
     if isinstance(value, neo4j.time.DateTime):
         value = value.to_native()
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.fromisoformat(str(value))
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC)
 
 
 E = TypeVar("E", bound=Enum)

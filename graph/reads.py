@@ -48,7 +48,12 @@ def _grouped(
 
 
 def _page(
-    graph: Graph, query: LiteralString, parse: Callable[..., T], offset: int, limit: int, **params: Any
+    graph: Graph,
+    query: LiteralString,
+    parse: Callable[..., T],
+    offset: int,
+    limit: int,
+    **params: Any,
 ) -> Page[T]:
     row = graph.read(query, skip=offset, end=offset + limit, **params)[0]
     return Page(items=[parse(item) for item in row["page"]], total=row["total"], offset=offset)
@@ -118,9 +123,7 @@ def roles_for_people(graph: Graph, ids: Sequence[str], *, include_past: bool) ->
     )
 
 
-def relationships_for_people(
-    graph: Graph, ids: Sequence[str]
-) -> list[list[PersonRelationship]]:
+def relationships_for_people(graph: Graph, ids: Sequence[str]) -> list[list[PersonRelationship]]:
     return _grouped(
         graph,
         relationships.RELATIONSHIPS_FOR_PEOPLE,

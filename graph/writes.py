@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.connection import Graph, Tx
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.inputs import Fields, validate
+from graph.inputs import validate
 from graph.kinds import EdgeKind, NodeKind
 
 _SYSTEM_KEYS = frozenset({"id", "createdAt", "updatedAt", "searchText"})
@@ -36,28 +36,33 @@ def _stored_fields(props: dict[str, Any]) -> dict[str, Any]:
     return {k: _native(v) for k, v in props.items() if k not in _SYSTEM_KEYS}
 
 
-def _merge(
-    tx: Tx,
-    model: type[Fields],
-    current: dict[str, Any],
-    patch: dict[str, Any],
-    derived: Any,
+def _new_props(kind: NodeKind | EdgeKind, data: dict[str, Any]) -> dict[str, Any]:
+    """The properties of a new node or edge: validated fields, derived ones, id, timestamps."""
+    props = validate(kind.fields, data).to_props()
+    stamp = _now()
+    return {
+        **props,
+        **kind.derived(props),
+        "id": _new_id(kind.id_prefix),
+        "createdAt": stamp,
+        "updatedAt": stamp,
+    }
+
+
+def _changed_props(
+    kind: NodeKind | EdgeKind, current: dict[str, Any], patch: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The properties to SET for `patch` over `current`, or None when nothing changes."""
-    before = validate(model, _stored_fields(current)).to_props()
-    after = validate(model, {**before, **patch}).to_props()
+    before = validate(kind.fields, _stored_fields(current)).to_props()
+    after = validate(kind.fields, {**before, **patch}).to_props()
     if after == before:
         return None
-    return {**after, **derived(after), "updatedAt": _now()}
+    return {**after, **kind.derived(after), "updatedAt": _now()}
 
 
 def create_node(graph: Graph, kind: NodeKind, data: dict[str, Any]) -> str:
     """Create a node from `data` (API field names); returns its new id."""
-    props = validate(kind.fields, data).to_props()
-    stamp = _now()
-    props |= kind.derived(props) | {"id": _new_id(kind.id_prefix), "createdAt": stamp}
-    props["updatedAt"] = stamp
-    rows = graph.write(kind.create, props=props)
+    rows = graph.write(kind.create, props=_new_props(kind, data))
     return str(rows[0]["id"])
 
 
@@ -68,7 +73,7 @@ def update_node(graph: Graph, kind: NodeKind, id_: str, patch: dict[str, Any]) -
         rows = tx.run(kind.props, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
-        props = _merge(tx, kind.fields, rows[0]["props"], patch, kind.derived)
+        props = _changed_props(kind, rows[0]["props"], patch)
         if props is not None:
             tx.run(kind.set, id=id_, props=props)
         return id_
@@ -83,13 +88,9 @@ def upsert_node(graph: Graph, kind: NodeKind, external_id: str, data: dict[str, 
     def work(tx: Tx) -> str:
         rows = tx.run(kind.props_by_external_id, externalId=external_id)
         if not rows:
-            props = validate(kind.fields, data).to_props()
-            stamp = _now()
-            props |= kind.derived(props) | {"id": _new_id(kind.id_prefix), "createdAt": stamp}
-            props["updatedAt"] = stamp
-            return str(tx.run(kind.create, props=props)[0]["id"])
+            return str(tx.run(kind.create, props=_new_props(kind, data))[0]["id"])
         current = rows[0]["props"]
-        props = _merge(tx, kind.fields, current, data, kind.derived)
+        props = _changed_props(kind, current, data)
         if props is not None:
             tx.run(kind.set, id=current["id"], props=props)
         return str(current["id"])
@@ -137,11 +138,8 @@ def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:
 
 
 def _create_edge(tx: Tx, kind: EdgeKind, from_id: str, to_id: str, data: dict[str, Any]) -> str:
-    props = validate(kind.fields, data).to_props()
+    props = _new_props(kind, data)
     _check_endpoints(tx, kind, from_id, to_id)
-    stamp = _now()
-    props |= kind.derived(props) | {"id": _new_id(kind.id_prefix), "createdAt": stamp}
-    props["updatedAt"] = stamp
     return str(tx.run(kind.create, fromId=from_id, toId=to_id, props=props)[0]["id"])
 
 
@@ -159,7 +157,7 @@ def update_edge(graph: Graph, kind: EdgeKind, id_: str, patch: dict[str, Any]) -
         rows = tx.run(kind.props, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
-        props = _merge(tx, kind.fields, rows[0]["props"], patch, kind.derived)
+        props = _changed_props(kind, rows[0]["props"], patch)
         if props is not None:
             tx.run(kind.set, id=id_, props=props)
         return id_
@@ -189,7 +187,7 @@ def upsert_edge(
                 f"'{row['fromId']}' to '{row['toId']}'; its ends cannot change",
                 field="externalId",
             )
-        props = _merge(tx, kind.fields, row["props"], data, kind.derived)
+        props = _changed_props(kind, row["props"], data)
         if props is not None:
             tx.run(kind.set, id=row["props"]["id"], props=props)
         return str(row["props"]["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
@@ -31,6 +32,13 @@ async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+async def reload(loader: DataLoader[str, V], key: str) -> V:
+    """Load `key` afresh, dropping what this request cached of it before a write."""
+    with contextlib.suppress(KeyError):
+        loader.clear(key)
+    return await loader.load(key)
+
+
 def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> DataLoader[str, V]:
     async def load(keys: list[str]) -> list[V]:
         return await off_loop(batch, graph, keys)
@@ -54,9 +62,7 @@ class Loaders:
     current_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
     all_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
     relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
-    company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(
-        init=False
-    )
+    company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
 
     def __post_init__(self) -> None:

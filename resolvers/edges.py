@@ -11,7 +11,7 @@ from graph import reads, writes
 from graph.errors import NotFound
 from graph.kinds import COMPANY_RELATIONSHIP, REFERRAL, RELATIONSHIP, ROLE, EdgeKind
 from graph.models import CompanyRelationship, Page, PersonRelationship, Referral, Role
-from resolvers.context import Context, Loaders, off_loop
+from resolvers.context import Context, Loaders, off_loop, reload
 
 T = TypeVar("T")
 
@@ -24,9 +24,7 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
 
 
 async def _fresh(ctx: Context, kind: EdgeKind, id_: str) -> Any:
-    loader = _LOADERS[kind.name](ctx.loaders)
-    loader.clear(id_)
-    found = await loader.load(id_)
+    found = await reload(_LOADERS[kind.name](ctx.loaders), id_)
     if found is None:
         raise NotFound(kind.name, id_)
     return found
@@ -51,9 +49,7 @@ async def update(ctx: Context, kind: EdgeKind, id_: str, patch: dict[str, Any]) 
 
 async def upsert(ctx: Context, kind: EdgeKind, external_id: str, data: dict[str, Any]) -> Any:
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(
-        writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields
-    )
+    id_ = await off_loop(writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields)
     return await _fresh(ctx, kind, id_)
 
 

@@ -9,7 +9,7 @@ from graph.errors import InvalidInput, NotFound
 from graph.inputs import MAX_TEXT
 from graph.models import Company, Page, Person
 from graph.search import search_term
-from resolvers.context import Context, off_loop
+from resolvers.context import Context, off_loop, reload
 
 
 def checked_search(text: str | None) -> str | None:
@@ -52,16 +52,14 @@ async def person_page(ctx: Context, **query: Any) -> Page[Person]:
 
 
 async def _fresh_company(ctx: Context, id_: str) -> Company:
-    ctx.loaders.companies.clear(id_)
-    found = await company(ctx, id_)
+    found = await reload(ctx.loaders.companies, id_)
     if found is None:
         raise NotFound("company", id_)
     return found
 
 
 async def _fresh_person(ctx: Context, id_: str) -> Person:
-    ctx.loaders.people.clear(id_)
-    found = await person(ctx, id_)
+    found = await reload(ctx.loaders.people, id_)
     if found is None:
         raise NotFound("person", id_)
     return found

@@ -23,7 +23,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(text)
         position = int(text.removeprefix(_PREFIX))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(f"after: '{cursor}' is not a cursor from this API", field="after")
+        raise InvalidInput(
+            f"after: '{cursor}' is not a cursor from this API", field="after"
+        ) from None
     if position < 0:
         raise InvalidInput(f"after: '{cursor}' is not a cursor from this API", field="after")
     return position

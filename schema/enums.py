@@ -6,18 +6,50 @@ from enum import Enum
 
 import strawberry
 
-from graph import models
+from graph.models import (
+    BuyingRole,
+    CommunicationStyle,
+    CompanyStatus,
+    CompanyTier,
+    IntentClass,
+    LifecycleStage,
+    PersonTier,
+    RelationshipLevel,
+    Seniority,
+    ValueClass,
+)
 
-CompanyStatus = strawberry.enum(models.CompanyStatus)
-ValueClass = strawberry.enum(models.ValueClass)
-IntentClass = strawberry.enum(models.IntentClass)
-LifecycleStage = strawberry.enum(models.LifecycleStage)
-CommunicationStyle = strawberry.enum(models.CommunicationStyle)
-BuyingRole = strawberry.enum(models.BuyingRole)
-Seniority = strawberry.enum(models.Seniority)
-PersonTier = strawberry.enum(models.PersonTier)
-RelationshipLevel = strawberry.enum(models.RelationshipLevel)
-CompanyTier = strawberry.enum(models.CompanyTier)
+# The domain's own enum classes, registered with Strawberry in place.
+for _domain_enum in (
+    CompanyStatus,
+    ValueClass,
+    IntentClass,
+    LifecycleStage,
+    CommunicationStyle,
+    BuyingRole,
+    Seniority,
+    PersonTier,
+    RelationshipLevel,
+    CompanyTier,
+):
+    strawberry.enum(_domain_enum)
+
+__all__ = [
+    "BuyingRole",
+    "CommunicationStyle",
+    "CompanySortField",
+    "CompanyStatus",
+    "CompanyTier",
+    "Direction",
+    "IntentClass",
+    "LifecycleStage",
+    "PersonSortField",
+    "PersonTier",
+    "RelationshipLevel",
+    "RelationshipSortField",
+    "Seniority",
+    "ValueClass",
+]
 
 
 @strawberry.enum(description="Sort direction.")

@@ -12,7 +12,13 @@ from graph.errors import GuanxiError
 
 log = logging.getLogger(__name__)
 
-_INPUT_HINTS = ("got invalid value", "does not exist in", "of required type", "was not provided")
+_INPUT_HINTS = (
+    "got invalid value",
+    "does not exist in",
+    "of required type",
+    "was not provided",
+    "Expected value of type",
+)
 
 
 def _code(error: GraphQLError) -> str:
@@ -39,17 +45,29 @@ class ErrorCodes(MaskErrors):
             if original.field:
                 extensions["field"] = original.field
             return GraphQLError(
-                original.message, error.nodes, error.source, error.positions, error.path,
+                original.message,
+                error.nodes,
+                error.source,
+                error.positions,
+                error.path,
                 extensions=extensions,
             )
-        if original is None:
+        if original is None or isinstance(original, GraphQLError):
             return GraphQLError(
-                error.message, error.nodes, error.source, error.positions, error.path,
+                error.message,
+                error.nodes,
+                error.source,
+                error.positions,
+                error.path,
                 extensions={**(error.extensions or {}), "code": _code(error)},
             )
         request_id = uuid.uuid4().hex
         log.error("internal error %s", request_id, exc_info=original)
         return GraphQLError(
-            self.error_message, error.nodes, error.source, error.positions, error.path,
+            self.error_message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
             extensions={"code": "INTERNAL", "requestId": request_id},
         )

@@ -29,9 +29,7 @@ from schema.enums import (
 def given(data: object) -> dict[str, Any]:
     """The fields the client sent (explicit nulls included), by their API names."""
     return {
-        to_camel(name): value
-        for name, value in vars(data).items()
-        if value is not strawberry.UNSET
+        to_camel(name): value for name, value in vars(data).items() if value is not strawberry.UNSET
     }
 
 

@@ -48,7 +48,8 @@ RETURN b.id AS id LIMIT 1
 """
 
 COMPANY_RELATIONSHIP_CREATE: Final[LiteralString] = """
-MATCH (a:Company {id: $fromId}), (z:Company {id: $toId})
+MATCH (a:Company {id: $fromId})
+MATCH (z:Company {id: $toId})
 CREATE (a)-[b:DOES_BUSINESS_WITH]->(z) SET b += $props
 RETURN b.id AS id
 """

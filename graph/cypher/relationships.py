@@ -56,7 +56,8 @@ MATCH (:Person {id: $fromId})-[k:KNOWS]-(:Person {id: $toId}) RETURN k.id AS id 
 """
 
 RELATIONSHIP_CREATE: Final[LiteralString] = """
-MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+MATCH (a:Person {id: $fromId})
+MATCH (b:Person {id: $toId})
 CREATE (a)-[k:KNOWS]->(b) SET k += $props
 RETURN k.id AS id
 """

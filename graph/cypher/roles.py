@@ -55,7 +55,8 @@ RETURN p IS NOT NULL AS fromFound, c IS NOT NULL AS toFound
 """
 
 ROLE_CREATE: Final[LiteralString] = """
-MATCH (p:Person {id: $fromId}), (c:Company {id: $toId})
+MATCH (p:Person {id: $fromId})
+MATCH (c:Company {id: $toId})
 CREATE (p)-[r:HOLDS_ROLE]->(c) SET r += $props
 RETURN r.id AS id
 """

@@ -1,0 +1,28 @@
+"""Small builders for test graphs, through the same write functions the API uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph import kinds, writes
+from graph.connection import Graph
+
+
+def company(graph: Graph, name: str, **fields: Any) -> str:
+    return writes.create_node(graph, kinds.COMPANY, {"name": name, **fields})
+
+
+def person(graph: Graph, name: str, **fields: Any) -> str:
+    return writes.create_node(graph, kinds.PERSON, {"name": name, **fields})
+
+
+def role(graph: Graph, person_id: str, company_id: str, title: str = "Staff", **fields: Any) -> str:
+    return writes.create_edge(graph, kinds.ROLE, person_id, company_id, {"title": title, **fields})
+
+
+def knows(
+    graph: Graph, a: str, b: str, strength: float, tier: str = "FRIEND", **fields: Any
+) -> str:
+    return writes.create_edge(
+        graph, kinds.RELATIONSHIP, a, b, {"tier": tier, "strength": strength, **fields}
+    )

@@ -1,0 +1,71 @@
+"""The demo data: every concept occurs, referral chains exist, loading twice changes nothing."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import pytest
+
+from graph import models, reads
+from graph.connection import Graph
+from graph.setup import count_nodes_and_edges
+from seed.demo import load_demo
+
+
+@pytest.fixture
+def demo(graph: Graph) -> Graph:
+    load_demo(graph)
+    return graph
+
+
+def test_loading_twice_changes_nothing(demo: Graph) -> None:
+    before = count_nodes_and_edges(demo)
+    page_before = reads.company_page(demo, offset=0, limit=100)
+    load_demo(demo)
+    assert count_nodes_and_edges(demo) == before
+    assert reads.company_page(demo, offset=0, limit=100) == page_before  # updatedAt included
+
+
+def _values(items: list[object], attribute: str) -> set[Enum]:
+    return {getattr(item, attribute) for item in items} - {None}
+
+
+def test_every_concept_occurs(demo: Graph) -> None:
+    companies = reads.company_page(demo, offset=0, limit=100).items
+    people = reads.person_page(demo, offset=0, limit=100).items
+    roles = reads.role_page(demo, offset=0, limit=100, include_past=True).items
+    relationships = reads.relationship_page(demo, offset=0, limit=100).items
+    company_relationships = reads.company_relationship_page(demo, offset=0, limit=100).items
+    expected: list[tuple[list[object], str, type[Enum]]] = [
+        (list(companies), "status", models.CompanyStatus),
+        (list(companies), "value_class", models.ValueClass),
+        (list(companies), "intent_class", models.IntentClass),
+        (list(companies), "lifecycle_stage", models.LifecycleStage),
+        (list(people), "communication_style", models.CommunicationStyle),
+        (list(roles), "buying_role", models.BuyingRole),
+        (list(roles), "seniority", models.Seniority),
+        (list(relationships), "tier", models.PersonTier),
+        (list(relationships), "level", models.RelationshipLevel),
+        (list(company_relationships), "tier", models.CompanyTier),
+        (list(company_relationships), "lifecycle_stage", models.LifecycleStage),
+    ]
+    for items, attribute, enum in expected:
+        assert _values(items, attribute) == set(enum), (attribute, enum)
+    assert any(c.is_ours for c in companies) and any(not c.is_ours for c in companies)
+    assert any(not r.is_current for r in roles)
+    assert any(c.name.isascii() for c in companies) and any(not c.name.isascii() for c in companies)
+
+
+def test_referral_chains(demo: Graph) -> None:
+    referrals = reads.referral_page(demo, offset=0, limit=100).items
+    referred_by = {r.referred.id: r.referrer.id for r in referrals}
+    longest = 0
+    for start in referred_by:
+        length, node = 0, start
+        while node in referred_by and length < 10:
+            node, length = referred_by[node], length + 1
+        longest = max(longest, length)
+    assert longest >= 3
+    kinds = {(r.referrer.kind, r.referred.kind) for r in referrals}
+    assert (models.PartyKind.PERSON, models.PartyKind.PERSON) in kinds
+    assert (models.PartyKind.COMPANY, models.PartyKind.COMPANY) in kinds
