@@ -165,6 +165,7 @@ def company_page(
     industry: str | None = None,
     region: str | None = None,
     is_ours: bool | None = None,
+    tiers: Sequence[Any] | None = None,
     min_our_relationships: int | None = None,
 ) -> Page[Company]:
     return _page(
@@ -183,6 +184,7 @@ def company_page(
         industry=industry,
         region=region,
         isOurs=is_ours,
+        tiers=_names(tiers),
         minOurRelationships=min_our_relationships,
     )
 

@@ -167,6 +167,9 @@ class CompanyFilter:
     industry: str | None = None
     region: str | None = None
     is_ours: bool | None = None
+    tier: list[CompanyTier] | None = strawberry.field(
+        default=None, description="Its relationship with one of our companies has this tier."
+    )
     min_our_relationships: int | None = None
 
 

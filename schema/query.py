@@ -79,6 +79,7 @@ class NodeQuery:
             industry=f.industry,
             region=f.region,
             is_ours=f.is_ours,
+            tiers=f.tier,
             min_our_relationships=f.min_our_relationships,
         )
         return Connection.from_page(page, lambda m: from_model(Company, m))

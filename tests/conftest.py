@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from graph.connection import Graph, open_graph
+from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from server import create_app
@@ -25,6 +26,7 @@ class StatementLog:
 
     def __init__(self) -> None:
         self.executed: list[tuple[str, frozenset[str]]] = []
+        self.compat_line: str | None = None  # set by test_cypher_compat
 
     def __call__(self, query: str, params: dict[str, Any]) -> None:
         self.executed.append((query, frozenset(params)))
@@ -52,15 +54,43 @@ class StatementCounter:
 STATEMENTS = StatementLog()
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the Cypher compatibility figures in every run, captured output or not."""
+    if STATEMENTS.compat_line:
+        terminalreporter.write_line(STATEMENTS.compat_line)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the Cypher compatibility check after everything else has executed its statements."""
     items.sort(key=lambda item: item.path.name == "test_cypher_compat.py")
 
 
 @pytest.fixture(scope="session")
-def engine_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
-    data_dir: Path = tmp_path_factory.mktemp("engine")
-    with open_graph(Neo4jSettings(uri=None), EngineSettings(data_dir=data_dir)) as graph:
+def engine_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
+    """One embedded engine for the session, started the way the app starts it."""
+    engine = EmbeddedEngine(tmp_path_factory.mktemp("engine"), database="guanxi")
+    yield engine.start()
+    engine.stop()
+
+
+def neo4j_settings(endpoint: BoltEndpoint) -> Neo4jSettings:
+    """Settings as NEO4J_URI and friends would give them, pointing at `endpoint`."""
+    return Neo4jSettings(
+        uri=endpoint.uri,
+        username=endpoint.username,
+        password=SecretStr(endpoint.password),
+        database=endpoint.database,
+    )
+
+
+@pytest.fixture(scope="session")
+def engine_graph(
+    engine_endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Graph]:
+    """The suite reaches the engine through the NEO4J_URI path, as it would reach Neo4j."""
+    unused = tmp_path_factory.mktemp("unused") / "engine"
+    with open_graph(neo4j_settings(engine_endpoint), EngineSettings(data_dir=unused)) as graph:
+        assert not unused.exists(), "with NEO4J_URI set, no embedded engine may start"
         graph.listeners.append(STATEMENTS)
         ensure_schema(graph)
         yield graph

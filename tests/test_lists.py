@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from graph import kinds, writes
 from graph.connection import Graph
 from tests import factories
 from tests.conftest import data
@@ -172,3 +173,25 @@ def test_relationship_and_role_lists(client: TestClient, graph: Graph) -> None:
         c=customers["Small"],
     )
     assert roles == {"current": {"totalCount": 2}, "all": {"totalCount": 3}}
+
+
+def test_filter_companies_by_tier_with_us(client: TestClient, graph: Graph) -> None:
+    ours = factories.company(graph, "Ours", isOurs=True)
+    partner = factories.company(graph, "Partner")
+    supplier = factories.company(graph, "Supplier")
+    elsewhere = factories.company(graph, "Elsewhere")
+    for other, tier in [(partner, "PARTNERSHIP"), (supplier, "PREFERRED_SUPPLIER")]:
+        writes.create_edge(
+            graph, kinds.COMPANY_RELATIONSHIP, ours, other, {"tier": tier, "strength": 0.5}
+        )
+    # a partnership between two customers is not a partnership with us
+    writes.create_edge(
+        graph,
+        kinds.COMPANY_RELATIONSHIP,
+        supplier,
+        elsewhere,
+        {"tier": "PARTNERSHIP", "strength": 0.9},
+    )
+    assert _names(data(client, COMPANIES, filter={"tier": ["PARTNERSHIP"]})) == ["Partner"]
+    both = data(client, COMPANIES, filter={"tier": ["PARTNERSHIP", "PREFERRED_SUPPLIER"]})
+    assert _names(both) == ["Partner", "Supplier"]

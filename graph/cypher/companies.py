@@ -46,6 +46,9 @@ WHERE ($search IS NULL OR c.searchText CONTAINS $search)
   AND ($industry IS NULL OR c.industry = $industry)
   AND ($region IS NULL OR c.region = $region)
   AND ($isOurs IS NULL OR coalesce(c.isOurs, false) = $isOurs)
+  AND ($tiers IS NULL OR EXISTS {
+        (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true}) WHERE b.tier IN $tiers
+      })
 """
     + _FIGURES
     + """
