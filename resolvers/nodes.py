@@ -1,15 +1,15 @@
-"""Companies and people: look-ups, lists and writes."""
+"""Companies and people: look-ups and lists."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from graph import kinds, reads, writes
-from graph.errors import InvalidInput, NotFound
+from graph import reads
+from graph.errors import InvalidInput
 from graph.inputs import MAX_TEXT
 from graph.models import Company, Page, Person
 from graph.search import search_term
-from resolvers.context import Context, off_loop, reload
+from resolvers.context import Context, off_loop
 
 
 def checked_search(text: str | None) -> str | None:
@@ -49,57 +49,3 @@ async def person_page(ctx: Context, **query: Any) -> Page[Person]:
     for item in page.items:
         ctx.loaders.people.prime(item.id, item)
     return page
-
-
-async def _fresh_company(ctx: Context, id_: str) -> Company:
-    found = await reload(ctx.loaders.companies, id_)
-    if found is None:
-        raise NotFound("company", id_)
-    return found
-
-
-async def _fresh_person(ctx: Context, id_: str) -> Person:
-    found = await reload(ctx.loaders.people, id_)
-    if found is None:
-        raise NotFound("person", id_)
-    return found
-
-
-async def create_company(ctx: Context, data: dict[str, Any]) -> Company:
-    id_ = await off_loop(writes.create_node, ctx.graph, kinds.COMPANY, data)
-    return await _fresh_company(ctx, id_)
-
-
-async def update_company(ctx: Context, id_: str, patch: dict[str, Any]) -> Company:
-    await off_loop(writes.update_node, ctx.graph, kinds.COMPANY, id_, patch)
-    return await _fresh_company(ctx, id_)
-
-
-async def upsert_company(ctx: Context, external_id: str, data: dict[str, Any]) -> Company:
-    id_ = await off_loop(writes.upsert_node, ctx.graph, kinds.COMPANY, external_id, data)
-    return await _fresh_company(ctx, id_)
-
-
-async def delete_company(ctx: Context, id_: str, force: bool) -> str:
-    await off_loop(writes.delete_node, ctx.graph, kinds.COMPANY, id_, force=force)
-    return id_
-
-
-async def create_person(ctx: Context, data: dict[str, Any]) -> Person:
-    id_ = await off_loop(writes.create_node, ctx.graph, kinds.PERSON, data)
-    return await _fresh_person(ctx, id_)
-
-
-async def update_person(ctx: Context, id_: str, patch: dict[str, Any]) -> Person:
-    await off_loop(writes.update_node, ctx.graph, kinds.PERSON, id_, patch)
-    return await _fresh_person(ctx, id_)
-
-
-async def upsert_person(ctx: Context, external_id: str, data: dict[str, Any]) -> Person:
-    id_ = await off_loop(writes.upsert_node, ctx.graph, kinds.PERSON, external_id, data)
-    return await _fresh_person(ctx, id_)
-
-
-async def delete_person(ctx: Context, id_: str, force: bool) -> str:
-    await off_loop(writes.delete_node, ctx.graph, kinds.PERSON, id_, force=force)
-    return id_

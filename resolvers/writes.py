@@ -1,0 +1,86 @@
+"""Writes for every kind: run the graph write off the event loop, then return the fresh item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from graph import writes
+from graph.errors import NotFound
+from graph.kinds import (
+    COMPANY,
+    COMPANY_RELATIONSHIP,
+    PERSON,
+    REFERRAL,
+    RELATIONSHIP,
+    ROLE,
+    EdgeKind,
+    NodeKind,
+)
+from resolvers.context import Context, Loaders, off_loop, reload
+
+_LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
+    COMPANY.name: lambda loaders: loaders.companies,
+    PERSON.name: lambda loaders: loaders.people,
+    ROLE.name: lambda loaders: loaders.roles,
+    RELATIONSHIP.name: lambda loaders: loaders.relationships,
+    COMPANY_RELATIONSHIP.name: lambda loaders: loaders.company_relationships,
+    REFERRAL.name: lambda loaders: loaders.referrals,
+}
+
+
+async def _fresh(ctx: Context, kind: NodeKind | EdgeKind, id_: str) -> Any:
+    found = await reload(_LOADERS[kind.name](ctx.loaders), id_)
+    if found is None:
+        raise NotFound(kind.name, id_)
+    return found
+
+
+async def create_node(ctx: Context, kind: NodeKind, data: dict[str, Any]) -> Any:
+    id_ = await off_loop(writes.create_node, ctx.graph, kind, data)
+    return await _fresh(ctx, kind, id_)
+
+
+async def update_node(ctx: Context, kind: NodeKind, id_: str, patch: dict[str, Any]) -> Any:
+    await off_loop(writes.update_node, ctx.graph, kind, id_, patch)
+    return await _fresh(ctx, kind, id_)
+
+
+async def upsert_node(ctx: Context, kind: NodeKind, external_id: str, data: dict[str, Any]) -> Any:
+    id_ = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data)
+    return await _fresh(ctx, kind, id_)
+
+
+async def delete_node(ctx: Context, kind: NodeKind, id_: str, force: bool) -> str:
+    await off_loop(writes.delete_node, ctx.graph, kind, id_, force=force)
+    return id_
+
+
+def _ends(kind: EdgeKind, data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    fields = {k: v for k, v in data.items() if k not in (kind.from_field, kind.to_field)}
+    return str(data[kind.from_field]), str(data[kind.to_field]), fields
+
+
+async def create_edge(ctx: Context, kind: EdgeKind, data: dict[str, Any]) -> Any:
+    """Create an edge of `kind` from API input holding both ends' ids."""
+    from_id, to_id, fields = _ends(kind, data)
+    id_ = await off_loop(writes.create_edge, ctx.graph, kind, from_id, to_id, fields)
+    return await _fresh(ctx, kind, id_)
+
+
+async def update_edge(ctx: Context, kind: EdgeKind, id_: str, patch: dict[str, Any]) -> Any:
+    await off_loop(writes.update_edge, ctx.graph, kind, id_, patch)
+    return await _fresh(ctx, kind, id_)
+
+
+async def upsert_edge(ctx: Context, kind: EdgeKind, external_id: str, data: dict[str, Any]) -> Any:
+    from_id, to_id, fields = _ends(kind, data)
+    id_ = await off_loop(writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields)
+    return await _fresh(ctx, kind, id_)
+
+
+async def delete_edge(ctx: Context, kind: EdgeKind, id_: str) -> str:
+    await off_loop(writes.delete_edge, ctx.graph, kind, id_)
+    return id_
