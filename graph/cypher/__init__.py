@@ -5,12 +5,25 @@ from __future__ import annotations
 from types import ModuleType
 from typing import LiteralString
 
-from graph.cypher import admin, business, companies, people, referrals, relationships, roles, setup
+from graph.cypher import (
+    admin,
+    business,
+    companies,
+    keypersons,
+    paths,
+    people,
+    referrals,
+    relationships,
+    roles,
+    setup,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     admin,
     business,
     companies,
+    keypersons,
+    paths,
     people,
     referrals,
     relationships,
