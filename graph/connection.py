@@ -33,11 +33,8 @@ class Tx:
         """Run one parameterised statement (one database round trip)."""
         for listener in self._listeners:
             listener(query, params)
-        try:
-            result = self._tx.run(query, params)
-            return [record.data() for record in result]
-        except neo4j.exceptions.ConstraintError as exc:
-            raise Conflict("that id or external id is already taken") from exc
+        result = self._tx.run(query, params)
+        return [record.data() for record in result]
 
 
 class Graph:
@@ -54,9 +51,18 @@ class Graph:
             return session.execute_read(lambda tx: work(Tx(tx, self.listeners)))
 
     def write_tx(self, work: Callable[[Tx], T]) -> T:
-        """Run `work` in a write transaction: all of it commits, or none of it."""
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: work(Tx(tx, self.listeners)))
+        """Run `work` in a write transaction: all of it commits, or none of it.
+
+        A broken uniqueness rule (which some engines report only at commit) is a Conflict.
+        """
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(lambda tx: work(Tx(tx, self.listeners)))
+        except neo4j.exceptions.ConstraintError as exc:
+            raise Conflict(
+                "another write took that id or external id at the same time; nothing was "
+                "written: read the current state and try again"
+            ) from exc
 
     def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement in its own transaction."""

@@ -126,6 +126,17 @@ class ReferralFields(Fields):
     note: Notes | None = None
 
 
+def checked_external_id(value: str) -> str:
+    """An external id as stored: surrounding spaces trimmed, 1 to 200 characters."""
+    trimmed = value.strip()
+    if not 1 <= len(trimmed) <= MAX_TEXT:
+        raise InvalidInput(
+            f"externalId: must be 1 to {MAX_TEXT} characters, spaces around it not counted",
+            field="externalId",
+        )
+    return trimmed
+
+
 F = TypeVar("F", bound=Fields)
 
 

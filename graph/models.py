@@ -257,7 +257,8 @@ class Role:
 
     @property
     def is_current(self) -> bool:
-        return self.end_date is None or self.end_date >= dt.date.today()
+        """No end date, or one today or later (UTC, as the queries' date() on the server)."""
+        return self.end_date is None or self.end_date >= dt.datetime.now(dt.UTC).date()
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:

@@ -105,7 +105,7 @@ def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:
         if kind == "company"
         else people.PERSON_ID_BY_EXTERNAL_ID
     )
-    rows = graph.read(query, externalId=external_id)
+    rows = graph.read(query, externalId=external_id.strip())
     return str(rows[0]["id"]) if rows else None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.connection import Graph, Tx
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.inputs import validate
+from graph.inputs import checked_external_id, validate
 from graph.kinds import EdgeKind, NodeKind
 
 _SYSTEM_KEYS = frozenset({"id", "createdAt", "updatedAt", "searchText"})
@@ -83,6 +83,7 @@ def update_node(graph: Graph, kind: NodeKind, id_: str, patch: dict[str, Any]) -
 
 def upsert_node(graph: Graph, kind: NodeKind, external_id: str, data: dict[str, Any]) -> str:
     """Create the node with this external id, or update the given fields of the existing one."""
+    external_id = checked_external_id(external_id)
     data = {**data, "externalId": external_id}
 
     def work(tx: Tx) -> str:
@@ -174,6 +175,7 @@ def upsert_edge(
     data: dict[str, Any],
 ) -> str:
     """Create the edge with this external id, or update the existing one (same ends only)."""
+    external_id = checked_external_id(external_id)
     data = {**data, "externalId": external_id}
 
     def work(tx: Tx) -> str:

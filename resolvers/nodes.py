@@ -12,6 +12,16 @@ from graph.search import search_term
 from resolvers.context import Context, off_loop
 
 
+def checked_range(
+    field: str, value: float | None, low: float, high: float | None = None
+) -> float | None:
+    """`value` unless it lies outside [low, high]."""
+    if value is not None and (value < low or (high is not None and value > high)):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidInput(f"{field}: must be {bounds} (got {value})", field=field)
+    return value
+
+
 def checked_search(text: str | None) -> str | None:
     term = search_term(text)
     if term is not None and len(term) > MAX_TEXT:

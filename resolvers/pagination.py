@@ -9,6 +9,7 @@ from graph.errors import InvalidInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_POSITION = 10_000_000
 _PREFIX = "offset:"
 
 
@@ -17,16 +18,13 @@ def encode_cursor(position: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The position a cursor of this API stands for; anything else is refused."""
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith(_PREFIX):
-            raise ValueError(text)
-        position = int(text.removeprefix(_PREFIX))
+        digits = base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix(_PREFIX)
+        position = int(digits) if digits.isdigit() else -1
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(
-            f"after: '{cursor}' is not a cursor from this API", field="after"
-        ) from None
-    if position < 0:
+        position = -1
+    if not 0 <= position <= MAX_POSITION or encode_cursor(position) != cursor:
         raise InvalidInput(f"after: '{cursor}' is not a cursor from this API", field="after")
     return position
 

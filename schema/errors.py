@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 _INPUT_HINTS = (
     "got invalid value",
+    "has invalid value",
     "does not exist in",
     "of required type",
     "was not provided",

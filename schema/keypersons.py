@@ -408,10 +408,10 @@ class KeyPersonMutation:
         person_id: strawberry.ID,
         manager_id: strawberry.ID,
         since: dt.date | None = None,
-    ) -> Person:
+    ) -> Person | None:
         await resolve.set_reporting_line(info.context, person_id, manager_id, since)
         return await _person(info, person_id)
 
     @strawberry.mutation(description="Remove a person's reporting line; false if there was none.")
-    async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool:
+    async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool | None:
         return await resolve.remove_reporting_line(info.context, person_id)

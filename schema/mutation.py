@@ -1,5 +1,9 @@
 """The root Mutation: create, update, upsert (by external id) and delete for every kind.
 
+Each top-level mutation field is one transaction. Payloads are nullable, so that when one
+field of a multi-field operation is refused, the fields that did write still return their
+results beside the error.
+
 Deleting a company or person that roles, relationships or referrals point to is refused
 unless `force: true`, which deletes those edges with it.
 """
@@ -46,17 +50,21 @@ _FORCE = "Also delete the roles, relationships and referrals that point to it."
 @strawberry.type
 class NodeMutation:
     @strawberry.mutation
-    async def create_company(self, info: Info, input: CompanyInput) -> Company:
+    async def create_company(self, info: Info, input: CompanyInput) -> Company | None:
         return from_model(Company, await writes.create_node(info.context, COMPANY, given(input)))
 
     @strawberry.mutation
-    async def update_company(self, info: Info, id: strawberry.ID, input: CompanyPatch) -> Company:
+    async def update_company(
+        self, info: Info, id: strawberry.ID, input: CompanyPatch
+    ) -> Company | None:
         return from_model(
             Company, await writes.update_node(info.context, COMPANY, id, given(input))
         )
 
     @strawberry.mutation(description="Create or update the company with this external id.")
-    async def upsert_company(self, info: Info, external_id: str, input: CompanyInput) -> Company:
+    async def upsert_company(
+        self, info: Info, external_id: str, input: CompanyInput
+    ) -> Company | None:
         found = await writes.upsert_node(info.context, COMPANY, external_id, given(input))
         return from_model(Company, found)
 
@@ -66,19 +74,23 @@ class NodeMutation:
         info: Info,
         id: strawberry.ID,
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
-    ) -> strawberry.ID:
+    ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_node(info.context, COMPANY, id, force))
 
     @strawberry.mutation
-    async def create_person(self, info: Info, input: PersonInput) -> Person:
+    async def create_person(self, info: Info, input: PersonInput) -> Person | None:
         return from_model(Person, await writes.create_node(info.context, PERSON, given(input)))
 
     @strawberry.mutation
-    async def update_person(self, info: Info, id: strawberry.ID, input: PersonPatch) -> Person:
+    async def update_person(
+        self, info: Info, id: strawberry.ID, input: PersonPatch
+    ) -> Person | None:
         return from_model(Person, await writes.update_node(info.context, PERSON, id, given(input)))
 
     @strawberry.mutation(description="Create or update the person with this external id.")
-    async def upsert_person(self, info: Info, external_id: str, input: PersonInput) -> Person:
+    async def upsert_person(
+        self, info: Info, external_id: str, input: PersonInput
+    ) -> Person | None:
         return from_model(
             Person, await writes.upsert_node(info.context, PERSON, external_id, given(input))
         )
@@ -89,99 +101,103 @@ class NodeMutation:
         info: Info,
         id: strawberry.ID,
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
-    ) -> strawberry.ID:
+    ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_node(info.context, PERSON, id, force))
 
 
 @strawberry.type
 class EdgeMutation:
     @strawberry.mutation
-    async def create_role(self, info: Info, input: RoleInput) -> Role:
+    async def create_role(self, info: Info, input: RoleInput) -> Role | None:
         return from_model(Role, await writes.create_edge(info.context, ROLE, given(input)))
 
     @strawberry.mutation
-    async def update_role(self, info: Info, id: strawberry.ID, input: RolePatch) -> Role:
+    async def update_role(self, info: Info, id: strawberry.ID, input: RolePatch) -> Role | None:
         return from_model(Role, await writes.update_edge(info.context, ROLE, id, given(input)))
 
     @strawberry.mutation(description="Create or update the role with this external id.")
-    async def upsert_role(self, info: Info, external_id: str, input: RoleInput) -> Role:
+    async def upsert_role(self, info: Info, external_id: str, input: RoleInput) -> Role | None:
         found = await writes.upsert_edge(info.context, ROLE, external_id, given(input))
         return from_model(Role, found)
 
     @strawberry.mutation(description="Delete a role (to end one, set its endDate instead).")
-    async def delete_role(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_role(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, ROLE, id))
 
     @strawberry.mutation
     async def create_relationship(
         self, info: Info, input: PersonRelationshipInput
-    ) -> PersonRelationship:
+    ) -> PersonRelationship | None:
         found = await writes.create_edge(info.context, RELATIONSHIP, given(input))
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation
     async def update_relationship(
         self, info: Info, id: strawberry.ID, input: PersonRelationshipPatch
-    ) -> PersonRelationship:
+    ) -> PersonRelationship | None:
         found = await writes.update_edge(info.context, RELATIONSHIP, id, given(input))
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation(description="Create or update the relationship with this external id.")
     async def upsert_relationship(
         self, info: Info, external_id: str, input: PersonRelationshipInput
-    ) -> PersonRelationship:
+    ) -> PersonRelationship | None:
         found = await writes.upsert_edge(info.context, RELATIONSHIP, external_id, given(input))
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation
-    async def delete_relationship(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_relationship(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, RELATIONSHIP, id))
 
     @strawberry.mutation
     async def create_company_relationship(
         self, info: Info, input: CompanyRelationshipInput
-    ) -> CompanyRelationship:
+    ) -> CompanyRelationship | None:
         found = await writes.create_edge(info.context, COMPANY_RELATIONSHIP, given(input))
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation
     async def update_company_relationship(
         self, info: Info, id: strawberry.ID, input: CompanyRelationshipPatch
-    ) -> CompanyRelationship:
+    ) -> CompanyRelationship | None:
         found = await writes.update_edge(info.context, COMPANY_RELATIONSHIP, id, given(input))
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation(description="Create or update the relationship with this external id.")
     async def upsert_company_relationship(
         self, info: Info, external_id: str, input: CompanyRelationshipInput
-    ) -> CompanyRelationship:
+    ) -> CompanyRelationship | None:
         found = await writes.upsert_edge(
             info.context, COMPANY_RELATIONSHIP, external_id, given(input)
         )
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation
-    async def delete_company_relationship(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_company_relationship(
+        self, info: Info, id: strawberry.ID
+    ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, COMPANY_RELATIONSHIP, id))
 
     @strawberry.mutation
-    async def create_referral(self, info: Info, input: ReferralInput) -> Referral:
+    async def create_referral(self, info: Info, input: ReferralInput) -> Referral | None:
         return to_referral(await writes.create_edge(info.context, REFERRAL, given(input)))
 
     @strawberry.mutation
     async def update_referral(
         self, info: Info, id: strawberry.ID, input: ReferralPatch
-    ) -> Referral:
+    ) -> Referral | None:
         return to_referral(await writes.update_edge(info.context, REFERRAL, id, given(input)))
 
     @strawberry.mutation(description="Create or update the referral with this external id.")
-    async def upsert_referral(self, info: Info, external_id: str, input: ReferralInput) -> Referral:
+    async def upsert_referral(
+        self, info: Info, external_id: str, input: ReferralInput
+    ) -> Referral | None:
         return to_referral(
             await writes.upsert_edge(info.context, REFERRAL, external_id, given(input))
         )
 
     @strawberry.mutation
-    async def delete_referral(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+    async def delete_referral(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, REFERRAL, id))
 
 

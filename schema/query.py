@@ -66,6 +66,7 @@ class NodeQuery:
         offset, limit = window(first, after)
         f = filter or CompanyFilter()
         s = sort or CompanySort()
+        nodes.checked_range("filter.minOurRelationships", f.min_our_relationships, 0)
         page = await nodes.company_page(
             info.context,
             offset=offset,
@@ -106,7 +107,9 @@ class NodeQuery:
             search=nodes.checked_search(f.search),
             styles=f.communication_style,
             company_id=f.company_id,
-            min_strongest_tie=f.min_strongest_tie,
+            min_strongest_tie=nodes.checked_range(
+                "filter.minStrongestTie", f.min_strongest_tie, 0.0, 1.0
+            ),
         )
         return Connection.from_page(page, lambda m: from_model(Person, m))
 
@@ -178,7 +181,7 @@ class EdgeQuery:
             person_id=f.person_id,
             tiers=f.tier,
             levels=f.level,
-            min_strength=f.min_strength,
+            min_strength=nodes.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
         )
         return Connection.from_page(page, lambda m: from_model(PersonRelationship, m))
 
@@ -199,7 +202,7 @@ class EdgeQuery:
             company_id=f.company_id,
             tiers=f.tier,
             stages=f.lifecycle_stage,
-            min_strength=f.min_strength,
+            min_strength=nodes.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
         )
         return Connection.from_page(page, lambda m: from_model(CompanyRelationship, m))
 

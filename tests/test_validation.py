@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from graph import reads
 from graph.connection import Graph
 from tests import factories
 from tests.conftest import counts, error
@@ -30,8 +31,8 @@ def test_strength_outside_unit_interval(
         input={"fromPersonId": a, "toPersonId": b, "tier": "FRIEND", "strength": strength},
     )
     assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.strength"}
-    assert "input.strength" in err["message"]
-    assert "1" in err["message"] or "0" in err["message"]
+    rule = "less than or equal to 1" if strength > 1 else "greater than or equal to 0"
+    assert err["message"] == f"input.strength: Input should be {rule}"
     assert counts(graph) == before
 
 
@@ -74,6 +75,8 @@ def test_end_date_before_existing_start_date_on_update(client: TestClient, graph
         id=role,
     )
     assert err["extensions"]["field"] == "input.endDate"
+    stored = reads.roles_by_id(graph, [role])[0]
+    assert stored is not None and stored.end_date is None
 
 
 @pytest.mark.parametrize("field", ["fromPersonId", "toPersonId"])
@@ -89,11 +92,14 @@ def test_unknown_id(
     assert counts(graph) == (2, 0)
 
 
-def test_missing_required_field(client: TestClient, two_people: tuple[str, str]) -> None:
+def test_missing_required_field(
+    client: TestClient, graph: Graph, two_people: tuple[str, str]
+) -> None:
     a, b = two_people
     err = error(client, REL, input={"fromPersonId": a, "toPersonId": b, "tier": "FRIEND"})
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "strength" in err["message"]
+    assert "required field 'strength'" in err["message"]
+    assert counts(graph) == (2, 0)
 
 
 def test_over_long_string(client: TestClient, graph: Graph) -> None:
@@ -113,12 +119,13 @@ def test_blank_name(client: TestClient, graph: Graph) -> None:
     assert counts(graph) == (0, 0)
 
 
-def test_self_relationship(client: TestClient, two_people: tuple[str, str]) -> None:
+def test_self_relationship(client: TestClient, graph: Graph, two_people: tuple[str, str]) -> None:
     a, _ = two_people
     err = error(
         client, REL, input={"fromPersonId": a, "toPersonId": a, "tier": "FRIEND", "strength": 0.5}
     )
-    assert err["extensions"]["code"] == "BAD_USER_INPUT"
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "toPersonId"}
+    assert counts(graph) == (2, 0)
 
 
 def test_second_relationship_between_the_same_people(

@@ -13,9 +13,9 @@ CALL (c) {
   RETURN count(DISTINCT k) AS ourRelationshipCount
 }
 CALL (c) {
-  OPTIONAL MATCH (c)<-[current:HOLDS_ROLE]-(:Person)
+  OPTIONAL MATCH (c)<-[current:HOLDS_ROLE]-(person:Person)
   WHERE current.endDate IS NULL OR current.endDate >= date()
-  RETURN count(DISTINCT current) AS peopleCount
+  RETURN count(DISTINCT person) AS peopleCount
 }
 """
 

@@ -28,7 +28,8 @@ WITH a, k, b,
        WHEN 'UPDATED_AT' THEN k.updatedAt
        WHEN 'SINCE' THEN k.since
      END AS sortKey
-ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+ORDER BY sortKey IS NULL,
+         CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
          k.id ASC
 WITH collect(k {.*, fromId: a.id, toId: b.id}) AS relationships

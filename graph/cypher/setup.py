@@ -14,11 +14,14 @@ CONSTRAINTS_AND_INDEXES: Final[tuple[LiteralString, ...]] = (
     "CREATE CONSTRAINT business_id IF NOT EXISTS "
     "FOR ()-[b:DOES_BUSINESS_WITH]-() REQUIRE b.id IS UNIQUE",
     "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR ()-[r:REFERRED]-() REQUIRE r.id IS UNIQUE",
-    "CREATE INDEX role_external_id IF NOT EXISTS FOR ()-[r:HOLDS_ROLE]-() ON (r.externalId)",
-    "CREATE INDEX knows_external_id IF NOT EXISTS FOR ()-[k:KNOWS]-() ON (k.externalId)",
-    "CREATE INDEX business_external_id IF NOT EXISTS "
-    "FOR ()-[b:DOES_BUSINESS_WITH]-() ON (b.externalId)",
-    "CREATE INDEX referral_external_id IF NOT EXISTS FOR ()-[r:REFERRED]-() ON (r.externalId)",
+    "CREATE CONSTRAINT role_external_id IF NOT EXISTS "
+    "FOR ()-[r:HOLDS_ROLE]-() REQUIRE r.externalId IS UNIQUE",
+    "CREATE CONSTRAINT knows_external_id IF NOT EXISTS "
+    "FOR ()-[k:KNOWS]-() REQUIRE k.externalId IS UNIQUE",
+    "CREATE CONSTRAINT business_external_id IF NOT EXISTS "
+    "FOR ()-[b:DOES_BUSINESS_WITH]-() REQUIRE b.externalId IS UNIQUE",
+    "CREATE CONSTRAINT referral_external_id IF NOT EXISTS "
+    "FOR ()-[r:REFERRED]-() REQUIRE r.externalId IS UNIQUE",
     "CREATE INDEX company_name IF NOT EXISTS FOR (c:Company) ON (c.name)",
     "CREATE INDEX company_is_ours IF NOT EXISTS FOR (c:Company) ON (c.isOurs)",
     "CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)",
