@@ -7,6 +7,7 @@ from typing import LiteralString
 
 from graph.cypher import (
     admin,
+    bulk,
     business,
     companies,
     keypersons,
@@ -20,6 +21,7 @@ from graph.cypher import (
 
 MODULES: tuple[ModuleType, ...] = (
     admin,
+    bulk,
     business,
     companies,
     keypersons,
