@@ -29,6 +29,7 @@ from graph.models import (
     PersonTier,
     RelationshipLevel,
     Seniority,
+    Stance,
     ValueClass,
 )
 
@@ -92,6 +93,8 @@ class RoleFields(Fields):
     seniority: Seniority | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    desired_tier: PersonTier | None = None
+    stance: Stance | None = None
 
     @field_validator("end_date")
     @classmethod

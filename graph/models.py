@@ -108,6 +108,26 @@ class CompanyTier(Enum):
     STRATEGIC_ALLIANCE = "STRATEGIC_ALLIANCE"
 
 
+class Stance(Enum):
+    """A key person's stance toward us, as account planners judge it."""
+
+    CHAMPION = "CHAMPION"
+    SUPPORTER = "SUPPORTER"
+    NEUTRAL = "NEUTRAL"
+    SCEPTIC = "SCEPTIC"
+    OPPONENT = "OPPONENT"
+
+
+TIER_RANK: dict[PersonTier, int] = {tier: rank for rank, tier in enumerate(PersonTier)}
+COMPANY_TIER_RANK: dict[CompanyTier, int] = {tier: rank for rank, tier in enumerate(CompanyTier)}
+
+
+def tiers_at_least(tier: PersonTier | None) -> list[str]:
+    """Stored names of the tiers at or above `tier` (all of them for None)."""
+    floor = 0 if tier is None else TIER_RANK[tier]
+    return [t.value for t in PersonTier if TIER_RANK[t] >= floor]
+
+
 class PartyKind(Enum):
     """What a referral's ends are: a person or a company."""
 
@@ -232,6 +252,8 @@ class Role:
     end_date: dt.date | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    desired_tier: PersonTier | None = None
+    stance: Stance | None = None
 
     @property
     def is_current(self) -> bool:
@@ -254,6 +276,8 @@ class Role:
             end_date=to_date(row.get("endDate")),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
+            desired_tier=to_enum(PersonTier, row.get("desiredTier")),
+            stance=to_enum(Stance, row.get("stance")),
         )
 
 

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from graph.introductions import PathLabel
 from graph.models import (
     BuyingRole,
     CommunicationStyle,
@@ -16,6 +17,7 @@ from graph.models import (
     PersonTier,
     RelationshipLevel,
     Seniority,
+    Stance,
     ValueClass,
 )
 
@@ -31,6 +33,8 @@ for _domain_enum in (
     PersonTier,
     RelationshipLevel,
     CompanyTier,
+    Stance,
+    PathLabel,
 ):
     strawberry.enum(_domain_enum)
 
@@ -48,6 +52,8 @@ __all__ = [
     "RelationshipLevel",
     "RelationshipSortField",
     "Seniority",
+    "Stance",
+    "PathLabel",
     "ValueClass",
 ]
 

@@ -22,6 +22,7 @@ from schema.enums import (
     RelationshipLevel,
     RelationshipSortField,
     Seniority,
+    Stance,
     ValueClass,
 )
 
@@ -88,6 +89,8 @@ class RoleInput:
     seniority: Seniority | None = strawberry.UNSET
     start_date: dt.date | None = strawberry.UNSET
     end_date: dt.date | None = strawberry.UNSET
+    desired_tier: PersonTier | None = strawberry.UNSET
+    stance: Stance | None = strawberry.UNSET
 
 
 @strawberry.input(description="Only the fields given change; set endDate to end the role.")
@@ -99,6 +102,8 @@ class RolePatch:
     seniority: Seniority | None = strawberry.UNSET
     start_date: dt.date | None = strawberry.UNSET
     end_date: dt.date | None = strawberry.UNSET
+    desired_tier: PersonTier | None = strawberry.UNSET
+    stance: Stance | None = strawberry.UNSET
 
 
 @strawberry.input

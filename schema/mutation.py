@@ -31,6 +31,7 @@ from schema.inputs import (
     RolePatch,
     given,
 )
+from schema.keypersons import KeyPersonMutation
 from schema.types import (
     Company,
     CompanyRelationship,
@@ -201,5 +202,5 @@ class EdgeMutation:
 
 
 @strawberry.type
-class Mutation(NodeMutation, EdgeMutation):
+class Mutation(NodeMutation, EdgeMutation, KeyPersonMutation):
     """Every write Guanxi accepts."""

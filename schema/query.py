@@ -19,6 +19,7 @@ from schema.inputs import (
     PersonSort,
     RoleFilter,
 )
+from schema.keypersons import KeyPersonQuery
 from schema.pagination import Connection
 from schema.types import (
     Company,
@@ -219,5 +220,5 @@ class EdgeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, EdgeQuery):
+class Query(NodeQuery, EdgeQuery, KeyPersonQuery):
     """Everything Guanxi answers."""

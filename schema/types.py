@@ -20,6 +20,7 @@ from schema.enums import (
     PersonTier,
     RelationshipLevel,
     Seniority,
+    Stance,
     ValueClass,
 )
 
@@ -151,6 +152,10 @@ class Role:
     start_date: dt.date | None
     end_date: dt.date | None = strawberry.field(description="None while the role is current.")
     is_current: bool
+    desired_tier: PersonTier | None = strawberry.field(
+        description="The tier we aim for with this key person (set by account planners)."
+    )
+    stance: Stance | None = strawberry.field(description="Their stance toward us.")
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
 

@@ -7,6 +7,8 @@ last and checks them all with Neo4j's own semantic analysis.
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,12 +54,30 @@ class StatementCounter:
 
 
 STATEMENTS = StatementLog()
+EXIT_STATUS = pytest.StashKey[int]()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show the Cypher compatibility figures in every run, captured output or not."""
     if STATEMENTS.compat_line:
         terminalreporter.write_line(STATEMENTS.compat_line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the process once pytest has reported everything.
+
+    The embedded engine's JVM lives in this process; its threads can outlast the engine and
+    now and then crash Python's own shutdown (a segfault after "N passed"), which would turn
+    a green run red. Skipping that shutdown keeps the exit status the tests earned.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(config.stash.get(EXIT_STATUS, 0))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,12 +5,27 @@ from __future__ import annotations
 from types import ModuleType
 from typing import LiteralString
 
-from graph.cypher import admin, business, companies, people, referrals, relationships, roles, setup
+from graph.cypher import (
+    admin,
+    bulk,
+    business,
+    companies,
+    keypersons,
+    paths,
+    people,
+    referrals,
+    relationships,
+    roles,
+    setup,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     admin,
+    bulk,
     business,
     companies,
+    keypersons,
+    paths,
     people,
     referrals,
     relationships,

@@ -1,0 +1,1 @@
+"""Benchmarks: they print figures; targets are read from the figures, not asserted in tests."""

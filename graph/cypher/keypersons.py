@@ -1,0 +1,82 @@
+"""Key-person maps, org charts and job moves."""
+
+from typing import Final, LiteralString
+
+# One row per current role at the customer (a single row with a null role when it has none),
+# with the ties our current people hold with that person, and the tiers of the customer's
+# relationships with our companies. (Rows rather than a nested map: ArcadeDB drops the other
+# keys of a map literal that holds a map projection.)
+KEY_PERSON_MAP: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
+  RETURN collect(b.tier) AS tiersWithUs
+}
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+WHERE role.endDate IS NULL OR role.endDate >= date()
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE ours.endDate IS NULL OR ours.endDate >= date()
+  RETURN collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id,
+                             ourPersonId: o.id}) AS ties
+}
+RETURN c.id AS companyId, tiersWithUs, role {.*, personId: p.id, companyId: c.id} AS role, ties
+"""
+
+# Current people at the company and the reporting lines among them.
+ORG_CHART: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+WHERE role.endDate IS NULL OR role.endDate >= date()
+WITH c, collect(role {.*, personId: p.id, companyId: c.id}) AS roles, collect(DISTINCT p) AS people
+CALL (people) {
+  UNWIND people AS report
+  MATCH (report)-[:REPORTS_TO]->(manager:Person)
+  WHERE manager IN people
+  RETURN collect({personId: report.id, managerId: manager.id}) AS lines
+}
+RETURN c.id AS companyId, roles, lines
+"""
+
+MANAGER_CHAIN_REACHES: Final[LiteralString] = """
+MATCH (manager:Person {id: $managerId})
+MATCH (person:Person {id: $personId})
+RETURN EXISTS { (manager)-[:REPORTS_TO*0..]->(person) } AS cycle
+"""
+
+REPORTING_LINE_SET: Final[LiteralString] = """
+MATCH (person:Person {id: $personId})
+MATCH (manager:Person {id: $managerId})
+OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
+DELETE old
+WITH DISTINCT person, manager
+CREATE (person)-[:REPORTS_TO {since: $since}]->(manager)
+"""
+
+REPORTING_LINE_REMOVE: Final[LiteralString] = """
+MATCH (:Person {id: $personId})-[line:REPORTS_TO]->(:Person)
+DELETE line
+RETURN count(line) AS removed
+"""
+
+# People who started a role since $since after ending one at another company, and whom one
+# of our current people knows at one of $tiers.
+RECENT_MOVES: Final[LiteralString] = """
+MATCH (p:Person)-[new:HOLDS_ROLE]->(newCompany:Company)
+WHERE new.startDate >= $since AND (new.endDate IS NULL OR new.endDate >= date())
+MATCH (p)-[old:HOLDS_ROLE]->(oldCompany:Company)
+WHERE oldCompany <> newCompany AND old.endDate IS NOT NULL AND old.endDate <= new.startDate
+CALL (p) {
+  MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE (ours.endDate IS NULL OR ours.endDate >= date()) AND k.tier IN $tiers
+  RETURN max(k.strength) AS strongest,
+         collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id}) AS ties
+}
+WITH p, new, newCompany, old, oldCompany, strongest, ties
+WHERE strongest IS NOT NULL
+ORDER BY old.endDate DESC
+WITH p, new, newCompany, strongest, ties, collect(old {.*, personId: p.id,
+     companyId: oldCompany.id})[0] AS previous
+RETURN new {.*, personId: p.id, companyId: newCompany.id} AS role, previous, strongest, ties
+ORDER BY new.startDate DESC, strongest DESC, p.id
+"""

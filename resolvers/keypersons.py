@@ -1,0 +1,96 @@
+"""Key-person maps, org charts, job moves and introduction paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graph import introductions, keypersons
+from graph.introductions import PathLabel
+from graph.keypersons import CoverageRule, KeyPersonMap, Move, OrgChartEntry
+from graph.models import PersonTier
+from graph.paths import Path
+from resolvers.context import Context, off_loop
+
+
+async def key_person_map(
+    ctx: Context,
+    company_id: str,
+    *,
+    everyone: bool,
+    covered_min_tier: PersonTier,
+    covered_min_strength: float | None,
+    min_covered_key_persons: int,
+) -> KeyPersonMap:
+    rule = CoverageRule(min_tier=covered_min_tier, min_strength=covered_min_strength)
+    return await off_loop(
+        keypersons.key_person_map,
+        ctx.graph,
+        company_id,
+        rule=rule,
+        everyone=everyone,
+        min_covered_key_persons=min_covered_key_persons,
+    )
+
+
+async def org_chart(ctx: Context, company_id: str) -> list[OrgChartEntry]:
+    return await off_loop(keypersons.org_chart, ctx.graph, company_id)
+
+
+async def set_reporting_line(
+    ctx: Context, person_id: str, manager_id: str, since: dt.date | None
+) -> None:
+    await off_loop(keypersons.set_reporting_line, ctx.graph, person_id, manager_id, since)
+
+
+async def remove_reporting_line(ctx: Context, person_id: str) -> bool:
+    return await off_loop(keypersons.remove_reporting_line, ctx.graph, person_id)
+
+
+async def recent_moves(ctx: Context, days: int, min_tier: PersonTier) -> list[Move]:
+    return await off_loop(keypersons.recent_moves, ctx.graph, days=days, min_tier=min_tier)
+
+
+async def introduction_paths(
+    ctx: Context,
+    from_id: str,
+    to_id: str,
+    *,
+    max_hops: int,
+    first: int,
+    min_tier: PersonTier | None,
+) -> list[Path]:
+    return await off_loop(
+        introductions.introduction_paths,
+        ctx.graph,
+        from_id,
+        to_id,
+        max_hops=max_hops,
+        first=first,
+        min_tier=min_tier,
+    )
+
+
+async def best_introductions(
+    ctx: Context,
+    *,
+    to_person_id: str | None,
+    to_company_id: str | None,
+    key_persons_only: bool,
+    max_hops: int,
+    first: int,
+    min_tier: PersonTier | None,
+) -> list[Path]:
+    return await off_loop(
+        introductions.best_introductions,
+        ctx.graph,
+        to_person_id=to_person_id,
+        to_company_id=to_company_id,
+        key_persons_only=key_persons_only,
+        max_hops=max_hops,
+        first=first,
+        min_tier=min_tier,
+    )
+
+
+def path_label(path: Path) -> PathLabel:
+    return introductions.label(path.strength)

@@ -1,0 +1,417 @@
+"""Key-person maps, org charts, job moves and introduction paths, as GraphQL types and fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from graph import keypersons as km
+from graph.introductions import MAX_BEST_HOPS, MODERATE, STRONG
+from graph.paths import MAX_HOPS, Tie
+from graph.paths import Path as PathModel
+from resolvers import keypersons as resolve
+from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
+from schema.types import Company, Info, Person, PersonRelationship, Role, from_model
+
+
+async def _person(info: Info, person_id: str) -> Person:
+    return from_model(Person, await info.context.loaders.people.load(person_id))
+
+
+@strawberry.type(description="A relationship one of our people holds with someone there.")
+class OurRelationship:
+    model: strawberry.Private[km.OurTie]
+    is_strongest: bool = strawberry.field(description="The strongest of this person's ties to us.")
+
+    @strawberry.field
+    def tier(self) -> PersonTier:
+        return self.model.relationship.tier
+
+    @strawberry.field
+    def strength(self) -> float:
+        return self.model.relationship.strength
+
+    @strawberry.field
+    def level(self) -> RelationshipLevel | None:
+        return self.model.relationship.level
+
+    @strawberry.field(description="When the relationship last changed.")
+    def last_updated(self) -> dt.datetime | None:
+        return self.model.relationship.updated_at
+
+    @strawberry.field
+    def relationship(self) -> PersonRelationship:
+        return from_model(PersonRelationship, self.model.relationship)
+
+    @strawberry.field(description="Who on our side holds it.")
+    async def our_person(self, info: Info) -> Person:
+        return await _person(info, self.model.our_person_id)
+
+
+def _our(tie: km.OurTie) -> OurRelationship:
+    return OurRelationship(model=tie, is_strongest=tie.is_strongest)
+
+
+@strawberry.type(description="One person at the customer and our relationships with them.")
+class KeyPersonEntry:
+    model: strawberry.Private[km.KeyPersonEntry]
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person:
+        return await _person(info, self.model.person_id)
+
+    @strawberry.field(description="Their current roles at the customer.")
+    def roles(self) -> list[Role]:
+        return [from_model(Role, role) for role in self.model.roles]
+
+    @strawberry.field
+    def is_key_person(self) -> bool:
+        return self.model.is_key_person
+
+    @strawberry.field
+    def is_executive(self) -> bool:
+        return self.model.is_executive
+
+    @strawberry.field(description="Our people's relationships with them, strongest first.")
+    def relationships(self) -> list[OurRelationship]:
+        return [_our(tie) for tie in self.model.ties]
+
+    @strawberry.field
+    def strongest(self) -> OurRelationship | None:
+        tie = self.model.strongest
+        return None if tie is None else _our(tie)
+
+    @strawberry.field(description="Whether one of our relationships meets the coverage rule.")
+    def covered(self) -> bool:
+        return self.model.covered
+
+    @strawberry.field(description="How many of our people hold a relationship with them.")
+    def threads(self) -> int:
+        return self.model.threads
+
+    @strawberry.field
+    def desired_tier(self) -> PersonTier | None:
+        return self.model.desired_tier
+
+    @strawberry.field
+    def stance(self) -> Stance | None:
+        return self.model.stance
+
+    @strawberry.field(
+        description="Tiers from the strongest current tie up to the desired tier (no tie counts "
+        "as one below passer-by); null without a desired tier."
+    )
+    def tier_gap(self) -> int | None:
+        return self.model.tier_gap
+
+
+@strawberry.type
+class TierCount:
+    tier: PersonTier | None = strawberry.field(description="null: no relationship at all.")
+    count: int
+
+
+@strawberry.type(description="Figures over the key persons (not everyone) at the customer.")
+class KeyPersonSummary:
+    key_persons: int
+    covered: int
+    uncovered: int
+    single_threaded: int = strawberry.field(
+        description="Key persons whom only one of our people has a relationship with."
+    )
+    coverage_ratio: float | None = strawberry.field(description="covered / keyPersons.")
+    tier_distribution: list[TierCount] = strawberry.field(
+        description="Key persons by the tier of their strongest tie to us."
+    )
+    reaches_executives: bool = strawberry.field(
+        description="Some executive there has a covering relationship with one of our people."
+    )
+
+
+@strawberry.type(description="Where the company tier and the key-person map disagree.")
+class TierMismatch:
+    rule: str
+    reason: str
+
+
+@strawberry.type(description="Who the key persons at a customer are and who of ours knows them.")
+class KeyPersonMap:
+    model: strawberry.Private[km.KeyPersonMap]
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return from_model(Company, await info.context.loaders.companies.load(self.model.company_id))
+
+    @strawberry.field(description="The closest tier of its relationships with our companies.")
+    def tier_with_us(self) -> CompanyTier | None:
+        return self.model.tier_with_us
+
+    @strawberry.field
+    def summary(self) -> KeyPersonSummary:
+        s = self.model.summary
+        return KeyPersonSummary(
+            key_persons=s.key_persons,
+            covered=s.covered,
+            uncovered=s.uncovered,
+            single_threaded=s.single_threaded,
+            coverage_ratio=s.coverage_ratio,
+            tier_distribution=[TierCount(tier=t, count=n) for t, n in s.tier_distribution.items()],
+            reaches_executives=s.reaches_executives,
+        )
+
+    @strawberry.field(description="Key persons first, then others; by seniority within each.")
+    def entries(self) -> list[KeyPersonEntry]:
+        return [KeyPersonEntry(model=entry) for entry in self.model.entries]
+
+    @strawberry.field(description="Key persons with a desired tier, the widest gap first.")
+    def plan(self) -> list[KeyPersonEntry]:
+        return [KeyPersonEntry(model=entry) for entry in self.model.plan]
+
+    @strawberry.field
+    def mismatches(self) -> list[TierMismatch]:
+        return [TierMismatch(rule=m.rule, reason=m.reason) for m in self.model.mismatches]
+
+
+@strawberry.type(description="A person in the org chart, with the people reporting to them.")
+class OrgChartNode:
+    model: strawberry.Private[km.OrgChartEntry]
+    children: strawberry.Private[list[OrgChartNode]]
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person:
+        return await _person(info, self.model.person_id)
+
+    @strawberry.field
+    def roles(self) -> list[Role]:
+        return [from_model(Role, role) for role in self.model.roles]
+
+    @strawberry.field
+    def manager_id(self) -> strawberry.ID | None:
+        return None if self.model.manager_id is None else strawberry.ID(self.model.manager_id)
+
+    @strawberry.field(description="0 for the people who report to nobody there.")
+    def depth(self) -> int:
+        return self.model.depth
+
+    @strawberry.field
+    def reports(self) -> list[OrgChartNode]:
+        return self.children
+
+
+@strawberry.type(description="A customer's reporting lines among its current people.")
+class OrgChart:
+    roots: list[OrgChartNode]
+    people: list[OrgChartNode] = strawberry.field(description="Everyone, managers first.")
+
+
+def _org_chart(entries: list[km.OrgChartEntry]) -> OrgChart:
+    nodes = {e.person_id: OrgChartNode(model=e, children=[]) for e in entries}
+    for entry in entries:
+        if entry.manager_id is not None:
+            nodes[entry.manager_id].children.append(nodes[entry.person_id])
+    people = [nodes[e.person_id] for e in entries]
+    return OrgChart(roots=[n for n in people if n.model.manager_id is None], people=people)
+
+
+@strawberry.type(description="One hop of a path: a relationship between two people.")
+class PathStep:
+    tie: strawberry.Private[Tie]
+    from_id: strawberry.Private[str]
+    to_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def from_person(self, info: Info) -> Person:
+        return await _person(info, self.from_id)
+
+    @strawberry.field
+    async def to_person(self, info: Info) -> Person:
+        return await _person(info, self.to_id)
+
+    @strawberry.field
+    def relationship_id(self) -> strawberry.ID:
+        return strawberry.ID(self.tie.id)
+
+    @strawberry.field
+    def tier(self) -> PersonTier:
+        return PersonTier(self.tie.tier)
+
+    @strawberry.field
+    def strength(self) -> float:
+        return self.tie.strength
+
+
+@strawberry.type(
+    description=f"A chain of introductions. Strength is the product of the hops' strengths; "
+    f"STRONG from {STRONG}, MODERATE from {MODERATE}, WEAK below."
+)
+class IntroductionPath:
+    model: strawberry.Private[PathModel]
+
+    @strawberry.field
+    def strength(self) -> float:
+        return self.model.strength
+
+    @strawberry.field
+    def hops(self) -> int:
+        return self.model.hops
+
+    @strawberry.field
+    def label(self) -> PathLabel:
+        return resolve.path_label(self.model)
+
+    @strawberry.field(description="From the first person to the last.")
+    async def people(self, info: Info) -> list[Person]:
+        found = await info.context.loaders.people.load_many(list(self.model.person_ids))
+        return [from_model(Person, person) for person in found]
+
+    @strawberry.field
+    def steps(self) -> list[PathStep]:
+        ids = self.model.person_ids
+        return [
+            PathStep(tie=tie, from_id=ids[i], to_id=ids[i + 1])
+            for i, tie in enumerate(self.model.ties)
+        ]
+
+
+@strawberry.type(description="Someone we know well who moved to another company recently.")
+class Move:
+    model: strawberry.Private[km.Move]
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person:
+        return await _person(info, self.model.role.person_id)
+
+    @strawberry.field(description="The role they started.")
+    def role(self) -> Role:
+        return from_model(Role, self.model.role)
+
+    @strawberry.field(description="The role they left.")
+    def previous_role(self) -> Role:
+        return from_model(Role, self.model.previous)
+
+    @strawberry.field(description="The strongest of our relationships with them.")
+    def strongest(self) -> float:
+        return self.model.strongest
+
+    @strawberry.field
+    def relationships(self) -> list[PersonRelationship]:
+        return [from_model(PersonRelationship, tie) for tie in self.model.ties]
+
+
+HopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_HOPS}.")]
+BestHopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_BEST_HOPS}.")]
+
+
+@strawberry.type
+class KeyPersonQuery:
+    @strawberry.field(description="The key-person map of a customer.")
+    async def key_person_map(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        everyone: Annotated[
+            bool, strawberry.argument(description="Also list people who are not key persons.")
+        ] = False,
+        covered_min_tier: Annotated[
+            PersonTier, strawberry.argument(description="A tie at this tier or above covers.")
+        ] = PersonTier.FRIEND,
+        covered_min_strength: Annotated[
+            float | None,
+            strawberry.argument(
+                description="If given, a tie this strong covers, whatever its tier."
+            ),
+        ] = None,
+        min_covered_key_persons: Annotated[
+            int,
+            strawberry.argument(
+                description="Covered key persons a preferred supplier should have."
+            ),
+        ] = km.DEFAULT_MIN_COVERED_KEY_PERSONS,
+    ) -> KeyPersonMap:
+        found = await resolve.key_person_map(
+            info.context,
+            company_id,
+            everyone=everyone,
+            covered_min_tier=covered_min_tier,
+            covered_min_strength=covered_min_strength,
+            min_covered_key_persons=min_covered_key_persons,
+        )
+        return KeyPersonMap(model=found)
+
+    @strawberry.field(description="A customer's reporting lines, as a tree.")
+    async def org_chart(self, info: Info, company_id: strawberry.ID) -> OrgChart:
+        return _org_chart(await resolve.org_chart(info.context, company_id))
+
+    @strawberry.field(description="Our contacts (at minTier or above) who changed company lately.")
+    async def recent_moves(
+        self, info: Info, days: int = 90, min_tier: PersonTier = PersonTier.FRIEND
+    ) -> list[Move]:
+        return [Move(model=m) for m in await resolve.recent_moves(info.context, days, min_tier)]
+
+    @strawberry.field(description="The strongest simple paths from one person to another.")
+    async def introduction_paths(
+        self,
+        info: Info,
+        from_person_id: strawberry.ID,
+        to_person_id: strawberry.ID,
+        max_hops: HopsArg = 4,
+        first: int = 5,
+        min_tier: Annotated[
+            PersonTier | None, strawberry.argument(description="Every hop at least this tier.")
+        ] = None,
+    ) -> list[IntroductionPath]:
+        found = await resolve.introduction_paths(
+            info.context,
+            from_person_id,
+            to_person_id,
+            max_hops=max_hops,
+            first=first,
+            min_tier=min_tier,
+        )
+        return [IntroductionPath(model=path) for path in found]
+
+    @strawberry.field(
+        description="The strongest paths from any of our people to a person, or to anyone (or "
+        "any key person) at a company. A path starts at one of our people and passes through "
+        "none of our others."
+    )
+    async def best_introductions(
+        self,
+        info: Info,
+        to_person_id: strawberry.ID | None = None,
+        to_company_id: strawberry.ID | None = None,
+        key_persons_only: bool = False,
+        max_hops: BestHopsArg = 3,
+        first: int = 5,
+        min_tier: PersonTier | None = None,
+    ) -> list[IntroductionPath]:
+        found = await resolve.best_introductions(
+            info.context,
+            to_person_id=to_person_id,
+            to_company_id=to_company_id,
+            key_persons_only=key_persons_only,
+            max_hops=max_hops,
+            first=first,
+            min_tier=min_tier,
+        )
+        return [IntroductionPath(model=path) for path in found]
+
+
+@strawberry.type
+class KeyPersonMutation:
+    @strawberry.mutation(description="Record that a person reports to a manager (one at a time).")
+    async def set_reporting_line(
+        self,
+        info: Info,
+        person_id: strawberry.ID,
+        manager_id: strawberry.ID,
+        since: dt.date | None = None,
+    ) -> Person | None:
+        await resolve.set_reporting_line(info.context, person_id, manager_id, since)
+        return await _person(info, person_id)
+
+    @strawberry.mutation(description="Remove a person's reporting line; false if there was none.")
+    async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool | None:
+        return await resolve.remove_reporting_line(info.context, person_id)
