@@ -11,6 +11,7 @@ from typing import Any
 from graph.connection import Graph, Tx
 from graph.cypher import keypersons as cypher
 from graph.errors import InvalidInput, NotFound
+from graph.history import state_at, to_ms
 from graph.models import (
     COMPANY_TIER_RANK,
     TIER_RANK,
@@ -21,6 +22,7 @@ from graph.models import (
     Seniority,
     Stance,
     tiers_at_least,
+    to_date,
 )
 
 DEFAULT_COVERED_TIER = PersonTier.FRIEND
@@ -239,23 +241,67 @@ def key_person_map(
     rule: CoverageRule | None = None,
     everyone: bool = False,
     min_covered_key_persons: int = DEFAULT_MIN_COVERED_KEY_PERSONS,
+    as_of: dt.datetime | None = None,
 ) -> KeyPersonMap:
-    """The key-person map of a customer, in one round trip."""
+    """The key-person map of a customer, in one round trip; with `as_of`, as it was then:
+    the roles current then, ties with our people of then, tiers and strengths of then."""
     if min_covered_key_persons < 0:
         raise InvalidInput(
             "minCoveredKeyPersons: must not be negative", field="minCoveredKeyPersons"
         )
-    rows = graph.read(cypher.KEY_PERSON_MAP, companyId=company_id)
+    if as_of is None:
+        rows = graph.read(cypher.KEY_PERSON_MAP, companyId=company_id)
+    else:
+        rows = graph.read(cypher.KEY_PERSON_MAP_AS_OF, companyId=company_id, atMs=to_ms(as_of))
     if not rows:
         raise NotFound("company", company_id, field="companyId")
+    tiers_with_us = rows[0]["tiersWithUs"] if as_of is None else _tiers_at(rows[0], as_of)
+    if as_of is not None:
+        rows = [_row_at(row, as_of) for row in rows]
     return build_map(
         company_id,
-        rows[0]["tiersWithUs"],
+        tiers_with_us,
         rows,
         rule=rule or CoverageRule(),
         everyone=everyone,
         min_covered_key_persons=min_covered_key_persons,
     )
+
+
+def current_at(role: dict[str, Any] | None, at: dt.datetime) -> bool:
+    """Whether a role (its properties as of `at`) was current on that day."""
+    if role is None:
+        return False
+    end = to_date(role.get("endDate"))
+    return end is None or end >= at.date()
+
+
+def _tiers_at(row: dict[str, Any], at: dt.datetime) -> list[str]:
+    tiers = []
+    for props, seen, state in row["business"]:
+        then = None if props is None else state_at(props, seen, state, at)
+        if then is not None:
+            tiers.append(str(then["tier"]))
+    return tiers
+
+
+def _row_at(row: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+    """A KEY_PERSON_MAP_AS_OF row in the shape of a KEY_PERSON_MAP row, as of `at`."""
+    role = (
+        None
+        if row["role"] is None
+        else state_at(row["role"], row["roleSeen"], row["roleState"], at)
+    )
+    if not current_at(role, at):
+        return {"role": None, "ties": []}
+    ties = []
+    for tie, tie_seen, tie_state, ours, ours_seen, ours_state in row["ties"]:
+        if tie is None or not current_at(state_at(ours, ours_seen, ours_state, at), at):
+            continue
+        then = state_at(tie, tie_seen, tie_state, at)
+        if then is not None:
+            ties.append(then)
+    return {"role": role, "ties": ties}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from graph.cypher import business, companies, people, referrals, relationships, roles
+from graph.history import SubjectKind
 from graph.inputs import (
     CompanyFields,
     CompanyRelationshipFields,
@@ -41,6 +42,7 @@ class NodeKind:
     edge_count: LiteralString
     delete: LiteralString
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
+    history: SubjectKind | None = None  # set where changes are recorded
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class EdgeKind:
     delete: LiteralString
     between: LiteralString | None = None  # set where at most one edge may join two nodes
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
+    history: SubjectKind | None = None  # set where changes are recorded
 
 
 COMPANY = NodeKind(
@@ -72,6 +75,7 @@ COMPANY = NodeKind(
     set=companies.COMPANY_SET,
     edge_count=companies.COMPANY_EDGE_COUNT,
     delete=companies.COMPANY_DELETE,
+    history=SubjectKind.COMPANY,
 )
 
 PERSON = NodeKind(
@@ -98,6 +102,7 @@ ROLE = EdgeKind(
     create=roles.ROLE_CREATE,
     set=roles.ROLE_SET,
     delete=roles.ROLE_DELETE,
+    history=SubjectKind.ROLE,
 )
 
 RELATIONSHIP = EdgeKind(
@@ -113,6 +118,7 @@ RELATIONSHIP = EdgeKind(
     set=relationships.RELATIONSHIP_SET,
     delete=relationships.RELATIONSHIP_DELETE,
     between=relationships.RELATIONSHIP_BETWEEN,
+    history=SubjectKind.RELATIONSHIP,
 )
 
 COMPANY_RELATIONSHIP = EdgeKind(
@@ -128,6 +134,7 @@ COMPANY_RELATIONSHIP = EdgeKind(
     set=business.COMPANY_RELATIONSHIP_SET,
     delete=business.COMPANY_RELATIONSHIP_DELETE,
     between=business.COMPANY_RELATIONSHIP_BETWEEN,
+    history=SubjectKind.COMPANY_RELATIONSHIP,
 )
 
 REFERRAL = EdgeKind(

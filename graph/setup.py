@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from graph.connection import Graph
-from graph.cypher import admin, setup
+from graph.cypher import admin, history, interactions, setup
 
 
 def ensure_schema(graph: Graph) -> None:
     """Create the constraints and indexes that are missing (safe to run at every start)."""
-    for statement in setup.CONSTRAINTS_AND_INDEXES:
+    for statement in (
+        *setup.CONSTRAINTS_AND_INDEXES,
+        *history.HISTORY_SCHEMA,
+        *interactions.INTERACTION_SCHEMA,
+    ):
         graph.write(statement)
 
 

@@ -3,6 +3,10 @@
 Every write validates the whole resulting state before it writes anything; a failed rule
 raises InvalidInput, NotFound or Conflict and leaves the graph as it was. An upsert or update
 that changes nothing writes nothing (so repeating it is harmless).
+
+Writes to relationships, roles and companies append their changes to the history (see
+graph/history.py) in the same transaction; `note` says who made the change, why, and when it
+took effect.
 """
 
 from __future__ import annotations
@@ -13,10 +17,34 @@ from typing import Any
 
 from graph.connection import Graph, Tx
 from graph.errors import Conflict, InvalidInput, NotFound
+from graph.history import (
+    ChangeNote,
+    ChangeRecord,
+    EvidenceKind,
+    Operation,
+    SubjectKind,
+    effective_time,
+    record,
+    to_ms,
+    tracked_state,
+)
 from graph.inputs import checked_external_id, validate
 from graph.kinds import EdgeKind, NodeKind
 
-_SYSTEM_KEYS = frozenset({"id", "createdAt", "updatedAt", "searchText"})
+# Properties the system keeps beside the user-set fields (the strength model's state too).
+SYSTEM_KEYS = frozenset(
+    {
+        "id",
+        "createdAt",
+        "updatedAt",
+        "searchText",
+        "strengthRaw",
+        "strengthAtMs",
+        "lastInteractionAtMs",
+        "interactionCount",
+        "lastInteractionId",
+    }
+)
 
 
 def _new_id(prefix: str) -> str:
@@ -33,7 +61,7 @@ def _native(value: Any) -> Any:
 
 def _stored_fields(props: dict[str, Any]) -> dict[str, Any]:
     """The user-set fields of stored properties, as Python values."""
-    return {k: _native(v) for k, v in props.items() if k not in _SYSTEM_KEYS}
+    return {k: _native(v) for k, v in props.items() if k not in SYSTEM_KEYS}
 
 
 def _new_props(kind: NodeKind | EdgeKind, data: dict[str, Any]) -> dict[str, Any]:
@@ -60,28 +88,108 @@ def _changed_props(
     return {**after, **kind.derived(after), "updatedAt": _now()}
 
 
-def create_node(graph: Graph, kind: NodeKind, data: dict[str, Any]) -> str:
+def _concerns(
+    kind: SubjectKind, subject_id: str, ends: tuple[str, str] | None
+) -> tuple[list[str], list[str]]:
+    """(companies, people whose current companies) a change of this subject concerns."""
+    if kind is SubjectKind.COMPANY:
+        return [subject_id], []
+    assert ends is not None
+    if kind is SubjectKind.ROLE:
+        return [ends[1]], []
+    if kind is SubjectKind.COMPANY_RELATIONSHIP:
+        return list(ends), []
+    return [], list(ends)
+
+
+def _record(
+    tx: Tx,
+    kind: NodeKind | EdgeKind,
+    subject_id: str,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    ends: tuple[str, str] | None,
+    note: ChangeNote | None,
+    new: bool = False,
+    evidence: tuple[EvidenceKind, str] | None = None,
+) -> dict[str, Any]:
+    """Record the change of a tracked subject; returns the system properties to store with it
+    (the strength model's anchor when a person set the strength)."""
+    subject = kind.history
+    if subject is None:
+        return {}
+    at = effective_time(tx, note, [] if new else [subject_id])
+    old = None if before is None else tracked_state(subject, before)
+    fresh = None if after is None else tracked_state(subject, after)
+    operation = Operation.CREATED if before is None else Operation.UPDATED
+    if after is None:
+        operation = Operation.DELETED
+    companies, people = _concerns(subject, subject_id, ends)
+    change = ChangeRecord(subject, subject_id, operation, old, fresh, ends, companies, people)
+    extra: dict[str, Any] = {}
+    if evidence is not None:
+        change.evidence_kind, change.evidence_id = evidence
+    elif "strength" in change.changed and fresh is not None:
+        change.evidence_kind = EvidenceKind.MANUAL
+        if subject is SubjectKind.RELATIONSHIP:
+            extra = {"strengthRaw": fresh["strength"], "strengthAtMs": to_ms(at)}
+    record(tx, [change], at, note)
+    return extra
+
+
+def create_node(
+    graph: Graph, kind: NodeKind, data: dict[str, Any], *, note: ChangeNote | None = None
+) -> str:
     """Create a node from `data` (API field names); returns its new id."""
-    rows = graph.write(kind.create, props=_new_props(kind, data))
-    return str(rows[0]["id"])
+    props = _new_props(kind, data)
+
+    def work(tx: Tx) -> str:
+        id_ = str(tx.run(kind.create, props=props)[0]["id"])
+        _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True)
+        return id_
+
+    return graph.write_tx(work)
 
 
-def update_node(graph: Graph, kind: NodeKind, id_: str, patch: dict[str, Any]) -> str:
+def _update_node(
+    tx: Tx, kind: NodeKind, current: dict[str, Any], patch: dict[str, Any], note: ChangeNote | None
+) -> str:
+    id_ = str(current["id"])
+    props = _changed_props(kind, current, patch)
+    if props is not None:
+        _record(tx, kind, id_, before=current, after=props, ends=None, note=note)
+        tx.run(kind.set, id=id_, props=props)
+    return id_
+
+
+def update_node(
+    graph: Graph,
+    kind: NodeKind,
+    id_: str,
+    patch: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
+) -> str:
     """Change the given fields of a node (None clears an optional field)."""
 
     def work(tx: Tx) -> str:
         rows = tx.run(kind.props, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
-        props = _changed_props(kind, rows[0]["props"], patch)
-        if props is not None:
-            tx.run(kind.set, id=id_, props=props)
-        return id_
+        return _update_node(tx, kind, rows[0]["props"], patch, note)
 
     return graph.write_tx(work)
 
 
-def upsert_node(graph: Graph, kind: NodeKind, external_id: str, data: dict[str, Any]) -> str:
+def upsert_node(
+    graph: Graph,
+    kind: NodeKind,
+    external_id: str,
+    data: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
+) -> str:
     """Create the node with this external id, or update the given fields of the existing one."""
     external_id = checked_external_id(external_id)
     data = {**data, "externalId": external_id}
@@ -89,17 +197,23 @@ def upsert_node(graph: Graph, kind: NodeKind, external_id: str, data: dict[str, 
     def work(tx: Tx) -> str:
         rows = tx.run(kind.props_by_external_id, externalId=external_id)
         if not rows:
-            return str(tx.run(kind.create, props=_new_props(kind, data))[0]["id"])
-        current = rows[0]["props"]
-        props = _changed_props(kind, current, data)
-        if props is not None:
-            tx.run(kind.set, id=current["id"], props=props)
-        return str(current["id"])
+            props = _new_props(kind, data)
+            id_ = str(tx.run(kind.create, props=props)[0]["id"])
+            _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True)
+            return id_
+        return _update_node(tx, kind, rows[0]["props"], data, note)
 
     return graph.write_tx(work)
 
 
-def delete_node(graph: Graph, kind: NodeKind, id_: str, *, force: bool = False) -> None:
+def delete_node(
+    graph: Graph,
+    kind: NodeKind,
+    id_: str,
+    *,
+    force: bool = False,
+    note: ChangeNote | None = None,
+) -> None:
     """Delete a node; one with edges is refused unless `force`, which deletes its edges too."""
 
     def work(tx: Tx) -> None:
@@ -113,6 +227,9 @@ def delete_node(graph: Graph, kind: NodeKind, id_: str, *, force: bool = False) 
                 "referral(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
+        if kind.history is not None:
+            current = tx.run(kind.props, id=id_)[0]["props"]
+            _record(tx, kind, id_, before=current, after=None, ends=None, note=note)
         tx.run(kind.delete, id=id_)
 
     graph.write_tx(work)
@@ -138,30 +255,78 @@ def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:
             )
 
 
-def _create_edge(tx: Tx, kind: EdgeKind, from_id: str, to_id: str, data: dict[str, Any]) -> str:
+def create_edge_in(
+    tx: Tx,
+    kind: EdgeKind,
+    from_id: str,
+    to_id: str,
+    data: dict[str, Any],
+    note: ChangeNote | None,
+    *,
+    extra: dict[str, Any] | None = None,
+    evidence: tuple[EvidenceKind, str] | None = None,
+) -> str:
+    """Create an edge inside a running transaction (with `extra` system properties, and the
+    evidence of its strength when it is not a person's setting)."""
     props = _new_props(kind, data)
     _check_endpoints(tx, kind, from_id, to_id)
+    id_ = str(props["id"])
+    anchor = _record(
+        tx,
+        kind,
+        id_,
+        before=None,
+        after=props,
+        ends=(from_id, to_id),
+        note=note,
+        new=True,
+        evidence=evidence,
+    )
+    props = {**props, **anchor, **(extra or {})}
     return str(tx.run(kind.create, fromId=from_id, toId=to_id, props=props)[0]["id"])
 
 
 def create_edge(
-    graph: Graph, kind: EdgeKind, from_id: str, to_id: str, data: dict[str, Any]
+    graph: Graph,
+    kind: EdgeKind,
+    from_id: str,
+    to_id: str,
+    data: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
 ) -> str:
     """Create an edge between two existing ends; returns its new id."""
-    return graph.write_tx(lambda tx: _create_edge(tx, kind, from_id, to_id, data))
+    return graph.write_tx(lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note))
 
 
-def update_edge(graph: Graph, kind: EdgeKind, id_: str, patch: dict[str, Any]) -> str:
+def _update_edge(
+    tx: Tx, kind: EdgeKind, row: dict[str, Any], patch: dict[str, Any], note: ChangeNote | None
+) -> str:
+    current = row["props"]
+    id_ = str(current["id"])
+    props = _changed_props(kind, current, patch)
+    if props is not None:
+        ends = (str(row["fromId"]), str(row["toId"]))
+        anchor = _record(tx, kind, id_, before=current, after=props, ends=ends, note=note)
+        tx.run(kind.set, id=id_, props={**props, **anchor})
+    return id_
+
+
+def update_edge(
+    graph: Graph,
+    kind: EdgeKind,
+    id_: str,
+    patch: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
+) -> str:
     """Change the given fields of an edge (its ends stay)."""
 
     def work(tx: Tx) -> str:
         rows = tx.run(kind.props, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
-        props = _changed_props(kind, rows[0]["props"], patch)
-        if props is not None:
-            tx.run(kind.set, id=id_, props=props)
-        return id_
+        return _update_edge(tx, kind, rows[0], patch, note)
 
     return graph.write_tx(work)
 
@@ -173,6 +338,8 @@ def upsert_edge(
     from_id: str,
     to_id: str,
     data: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
 ) -> str:
     """Create the edge with this external id, or update the existing one (same ends only)."""
     external_id = checked_external_id(external_id)
@@ -181,7 +348,7 @@ def upsert_edge(
     def work(tx: Tx) -> str:
         rows = tx.run(kind.props_by_external_id, externalId=external_id)
         if not rows:
-            return _create_edge(tx, kind, from_id, to_id, data)
+            return create_edge_in(tx, kind, from_id, to_id, data, note)
         row = rows[0]
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(
@@ -189,20 +356,21 @@ def upsert_edge(
                 f"'{row['fromId']}' to '{row['toId']}'; its ends cannot change",
                 field="externalId",
             )
-        props = _changed_props(kind, row["props"], data)
-        if props is not None:
-            tx.run(kind.set, id=row["props"]["id"], props=props)
-        return str(row["props"]["id"])
+        return _update_edge(tx, kind, row, data, note)
 
     return graph.write_tx(work)
 
 
-def delete_edge(graph: Graph, kind: EdgeKind, id_: str) -> None:
-    """Delete an edge by id."""
+def delete_edge(graph: Graph, kind: EdgeKind, id_: str, *, note: ChangeNote | None = None) -> None:
+    """Delete an edge by id (its recorded history stays)."""
 
     def work(tx: Tx) -> None:
-        if not tx.run(kind.props, id=id_):
+        rows = tx.run(kind.props, id=id_)
+        if not rows:
             raise NotFound(kind.name, id_, field="id")
+        row = rows[0]
+        ends = (str(row["fromId"]), str(row["toId"]))
+        _record(tx, kind, id_, before=row["props"], after=None, ends=ends, note=note)
         tx.run(kind.delete, id=id_)
 
     graph.write_tx(work)

@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from graph import writes
 from graph.errors import NotFound
+from graph.history import ChangeNote
 from graph.kinds import (
     COMPANY,
     COMPANY_RELATIONSHIP,
@@ -38,23 +39,35 @@ async def _fresh(ctx: Context, kind: NodeKind | EdgeKind, id_: str) -> Any:
     return found
 
 
-async def create_node(ctx: Context, kind: NodeKind, data: dict[str, Any]) -> Any:
-    id_ = await off_loop(writes.create_node, ctx.graph, kind, data)
+async def create_node(
+    ctx: Context, kind: NodeKind, data: dict[str, Any], note: ChangeNote | None = None
+) -> Any:
+    id_ = await off_loop(writes.create_node, ctx.graph, kind, data, note=note)
     return await _fresh(ctx, kind, id_)
 
 
-async def update_node(ctx: Context, kind: NodeKind, id_: str, patch: dict[str, Any]) -> Any:
-    await off_loop(writes.update_node, ctx.graph, kind, id_, patch)
+async def update_node(
+    ctx: Context, kind: NodeKind, id_: str, patch: dict[str, Any], note: ChangeNote | None = None
+) -> Any:
+    await off_loop(writes.update_node, ctx.graph, kind, id_, patch, note=note)
     return await _fresh(ctx, kind, id_)
 
 
-async def upsert_node(ctx: Context, kind: NodeKind, external_id: str, data: dict[str, Any]) -> Any:
-    id_ = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data)
+async def upsert_node(
+    ctx: Context,
+    kind: NodeKind,
+    external_id: str,
+    data: dict[str, Any],
+    note: ChangeNote | None = None,
+) -> Any:
+    id_ = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data, note=note)
     return await _fresh(ctx, kind, id_)
 
 
-async def delete_node(ctx: Context, kind: NodeKind, id_: str, force: bool) -> str:
-    await off_loop(writes.delete_node, ctx.graph, kind, id_, force=force)
+async def delete_node(
+    ctx: Context, kind: NodeKind, id_: str, force: bool, note: ChangeNote | None = None
+) -> str:
+    await off_loop(writes.delete_node, ctx.graph, kind, id_, force=force, note=note)
     return id_
 
 
@@ -63,24 +76,38 @@ def _ends(kind: EdgeKind, data: dict[str, Any]) -> tuple[str, str, dict[str, Any
     return str(data[kind.from_field]), str(data[kind.to_field]), fields
 
 
-async def create_edge(ctx: Context, kind: EdgeKind, data: dict[str, Any]) -> Any:
+async def create_edge(
+    ctx: Context, kind: EdgeKind, data: dict[str, Any], note: ChangeNote | None = None
+) -> Any:
     """Create an edge of `kind` from API input holding both ends' ids."""
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(writes.create_edge, ctx.graph, kind, from_id, to_id, fields)
+    id_ = await off_loop(writes.create_edge, ctx.graph, kind, from_id, to_id, fields, note=note)
     return await _fresh(ctx, kind, id_)
 
 
-async def update_edge(ctx: Context, kind: EdgeKind, id_: str, patch: dict[str, Any]) -> Any:
-    await off_loop(writes.update_edge, ctx.graph, kind, id_, patch)
+async def update_edge(
+    ctx: Context, kind: EdgeKind, id_: str, patch: dict[str, Any], note: ChangeNote | None = None
+) -> Any:
+    await off_loop(writes.update_edge, ctx.graph, kind, id_, patch, note=note)
     return await _fresh(ctx, kind, id_)
 
 
-async def upsert_edge(ctx: Context, kind: EdgeKind, external_id: str, data: dict[str, Any]) -> Any:
+async def upsert_edge(
+    ctx: Context,
+    kind: EdgeKind,
+    external_id: str,
+    data: dict[str, Any],
+    note: ChangeNote | None = None,
+) -> Any:
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields)
+    id_ = await off_loop(
+        writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields, note=note
+    )
     return await _fresh(ctx, kind, id_)
 
 
-async def delete_edge(ctx: Context, kind: EdgeKind, id_: str) -> str:
-    await off_loop(writes.delete_edge, ctx.graph, kind, id_)
+async def delete_edge(
+    ctx: Context, kind: EdgeKind, id_: str, note: ChangeNote | None = None
+) -> str:
+    await off_loop(writes.delete_edge, ctx.graph, kind, id_, note=note)
     return id_

@@ -31,6 +31,7 @@ from schema.inputs import (
     RolePatch,
     given,
 )
+from schema.history import ChangeNoteInput, to_note
 from schema.keypersons import KeyPersonMutation
 from schema.types import (
     Company,
@@ -50,22 +51,38 @@ _FORCE = "Also delete the roles, relationships and referrals that point to it."
 @strawberry.type
 class NodeMutation:
     @strawberry.mutation
-    async def create_company(self, info: Info, input: CompanyInput) -> Company | None:
-        return from_model(Company, await writes.create_node(info.context, COMPANY, given(input)))
+    async def create_company(
+        self, info: Info, input: CompanyInput, change: ChangeNoteInput | None = None
+    ) -> Company | None:
+        return from_model(
+            Company,
+            await writes.create_node(info.context, COMPANY, given(input), note=to_note(change)),
+        )
 
     @strawberry.mutation
     async def update_company(
-        self, info: Info, id: strawberry.ID, input: CompanyPatch
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: CompanyPatch,
+        change: ChangeNoteInput | None = None,
     ) -> Company | None:
         return from_model(
-            Company, await writes.update_node(info.context, COMPANY, id, given(input))
+            Company,
+            await writes.update_node(info.context, COMPANY, id, given(input), note=to_note(change)),
         )
 
     @strawberry.mutation(description="Create or update the company with this external id.")
     async def upsert_company(
-        self, info: Info, external_id: str, input: CompanyInput
+        self,
+        info: Info,
+        external_id: str,
+        input: CompanyInput,
+        change: ChangeNoteInput | None = None,
     ) -> Company | None:
-        found = await writes.upsert_node(info.context, COMPANY, external_id, given(input))
+        found = await writes.upsert_node(
+            info.context, COMPANY, external_id, given(input), note=to_note(change)
+        )
         return from_model(Company, found)
 
     @strawberry.mutation(description="Delete a company; returns its id.")
@@ -74,8 +91,11 @@ class NodeMutation:
         info: Info,
         id: strawberry.ID,
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
+        change: ChangeNoteInput | None = None,
     ) -> strawberry.ID | None:
-        return strawberry.ID(await writes.delete_node(info.context, COMPANY, id, force))
+        return strawberry.ID(
+            await writes.delete_node(info.context, COMPANY, id, force, note=to_note(change))
+        )
 
     @strawberry.mutation
     async def create_person(self, info: Info, input: PersonInput) -> Person | None:
@@ -108,75 +128,122 @@ class NodeMutation:
 @strawberry.type
 class EdgeMutation:
     @strawberry.mutation
-    async def create_role(self, info: Info, input: RoleInput) -> Role | None:
-        return from_model(Role, await writes.create_edge(info.context, ROLE, given(input)))
+    async def create_role(
+        self, info: Info, input: RoleInput, change: ChangeNoteInput | None = None
+    ) -> Role | None:
+        return from_model(
+            Role, await writes.create_edge(info.context, ROLE, given(input), note=to_note(change))
+        )
 
     @strawberry.mutation
-    async def update_role(self, info: Info, id: strawberry.ID, input: RolePatch) -> Role | None:
-        return from_model(Role, await writes.update_edge(info.context, ROLE, id, given(input)))
+    async def update_role(
+        self, info: Info, id: strawberry.ID, input: RolePatch, change: ChangeNoteInput | None = None
+    ) -> Role | None:
+        return from_model(
+            Role,
+            await writes.update_edge(info.context, ROLE, id, given(input), note=to_note(change)),
+        )
 
     @strawberry.mutation(description="Create or update the role with this external id.")
-    async def upsert_role(self, info: Info, external_id: str, input: RoleInput) -> Role | None:
-        found = await writes.upsert_edge(info.context, ROLE, external_id, given(input))
+    async def upsert_role(
+        self, info: Info, external_id: str, input: RoleInput, change: ChangeNoteInput | None = None
+    ) -> Role | None:
+        found = await writes.upsert_edge(
+            info.context, ROLE, external_id, given(input), note=to_note(change)
+        )
         return from_model(Role, found)
 
     @strawberry.mutation(description="Delete a role (to end one, set its endDate instead).")
-    async def delete_role(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
-        return strawberry.ID(await writes.delete_edge(info.context, ROLE, id))
+    async def delete_role(
+        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+    ) -> strawberry.ID | None:
+        return strawberry.ID(await writes.delete_edge(info.context, ROLE, id, note=to_note(change)))
 
     @strawberry.mutation
     async def create_relationship(
-        self, info: Info, input: PersonRelationshipInput
+        self, info: Info, input: PersonRelationshipInput, change: ChangeNoteInput | None = None
     ) -> PersonRelationship | None:
-        found = await writes.create_edge(info.context, RELATIONSHIP, given(input))
+        found = await writes.create_edge(
+            info.context, RELATIONSHIP, given(input), note=to_note(change)
+        )
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation
     async def update_relationship(
-        self, info: Info, id: strawberry.ID, input: PersonRelationshipPatch
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: PersonRelationshipPatch,
+        change: ChangeNoteInput | None = None,
     ) -> PersonRelationship | None:
-        found = await writes.update_edge(info.context, RELATIONSHIP, id, given(input))
+        found = await writes.update_edge(
+            info.context, RELATIONSHIP, id, given(input), note=to_note(change)
+        )
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation(description="Create or update the relationship with this external id.")
     async def upsert_relationship(
-        self, info: Info, external_id: str, input: PersonRelationshipInput
+        self,
+        info: Info,
+        external_id: str,
+        input: PersonRelationshipInput,
+        change: ChangeNoteInput | None = None,
     ) -> PersonRelationship | None:
-        found = await writes.upsert_edge(info.context, RELATIONSHIP, external_id, given(input))
+        found = await writes.upsert_edge(
+            info.context, RELATIONSHIP, external_id, given(input), note=to_note(change)
+        )
         return from_model(PersonRelationship, found)
 
     @strawberry.mutation
-    async def delete_relationship(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
-        return strawberry.ID(await writes.delete_edge(info.context, RELATIONSHIP, id))
+    async def delete_relationship(
+        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+    ) -> strawberry.ID | None:
+        return strawberry.ID(
+            await writes.delete_edge(info.context, RELATIONSHIP, id, note=to_note(change))
+        )
 
     @strawberry.mutation
     async def create_company_relationship(
-        self, info: Info, input: CompanyRelationshipInput
+        self, info: Info, input: CompanyRelationshipInput, change: ChangeNoteInput | None = None
     ) -> CompanyRelationship | None:
-        found = await writes.create_edge(info.context, COMPANY_RELATIONSHIP, given(input))
+        found = await writes.create_edge(
+            info.context, COMPANY_RELATIONSHIP, given(input), note=to_note(change)
+        )
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation
     async def update_company_relationship(
-        self, info: Info, id: strawberry.ID, input: CompanyRelationshipPatch
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: CompanyRelationshipPatch,
+        change: ChangeNoteInput | None = None,
     ) -> CompanyRelationship | None:
-        found = await writes.update_edge(info.context, COMPANY_RELATIONSHIP, id, given(input))
+        found = await writes.update_edge(
+            info.context, COMPANY_RELATIONSHIP, id, given(input), note=to_note(change)
+        )
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation(description="Create or update the relationship with this external id.")
     async def upsert_company_relationship(
-        self, info: Info, external_id: str, input: CompanyRelationshipInput
+        self,
+        info: Info,
+        external_id: str,
+        input: CompanyRelationshipInput,
+        change: ChangeNoteInput | None = None,
     ) -> CompanyRelationship | None:
         found = await writes.upsert_edge(
-            info.context, COMPANY_RELATIONSHIP, external_id, given(input)
+            info.context, COMPANY_RELATIONSHIP, external_id, given(input), note=to_note(change)
         )
         return from_model(CompanyRelationship, found)
 
     @strawberry.mutation
     async def delete_company_relationship(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
     ) -> strawberry.ID | None:
-        return strawberry.ID(await writes.delete_edge(info.context, COMPANY_RELATIONSHIP, id))
+        return strawberry.ID(
+            await writes.delete_edge(info.context, COMPANY_RELATIONSHIP, id, note=to_note(change))
+        )
 
     @strawberry.mutation
     async def create_referral(self, info: Info, input: ReferralInput) -> Referral | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import kinds, writes
+from graph import kinds, reads, writes
 from graph.connection import Graph
+from graph.models import PersonRelationship
 
 
 def company(graph: Graph, name: str, **fields: Any) -> str:
@@ -26,3 +27,10 @@ def knows(
     return writes.create_edge(
         graph, kinds.RELATIONSHIP, a, b, {"tier": tier, "strength": strength, **fields}
     )
+
+
+def relationship(graph: Graph, id_: str) -> PersonRelationship:
+    """A person-to-person relationship as stored now."""
+    [found] = reads.relationships_by_id(graph, [id_])
+    assert found is not None
+    return found

@@ -80,3 +80,52 @@ WITH p, new, newCompany, strongest, ties, collect(old {.*, personId: p.id,
 RETURN new {.*, personId: p.id, companyId: newCompany.id} AS role, previous, strongest, ties
 ORDER BY new.startDate DESC, strongest DESC, p.id
 """
+
+# The key-person map as it was at $atMs: every role ever held at the customer and every tie
+# with anyone who ever worked for us, each with its state at that time from its time index
+# (`seen`: changes by then, null for a subject with no history; `state`: the JSON state after
+# the last of them). Which of them were current then is decided from those states.
+KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
+  OPTIONAL MATCH (hb:History {subjectId: b.id})
+  WITH b, hb, size([t IN coalesce(hb.at, []) WHERE t <= $atMs]) AS seen
+  RETURN collect([properties(b), CASE WHEN hb IS NULL THEN null ELSE seen END,
+                  CASE WHEN seen > 0 THEN hb.state[seen - 1] END]) AS business
+}
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+CALL (role) {
+  OPTIONAL MATCH (hr:History {subjectId: role.id})
+  WITH hr, size([t IN coalesce(hr.at, []) WHERE t <= $atMs]) AS seen
+  RETURN CASE WHEN hr IS NULL THEN null ELSE seen END AS roleSeen,
+         CASE WHEN seen > 0 THEN hr.state[seen - 1] END AS roleState
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  OPTIONAL MATCH (hk:History {subjectId: k.id})
+  OPTIONAL MATCH (ho:History {subjectId: ours.id})
+  WITH k, o, ours, hk, ho,
+       size([t IN coalesce(hk.at, []) WHERE t <= $atMs]) AS kSeen,
+       size([t IN coalesce(ho.at, []) WHERE t <= $atMs]) AS oSeen
+  RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
+                  CASE WHEN hk IS NULL THEN null ELSE kSeen END,
+                  CASE WHEN kSeen > 0 THEN hk.state[kSeen - 1] END,
+                  properties(ours),
+                  CASE WHEN ho IS NULL THEN null ELSE oSeen END,
+                  CASE WHEN oSeen > 0 THEN ho.state[oSeen - 1] END]) AS ties
+}
+RETURN c.id AS companyId, business, role {.*, personId: p.id, companyId: c.id} AS role,
+       roleSeen, roleState, ties
+"""
+
+# Every role ever held at the company with its state at $atMs, for `people(asOf:)`.
+ROLES_OF_COMPANY_AS_OF: Final[LiteralString] = """
+UNWIND $ids AS key
+MATCH (c:Company {id: key})<-[r:HOLDS_ROLE]-(p:Person)
+OPTIONAL MATCH (h:History {subjectId: r.id})
+WITH key, c, r, p, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+RETURN key, r {.*, personId: p.id, companyId: c.id} AS role, p.name AS name,
+       CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
+       CASE WHEN seen > 0 THEN h.state[seen - 1] END AS state
+"""

@@ -1,0 +1,113 @@
+"""The change log and its time index.
+
+Every recorded change is a `(:Change)` node, created once and never updated: what changed,
+its state before and after (JSON text), when, who made it, why, and its evidence (the
+interaction behind a strength change). `(:Change)-[:CONCERNS]->(:Company)` ties a change to the
+customers whose neighbourhood it touches.
+
+`(:History {subjectId, at, state})` is the time index of one subject (a relationship, a role, a
+company): `at` holds the change times in epoch milliseconds, ascending, and `state` the JSON
+state after each, so the state on a past date is one index look-up and one scan of a short
+in-record list, never a replay of the log. Both are appended to in the transaction that changes
+the subject.
+"""
+
+from typing import Final, LiteralString
+
+HISTORY_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (ch:Change) REQUIRE ch.id IS UNIQUE",
+    "CREATE INDEX change_subject IF NOT EXISTS FOR (ch:Change) ON (ch.subjectId)",
+    "CREATE INDEX change_pair IF NOT EXISTS FOR (ch:Change) ON (ch.pairKey)",
+    "CREATE CONSTRAINT history_subject IF NOT EXISTS FOR (h:History) REQUIRE h.subjectId IS UNIQUE",
+)
+
+# The time of each subject's latest recorded change (epoch ms); subjects never changed are
+# left out.
+LAST_CHANGE_AT: Final[LiteralString] = """
+UNWIND $subjectIds AS subjectId
+MATCH (h:History {subjectId: subjectId})
+RETURN subjectId, h.at[size(h.at) - 1] AS lastAtMs
+"""
+
+# Appends one change per row to the log and to its subject's time index, and ties it to the
+# companies named and to the companies where the people named hold a current role.
+RECORD_CHANGES: Final[LiteralString] = """
+UNWIND $changes AS change
+CREATE (ch:Change)
+SET ch = change.props
+MERGE (h:History {subjectId: change.props.subjectId})
+ON CREATE SET h.subjectKind = change.props.subjectKind, h.at = [], h.state = []
+SET h.at = h.at + [change.props.atMs], h.state = h.state + [change.state]
+WITH ch, change
+CALL (ch, change) {
+  OPTIONAL MATCH (named:Company) WHERE named.id IN change.companyIds
+  OPTIONAL MATCH (p:Person)-[r:HOLDS_ROLE]->(employer:Company)
+  WHERE p.id IN change.peopleIds AND (r.endDate IS NULL OR r.endDate >= date())
+  WITH collect(DISTINCT named) + collect(DISTINCT employer) AS found
+  UNWIND found AS company
+  WITH DISTINCT company
+  RETURN collect(company) AS concerned
+}
+FOREACH (company IN concerned | CREATE (ch)-[:CONCERNS]->(company))
+RETURN count(ch) AS recorded
+"""
+
+# A subject's changes, oldest first.
+CHANGES_FOR_SUBJECT: Final[LiteralString] = """
+MATCH (ch:Change {subjectId: $subjectId})
+WITH ch ORDER BY ch.atMs, ch.seq
+WITH collect(ch {.*}) AS changes
+RETURN size(changes) AS total, changes[$skip..$end] AS page
+"""
+
+# The changes of the relationships between two people or two companies, oldest first.
+CHANGES_FOR_PAIR: Final[LiteralString] = """
+MATCH (ch:Change {pairKey: $pairKey})
+WHERE ch.subjectKind IN $subjectKinds
+WITH ch ORDER BY ch.atMs, ch.seq
+WITH collect(ch {.*}) AS changes
+RETURN size(changes) AS total, changes[$skip..$end] AS page
+"""
+
+# The changes touching a customer's neighbourhood in [$fromMs, $toMs), oldest first.
+CHANGES_FOR_COMPANY: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+OPTIONAL MATCH (c)<-[:CONCERNS]-(ch:Change)
+WHERE ch.atMs >= $fromMs AND ch.atMs < $toMs
+WITH c, ch ORDER BY ch.atMs, ch.seq
+RETURN c.id AS companyId, collect(ch {.*}) AS changes
+"""
+
+# The states of subjects at a time: `seen` is how many of their changes happened by then
+# (null when the subject has no time index), `state` the JSON state after the last of them.
+STATES_AT: Final[LiteralString] = """
+UNWIND $subjectIds AS subjectId
+OPTIONAL MATCH (h:History {subjectId: subjectId})
+WITH subjectId, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+RETURN subjectId, CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
+       CASE WHEN seen > 0 THEN h.state[seen - 1] END AS state
+"""
+
+# Relationships between our people (current role at one of our companies) and people with a
+# current role at a customer, with the strength then ($sinceMs) from the time index, and the
+# customer's value class and deal revenue (for ordering).
+OUR_TIES_SINCE: Final[LiteralString] = """
+MATCH (:Company {isOurs: true})<-[ours:HOLDS_ROLE]-(o:Person)-[k:KNOWS]-(p:Person)
+      -[theirs:HOLDS_ROLE]->(c:Company)
+WHERE (ours.endDate IS NULL OR ours.endDate >= date())
+  AND (theirs.endDate IS NULL OR theirs.endDate >= date())
+  AND coalesce(c.isOurs, false) = false
+  AND ($companyId IS NULL OR c.id = $companyId)
+WITH DISTINCT k, o, p, c
+OPTIONAL MATCH (h:History {subjectId: k.id})
+WITH k, o, p, c, h, size([t IN coalesce(h.at, []) WHERE t <= $sinceMs]) AS seen
+CALL (c) {
+  OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
+  RETURN coalesce(sum(d.amount), 0.0) AS revenue
+}
+RETURN k {.*, fromId: startNode(k).id, toId: endNode(k).id} AS relationship,
+       o.id AS ourPersonId, p.id AS theirPersonId, c.id AS companyId,
+       c.valueClass AS valueClass, revenue,
+       CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
+       CASE WHEN seen > 0 THEN h.state[seen - 1] END AS state
+"""

@@ -1,0 +1,126 @@
+"""The interaction chain: meetings, calls, visits… between our people and theirs.
+
+`(:Person)-[:TOOK_PART {side}]->(:Interaction)-[:ABOUT]->(:Company)`, and
+`(:Interaction)-[:FOLLOWS]->(:Interaction)` to the previous interaction of each pair of
+people taking part, so the chain can be walked. An interaction is never changed once logged;
+it also keeps the ids of its people, companies and predecessors as lists, for reading.
+"""
+
+from typing import Final, LiteralString
+
+INTERACTION_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (i:Interaction) REQUIRE i.id IS UNIQUE",
+    "CREATE CONSTRAINT interaction_external_id IF NOT EXISTS "
+    "FOR (i:Interaction) REQUIRE i.externalId IS UNIQUE",
+    "CREATE INDEX interaction_at IF NOT EXISTS FOR (i:Interaction) ON (i.at)",
+)
+
+INTERACTION_BY_EXTERNAL_ID: Final[LiteralString] = """
+MATCH (i:Interaction {externalId: $externalId}) RETURN i.id AS id
+"""
+
+# Whether each person exists, is one of ours (a current role at one of our companies), and
+# the other companies where they hold a current role.
+INTERACTION_PEOPLE: Final[LiteralString] = """
+UNWIND $ids AS id
+OPTIONAL MATCH (p:Person {id: id})
+CALL (p) {
+  OPTIONAL MATCH (p)-[r:HOLDS_ROLE]->(c:Company)
+  WHERE r.endDate IS NULL OR r.endDate >= date()
+  RETURN collect(DISTINCT CASE WHEN c.isOurs = true THEN c.id END) AS ours,
+         collect(DISTINCT CASE WHEN coalesce(c.isOurs, false) = false THEN c.id END) AS employers
+}
+RETURN id, p IS NOT NULL AS found, size(ours) > 0 AS isOurs, employers
+"""
+
+# Each pair's relationship (if any), its strength-model state and its latest recorded change.
+INTERACTION_PAIRS: Final[LiteralString] = """
+UNWIND $pairs AS pair
+OPTIONAL MATCH (:Person {id: pair.ourId})-[k:KNOWS]-(:Person {id: pair.theirId})
+OPTIONAL MATCH (h:History {subjectId: k.id})
+RETURN pair.ourId AS ourId, pair.theirId AS theirId,
+       CASE WHEN k IS NULL THEN null ELSE properties(k) END AS props,
+       CASE WHEN h IS NULL THEN null ELSE h.at[size(h.at) - 1] END AS lastAtMs
+"""
+
+INTERACTION_CREATE: Final[LiteralString] = """
+CREATE (i:Interaction)
+SET i += $props
+WITH i
+CALL (i) {
+  UNWIND $parties AS party
+  MATCH (p:Person {id: party.id})
+  CREATE (p)-[:TOOK_PART {side: party.side}]->(i)
+}
+CALL (i) {
+  UNWIND $props.companyIds AS companyId
+  MATCH (c:Company {id: companyId})
+  CREATE (i)-[:ABOUT]->(c)
+}
+CALL (i) {
+  UNWIND $props.previousIds AS previousId
+  MATCH (previous:Interaction {id: previousId})
+  CREATE (i)-[:FOLLOWS]->(previous)
+}
+RETURN i.id AS id
+"""
+
+RELATIONSHIPS_APPLY: Final[LiteralString] = """
+UNWIND $updates AS update
+MATCH (:Person)-[k:KNOWS {id: update.id}]->(:Person)
+SET k += update.props
+"""
+
+INTERACTIONS_BY_ID: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (i:Interaction {id: id})
+RETURN i {.*} AS interaction
+"""
+
+_PAGE: Final[LiteralString] = """
+WITH DISTINCT i
+ORDER BY i.at DESC, i.seq DESC
+WITH collect(i {.*}) AS interactions
+RETURN size(interactions) AS total, interactions[$skip..$end] AS page
+"""
+
+# Newest first.
+INTERACTIONS_OF_PERSON: Final[LiteralString] = (
+    """
+MATCH (:Person {id: $personId})-[:TOOK_PART]->(i:Interaction)
+"""
+    + _PAGE
+)
+
+INTERACTIONS_OF_COMPANY: Final[LiteralString] = (
+    """
+MATCH (:Company {id: $companyId})<-[:ABOUT]-(i:Interaction)
+"""
+    + _PAGE
+)
+
+INTERACTIONS_OF_PAIR: Final[LiteralString] = (
+    """
+MATCH (:Person {id: $personId})-[:TOOK_PART]->(i:Interaction)<-[:TOOK_PART]-(:Person {id: $otherId})
+"""
+    + _PAGE
+)
+
+# What the strength of a relationship rests on at $atMs: the latest strength set by hand and
+# the interactions between its two people applied after it; also the latest interaction held
+# by then (for health).
+STRENGTH_EVIDENCE: Final[LiteralString] = """
+MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
+CALL (k) {
+  OPTIONAL MATCH (m:Change {subjectId: k.id})
+  WHERE m.evidenceKind = 'MANUAL' AND m.atMs <= $atMs
+  RETURN m ORDER BY m.atMs DESC, m.seq DESC LIMIT 1
+}
+CALL (a, b) {
+  OPTIONAL MATCH (a)-[:TOOK_PART]->(i:Interaction)<-[:TOOK_PART]-(b)
+  WHERE i.appliedAtMs <= $atMs
+  RETURN collect(i {.*}) AS interactions
+}
+RETURN properties(k) AS props, a.id AS fromId, b.id AS toId,
+       CASE WHEN m IS NULL THEN null ELSE properties(m) END AS anchor, interactions
+"""

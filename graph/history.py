@@ -1,0 +1,269 @@
+"""Recording changes, and reading states as they were on a past date.
+
+Every change of a relationship (tier, strength, level, stage), of a role (dates, key-person
+flag, buying role, …) and of a company's status, classes or stage is appended, in the same
+transaction as the change itself, to the change log and to the subject's time index (see
+graph/cypher/history.py). Nothing recorded is ever updated or deleted.
+
+A change takes effect at its `ChangeNote.at` (now by default). History is append-only per
+subject: a change may not take effect before the subject's latest recorded change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from graph.connection import Graph, Tx
+from graph.cypher import history as cypher
+from graph.errors import InvalidInput
+from graph.inputs import MAX_NOTES, MAX_TEXT
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+class SubjectKind(Enum):
+    """What a recorded change is about."""
+
+    RELATIONSHIP = "RELATIONSHIP"
+    COMPANY_RELATIONSHIP = "COMPANY_RELATIONSHIP"
+    ROLE = "ROLE"
+    COMPANY = "COMPANY"
+
+
+class Operation(Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
+
+
+class EvidenceKind(Enum):
+    """Where a strength change came from: a person setting it, or a logged interaction."""
+
+    MANUAL = "MANUAL"
+    INTERACTION = "INTERACTION"
+
+
+# The stored properties whose changes are recorded, per kind of subject.
+TRACKED: dict[SubjectKind, tuple[str, ...]] = {
+    SubjectKind.RELATIONSHIP: ("tier", "strength", "level", "since"),
+    SubjectKind.COMPANY_RELATIONSHIP: ("tier", "strength", "lifecycleStage", "since"),
+    SubjectKind.ROLE: (
+        "title",
+        "department",
+        "buyingRole",
+        "isKeyPerson",
+        "seniority",
+        "startDate",
+        "endDate",
+        "desiredTier",
+        "stance",
+    ),
+    SubjectKind.COMPANY: ("status", "valueClass", "intentClass", "lifecycleStage"),
+}
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """Who made a change, why, and when it took effect (now unless given)."""
+
+    by: str | None = None
+    reason: str | None = None
+    at: dt.datetime | None = None
+
+    def checked(self) -> ChangeNote:
+        if self.by is not None and not 0 < len(self.by.strip()) <= MAX_TEXT:
+            raise InvalidInput(f"change.by: must be 1 to {MAX_TEXT} characters", field="change.by")
+        if self.reason is not None and len(self.reason) > MAX_NOTES:
+            raise InvalidInput(
+                f"change.reason: must be at most {MAX_NOTES} characters", field="change.reason"
+            )
+        return self
+
+
+@dataclass
+class ChangeRecord:
+    """One change to append to the log."""
+
+    kind: SubjectKind
+    subject_id: str
+    operation: Operation
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    ends: tuple[str, str] | None = None
+    company_ids: list[str] = field(default_factory=list)
+    people_ids: list[str] = field(default_factory=list)
+    evidence_kind: EvidenceKind | None = None
+    evidence_id: str | None = None
+
+    @property
+    def changed(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return [name for name in TRACKED[self.kind] if before.get(name) != after.get(name)]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def tracked_state(kind: SubjectKind, props: dict[str, Any]) -> dict[str, Any]:
+    """The recorded fields of stored properties, as JSON-ready values."""
+    return {name: _plain(props.get(name)) for name in TRACKED[kind]}
+
+
+def to_ms(stamp: dt.datetime) -> int:
+    return int(stamp.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+
+
+def as_utc(stamp: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime (a naive one is taken as UTC)."""
+    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+
+
+def effective_time(
+    tx: Tx, note: ChangeNote | None, subject_ids: Sequence[str], *, field_name: str = "change.at"
+) -> dt.datetime:
+    """When a change to these subjects takes effect: the note's time or now.
+
+    Refused when it is in the future, or before the latest recorded change of a subject.
+    """
+    now = dt.datetime.now(dt.UTC)
+    if note is None or note.at is None:
+        at = now
+    else:
+        at = as_utc(note.at)
+        if at > now + FUTURE_TOLERANCE:
+            raise InvalidInput(f"{field_name}: must not be in the future", field=field_name)
+    if subject_ids:
+        for row in tx.run(cypher.LAST_CHANGE_AT, subjectIds=list(subject_ids)):
+            last = from_ms(int(row["lastAtMs"]))
+            if at < last:
+                if note is None or note.at is None:
+                    return last  # a clock behind the last change: keep the order
+                raise InvalidInput(
+                    f"{field_name}: the latest recorded change of '{row['subjectId']}' took "
+                    f"effect at {last.isoformat()}; history is append-only, so a change "
+                    "cannot take effect before it",
+                    field=field_name,
+                )
+    return at
+
+
+def record(
+    tx: Tx, records: Sequence[ChangeRecord], at: dt.datetime, note: ChangeNote | None
+) -> None:
+    """Append `records` (in order) to the change log and the subjects' time indexes."""
+    rows = []
+    base_seq = time.time_ns()
+    for index, change in enumerate(records):
+        if change.operation is Operation.UPDATED and not change.changed:
+            continue
+        ends = sorted(change.ends) if change.ends else None
+        rows.append(
+            {
+                "props": {
+                    "id": f"ch_{uuid.uuid4().hex}",
+                    "at": at,
+                    "atMs": to_ms(at),
+                    "seq": base_seq + index,
+                    "subjectKind": change.kind.value,
+                    "subjectId": change.subject_id,
+                    "operation": change.operation.value,
+                    "changed": change.changed,
+                    "before": None if change.before is None else json.dumps(change.before),
+                    "after": None if change.after is None else json.dumps(change.after),
+                    "fromId": change.ends[0] if change.ends else None,
+                    "toId": change.ends[1] if change.ends else None,
+                    "pairKey": "|".join(ends) if ends else None,
+                    "by": note.by.strip() if note and note.by else None,
+                    "reason": note.reason if note else None,
+                    "evidenceKind": change.evidence_kind.value if change.evidence_kind else None,
+                    "evidenceId": change.evidence_id,
+                },
+                "state": "" if change.after is None else json.dumps(change.after),
+                "companyIds": change.company_ids,
+                "peopleIds": change.people_ids,
+            }
+        )
+    if rows:
+        tx.run(cypher.RECORD_CHANGES, changes=rows)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change."""
+
+    id: str
+    at: dt.datetime
+    subject_kind: SubjectKind
+    subject_id: str
+    operation: Operation
+    changed: list[str]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    from_id: str | None
+    to_id: str | None
+    by: str | None
+    reason: str | None
+    evidence_kind: EvidenceKind | None
+    evidence_id: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Change:
+        return cls(
+            id=row["id"],
+            at=from_ms(int(row["atMs"])),
+            subject_kind=SubjectKind(row["subjectKind"]),
+            subject_id=row["subjectId"],
+            operation=Operation(row["operation"]),
+            changed=list(row.get("changed") or []),
+            before=None if row.get("before") is None else json.loads(row["before"]),
+            after=None if row.get("after") is None else json.loads(row["after"]),
+            from_id=row.get("fromId"),
+            to_id=row.get("toId"),
+            by=row.get("by"),
+            reason=row.get("reason"),
+            evidence_kind=(EvidenceKind(row["evidenceKind"]) if row.get("evidenceKind") else None),
+            evidence_id=row.get("evidenceId"),
+        )
+
+
+def state_at(
+    props: dict[str, Any], seen: int | None, state: str | None, at: dt.datetime
+) -> dict[str, Any] | None:
+    """A subject's properties as they were at `at`, or None when it did not exist then.
+
+    `seen` and `state` come from a time-index look-up (STATES_AT or the same expression
+    inline): `seen` None means the subject has no recorded history, so it is taken as it is
+    now from its creation on.
+    """
+    if seen is None:
+        created = props.get("createdAt")
+        if created is not None:
+            created = created.to_native() if hasattr(created, "to_native") else created
+            if as_utc(created) > at:
+                return None
+        return props
+    if seen == 0 or not state:
+        return None
+    return {**props, **json.loads(state)}
+
+
+def states_at(graph: Graph, subject_ids: Sequence[str], at: dt.datetime) -> dict[str, Any]:
+    """(seen, state) per subject id at `at`, in one round trip."""
+    rows = graph.read(cypher.STATES_AT, subjectIds=list(subject_ids), atMs=to_ms(at))
+    return {row["subjectId"]: (row["seen"], row["state"]) for row in rows}
