@@ -46,6 +46,13 @@ class DealFields(Fields):
         return value.strip().upper() if isinstance(value, str) else value
 
 
+def _required_date(value: Any) -> dt.date:
+    date = to_date(value)
+    if date is None:
+        raise ValueError("a stored deal has no date")
+    return date
+
+
 @dataclass(frozen=True)
 class Deal:
     """An order a customer placed with us."""
@@ -95,13 +102,6 @@ class DealDepth:
     product_lines: list[str]
     repeat_purchases: int
     cross_sell_count: int
-
-
-def _required_date(value: Any) -> dt.date:
-    date = to_date(value)
-    if date is None:
-        raise ValueError("a stored deal has no date")
-    return date
 
 
 def _native(value: Any) -> Any:

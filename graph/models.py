@@ -296,6 +296,8 @@ class PersonRelationship:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    last_interaction_at: dt.datetime | None = None
+    interaction_count: int = 0
 
     def other(self, person_id: str) -> str:
         return self.to_person_id if self.from_person_id == person_id else self.from_person_id
@@ -314,7 +316,13 @@ class PersonRelationship:
             notes=row.get("notes"),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
+            last_interaction_at=_from_ms(row.get("lastInteractionAtMs")),
+            interaction_count=int(row.get("interactionCount") or 0),
         )
+
+
+def _from_ms(value: Any) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromtimestamp(int(value) / 1000, dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from graph.connection import Graph
-from graph.cypher import admin, history, interactions, setup
+from graph.cypher import admin, deals, history, interactions, setup
 
 
 def ensure_schema(graph: Graph) -> None:
     """Create the constraints and indexes that are missing (safe to run at every start)."""
     for statement in (
         *setup.CONSTRAINTS_AND_INDEXES,
+        *deals.DEAL_SCHEMA,
         *history.HISTORY_SCHEMA,
         *interactions.INTERACTION_SCHEMA,
     ):

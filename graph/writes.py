@@ -223,8 +223,8 @@ def delete_node(
         edges = rows[0]["edges"]
         if edges and not force:
             raise Conflict(
-                f"{kind.name} '{id_}' still has {edges} role(s), relationship(s) or "
-                "referral(s); delete those first, or pass force: true to delete them with it",
+                f"{kind.name} '{id_}' still has {edges} role(s), relationship(s), referral(s) "
+                "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
         if kind.history is not None:

@@ -20,6 +20,7 @@ async def key_person_map(
     covered_min_tier: PersonTier,
     covered_min_strength: float | None,
     min_covered_key_persons: int,
+    as_of: dt.datetime | None = None,
 ) -> KeyPersonMap:
     rule = CoverageRule(min_tier=covered_min_tier, min_strength=covered_min_strength)
     return await off_loop(
@@ -29,6 +30,7 @@ async def key_person_map(
         rule=rule,
         everyone=everyone,
         min_covered_key_persons=min_covered_key_persons,
+        as_of=as_of,
     )
 
 

@@ -6,6 +6,8 @@ from enum import Enum
 
 import strawberry
 
+from graph.evolution import ChangeCategory
+from graph.history import EvidenceKind, Operation, SubjectKind
 from graph.introductions import PathLabel
 from graph.models import (
     BuyingRole,
@@ -20,6 +22,7 @@ from graph.models import (
     Stance,
     ValueClass,
 )
+from graph.strength import InteractionKind, Trend
 
 # The domain's own enum classes, registered with Strawberry in place.
 for _domain_enum in (
@@ -35,11 +38,23 @@ for _domain_enum in (
     CompanyTier,
     Stance,
     PathLabel,
+    SubjectKind,
+    Operation,
+    EvidenceKind,
+    ChangeCategory,
+    InteractionKind,
+    Trend,
 ):
     strawberry.enum(_domain_enum)
 
 __all__ = [
     "BuyingRole",
+    "ChangeCategory",
+    "EvidenceKind",
+    "InteractionKind",
+    "Operation",
+    "SubjectKind",
+    "Trend",
     "CommunicationStyle",
     "CompanySortField",
     "CompanyStatus",

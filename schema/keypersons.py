@@ -329,10 +329,17 @@ class KeyPersonQuery:
                 description="Covered key persons a preferred supplier should have."
             ),
         ] = km.DEFAULT_MIN_COVERED_KEY_PERSONS,
+        as_of: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="The map as it was then: roles, ties, tiers and strengths."
+            ),
+        ] = None,
     ) -> KeyPersonMap:
         found = await resolve.key_person_map(
             info.context,
             company_id,
+            as_of=as_of,
             everyone=everyone,
             covered_min_tier=covered_min_tier,
             covered_min_strength=covered_min_strength,

@@ -16,6 +16,9 @@ import strawberry
 
 from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
 from resolvers import writes
+from schema.deals import DealMutation
+from schema.evolution import EvolutionMutation
+from schema.history import ChangeNoteInput, to_note
 from schema.inputs import (
     CompanyInput,
     CompanyPatch,
@@ -31,7 +34,6 @@ from schema.inputs import (
     RolePatch,
     given,
 )
-from schema.history import ChangeNoteInput, to_note
 from schema.keypersons import KeyPersonMutation
 from schema.types import (
     Company,
@@ -269,5 +271,5 @@ class EdgeMutation:
 
 
 @strawberry.type
-class Mutation(NodeMutation, EdgeMutation, KeyPersonMutation):
+class Mutation(NodeMutation, EdgeMutation, KeyPersonMutation, EvolutionMutation, DealMutation):
     """Every write Guanxi accepts."""

@@ -6,9 +6,11 @@ import datetime as dt
 
 import strawberry
 
-from resolvers import edges, nodes
+from resolvers import edges, evolution, nodes
 from resolvers.pagination import window
+from schema.deals import DealQuery
 from schema.enums import Direction
+from schema.evolution import EvolutionQuery
 from schema.inputs import (
     CompanyFilter,
     CompanyRelationshipFilter,
@@ -121,9 +123,15 @@ class EdgeQuery:
         found = await info.context.loaders.roles.load(id)
         return None if found is None else from_model(Role, found)
 
-    @strawberry.field(description="A person-to-person relationship by id.")
-    async def relationship(self, info: Info, id: strawberry.ID) -> PersonRelationship | None:
+    @strawberry.field(
+        description="A person-to-person relationship by id; with `asOf`, as it was then."
+    )
+    async def relationship(
+        self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
+    ) -> PersonRelationship | None:
         found = await info.context.loaders.relationships.load(id)
+        if found is not None and as_of is not None:
+            found = await evolution.relationship_at(info.context, found, as_of)
         return None if found is None else from_model(PersonRelationship, found)
 
     @strawberry.field(description="A company-to-company relationship by id.")
@@ -220,5 +228,5 @@ class EdgeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, EdgeQuery, KeyPersonQuery):
+class Query(NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery):
     """Everything Guanxi answers."""

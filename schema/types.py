@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 
 from graph import models
+from resolvers import evolution
 from resolvers.context import Context
 from schema.enums import (
     BuyingRole,
@@ -57,8 +58,16 @@ class Company:
     )
     people_count: int = strawberry.field(description="People holding a current role here.")
 
-    @strawberry.field(description="Roles held here, with their people: current only by default.")
-    async def people(self, info: Info, include_past: bool = False) -> list[Role]:
+    @strawberry.field(
+        description="Roles held here, with their people: current only by default. With "
+        "`asOf`, the roles current then, as they were then."
+    )
+    async def people(
+        self, info: Info, include_past: bool = False, as_of: dt.datetime | None = None
+    ) -> list[Role]:
+        if as_of is not None:
+            roles = await evolution.roles_at(info.context, self.id, as_of)
+            return [from_model(Role, role) for role in roles]
         loaders = info.context.loaders
         loader = loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
         return [from_model(Role, role) for role in await loader.load(self.id)]
@@ -181,6 +190,17 @@ class PersonRelationship:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None = strawberry.field(description="When it last changed.")
+    last_interaction_at: dt.datetime | None = strawberry.field(
+        description="When the latest logged interaction between the two was held."
+    )
+    interaction_count: int = strawberry.field(description="Interactions logged between the two.")
+
+    @strawberry.field(
+        description="The tier the strength model reads from the strength (tiers themselves "
+        "are set by people; compare the two)."
+    )
+    def suggested_tier(self) -> PersonTier:
+        return evolution.suggested_tier(self.strength)
 
     @strawberry.field
     async def from_person(self, info: Info) -> Person:

@@ -4,8 +4,13 @@ from typing import Final, LiteralString
 
 DELETE_EVERYTHING: Final[LiteralString] = "MATCH (n) DETACH DELETE n"
 
+# The business graph's nodes and edges; the change log and its time index are not counted.
 COUNT_NODES_AND_EDGES: Final[LiteralString] = """
-CALL () { MATCH (n) RETURN count(n) AS nodes }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS edges }
+CALL () { MATCH (n) WHERE NOT n:Change AND NOT n:History RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() WHERE type(r) <> 'CONCERNS' RETURN count(r) AS edges }
 RETURN nodes, edges
+"""
+
+COUNT_CHANGES: Final[LiteralString] = """
+MATCH (ch:Change) RETURN count(ch) AS changes
 """

@@ -87,9 +87,13 @@ MATCH (c:Company {id: $id}) SET c += $props RETURN c.id AS id
 """
 
 COMPANY_EDGE_COUNT: Final[LiteralString] = """
-MATCH (c:Company {id: $id}) RETURN COUNT { (c)--() } AS edges
+MATCH (c:Company {id: $id})
+RETURN COUNT { (c)-[:HOLDS_ROLE|DOES_BUSINESS_WITH|REFERRED|FOR]-() } AS edges
 """
 
+# The company, its edges and its deals; recorded changes stay in the log.
 COMPANY_DELETE: Final[LiteralString] = """
-MATCH (c:Company {id: $id}) DETACH DELETE c
+MATCH (c:Company {id: $id})
+OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
+DETACH DELETE d, c
 """

@@ -71,7 +71,8 @@ MATCH (p:Person {id: $id}) SET p += $props RETURN p.id AS id
 """
 
 PERSON_EDGE_COUNT: Final[LiteralString] = """
-MATCH (p:Person {id: $id}) RETURN COUNT { (p)--() } AS edges
+MATCH (p:Person {id: $id})
+RETURN COUNT { (p)-[:HOLDS_ROLE|KNOWS|DOES_BUSINESS_WITH|REFERRED|REPORTS_TO]-() } AS edges
 """
 
 PERSON_DELETE: Final[LiteralString] = """

@@ -1,0 +1,143 @@
+"""Evolution: history, states on past dates, interactions, strength, health, fading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graph import evolution, interactions
+from graph.errors import InvalidInput, NotFound
+from graph.history import Change
+from graph.interactions import Interaction
+from graph.models import Page, PersonRelationship, PersonTier, Role
+from resolvers.context import Context, off_loop
+
+
+def suggested_tier(strength: float) -> PersonTier:
+    return evolution.suggested_tier(strength)
+
+
+async def roles_at(ctx: Context, company_id: str, at: dt.datetime) -> list[Role]:
+    [found] = await off_loop(evolution.roles_of_companies_at, ctx.graph, [company_id], at)
+    return found
+
+
+async def relationship_at(
+    ctx: Context, relationship: PersonRelationship, at: dt.datetime
+) -> PersonRelationship | None:
+    return await off_loop(evolution.relationship_at, ctx.graph, relationship, at)
+
+
+async def relationship_history(
+    ctx: Context, a: str, b: str, offset: int, limit: int
+) -> Page[Change]:
+    if a == b:
+        raise InvalidInput("b: must differ from a", field="b")
+    return await off_loop(
+        evolution.relationship_history, ctx.graph, a, b, offset=offset, limit=limit
+    )
+
+
+async def subject_history(ctx: Context, subject_id: str, offset: int, limit: int) -> Page[Change]:
+    return await off_loop(
+        evolution.subject_history, ctx.graph, subject_id, offset=offset, limit=limit
+    )
+
+
+async def lifecycle_timeline(ctx: Context, company_id: str) -> list[evolution.StagePeriod]:
+    if await ctx.loaders.companies.load(company_id) is None:
+        raise NotFound("company", company_id, field="companyId")
+    return await off_loop(evolution.lifecycle_timeline, ctx.graph, company_id)
+
+
+async def neighbourhood_diff(
+    ctx: Context, company_id: str, start: dt.datetime, end: dt.datetime
+) -> list[evolution.NeighbourhoodChange]:
+    return await off_loop(evolution.neighbourhood_diff, ctx.graph, company_id, start, end)
+
+
+async def log_interaction(ctx: Context, data: dict[str, Any]) -> Interaction:
+    id_ = await off_loop(interactions.log_interaction, ctx.graph, data)
+    found = await interaction(ctx, id_)
+    if found is None:
+        raise NotFound("interaction", id_)
+    return found
+
+
+async def interaction(ctx: Context, id_: str) -> Interaction | None:
+    [found] = await off_loop(interactions.interactions_by_id, ctx.graph, [id_])
+    return found
+
+
+async def interactions_by_id(ctx: Context, ids: list[str]) -> list[Interaction | None]:
+    return await off_loop(interactions.interactions_by_id, ctx.graph, ids)
+
+
+async def interaction_page(
+    ctx: Context,
+    *,
+    person_id: str | None,
+    company_id: str | None,
+    relationship_id: str | None,
+    offset: int,
+    limit: int,
+) -> Page[Interaction]:
+    given = [x for x in (person_id, company_id, relationship_id) if x is not None]
+    if len(given) != 1:
+        raise InvalidInput(
+            "filter: give exactly one of personId, companyId or relationshipId", field="filter"
+        )
+    relationship = None
+    if relationship_id is not None:
+        relationship = await ctx.loaders.relationships.load(relationship_id)
+        if relationship is None:
+            raise NotFound("relationship", relationship_id, field="filter.relationshipId")
+    return await off_loop(
+        lambda: interactions.interaction_page(
+            ctx.graph,
+            person_id=person_id,
+            company_id=company_id,
+            relationship=relationship,
+            offset=offset,
+            limit=limit,
+        )
+    )
+
+
+async def explain_strength(
+    ctx: Context, relationship_id: str, at: dt.datetime | None
+) -> evolution.StrengthExplanation:
+    return await off_loop(evolution.explain_strength, ctx.graph, relationship_id, at)
+
+
+async def relationship_health(
+    ctx: Context, relationship_id: str, at: dt.datetime | None, window_days: int
+) -> evolution.Health:
+    return await off_loop(
+        lambda: evolution.relationship_health(
+            ctx.graph, relationship_id, at, window_days=window_days
+        )
+    )
+
+
+async def fading_relationships(
+    ctx: Context,
+    *,
+    min_drop: float | None,
+    window_days: int,
+    silent_days: int | None,
+    company_id: str | None,
+    offset: int,
+    limit: int,
+) -> Page[evolution.FadingRelationship]:
+    return await off_loop(
+        lambda: evolution.fading_relationships(
+            ctx.graph,
+            min_drop=min_drop,
+            window_days=window_days,
+            silent_days=silent_days,
+            company_id=company_id,
+            offset=offset,
+            limit=limit,
+        )
+    )

@@ -1,0 +1,605 @@
+"""Evolution in GraphQL: history, time travel, the interaction chain, strength, health,
+fading relationships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from graph import evolution as ev
+from graph import history as hist
+from graph import interactions as gi
+from graph import strength as st
+from resolvers import evolution as resolve
+from resolvers.pagination import window
+from schema.enums import (
+    ChangeCategory,
+    EvidenceKind,
+    InteractionKind,
+    LifecycleStage,
+    Operation,
+    SubjectKind,
+    Trend,
+)
+from schema.pagination import Connection
+from schema.types import (
+    Company,
+    Info,
+    Person,
+    PersonRelationship,
+    from_model,
+)
+
+
+async def _person(info: Info, id_: str) -> Person:
+    return from_model(Person, await info.context.loaders.people.load(id_))
+
+
+async def _company(info: Info, id_: str) -> Company:
+    return from_model(Company, await info.context.loaders.companies.load(id_))
+
+
+async def _people(info: Info, ids: list[str]) -> list[Person]:
+    """The people still in the graph, in order (a deleted one is left out)."""
+    found = await info.context.loaders.people.load_many(ids)
+    return [from_model(Person, p) for p in found if p is not None]
+
+
+@strawberry.type(description="A logged meeting, call, visit… between our people and theirs.")
+class Interaction:
+    model: strawberry.Private[gi.Interaction]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.model.id)
+
+    @strawberry.field
+    def external_id(self) -> str | None:
+        return self.model.external_id
+
+    @strawberry.field
+    def kind(self) -> InteractionKind:
+        return self.model.kind
+
+    @strawberry.field(description="When it was held.")
+    def at(self) -> dt.datetime:
+        return self.model.at
+
+    @strawberry.field(
+        description="From when it counts in strengths: when it was held, or the latest "
+        "change of its relationships if it was logged after that."
+    )
+    def applied_at(self) -> dt.datetime:
+        return self.model.applied_at
+
+    @strawberry.field
+    def summary(self) -> str | None:
+        return self.model.summary
+
+    @strawberry.field(description="How it went, from -2 (badly) to +2 (very well).")
+    def sentiment(self) -> int:
+        return self.model.sentiment
+
+    @strawberry.field
+    def follow_up(self) -> str | None:
+        return self.model.follow_up
+
+    @strawberry.field
+    def follow_up_date(self) -> dt.date | None:
+        return self.model.follow_up_date
+
+    @strawberry.field(description="Who logged it.")
+    def by(self) -> str | None:
+        return self.model.by
+
+    @strawberry.field
+    async def our_people(self, info: Info) -> list[Person]:
+        return await _people(info, self.model.our_person_ids)
+
+    @strawberry.field
+    async def their_people(self, info: Info) -> list[Person]:
+        return await _people(info, self.model.their_person_ids)
+
+    @strawberry.field(description="The customers it concerns.")
+    async def companies(self, info: Info) -> list[Company]:
+        found = await info.context.loaders.companies.load_many(self.model.company_ids)
+        return [from_model(Company, c) for c in found if c is not None]
+
+    @strawberry.field(
+        description="The previous interaction of each pair of people taking part: walk "
+        "these to follow the chain back."
+    )
+    async def previous(self, info: Info) -> list[Interaction]:
+        found = await resolve.interactions_by_id(info.context, self.model.previous_ids)
+        return [Interaction(model=i) for i in found if i is not None]
+
+    @strawberry.field(description="The relationships whose strength it moved.")
+    async def relationships(self, info: Info) -> list[PersonRelationship]:
+        found = await info.context.loaders.relationships.load_many(self.model.relationship_ids)
+        return [from_model(PersonRelationship, r) for r in found if r is not None]
+
+
+@strawberry.type(description="One recorded change: append-only, never edited.")
+class Change:
+    model: strawberry.Private[hist.Change]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.model.id)
+
+    @strawberry.field(description="When it took effect.")
+    def at(self) -> dt.datetime:
+        return self.model.at
+
+    @strawberry.field
+    def subject_kind(self) -> SubjectKind:
+        return self.model.subject_kind
+
+    @strawberry.field(description="The id of the relationship, role or company changed.")
+    def subject_id(self) -> strawberry.ID:
+        return strawberry.ID(self.model.subject_id)
+
+    @strawberry.field
+    def operation(self) -> Operation:
+        return self.model.operation
+
+    @strawberry.field(description="The recorded fields that changed (all of them on creation).")
+    def changed(self) -> list[str]:
+        return self.model.changed
+
+    @strawberry.field(description="The recorded fields before (null on creation).")
+    def before(self) -> JSON | None:
+        return None if self.model.before is None else JSON(self.model.before)
+
+    @strawberry.field(description="The recorded fields after (null on deletion).")
+    def after(self) -> JSON | None:
+        return None if self.model.after is None else JSON(self.model.after)
+
+    @strawberry.field
+    def by(self) -> str | None:
+        return self.model.by
+
+    @strawberry.field
+    def reason(self) -> str | None:
+        return self.model.reason
+
+    @strawberry.field(description="Set where the strength changed: who or what moved it.")
+    def evidence_kind(self) -> EvidenceKind | None:
+        return self.model.evidence_kind
+
+    @strawberry.field(description="The interaction that moved the strength, if one did.")
+    async def interaction(self, info: Info) -> Interaction | None:
+        if self.model.evidence_id is None:
+            return None
+        found = await resolve.interaction(info.context, self.model.evidence_id)
+        return None if found is None else Interaction(model=found)
+
+
+@strawberry.type(description="A stretch of time a company spent in one lifecycle stage.")
+class StagePeriod:
+    model: strawberry.Private[ev.StagePeriod]
+
+    @strawberry.field
+    def stage(self) -> LifecycleStage | None:
+        return self.model.stage
+
+    @strawberry.field
+    def start(self) -> dt.datetime:
+        return self.model.start
+
+    @strawberry.field(description="Null while the company is still in this stage.")
+    def end(self) -> dt.datetime | None:
+        return self.model.end
+
+    @strawberry.field(description="Days in this stage (so far, for the current one).")
+    def days(self) -> int:
+        return self.model.days
+
+    @strawberry.field
+    def by(self) -> str | None:
+        return self.model.by
+
+    @strawberry.field
+    def reason(self) -> str | None:
+        return self.model.reason
+
+
+@strawberry.type(description="One net move in a customer's neighbourhood between two dates.")
+class NeighbourhoodChange:
+    model: strawberry.Private[ev.NeighbourhoodChange]
+
+    @strawberry.field
+    def category(self) -> ChangeCategory:
+        return self.model.category
+
+    @strawberry.field
+    def subject_kind(self) -> SubjectKind:
+        return self.model.subject_kind
+
+    @strawberry.field
+    def subject_id(self) -> strawberry.ID:
+        return strawberry.ID(self.model.subject_id)
+
+    @strawberry.field(description="The field that moved (null for new or removed items).")
+    def field(self) -> str | None:
+        return self.model.field
+
+    @strawberry.field(description="Its value at the start of the window.")
+    def before(self) -> JSON | None:
+        return None if self.model.before is None else JSON(self.model.before)
+
+    @strawberry.field(description="Its value at the end of the window.")
+    def after(self) -> JSON | None:
+        return None if self.model.after is None else JSON(self.model.after)
+
+    @strawberry.field(description="When the last change behind this move took effect.")
+    def at(self) -> dt.datetime:
+        return self.model.at
+
+    @strawberry.field(description="How many recorded changes this move sums up.")
+    def changes(self) -> int:
+        return self.model.changes
+
+
+@strawberry.type
+class CategoryCount:
+    category: ChangeCategory
+    count: int
+
+
+@strawberry.type(description="What changed at a customer between two dates.")
+class CustomerChanges:
+    company_id: strawberry.Private[str]
+    start: dt.datetime = strawberry.field(name="from")
+    end: dt.datetime = strawberry.field(name="to")
+    changes: list[NeighbourhoodChange]
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return await _company(info, self.company_id)
+
+    @strawberry.field(description="How many moves of each category.")
+    def counts(self) -> list[CategoryCount]:
+        counted: dict[ev.ChangeCategory, int] = {}
+        for change in self.changes:
+            counted[change.model.category] = counted.get(change.model.category, 0) + 1
+        return [CategoryCount(category=c, count=n) for c, n in counted.items()]
+
+
+@strawberry.type(description="One item behind a strength and what is left of it.")
+class StrengthContribution:
+    model: strawberry.Private[st.Deposit]
+    source: EvidenceKind
+    interaction: Interaction | None
+
+    @strawberry.field(description="When it was made (held, for an interaction).")
+    def at(self) -> dt.datetime:
+        return hist.from_ms(self.model.at_ms)
+
+    @strawberry.field(description="Who set the strength (for a manual setting).")
+    def by(self) -> str | None:
+        return self.model.by
+
+    @strawberry.field(description="Its full worth when made.")
+    def value(self) -> float:
+        return self.model.value
+
+    @strawberry.field(description="The share of it left when the strength was computed.")
+    def remaining(self) -> float:
+        return self.model.left
+
+    @strawberry.field(description="value x remaining: what it adds to the strength.")
+    def contribution(self) -> float:
+        return self.model.contribution
+
+
+@strawberry.type(description="Why a relationship's strength is what it is, at a time.")
+class StrengthExplanation:
+    model: strawberry.Private[ev.StrengthExplanation]
+
+    @strawberry.field
+    async def relationship(self, info: Info) -> PersonRelationship:
+        found = await info.context.loaders.relationships.load(self.model.relationship_id)
+        return from_model(PersonRelationship, found)
+
+    @strawberry.field(description="The time asked about.")
+    def at(self) -> dt.datetime:
+        return self.model.at
+
+    @strawberry.field(description="When the strength in effect then was computed.")
+    def evaluated_at(self) -> dt.datetime | None:
+        return self.model.evaluated_at
+
+    @strawberry.field(description="The strength: the sum of the contributions, kept in [0, 1].")
+    def strength(self) -> float:
+        return self.model.strength
+
+    @strawberry.field(description="The sum of the contributions before keeping it in [0, 1].")
+    def raw(self) -> float:
+        return self.model.raw
+
+    @strawberry.field
+    def half_life_days(self) -> float:
+        return self.model.half_life_days
+
+    @strawberry.field(description="The manual setting first, then each interaction.")
+    def contributions(self) -> list[StrengthContribution]:
+        found = []
+        for deposit in self.model.deposits:
+            interaction = (
+                None
+                if deposit.interaction_id is None
+                else self.model.interactions[deposit.interaction_id]
+            )
+            found.append(
+                StrengthContribution(
+                    model=deposit,
+                    source=hist.EvidenceKind.MANUAL
+                    if interaction is None
+                    else hist.EvidenceKind.INTERACTION,
+                    interaction=None if interaction is None else Interaction(model=interaction),
+                )
+            )
+        return found
+
+
+@strawberry.type(description="Health (0-100): strength mixed with how recent the last contact.")
+class RelationshipHealth:
+    model: strawberry.Private[ev.Health]
+
+    @strawberry.field
+    def health(self) -> int:
+        return self.model.health
+
+    @strawberry.field(description="Health at the start of the window.")
+    def previous(self) -> int:
+        return self.model.previous
+
+    @strawberry.field
+    def trend(self) -> Trend:
+        return self.model.trend
+
+    @strawberry.field
+    def strength(self) -> float:
+        return self.model.strength
+
+    @strawberry.field(description="1 just after a contact, halving every half-life since.")
+    def recency(self) -> float:
+        return self.model.recency
+
+    @strawberry.field
+    def last_interaction_at(self) -> dt.datetime | None:
+        return self.model.last_interaction_at
+
+    @strawberry.field
+    def window_days(self) -> int:
+        return self.model.window_days
+
+
+@strawberry.type(description="A relationship of ours at a customer that is fading.")
+class FadingRelationship:
+    model: strawberry.Private[ev.FadingRelationship]
+
+    @strawberry.field
+    def relationship(self) -> PersonRelationship:
+        return from_model(PersonRelationship, self.model.relationship)
+
+    @strawberry.field
+    async def our_person(self, info: Info) -> Person:
+        return await _person(info, self.model.our_person_id)
+
+    @strawberry.field
+    async def their_person(self, info: Info) -> Person:
+        return await _person(info, self.model.their_person_id)
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return await _company(info, self.model.company_id)
+
+    @strawberry.field(description="Strength at the start of the window.")
+    def strength_before(self) -> float:
+        return self.model.strength_before
+
+    @strawberry.field(description="How much the strength fell over the window.")
+    def drop(self) -> float:
+        return self.model.drop
+
+    @strawberry.field(description="Days since the last interaction; null if there was none.")
+    def days_silent(self) -> int | None:
+        return self.model.days_silent
+
+    @strawberry.field(description="Deal revenue of the customer (orders recorded).")
+    def revenue(self) -> float:
+        return self.model.revenue
+
+    @strawberry.field
+    def reasons(self) -> list[str]:
+        return self.model.reasons
+
+
+@strawberry.input(description="Give exactly one.")
+class InteractionFilter:
+    person_id: strawberry.ID | None = None
+    company_id: strawberry.ID | None = None
+    relationship_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class InteractionInput:
+    kind: InteractionKind
+    at: dt.datetime = strawberry.field(description="When it was held; not in the future.")
+    our_person_ids: list[strawberry.ID]
+    their_person_ids: list[strawberry.ID]
+    company_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The customer it concerns; by default the companies of their people.",
+    )
+    summary: str | None = None
+    sentiment: int = strawberry.field(default=0, description="-2 (badly) to +2 (very well).")
+    follow_up: str | None = None
+    follow_up_date: dt.date | None = None
+    by: str | None = strawberry.field(default=None, description="Who logs it.")
+    external_id: str | None = strawberry.field(
+        default=None, description="Logging the same external id again changes nothing."
+    )
+
+
+_AS_OF = "The state at this time (now if left out)."
+
+
+@strawberry.type
+class EvolutionQuery:
+    @strawberry.field(
+        description="The changes of the relationship between two people or two companies, "
+        "oldest first."
+    )
+    async def relationship_history(
+        self,
+        info: Info,
+        a: strawberry.ID,
+        b: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Change]:
+        offset, limit = window(first, after)
+        page = await resolve.relationship_history(info.context, a, b, offset, limit)
+        return Connection.from_page(page, lambda c: Change(model=c))
+
+    @strawberry.field(description="The changes of one company, role or relationship, oldest first.")
+    async def change_history(
+        self,
+        info: Info,
+        subject_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Change]:
+        offset, limit = window(first, after)
+        page = await resolve.subject_history(info.context, subject_id, offset, limit)
+        return Connection.from_page(page, lambda c: Change(model=c))
+
+    @strawberry.field(description="A company's lifecycle stages over time, oldest first.")
+    async def lifecycle_timeline(self, info: Info, company_id: strawberry.ID) -> list[StagePeriod]:
+        found = await resolve.lifecycle_timeline(info.context, company_id)
+        return [StagePeriod(model=p) for p in found]
+
+    @strawberry.field(
+        description="What changed at a customer between two dates: new and ended roles, tier "
+        "and strength moves, stage and status changes (net of moves that cancel out)."
+    )
+    async def customer_changes(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        start: Annotated[dt.datetime, strawberry.argument(name="from")],
+        end: Annotated[dt.datetime, strawberry.argument(name="to")],
+    ) -> CustomerChanges:
+        found = await resolve.neighbourhood_diff(info.context, company_id, start, end)
+        return CustomerChanges(
+            company_id=company_id,
+            start=start,
+            end=end,
+            changes=[NeighbourhoodChange(model=c) for c in found],
+        )
+
+    @strawberry.field(description="An interaction by id.")
+    async def interaction(self, info: Info, id: strawberry.ID) -> Interaction | None:
+        found = await resolve.interaction(info.context, id)
+        return None if found is None else Interaction(model=found)
+
+    @strawberry.field(
+        description="Interactions of a person, a company or a relationship, newest first."
+    )
+    async def interactions(
+        self,
+        info: Info,
+        filter: InteractionFilter,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Interaction]:
+        offset, limit = window(first, after)
+        page = await resolve.interaction_page(
+            info.context,
+            person_id=filter.person_id,
+            company_id=filter.company_id,
+            relationship_id=filter.relationship_id,
+            offset=offset,
+            limit=limit,
+        )
+        return Connection.from_page(page, lambda i: Interaction(model=i))
+
+    @strawberry.field(
+        description="The manual setting and the interactions behind a relationship's "
+        "strength, with what each contributes."
+    )
+    async def strength_explanation(
+        self,
+        info: Info,
+        relationship_id: strawberry.ID,
+        as_of: Annotated[dt.datetime | None, strawberry.argument(description=_AS_OF)] = None,
+    ) -> StrengthExplanation:
+        found = await resolve.explain_strength(info.context, relationship_id, as_of)
+        return StrengthExplanation(model=found)
+
+    @strawberry.field(description="A relationship's health (0-100) and its trend over a window.")
+    async def relationship_health(
+        self,
+        info: Info,
+        relationship_id: strawberry.ID,
+        as_of: Annotated[dt.datetime | None, strawberry.argument(description=_AS_OF)] = None,
+        window_days: int = 90,
+    ) -> RelationshipHealth:
+        found = await resolve.relationship_health(info.context, relationship_id, as_of, window_days)
+        return RelationshipHealth(model=found)
+
+    @strawberry.field(
+        description="Our relationships at customers whose strength fell by more than "
+        "`minDrop` over `windowDays`, or with no interaction for `silentDays` (null turns a "
+        "test off); most valuable customers first."
+    )
+    async def fading_relationships(
+        self,
+        info: Info,
+        min_drop: float | None = 0.1,
+        window_days: int = 90,
+        silent_days: int | None = 90,
+        company_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[FadingRelationship]:
+        offset, limit = window(first, after)
+        page = await resolve.fading_relationships(
+            info.context,
+            min_drop=min_drop,
+            window_days=window_days,
+            silent_days=silent_days,
+            company_id=company_id,
+            offset=offset,
+            limit=limit,
+        )
+        return Connection.from_page(page, lambda f: FadingRelationship(model=f))
+
+
+@strawberry.type
+class EvolutionMutation:
+    @strawberry.mutation(
+        description="Log an interaction: it joins the chain of each pair taking part and "
+        "moves the strength of their relationships (a first contact creates one)."
+    )
+    async def log_interaction(self, info: Info, input: InteractionInput) -> Interaction | None:
+        data = {
+            "kind": input.kind,
+            "at": input.at,
+            "ourPersonIds": [str(i) for i in input.our_person_ids],
+            "theirPersonIds": [str(i) for i in input.their_person_ids],
+            "companyId": input.company_id,
+            "summary": input.summary,
+            "sentiment": input.sentiment,
+            "followUp": input.follow_up,
+            "followUpDate": input.follow_up_date,
+            "by": input.by,
+            "externalId": input.external_id,
+        }
+        return Interaction(model=await resolve.log_interaction(info.context, data))
