@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph import evolution, interactions
+from graph import evolution, interactions, measures
 from graph.errors import InvalidInput, NotFound
 from graph.history import Change
 from graph.interactions import Interaction
@@ -141,3 +141,7 @@ async def fading_relationships(
             limit=limit,
         )
     )
+
+
+async def relationship_measures(ctx: Context, company_id: str) -> measures.RelationshipMeasures:
+    return await off_loop(measures.relationship_measures, ctx.graph, company_id)

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from graph import evolution as ev
 from graph import history as hist
 from graph import interactions as gi
+from graph import measures as gm
 from graph import strength as st
 from resolvers import evolution as resolve
 from resolvers.pagination import window
@@ -420,6 +421,84 @@ class FadingRelationship:
         return self.model.reasons
 
 
+@strawberry.type(
+    description="The seeds' three measures of a customer relationship: length, depth, breadth."
+)
+class RelationshipMeasures:
+    model: strawberry.Private[gm.RelationshipMeasures]
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return await _company(info, self.model.company_id)
+
+    @strawberry.field(
+        description="Length: the earliest of the business relationship's start, the first "
+        "deal and the first interaction."
+    )
+    def since(self) -> dt.date | None:
+        return self.model.since
+
+    @strawberry.field(description="Length: years since then.")
+    def years(self) -> float | None:
+        return self.model.years
+
+    @strawberry.field(description="Length: the lifecycle stage now.")
+    def stage(self) -> LifecycleStage | None:
+        return self.model.stage
+
+    @strawberry.field(description="Length: since when it has been in that stage (if recorded).")
+    def stage_since(self) -> dt.datetime | None:
+        return self.model.stage_since
+
+    @strawberry.field
+    def days_in_stage(self) -> int | None:
+        return self.model.days_in_stage
+
+    @strawberry.field(description="Depth: deals recorded.")
+    def deal_count(self) -> int:
+        return self.model.deal_count
+
+    @strawberry.field(description="Depth: deal revenue (amounts added whatever the currency).")
+    def revenue(self) -> float:
+        return self.model.revenue
+
+    @strawberry.field(description="Depth: deals beyond the first in each product line.")
+    def repeat_purchases(self) -> int:
+        return self.model.repeat_purchases
+
+    @strawberry.field(description="Depth: product lines bought beyond the first.")
+    def cross_sell(self) -> int:
+        return self.model.cross_sell
+
+    @strawberry.field(description="Depth: referrals made by the customer and its people.")
+    def referrals(self) -> int:
+        return self.model.referrals
+
+    @strawberry.field(description="Interactions logged about the customer.")
+    def interactions(self) -> int:
+        return self.model.interactions
+
+    @strawberry.field(description="Breadth: our people holding relationships there.")
+    def our_people(self) -> int:
+        return self.model.our_people
+
+    @strawberry.field(description="Breadth: their current people one of ours knows.")
+    def their_people_known(self) -> int:
+        return self.model.their_people_known
+
+    @strawberry.field(description="Breadth: their current people.")
+    def their_people(self) -> int:
+        return self.model.their_people
+
+    @strawberry.field(description="Breadth: relationships between our people and theirs.")
+    def relationships(self) -> int:
+        return self.model.relationships
+
+    @strawberry.field(description="Breadth: share of their current people one of ours knows.")
+    def coverage(self) -> float | None:
+        return self.model.coverage
+
+
 @strawberry.input(description="Give exactly one.")
 class InteractionFilter:
     person_id: strawberry.ID | None = None
@@ -503,6 +582,13 @@ class EvolutionQuery:
             end=end,
             changes=[NeighbourhoodChange(model=c) for c in found],
         )
+
+    @strawberry.field(description="Length, depth and breadth of our relationship with a customer.")
+    async def relationship_measures(
+        self, info: Info, company_id: strawberry.ID
+    ) -> RelationshipMeasures:
+        found = await resolve.relationship_measures(info.context, company_id)
+        return RelationshipMeasures(model=found)
 
     @strawberry.field(description="An interaction by id.")
     async def interaction(self, info: Info, id: strawberry.ID) -> Interaction | None:
