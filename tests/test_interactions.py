@@ -31,6 +31,10 @@ mutation ($input: InteractionInput!) {
 """
 
 
+def decay(days: float) -> float:
+    return float(0.5 ** (days / MODEL.half_life_days))
+
+
 def days_ago(days: float) -> dt.datetime:
     return NOW - dt.timedelta(days=days)
 
@@ -75,7 +79,6 @@ def test_interactions_move_strength_by_the_model_and_form_a_chain(
     first = _log(client, [ids["li"]], [ids["zhou"]], days_ago(100), sentiment=2, kind="MEAL")
     second = _log(client, [ids["li"]], [ids["zhou"]], days_ago(10), sentiment=-1)
     # the model by hand: 0.4 set 200 days ago; a great meal 100 days ago; a poor meeting now-10
-    decay = lambda d: 0.5 ** (d / MODEL.half_life_days)  # noqa: E731
     meal = MODEL.weights[InteractionKind.MEAL] * MODEL.sentiment_factors[2]
     meeting = MODEL.weights[InteractionKind.MEETING] * MODEL.sentiment_factors[-1]
     after_first = 0.4 * decay(100)
@@ -144,7 +147,7 @@ def test_bad_interactions_write_nothing(client: TestClient, graph: Graph) -> Non
     ids = _book(graph)
     before = counts(graph)
     base = {"kind": "MEETING", "at": days_ago(1).isoformat()}
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"ourPersonIds": [ids["zhou"]], "theirPersonIds": [ids["chen"]]}, "BAD_USER_INPUT"),
         ({"ourPersonIds": [ids["li"]], "theirPersonIds": ["pe_missing"]}, "NOT_FOUND"),
         ({"ourPersonIds": [ids["li"]], "theirPersonIds": [ids["li"]]}, "BAD_USER_INPUT"),
