@@ -27,6 +27,7 @@ from graph.history import (
 from graph.interactions import Interaction
 from graph.keypersons import current_at
 from graph.models import (
+    CompanyRelationship,
     LifecycleStage,
     Page,
     PersonRelationship,
@@ -220,6 +221,30 @@ def relationship_at(
     props = _props_of(relationship)
     then = state_at(props, seen, state, as_utc(at))
     return None if then is None else PersonRelationship.from_row(then)
+
+
+def company_relationship_at(
+    graph: Graph, relationship: CompanyRelationship, at: dt.datetime
+) -> CompanyRelationship | None:
+    """A company relationship as it was at `at` (None when it did not exist yet)."""
+    seen, state = states_at(graph, [relationship.id], as_utc(at)).get(relationship.id, (None, None))
+    props = {
+        "id": relationship.id,
+        "fromId": relationship.from_company_id,
+        "toId": relationship.to_company_id,
+        "externalId": relationship.external_id,
+        "tier": relationship.tier.value,
+        "strength": relationship.strength,
+        "lifecycleStage": None
+        if relationship.lifecycle_stage is None
+        else relationship.lifecycle_stage.value,
+        "since": relationship.since,
+        "notes": relationship.notes,
+        "createdAt": relationship.created_at,
+        "updatedAt": relationship.updated_at,
+    }
+    then = state_at(props, seen, state, as_utc(at))
+    return None if then is None else CompanyRelationship.from_row(then)
 
 
 def _props_of(relationship: PersonRelationship) -> dict[str, Any]:

@@ -43,6 +43,8 @@ class NodeKind:
     delete: LiteralString
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
     history: SubjectKind | None = None  # set where changes are recorded
+    # the recorded edges a forced delete takes with the node (roles, relationships, business)
+    tracked_edges: LiteralString | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ COMPANY = NodeKind(
     edge_count=companies.COMPANY_EDGE_COUNT,
     delete=companies.COMPANY_DELETE,
     history=SubjectKind.COMPANY,
+    tracked_edges=companies.COMPANY_TRACKED_EDGES,
 )
 
 PERSON = NodeKind(
@@ -88,6 +91,7 @@ PERSON = NodeKind(
     set=people.PERSON_SET,
     edge_count=people.PERSON_EDGE_COUNT,
     delete=people.PERSON_DELETE,
+    tracked_edges=people.PERSON_TRACKED_EDGES,
 )
 
 ROLE = EdgeKind(

@@ -102,6 +102,22 @@ def _concerns(
     return [], list(ends)
 
 
+def _change(
+    subject: SubjectKind,
+    subject_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    ends: tuple[str, str] | None,
+) -> ChangeRecord:
+    old = None if before is None else tracked_state(subject, before)
+    fresh = None if after is None else tracked_state(subject, after)
+    operation = Operation.CREATED if before is None else Operation.UPDATED
+    if after is None:
+        operation = Operation.DELETED
+    companies, people = _concerns(subject, subject_id, ends)
+    return ChangeRecord(subject, subject_id, operation, old, fresh, ends, companies, people)
+
+
 def _record(
     tx: Tx,
     kind: NodeKind | EdgeKind,
@@ -120,22 +136,43 @@ def _record(
     if subject is None:
         return {}
     at = effective_time(tx, note, [] if new else [subject_id])
-    old = None if before is None else tracked_state(subject, before)
-    fresh = None if after is None else tracked_state(subject, after)
-    operation = Operation.CREATED if before is None else Operation.UPDATED
-    if after is None:
-        operation = Operation.DELETED
-    companies, people = _concerns(subject, subject_id, ends)
-    change = ChangeRecord(subject, subject_id, operation, old, fresh, ends, companies, people)
+    change = _change(subject, subject_id, before, after, ends)
     extra: dict[str, Any] = {}
     if evidence is not None:
         change.evidence_kind, change.evidence_id = evidence
-    elif "strength" in change.changed and fresh is not None:
+    elif "strength" in change.changed and change.after is not None:
         change.evidence_kind = EvidenceKind.MANUAL
         if subject is SubjectKind.RELATIONSHIP:
-            extra = {"strengthRaw": fresh["strength"], "strengthAtMs": to_ms(at)}
+            extra = {"strengthRaw": change.after["strength"], "strengthAtMs": to_ms(at)}
     record(tx, [change], at, note)
     return extra
+
+
+_EDGE_SUBJECTS = (
+    ("roles", SubjectKind.ROLE),
+    ("relationships", SubjectKind.RELATIONSHIP),
+    ("business", SubjectKind.COMPANY_RELATIONSHIP),
+)
+
+
+def _record_node_delete(
+    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None
+) -> None:
+    """Record the deletion of a node and of the recorded edges deleted with it."""
+    changes = []
+    if kind.tracked_edges is not None:
+        row = tx.run(kind.tracked_edges, id=current["id"])[0]
+        for column, subject in _EDGE_SUBJECTS:
+            for props, from_id, to_id in row[column]:
+                if props is not None:
+                    changes.append(
+                        _change(subject, str(props["id"]), props, None, (from_id, to_id))
+                    )
+    if kind.history is not None:
+        changes.append(_change(kind.history, str(current["id"]), current, None, None))
+    if changes:
+        at = effective_time(tx, note, [c.subject_id for c in changes])
+        record(tx, changes, at, note)
 
 
 def create_node(
@@ -227,9 +264,7 @@ def delete_node(
                 "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
-        if kind.history is not None:
-            current = tx.run(kind.props, id=id_)[0]["props"]
-            _record(tx, kind, id_, before=current, after=None, ends=None, note=note)
+        _record_node_delete(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
         tx.run(kind.delete, id=id_)
 
     graph.write_tx(work)

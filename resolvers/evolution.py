@@ -9,7 +9,7 @@ from graph import evolution, interactions, measures
 from graph.errors import InvalidInput, NotFound
 from graph.history import Change
 from graph.interactions import Interaction
-from graph.models import Page, PersonRelationship, PersonTier, Role
+from graph.models import CompanyRelationship, Page, PersonRelationship, PersonTier, Role
 from resolvers.context import Context, off_loop
 
 
@@ -26,6 +26,12 @@ async def relationship_at(
     ctx: Context, relationship: PersonRelationship, at: dt.datetime
 ) -> PersonRelationship | None:
     return await off_loop(evolution.relationship_at, ctx.graph, relationship, at)
+
+
+async def company_relationship_at(
+    ctx: Context, relationship: CompanyRelationship, at: dt.datetime
+) -> CompanyRelationship | None:
+    return await off_loop(evolution.company_relationship_at, ctx.graph, relationship, at)
 
 
 async def relationship_history(

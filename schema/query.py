@@ -134,11 +134,15 @@ class EdgeQuery:
             found = await evolution.relationship_at(info.context, found, as_of)
         return None if found is None else from_model(PersonRelationship, found)
 
-    @strawberry.field(description="A company-to-company relationship by id.")
+    @strawberry.field(
+        description="A company-to-company relationship by id; with `asOf`, as it was then."
+    )
     async def company_relationship(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
     ) -> CompanyRelationship | None:
         found = await info.context.loaders.company_relationships.load(id)
+        if found is not None and as_of is not None:
+            found = await evolution.company_relationship_at(info.context, found, as_of)
         return None if found is None else from_model(CompanyRelationship, found)
 
     @strawberry.field(description="A referral by id.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from starlette.testclient import TestClient
 
 from graph import evolution, kinds, writes
 from graph.connection import Graph
@@ -14,6 +15,7 @@ from graph.history import ChangeNote, Operation
 from graph.keypersons import key_person_map
 from graph.models import PersonTier
 from tests import factories
+from tests.conftest import data
 
 
 def at(day: str) -> dt.datetime:
@@ -228,3 +230,55 @@ def test_tier_suggestion_follows_the_ladder() -> None:
         PersonTier.FRIEND,
         PersonTier.CONFIDANT,
     ]
+
+
+def test_forced_delete_records_the_edges_it_takes(graph: Graph) -> None:
+    ids = _world(graph)
+    writes.delete_node(graph, kinds.COMPANY, ids["customer"], force=True, note=note("2025-07-01"))
+    for subject in (ids["customer"], ids["ceo-role"], ids["cto-role"]):
+        changes = evolution.subject_history(graph, subject, offset=0, limit=100).items
+        assert changes[-1].operation is Operation.DELETED, subject
+        assert changes[-1].at == at("2025-07-01")
+        assert changes[-1].after is None and changes[-1].before is not None
+    # the relationship between people stays, with its history
+    timeline = evolution.relationship_history(graph, ids["li"], ids["ceo"], offset=0, limit=10)
+    assert timeline.total == 3
+
+
+def test_company_relationship_as_of(client: TestClient, graph: Graph) -> None:
+    ids = _world(graph)
+    rel = writes.create_edge(
+        graph,
+        kinds.COMPANY_RELATIONSHIP,
+        ids["ours"],
+        ids["customer"],
+        {"tier": "TRANSACTIONAL", "strength": 0.2, "lifecycleStage": "EXPLORATION"},
+        note=note("2024-02-01"),
+    )
+    writes.update_edge(
+        graph,
+        kinds.COMPANY_RELATIONSHIP,
+        rel,
+        {"tier": "PREFERRED_SUPPLIER", "lifecycleStage": "FORMATION"},
+        note=note("2025-01-01"),
+    )
+    query = """query ($id: ID!, $at: DateTime) {
+      companyRelationship(id: $id, asOf: $at) { tier lifecycleStage } }"""
+    assert data(client, query, id=rel, at="2024-01-01T00:00:00Z")["companyRelationship"] is None
+    assert data(client, query, id=rel, at="2024-06-01T00:00:00Z")["companyRelationship"] == {
+        "tier": "TRANSACTIONAL",
+        "lifecycleStage": "EXPLORATION",
+    }
+    assert data(client, query, id=rel, at=None)["companyRelationship"] == {
+        "tier": "PREFERRED_SUPPLIER",
+        "lifecycleStage": "FORMATION",
+    }
+    history = data(
+        client,
+        """query ($a: ID!, $b: ID!) { relationshipHistory(a: $a, b: $b) {
+             nodes { subjectKind changed by } } }""",
+        a=ids["customer"],
+        b=ids["ours"],
+    )["relationshipHistory"]["nodes"]
+    assert [n["subjectKind"] for n in history] == ["COMPANY_RELATIONSHIP"] * 2
+    assert history[1]["changed"] == ["tier", "lifecycleStage"]

@@ -97,3 +97,17 @@ MATCH (c:Company {id: $id})
 OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
 DETACH DELETE d, c
 """
+
+# The recorded edges a forced delete takes with the company: [properties, from id, to id].
+COMPANY_TRACKED_EDGES: Final[LiteralString] = """
+MATCH (c:Company {id: $id})
+CALL (c) {
+  OPTIONAL MATCH (p:Person)-[r:HOLDS_ROLE]->(c)
+  RETURN collect([properties(r), p.id, c.id]) AS roles
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company)
+  RETURN collect([properties(b), startNode(b).id, endNode(b).id]) AS business
+}
+RETURN roles, [] AS relationships, business
+"""

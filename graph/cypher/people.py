@@ -78,3 +78,17 @@ RETURN COUNT { (p)-[:HOLDS_ROLE|KNOWS|DOES_BUSINESS_WITH|REFERRED|REPORTS_TO]-()
 PERSON_DELETE: Final[LiteralString] = """
 MATCH (p:Person {id: $id}) DETACH DELETE p
 """
+
+# The recorded edges a forced delete takes with the person: [properties, from id, to id].
+PERSON_TRACKED_EDGES: Final[LiteralString] = """
+MATCH (p:Person {id: $id})
+CALL (p) {
+  OPTIONAL MATCH (p)-[r:HOLDS_ROLE]->(c:Company)
+  RETURN collect([properties(r), p.id, c.id]) AS roles
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
+  RETURN collect([properties(k), startNode(k).id, endNode(k).id]) AS relationships
+}
+RETURN roles, relationships, [] AS business
+"""
