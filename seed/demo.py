@@ -1,59 +1,190 @@
-"""Load the demo data (seed/demo.json): every item is upserted by its external id, so loading
-it twice changes nothing."""
+"""Load the demo data (seed/demo.json), with a few years of dated history.
+
+Each item of the main sections is an item as it stands today; its key becomes its external id
+(`demo:<section>:<key>`). The demo is replayed in time order, as if it had been recorded as it
+happened: each item is created at its `recordedAt` (by default its `since` or `startDate`, or
+2015-01-01), then the dated `history` entries change it (the first entry of an item gives the
+state it was created in, overriding its fields), `interactions` are logged and `deals` recorded.
+The demo is loaded once: when the graph already holds it, loading again changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import kinds, writes
+from graph import deals, interactions, kinds, reads, writes
 from graph.connection import Graph
+from graph.history import ChangeNote
+from graph.kinds import EdgeKind, NodeKind
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 PREFIX = "demo:"
+DEFAULT_RECORDED_AT = "2015-01-01"
 
-_FIELDS_ONLY = ("key", "person", "company", "from", "to")
+_NOT_FIELDS = ("key", "person", "company", "from", "to", "recordedAt")
+# section -> (kind, (field, section) of its start, (field, section) of its end); referral ends
+# name their section: "co:key" or "pe:key".
+_EDGES: dict[str, tuple[EdgeKind, tuple[str, str | None], tuple[str, str | None]]] = {
+    "roles": (kinds.ROLE, ("person", "people"), ("company", "companies")),
+    "relationships": (kinds.RELATIONSHIP, ("from", "people"), ("to", "people")),
+    "companyRelationships": (
+        kinds.COMPANY_RELATIONSHIP,
+        ("from", "companies"),
+        ("to", "companies"),
+    ),
+    "referrals": (kinds.REFERRAL, ("from", None), ("to", None)),
+}
+_NODES: dict[str, NodeKind] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
+_PARTY_SECTIONS = {"co": "companies", "pe": "people"}
 
 
 def _fields(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _FIELDS_ONLY}
+    return {k: v for k, v in item.items() if k not in _NOT_FIELDS}
+
+
+def _time(value: str) -> dt.datetime:
+    stamp = dt.datetime.fromisoformat(value)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+@dataclass(order=True)
+class _Event:
+    at: dt.datetime
+    order: int
+    run: Callable[[], None] = field(compare=False)
 
 
 def load_demo(graph: Graph) -> dict[str, int]:
-    """Upsert the whole demo dataset; returns how many items of each kind it holds."""
+    """Load the demo into a graph that does not hold it yet; returns how many items of each
+    kind the demo has."""
     demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-    companies = {
-        item["key"]: writes.upsert_node(
-            graph, kinds.COMPANY, f"{PREFIX}company:{item['key']}", _fields(item)
-        )
-        for item in demo["companies"]
-    }
-    people = {
-        item["key"]: writes.upsert_node(
-            graph, kinds.PERSON, f"{PREFIX}person:{item['key']}", _fields(item)
-        )
-        for item in demo["people"]
-    }
-    parties = {f"co:{k}": v for k, v in companies.items()} | {
-        f"pe:{k}": v for k, v in people.items()
-    }
-    edges = [
-        (kinds.ROLE, "roles", "person", people, "company", companies),
-        (kinds.RELATIONSHIP, "relationships", "from", people, "to", people),
-        (kinds.COMPANY_RELATIONSHIP, "companyRelationships", "from", companies, "to", companies),
-        (kinds.REFERRAL, "referrals", "from", parties, "to", parties),
-    ]
-    counts = {"companies": len(companies), "people": len(people)}
-    for kind, section, from_key, from_ids, to_key, to_ids in edges:
+    counts = {section: len(demo.get(section, [])) for section in [*_NODES, *_EDGES]}
+    counts |= {"interactions": len(demo["interactions"]), "deals": len(demo["deals"])}
+    first = demo["companies"][0]["key"]
+    if reads.id_by_external_id(graph, "company", f"{PREFIX}companies:{first}") is not None:
+        return counts
+    ids: dict[str, str] = {}  # "section:key" -> id
+    created: dict[str, str] = {}  # "section:key" -> when it is created
+    history: dict[str, list[dict[str, Any]]] = {}
+    for entry in demo["history"]:
+        history.setdefault(f"{entry['section']}:{entry['key']}", []).append(entry)
+    events: list[_Event] = []
+
+    def add(at: str, order: int, run: Callable[[], None]) -> None:
+        events.append(_Event(_time(at), order, run))
+
+    for section, kind in _NODES.items():
         for item in demo[section]:
-            writes.upsert_edge(
-                graph,
-                kind,
-                f"{PREFIX}{section}:{item['key']}",
-                from_ids[item[from_key]],
-                to_ids[item[to_key]],
-                _fields(item),
-            )
-        counts[section] = len(demo[section])
+            _schedule(graph, add, ids, created, history, section, item, kind, None)
+    for section, (edge_kind, (from_key, from_section), (to_key, to_section)) in _EDGES.items():
+        for item in demo[section]:
+            ends = (_end(item[from_key], from_section), _end(item[to_key], to_section))
+            _schedule(graph, add, ids, created, history, section, item, edge_kind, ends)
+    for item in demo["interactions"]:
+        add(item["at"], 2, _interaction(graph, ids, item))
+    for item in demo["deals"]:
+        company = f"companies:{item['company']}"
+        add(max(item["date"], created[company], key=_time), 3, _deal(graph, ids, item))
+    for event in sorted(events):
+        event.run()
     return counts
+
+
+def _end(key: str, section: str | None) -> str:
+    """The `section:key` name of an edge's end."""
+    if section is None:
+        prefix, key = key.split(":", 1)
+        section = _PARTY_SECTIONS[prefix]
+    return f"{section}:{key}"
+
+
+def _schedule(
+    graph: Graph,
+    add: Callable[[str, int, Callable[[], None]], None],
+    ids: dict[str, str],
+    created: dict[str, str],
+    history: dict[str, list[dict[str, Any]]],
+    section: str,
+    item: dict[str, Any],
+    kind: NodeKind | EdgeKind,
+    ends: tuple[str, str] | None,
+) -> None:
+    """Schedule an item's creation (an edge: not before its ends) and its dated changes."""
+    name = f"{section}:{item['key']}"
+    external_id = f"{PREFIX}{name}"
+    final = _fields(item)
+    entries = history.get(name, [])
+    created_state = {**final, **(entries[0]["fields"] if entries else {})}
+    created_at = (
+        entries[0]["at"]
+        if entries
+        else item.get("recordedAt")
+        or item.get("since")
+        or item.get("startDate")
+        or item.get("date")
+        or DEFAULT_RECORDED_AT
+    )
+    if ends is not None:  # not before its ends exist
+        created_at = max([created_at, created[ends[0]], created[ends[1]]], key=_time)
+    created[name] = created_at
+    note = _note(entries[0] if entries else {}, created_at)
+
+    def create() -> None:
+        if isinstance(kind, NodeKind):
+            ids[name] = writes.upsert_node(graph, kind, external_id, created_state, note=note)
+            return
+        assert ends is not None
+        from_id, to_id = ids[ends[0]], ids[ends[1]]
+        ids[name] = writes.upsert_edge(
+            graph, kind, external_id, from_id, to_id, created_state, note=note
+        )
+
+    add(created_at, 0 if isinstance(kind, NodeKind) else 1, create)
+    for entry in entries[1:]:
+        add(entry["at"], 1, _update(graph, kind, ids, name, entry))
+
+
+def _note(entry: dict[str, Any], at: str) -> ChangeNote:
+    return ChangeNote(by=entry.get("by", "demo"), reason=entry.get("reason"), at=_time(at))
+
+
+def _update(
+    graph: Graph, kind: NodeKind | EdgeKind, ids: dict[str, str], name: str, entry: dict[str, Any]
+) -> Callable[[], None]:
+    def run() -> None:
+        note = _note(entry, entry["at"])
+        if isinstance(kind, NodeKind):
+            writes.update_node(graph, kind, ids[name], entry["fields"], note=note)
+        else:
+            writes.update_edge(graph, kind, ids[name], entry["fields"], note=note)
+
+    return run
+
+
+def _interaction(graph: Graph, ids: dict[str, str], item: dict[str, Any]) -> Callable[[], None]:
+    def run() -> None:
+        data = {k: v for k, v in item.items() if k not in ("key", "ours", "theirs", "company")}
+        data |= {
+            "externalId": f"{PREFIX}interactions:{item['key']}",
+            "ourPersonIds": [ids[f"people:{k}"] for k in item["ours"]],
+            "theirPersonIds": [ids[f"people:{k}"] for k in item["theirs"]],
+        }
+        if "company" in item:
+            data["companyId"] = ids[f"companies:{item['company']}"]
+        interactions.log_interaction(graph, data)
+
+    return run
+
+
+def _deal(graph: Graph, ids: dict[str, str], item: dict[str, Any]) -> Callable[[], None]:
+    def run() -> None:
+        data = {k: v for k, v in item.items() if k not in ("key", "company")}
+        data["externalId"] = f"{PREFIX}deals:{item['key']}"
+        deals.record_deal(graph, ids[f"companies:{item['company']}"], data)
+
+    return run

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 
 import pytest
 
-from graph import models, reads
+from graph import evolution, models, reads
 from graph.connection import Graph
+from graph.keypersons import key_person_map
 from graph.setup import count_nodes_and_edges
 from seed.demo import load_demo
 
@@ -69,3 +71,44 @@ def test_referral_chains(demo: Graph) -> None:
     kinds = {(r.referrer.kind, r.referred.kind) for r in referrals}
     assert (models.PartyKind.PERSON, models.PartyKind.PERSON) in kinds
     assert (models.PartyKind.COMPANY, models.PartyKind.COMPANY) in kinds
+
+
+def _id(graph: Graph, kind: str, key: str) -> str:
+    section = "companies" if kind == "company" else "people"
+    found = reads.id_by_external_id(graph, kind, f"demo:{section}:{key}")
+    assert found is not None
+    return found
+
+
+def test_the_demo_has_a_history_to_explore(demo: Graph) -> None:
+    harbor = _id(demo, "company", "harbor")
+    stages = [p.stage.value for p in evolution.lifecycle_timeline(demo, harbor) if p.stage]
+    assert stages == ["STABILITY", "DECLINE", "FORMATION", "STABILITY"]
+
+    huadong, zhouqiang = _id(demo, "company", "huadong"), _id(demo, "person", "zhouqiang")
+    lina = _id(demo, "person", "lina")
+
+    def lina_tie(day: str | None) -> tuple[models.PersonTier, float] | None:
+        as_of = None if day is None else dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
+        found = key_person_map(demo, huadong, as_of=as_of)
+        [entry] = [e for e in found.entries if e.person_id == zhouqiang]
+        ties = [t.relationship for t in entry.ties if t.our_person_id == lina]
+        return (ties[0].tier, ties[0].strength) if ties else None
+
+    assert lina_tie("2018-01-01") is None  # 李娜 joined us in March 2018
+    assert lina_tie("2018-04-01") == (models.PersonTier.ACQUAINTANCE, 0.3)
+    assert lina_tie("2019-01-01") == (models.PersonTier.FRIEND, 0.6)
+    now = lina_tie(None)
+    assert now is not None and now[0] is models.PersonTier.CONFIDANT
+
+    fading = evolution.fading_relationships(demo, min_drop=None, silent_days=180, limit=100)
+    sunli = _id(demo, "person", "sunli")
+    assert any(f.their_person_id == sunli for f in fading.items)
+    jinshan = _id(demo, "company", "jinshan")
+    moves = evolution.neighbourhood_diff(
+        demo,
+        jinshan,
+        dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )
+    assert {m.category.value for m in moves} >= {"ENDED_ROLE", "STAGE_CHANGE", "TIER_MOVE"}
