@@ -36,7 +36,7 @@ from graph.models import (
     ValueClass,
     to_datetime,
 )
-from graph.strength import Deposit, StrengthModel, Trend, clamp, explain
+from graph.strength import Deposit, StrengthModel, Trend, clamp, configured_model, explain
 
 MAX_WINDOW_DAYS = 3650
 
@@ -334,7 +334,7 @@ def explain_strength(
 ) -> StrengthExplanation:
     """The manual setting and the interactions behind a relationship's strength at `at` (now
     by default), with what each contributes."""
-    model = model or StrengthModel()
+    model = model or configured_model()
     at = as_utc(at or dt.datetime.now(dt.UTC))
     props, anchor, interactions, _ = _evidence(graph, relationship_id, at)
     created = to_datetime(props.get("createdAt"))
@@ -399,7 +399,7 @@ def relationship_health(
     was; the trend compares it with `window_days` earlier."""
     if not 0 < window_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"windowDays: must be 1 to {MAX_WINDOW_DAYS}", field="windowDays")
-    model = model or StrengthModel()
+    model = model or configured_model()
     at = as_utc(at or dt.datetime.now(dt.UTC))
     before = at - dt.timedelta(days=window_days)
     figures = []
@@ -503,4 +503,4 @@ def fading_relationships(
 
 
 def suggested_tier(strength: float, model: StrengthModel | None = None) -> PersonTier:
-    return (model or StrengthModel()).suggested_tier(strength)
+    return (model or configured_model()).suggested_tier(strength)

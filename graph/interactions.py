@@ -40,7 +40,7 @@ from graph.history import (
 )
 from graph.inputs import Fields, Notes, checked_external_id, validate
 from graph.models import Page, PersonRelationship, PersonTier
-from graph.strength import InteractionKind, StrengthModel, clamp
+from graph.strength import InteractionKind, StrengthModel, clamp, configured_model
 from graph.writes import create_edge_in
 
 MAX_OURS = 20
@@ -159,7 +159,7 @@ def log_interaction(
     """Log an interaction and move the strength of every relationship it touches; returns its
     id. With an `externalId` already logged, returns that interaction and changes nothing."""
     fields = validate(InteractionFields, data)
-    model = model or StrengthModel()
+    model = model or configured_model()
     external_id = None if fields.external_id is None else checked_external_id(fields.external_id)
 
     def work(tx: Tx) -> str:

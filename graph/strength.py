@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -121,6 +122,12 @@ class StrengthModel(BaseSettings):
         if before - now > self.trend_threshold:
             return Trend.DOWN
         return Trend.FLAT
+
+
+@cache
+def configured_model() -> StrengthModel:
+    """The model as configured by the environment (read once per process)."""
+    return StrengthModel()
 
 
 def clamp(raw: float) -> float:

@@ -1,4 +1,5 @@
-"""`python -m seed`: load the demo data into the configured database (idempotent)."""
+"""`python -m seed`: load the demo data into the configured database (once: a database that
+already holds it is left alone)."""
 
 from __future__ import annotations
 
