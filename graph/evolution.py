@@ -34,6 +34,7 @@ from graph.models import (
     PersonTier,
     Role,
     ValueClass,
+    to_date,
     to_datetime,
 )
 from graph.strength import Deposit, StrengthModel, Trend, clamp, configured_model, explain
@@ -162,7 +163,12 @@ def neighbourhood_diff(
     state after the last, so moves that cancel out do not show."""
     start, end = _check_window(start, end)
     rows = graph.read(
-        cypher.CHANGES_FOR_COMPANY, companyId=company_id, fromMs=to_ms(start), toMs=to_ms(end)
+        cypher.CHANGES_FOR_COMPANY,
+        companyId=company_id,
+        fromMs=to_ms(start),
+        toMs=to_ms(end),
+        fromDay=start.date(),
+        toDay=end.date(),
     )
     if not rows:
         raise NotFound("company", company_id, field="companyId")
@@ -171,12 +177,41 @@ def neighbourhood_diff(
         by_subject.setdefault(change.subject_id, []).append(change)
     found: list[NeighbourhoodChange] = []
     for subject_id, changes in by_subject.items():
-        found.extend(_net(subject_id, changes))
+        found.extend(_net(subject_id, changes, end))
+    found.extend(_dated_roles(rows[0]["datedRoles"], found, start, end))
     found.sort(key=lambda c: (c.at, c.category.value, c.subject_id, c.field or ""))
     return found
 
 
-def _net(subject_id: str, changes: list[Change]) -> list[NeighbourhoodChange]:
+def _dated_roles(
+    roles: list[dict[str, Any]],
+    found: list[NeighbourhoodChange],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[NeighbourhoodChange]:
+    """Roles that started or ended in the window by their dates, recorded before it or not."""
+    seen = {(c.category, c.subject_id) for c in found}
+    moves = []
+    for role in roles:
+        for category, name in (
+            (ChangeCategory.NEW_ROLE, "startDate"),
+            (ChangeCategory.ENDED_ROLE, "endDate"),
+        ):
+            day = to_date(role.get(name))
+            if day is None or not start.date() <= day < end.date():
+                continue
+            if (category, role["id"]) in seen:
+                continue
+            at = dt.datetime.combine(day, dt.time(), dt.UTC)
+            moves.append(
+                NeighbourhoodChange(
+                    category, SubjectKind.ROLE, role["id"], name, None, day.isoformat(), at, 0
+                )
+            )
+    return moves
+
+
+def _net(subject_id: str, changes: list[Change], end: dt.datetime) -> list[NeighbourhoodChange]:
     first, last = changes[0], changes[-1]
     kind = first.subject_kind
     before, after = first.before, last.after
@@ -198,8 +233,12 @@ def _net(subject_id: str, changes: list[Change]) -> list[NeighbourhoodChange]:
     if kind is SubjectKind.ROLE:
         if before is None:
             return [move(ChangeCategory.NEW_ROLE)]
-        if after is None or (after.get("endDate") and not before.get("endDate")):
+        if after is None:
             return [move(ChangeCategory.ENDED_ROLE, "endDate")]
+        end_day = to_date(after.get("endDate"))
+        if end_day is not None and not before.get("endDate") and end_day < end.date():
+            return [move(ChangeCategory.ENDED_ROLE, "endDate")]
+        # an end date set for after the window is a ROLE_CHANGED: announced, not yet ended
         moved = [n for n in after if before.get(n) != after.get(n)]
         return [move(ChangeCategory.ROLE_CHANGED, n) for n in moved]
     if before is None:
@@ -260,6 +299,10 @@ def _props_of(relationship: PersonRelationship) -> dict[str, Any]:
         "notes": relationship.notes,
         "createdAt": relationship.created_at,
         "updatedAt": relationship.updated_at,
+        "lastInteractionAtMs": None
+        if relationship.last_interaction_at is None
+        else to_ms(relationship.last_interaction_at),
+        "interactionCount": relationship.interaction_count,
     }
 
 
@@ -469,7 +512,10 @@ def fading_relationships(
         before = current.strength if then is None else float(then["strength"])
         drop = before - current.strength
         last = props.get("lastInteractionAtMs")
-        reference = to_ms(current.created_at) if current.created_at else to_ms(now)
+        # never met: silent since it was recorded (its first recorded change, else createdAt)
+        reference = row["firstAtMs"]
+        if reference is None:
+            reference = to_ms(current.created_at) if current.created_at else to_ms(now)
         silent_ms = to_ms(now) - int(last if last is not None else reference)
         days_silent = silent_ms // 86_400_000
         reasons = []

@@ -87,20 +87,41 @@ class ChangeNote:
         return self
 
 
+# Beside the tracked fields, the time index keeps these, so that a past state shows them as
+# they were then (they change with interactions, which the log records as strength changes).
+SNAPSHOT_EXTRAS: dict[SubjectKind, tuple[str, ...]] = {
+    SubjectKind.RELATIONSHIP: ("lastInteractionAtMs", "interactionCount"),
+}
+
+
 @dataclass
 class ChangeRecord:
-    """One change to append to the log."""
+    """One change to append to the log: a subject's stored properties before and after
+    (None before a creation, None after a deletion)."""
 
     kind: SubjectKind
     subject_id: str
-    operation: Operation
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before_props: dict[str, Any] | None
+    after_props: dict[str, Any] | None
     ends: tuple[str, str] | None = None
     company_ids: list[str] = field(default_factory=list)
     people_ids: list[str] = field(default_factory=list)
     evidence_kind: EvidenceKind | None = None
     evidence_id: str | None = None
+
+    @property
+    def operation(self) -> Operation:
+        if self.before_props is None:
+            return Operation.CREATED
+        return Operation.UPDATED if self.after_props is not None else Operation.DELETED
+
+    @property
+    def before(self) -> dict[str, Any] | None:
+        return None if self.before_props is None else tracked_state(self.kind, self.before_props)
+
+    @property
+    def after(self) -> dict[str, Any] | None:
+        return None if self.after_props is None else tracked_state(self.kind, self.after_props)
 
     @property
     def changed(self) -> list[str]:
@@ -122,7 +143,7 @@ def tracked_state(kind: SubjectKind, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_ms(stamp: dt.datetime) -> int:
-    return int(stamp.timestamp() * 1000)
+    return int(as_utc(stamp).timestamp() * 1000)
 
 
 def from_ms(ms: int) -> dt.datetime:
@@ -134,73 +155,138 @@ def as_utc(stamp: dt.datetime) -> dt.datetime:
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
 
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+@dataclass(frozen=True)
+class Effective:
+    """When a change takes effect, and which of its subjects have a recorded history."""
+
+    at: dt.datetime
+    tracked: frozenset[str]
+
+
 def effective_time(
     tx: Tx, note: ChangeNote | None, subject_ids: Sequence[str], *, field_name: str = "change.at"
-) -> dt.datetime:
+) -> Effective:
     """When a change to these subjects takes effect: the note's time or now.
 
     Refused when it is in the future, or before the latest recorded change of a subject.
     """
     now = dt.datetime.now(dt.UTC)
-    if note is None or note.at is None:
-        at = now
-    else:
-        at = as_utc(note.at)
-        if at > now + FUTURE_TOLERANCE:
-            raise InvalidInput(f"{field_name}: must not be in the future", field=field_name)
+    explicit = note is not None and note.at is not None
+    at = as_utc(note.at) if note is not None and note.at is not None else now
+    if at > now + FUTURE_TOLERANCE:
+        raise InvalidInput(f"{field_name}: must not be in the future", field=field_name)
+    tracked = set()
     if subject_ids:
         for row in tx.run(cypher.LAST_CHANGE_AT, subjectIds=list(subject_ids)):
+            tracked.add(str(row["subjectId"]))
             last = from_ms(int(row["lastAtMs"]))
-            if at < last:
-                if note is None or note.at is None:
-                    return last  # a clock behind the last change: keep the order
+            if at >= last:
+                continue
+            if explicit:
                 raise InvalidInput(
                     f"{field_name}: the latest recorded change of '{row['subjectId']}' took "
                     f"effect at {last.isoformat()}; history is append-only, so a change "
                     "cannot take effect before it",
                     field=field_name,
                 )
-    return at
+            at = last  # a clock behind the latest change: keep the order
+    return Effective(at, frozenset(tracked))
+
+
+def _baseline(change: ChangeRecord, at: dt.datetime) -> tuple[ChangeRecord, dt.datetime] | None:
+    """For a subject that existed before its history began (loaded in bulk, or older than this
+    feature): its creation, recorded late, as it stood before its first recorded change."""
+    if change.before_props is None:
+        return None
+    created = _native(change.before_props.get("createdAt"))
+    since = at if created is None else min(as_utc(created), at)
+    baseline = ChangeRecord(
+        change.kind,
+        change.subject_id,
+        None,
+        change.before_props,
+        change.ends,
+        change.company_ids,
+        change.people_ids,
+    )
+    if "strength" in TRACKED[change.kind]:
+        baseline.evidence_kind = EvidenceKind.MANUAL
+    return baseline, since
 
 
 def record(
-    tx: Tx, records: Sequence[ChangeRecord], at: dt.datetime, note: ChangeNote | None
+    tx: Tx,
+    records: Sequence[ChangeRecord],
+    effective: Effective,
+    note: ChangeNote | None,
 ) -> None:
-    """Append `records` (in order) to the change log and the subjects' time indexes."""
-    rows = []
+    """Append `records` (in order) to the change log and the subjects' time indexes.
+
+    A subject changed for the first time without being created through the log (see
+    `_baseline`) first gets its creation recorded, dated from its `createdAt`.
+    """
+    rows: list[dict[str, Any]] = []
     base_seq = time.time_ns()
-    for index, change in enumerate(records):
+    for change in records:
         if change.operation is Operation.UPDATED and not change.changed:
             continue
-        ends = sorted(change.ends) if change.ends else None
-        rows.append(
-            {
-                "props": {
-                    "id": f"ch_{uuid.uuid4().hex}",
-                    "at": at,
-                    "atMs": to_ms(at),
-                    "seq": base_seq + index,
-                    "subjectKind": change.kind.value,
-                    "subjectId": change.subject_id,
-                    "operation": change.operation.value,
-                    "changed": change.changed,
-                    "before": None if change.before is None else json.dumps(change.before),
-                    "after": None if change.after is None else json.dumps(change.after),
-                    "fromId": change.ends[0] if change.ends else None,
-                    "toId": change.ends[1] if change.ends else None,
-                    "pairKey": "|".join(ends) if ends else None,
-                    "by": note.by.strip() if note and note.by else None,
-                    "reason": note.reason if note else None,
-                    "evidenceKind": change.evidence_kind.value if change.evidence_kind else None,
-                    "evidenceId": change.evidence_id,
-                },
-                "state": "" if change.after is None else json.dumps(change.after),
-                "companyIds": change.company_ids,
-                "peopleIds": change.people_ids,
-            }
-        )
+        timed: list[tuple[ChangeRecord, dt.datetime, ChangeNote | None]] = []
+        if change.operation is not Operation.CREATED and change.subject_id not in effective.tracked:
+            found = _baseline(change, effective.at)
+            if found is not None:
+                timed.append((found[0], found[1], _BASELINE_NOTE))
+        timed.append((change, effective.at, note))
+        for item, at, item_note in timed:
+            rows.append(change_row(item, at, item_note, base_seq + len(rows)))
     if rows:
         tx.run(cypher.RECORD_CHANGES, changes=rows)
+
+
+_BASELINE_NOTE = ChangeNote(reason="as it stood before its first recorded change")
+
+
+def change_row(
+    change: ChangeRecord, at: dt.datetime, note: ChangeNote | None, seq: int
+) -> dict[str, Any]:
+    """The parameters RECORD_CHANGES takes for one change (bulk loads build them too)."""
+    ends = sorted(change.ends) if change.ends else None
+    before, after = change.before, change.after
+    state = ""
+    if after is not None and change.after_props is not None:
+        extras = {
+            name: _plain(change.after_props.get(name))
+            for name in SNAPSHOT_EXTRAS.get(change.kind, ())
+        }
+        state = json.dumps({**after, **extras, "updatedAt": at.isoformat()})
+    return {
+        "props": {
+            "id": f"ch_{uuid.uuid4().hex}",
+            "at": at,
+            "atMs": to_ms(at),
+            "day": at.date(),
+            "seq": seq,
+            "subjectKind": change.kind.value,
+            "subjectId": change.subject_id,
+            "operation": change.operation.value,
+            "changed": change.changed,
+            "before": None if before is None else json.dumps(before),
+            "after": None if after is None else json.dumps(after),
+            "fromId": change.ends[0] if change.ends else None,
+            "toId": change.ends[1] if change.ends else None,
+            "pairKey": "|".join(ends) if ends else None,
+            "by": note.by.strip() if note and note.by else None,
+            "reason": note.reason if note else None,
+            "evidenceKind": change.evidence_kind.value if change.evidence_kind else None,
+            "evidenceId": change.evidence_id,
+        },
+        "state": state,
+        "companyIds": change.company_ids,
+        "peopleIds": change.people_ids,
+    }
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -24,19 +25,18 @@ from graph import kinds
 from graph.connection import Graph, Tx
 from graph.cypher import companies
 from graph.cypher import interactions as cypher
-from graph.errors import InvalidInput, NotFound
+from graph.errors import Conflict, InvalidInput, NotFound
 from graph.history import (
     FUTURE_TOLERANCE,
     ChangeNote,
     ChangeRecord,
+    Effective,
     EvidenceKind,
-    Operation,
     SubjectKind,
     as_utc,
     from_ms,
     record,
     to_ms,
-    tracked_state,
 )
 from graph.inputs import Fields, Notes, checked_external_id, validate
 from graph.models import Page, PersonRelationship, PersonTier
@@ -143,6 +143,12 @@ def _check_people(tx: Tx, fields: InteractionFields) -> list[str]:
                 f"ourPersonIds: '{id_}' holds no current role at one of our companies",
                 field="ourPersonIds",
             )
+    for id_ in theirs:
+        if rows[id_]["isOurs"]:
+            raise InvalidInput(
+                f"theirPersonIds: '{id_}' is one of our people; list them in ourPersonIds",
+                field="theirPersonIds",
+            )
     if fields.company_id is not None:
         if not tx.run(companies.COMPANIES_BY_ID, ids=[fields.company_id]):
             raise NotFound("company", fields.company_id, field="companyId")
@@ -177,6 +183,7 @@ def log_interaction(
         held_ms = to_ms(fields.at)
         applied_ms = max([held_ms, *(int(r["lastAtMs"]) for r in rows if r["lastAtMs"])])
         applied = from_ms(applied_ms)
+        tracked = frozenset(r["props"]["id"] for r in rows if r["lastAtMs"] is not None)
         interaction_id = f"in_{uuid.uuid4().hex}"
         note = ChangeNote(by=fields.by, reason=f"{fields.kind.value.lower()} logged", at=applied)
         deposit = model.deposit(fields.kind, fields.sentiment)
@@ -189,7 +196,7 @@ def log_interaction(
                 )
                 continue
             raw_at = props.get("strengthAtMs")
-            if raw_at is None:
+            if raw_at is None:  # never moved since it was loaded: its strength then
                 raw_at = to_ms(as_utc(_native(props["createdAt"])))
             raw = model.after_interaction(
                 float(props.get("strengthRaw", props["strength"])),
@@ -212,14 +219,12 @@ def log_interaction(
                 previous.append(props["lastInteractionId"])
             updates.append({"id": props["id"], "props": fresh})
             relationship_ids.append(props["id"])
-            subject = SubjectKind.RELATIONSHIP
             changes.append(
                 ChangeRecord(
-                    subject,
+                    SubjectKind.RELATIONSHIP,
                     props["id"],
-                    Operation.UPDATED,
-                    tracked_state(subject, props),
-                    tracked_state(subject, {**props, **fresh}),
+                    props,
+                    {**props, **fresh},
                     ends=(row["ourId"], row["theirId"]),
                     people_ids=[row["ourId"], row["theirId"]],
                     evidence_kind=EvidenceKind.INTERACTION,
@@ -253,10 +258,19 @@ def log_interaction(
         )
         if updates:
             tx.run(cypher.RELATIONSHIPS_APPLY, updates=updates)
-            record(tx, changes, applied, note)
+            record(tx, changes, Effective(applied, tracked), note)
         return interaction_id
 
-    return graph.write_tx(work)
+    try:
+        return graph.write_tx(work)
+    except Conflict:
+        if external_id is None:
+            raise
+        # another request logged the same external id at the same time: that one stands
+        found = graph.read(cypher.INTERACTION_BY_EXTERNAL_ID, externalId=external_id)
+        if not found:
+            raise
+        return str(found[0]["id"])
 
 
 def _native(value: Any) -> Any:
@@ -295,8 +309,8 @@ def _new_relationship(
     )
 
 
-def interactions_by_id(graph: Graph, ids: list[str]) -> list[Interaction | None]:
-    rows = graph.read(cypher.INTERACTIONS_BY_ID, ids=ids)
+def interactions_by_id(graph: Graph, ids: Sequence[str]) -> list[Interaction | None]:
+    rows = graph.read(cypher.INTERACTIONS_BY_ID, ids=list(ids))
     found = {row["interaction"]["id"]: Interaction.from_row(row["interaction"]) for row in rows}
     return [found.get(id_) for id_ in ids]
 
@@ -314,9 +328,10 @@ def interaction_page(
     window = {"skip": offset, "end": offset + limit}
     if relationship is not None:
         row = graph.read(
-            cypher.INTERACTIONS_OF_PAIR,
+            cypher.INTERACTIONS_OF_RELATIONSHIP,
             personId=relationship.from_person_id,
             otherId=relationship.to_person_id,
+            relationshipId=relationship.id,
             **window,
         )[0]
     elif person_id is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from graph.connection import Graph, Tx
 from graph.cypher import keypersons as cypher
 from graph.errors import InvalidInput, NotFound
-from graph.history import state_at, to_ms
+from graph.history import as_utc, state_at, to_ms
 from graph.models import (
     COMPANY_TIER_RANK,
     TIER_RANK,
@@ -249,6 +249,8 @@ def key_person_map(
         raise InvalidInput(
             "minCoveredKeyPersons: must not be negative", field="minCoveredKeyPersons"
         )
+    if as_of is not None:
+        as_of = as_utc(as_of)
     if as_of is None:
         rows = graph.read(cypher.KEY_PERSON_MAP, companyId=company_id)
     else:

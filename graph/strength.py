@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.models import PersonTier
@@ -64,9 +64,19 @@ def _factors() -> dict[int, float]:
     return {-2: -1.0, -1: -0.5, 0: 0.5, 1: 1.0, 2: 1.5}
 
 
+def _floors() -> dict[PersonTier, float]:
+    return {
+        PersonTier.PASSER_BY: 0.0,
+        PersonTier.ACQUAINTANCE: 0.2,
+        PersonTier.FRIEND: 0.5,
+        PersonTier.CONFIDANT: 0.8,
+    }
+
+
 class StrengthModel(BaseSettings):
     """The model's parameters; each can be set by an environment variable, e.g.
-    `GUANXI_STRENGTH_HALF_LIFE_DAYS=120` or `GUANXI_STRENGTH_WEIGHTS='{"MEAL": 0.2}'`."""
+    `GUANXI_STRENGTH_HALF_LIFE_DAYS=120` or `GUANXI_STRENGTH_WEIGHTS='{"MEAL": 0.2}'` (a map
+    changes the keys it names; the others keep their defaults)."""
 
     model_config = SettingsConfigDict(env_prefix="GUANXI_STRENGTH_", frozen=True)
 
@@ -74,17 +84,25 @@ class StrengthModel(BaseSettings):
     weights: dict[InteractionKind, float] = Field(default_factory=_weights)
     sentiment_factors: dict[int, float] = Field(default_factory=_factors)
     # strength at or above which each tier is suggested
-    tier_floors: dict[PersonTier, float] = Field(
-        default_factory=lambda: {
-            PersonTier.PASSER_BY: 0.0,
-            PersonTier.ACQUAINTANCE: 0.2,
-            PersonTier.FRIEND: 0.5,
-            PersonTier.CONFIDANT: 0.8,
-        }
-    )
+    tier_floors: dict[PersonTier, float] = Field(default_factory=lambda: _floors())
     # health = 100 * (strength_weight * strength + (1 - strength_weight) * recency)
     health_strength_weight: float = Field(default=0.7, ge=0, le=1)
     trend_threshold: int = Field(default=5, ge=0)
+
+    @field_validator("weights", mode="after")
+    @classmethod
+    def _all_weights(cls, given: dict[InteractionKind, float]) -> dict[InteractionKind, float]:
+        return {**_weights(), **given}  # a map given changes the kinds it names
+
+    @field_validator("sentiment_factors", mode="after")
+    @classmethod
+    def _all_factors(cls, given: dict[int, float]) -> dict[int, float]:
+        return {**_factors(), **given}
+
+    @field_validator("tier_floors", mode="after")
+    @classmethod
+    def _all_floors(cls, given: dict[PersonTier, float]) -> dict[PersonTier, float]:
+        return {**_floors(), **given}
 
     def decay(self, elapsed_ms: int) -> float:
         """What is left of a deposit after `elapsed_ms` (1 for none or negative)."""

@@ -21,12 +21,10 @@ from graph.history import (
     ChangeNote,
     ChangeRecord,
     EvidenceKind,
-    Operation,
     SubjectKind,
     effective_time,
     record,
     to_ms,
-    tracked_state,
 )
 from graph.inputs import checked_external_id, validate
 from graph.kinds import EdgeKind, NodeKind
@@ -109,13 +107,8 @@ def _change(
     after: dict[str, Any] | None,
     ends: tuple[str, str] | None,
 ) -> ChangeRecord:
-    old = None if before is None else tracked_state(subject, before)
-    fresh = None if after is None else tracked_state(subject, after)
-    operation = Operation.CREATED if before is None else Operation.UPDATED
-    if after is None:
-        operation = Operation.DELETED
     companies, people = _concerns(subject, subject_id, ends)
-    return ChangeRecord(subject, subject_id, operation, old, fresh, ends, companies, people)
+    return ChangeRecord(subject, subject_id, before, after, ends, companies, people)
 
 
 def _record(
@@ -135,7 +128,7 @@ def _record(
     subject = kind.history
     if subject is None:
         return {}
-    at = effective_time(tx, note, [] if new else [subject_id])
+    effective = effective_time(tx, note, [] if new else [subject_id])
     change = _change(subject, subject_id, before, after, ends)
     extra: dict[str, Any] = {}
     if evidence is not None:
@@ -143,8 +136,11 @@ def _record(
     elif "strength" in change.changed and change.after is not None:
         change.evidence_kind = EvidenceKind.MANUAL
         if subject is SubjectKind.RELATIONSHIP:
-            extra = {"strengthRaw": change.after["strength"], "strengthAtMs": to_ms(at)}
-    record(tx, [change], at, note)
+            extra = {
+                "strengthRaw": change.after["strength"],
+                "strengthAtMs": to_ms(effective.at),
+            }
+    record(tx, [change], effective, note)
     return extra
 
 
@@ -171,8 +167,8 @@ def _record_node_delete(
     if kind.history is not None:
         changes.append(_change(kind.history, str(current["id"]), current, None, None))
     if changes:
-        at = effective_time(tx, note, [c.subject_id for c in changes])
-        record(tx, changes, at, note)
+        effective = effective_time(tx, note, [c.subject_id for c in changes])
+        record(tx, changes, effective, note)
 
 
 def create_node(

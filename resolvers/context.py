@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import reads
+from graph import evolution, interactions, reads
 from graph.connection import Graph
+from graph.interactions import Interaction
 from graph.models import (
     Company,
     CompanyRelationship,
@@ -64,6 +66,8 @@ class Loaders:
     relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
     company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
+    interactions: DataLoader[str, Interaction | None] = field(init=False)
+    roles_at: DataLoader[tuple[str, dt.datetime], list[Role]] = field(init=False)
 
     def __post_init__(self) -> None:
         g = self.graph
@@ -90,6 +94,24 @@ class Loaders:
             g, reads.company_relationships_for_companies
         )
         self.referrals_by_party = _loader(g, reads.referrals_for_parties)
+        self.interactions = _loader(g, interactions.interactions_by_id)
+
+        async def roles_at(keys: list[tuple[str, dt.datetime]]) -> list[list[Role]]:
+            return await off_loop(_roles_at, g, keys)
+
+        self.roles_at = DataLoader(load_fn=roles_at)
+
+
+def _roles_at(graph: Graph, keys: Sequence[tuple[str, dt.datetime]]) -> list[list[Role]]:
+    """Roles of companies as of times: one round trip per distinct time."""
+    by_time: dict[dt.datetime, list[str]] = {}
+    for company_id, at in keys:
+        by_time.setdefault(at, []).append(company_id)
+    found: dict[tuple[str, dt.datetime], list[Role]] = {}
+    for at, company_ids in by_time.items():
+        roles = evolution.roles_of_companies_at(graph, company_ids, at)
+        found.update({(c, at): r for c, r in zip(company_ids, roles, strict=True)})
+    return [found[key] for key in keys]
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from graph import evolution, interactions, measures
 from graph.errors import InvalidInput, NotFound
-from graph.history import Change
+from graph.history import Change, as_utc
 from graph.interactions import Interaction
 from graph.models import CompanyRelationship, Page, PersonRelationship, PersonTier, Role
 from resolvers.context import Context, off_loop
@@ -18,8 +18,7 @@ def suggested_tier(strength: float) -> PersonTier:
 
 
 async def roles_at(ctx: Context, company_id: str, at: dt.datetime) -> list[Role]:
-    [found] = await off_loop(evolution.roles_of_companies_at, ctx.graph, [company_id], at)
-    return found
+    return await ctx.loaders.roles_at.load((company_id, as_utc(at)))
 
 
 async def relationship_at(
@@ -71,12 +70,11 @@ async def log_interaction(ctx: Context, data: dict[str, Any]) -> Interaction:
 
 
 async def interaction(ctx: Context, id_: str) -> Interaction | None:
-    [found] = await off_loop(interactions.interactions_by_id, ctx.graph, [id_])
-    return found
+    return await ctx.loaders.interactions.load(id_)
 
 
 async def interactions_by_id(ctx: Context, ids: list[str]) -> list[Interaction | None]:
-    return await off_loop(interactions.interactions_by_id, ctx.graph, ids)
+    return await ctx.loaders.interactions.load_many(ids)
 
 
 async def interaction_page(
@@ -136,6 +134,8 @@ async def fading_relationships(
     offset: int,
     limit: int,
 ) -> Page[evolution.FadingRelationship]:
+    if company_id is not None and await ctx.loaders.companies.load(company_id) is None:
+        raise NotFound("company", company_id, field="companyId")
     return await off_loop(
         lambda: evolution.fading_relationships(
             ctx.graph,

@@ -123,8 +123,11 @@ class NodeMutation:
         info: Info,
         id: strawberry.ID,
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
+        change: ChangeNoteInput | None = None,
     ) -> strawberry.ID | None:
-        return strawberry.ID(await writes.delete_node(info.context, PERSON, id, force))
+        return strawberry.ID(
+            await writes.delete_node(info.context, PERSON, id, force, note=to_note(change))
+        )
 
 
 @strawberry.type

@@ -1,11 +1,13 @@
 """Load the demo data (seed/demo.json), with a few years of dated history.
 
-Each item of the main sections is an item as it stands today; its key becomes its external id
-(`demo:<section>:<key>`). The demo is replayed in time order, as if it had been recorded as it
-happened: each item is created at its `recordedAt` (by default its `since` or `startDate`, or
-2015-01-01), then the dated `history` entries change it (the first entry of an item gives the
-state it was created in, overriding its fields), `interactions` are logged and `deals` recorded.
-The demo is loaded once: when the graph already holds it, loading again changes nothing.
+Each item of the main sections is an item as it stands after its last change by hand; its key
+becomes its external id (`demo:company:<key>`, `demo:person:<key>`, `demo:<section>:<key>` for
+the others). The demo is replayed in time order, as if it had been recorded as it happened:
+each item is created at its `recordedAt` (by default its `since`, `startDate` or `date`, or
+2015-01-01; an edge not before its ends), then the dated `history` entries change it (the
+first entry of an item gives the state it was created in, overriding its fields),
+`interactions` are logged and `deals` recorded. The demo is loaded once: when the graph already
+holds it, loading again changes nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ _EDGES: dict[str, tuple[EdgeKind, tuple[str, str | None], tuple[str, str | None]
     "referrals": (kinds.REFERRAL, ("from", None), ("to", None)),
 }
 _NODES: dict[str, NodeKind] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
+# nodes' external ids name their kind: demo:company:<key>, demo:person:<key>
+_NODE_PREFIX = {"companies": "company", "people": "person"}
 _PARTY_SECTIONS = {"co": "companies", "pe": "people"}
 
 
@@ -66,7 +70,7 @@ def load_demo(graph: Graph) -> dict[str, int]:
     counts = {section: len(demo.get(section, [])) for section in [*_NODES, *_EDGES]}
     counts |= {"interactions": len(demo["interactions"]), "deals": len(demo["deals"])}
     first = demo["companies"][0]["key"]
-    if reads.id_by_external_id(graph, "company", f"{PREFIX}companies:{first}") is not None:
+    if reads.id_by_external_id(graph, "company", f"{PREFIX}company:{first}") is not None:
         return counts
     ids: dict[str, str] = {}  # "section:key" -> id
     created: dict[str, str] = {}  # "section:key" -> when it is created
@@ -116,7 +120,7 @@ def _schedule(
 ) -> None:
     """Schedule an item's creation (an edge: not before its ends) and its dated changes."""
     name = f"{section}:{item['key']}"
-    external_id = f"{PREFIX}{name}"
+    external_id = f"{PREFIX}{_NODE_PREFIX.get(section, section)}:{item['key']}"
     final = _fields(item)
     entries = history.get(name, [])
     created_state = {**final, **(entries[0]["fields"] if entries else {})}

@@ -74,8 +74,7 @@ def test_referral_chains(demo: Graph) -> None:
 
 
 def _id(graph: Graph, kind: str, key: str) -> str:
-    section = "companies" if kind == "company" else "people"
-    found = reads.id_by_external_id(graph, kind, f"demo:{section}:{key}")
+    found = reads.id_by_external_id(graph, kind, f"demo:{kind}:{key}")
     assert found is not None
     return found
 

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from graph import evolution, kinds, writes
 from graph.connection import Graph
+from graph.cypher import bulk
 from graph.errors import InvalidInput
 from graph.history import ChangeNote, Operation
 from graph.keypersons import key_person_map
@@ -282,3 +283,48 @@ def test_company_relationship_as_of(client: TestClient, graph: Graph) -> None:
     )["relationshipHistory"]["nodes"]
     assert [n["subjectKind"] for n in history] == ["COMPANY_RELATIONSHIP"] * 2
     assert history[1]["changed"] == ["tier", "lifecycleStage"]
+
+
+def test_roles_ending_by_their_dates_show_in_the_diff(graph: Graph) -> None:
+    ids = _world(graph)
+    cfo = factories.person(graph, "CFO")
+    role = writes.create_edge(
+        graph,
+        kinds.ROLE,
+        cfo,
+        ids["customer"],
+        {"title": "CFO", "isKeyPerson": True, "endDate": "2025-06-30"},
+        note=note("2025-01-10"),
+    )
+    window = evolution.neighbourhood_diff(
+        graph, ids["customer"], at("2025-03-01"), at("2025-08-01")
+    )
+    assert {(c.category.value, c.subject_id, c.after) for c in window} >= {
+        ("ENDED_ROLE", role, "2025-06-30")
+    }
+    # an end date set for after the window is announced, not ended
+    writes.update_edge(
+        graph, kinds.ROLE, ids["ceo-role"], {"endDate": "2026-12-31"}, note=note("2025-08-02")
+    )
+    later = evolution.neighbourhood_diff(graph, ids["customer"], at("2025-08-01"), at("2025-09-01"))
+    assert {(c.category.value, c.field) for c in later if c.subject_id == ids["ceo-role"]} == {
+        ("ROLE_CHANGED", "endDate")
+    }
+
+
+def test_a_company_loaded_without_history_keeps_its_first_stage(graph: Graph) -> None:
+    created = at("2020-01-01")
+    graph.write(
+        bulk.BULK_COMPANIES,
+        rows=[
+            {"id": "co_bulk", "name": "Bulk", "lifecycleStage": "STABILITY", "createdAt": created}
+        ],
+    )
+    writes.update_node(
+        graph, kinds.COMPANY, "co_bulk", {"lifecycleStage": "DECLINE"}, note=note("2024-01-01")
+    )
+    periods = evolution.lifecycle_timeline(graph, "co_bulk")
+    assert [(p.stage.value if p.stage else None, p.start) for p in periods] == [
+        ("STABILITY", created),
+        ("DECLINE", at("2024-01-01")),
+    ]

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from graph import deals, kinds, writes
 from graph.connection import Graph
+from graph.cypher import bulk
 from graph.history import ChangeNote
 from graph.strength import InteractionKind, StrengthModel
 from tests import factories
@@ -151,6 +152,7 @@ def test_bad_interactions_write_nothing(client: TestClient, graph: Graph) -> Non
         ({"ourPersonIds": [ids["zhou"]], "theirPersonIds": [ids["chen"]]}, "BAD_USER_INPUT"),
         ({"ourPersonIds": [ids["li"]], "theirPersonIds": ["pe_missing"]}, "NOT_FOUND"),
         ({"ourPersonIds": [ids["li"]], "theirPersonIds": [ids["li"]]}, "BAD_USER_INPUT"),
+        ({"ourPersonIds": [ids["li"]], "theirPersonIds": [ids["wang"]]}, "BAD_USER_INPUT"),
         ({"ourPersonIds": [ids["li"]], "theirPersonIds": []}, "BAD_USER_INPUT"),
         (
             {
@@ -284,3 +286,66 @@ def test_relationship_measures(client: TestClient, graph: Graph) -> None:
         "relationships": 1,
         "coverage": 0.5,
     }
+
+
+def _bulk_relationship(graph: Graph, a: str, b: str, strength: float, created: dt.datetime) -> str:
+    """A relationship loaded in bulk, with no recorded history (as imports and the synthetic
+    generator load them)."""
+    props = {
+        "id": "kn_bulk",
+        "tier": "FRIEND",
+        "strength": strength,
+        "createdAt": created,
+        "updatedAt": created,
+    }
+    graph.write(bulk.BULK_RELATIONSHIPS, rows=[{"fromId": a, "toId": b, "props": props}])
+    return "kn_bulk"
+
+
+def test_items_loaded_without_history_keep_their_past(client: TestClient, graph: Graph) -> None:
+    ids = _book(graph)
+    rel = _bulk_relationship(graph, ids["wang"], ids["zhou"], 0.6, days_ago(400))
+    meal = _log(client, [ids["wang"]], [ids["zhou"]], days_ago(100), kind="MEAL", sentiment=2)
+    expected = 0.6 * decay(300) + MODEL.deposit(InteractionKind.MEAL, 2)
+    assert meal["relationships"][0]["strength"] == pytest.approx(expected, abs=1e-6)
+    query = """query ($id: ID!, $at: DateTime) {
+      relationship(id: $id, asOf: $at) { tier strength interactionCount lastInteractionAt }
+      strengthExplanation(relationshipId: $id, asOf: $at) {
+        strength contributions { source value } } }"""
+    # before the meal, it stood as loaded; before it was loaded, it was not there
+    before = data(client, query, id=rel, at=days_ago(200).isoformat())
+    assert before["relationship"] == {
+        "tier": "FRIEND",
+        "strength": 0.6,
+        "interactionCount": 0,
+        "lastInteractionAt": None,
+    }
+    assert before["strengthExplanation"]["strength"] == pytest.approx(0.6)
+    assert data(client, query, id=rel, at=days_ago(500).isoformat())["relationship"] is None
+    # now: the explanation starts from the strength it was loaded with
+    now = data(client, query, id=rel, at=None)
+    assert now["relationship"]["interactionCount"] == 1
+    assert now["strengthExplanation"]["strength"] == pytest.approx(expected, abs=1e-6)
+    assert [c["source"] for c in now["strengthExplanation"]["contributions"]] == [
+        "MANUAL",
+        "INTERACTION",
+    ]
+    # a time without a zone is taken as UTC
+    naive = days_ago(200).replace(tzinfo=None).isoformat()
+    assert data(client, query, id=rel, at=naive)["relationship"]["strength"] == 0.6
+
+
+def test_relationship_as_of_now_equals_the_relationship(client: TestClient, graph: Graph) -> None:
+    ids = _book(graph)
+    _log(client, [ids["li"]], [ids["zhou"]], days_ago(3))
+    query = """query ($id: ID!, $at: DateTime) { relationship(id: $id, asOf: $at) {
+      tier strength level since interactionCount lastInteractionAt updatedAt } }"""
+    now = data(client, query, id=ids["tie"], at=None)["relationship"]
+    asof = data(client, query, id=ids["tie"], at=NOW.isoformat())["relationship"]
+    # a past state's updatedAt is when it took effect (the interaction, 3 days ago)
+    assert asof.pop("updatedAt").startswith(days_ago(3).date().isoformat())
+    now.pop("updatedAt")
+    assert asof == now
+    past = data(client, query, id=ids["tie"], at=days_ago(5).isoformat())["relationship"]
+    assert (past["interactionCount"], past["lastInteractionAt"]) == (0, None)
+    assert past["updatedAt"].startswith(days_ago(200).date().isoformat())

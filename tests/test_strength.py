@@ -17,9 +17,11 @@ def test_parameters_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     model = StrengthModel()
     assert model.half_life_days == 30
     assert model.deposit(InteractionKind.MEAL, 2) == pytest.approx(0.6)
-    assert model.deposit(InteractionKind.EMAIL, 0) == 0.0  # a map given replaces the default
+    assert model.deposit(InteractionKind.EMAIL, 0) == 0.02  # kinds not named keep their weight
+    assert model.deposit(InteractionKind.CALL, -2) == pytest.approx(-0.1)
     assert model.decay(30 * DAY_MS) == pytest.approx(0.5)
     assert model.suggested_tier(0.65) is PersonTier.CONFIDANT
+    assert model.suggested_tier(0.3) is PersonTier.ACQUAINTANCE
 
 
 def test_bad_parameters_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,20 +29,25 @@ MATCH (h:History {subjectId: subjectId})
 RETURN subjectId, h.at[size(h.at) - 1] AS lastAtMs
 """
 
-# Appends one change per row to the log and to its subject's time index, and ties it to the
-# companies named and to the companies where the people named hold a current role.
+# Appends one change per row to the log and to its subject's time index (never out of time
+# order, even when two writers raced), and ties it to the companies named and to the
+# customers where the people named held a role on the day of the change.
 RECORD_CHANGES: Final[LiteralString] = """
 UNWIND $changes AS change
 CREATE (ch:Change)
-SET ch = change.props
+SET ch += change.props
 MERGE (h:History {subjectId: change.props.subjectId})
 ON CREATE SET h.subjectKind = change.props.subjectKind, h.at = [], h.state = []
-SET h.at = h.at + [change.props.atMs], h.state = h.state + [change.state]
+SET h.state = h.state + [change.state],
+    h.at = h.at + [CASE WHEN size(h.at) > 0 AND h.at[size(h.at) - 1] > change.props.atMs
+                        THEN h.at[size(h.at) - 1] ELSE change.props.atMs END]
 WITH ch, change
 CALL (ch, change) {
   OPTIONAL MATCH (named:Company) WHERE named.id IN change.companyIds
   OPTIONAL MATCH (p:Person)-[r:HOLDS_ROLE]->(employer:Company)
-  WHERE p.id IN change.peopleIds AND (r.endDate IS NULL OR r.endDate >= date())
+  WHERE p.id IN change.peopleIds AND coalesce(employer.isOurs, false) = false
+    AND (r.startDate IS NULL OR r.startDate <= change.props.day)
+    AND (r.endDate IS NULL OR r.endDate >= change.props.day)
   WITH collect(DISTINCT named) + collect(DISTINCT employer) AS found
   UNWIND found AS company
   WITH DISTINCT company
@@ -69,13 +74,23 @@ WITH collect(ch {.*}) AS changes
 RETURN size(changes) AS total, changes[$skip..$end] AS page
 """
 
-# The changes touching a customer's neighbourhood in [$fromMs, $toMs), oldest first.
+# The changes touching a customer's neighbourhood in [$fromMs, $toMs), oldest first, and its
+# roles whose start or end date falls in [$fromDay, $toDay).
 CHANGES_FOR_COMPANY: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
-OPTIONAL MATCH (c)<-[:CONCERNS]-(ch:Change)
-WHERE ch.atMs >= $fromMs AND ch.atMs < $toMs
-WITH c, ch ORDER BY ch.atMs, ch.seq
-RETURN c.id AS companyId, collect(ch {.*}) AS changes
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:CONCERNS]-(ch:Change)
+  WHERE ch.atMs >= $fromMs AND ch.atMs < $toMs
+  WITH ch ORDER BY ch.atMs, ch.seq
+  RETURN collect(ch {.*}) AS changes
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[r:HOLDS_ROLE]-(:Person)
+  WHERE (r.startDate >= $fromDay AND r.startDate < $toDay)
+     OR (r.endDate >= $fromDay AND r.endDate < $toDay)
+  RETURN collect(r {.id, .startDate, .endDate}) AS datedRoles
+}
+RETURN c.id AS companyId, changes, datedRoles
 """
 
 # The states of subjects at a time: `seen` is how many of their changes happened by then
@@ -89,8 +104,8 @@ RETURN subjectId, CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
 """
 
 # Relationships between our people (current role at one of our companies) and people with a
-# current role at a customer, with the strength then ($sinceMs) from the time index, and the
-# customer's value class and deal revenue (for ordering).
+# current role at a customer, with the strength then ($sinceMs) from the time index, when it
+# was first recorded, and the customer's value class and deal revenue (for ordering).
 OUR_TIES_SINCE: Final[LiteralString] = """
 MATCH (:Company {isOurs: true})<-[ours:HOLDS_ROLE]-(o:Person)-[k:KNOWS]-(p:Person)
       -[theirs:HOLDS_ROLE]->(c:Company)
@@ -99,15 +114,19 @@ WHERE (ours.endDate IS NULL OR ours.endDate >= date())
   AND coalesce(c.isOurs, false) = false
   AND ($companyId IS NULL OR c.id = $companyId)
 WITH DISTINCT k, o, p, c
-OPTIONAL MATCH (h:History {subjectId: k.id})
-WITH k, o, p, c, h, size([t IN coalesce(h.at, []) WHERE t <= $sinceMs]) AS seen
+WITH c, collect([k, o, p]) AS ties
 CALL (c) {
   OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
   RETURN coalesce(sum(d.amount), 0.0) AS revenue
 }
+UNWIND ties AS tie
+WITH c, revenue, tie[0] AS k, tie[1] AS o, tie[2] AS p
+OPTIONAL MATCH (h:History {subjectId: k.id})
+WITH k, o, p, c, revenue, h, size([t IN coalesce(h.at, []) WHERE t <= $sinceMs]) AS seen
 RETURN k {.*, fromId: startNode(k).id, toId: endNode(k).id} AS relationship,
        o.id AS ourPersonId, p.id AS theirPersonId, c.id AS companyId,
        c.valueClass AS valueClass, revenue,
+       CASE WHEN h IS NULL THEN null ELSE h.at[0] END AS firstAtMs,
        CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
        CASE WHEN seen > 0 THEN h.state[seen - 1] END AS state
 """

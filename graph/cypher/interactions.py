@@ -34,9 +34,15 @@ RETURN id, p IS NOT NULL AS found, size(ours) > 0 AS isOurs, employers
 """
 
 # Each pair's relationship (if any), its strength-model state and its latest recorded change.
+# The relationship is written to first, so that a concurrent interaction on the same pair
+# waits for this one (or, on an engine without locks, conflicts and is retried) instead of
+# computing from the same old strength.
 INTERACTION_PAIRS: Final[LiteralString] = """
 UNWIND $pairs AS pair
 OPTIONAL MATCH (:Person {id: pair.ourId})-[k:KNOWS]-(:Person {id: pair.theirId})
+FOREACH (locked IN CASE WHEN k IS NULL THEN [] ELSE [k] END |
+  SET locked.interactionCount = coalesce(locked.interactionCount, 0))
+WITH pair, k
 OPTIONAL MATCH (h:History {subjectId: k.id})
 RETURN pair.ourId AS ourId, pair.theirId AS theirId,
        CASE WHEN k IS NULL THEN null ELSE properties(k) END AS props,
@@ -99,16 +105,17 @@ MATCH (:Company {id: $companyId})<-[:ABOUT]-(i:Interaction)
     + _PAGE
 )
 
-INTERACTIONS_OF_PAIR: Final[LiteralString] = (
+# The interactions that moved one relationship.
+INTERACTIONS_OF_RELATIONSHIP: Final[LiteralString] = (
     """
 MATCH (:Person {id: $personId})-[:TOOK_PART]->(i:Interaction)<-[:TOOK_PART]-(:Person {id: $otherId})
+WHERE $relationshipId IN i.relationshipIds
 """
     + _PAGE
 )
 
 # What the strength of a relationship rests on at $atMs: the latest strength set by hand and
-# the interactions between its two people applied after it; also the latest interaction held
-# by then (for health).
+# the interactions that moved it (the caller keeps those applied after that setting).
 STRENGTH_EVIDENCE: Final[LiteralString] = """
 MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
 CALL (k) {
@@ -116,9 +123,9 @@ CALL (k) {
   WHERE m.evidenceKind = 'MANUAL' AND m.atMs <= $atMs
   RETURN m ORDER BY m.atMs DESC, m.seq DESC LIMIT 1
 }
-CALL (a, b) {
+CALL (a, b, k) {
   OPTIONAL MATCH (a)-[:TOOK_PART]->(i:Interaction)<-[:TOOK_PART]-(b)
-  WHERE i.appliedAtMs <= $atMs
+  WHERE i.appliedAtMs <= $atMs AND k.id IN i.relationshipIds
   RETURN collect(i {.*}) AS interactions
 }
 RETURN properties(k) AS props, a.id AS fromId, b.id AS toId,
