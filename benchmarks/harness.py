@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,11 @@ from pydantic import SecretStr
 from rich.progress import Progress
 
 from graph.connection import Graph, open_graph
+from graph.cypher import admin
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
-from seed.synthetic import Synthetic, generate, load
+from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -37,6 +38,20 @@ class Samples:
 
     customer_of_50: str
     path_pairs: list[tuple[str, str, int]]
+    # the our-customer pair with the longest recorded history, and the featured customer's
+    # ties (our person, their person) with their interaction counts, busiest first
+    busiest_pair: tuple[str, str] = ("", "")
+    customer_ties: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, text: str) -> Samples:
+        raw = json.loads(text)
+        return cls(
+            customer_of_50=raw["customer_of_50"],
+            path_pairs=[(a, b, int(d)) for a, b, d in raw["path_pairs"]],
+            busiest_pair=(raw["busiest_pair"][0], raw["busiest_pair"][1]),
+            customer_ties=[(a, b, int(n)) for a, b, n in raw["customer_ties"]],
+        )
 
 
 def _distance(neighbours: dict[str, set[str]], a: str, b: str, limit: int) -> int | None:
@@ -71,17 +86,38 @@ def _samples(data: Synthetic, pairs: int = 20) -> Samples:
             found.append((a, b, distance))
         if len(found) == pairs:
             break
-    counts: dict[str, int] = {}
-    for company in data.company_of.values():
-        counts[company] = counts.get(company, 0) + 1
-    customer = next(c for c, n in sorted(counts.items()) if n == 50 and not c.startswith("co_ours"))
-    return Samples(customer_of_50=customer, path_pairs=found)
+    changes: dict[str, int] = {}
+    for change in data.changes:
+        if change["props"]["subjectKind"] == "RELATIONSHIP":
+            key = change["props"]["pairKey"]
+            changes[key] = changes.get(key, 0) + 1
+    ours = {p for p, c in data.company_of.items() if c.startswith("co_ours")}
+    busiest = min(changes, key=lambda k: (-changes[k], k))
+    a, b = busiest.split("|")
+    customer = data.featured_customer
+    ties = sorted(
+        (
+            (r["fromId"], r["toId"], int(r["props"].get("interactionCount", 0)))
+            if r["fromId"] in ours
+            else (r["toId"], r["fromId"], int(r["props"].get("interactionCount", 0)))
+            for r in data.relationships
+            if "strengthRaw" in r["props"]
+            and customer in (data.company_of[r["fromId"]], data.company_of[r["toId"]])
+        ),
+        key=lambda t: (-t[2], t[0], t[1]),
+    )
+    return Samples(
+        customer_of_50=customer,
+        path_pairs=found,
+        busiest_pair=(a, b) if a in ours else (b, a),
+        customer_ties=ties,
+    )
 
 
 @contextmanager
 def synthetic_graph(people: int, seed: int = 7) -> Iterator[tuple[Graph, BoltEndpoint, Samples]]:
     """An embedded engine holding the synthetic graph at this scale (built on first use)."""
-    directory = DATA / f"people-{people}-seed-{seed}"
+    directory = DATA / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}"
     engine = EmbeddedEngine(directory, database="guanxi", heap=os.environ.get("HEAP", "4g"))
     endpoint = engine.start()
     settings = Neo4jSettings(
@@ -97,18 +133,12 @@ def synthetic_graph(people: int, seed: int = 7) -> Iterator[tuple[Graph, BoltEnd
             if not samples_file.exists():
                 delete_everything(graph)
                 print(f"generating the synthetic graph for {people:,} people ...", flush=True)
+                started = time.perf_counter()
                 data = generate(people, seed)
-                total = sum(
-                    len(rows)
-                    for rows in (
-                        data.companies,
-                        data.people,
-                        data.roles,
-                        data.relationships,
-                        data.company_relationships,
-                        data.reporting_lines,
-                    )
-                )
+                print(f"generated in {time.perf_counter() - started:.0f} s")
+                for line in data.summary():
+                    print(f"  {line}")
+                total = data.row_count()
                 started = time.perf_counter()
                 with Progress() as progress:
                     task = progress.add_task("loading rows", total=total)
@@ -116,11 +146,11 @@ def synthetic_graph(people: int, seed: int = 7) -> Iterator[tuple[Graph, BoltEnd
                 seconds = time.perf_counter() - started
                 print(f"loaded {total:,} rows in {seconds:.0f} s ({total / seconds:,.0f} rows/s)")
                 samples = _samples(data)
-                samples_file.write_text(json.dumps(samples.__dict__))
-            samples = Samples(**json.loads(samples_file.read_text()))
-            samples = Samples(samples.customer_of_50, [tuple(p) for p in samples.path_pairs])  # type: ignore[misc]
+                samples_file.write_text(json.dumps(asdict(samples)))
+            samples = Samples.from_json(samples_file.read_text())
             nodes, edges = count_nodes_and_edges(graph)
-            print(f"graph: {nodes:,} nodes, {edges:,} edges")
+            changes = int(graph.read(admin.COUNT_CHANGES)[0]["changes"])
+            print(f"graph: {nodes:,} nodes, {edges:,} edges; {changes:,} recorded changes")
             yield graph, endpoint, samples
     finally:
         engine.stop()

@@ -36,23 +36,27 @@ RECORD_CHANGES: Final[LiteralString] = """
 UNWIND $changes AS change
 CREATE (ch:Change)
 SET ch += change.props
-MERGE (h:History {subjectId: change.props.subjectId})
+WITH ch, change, change.props.subjectId AS subjectId
+MERGE (h:History {subjectId: subjectId})
 ON CREATE SET h.subjectKind = change.props.subjectKind, h.at = [], h.state = []
 SET h.state = h.state + [change.state],
     h.at = h.at + [CASE WHEN size(h.at) > 0 AND h.at[size(h.at) - 1] > change.props.atMs
                         THEN h.at[size(h.at) - 1] ELSE change.props.atMs END]
 WITH ch, change
 CALL (ch, change) {
-  OPTIONAL MATCH (named:Company) WHERE named.id IN change.companyIds
-  OPTIONAL MATCH (p:Person)-[r:HOLDS_ROLE]->(employer:Company)
-  WHERE p.id IN change.peopleIds AND coalesce(employer.isOurs, false) = false
+  UNWIND change.companyIds AS companyId
+  MATCH (named:Company {id: companyId})
+  RETURN collect(named) AS named
+}
+CALL (ch, change) {
+  UNWIND change.peopleIds AS personId
+  MATCH (:Person {id: personId})-[r:HOLDS_ROLE]->(employer:Company)
+  WHERE coalesce(employer.isOurs, false) = false
     AND (r.startDate IS NULL OR r.startDate <= change.props.day)
     AND (r.endDate IS NULL OR r.endDate >= change.props.day)
-  WITH collect(DISTINCT named) + collect(DISTINCT employer) AS found
-  UNWIND found AS company
-  WITH DISTINCT company
-  RETURN collect(company) AS concerned
+  RETURN collect(DISTINCT employer) AS employers
 }
+WITH ch, named + [e IN employers WHERE NOT e IN named] AS concerned
 FOREACH (company IN concerned | CREATE (ch)-[:CONCERNS]->(company))
 RETURN count(ch) AS recorded
 """
@@ -120,8 +124,8 @@ CALL (c) {
   RETURN coalesce(sum(d.amount), 0.0) AS revenue
 }
 UNWIND ties AS tie
-WITH c, revenue, tie[0] AS k, tie[1] AS o, tie[2] AS p
-OPTIONAL MATCH (h:History {subjectId: k.id})
+WITH c, revenue, tie[0] AS k, tie[1] AS o, tie[2] AS p, tie[0].id AS tieId
+OPTIONAL MATCH (h:History {subjectId: tieId})
 WITH k, o, p, c, revenue, h, size([t IN coalesce(h.at, []) WHERE t <= $sinceMs]) AS seen
 RETURN k {.*, fromId: startNode(k).id, toId: endNode(k).id} AS relationship,
        o.id AS ourPersonId, p.id AS theirPersonId, c.id AS companyId,

@@ -42,8 +42,8 @@ UNWIND $pairs AS pair
 OPTIONAL MATCH (:Person {id: pair.ourId})-[k:KNOWS]-(:Person {id: pair.theirId})
 FOREACH (locked IN CASE WHEN k IS NULL THEN [] ELSE [k] END |
   SET locked.interactionCount = coalesce(locked.interactionCount, 0))
-WITH pair, k
-OPTIONAL MATCH (h:History {subjectId: k.id})
+WITH pair, k, k.id AS tieId
+OPTIONAL MATCH (h:History {subjectId: tieId})
 RETURN pair.ourId AS ourId, pair.theirId AS theirId,
        CASE WHEN k IS NULL THEN null ELSE properties(k) END AS props,
        CASE WHEN h IS NULL THEN null ELSE h.at[size(h.at) - 1] END AS lastAtMs
@@ -119,7 +119,8 @@ WHERE $relationshipId IN i.relationshipIds
 STRENGTH_EVIDENCE: Final[LiteralString] = """
 MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
 CALL (k) {
-  OPTIONAL MATCH (m:Change {subjectId: k.id})
+  WITH k.id AS tieId
+  OPTIONAL MATCH (m:Change {subjectId: tieId})
   WHERE m.evidenceKind = 'MANUAL' AND m.atMs <= $atMs
   RETURN m ORDER BY m.atMs DESC, m.seq DESC LIMIT 1
 }

@@ -89,22 +89,25 @@ KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
-  OPTIONAL MATCH (hb:History {subjectId: b.id})
+  WITH b, b.id AS businessId
+  OPTIONAL MATCH (hb:History {subjectId: businessId})
   WITH b, hb, size([t IN coalesce(hb.at, []) WHERE t <= $atMs]) AS seen
   RETURN collect([properties(b), CASE WHEN hb IS NULL THEN null ELSE seen END,
                   CASE WHEN seen > 0 THEN hb.state[seen - 1] END]) AS business
 }
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
 CALL (role) {
-  OPTIONAL MATCH (hr:History {subjectId: role.id})
+  WITH role.id AS roleId
+  OPTIONAL MATCH (hr:History {subjectId: roleId})
   WITH hr, size([t IN coalesce(hr.at, []) WHERE t <= $atMs]) AS seen
   RETURN CASE WHEN hr IS NULL THEN null ELSE seen END AS roleSeen,
          CASE WHEN seen > 0 THEN hr.state[seen - 1] END AS roleState
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  OPTIONAL MATCH (hk:History {subjectId: k.id})
-  OPTIONAL MATCH (ho:History {subjectId: ours.id})
+  WITH k, o, ours, k.id AS tieId, ours.id AS oursId
+  OPTIONAL MATCH (hk:History {subjectId: tieId})
+  OPTIONAL MATCH (ho:History {subjectId: oursId})
   WITH k, o, ours, hk, ho,
        size([t IN coalesce(hk.at, []) WHERE t <= $atMs]) AS kSeen,
        size([t IN coalesce(ho.at, []) WHERE t <= $atMs]) AS oSeen
@@ -123,7 +126,8 @@ RETURN c.id AS companyId, business, role {.*, personId: p.id, companyId: c.id} A
 ROLES_OF_COMPANY_AS_OF: Final[LiteralString] = """
 UNWIND $ids AS key
 MATCH (c:Company {id: key})<-[r:HOLDS_ROLE]-(p:Person)
-OPTIONAL MATCH (h:History {subjectId: r.id})
+WITH key, c, r, p, r.id AS roleId
+OPTIONAL MATCH (h:History {subjectId: roleId})
 WITH key, c, r, p, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
 RETURN key, r {.*, personId: p.id, companyId: c.id} AS role, p.name AS name,
        CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
