@@ -217,7 +217,14 @@ def log_interaction(
             }
             if props.get("lastInteractionId"):
                 previous.append(props["lastInteractionId"])
-            updates.append({"id": props["id"], "props": fresh})
+            updates.append(
+                {
+                    "id": props["id"],
+                    "ourId": row["ourId"],
+                    "theirId": row["theirId"],
+                    "props": fresh,
+                }
+            )
             relationship_ids.append(props["id"])
             changes.append(
                 ChangeRecord(

@@ -39,7 +39,8 @@ RETURN id, p IS NOT NULL AS found, size(ours) > 0 AS isOurs, employers
 # computing from the same old strength.
 INTERACTION_PAIRS: Final[LiteralString] = """
 UNWIND $pairs AS pair
-OPTIONAL MATCH (:Person {id: pair.ourId})-[k:KNOWS]-(:Person {id: pair.theirId})
+WITH pair, pair.ourId AS ourId, pair.theirId AS theirId
+OPTIONAL MATCH (:Person {id: ourId})-[k:KNOWS]-(:Person {id: theirId})
 FOREACH (locked IN CASE WHEN k IS NULL THEN [] ELSE [k] END |
   SET locked.interactionCount = coalesce(locked.interactionCount, 0))
 WITH pair, k, k.id AS tieId
@@ -55,7 +56,8 @@ SET i += $props
 WITH i
 CALL (i) {
   UNWIND $parties AS party
-  MATCH (p:Person {id: party.id})
+  WITH i, party, party.id AS personId
+  MATCH (p:Person {id: personId})
   CREATE (p)-[:TOOK_PART {side: party.side}]->(i)
 }
 CALL (i) {
@@ -71,9 +73,13 @@ CALL (i) {
 RETURN i.id AS id
 """
 
+# Reached through its two people: the embedded engine scans every KNOWS edge for an edge id
+# taken from a list element.
 RELATIONSHIPS_APPLY: Final[LiteralString] = """
 UNWIND $updates AS update
-MATCH (:Person)-[k:KNOWS {id: update.id}]->(:Person)
+WITH update, update.ourId AS ourId, update.theirId AS theirId, update.id AS tieId
+MATCH (:Person {id: ourId})-[k:KNOWS]-(:Person {id: theirId})
+WHERE k.id = tieId
 SET k += update.props
 """
 
