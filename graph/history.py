@@ -335,8 +335,11 @@ def state_at(
 
     `seen` and `state` come from a time-index look-up (STATES_AT or the same expression
     inline): `seen` None means the subject has no recorded history, so it is taken as it is
-    now from its creation on.
+    now from its creation on; -1 that the look-up was skipped because the subject has not
+    changed since `at`, so it is as it is now.
     """
+    if seen == -1:  # not changed since `at` (its last change took effect by then)
+        return props
     if seen is None:
         created = props.get("createdAt")
         if created is not None:

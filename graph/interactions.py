@@ -210,6 +210,7 @@ def log_interaction(
                 "strength": clamp(raw),
                 "strengthRaw": raw,
                 "strengthAtMs": applied_ms,
+                "changedAtMs": applied_ms,
                 "lastInteractionAtMs": max(held_ms, int(last_held or held_ms)),
                 "lastInteractionId": interaction_id,
                 "interactionCount": int(props.get("interactionCount") or 0) + 1,

@@ -41,6 +41,7 @@ SYSTEM_KEYS = frozenset(
         "lastInteractionAtMs",
         "interactionCount",
         "lastInteractionId",
+        "changedAtMs",
     }
 )
 
@@ -123,8 +124,8 @@ def _record(
     new: bool = False,
     evidence: tuple[EvidenceKind, str] | None = None,
 ) -> dict[str, Any]:
-    """Record the change of a tracked subject; returns the system properties to store with it
-    (the strength model's anchor when a person set the strength)."""
+    """Record the change of a tracked subject; returns the system properties to store with it:
+    when it last changed, and the strength model's anchor when a person set the strength."""
     subject = kind.history
     if subject is None:
         return {}
@@ -141,7 +142,7 @@ def _record(
                 "strengthAtMs": to_ms(effective.at),
             }
     record(tx, [change], effective, note)
-    return extra
+    return {**extra, "changedAtMs": to_ms(effective.at)}
 
 
 _EDGE_SUBJECTS = (
@@ -171,6 +172,12 @@ def _record_node_delete(
         record(tx, changes, effective, note)
 
 
+def _mark(tx: Tx, kind: NodeKind, id_: str, system: dict[str, Any]) -> None:
+    """Store the system properties a recorded creation returned (a node must exist first)."""
+    if system:
+        tx.run(kind.set, id=id_, props=system)
+
+
 def create_node(
     graph: Graph, kind: NodeKind, data: dict[str, Any], *, note: ChangeNote | None = None
 ) -> str:
@@ -179,7 +186,12 @@ def create_node(
 
     def work(tx: Tx) -> str:
         id_ = str(tx.run(kind.create, props=props)[0]["id"])
-        _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True)
+        _mark(
+            tx,
+            kind,
+            id_,
+            _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
+        )
         return id_
 
     return graph.write_tx(work)
@@ -191,8 +203,8 @@ def _update_node(
     id_ = str(current["id"])
     props = _changed_props(kind, current, patch)
     if props is not None:
-        _record(tx, kind, id_, before=current, after=props, ends=None, note=note)
-        tx.run(kind.set, id=id_, props=props)
+        system = _record(tx, kind, id_, before=current, after=props, ends=None, note=note)
+        tx.run(kind.set, id=id_, props={**props, **system})
     return id_
 
 
@@ -232,7 +244,12 @@ def upsert_node(
         if not rows:
             props = _new_props(kind, data)
             id_ = str(tx.run(kind.create, props=props)[0]["id"])
-            _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True)
+            _mark(
+                tx,
+                kind,
+                id_,
+                _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
+            )
             return id_
         return _update_node(tx, kind, rows[0]["props"], data, note)
 

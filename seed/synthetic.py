@@ -50,7 +50,7 @@ from graph.search import search_text
 from graph.strength import DAY_MS, InteractionKind, StrengthModel, clamp
 
 # Bump when the generated graph changes, so stored benchmark graphs are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 COMPANY_SIZE = 50
 STAFF_SHARE = 0.01
@@ -459,6 +459,14 @@ class _History:
             {"subjectId": subject, "subjectKind": kind, "at": times, "state": states}
             for subject, (kind, times, states) in self.index.items()
         ]
+        # each changed item keeps the time of its latest change, as the app's writes do
+        latest = {subject: times[-1] for subject, (_, times, _) in self.index.items()}
+        for row in [*self.out.relationships, *self.out.roles, *self.out.company_relationships]:
+            if row["props"]["id"] in latest:
+                row["props"]["changedAtMs"] = latest[row["props"]["id"]]
+        for company in self.out.companies:
+            if company["id"] in latest:
+                company["changedAtMs"] = latest[company["id"]]
 
     def _role_created(self, row: dict[str, Any], by: str, reason: str) -> None:
         props = row["props"]

@@ -83,8 +83,10 @@ ORDER BY new.startDate DESC, strongest DESC, p.id
 
 # The key-person map as it was at $atMs: every role ever held at the customer and every tie
 # with anyone who ever worked for us, each with its state at that time from its time index
-# (`seen`: changes by then, null for a subject with no history; `state`: the JSON state after
-# the last of them). Which of them were current then is decided from those states.
+# (`seen`: changes by then, null for a subject with no history, -1 for a tie or role of ours
+# whose latest change (`changedAtMs`) took effect by then, so that it stands as it is now and
+# its index is not read; `state`: the JSON state after the last of them). Which of them were
+# current then is decided from those states.
 KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
@@ -105,17 +107,20 @@ CALL (role) {
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  WITH k, o, ours, k.id AS tieId, ours.id AS oursId
+  WITH k, o, ours, k.changedAtMs <= $atMs AS tieSettled, ours.changedAtMs <= $atMs AS oursSettled
+  WITH k, o, ours, tieSettled, oursSettled,
+       CASE WHEN tieSettled THEN null ELSE k.id END AS tieId,
+       CASE WHEN oursSettled THEN null ELSE ours.id END AS oursId
   OPTIONAL MATCH (hk:History {subjectId: tieId})
   OPTIONAL MATCH (ho:History {subjectId: oursId})
-  WITH k, o, ours, hk, ho,
+  WITH k, o, ours, hk, ho, tieSettled, oursSettled,
        size([t IN coalesce(hk.at, []) WHERE t <= $atMs]) AS kSeen,
        size([t IN coalesce(ho.at, []) WHERE t <= $atMs]) AS oSeen
   RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
-                  CASE WHEN hk IS NULL THEN null ELSE kSeen END,
+                  CASE WHEN tieSettled THEN -1 WHEN hk IS NULL THEN null ELSE kSeen END,
                   CASE WHEN kSeen > 0 THEN hk.state[kSeen - 1] END,
                   properties(ours),
-                  CASE WHEN ho IS NULL THEN null ELSE oSeen END,
+                  CASE WHEN oursSettled THEN -1 WHEN ho IS NULL THEN null ELSE oSeen END,
                   CASE WHEN oSeen > 0 THEN ho.state[oSeen - 1] END]) AS ties
 }
 RETURN c.id AS companyId, business, role {.*, personId: p.id, companyId: c.id} AS role,
