@@ -257,9 +257,10 @@ def key_person_map(
         rows = graph.read(cypher.KEY_PERSON_MAP_AS_OF, companyId=company_id, atMs=to_ms(as_of))
     if not rows:
         raise NotFound("company", company_id, field="companyId")
-    tiers_with_us = rows[0]["tiersWithUs"] if as_of is None else _tiers_at(rows[0], as_of)
-    if as_of is not None:
-        rows = [_row_at(row, as_of) for row in rows]
+    if as_of is None:
+        tiers_with_us = rows[0]["tiersWithUs"]
+    else:
+        tiers_with_us, rows = _map_at(rows[0], as_of)
     return build_map(
         company_id,
         tiers_with_us,
@@ -278,32 +279,36 @@ def current_at(role: dict[str, Any] | None, at: dt.datetime) -> bool:
     return end is None or end >= at.date()
 
 
-def _tiers_at(row: dict[str, Any], at: dt.datetime) -> list[str]:
-    tiers = []
-    for props, seen, state in row["business"]:
-        then = None if props is None else state_at(props, seen, state, at)
-        if then is not None:
-            tiers.append(str(then["tier"]))
-    return tiers
+def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[str, Any]]]:
+    """The tiers with us and the KEY_PERSON_MAP rows, as of `at`, from KEY_PERSON_MAP_AS_OF."""
+    at_ms = to_ms(at)
+    found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
 
+    def then(props: dict[str, Any] | None) -> dict[str, Any] | None:
+        if props is None:
+            return None
+        if props["id"] in found:
+            seen, state = found[props["id"]]
+        else:  # unchanged since `at`, or never recorded
+            settled = props.get("changedAtMs") is not None and props["changedAtMs"] <= at_ms
+            seen, state = (-1 if settled else None), None
+        return state_at(props, seen, state, at)
 
-def _row_at(row: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
-    """A KEY_PERSON_MAP_AS_OF row in the shape of a KEY_PERSON_MAP row, as of `at`."""
-    role = (
-        None
-        if row["role"] is None
-        else state_at(row["role"], row["roleSeen"], row["roleState"], at)
-    )
-    if not current_at(role, at):
-        return {"role": None, "ties": []}
-    ties = []
-    for tie, tie_seen, tie_state, ours, ours_seen, ours_state in row["ties"]:
-        if tie is None or not current_at(state_at(ours, ours_seen, ours_state, at), at):
+    tiers = [str(b["tier"]) for b in (then(p) for p in row["business"]) if b is not None]
+    rows = []
+    for role_props, ties in row["rows"]:
+        role = then(role_props)
+        if not current_at(role, at):
             continue
-        then = state_at(tie, tie_seen, tie_state, at)
-        if then is not None:
-            ties.append(then)
-    return {"role": role, "ties": ties}
+        held = [
+            tie
+            for tie, ours in (
+                (then(tie_props), then(ours_props)) for tie_props, ours_props in ties if tie_props
+            )
+            if tie is not None and current_at(ours, at)
+        ]
+        rows.append({"role": role, "ties": held})
+    return tiers, rows or [{"role": None, "ties": []}]
 
 
 @dataclass(frozen=True)

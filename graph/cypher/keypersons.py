@@ -81,50 +81,41 @@ RETURN new {.*, personId: p.id, companyId: newCompany.id} AS role, previous, str
 ORDER BY new.startDate DESC, strongest DESC, p.id
 """
 
-# The key-person map as it was at $atMs: every role ever held at the customer and every tie
-# with anyone who ever worked for us, each with its state at that time from its time index
-# (`seen`: changes by then, null for a subject with no history, -1 for a tie or role of ours
-# whose latest change (`changedAtMs`) took effect by then, so that it stands as it is now and
-# its index is not read; `state`: the JSON state after the last of them). Which of them were
-# current then is decided from those states.
+# The key-person map as it was at $atMs, in one row: every company relationship with our
+# companies, every role ever held at the customer with the ties its person has with anyone
+# who ever worked for us (and that person's role with us), and the time-index entries of those
+# that changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
+# after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
+# as it is now, and its index is not read. The indexes are read in one UNWIND at the end: the
+# embedded engine serves a look-up there from the index, but not one inside a subquery.
 KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
-  WITH b, b.id AS businessId
-  OPTIONAL MATCH (hb:History {subjectId: businessId})
-  WITH b, hb, size([t IN coalesce(hb.at, []) WHERE t <= $atMs]) AS seen
-  RETURN collect([properties(b), CASE WHEN hb IS NULL THEN null ELSE seen END,
-                  CASE WHEN seen > 0 THEN hb.state[seen - 1] END]) AS business
+  RETURN collect(properties(b)) AS business
 }
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
-CALL (role) {
-  WITH role.id AS roleId
-  OPTIONAL MATCH (hr:History {subjectId: roleId})
-  WITH hr, size([t IN coalesce(hr.at, []) WHERE t <= $atMs]) AS seen
-  RETURN CASE WHEN hr IS NULL THEN null ELSE seen END AS roleSeen,
-         CASE WHEN seen > 0 THEN hr.state[seen - 1] END AS roleState
-}
 CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  WITH k, o, ours, k.changedAtMs <= $atMs AS tieSettled, ours.changedAtMs <= $atMs AS oursSettled
-  WITH k, o, ours, tieSettled, oursSettled,
-       CASE WHEN tieSettled THEN null ELSE k.id END AS tieId,
-       CASE WHEN oursSettled THEN null ELSE ours.id END AS oursId
-  OPTIONAL MATCH (hk:History {subjectId: tieId})
-  OPTIONAL MATCH (ho:History {subjectId: oursId})
-  WITH k, o, ours, hk, ho, tieSettled, oursSettled,
-       size([t IN coalesce(hk.at, []) WHERE t <= $atMs]) AS kSeen,
-       size([t IN coalesce(ho.at, []) WHERE t <= $atMs]) AS oSeen
   RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
-                  CASE WHEN tieSettled THEN -1 WHEN hk IS NULL THEN null ELSE kSeen END,
-                  CASE WHEN kSeen > 0 THEN hk.state[kSeen - 1] END,
-                  properties(ours),
-                  CASE WHEN oursSettled THEN -1 WHEN ho IS NULL THEN null ELSE oSeen END,
-                  CASE WHEN oSeen > 0 THEN ho.state[oSeen - 1] END]) AS ties
+                  properties(ours)]) AS ties
 }
-RETURN c.id AS companyId, business, role {.*, personId: p.id, companyId: c.id} AS role,
-       roleSeen, roleState, ties
+WITH c, business, collect([role {.*, personId: p.id, companyId: c.id}, ties]) AS rows
+WITH c, business, rows,
+     [b IN business WHERE NOT coalesce(b.changedAtMs <= $atMs, false) | b.id]
+     + [r IN rows WHERE r[0] IS NOT NULL AND NOT coalesce(r[0].changedAtMs <= $atMs, false)
+        | r[0].id]
+     + reduce(found = [], r IN rows | found
+       + [t IN r[1] WHERE t[0] IS NOT NULL AND NOT coalesce(t[0].changedAtMs <= $atMs, false)
+          | t[0].id]
+       + [t IN r[1] WHERE t[1] IS NOT NULL AND NOT coalesce(t[1].changedAtMs <= $atMs, false)
+          | t[1].id]) AS ids
+UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
+OPTIONAL MATCH (h:History {subjectId: subjectId})
+WITH c, business, rows, subjectId, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+RETURN c.id AS companyId, business, rows,
+       collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
+                CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
 """
 
 # Every role ever held at the company with its state at $atMs, for `people(asOf:)`.
