@@ -20,10 +20,10 @@ from graph.cypher import deals as cypher
 from graph.errors import Conflict, NotFound
 from graph.inputs import Fields, Name, Notes, validate
 from graph.models import Page, to_date, to_datetime
+from graph.writes import changed_fields
 
 DEFAULT_CURRENCY = "CNY"
 ID_PREFIX = "de"
-_SYSTEM_KEYS = frozenset({"id", "createdAt", "updatedAt"})
 
 Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -104,22 +104,14 @@ class DealDepth:
     cross_sell_count: int
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def _changed(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any] | None:
     """The properties to SET for `patch` over the stored `current`, or None if none change."""
-    stored = {k: _native(v) for k, v in current.items() if k not in _SYSTEM_KEYS}
-    before = validate(DealFields, stored).to_props()
-    after = validate(DealFields, {**before, **patch}).to_props()
-    if after == before:
-        return None
-    return {**after, "updatedAt": _stamp()}
+    after = changed_fields(DealFields, current, patch)
+    return None if after is None else {**after, "updatedAt": _stamp()}
 
 
 def _update_in(tx: Tx, current: dict[str, Any], patch: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from graph.connection import Graph, Tx
 from graph.cypher import history as cypher
 from graph.errors import InvalidInput
 from graph.inputs import MAX_NOTES, MAX_TEXT
+from graph.models import to_datetime
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -155,10 +156,6 @@ def as_utc(stamp: dt.datetime) -> dt.datetime:
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 @dataclass(frozen=True)
 class Effective:
     """When a change takes effect, and which of its subjects have a recorded history."""
@@ -202,8 +199,8 @@ def _baseline(change: ChangeRecord, at: dt.datetime) -> tuple[ChangeRecord, dt.d
     feature): its creation, recorded late, as it stood before its first recorded change."""
     if change.before_props is None:
         return None
-    created = _native(change.before_props.get("createdAt"))
-    since = at if created is None else min(as_utc(created), at)
+    created = to_datetime(change.before_props.get("createdAt"))
+    since = at if created is None else min(created, at)
     baseline = ChangeRecord(
         change.kind,
         change.subject_id,
@@ -341,12 +338,8 @@ def state_at(
     if seen == -1:  # not changed since `at` (its last change took effect by then)
         return props
     if seen is None:
-        created = props.get("createdAt")
-        if created is not None:
-            created = created.to_native() if hasattr(created, "to_native") else created
-            if as_utc(created) > at:
-                return None
-        return props
+        created = to_datetime(props.get("createdAt"))
+        return None if created is not None and created > at else props
     if seen == 0 or not state:
         return None
     return {**props, **json.loads(state)}

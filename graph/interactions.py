@@ -39,7 +39,7 @@ from graph.history import (
     to_ms,
 )
 from graph.inputs import Fields, Notes, checked_external_id, validate
-from graph.models import Page, PersonRelationship, PersonTier
+from graph.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
 from graph.strength import InteractionKind, StrengthModel, clamp, configured_model
 from graph.writes import create_edge_in
 
@@ -104,7 +104,6 @@ class Interaction:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Interaction:
-        follow_up_date = row.get("followUpDate")
         return cls(
             id=row["id"],
             external_id=row.get("externalId"),
@@ -114,7 +113,7 @@ class Interaction:
             summary=row.get("summary"),
             sentiment=int(row.get("sentiment") or 0),
             follow_up=row.get("followUp"),
-            follow_up_date=None if follow_up_date is None else _date(follow_up_date),
+            follow_up_date=to_date(row.get("followUpDate")),
             by=row.get("by"),
             our_person_ids=list(row.get("ourPersonIds") or []),
             their_person_ids=list(row.get("theirPersonIds") or []),
@@ -122,11 +121,6 @@ class Interaction:
             previous_ids=list(row.get("previousIds") or []),
             relationship_ids=list(row.get("relationshipIds") or []),
         )
-
-
-def _date(value: Any) -> dt.date:
-    value = value.to_native() if hasattr(value, "to_native") else value
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _check_people(tx: Tx, fields: InteractionFields) -> list[str]:
@@ -197,7 +191,7 @@ def log_interaction(
                 continue
             raw_at = props.get("strengthAtMs")
             if raw_at is None:  # never moved since it was loaded: its strength then
-                raw_at = to_ms(as_utc(_native(props["createdAt"])))
+                raw_at = to_ms(to_datetime(props["createdAt"]) or applied)
             raw = model.after_interaction(
                 float(props.get("strengthRaw", props["strength"])),
                 int(raw_at),
@@ -279,10 +273,6 @@ def log_interaction(
         if not found:
             raise
         return str(found[0]["id"])
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
 
 
 def _new_relationship(

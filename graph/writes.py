@@ -26,7 +26,7 @@ from graph.history import (
     record,
     to_ms,
 )
-from graph.inputs import checked_external_id, validate
+from graph.inputs import Fields, checked_external_id, validate
 from graph.kinds import EdgeKind, NodeKind
 
 # Properties the system keeps beside the user-set fields (the strength model's state too).
@@ -76,13 +76,22 @@ def _new_props(kind: NodeKind | EdgeKind, data: dict[str, Any]) -> dict[str, Any
     }
 
 
+def changed_fields(
+    fields: type[Fields], current: dict[str, Any], patch: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The validated user-set fields after `patch` over the stored `current`, or None when
+    nothing changes."""
+    before = validate(fields, _stored_fields(current)).to_props()
+    after = validate(fields, {**before, **patch}).to_props()
+    return None if after == before else after
+
+
 def _changed_props(
     kind: NodeKind | EdgeKind, current: dict[str, Any], patch: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The properties to SET for `patch` over `current`, or None when nothing changes."""
-    before = validate(kind.fields, _stored_fields(current)).to_props()
-    after = validate(kind.fields, {**before, **patch}).to_props()
-    if after == before:
+    after = changed_fields(kind.fields, current, patch)
+    if after is None:
         return None
     return {**after, **kind.derived(after), "updatedAt": _now()}
 
