@@ -356,16 +356,9 @@ def _evidence(
     last_held = max((to_ms(i.at) for i in every), default=None)
     if anchor is not None:
         mark = (int(anchor["atMs"]), int(anchor["seq"]))
-        every = [i for i in every if (to_ms(i.applied_at), _seq(row, i.id)) > mark]
-    every.sort(key=lambda i: (i.applied_at, _seq(row, i.id)))
+        every = [i for i in every if (to_ms(i.applied_at), i.seq) > mark]
+    every.sort(key=lambda i: (i.applied_at, i.seq))
     return row["props"], anchor, every, last_held
-
-
-def _seq(row: dict[str, Any], interaction_id: str) -> int:
-    for item in row["interactions"]:
-        if item["id"] == interaction_id:
-            return int(item.get("seq") or 0)
-    return 0
 
 
 def explain_strength(

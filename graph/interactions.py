@@ -101,6 +101,7 @@ class Interaction:
     company_ids: list[str]
     previous_ids: list[str]
     relationship_ids: list[str]
+    seq: int = 0  # orders interactions applied in the same millisecond (logging order)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Interaction:
@@ -120,6 +121,7 @@ class Interaction:
             company_ids=list(row.get("companyIds") or []),
             previous_ids=list(row.get("previousIds") or []),
             relationship_ids=list(row.get("relationshipIds") or []),
+            seq=int(row.get("seq") or 0),
         )
 
 
