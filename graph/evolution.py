@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from graph.connection import Graph
+from graph import kinds
+from graph.connection import Graph, Tx
 from graph.cypher import history as cypher
 from graph.cypher import interactions as interaction_cypher
 from graph.cypher import keypersons as keyperson_cypher
@@ -26,6 +27,7 @@ from graph.history import (
 )
 from graph.interactions import Interaction
 from graph.keypersons import current_at
+from graph.kinds import EdgeKind
 from graph.models import (
     CompanyRelationship,
     LifecycleStage,
@@ -252,58 +254,36 @@ def _net(subject_id: str, changes: list[Change], end: dt.datetime) -> list[Neigh
     ]
 
 
+def _edge_at(graph: Graph, kind: EdgeKind, edge_id: str, at: dt.datetime) -> dict[str, Any] | None:
+    """An edge's stored properties (with its ends) as they were at `at`; None when it does
+    not exist, or did not exist yet then."""
+    at = as_utc(at)
+
+    def work(tx: Tx) -> dict[str, Any] | None:
+        rows = tx.run(kind.props, id=edge_id)
+        if not rows:
+            return None
+        props = {**rows[0]["props"], "fromId": rows[0]["fromId"], "toId": rows[0]["toId"]}
+        [found] = tx.run(cypher.STATES_AT, subjectIds=[edge_id], atMs=to_ms(at))
+        return state_at(props, found["seen"], found["state"], at)
+
+    return graph.read_tx(work)
+
+
 def relationship_at(
-    graph: Graph, relationship: PersonRelationship, at: dt.datetime
+    graph: Graph, relationship_id: str, at: dt.datetime
 ) -> PersonRelationship | None:
-    """A relationship as it was at `at` (None when it did not exist yet)."""
-    seen, state = states_at(graph, [relationship.id], as_utc(at)).get(relationship.id, (None, None))
-    props = _props_of(relationship)
-    then = state_at(props, seen, state, as_utc(at))
+    """A relationship as it was at `at` (None when it did not exist then)."""
+    then = _edge_at(graph, kinds.RELATIONSHIP, relationship_id, at)
     return None if then is None else PersonRelationship.from_row(then)
 
 
 def company_relationship_at(
-    graph: Graph, relationship: CompanyRelationship, at: dt.datetime
+    graph: Graph, relationship_id: str, at: dt.datetime
 ) -> CompanyRelationship | None:
-    """A company relationship as it was at `at` (None when it did not exist yet)."""
-    seen, state = states_at(graph, [relationship.id], as_utc(at)).get(relationship.id, (None, None))
-    props = {
-        "id": relationship.id,
-        "fromId": relationship.from_company_id,
-        "toId": relationship.to_company_id,
-        "externalId": relationship.external_id,
-        "tier": relationship.tier.value,
-        "strength": relationship.strength,
-        "lifecycleStage": None
-        if relationship.lifecycle_stage is None
-        else relationship.lifecycle_stage.value,
-        "since": relationship.since,
-        "notes": relationship.notes,
-        "createdAt": relationship.created_at,
-        "updatedAt": relationship.updated_at,
-    }
-    then = state_at(props, seen, state, as_utc(at))
+    """A company relationship as it was at `at` (None when it did not exist then)."""
+    then = _edge_at(graph, kinds.COMPANY_RELATIONSHIP, relationship_id, at)
     return None if then is None else CompanyRelationship.from_row(then)
-
-
-def _props_of(relationship: PersonRelationship) -> dict[str, Any]:
-    return {
-        "id": relationship.id,
-        "fromId": relationship.from_person_id,
-        "toId": relationship.to_person_id,
-        "externalId": relationship.external_id,
-        "tier": relationship.tier.value,
-        "strength": relationship.strength,
-        "level": None if relationship.level is None else relationship.level.value,
-        "since": relationship.since,
-        "notes": relationship.notes,
-        "createdAt": relationship.created_at,
-        "updatedAt": relationship.updated_at,
-        "lastInteractionAtMs": None
-        if relationship.last_interaction_at is None
-        else to_ms(relationship.last_interaction_at),
-        "interactionCount": relationship.interaction_count,
-    }
 
 
 def roles_of_companies_at(

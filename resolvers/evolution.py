@@ -22,15 +22,15 @@ async def roles_at(ctx: Context, company_id: str, at: dt.datetime) -> list[Role]
 
 
 async def relationship_at(
-    ctx: Context, relationship: PersonRelationship, at: dt.datetime
+    ctx: Context, relationship_id: str, at: dt.datetime
 ) -> PersonRelationship | None:
-    return await off_loop(evolution.relationship_at, ctx.graph, relationship, at)
+    return await off_loop(evolution.relationship_at, ctx.graph, relationship_id, at)
 
 
 async def company_relationship_at(
-    ctx: Context, relationship: CompanyRelationship, at: dt.datetime
+    ctx: Context, relationship_id: str, at: dt.datetime
 ) -> CompanyRelationship | None:
-    return await off_loop(evolution.company_relationship_at, ctx.graph, relationship, at)
+    return await off_loop(evolution.company_relationship_at, ctx.graph, relationship_id, at)
 
 
 async def relationship_history(

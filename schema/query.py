@@ -129,9 +129,10 @@ class EdgeQuery:
     async def relationship(
         self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
     ) -> PersonRelationship | None:
-        found = await info.context.loaders.relationships.load(id)
-        if found is not None and as_of is not None:
-            found = await evolution.relationship_at(info.context, found, as_of)
+        if as_of is None:
+            found = await info.context.loaders.relationships.load(id)
+        else:
+            found = await evolution.relationship_at(info.context, id, as_of)
         return None if found is None else from_model(PersonRelationship, found)
 
     @strawberry.field(
@@ -140,9 +141,10 @@ class EdgeQuery:
     async def company_relationship(
         self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
     ) -> CompanyRelationship | None:
-        found = await info.context.loaders.company_relationships.load(id)
-        if found is not None and as_of is not None:
-            found = await evolution.company_relationship_at(info.context, found, as_of)
+        if as_of is None:
+            found = await info.context.loaders.company_relationships.load(id)
+        else:
+            found = await evolution.company_relationship_at(info.context, id, as_of)
         return None if found is None else from_model(CompanyRelationship, found)
 
     @strawberry.field(description="A referral by id.")

@@ -104,7 +104,6 @@ def _world(graph: Graph) -> dict[str, str]:
 
 def test_relationship_as_of_several_dates(graph: Graph) -> None:
     ids = _world(graph)
-    current = factories.relationship(graph, ids["tie"])
     expected = {
         "2023-12-31": None,
         "2024-01-10": ("ACQUAINTANCE", 0.3),
@@ -114,7 +113,7 @@ def test_relationship_as_of_several_dates(graph: Graph) -> None:
         "2025-03-02": ("FRIEND", 0.9),
     }
     for day, state in expected.items():
-        then = evolution.relationship_at(graph, current, at(day))
+        then = evolution.relationship_at(graph, ids["tie"], at(day))
         assert (None if then is None else (then.tier.value, then.strength)) == state, day
 
 
