@@ -32,15 +32,9 @@ from schema.types import (
     Person,
     PersonRelationship,
     from_model,
+    load_company,
+    load_person,
 )
-
-
-async def _person(info: Info, id_: str) -> Person:
-    return from_model(Person, await info.context.loaders.people.load(id_))
-
-
-async def _company(info: Info, id_: str) -> Company:
-    return from_model(Company, await info.context.loaders.companies.load(id_))
 
 
 async def _people(info: Info, ids: list[str]) -> list[Person]:
@@ -260,7 +254,7 @@ class CustomerChanges:
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return await _company(info, self.company_id)
+        return await load_company(info, self.company_id)
 
     @strawberry.field(description="How many moves of each category.")
     def counts(self) -> list[CategoryCount]:
@@ -390,15 +384,15 @@ class FadingRelationship:
 
     @strawberry.field
     async def our_person(self, info: Info) -> Person:
-        return await _person(info, self.model.our_person_id)
+        return await load_person(info, self.model.our_person_id)
 
     @strawberry.field
     async def their_person(self, info: Info) -> Person:
-        return await _person(info, self.model.their_person_id)
+        return await load_person(info, self.model.their_person_id)
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return await _company(info, self.model.company_id)
+        return await load_company(info, self.model.company_id)
 
     @strawberry.field(description="Strength at the start of the window.")
     def strength_before(self) -> float:
@@ -429,7 +423,7 @@ class RelationshipMeasures:
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return await _company(info, self.model.company_id)
+        return await load_company(info, self.model.company_id)
 
     @strawberry.field(
         description="Length: the earliest of the business relationship's start, the first "

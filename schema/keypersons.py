@@ -13,11 +13,15 @@ from graph.paths import MAX_HOPS, Tie
 from graph.paths import Path as PathModel
 from resolvers import keypersons as resolve
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
-from schema.types import Company, Info, Person, PersonRelationship, Role, from_model
-
-
-async def _person(info: Info, person_id: str) -> Person:
-    return from_model(Person, await info.context.loaders.people.load(person_id))
+from schema.types import (
+    Company,
+    Info,
+    Person,
+    PersonRelationship,
+    Role,
+    from_model,
+    load_person,
+)
 
 
 @strawberry.type(description="A relationship one of our people holds with someone there.")
@@ -47,7 +51,7 @@ class OurRelationship:
 
     @strawberry.field(description="Who on our side holds it.")
     async def our_person(self, info: Info) -> Person:
-        return await _person(info, self.model.our_person_id)
+        return await load_person(info, self.model.our_person_id)
 
 
 def _our(tie: km.OurTie) -> OurRelationship:
@@ -60,7 +64,7 @@ class KeyPersonEntry:
 
     @strawberry.field
     async def person(self, info: Info) -> Person:
-        return await _person(info, self.model.person_id)
+        return await load_person(info, self.model.person_id)
 
     @strawberry.field(description="Their current roles at the customer.")
     def roles(self) -> list[Role]:
@@ -181,7 +185,7 @@ class OrgChartNode:
 
     @strawberry.field
     async def person(self, info: Info) -> Person:
-        return await _person(info, self.model.person_id)
+        return await load_person(info, self.model.person_id)
 
     @strawberry.field
     def roles(self) -> list[Role]:
@@ -223,11 +227,11 @@ class PathStep:
 
     @strawberry.field
     async def from_person(self, info: Info) -> Person:
-        return await _person(info, self.from_id)
+        return await load_person(info, self.from_id)
 
     @strawberry.field
     async def to_person(self, info: Info) -> Person:
-        return await _person(info, self.to_id)
+        return await load_person(info, self.to_id)
 
     @strawberry.field
     def relationship_id(self) -> strawberry.ID:
@@ -281,7 +285,7 @@ class Move:
 
     @strawberry.field
     async def person(self, info: Info) -> Person:
-        return await _person(info, self.model.role.person_id)
+        return await load_person(info, self.model.role.person_id)
 
     @strawberry.field(description="The role they started.")
     def role(self) -> Role:
@@ -417,7 +421,7 @@ class KeyPersonMutation:
         since: dt.date | None = None,
     ) -> Person | None:
         await resolve.set_reporting_line(info.context, person_id, manager_id, since)
-        return await _person(info, person_id)
+        return await load_person(info, person_id)
 
     @strawberry.mutation(description="Remove a person's reporting line; false if there was none.")
     async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool | None:

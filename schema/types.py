@@ -137,12 +137,14 @@ class Person:
         return [to_referral(r) for r in found if r.referred.id == self.id]
 
 
-async def _company(info: Info, id_: str) -> Company:
+async def load_company(info: Info, id_: str) -> Company:
+    """A company by id, through the request's loader."""
     found = await info.context.loaders.companies.load(id_)
     return from_model(Company, found)
 
 
-async def _person(info: Info, id_: str) -> Person:
+async def load_person(info: Info, id_: str) -> Person:
+    """A person by id, through the request's loader."""
     found = await info.context.loaders.people.load(id_)
     return from_model(Person, found)
 
@@ -170,11 +172,11 @@ class Role:
 
     @strawberry.field
     async def person(self, info: Info) -> Person:
-        return await _person(info, self.person_id)
+        return await load_person(info, self.person_id)
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return await _company(info, self.company_id)
+        return await load_company(info, self.company_id)
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
@@ -204,11 +206,11 @@ class PersonRelationship:
 
     @strawberry.field
     async def from_person(self, info: Info) -> Person:
-        return await _person(info, self.from_person_id)
+        return await load_person(info, self.from_person_id)
 
     @strawberry.field
     async def to_person(self, info: Info) -> Person:
-        return await _person(info, self.to_person_id)
+        return await load_person(info, self.to_person_id)
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
@@ -227,11 +229,11 @@ class CompanyRelationship:
 
     @strawberry.field
     async def from_company(self, info: Info) -> Company:
-        return await _company(info, self.from_company_id)
+        return await load_company(info, self.from_company_id)
 
     @strawberry.field
     async def to_company(self, info: Info) -> Company:
-        return await _company(info, self.to_company_id)
+        return await load_company(info, self.to_company_id)
 
 
 Party = Annotated[Company | Person, strawberry.union("Party", description="A person or a company.")]
@@ -239,8 +241,8 @@ Party = Annotated[Company | Person, strawberry.union("Party", description="A per
 
 async def _party(info: Info, ref: models.PartyRef) -> Company | Person:
     if ref.kind is models.PartyKind.PERSON:
-        return await _person(info, ref.id)
-    return await _company(info, ref.id)
+        return await load_person(info, ref.id)
+    return await load_company(info, ref.id)
 
 
 @strawberry.type(description="A person or company referred another person or company to us.")
