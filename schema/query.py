@@ -23,6 +23,7 @@ from schema.inputs import (
 )
 from schema.keypersons import KeyPersonQuery
 from schema.pagination import Connection
+from schema.referrals import ReferralQuery
 from schema.types import (
     Company,
     CompanyRelationship,
@@ -234,5 +235,5 @@ class EdgeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery):
+class Query(NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery, ReferralQuery):
     """Everything Guanxi answers."""

@@ -239,7 +239,7 @@ class CompanyRelationship:
 Party = Annotated[Company | Person, strawberry.union("Party", description="A person or a company.")]
 
 
-async def _party(info: Info, ref: models.PartyRef) -> Company | Person:
+async def load_party(info: Info, ref: models.PartyRef) -> Company | Person:
     if ref.kind is models.PartyKind.PERSON:
         return await load_person(info, ref.id)
     return await load_company(info, ref.id)
@@ -258,11 +258,11 @@ class Referral:
 
     @strawberry.field
     async def referrer(self, info: Info) -> Party:
-        return await _party(info, self.referrer_ref)
+        return await load_party(info, self.referrer_ref)
 
     @strawberry.field
     async def referred(self, info: Info) -> Party:
-        return await _party(info, self.referred_ref)
+        return await load_party(info, self.referred_ref)
 
 
 def to_referral(model: models.Referral) -> Referral:

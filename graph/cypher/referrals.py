@@ -83,3 +83,77 @@ MATCH ()-[r:REFERRED {id: $id}]->() SET r += $props RETURN r.id AS id
 REFERRAL_DELETE: Final[LiteralString] = """
 MATCH ()-[r:REFERRED {id: $id}]->() DELETE r
 """
+
+# --- Referral networks: one level of a tree at a time, and what referred parties brought. ---
+
+# A party (person or company) by id; `found` false when neither exists.
+REFERRAL_PARTY: Final[LiteralString] = """
+OPTIONAL MATCH (person:Person {id: $id})
+OPTIONAL MATCH (company:Company {id: $id})
+RETURN person IS NOT NULL AS isPerson, company IS NOT NULL AS isCompany
+"""
+
+# The referrals the parties in $ids made: one row per referral.
+REFERRALS_MADE_BY: Final[LiteralString] = """
+UNWIND $ids AS id
+OPTIONAL MATCH (person:Person {id: id})
+OPTIONAL MATCH (company:Company {id: id})
+WITH id, coalesce(person, company) AS a
+MATCH (a)-[r:REFERRED]->(b)
+RETURN id AS fromId, r.id AS referralId, r.date AS date, b.id AS toId,
+       CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END AS toKind
+"""
+
+# The referrals the parties in $ids received: one row per referral.
+REFERRALS_RECEIVED_BY: Final[LiteralString] = """
+UNWIND $ids AS id
+OPTIONAL MATCH (person:Person {id: id})
+OPTIONAL MATCH (company:Company {id: id})
+WITH id, coalesce(person, company) AS b
+MATCH (b)<-[r:REFERRED]-(a)
+RETURN id AS toId, r.id AS referralId, r.date AS date, a.id AS fromId,
+       CASE WHEN a:Person THEN 'PERSON' ELSE 'COMPANY' END AS fromKind
+"""
+
+# Every referral (made on or after $since when given), for rankings over the whole network.
+REFERRAL_EDGES: Final[LiteralString] = """
+MATCH (a)-[r:REFERRED]->(b)
+WHERE $since IS NULL OR r.date >= $since
+RETURN a.id AS fromId, CASE WHEN a:Person THEN 'PERSON' ELSE 'COMPANY' END AS fromKind,
+       r.id AS referralId, r.date AS date, b.id AS toId,
+       CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END AS toKind
+ORDER BY r.id
+"""
+
+# What each referred party brought: for each row {id, since} (a party and the date it was
+# referred), the customer it stands for (the company itself, or the companies where a person
+# held a role on that date; current roles when the date is unknown), with the customer's
+# status, its deals in $currency on or after the date (sum, count, first date) and whether it
+# had deals before.
+REFERRED_CUSTOMERS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row.id AS pid, row.since AS since
+OPTIONAL MATCH (person:Person {id: pid})
+OPTIONAL MATCH (company:Company {id: pid})
+CALL (person, since) {
+  OPTIONAL MATCH (person)-[h:HOLDS_ROLE]->(employer:Company {isOurs: false})
+  WHERE (since IS NULL AND (h.endDate IS NULL OR h.endDate >= date()))
+     OR (since IS NOT NULL AND (h.startDate IS NULL OR h.startDate <= since)
+         AND (h.endDate IS NULL OR h.endDate >= since))
+  RETURN collect(DISTINCT employer) AS employers
+}
+WITH pid, since, CASE WHEN company IS NULL THEN employers ELSE [company] END AS customers
+UNWIND customers AS customer
+CALL (customer, since) {
+  OPTIONAL MATCH (customer)<-[:FOR]-(d:Deal)
+  WHERE d.currency = $currency AND (since IS NULL OR d.date >= since)
+  RETURN sum(d.amount) AS value, count(d) AS deals, min(d.date) AS firstDeal
+}
+CALL (customer, since) {
+  OPTIONAL MATCH (customer)<-[:FOR]-(e:Deal)
+  WHERE since IS NOT NULL AND e.date < since
+  RETURN count(e) AS dealsBefore
+}
+RETURN pid AS id, since, customer.id AS companyId, customer.status AS status, value, deals,
+       firstDeal, dealsBefore
+"""

@@ -1,0 +1,267 @@
+"""The referral network as a whole: who the real multipliers are, and how referrals convert.
+
+Figures come from every referral (made on or after `since` when given), read in one statement,
+and what each referred party brought (graph/referrals.py: a customer company's deals on or after
+the referral date, in one currency). Over the whole network each customer's value goes to the
+earliest referral that brought it (by date, then referral id), so no value is counted twice.
+
+- count: referrals made; value: the value the party's own referrals brought; reach: distinct
+  parties downstream of it at any depth (cycles followed once).
+- Conversion: a referred party converted when a customer it stands for is a current customer
+  now (CURRENT or WON_BACK); the time it took runs from the referral to that customer's first
+  deal after it. Parties whose customer already had deals before the referral were customers
+  already, and are left out of the rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from graph.connection import Graph
+from graph.cypher import referrals as cypher
+from graph.errors import InvalidInput
+from graph.models import PartyKind, PartyRef, to_date
+from graph.referrals import (
+    DEFAULT_CURRENCY,
+    CustomerValue,
+    checked_currency,
+    customer_values,
+    party,
+)
+
+MAX_REFERRERS = 100
+CURRENT_STATUSES = frozenset({"CURRENT", "WON_BACK"})
+
+
+class ReferrerOrder(Enum):
+    COUNT = "COUNT"
+    VALUE = "VALUE"
+    REACH = "REACH"
+
+
+@dataclass(frozen=True)
+class ReferralEdge:
+    id: str
+    referrer: PartyRef
+    referred: PartyRef
+    date: dt.date | None
+
+    @property
+    def order(self) -> tuple[bool, dt.date, str]:
+        return (self.date is None, self.date or dt.date.min, self.id)
+
+
+@dataclass(frozen=True)
+class ReferrerStats:
+    """One referrer's figures over the network."""
+
+    party: PartyRef
+    referrals: int
+    referred: int  # distinct parties it referred
+    reach: int  # distinct parties downstream at any depth, itself not counted
+    value: float  # what its own referrals brought
+    reach_value: float  # what every referral downstream of it (its own included) brought
+    first_referral: dt.date | None
+    last_referral: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReferralNetwork:
+    """Every referrer's figures, and what each referral brought."""
+
+    since: dt.date | None
+    currency: str
+    edges: list[ReferralEdge]
+    brought: dict[str, list[CustomerValue]]  # by referral id
+    assigned: dict[str, float]  # value credited to each referral id (first touch)
+    referrers: dict[str, ReferrerStats]
+
+
+def referral_edges(graph: Graph, since: dt.date | None) -> list[ReferralEdge]:
+    """Every referral made on or after `since` (all of them without it), by id."""
+    return [
+        ReferralEdge(
+            id=row["referralId"],
+            referrer=PartyRef(PartyKind(row["fromKind"]), row["fromId"]),
+            referred=PartyRef(PartyKind(row["toKind"]), row["toId"]),
+            date=to_date(row["date"]),
+        )
+        for row in graph.read(cypher.REFERRAL_EDGES, since=since)
+    ]
+
+
+def reach_sets(edges: Iterable[ReferralEdge]) -> dict[str, set[str]]:
+    """For each referrer, the distinct parties downstream of it (itself excluded)."""
+    below: dict[str, set[str]] = {}
+    for edge in edges:
+        below.setdefault(edge.referrer.id, set()).add(edge.referred.id)
+    reach: dict[str, set[str]] = {}
+    for start in below:
+        seen: set[str] = set()
+        stack = list(below[start])
+        while stack:
+            node = stack.pop()
+            if node in seen or node == start:
+                continue
+            seen.add(node)
+            stack.extend(below.get(node, ()))
+        reach[start] = seen
+    return reach
+
+
+def referral_network(
+    graph: Graph, *, since: dt.date | None = None, currency: str = DEFAULT_CURRENCY
+) -> ReferralNetwork:
+    """Read every referral (since a date) and work out each referrer's figures."""
+    currency = checked_currency(currency)
+    edges = sorted(referral_edges(graph, since), key=lambda e: e.order)
+    brought: dict[tuple[str, dt.date | None], list[CustomerValue]] = {}
+    pairs = sorted({(e.referred.id, e.date) for e in edges}, key=lambda p: (p[0], str(p[1])))
+    for value in customer_values(graph, pairs, currency):
+        brought.setdefault((value.party_id, value.since), []).append(value)
+    assigned: dict[str, float] = {}
+    taken: set[str] = set()
+    for edge in edges:
+        credit = 0.0
+        for value in sorted(brought.get((edge.referred.id, edge.date), []), key=_company):
+            if value.company_id not in taken:
+                taken.add(value.company_id)
+                credit += value.value
+        assigned[edge.id] = credit
+    return ReferralNetwork(
+        since=since,
+        currency=currency,
+        edges=edges,
+        brought={e.id: brought.get((e.referred.id, e.date), []) for e in edges},
+        assigned=assigned,
+        referrers=_referrers(edges, assigned),
+    )
+
+
+def _company(value: CustomerValue) -> str:
+    return value.company_id
+
+
+def _referrers(edges: list[ReferralEdge], assigned: dict[str, float]) -> dict[str, ReferrerStats]:
+    made: dict[str, list[ReferralEdge]] = {}
+    for edge in edges:
+        made.setdefault(edge.referrer.id, []).append(edge)
+    reach = reach_sets(edges)
+    value_made = {id_: sum(assigned[e.id] for e in own) for id_, own in made.items()}
+    stats: dict[str, ReferrerStats] = {}
+    for id_, own in made.items():
+        downstream = reach[id_]
+        dates = [e.date for e in own if e.date is not None]
+        stats[id_] = ReferrerStats(
+            party=own[0].referrer,
+            referrals=len(own),
+            referred=len({e.referred.id for e in own}),
+            reach=len(downstream),
+            value=value_made[id_],
+            reach_value=value_made[id_]
+            + sum(value_made.get(other, 0.0) for other in downstream if other != id_),
+            first_referral=min(dates) if dates else None,
+            last_referral=max(dates) if dates else None,
+        )
+    return stats
+
+
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_REFERRERS:
+        raise InvalidInput(
+            f"limit: must be between 1 and {MAX_REFERRERS} (got {limit})", field="limit"
+        )
+
+
+def top_referrers(
+    network: ReferralNetwork, *, by: ReferrerOrder = ReferrerOrder.COUNT, limit: int = 10
+) -> list[ReferrerStats]:
+    """The referrers ranked by one figure, highest first; ties go to the lower id."""
+    check_limit(limit)
+
+    def key(stats: ReferrerStats) -> tuple[float, str]:
+        figure = {
+            ReferrerOrder.COUNT: float(stats.referrals),
+            ReferrerOrder.VALUE: stats.value,
+            ReferrerOrder.REACH: float(stats.reach),
+        }[by]
+        return (-figure, stats.party.id)
+
+    return sorted(network.referrers.values(), key=key)[:limit]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """How the referred parties in scope turned into customers."""
+
+    referred: int  # distinct parties referred
+    with_customer: int  # of those, standing for a customer company (their own or employer's)
+    already_customers: int  # their customer had deals before the referral
+    converted: int  # not customers already, and a customer of theirs is current now
+    days_to_first_deal: list[int]  # for each converted party with a dated referral and a deal
+
+    @property
+    def rate(self) -> float | None:
+        base = self.referred - self.already_customers
+        return None if base <= 0 else self.converted / base
+
+    @property
+    def median_days(self) -> float | None:
+        days = self.days_to_first_deal
+        return None if not days else float(statistics.median(days))
+
+    @property
+    def p90_days(self) -> float | None:
+        days = sorted(self.days_to_first_deal)
+        return None if not days else float(days[min(len(days) - 1, int(0.9 * len(days)))])
+
+
+def referral_conversion(
+    graph: Graph,
+    *,
+    from_id: str | None = None,
+    since: dt.date | None = None,
+    currency: str = DEFAULT_CURRENCY,
+) -> Conversion:
+    """Of the parties referred (by `from_id` when given, on or after `since`), how many became
+    current customers and how long it took; each party counts once, at its first referral."""
+    currency = checked_currency(currency)
+    if from_id is not None:
+        party(graph, from_id, field="fromId")
+    edges = sorted(referral_edges(graph, since), key=lambda e: e.order)
+    first: dict[str, ReferralEdge] = {}
+    for edge in edges:
+        if from_id is None or edge.referrer.id == from_id:
+            first.setdefault(edge.referred.id, edge)
+    referred = [(edge.referred.id, edge.date) for edge in first.values()]
+    values: dict[str, list[CustomerValue]] = {}
+    for value in customer_values(graph, referred, currency):
+        values.setdefault(value.party_id, []).append(value)
+    with_customer = already = converted = 0
+    days: list[int] = []
+    for party_id, edge in first.items():
+        found = values.get(party_id, [])
+        if not found:
+            continue
+        with_customer += 1
+        if any(v.deals_before > 0 for v in found):
+            already += 1
+            continue
+        current = [v for v in found if v.status in CURRENT_STATUSES]
+        if not current:
+            continue
+        converted += 1
+        deal_dates = [v.first_deal for v in current if v.first_deal is not None]
+        if edge.date is not None and deal_dates:
+            days.append((min(deal_dates) - edge.date).days)
+    return Conversion(
+        referred=len(first),
+        with_customer=with_customer,
+        already_customers=already,
+        converted=converted,
+        days_to_first_deal=sorted(days),
+    )

@@ -1,0 +1,264 @@
+"""Referral networks as GraphQL: chains, top referrers and conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from graph import referrals as rm
+from graph import referrers as rr
+from graph.models import Page
+from resolvers import referrals as resolve
+from resolvers.pagination import window
+from schema.pagination import Connection
+from schema.types import Info, Party, load_party
+
+strawberry.enum(
+    rm.Direction,
+    name="ReferralDirection",
+    description="DOWNSTREAM: the referrals a party led to; UPSTREAM: those that led to it.",
+)
+strawberry.enum(
+    rr.ReferrerOrder,
+    name="ReferrerOrder",
+    description="COUNT: referrals made; VALUE: what they brought; REACH: parties downstream.",
+)
+
+_VALUE = (
+    "Deals in the chosen currency on or after the referral date of the customers this party "
+    "brought first (a company itself, or where a referred person worked)."
+)
+
+
+@strawberry.type(description="One party in a referral tree.")
+class ReferralNode:
+    model: strawberry.Private[rm.ChainNode]
+
+    @strawberry.field(description="The person or company.")
+    async def party(self, info: Info) -> Party:
+        return await load_party(info, self.model.party)
+
+    @strawberry.field(description="Levels from the root: 1 for a direct referral.")
+    def depth(self) -> int:
+        return self.model.depth
+
+    @strawberry.field(description="The referral that placed this party in the tree.")
+    def referral_id(self) -> strawberry.ID | None:
+        return None if self.model.referral_id is None else strawberry.ID(self.model.referral_id)
+
+    @strawberry.field(description="The date of that referral.")
+    def date(self) -> dt.date | None:
+        return self.model.date
+
+    @strawberry.field(
+        description="Downstream: the referrer. Upstream: the party this one referred."
+    )
+    def parent_id(self) -> strawberry.ID | None:
+        return None if self.model.parent_id is None else strawberry.ID(self.model.parent_id)
+
+    @strawberry.field(description="Parties below this one in the tree.")
+    def downstream_count(self) -> int:
+        return self.model.downstream_count
+
+    @strawberry.field(description=_VALUE)
+    def value(self) -> float:
+        return self.model.value
+
+    @strawberry.field(description="This party's value and that of everyone below it in the tree.")
+    def downstream_value(self) -> float:
+        return self.model.downstream_value
+
+
+@strawberry.type(description="How many parties a referral tree has at one depth.")
+class ReferralLevel:
+    depth: int
+    count: int
+    value: float = strawberry.field(description=_VALUE)
+
+
+@strawberry.type(
+    description="A referral tree from a party, or upstream the chain back to the origin. Each "
+    "party appears once, at its first level and by the earliest referral reaching it; other "
+    "referrals that reach a party already in the tree are counted, not followed."
+)
+class ReferralChain:
+    model: strawberry.Private[rm.ReferralChain]
+
+    @strawberry.field(description="The party the tree starts from.")
+    async def root(self, info: Info) -> Party:
+        return await load_party(info, self.model.root)
+
+    @strawberry.field
+    def direction(self) -> rm.Direction:
+        return self.model.direction
+
+    @strawberry.field
+    def max_depth(self) -> int:
+        return self.model.max_depth
+
+    @strawberry.field
+    def currency(self) -> str:
+        return self.model.currency
+
+    @strawberry.field(description="Parties in the tree, the root not counted.")
+    def total(self) -> int:
+        return self.model.total
+
+    @strawberry.field(description="The value of the whole tree. " + _VALUE)
+    def value(self) -> float:
+        return self.model.value
+
+    @strawberry.field(description="Counts and value per depth.")
+    def levels(self) -> list[ReferralLevel]:
+        return [
+            ReferralLevel(depth=x.depth, count=x.count, value=x.value) for x in self.model.levels
+        ]
+
+    @strawberry.field(description="Referrals that reached a party already in the tree.")
+    def extra_referrals(self) -> int:
+        return self.model.extra_referrals
+
+    @strawberry.field(description="Of those, a referrer referring the same party again.")
+    def repeat_referrals(self) -> int:
+        return self.model.repeat_referrals
+
+    @strawberry.field(description="Of those, referrals back to an ancestor of the referrer.")
+    def cycles(self) -> int:
+        return self.model.cycles
+
+    @strawberry.field(description="The tree goes on below maxDepth.")
+    def has_more(self) -> bool:
+        return self.model.has_more
+
+    @strawberry.field(description="The parties, by depth, then date and id; 20 a page.")
+    def nodes(self, first: int | None = None, after: str | None = None) -> Connection[ReferralNode]:
+        offset, limit = window(first, after)
+        below = self.model.nodes[1:]
+        page = Page(items=below[offset : offset + limit], total=len(below), offset=offset)
+        return Connection.from_page(page, lambda node: ReferralNode(model=node))
+
+
+@strawberry.type(description="One referrer's figures over the referral network.")
+class Referrer:
+    model: strawberry.Private[rr.ReferrerStats]
+    rank: int
+
+    @strawberry.field
+    async def party(self, info: Info) -> Party:
+        return await load_party(info, self.model.party)
+
+    @strawberry.field(description="Referrals made.")
+    def referrals(self) -> int:
+        return self.model.referrals
+
+    @strawberry.field(description="Distinct parties referred.")
+    def referred(self) -> int:
+        return self.model.referred
+
+    @strawberry.field(description="Distinct parties downstream, at any depth.")
+    def reach(self) -> int:
+        return self.model.reach
+
+    @strawberry.field(
+        description="What this party's own referrals brought; each customer's value goes to "
+        "the earliest referral that brought it."
+    )
+    def value(self) -> float:
+        return self.model.value
+
+    @strawberry.field(description="What every referral downstream of it brought, its own too.")
+    def reach_value(self) -> float:
+        return self.model.reach_value
+
+    @strawberry.field
+    def first_referral(self) -> dt.date | None:
+        return self.model.first_referral
+
+    @strawberry.field
+    def last_referral(self) -> dt.date | None:
+        return self.model.last_referral
+
+
+@strawberry.type(description="How referred parties turned into customers.")
+class ReferralConversion:
+    model: strawberry.Private[rr.Conversion]
+
+    @strawberry.field(description="Distinct parties referred, each at its first referral.")
+    def referred(self) -> int:
+        return self.model.referred
+
+    @strawberry.field(description="Of those, standing for a customer company.")
+    def with_customer(self) -> int:
+        return self.model.with_customer
+
+    @strawberry.field(description="Their customer had deals before the referral: not counted.")
+    def already_customers(self) -> int:
+        return self.model.already_customers
+
+    @strawberry.field(description="A customer of theirs is CURRENT or WON_BACK now.")
+    def converted(self) -> int:
+        return self.model.converted
+
+    @strawberry.field(description="converted / (referred - alreadyCustomers).")
+    def rate(self) -> float | None:
+        return self.model.rate
+
+    @strawberry.field(description="From the referral to the customer's first deal after it.")
+    def median_days_to_first_deal(self) -> float | None:
+        return self.model.median_days
+
+    @strawberry.field
+    def p90_days_to_first_deal(self) -> float | None:
+        return self.model.p90_days
+
+
+@strawberry.type
+class ReferralQuery:
+    @strawberry.field(
+        description=f"The referral tree from a person or company (DOWNSTREAM), or the chain "
+        f"back to the origin (UPSTREAM), to maxDepth levels (at most {rm.MAX_DEPTH})."
+    )
+    async def referral_chain(
+        self,
+        info: Info,
+        from_id: strawberry.ID,
+        direction: rm.Direction = rm.Direction.DOWNSTREAM,
+        max_depth: int = rm.DEFAULT_DEPTH,
+        currency: str = rm.DEFAULT_CURRENCY,
+    ) -> ReferralChain:
+        found = await resolve.referral_chain(
+            info.context, str(from_id), direction, max_depth, currency
+        )
+        return ReferralChain(model=found)
+
+    @strawberry.field(
+        description="Referrers ranked by count, value or reach; ties go to the lower id. "
+        "Only referrals made on or after `since` count when it is given."
+    )
+    async def top_referrers(
+        self,
+        info: Info,
+        by: rr.ReferrerOrder = rr.ReferrerOrder.COUNT,
+        limit: int = 10,
+        since: dt.date | None = None,
+        currency: str = rm.DEFAULT_CURRENCY,
+    ) -> list[Referrer]:
+        found = await resolve.top_referrers(info.context, by, limit, since, currency)
+        return [Referrer(model=stats, rank=index + 1) for index, stats in enumerate(found)]
+
+    @strawberry.field(
+        description="Of those referred (by `fromId` when given, since a date), how many became "
+        "current customers, and how long it took."
+    )
+    async def referral_conversion(
+        self,
+        info: Info,
+        from_id: strawberry.ID | None = None,
+        since: dt.date | None = None,
+        currency: str = rm.DEFAULT_CURRENCY,
+    ) -> ReferralConversion:
+        found = await resolve.referral_conversion(
+            info.context, None if from_id is None else str(from_id), since, currency
+        )
+        return ReferralConversion(model=found)
