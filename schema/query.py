@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers import edges, evolution, nodes
 from resolvers.pagination import window
+from schema.analysis import AnalysisQuery
 from schema.deals import DealQuery
 from schema.enums import Direction
 from schema.evolution import EvolutionQuery
@@ -235,5 +236,7 @@ class EdgeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery, ReferralQuery):
+class Query(
+    NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery, ReferralQuery, AnalysisQuery
+):
     """Everything Guanxi answers."""

@@ -1,0 +1,228 @@
+"""Analyst views as GraphQL: the tier pyramid and customer value classes from deals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from graph import classes as cm
+from graph import pyramid as pm
+from graph.deals import DEFAULT_CURRENCY
+from graph.models import Page, PersonTier, ValueClass
+from resolvers import analysis as resolve
+from resolvers.pagination import window
+from schema.pagination import Connection
+from schema.types import Company, Info, Person, load_company, load_person
+
+strawberry.enum(
+    pm.Verdict,
+    name="PyramidVerdict",
+    description="A tier's share against the seeds' rule, with its tolerance.",
+)
+
+
+@strawberry.type(description="One tier of a pyramid; shares are of all contacts.")
+class PyramidTier:
+    tier: PersonTier
+    count: int
+    share: float | None = strawberry.field(description="Null when there are no contacts.")
+    expected_share_low: float = strawberry.field(description="The seeds' rule, low end.")
+    expected_share_high: float = strawberry.field(description="The seeds' rule, high end.")
+    expected_count_low: float
+    expected_count_high: float
+    within_low: float = strawberry.field(description="The lowest share that counts as WITHIN.")
+    within_high: float = strawberry.field(description="The highest share that counts as WITHIN.")
+    verdict: pm.Verdict | None
+
+
+@strawberry.type(
+    description="How the contacts of one of our people, or a team, spread over the tiers, "
+    "against the seeds' rule of thumb: of 100 contacts about 50 acquaintances, 10 friends and "
+    "3-5 confidants. A team counts each contact once, at the highest tier any member holds."
+)
+class TierPyramid:
+    model: strawberry.Private[pm.TierPyramid]
+
+    @strawberry.field(description="The team's people.")
+    async def team(self, info: Info) -> list[Person]:
+        return [await load_person(info, id_) for id_ in self.model.team]
+
+    @strawberry.field(description="Our company whose staff is the team, when asked by company.")
+    async def company(self, info: Info) -> Company | None:
+        found = self.model.company_id
+        return None if found is None else await load_company(info, found)
+
+    @strawberry.field
+    def team_size(self) -> int:
+        return self.model.team_size
+
+    @strawberry.field(description="Distinct people outside our companies the team knows.")
+    def total_contacts(self) -> int:
+        return self.model.total_contacts
+
+    @strawberry.field(description="Passer-by up to confidant.")
+    def tiers(self) -> list[PyramidTier]:
+        return [
+            PyramidTier(
+                tier=t.tier,
+                count=t.count,
+                share=t.share,
+                expected_share_low=t.expected_share[0],
+                expected_share_high=t.expected_share[1],
+                expected_count_low=t.expected_count[0],
+                expected_count_high=t.expected_count[1],
+                within_low=t.band[0],
+                within_high=t.band[1],
+                verdict=t.verdict,
+            )
+            for t in self.model.tiers
+        ]
+
+
+@strawberry.type(description="A customer's revenue, its computed value class and the set one.")
+class CustomerValue:
+    model: strawberry.Private[cm.CompanyValue]
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company:
+        return await load_company(info, self.model.company_id)
+
+    @strawberry.field(description="Revenue in the report's currency, since its date.")
+    def revenue(self) -> float:
+        return self.model.revenue
+
+    @strawberry.field
+    def deal_count(self) -> int:
+        return self.model.deal_count
+
+    @strawberry.field(description="Deals left out because they are in another currency.")
+    def other_currency_deals(self) -> int:
+        return self.model.other_currency_deals
+
+    @strawberry.field(description="Share of all customers' revenue.")
+    def share(self) -> float:
+        return self.model.share
+
+    @strawberry.field(description="Share of revenue of this customer and those ranked above.")
+    def cumulative_share(self) -> float:
+        return self.model.cumulative_share
+
+    @strawberry.field(description="The class from revenue (the Pareto rule).")
+    def computed_class(self) -> ValueClass:
+        return self.model.computed_class
+
+    @strawberry.field(description="The class people set (company.valueClass).")
+    def set_class(self) -> ValueClass | None:
+        return self.model.set_class
+
+    @strawberry.field(description="Null when no class is set.")
+    def agrees(self) -> bool | None:
+        return self.model.agrees
+
+
+@strawberry.type(description="How many customers have a computed class.")
+class ValueClassCount:
+    value_class: ValueClass
+    count: int
+
+
+@strawberry.type(description="Customers with this set class (null: unset) and computed class.")
+class ValueClassCell:
+    set_class: ValueClass | None
+    computed_class: ValueClass
+    count: int
+
+
+def _page(
+    items: list[cm.CompanyValue], first: int | None, after: str | None
+) -> Page[cm.CompanyValue]:
+    offset, limit = window(first, after)
+    return Page(items=items[offset : offset + limit], total=len(items), offset=offset)
+
+
+@strawberry.type(
+    description="Customer value classes from deal revenue beside the classes people set. The "
+    "rule: rank customers by revenue in one currency since a date; A are those that make up "
+    "the first 80% of revenue (the one crossing 80% included), B the next ones to 95%, C the "
+    "rest, with customers without revenue that are CURRENT, WON_BACK or CHURNED or have deals."
+)
+class ValueClassReport:
+    model: strawberry.Private[cm.ValueClassReport]
+
+    @strawberry.field
+    def currency(self) -> str:
+        return self.model.currency
+
+    @strawberry.field
+    def since(self) -> dt.date | None:
+        return self.model.since
+
+    @strawberry.field
+    def total_revenue(self) -> float:
+        return self.model.summary.total_revenue
+
+    @strawberry.field
+    def classified(self) -> int:
+        return self.model.summary.classified
+
+    @strawberry.field(description="Customers without deals or a paying status: not classified.")
+    def unclassified(self) -> int:
+        return self.model.summary.unclassified
+
+    @strawberry.field(description="Deals in other currencies, left out.")
+    def other_currency_deals(self) -> int:
+        return self.model.summary.other_currency_deals
+
+    @strawberry.field
+    def counts(self) -> list[ValueClassCount]:
+        return [
+            ValueClassCount(value_class=c, count=n) for c, n in self.model.summary.counts.items()
+        ]
+
+    @strawberry.field(description="Set class against computed class, every cell.")
+    def matrix(self) -> list[ValueClassCell]:
+        return [
+            ValueClassCell(set_class=set_class, computed_class=computed, count=count)
+            for set_class, row in self.model.summary.matrix.items()
+            for computed, count in row.items()
+        ]
+
+    @strawberry.field(description="Every classified customer, by revenue then id; 20 a page.")
+    def customers(
+        self, first: int | None = None, after: str | None = None
+    ) -> Connection[CustomerValue]:
+        page = _page(self.model.companies, first, after)
+        return Connection.from_page(page, lambda item: CustomerValue(model=item))
+
+    @strawberry.field(description="Customers whose set class is not the computed one.")
+    def disagreements(
+        self, first: int | None = None, after: str | None = None
+    ) -> Connection[CustomerValue]:
+        page = _page(self.model.disagreements, first, after)
+        return Connection.from_page(page, lambda item: CustomerValue(model=item))
+
+
+@strawberry.type
+class AnalysisQuery:
+    @strawberry.field(
+        description=f"The tier pyramid of our people: give personIds (one person or a team, at "
+        f"most {pm.MAX_TEAM}) or companyId (one of our companies: its current staff)."
+    )
+    async def tier_pyramid(
+        self,
+        info: Info,
+        person_ids: list[strawberry.ID] | None = None,
+        company_id: strawberry.ID | None = None,
+    ) -> TierPyramid:
+        ids = None if person_ids is None else [str(id_) for id_ in person_ids]
+        found = await resolve.tier_pyramid(
+            info.context, ids, None if company_id is None else str(company_id)
+        )
+        return TierPyramid(model=found)
+
+    @strawberry.field(description="Customer value classes from deal revenue (a Pareto rule).")
+    async def value_classes(
+        self, info: Info, since: dt.date | None = None, currency: str = DEFAULT_CURRENCY
+    ) -> ValueClassReport:
+        return ValueClassReport(model=await resolve.value_classes(info.context, since, currency))
