@@ -10,6 +10,7 @@ import pytest
 from graph import evolution, models, reads
 from graph.connection import Graph
 from graph.keypersons import key_person_map
+from graph.referrals import referral_chain
 from graph.setup import count_nodes_and_edges
 from seed.demo import load_demo
 
@@ -71,6 +72,15 @@ def test_referral_chains(demo: Graph) -> None:
     kinds = {(r.referrer.kind, r.referred.kind) for r in referrals}
     assert (models.PartyKind.PERSON, models.PartyKind.PERSON) in kinds
     assert (models.PartyKind.COMPANY, models.PartyKind.COMPANY) in kinds
+    summit = _id(demo, "company", "summit")
+    chain = referral_chain(demo, summit)  # the README's example
+    names = {c.id: c.name for c in reads.company_page(demo, offset=0, limit=100).items}
+    assert [(names[n.party.id], n.depth) for n in chain.nodes[1:]] == [
+        ("北辰物流 Beichen Logistics", 1),
+        ("Northwind Retail", 2),
+        ("蓝海能源 Blue Ocean Energy", 3),
+    ]
+    assert chain.value > 0
 
 
 def _id(graph: Graph, kind: str, key: str) -> str:
