@@ -23,6 +23,7 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
+from schema.network import NetworkQuery
 from schema.pagination import Connection
 from schema.referrals import ReferralQuery
 from schema.types import (
@@ -237,6 +238,13 @@ class EdgeQuery:
 
 @strawberry.type
 class Query(
-    NodeQuery, EdgeQuery, KeyPersonQuery, EvolutionQuery, DealQuery, ReferralQuery, AnalysisQuery
+    NodeQuery,
+    EdgeQuery,
+    KeyPersonQuery,
+    EvolutionQuery,
+    DealQuery,
+    ReferralQuery,
+    AnalysisQuery,
+    NetworkQuery,
 ):
     """Everything Guanxi answers."""

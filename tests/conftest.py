@@ -16,6 +16,7 @@ import pytest
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
+from graph import cache
 from graph.connection import Graph, open_graph
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
@@ -118,8 +119,9 @@ def engine_graph(
 
 @pytest.fixture
 def graph(engine_graph: Graph) -> Graph:
-    """The session's graph, emptied before the test."""
+    """The session's graph, emptied before the test, with no cached results of earlier ones."""
     delete_everything(engine_graph)
+    cache.clear()
     return engine_graph
 
 

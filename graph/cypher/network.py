@@ -1,0 +1,108 @@
+"""Network measures: the fingerprint that keys the cache, and the projection read in pages.
+
+Pages are lists of ids looked up one by one (`UNWIND $ids` at the top, then an index lookup),
+each returning ONE row of parallel lists: the embedded engine writes every row to the socket on
+its own (about 50 us a row in the driver), so a page of 5,000 people is one row, not 50,000.
+"""
+
+from typing import Final, LiteralString
+
+# Label counts are constant-time on both engines; every app write of a KNOWS, HOLDS_ROLE or
+# DOES_BUSINESS_WITH edge (and every forced node delete) records a Change, so the change count
+# moves with them. `today` makes roles that ended yesterday drop out.
+FINGERPRINT: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies }
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
+RETURN people, companies, changes, date() AS today
+"""
+
+# Referrals record no Change, so the referral network also reads its edges: their count (for
+# deletes) and the newest write time (for creates, even after a delete, and for edits). One
+# walk of the people's and companies' edge lists on ArcadeDB (anchored, it skips the change
+# log's nodes).
+FINGERPRINT_WITH_REFERRALS: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies }
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
+CALL () {
+  MATCH (:Person)-[r:REFERRED]->()
+  RETURN count(r) AS byPeople, max(r.updatedAt) AS newestByPeople
+}
+CALL () {
+  MATCH (:Company)-[r:REFERRED]->()
+  RETURN count(r) AS byCompanies, max(r.updatedAt) AS newestByCompanies
+}
+RETURN people, companies, changes, byPeople, newestByPeople, byCompanies, newestByCompanies,
+       date() AS today
+"""
+
+# Every person id and every company id, for the whole-graph pages.
+NODE_IDS: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN collect(p.id) AS people }
+CALL () { MATCH (c:Company) RETURN collect(c.id) AS companies }
+RETURN people, companies
+"""
+
+# The company a neighbourhood centres on and its current people; no row when it is unknown.
+SCOPE: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+RETURN c.id AS id,
+       [(c)<-[r:HOLDS_ROLE]-(p:Person) WHERE r.endDate IS NULL OR r.endDate >= date() | p.id]
+         AS people
+"""
+
+_CURRENT_ROLES: Final[LiteralString] = """,
+       collect([(a)-[r:HOLDS_ROLE]->(c:Company)
+                WHERE r.endDate IS NULL OR r.endDate >= date() | c.id]) AS companies
+"""
+
+_PEOPLE: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Person {id: id})
+RETURN collect(a.id) AS ids"""
+
+_COMPANIES: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Company {id: id})
+RETURN collect(a.id) AS ids"""
+
+# A page of people: the people each KNOWS (stored direction only: each edge once over all
+# pages) and the companies where each holds a current role.
+PEOPLE_TIES_OUT: Final[LiteralString] = (
+    _PEOPLE
+    + """,
+       collect([(a)-[:KNOWS]->(b:Person) | b.id]) AS people"""
+    + _CURRENT_ROLES
+)
+
+# The same with KNOWS in either direction, for a neighbourhood.
+PEOPLE_TIES: Final[LiteralString] = (
+    _PEOPLE
+    + """,
+       collect([(a)-[:KNOWS]-(b:Person) | b.id]) AS people"""
+    + _CURRENT_ROLES
+)
+
+# A page of companies: the companies each does business with (stored direction).
+COMPANY_TIES_OUT: Final[LiteralString] = (
+    _COMPANIES
+    + """,
+       collect([(a)-[:DOES_BUSINESS_WITH]->(b:Company) | b.id]) AS companies
+"""
+)
+
+_REFERRALS_MADE: Final[LiteralString] = """,
+       collect([(a)-[:REFERRED]->(b:Person) | b.id]) AS toPeople,
+       collect([(a)-[:REFERRED]->(b:Company) | b.id]) AS toCompanies"""
+
+_REFERRALS_RECEIVED: Final[LiteralString] = """,
+       collect([(a)<-[:REFERRED]-(b:Person) | b.id]) AS fromPeople,
+       collect([(a)<-[:REFERRED]-(b:Company) | b.id]) AS fromCompanies
+"""
+
+# Pages of people or companies with the referrals they made, and (without _OUT) received.
+PEOPLE_REFERRALS_OUT: Final[LiteralString] = _PEOPLE + _REFERRALS_MADE
+PEOPLE_REFERRALS: Final[LiteralString] = _PEOPLE + _REFERRALS_MADE + _REFERRALS_RECEIVED
+COMPANY_REFERRALS_OUT: Final[LiteralString] = _COMPANIES + _REFERRALS_MADE
+COMPANY_REFERRALS: Final[LiteralString] = _COMPANIES + _REFERRALS_MADE + _REFERRALS_RECEIVED
