@@ -58,8 +58,9 @@ class ChainNode:
     """One party in a referral tree; the root has depth 0 and no referral.
 
     Downstream, `parent_id` is the referrer; upstream, it is the party this one referred (the
-    next node towards the root). `downstream_count` and `downstream_value` cover the node's
-    subtree in this tree (without the node itself, with its own value)."""
+    next node towards the root). Downstream, `downstream_count` and `downstream_value` cover
+    the node's subtree in this tree (without the node itself, with its own value); upstream
+    they are left at zero here (graph/referrers.py `with_reach` fills in each node's reach)."""
 
     party: PartyRef
     depth: int

@@ -15,12 +15,14 @@ earliest referral that brought it (by date, then referral id), so no value is co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from graph import cache
 from graph.connection import Graph
 from graph.cypher import referrals as cypher
 from graph.errors import InvalidInput
@@ -28,6 +30,7 @@ from graph.models import PartyKind, PartyRef, to_date
 from graph.referrals import (
     DEFAULT_CURRENCY,
     CustomerValue,
+    ReferralChain,
     checked_currency,
     customer_values,
     party,
@@ -116,8 +119,18 @@ def reach_sets(edges: Iterable[ReferralEdge]) -> dict[str, set[str]]:
 def referral_network(
     graph: Graph, *, since: dt.date | None = None, currency: str = DEFAULT_CURRENCY
 ) -> ReferralNetwork:
-    """Read every referral (since a date) and work out each referrer's figures."""
+    """Every referrer's figures (over referrals since a date), cached until referrals, deals or
+    the change log change."""
     currency = checked_currency(currency)
+    return cache.cached(
+        graph,
+        ("referral-network", since, currency),
+        cypher.REFERRAL_VALUE_FINGERPRINT,
+        lambda: _referral_network(graph, since, currency),
+    )
+
+
+def _referral_network(graph: Graph, since: dt.date | None, currency: str) -> ReferralNetwork:
     edges = sorted(referral_edges(graph, since), key=lambda e: e.order)
     brought: dict[tuple[str, dt.date | None], list[CustomerValue]] = {}
     pairs = sorted({(e.referred.id, e.date) for e in edges}, key=lambda p: (p[0], str(p[1])))
@@ -192,6 +205,23 @@ def top_referrers(
         return (-figure, stats.party.id)
 
     return sorted(network.referrers.values(), key=key)[:limit]
+
+
+def with_reach(chain: ReferralChain, network: ReferralNetwork) -> ReferralChain:
+    """An upstream chain whose nodes carry their reach over the whole network: downstream
+    count = distinct parties downstream at any depth, downstream value = what the referrals of
+    it and of everyone downstream of it brought (see ReferrerStats)."""
+    nodes = []
+    for node in chain.nodes:
+        stats = network.referrers.get(node.party.id)
+        nodes.append(
+            dataclasses.replace(
+                node,
+                downstream_count=0 if stats is None else stats.reach,
+                downstream_value=0.0 if stats is None else stats.reach_value,
+            )
+        )
+    return dataclasses.replace(chain, nodes=nodes)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from resolvers.context import Context, off_loop
 async def referral_chain(
     ctx: Context, from_id: str, direction: Direction, max_depth: int, currency: str
 ) -> ReferralChain:
-    return await off_loop(
+    chain = await off_loop(
         referrals.referral_chain,
         ctx.graph,
         from_id,
@@ -21,6 +21,11 @@ async def referral_chain(
         max_depth=max_depth,
         currency=currency,
     )
+    if direction is Direction.DOWNSTREAM:
+        return chain
+    # upstream, each node's downstream is its reach over the whole (cached) network
+    network = await off_loop(referrers.referral_network, ctx.graph, currency=chain.currency)
+    return referrers.with_reach(chain, network)
 
 
 async def top_referrers(

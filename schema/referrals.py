@@ -57,7 +57,10 @@ class ReferralNode:
     def parent_id(self) -> strawberry.ID | None:
         return None if self.model.parent_id is None else strawberry.ID(self.model.parent_id)
 
-    @strawberry.field(description="Parties below this one in the tree.")
+    @strawberry.field(
+        description="Downstream: parties below this one in the tree. Upstream: distinct "
+        "parties downstream of it in the whole network (its reach)."
+    )
     def downstream_count(self) -> int:
         return self.model.downstream_count
 
@@ -65,7 +68,10 @@ class ReferralNode:
     def value(self) -> float:
         return self.model.value
 
-    @strawberry.field(description="This party's value and that of everyone below it in the tree.")
+    @strawberry.field(
+        description="Downstream: this party's value and that of everyone below it in the tree. "
+        "Upstream: what its referrals and those of everyone downstream of it brought."
+    )
     def downstream_value(self) -> float:
         return self.model.downstream_value
 

@@ -329,7 +329,10 @@ def test_the_api_pages_a_tree_and_refuses_deep_ones(graph: Graph, client: TestCl
     rest = data(client, CHAIN, id=ann, direction="DOWNSTREAM", depth=2, after=after)
     assert [n["party"]["id"] for n in rest["referralChain"]["nodes"]["nodes"]] == [cai]
     up = data(client, CHAIN, id=dan, direction="UPSTREAM", depth=6)["referralChain"]
-    assert [(n["party"]["id"], n["depth"]) for n in up["nodes"]["nodes"]] == [(cai, 1), (ben, 2)]
+    assert [(n["party"]["id"], n["depth"], n["downstreamCount"]) for n in up["nodes"]["nodes"]] == [
+        (cai, 1, 1),
+        (ben, 2, 2),
+    ]
     assert up["total"] == 3 and not up["hasMore"]
     refused = error(client, CHAIN, id=ann, direction="DOWNSTREAM", depth=50)
     assert refused["extensions"]["code"] == "BAD_USER_INPUT"
@@ -372,3 +375,22 @@ def test_the_api_ranks_referrers_and_reports_conversion(graph: Graph, client: Te
     }
     refused = error(client, "{ topReferrers(limit: 500) { rank } }")
     assert refused["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_rankings_follow_changes_to_referrals_and_deals(graph: Graph) -> None:
+    ann, ben = factories.person(graph, "Ann"), factories.person(graph, "Ben")
+    acme = factories.company(graph, "Acme", status="CURRENT")
+    writes.create_edge(graph, kinds.REFERRAL, ann, acme, {"date": dt.date(2025, 1, 1)})
+    before = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
+    assert [(s.party.id, s.value) for s in before] == [(ann, 0.0)]
+    assert referral_network(graph) is referral_network(graph)  # cached while nothing changes
+    deals.record_deal(
+        graph, acme, {"amount": 10.0, "date": dt.date(2025, 2, 1), "productLine": "Core"}
+    )
+    assert top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)[0].value == 10.0
+    moved = writes.create_edge(graph, kinds.REFERRAL, ben, acme, {"date": dt.date(2024, 1, 1)})
+    after = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
+    assert [(s.party.id, s.value) for s in after] == [(ben, 10.0), (ann, 0.0)]  # ben was first
+    writes.update_edge(graph, kinds.REFERRAL, moved, {"date": dt.date(2026, 1, 1)})
+    edited = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
+    assert [(s.party.id, s.value) for s in edited] == [(ann, 10.0), (ben, 0.0)]

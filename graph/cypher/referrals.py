@@ -157,3 +157,20 @@ CALL (customer, since) {
 RETURN pid AS id, since, customer.id AS companyId, customer.status AS status, value, deals,
        firstDeal, dealsBefore
 """
+
+# What the referral figures depend on, in one statement: the referrals (count, newest write),
+# the deals (count, newest write), and the change log (company statuses, roles) and the date.
+REFERRAL_VALUE_FINGERPRINT: Final[LiteralString] = """
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
+CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
+CALL () {
+  MATCH (:Person)-[r:REFERRED]->()
+  RETURN count(r) AS byPeople, max(r.updatedAt) AS newestByPeople
+}
+CALL () {
+  MATCH (:Company)-[r:REFERRED]->()
+  RETURN count(r) AS byCompanies, max(r.updatedAt) AS newestByCompanies
+}
+RETURN changes, deals, newestDeal, byPeople, newestByPeople, byCompanies, newestByCompanies,
+       date() AS today
+"""
