@@ -20,6 +20,7 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from graph import network
 from graph.connection import Graph, open_graph
 from graph.settings import Neo4jSettings
 from graph.setup import count_nodes_and_edges, ensure_schema
@@ -70,8 +71,11 @@ def create_app(
                 load_demo(graph)
                 log.info("demo data loaded")
             state["graph"] = graph
-            yield
-            state.clear()
+            try:
+                yield
+            finally:
+                state.clear()
+                network.stop_worker()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -373,6 +373,13 @@ def network_measures(
 _WORKER: list[ProcessPoolExecutor] = []
 
 
+def stop_worker() -> None:
+    """Stop the worker process, if one was started (the server does so on shutdown)."""
+    with _IGRAPH_RNG:
+        while _WORKER:
+            _WORKER.pop().shutdown(wait=True, cancel_futures=True)
+
+
 def _worker() -> ProcessPoolExecutor:
     """One worker process for big networks: igraph holds the GIL while it computes."""
     with _IGRAPH_RNG:

@@ -16,7 +16,7 @@ import pytest
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
-from graph import cache
+from graph import cache, network
 from graph.connection import Graph, open_graph
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
@@ -76,6 +76,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     now and then crash Python's own shutdown (a segfault after "N passed"), which would turn
     a green run red. Skipping that shutdown keeps the exit status the tests earned.
     """
+    network.stop_worker()  # a child process left running would hold the output pipes open
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(config.stash.get(EXIT_STATUS, 0))

@@ -174,3 +174,13 @@ CALL () {
 RETURN changes, deals, newestDeal, byPeople, newestByPeople, byCompanies, newestByCompanies,
        date() AS today
 """
+
+# The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
+# variable-length match (no tree, no value).
+DOWNSTREAM_COUNT_6: Final[LiteralString] = """
+OPTIONAL MATCH (person:Person {id: $id})
+OPTIONAL MATCH (company:Company {id: $id})
+WITH coalesce(person, company) AS root
+MATCH (root)-[:REFERRED*1..6]->(x)
+RETURN count(DISTINCT x) AS downstream
+"""
