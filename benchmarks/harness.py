@@ -26,7 +26,7 @@ from graph.cypher import admin
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
-from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
+from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -42,15 +42,19 @@ class Samples:
     # ties (our person, their person) with their interaction counts, busiest first
     busiest_pair: tuple[str, str] = ("", "")
     customer_ties: list[tuple[str, str, int]] = field(default_factory=list)
+    # the ten parties with the most parties downstream within 6 levels, busiest first
+    busiest_referrers: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, text: str) -> Samples:
         raw = json.loads(text)
+        pair = raw.get("busiest_pair", ["", ""])
         return cls(
             customer_of_50=raw["customer_of_50"],
             path_pairs=[(a, b, int(d)) for a, b, d in raw["path_pairs"]],
-            busiest_pair=(raw["busiest_pair"][0], raw["busiest_pair"][1]),
-            customer_ties=[(a, b, int(n)) for a, b, n in raw["customer_ties"]],
+            busiest_pair=(pair[0], pair[1]),
+            customer_ties=[(a, b, int(n)) for a, b, n in raw.get("customer_ties", [])],
+            busiest_referrers=[str(p) for p in raw.get("busiest_referrers", [])],
         )
 
 
@@ -71,7 +75,8 @@ def _distance(neighbours: dict[str, set[str]], a: str, b: str, limit: int) -> in
 
 
 def _samples(data: Synthetic, pairs: int = 20) -> Samples:
-    """A customer with 50 people, and pairs of median-degree people 3 or 4 hops apart."""
+    """A customer with 50 people, pairs of median-degree people 3 or 4 hops apart, the busiest
+    tie and the featured customer's ties (when there is history), the busiest referrers."""
     degrees = sorted(len(v) for v in data.neighbours.values())
     median = degrees[len(degrees) // 2]
     typical = sorted(p for p, n in data.neighbours.items() if abs(len(n) - median) <= 1)
@@ -92,8 +97,11 @@ def _samples(data: Synthetic, pairs: int = 20) -> Samples:
             key = change["props"]["pairKey"]
             changes[key] = changes.get(key, 0) + 1
     ours = {p for p, c in data.company_of.items() if c.startswith("co_ours")}
-    busiest = min(changes, key=lambda k: (-changes[k], k))
-    a, b = busiest.split("|")
+    a, b = ("", "")
+    if changes:
+        busiest = min(changes, key=lambda k: (-changes[k], k))
+        a, b = busiest.split("|")
+    reach = referral_reach(data.referrals, depth=6)
     customer = data.featured_customer
     ties = sorted(
         (
@@ -109,15 +117,20 @@ def _samples(data: Synthetic, pairs: int = 20) -> Samples:
     return Samples(
         customer_of_50=customer,
         path_pairs=found,
-        busiest_pair=(a, b) if a in ours else (b, a),
+        busiest_pair=(a, b) if a in ours or not a else (b, a),
         customer_ties=ties,
+        busiest_referrers=sorted(reach, key=lambda p: (-reach[p], p))[:10],
     )
 
 
 @contextmanager
-def synthetic_graph(people: int, seed: int = 7) -> Iterator[tuple[Graph, BoltEndpoint, Samples]]:
-    """An embedded engine holding the synthetic graph at this scale (built on first use)."""
-    directory = DATA / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}"
+def synthetic_graph(
+    people: int, seed: int = 7, history: bool = True
+) -> Iterator[tuple[Graph, BoltEndpoint, Samples]]:
+    """An embedded engine holding the synthetic graph at this scale (built on first use),
+    with or without its four years of interactions and changes."""
+    suffix = "" if history else "-nohistory"
+    directory = DATA / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}{suffix}"
     engine = EmbeddedEngine(directory, database="guanxi", heap=os.environ.get("HEAP", "4g"))
     endpoint = engine.start()
     settings = Neo4jSettings(
@@ -132,19 +145,22 @@ def synthetic_graph(people: int, seed: int = 7) -> Iterator[tuple[Graph, BoltEnd
             ensure_schema(graph)
             if not samples_file.exists():
                 delete_everything(graph)
-                print(f"generating the synthetic graph for {people:,} people ...", flush=True)
+                what = f"{people:,} people" + ("" if history else " (no history)")
+                print(f"generating the synthetic graph for {what} ...", flush=True)
                 started = time.perf_counter()
-                data = generate(people, seed)
+                data = generate(people, seed, history=history)
                 print(f"generated in {time.perf_counter() - started:.0f} s")
                 for line in data.summary():
                     print(f"  {line}")
                 total = data.row_count()
                 started = time.perf_counter()
+                timings: dict[str, float] = {}
                 with Progress() as progress:
                     task = progress.add_task("loading rows", total=total)
-                    load(graph, data, progress=lambda n: progress.advance(task, n))
+                    load(graph, data, progress=lambda n: progress.advance(task, n), timings=timings)
                 seconds = time.perf_counter() - started
                 print(f"loaded {total:,} rows in {seconds:.0f} s ({total / seconds:,.0f} rows/s)")
+                print("  " + ", ".join(f"{name.lower()} {s:.0f} s" for name, s in timings.items()))
                 samples = _samples(data)
                 samples_file.write_text(json.dumps(asdict(samples)))
             samples = Samples.from_json(samples_file.read_text())

@@ -22,13 +22,31 @@ writes it (graph/history.py, graph/interactions.py):
 - The featured customer (`featured_customer`, the first with 50 people) has an account team of
   our staff tied to each of its key persons, with monthly to bimonthly interactions; one of its
   key persons leaves in 2025 and a colleague becomes a key person later that year.
+
+Referrals and deals come with or without that history (`history=False` skips only the history):
+
+- Referrals (REFERRED, about REFERRALS_PER_PERSON a person) grow as referral trees over those
+  years: each referral comes from a party already in the network, chosen with weight (referrals
+  it made + REFERRAL_ATTACHMENT), or now and then from someone new (a root), and refers a
+  customer's person or (about one in ten) a customer company that exists by then. So a few
+  referrers are busy and reach thousands downstream, most make one or two referrals, and chains
+  run deep. About 1% repeat an earlier referral later on, and a few close a cycle (someone
+  downstream refers an ancestor).
+- Deals (:Deal)-[:FOR]->(:Company): customers that are CURRENT, WON_BACK (some of the CHURNED) or
+  CHURNED buy over the years (the churned stop, the won-back pause and come back), customer
+  sizes Pareto-distributed, repeat purchases in a product line and cross-selling into others.
+  Many customers that were referred (the company or one of its people) start buying after
+  their first referral.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
+import math
 import random
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,7 +68,7 @@ from graph.search import search_text
 from graph.strength import DAY_MS, InteractionKind, StrengthModel, clamp
 
 # Bump when the generated graph changes, so stored benchmark graphs are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 COMPANY_SIZE = 50
 STAFF_SHARE = 0.01
@@ -72,7 +90,7 @@ INDUSTRIES = ["Manufacturing", "Logistics", "Retail", "Finance", "Healthcare", "
 REGIONS = ["Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Hong Kong", "Singapore"]
 BUYING_ROLES = ["DECISION_MAKER", "INFLUENCER", "CHAMPION", "GATEKEEPER", "USER", "BLOCKER"]
 STAGES = ["EXPLORATION", "FORMATION", "STABILITY", "DECLINE"]
-STATUSES = ["PROSPECT", "TARGET", "CURRENT", "CHURNED"]
+STATUSES = ["PROSPECT", "TARGET", "CURRENT", "CHURNED", "WON_BACK"]
 
 HISTORY_START = dt.datetime(2022, 11, 1, 9, tzinfo=dt.UTC)
 HISTORY_END = dt.datetime(2026, 11, 15, 18, tzinfo=dt.UTC)
@@ -101,6 +119,34 @@ KINDS = [
     (InteractionKind.OTHER, 2),
 ]
 SENTIMENTS = [(-2, 1), (-1, 3), (0, 20), (1, 55), (2, 21)]
+# referrals: per person; the weight of a party with k referrals made is k + REFERRAL_ATTACHMENT;
+# the share of referrals from someone new to the network; the share that refer a company
+REFERRALS_PER_PERSON = 0.4
+REFERRAL_ATTACHMENT = 1.0
+REFERRAL_ROOT_SHARE = 0.1
+REFERRED_COMPANY_SHARE = 0.1
+REPEAT_SHARE = 0.01  # the same referrer refers the same party again, later
+REFERRALS_PER_CYCLE = 2000  # someone downstream refers an ancestor: one in this many referrals
+REFERRAL_NOTE_SHARE = 0.3
+REFERRAL_NOTES = ["met at a trade fair", "former colleague", "introduced over dinner",
+                  "industry association", "alumni network", "one of their suppliers",
+                  "asked us for a recommendation"]  # fmt: skip
+# deals: the statuses that buy, customer sizes (Pareto: about 20% of customers bring 80%),
+# product lines (weight of being the first line, price factor)
+PAYING = ("CURRENT", "CHURNED", "WON_BACK")
+WON_BACK_SHARE = 0.3  # of the churned customers
+CUSTOMER_SIZE_ALPHA = 1.3
+MAX_CUSTOMER_SIZE = 500.0
+DEAL_BASE_AMOUNT = 20_000.0
+CROSS_SELL_CHANCE = 0.25
+REFERRAL_CONVERSION = 0.6  # referred paying customers whose buying starts after the referral
+PRODUCT_LINES = [
+    ("Core Platform", 45, 1.0),
+    ("Analytics", 20, 0.6),
+    ("Integrations", 15, 0.5),
+    ("Premium Support", 12, 0.35),
+    ("Training", 8, 0.15),
+]
 TOPICS = ["quarterly review", "pricing", "renewal", "new project", "support escalation",
           "site visit", "dinner", "trade fair", "contract terms", "introductions"]  # fmt: skip
 
@@ -127,6 +173,10 @@ class Synthetic:
     follows: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     histories: list[dict[str, Any]] = field(default_factory=list)
+    # referrals {fromId, fromKind, toId, toKind, props} (kinds PERSON or COMPANY), in date
+    # order; deals {companyId, props}
+    referrals: list[dict[str, Any]] = field(default_factory=list)
+    deals: list[dict[str, Any]] = field(default_factory=list)
 
     def steps(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """Each bulk statement with its rows, in loading order."""
@@ -137,6 +187,8 @@ class Synthetic:
             (bulk.BULK_COMPANY_RELATIONSHIPS, self.company_relationships),
             (bulk.BULK_REPORTING_LINES, self.reporting_lines),
             (bulk.BULK_RELATIONSHIPS, self.relationships),
+            (bulk.BULK_REFERRALS, self.referrals),
+            (bulk.BULK_DEALS, self.deals),
             (bulk.BULK_INTERACTIONS, self.interactions),
             (bulk.BULK_TOOK_PART, self.took_part),
             (bulk.BULK_ABOUT, self.about),
@@ -163,10 +215,32 @@ class Synthetic:
         def at(share: float) -> float:
             return rates[min(len(rates) - 1, int(share * len(rates)))] if rates else 0.0
 
-        return [
+        pairs = Counter((r["fromId"], r["toId"]) for r in self.referrals)
+        made = Counter(r["fromId"] for r in self.referrals)
+        few = sum(1 for n in made.values() if n <= 2)
+        reach = referral_reach(self.referrals)
+        busiest = max(reach.values(), default=0)
+        revenue = Counter[str]()
+        for deal in self.deals:
+            revenue[deal["companyId"]] += deal["props"]["amount"]
+        amounts = sorted(revenue.values(), reverse=True)
+        top = sum(amounts[: max(1, len(amounts) // 5)]) / max(1.0, sum(amounts))
+        graph = [
             f"{len(self.companies):,} companies, {len(self.people):,} people, "
             f"{len(self.roles):,} roles ({ended:,} ended), "
             f"{len(self.relationships):,} relationships",
+            f"{len(self.referrals):,} referrals ("
+            f"{sum(1 for r in self.referrals if r['toKind'] == 'COMPANY'):,} of companies, "
+            f"{sum(pairs.values()) - len(pairs):,} repeated) by {len(made):,} referrers "
+            f"({few / max(1, len(made)):.0%} with 1 or 2); busiest: {busiest:,} downstream "
+            "within 6 levels",
+            f"{len(self.deals):,} deals for {len(revenue):,} customers, "
+            f"{sum(amounts):,.0f} CNY; the top 20% of customers bring {top:.0%}",
+        ]
+        if not self.changes:
+            return [*graph, "no history"]
+        return [
+            *graph,
             f"{len(rates):,} our-customer ties with history; {len(self.interactions):,} "
             f"interactions ({len(self.took_part):,} parties, {len(self.follows):,} follow-ups)",
             "interactions per tie per year: "
@@ -195,8 +269,31 @@ def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days)))
 
 
-def generate(people: int, seed: int = 7) -> Synthetic:
-    """The synthetic graph for `people` people (at least 100)."""
+def referral_reach(referrals: list[dict[str, Any]], depth: int = 6) -> dict[str, int]:
+    """Each referrer's distinct parties downstream within `depth` levels (itself not counted)."""
+    children: dict[str, list[str]] = {}
+    for row in referrals:
+        children.setdefault(row["fromId"], []).append(row["toId"])
+    reach: dict[str, int] = {}
+    for party in children:
+        seen, frontier = {party}, [party]
+        for _ in range(depth):
+            following = []
+            for node in frontier:
+                for child in children.get(node, ()):
+                    if child not in seen:
+                        seen.add(child)
+                        following.append(child)
+            if not following:
+                break
+            frontier = following
+        reach[party] = len(seen) - 1
+    return reach
+
+
+def generate(people: int, seed: int = 7, history: bool = True) -> Synthetic:
+    """The synthetic graph for `people` people (at least 100), with or without the four years
+    of interactions and changes (referrals and deals come either way, the same)."""
     rng = random.Random(seed)
     out = Synthetic()
     staff_count = max(2, int(people * STAFF_SHARE))
@@ -304,7 +401,10 @@ def generate(people: int, seed: int = 7) -> Synthetic:
         )
     featured = _featured_ties(rng, out, staff_count)
     _relationships(rng, out, people, featured)
-    _History(random.Random(seed * 7919 + 1), out, featured).run()
+    _Referrals(random.Random(seed * 7919 + 2), out, people).run()
+    _deals(random.Random(seed * 7919 + 3), out)
+    if history:
+        _History(random.Random(seed * 7919 + 1), out, featured).run()
     return out
 
 
@@ -383,6 +483,257 @@ def _relationships(
             add(a, b, rng.choices(tier_names, weights=tier_shares)[0])
             if len(out.relationships) == wanted:
                 break
+
+
+class _Referrals:
+    """Grows the referral network over the years, one referral at a time in date order."""
+
+    def __init__(self, rng: random.Random, out: Synthetic, people: int) -> None:
+        self.rng = rng
+        self.out = out
+        self.total = round(REFERRALS_PER_PERSON * people)
+        # customer people and companies by the time they were recorded, for fresh parties
+        persons = sorted(
+            (p["createdAt"], p["id"])
+            for p in out.people
+            if not out.company_of[p["id"]].startswith("co_ours")
+        )
+        companies = sorted((c["createdAt"], c["id"]) for c in out.companies if not c["isOurs"])
+        self.person_times = [t for t, _ in persons]
+        self.person_ids = [p for _, p in persons]
+        self.company_times = [t for t, _ in companies]
+        self.company_ids = [c for _, c in companies]
+        self.nodes: list[str] = []  # parties in the network, in the order they joined
+        self.made: list[str] = []  # the referrer of each referral so far
+        self.made_count: Counter[str] = Counter()
+        self.referred_on: dict[str, dt.date] = {}  # first referred
+        self.parent: dict[str, str] = {}  # the first referrer
+        self.depth: dict[str, int] = {}  # along first referrers, roots 0
+        self.pairs: set[tuple[str, str]] = set()
+        self.referred_companies: list[str] = []
+
+    def run(self) -> None:
+        rng, total = self.rng, self.total
+        if total < 10:
+            return
+        times = sorted(
+            _between(rng, HISTORY_START + dt.timedelta(days=1), HISTORY_END) for _ in range(total)
+        )
+        repeats = max(2, round(REPEAT_SHARE * total))
+        cycles = max(2, total // REFERRALS_PER_CYCLE)
+        special = rng.sample(range(total // 4, total), repeats + cycles)
+        kinds = {number: "repeat" for number in special[:repeats]}
+        kinds.update({number: "cycle" for number in special[repeats:]})
+        for number, at in enumerate(times):
+            kind = kinds.get(number)
+            done = (kind == "repeat" and self._repeat(at)) or (kind == "cycle" and self._cycle(at))
+            if not done:
+                self._new(at)
+
+    # parties ------------------------------------------------------------------------------
+
+    def _fresh(self, ids: list[str], times: list[dt.datetime], at: dt.datetime) -> str | None:
+        """A party recorded by `at` and not yet in the network (None when none was found)."""
+        known = bisect.bisect_right(times, at)
+        for _ in range(64 if known else 0):
+            party = ids[self.rng.randrange(known)]
+            if party not in self.depth:
+                return party
+        return None
+
+    def _fresh_party(self, at: dt.datetime, company_share: float) -> str | None:
+        if self.rng.random() < company_share:
+            company = self._fresh(self.company_ids, self.company_times, at)
+            if company is not None:
+                return company
+        return self._fresh(self.person_ids, self.person_times, at)
+
+    def _referrer(self, at: dt.datetime) -> str | None:
+        """One already in the network, by weight (referrals made + REFERRAL_ATTACHMENT), who was
+        referred before that day; now and then someone new."""
+        rng, day = self.rng, at.date()
+        if self.nodes and rng.random() >= REFERRAL_ROOT_SHARE:
+            for _ in range(8):
+                pick = rng.random() * (len(self.made) + REFERRAL_ATTACHMENT * len(self.nodes))
+                if pick < len(self.made):
+                    party = self.made[int(pick)]
+                else:
+                    party = self.nodes[int((pick - len(self.made)) / REFERRAL_ATTACHMENT)]
+                if self.referred_on.get(party, dt.date.min) < day:
+                    return party
+        return self._fresh_party(at, REFERRED_COMPANY_SHARE)
+
+    def _referred(self, referrer: str, at: dt.datetime) -> str | None:
+        """A customer's person not yet in the network, or now and then a company: a new one or
+        (companies are few) one that was referred already but has referred no one."""
+        rng = self.rng
+        if rng.random() < REFERRED_COMPANY_SHARE:
+            company = self._fresh(self.company_ids, self.company_times, at)
+            if company is not None and company != referrer:
+                return company
+            for _ in range(16 if self.referred_companies else 0):
+                company = rng.choice(self.referred_companies)
+                if (
+                    company != referrer
+                    and not self.made_count[company]
+                    and (referrer, company) not in self.pairs
+                ):
+                    return company
+        person = self._fresh(self.person_ids, self.person_times, at)
+        return person if person != referrer else None
+
+    # referrals ----------------------------------------------------------------------------
+
+    def _add(self, referrer: str, referred: str, at: dt.datetime) -> None:
+        rng, day = self.rng, at.date()
+        if referrer not in self.depth:
+            self.depth[referrer] = 0
+            self.nodes.append(referrer)
+        if referred not in self.depth:
+            self.depth[referred] = self.depth[referrer] + 1
+            self.parent[referred] = referrer
+            self.nodes.append(referred)
+            if referred.startswith("co_"):
+                self.referred_companies.append(referred)
+        self.referred_on.setdefault(referred, day)
+        self.made.append(referrer)
+        self.made_count[referrer] += 1
+        self.pairs.add((referrer, referred))
+        created = min(HISTORY_END, at + dt.timedelta(minutes=rng.randint(5, 3 * 24 * 60)))
+        props: dict[str, Any] = {
+            "id": f"rf_{len(self.out.referrals) + 1:07d}",
+            "date": day,
+            "createdAt": created,
+            "updatedAt": created,
+        }
+        if rng.random() < REFERRAL_NOTE_SHARE:
+            props["note"] = rng.choice(REFERRAL_NOTES)
+        self.out.referrals.append(
+            {
+                "fromId": referrer,
+                "fromKind": "COMPANY" if referrer.startswith("co_") else "PERSON",
+                "toId": referred,
+                "toKind": "COMPANY" if referred.startswith("co_") else "PERSON",
+                "props": props,
+            }
+        )
+
+    def _new(self, at: dt.datetime) -> None:
+        referrer = self._referrer(at)
+        if referrer is None:
+            return
+        referred = self._referred(referrer, at)
+        if referred is not None:
+            self._add(referrer, referred, at)
+
+    def _repeat(self, at: dt.datetime) -> bool:
+        """The referrer of an earlier referral (a month or more before) refers the same party."""
+        rows, latest = self.out.referrals, at.date() - dt.timedelta(days=30)
+        for _ in range(32 if rows else 0):
+            row = rows[self.rng.randrange(len(rows))]
+            if row["props"]["date"] <= latest:
+                self._add(row["fromId"], row["toId"], at)
+                return True
+        return False
+
+    def _cycle(self, at: dt.datetime) -> bool:
+        """Someone three or more levels down refers an ancestor above its own referrer (one
+        that was referred itself, so every referral still follows its referrer's)."""
+        rng, day = self.rng, at.date()
+        for _ in range(256 if self.nodes else 0):
+            party = self.nodes[rng.randrange(len(self.nodes))]
+            if self.depth[party] < 3 or self.referred_on[party] >= day:
+                continue
+            ancestors = [self.parent[party]]
+            while ancestors[-1] in self.parent:
+                ancestors.append(self.parent[ancestors[-1]])
+            above = [a for a in ancestors[1:] if a in self.referred_on]
+            target = rng.choice(above)
+            if (party, target) not in self.pairs:
+                self._add(party, target, at)
+                return True
+        return False
+
+
+def _deals(rng: random.Random, out: Synthetic) -> None:
+    """Deals for the paying customers (and some of the churned won back), sized by a Pareto
+    draw per customer; referred customers often start buying after their first referral."""
+    first_referred: dict[str, dt.date] = {}
+    for row in out.referrals:
+        to = row["toId"]
+        company = to if row["toKind"] == "COMPANY" else out.company_of[to]
+        first_referred.setdefault(company, row["props"]["date"])  # rows are in date order
+    lines = [name for name, _, _ in PRODUCT_LINES]
+    weights = [weight for _, weight, _ in PRODUCT_LINES]
+    price = {name: factor for name, _, factor in PRODUCT_LINES}
+    end = HISTORY_END.date()
+    for company in out.companies:
+        if company["isOurs"]:
+            continue
+        if company["status"] == "CHURNED" and rng.random() < WON_BACK_SHARE:
+            company["status"] = "WON_BACK"
+        status = company["status"]
+        if status not in PAYING:
+            continue
+        size = min(MAX_CUSTOMER_SIZE, rng.paretovariate(CUSTOMER_SIZE_ALPHA))
+        count = max(2, min(30, round(4 + 2.5 * math.log2(size) + rng.gauss(0, 2))))
+        created = company["createdAt"].date()
+        referred = first_referred.get(company["id"])
+        if (
+            referred is not None
+            and referred < end - dt.timedelta(days=150)
+            and rng.random() < REFERRAL_CONVERSION
+        ):
+            first = referred + dt.timedelta(days=7 + int(rng.expovariate(1 / 60)))
+        else:
+            first = created + dt.timedelta(days=int(rng.expovariate(1 / 120)))
+        # the churned stopped a while ago, the won-back paused for half a year or more
+        latest_first = end - dt.timedelta(days=30 if status == "CURRENT" else 240)
+        first = max(created, min(first, latest_first))
+        periods: list[tuple[dt.date, dt.date]]
+        if status == "CURRENT":
+            periods = [(first, end)]
+        elif status == "CHURNED":
+            lapse = _date_between(rng, first + dt.timedelta(days=150), end - dt.timedelta(days=60))
+            periods = [(first, lapse)]
+        else:
+            lapse = _date_between(rng, first + dt.timedelta(days=60), end - dt.timedelta(days=200))
+            back = min(end, lapse + dt.timedelta(days=rng.randint(180, 360)))
+            periods = [(first, lapse), (back, end)]
+        spans = [(b - a).days + 1 for a, b in periods]
+        dates = [a for a, _ in periods]  # each period opens with a deal
+        while len(dates) < count:
+            a, b = rng.choices(periods, weights=spans)[0]
+            dates.append(min(end, _date_between(rng, a, b)))
+        owned = [rng.choices(lines, weights=weights)[0]]
+        for number, date in enumerate(sorted(dates)):
+            line = owned[0]
+            if number and len(owned) < len(lines) and rng.random() < CROSS_SELL_CHANCE:
+                line = rng.choices(
+                    [n for n in lines if n not in owned],
+                    weights=[w for n, w in zip(lines, weights, strict=True) if n not in owned],
+                )[0]
+                owned.append(line)
+            elif number:
+                line = rng.choice(owned)
+            amount = DEAL_BASE_AMOUNT * size * price[line] * rng.lognormvariate(0, 0.4)
+            recorded = dt.datetime.combine(date, dt.time(10), dt.UTC) + dt.timedelta(
+                minutes=rng.randint(0, 8 * 60)
+            )
+            out.deals.append(
+                {
+                    "companyId": company["id"],
+                    "props": {
+                        "id": f"de_{len(out.deals) + 1:07d}",
+                        "amount": max(1000.0, round(amount, -2)),
+                        "currency": "CNY",
+                        "date": date,
+                        "productLine": line,
+                        "createdAt": recorded,
+                        "updatedAt": recorded,
+                    },
+                }
+            )
 
 
 @dataclass
@@ -816,10 +1167,23 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[start : start + size]
 
 
-def load(graph: Graph, data: Synthetic, *, batch_size: int = 5000, progress: Any = None) -> None:
-    """Write the generated rows in batches (the database must hold none of them yet)."""
+def load(
+    graph: Graph,
+    data: Synthetic,
+    *,
+    batch_size: int = 5000,
+    progress: Any = None,
+    timings: dict[str, float] | None = None,
+) -> None:
+    """Write the generated rows in batches (the database must hold none of them yet); with
+    `timings`, add the seconds each bulk statement took under its name (BULK_...)."""
+    names = {value: name for name, value in vars(bulk).items() if name.startswith("BULK_")}
     for statement, rows in data.steps():
+        started = time.perf_counter()
         for batch in _batches(rows, batch_size):
             graph.write(statement, rows=batch)
             if progress is not None:
                 progress(len(batch))
+        if timings is not None:
+            name = names[statement].removeprefix("BULK_")
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started

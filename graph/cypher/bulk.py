@@ -40,6 +40,29 @@ MATCH (b:Person {id: row.toId})
 CREATE (a)-[:REPORTS_TO]->(b)
 """
 
+# Referrals {fromId, toId, props}: each end a person or a company (see REFERRAL_CREATE in
+# graph/cypher/referrals.py), looked up by label and named value, as an unlabelled match scans.
+BULK_REFERRALS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+OPTIONAL MATCH (fromPerson:Person {id: fromId})
+OPTIONAL MATCH (fromCompany:Company {id: fromId})
+OPTIONAL MATCH (toPerson:Person {id: toId})
+OPTIONAL MATCH (toCompany:Company {id: toId})
+WITH row, coalesce(fromPerson, fromCompany) AS a, coalesce(toPerson, toCompany) AS b
+WHERE a IS NOT NULL AND b IS NOT NULL
+CREATE (a)-[r:REFERRED]->(b) SET r += row.props
+"""
+
+# Deals {companyId, props} (see graph/cypher/deals.py).
+BULK_DEALS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.companyId AS companyId
+MATCH (c:Company {id: companyId})
+CREATE (d:Deal) SET d = row.props
+CREATE (d)-[:FOR]->(c)
+"""
+
 # History (see graph/cypher/history.py and graph/cypher/interactions.py for the shapes the
 # app writes): interactions, who took part, the customers they concern, the chain.
 BULK_INTERACTIONS: Final[LiteralString] = """
