@@ -2,6 +2,8 @@
 
 A fingerprint is what one cheap statement returns (counts, newest timestamps); a cached
 result is served while the fingerprint read now equals the one read when it was computed.
+Writes this process makes are seen at once (the graph's write generation); the fingerprint,
+which also catches other processes' writes, is read again at most every RECHECK_SECONDS.
 Concurrent callers for the same key compute once; at most ENTRIES results are kept per graph,
 the least recently used dropped first.
 """
@@ -9,6 +11,7 @@ the least recently used dropped first.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -18,12 +21,15 @@ from graph.connection import Graph, Row
 
 T = TypeVar("T")
 ENTRIES = 32
+RECHECK_SECONDS = 1.0
 
 
 @dataclass
 class _Slot:
     lock: threading.Lock = field(default_factory=threading.Lock)
     fingerprint: Row | None = None
+    generation: int = -1
+    checked_at: float = 0.0
     result: Any = None
 
 
@@ -40,7 +46,6 @@ def cached(
     graph: Graph, key: Hashable, fingerprint_statement: LiteralString, compute: Callable[[], T]
 ) -> T:
     """`compute()`'s result for `key`, reused while the fingerprint stays the same."""
-    current = fingerprint(graph, fingerprint_statement)
     with _LOCK:
         slots = _SLOTS.setdefault(graph, {})
         slot = slots.pop(key, None) or _Slot()
@@ -48,11 +53,19 @@ def cached(
         while len(slots) > ENTRIES:
             del slots[next(iter(slots))]
     with slot.lock:
-        if slot.result is not None and slot.fingerprint == current:
+        generation = graph.generation
+        kept = slot.result is not None and slot.generation == generation
+        if kept and time.monotonic() - slot.checked_at < RECHECK_SECONDS:
             result: T = slot.result
             return result
+        current = fingerprint(graph, fingerprint_statement)
+        if kept and slot.fingerprint == current:
+            slot.checked_at = time.monotonic()
+            result = slot.result
+            return result
         fresh = compute()
-        slot.fingerprint, slot.result = current, fresh
+        slot.fingerprint, slot.generation, slot.result = current, generation, fresh
+        slot.checked_at = time.monotonic()
         return fresh
 
 

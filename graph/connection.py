@@ -44,6 +44,8 @@ class Graph:
         self.driver = driver
         self.database = database
         self.listeners: list[StatementListener] = []
+        # bumped after every write this process commits, so caches see their own writes at once
+        self.generation = 0
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
@@ -63,6 +65,8 @@ class Graph:
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"
             ) from exc
+        finally:
+            self.generation += 1
 
     def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement in its own transaction."""

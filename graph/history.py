@@ -36,6 +36,7 @@ class SubjectKind(Enum):
     COMPANY_RELATIONSHIP = "COMPANY_RELATIONSHIP"
     ROLE = "ROLE"
     COMPANY = "COMPANY"
+    REFERRAL = "REFERRAL"
 
 
 class Operation(Enum):
@@ -67,6 +68,7 @@ TRACKED: dict[SubjectKind, tuple[str, ...]] = {
         "stance",
     ),
     SubjectKind.COMPANY: ("status", "valueClass", "intentClass", "lifecycleStage"),
+    SubjectKind.REFERRAL: ("date", "note"),
 }
 
 

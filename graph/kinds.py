@@ -153,4 +153,5 @@ REFERRAL = EdgeKind(
     create=referrals.REFERRAL_CREATE,
     set=referrals.REFERRAL_SET,
     delete=referrals.REFERRAL_DELETE,
+    history=SubjectKind.REFERRAL,
 )

@@ -328,13 +328,14 @@ def measure(
 
 def fingerprint(graph: Graph, network: Network) -> Row:
     """What changes whenever the network may have, in one statement: label counts, the change
-    log's length, today's date, and for referrals their count and newest write time."""
+    log's length (every edit of a relationship, role, company or referral appends to it) and
+    today's date (roles end with time)."""
     return cache.fingerprint(graph, _FINGERPRINTS[network])
 
 
 _FINGERPRINTS: dict[Network, LiteralString] = {
     Network.RELATIONSHIPS: cypher.FINGERPRINT,
-    Network.REFERRALS: cypher.FINGERPRINT_WITH_REFERRALS,
+    Network.REFERRALS: cypher.FINGERPRINT,
 }
 
 

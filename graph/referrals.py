@@ -1,27 +1,31 @@
 """Referral chains: where referrals from a person or company lead, and where one came from.
 
-A referral tree is walked one level at a time (one statement per level), so cycles and repeated
-referrals cost nothing extra: each party enters the tree once, at the first level and by the
-earliest referral that reaches it; later referrals that reach a party already in the tree are
-counted, not followed.
+The referral network is read whole into an index (one statement: every referral with what its
+referred party stood for, every deal, every customer's status), kept until the graph changes
+(graph/cache.py), and walked in memory. A tree is walked level by level: each party enters
+the tree once, at the first level and by the earliest referral that reaches it; referrals that
+reach a party already in the tree are counted, not followed, so cycles and repeated referrals
+cost nothing.
 
 Value is attributed from deals: a referred company brings its own deals; a referred person
-brings the deals of the companies where they held a role on the referral date (their current
-roles when the referral has no date). Only deals on or after the referral date count, in one
-currency. Each customer company's value goes to the first node of the tree that brings it (in
+brings the deals of the customer companies where they held a role on the referral date (their
+current roles when the referral has no date). Only deals on or after the referral date count,
+in one currency. Each customer's value goes to the first node of the tree that brings it (in
 tree order: depth, then date, then id), so a level's or a subtree's value never counts a
 customer twice.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from graph import cache
 from graph.connection import Graph
 from graph.cypher import referrals as cypher
 from graph.errors import InvalidInput, NotFound
@@ -40,17 +44,125 @@ class Direction(Enum):
 
 
 @dataclass(frozen=True)
-class CustomerValue:
-    """What one referred party brought: a customer company and its deals since the referral."""
+class ReferralEdge:
+    """One referral, with the customer companies its referred party stood for on its date."""
 
-    party_id: str
-    since: dt.date | None
+    id: str
+    referrer: PartyRef
+    referred: PartyRef
+    date: dt.date | None
+    customers: tuple[str, ...]
+
+    @property
+    def order(self) -> tuple[bool, dt.date, str]:
+        """Earliest first; undated referrals last; then by id."""
+        return (self.date is None, self.date or dt.date.min, self.id)
+
+
+@dataclass(frozen=True)
+class CustomerValue:
+    """What a referral brought from one customer company: its deals since the referral."""
+
     company_id: str
     status: str | None
     value: float
     deals: int
     first_deal: dt.date | None
-    deals_before: int
+    deals_before: int  # deals (any currency) dated before the referral
+
+
+@dataclass
+class _Deals:
+    """One company's deals by date: dates, and (amount, currency) in the same order."""
+
+    dates: list[dt.date] = field(default_factory=list)
+    amounts: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReferralIndex:
+    """The whole referral network in memory: referrals in order, by referrer and by referred."""
+
+    edges: list[ReferralEdge]
+    made: dict[str, list[ReferralEdge]]
+    received: dict[str, list[ReferralEdge]]
+    deals: dict[str, _Deals]
+    statuses: dict[str, str | None]
+
+    def kind_of(self, id_: str) -> PartyKind | None:
+        for edges, end in ((self.made, "referrer"), (self.received, "referred")):
+            if id_ in edges:
+                ref: PartyRef = getattr(edges[id_][0], end)
+                return ref.kind
+        return None
+
+    def brought(self, edge: ReferralEdge, currency: str) -> list[CustomerValue]:
+        """What the referral brought, customer by customer (see the module docstring)."""
+        found = []
+        for company in sorted(edge.customers):
+            deals = self.deals.get(company, _Deals())
+            start = 0 if edge.date is None else bisect.bisect_left(deals.dates, edge.date)
+            later = [
+                (deals.dates[i], amount)
+                for i in range(start, len(deals.dates))
+                for amount, code in [deals.amounts[i]]
+                if code == currency
+            ]
+            found.append(
+                CustomerValue(
+                    company_id=company,
+                    status=self.statuses.get(company),
+                    value=sum(amount for _, amount in later),
+                    deals=len(later),
+                    first_deal=later[0][0] if later else None,
+                    deals_before=start,
+                )
+            )
+        return found
+
+
+def _edges(rows: list[list[Any]], kind: PartyKind) -> list[ReferralEdge]:
+    return [
+        ReferralEdge(
+            id=referral_id,
+            referrer=PartyRef(kind, from_id),
+            referred=PartyRef(PartyKind(to_kind), to_id),
+            date=to_date(date),
+            customers=tuple(customers),
+        )
+        for from_id, referral_id, date, to_id, to_kind, customers in rows
+    ]
+
+
+def _read_index(graph: Graph) -> ReferralIndex:
+    [row] = graph.read(cypher.REFERRAL_INDEX)
+    edges = _edges(row["byPeople"], PartyKind.PERSON) + _edges(
+        row["byCompanies"], PartyKind.COMPANY
+    )
+    edges.sort(key=lambda e: e.order)
+    made: dict[str, list[ReferralEdge]] = {}
+    received: dict[str, list[ReferralEdge]] = {}
+    for edge in edges:
+        made.setdefault(edge.referrer.id, []).append(edge)
+        received.setdefault(edge.referred.id, []).append(edge)
+    deals: dict[str, _Deals] = {}
+    dated = [
+        (c, to_date(d) or dt.date.min, float(a), cur or DEFAULT_CURRENCY)
+        for c, d, a, cur in row["deals"]
+    ]
+    for company, date, amount, currency in sorted(dated, key=lambda d: (d[0], d[1])):
+        entry = deals.setdefault(company, _Deals())
+        entry.dates.append(date)
+        entry.amounts.append((amount, currency))
+    statuses = {company: status for company, status in row["statuses"]}
+    return ReferralIndex(edges, made, received, deals, statuses)
+
+
+def referral_index(graph: Graph) -> ReferralIndex:
+    """The referral network, read once and kept until the graph changes."""
+    return cache.cached(
+        graph, ("referral-index",), cypher.REFERRAL_INDEX_FINGERPRINT, lambda: _read_index(graph)
+    )
 
 
 @dataclass
@@ -124,45 +236,17 @@ def checked_currency(currency: str) -> str:
     return code
 
 
-def party(graph: Graph, id_: str, *, field: str) -> PartyRef:
+def party(graph: Graph, id_: str, *, field: str, index: ReferralIndex | None = None) -> PartyRef:
     """The person or company with this id, or NotFound."""
+    known = None if index is None else index.kind_of(id_)
+    if known is not None:
+        return PartyRef(known, id_)
     [row] = graph.read(cypher.REFERRAL_PARTY, id=id_)
     if row["isPerson"]:
         return PartyRef(PartyKind.PERSON, id_)
     if row["isCompany"]:
         return PartyRef(PartyKind.COMPANY, id_)
     raise NotFound("person or company", id_, field=field)
-
-
-def _order(row: dict[str, Any]) -> tuple[bool, dt.date, str]:
-    date = to_date(row["date"])
-    return (date is None, date or dt.date.min, row["referralId"])
-
-
-def customer_values(
-    graph: Graph, referred: Sequence[tuple[str, dt.date | None]], currency: str
-) -> list[CustomerValue]:
-    """For each (party, referral date): the customers it stands for and their deals since."""
-    if not referred:
-        return []
-    rows = graph.read(
-        cypher.REFERRED_CUSTOMERS,
-        rows=[{"id": id_, "since": since} for id_, since in referred],
-        currency=currency,
-    )
-    return [
-        CustomerValue(
-            party_id=row["id"],
-            since=to_date(row["since"]),
-            company_id=row["companyId"],
-            status=row["status"],
-            value=float(row["value"] or 0.0),
-            deals=int(row["deals"]),
-            first_deal=to_date(row["firstDeal"]),
-            deals_before=int(row["dealsBefore"]),
-        )
-        for row in rows
-    ]
 
 
 def referral_chain(
@@ -176,13 +260,12 @@ def referral_chain(
     """The referral tree below a party (downstream) or above it (upstream), to `max_depth`."""
     check_depth(max_depth)
     currency = checked_currency(currency)
-    root = party(graph, from_id, field="fromId")
+    index = referral_index(graph)
+    root = party(graph, from_id, field="fromId", index=index)
     downstream = direction is Direction.DOWNSTREAM
-    statement = cypher.REFERRALS_MADE_BY if downstream else cypher.REFERRALS_RECEIVED_BY
-    near, far, far_kind = (
-        ("fromId", "toId", "toKind") if downstream else ("toId", "fromId", "fromKind")
-    )
+    following = index.made if downstream else index.received
     nodes: dict[str, ChainNode] = {from_id: ChainNode(root, 0, None, None, None)}
+    placed_by: dict[str, ReferralEdge] = {}
     pairs: set[tuple[str, str]] = set()
     extra = repeats = cycles = 0
     frontier = [from_id]
@@ -190,13 +273,15 @@ def referral_chain(
     for depth in range(1, max_depth + 2):
         if not frontier:
             break
-        rows = sorted(graph.read(statement, ids=frontier), key=_order)
+        edges = sorted(
+            (edge for here in frontier for edge in following.get(here, ())), key=lambda e: e.order
+        )
         if depth > max_depth:  # one level past the limit, only to say whether there is more
-            has_more = any(row[far] not in nodes for row in rows)
+            has_more = any(_far(edge, downstream) not in nodes for edge in edges)
             break
         frontier = []
-        for row in rows:
-            here, there = row[near], row[far]
+        for edge in edges:
+            here, there = _near(edge, downstream), _far(edge, downstream)
             pair = (here, there)
             if there in nodes:
                 extra += 1
@@ -205,17 +290,13 @@ def referral_chain(
                 elif _is_ancestor(nodes, there, here):
                     cycles += 1
             else:
-                nodes[there] = ChainNode(
-                    party=PartyRef(PartyKind(row[far_kind]), there),
-                    depth=depth,
-                    referral_id=row["referralId"],
-                    date=to_date(row["date"]),
-                    parent_id=here,
-                )
+                far = edge.referred if downstream else edge.referrer
+                nodes[there] = ChainNode(far, depth, edge.id, edge.date, here)
+                placed_by[there] = edge
                 frontier.append(there)
             pairs.add(pair)
     ordered = list(nodes.values())  # insertion order is tree order: depth, date, id
-    _attribute(graph, ordered, downstream, currency)
+    _attribute(index, ordered, placed_by, downstream, currency)
     if downstream:
         _roll_up(ordered, nodes)
     return ReferralChain(
@@ -232,6 +313,14 @@ def referral_chain(
     )
 
 
+def _near(edge: ReferralEdge, downstream: bool) -> str:
+    return edge.referrer.id if downstream else edge.referred.id
+
+
+def _far(edge: ReferralEdge, downstream: bool) -> str:
+    return edge.referred.id if downstream else edge.referrer.id
+
+
 def _is_ancestor(nodes: dict[str, ChainNode], candidate: str, of: str) -> bool:
     current: str | None = of
     while current is not None:
@@ -241,24 +330,31 @@ def _is_ancestor(nodes: dict[str, ChainNode], candidate: str, of: str) -> bool:
     return False
 
 
-def _attribute(graph: Graph, ordered: list[ChainNode], downstream: bool, currency: str) -> None:
+def _attribute(
+    index: ReferralIndex,
+    ordered: Sequence[ChainNode],
+    placed_by: dict[str, ReferralEdge],
+    downstream: bool,
+    currency: str,
+) -> None:
     """Give each node the value of the customers it brought first (see the module docstring).
 
-    Upstream, a node brought what it stands for when it was referred by the next node up."""
-    if downstream:
-        referred = [(node.party.id, node.date) for node in ordered[1:]]
-    else:
-        brought_at: dict[str, dt.date | None] = {}
-        for node in ordered[1:]:  # the first referral in tree order that brought each party
-            if node.parent_id is not None:
-                brought_at.setdefault(node.parent_id, node.date)
-        referred = list(brought_at.items())
-    by_party: dict[str, list[CustomerValue]] = {}
-    for found in customer_values(graph, referred, currency):
-        by_party.setdefault(found.party_id, []).append(found)
+    Downstream a node brought what it stood for when the referral placing it was made;
+    upstream, when it was referred by the next node up (the first such referral in tree order).
+    """
+    bringing: dict[str, ReferralEdge] = {}
+    for node in ordered[1:]:
+        edge = placed_by[node.party.id]
+        if downstream:
+            bringing[node.party.id] = edge
+        else:
+            bringing.setdefault(edge.referred.id, edge)
     taken: set[str] = set()
     for node in ordered:
-        for found in sorted(by_party.get(node.party.id, []), key=lambda f: f.company_id):
+        brought_by = bringing.get(node.party.id)
+        if brought_by is None:
+            continue
+        for found in index.brought(brought_by, currency):
             if found.company_id not in taken:
                 taken.add(found.company_id)
                 node.value += found.value

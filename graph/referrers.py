@@ -1,9 +1,9 @@
 """The referral network as a whole: who the real multipliers are, and how referrals convert.
 
-Figures come from every referral (made on or after `since` when given), read in one statement,
-and what each referred party brought (graph/referrals.py: a customer company's deals on or after
-the referral date, in one currency). Over the whole network each customer's value goes to the
-earliest referral that brought it (by date, then referral id), so no value is counted twice.
+Figures come from the referral index (graph/referrals.py: every referral with what its
+referred party stood for, and every deal), over the referrals made on or after `since` when
+given. Over the whole network each customer's value goes to the earliest referral that brought
+it (by date, then referral id), so no value is counted twice.
 
 - count: referrals made; value: the value the party's own referrals brought; reach: distinct
   parties downstream of it at any depth (cycles followed once).
@@ -26,14 +26,15 @@ from graph import cache
 from graph.connection import Graph
 from graph.cypher import referrals as cypher
 from graph.errors import InvalidInput
-from graph.models import PartyKind, PartyRef, to_date
+from graph.models import PartyRef
 from graph.referrals import (
     DEFAULT_CURRENCY,
     CustomerValue,
     ReferralChain,
+    ReferralEdge,
     checked_currency,
-    customer_values,
     party,
+    referral_index,
 )
 
 MAX_REFERRERS = 100
@@ -44,18 +45,6 @@ class ReferrerOrder(Enum):
     COUNT = "COUNT"
     VALUE = "VALUE"
     REACH = "REACH"
-
-
-@dataclass(frozen=True)
-class ReferralEdge:
-    id: str
-    referrer: PartyRef
-    referred: PartyRef
-    date: dt.date | None
-
-    @property
-    def order(self) -> tuple[bool, dt.date, str]:
-        return (self.date is None, self.date or dt.date.min, self.id)
 
 
 @dataclass(frozen=True)
@@ -82,19 +71,6 @@ class ReferralNetwork:
     brought: dict[str, list[CustomerValue]]  # by referral id
     assigned: dict[str, float]  # value credited to each referral id (first touch)
     referrers: dict[str, ReferrerStats]
-
-
-def referral_edges(graph: Graph, since: dt.date | None) -> list[ReferralEdge]:
-    """Every referral made on or after `since` (all of them without it), by id."""
-    return [
-        ReferralEdge(
-            id=row["referralId"],
-            referrer=PartyRef(PartyKind(row["fromKind"]), row["fromId"]),
-            referred=PartyRef(PartyKind(row["toKind"]), row["toId"]),
-            date=to_date(row["date"]),
-        )
-        for row in graph.read(cypher.REFERRAL_EDGES, since=since)
-    ]
 
 
 def reach_sets(edges: Iterable[ReferralEdge]) -> dict[str, set[str]]:
@@ -125,22 +101,20 @@ def referral_network(
     return cache.cached(
         graph,
         ("referral-network", since, currency),
-        cypher.REFERRAL_VALUE_FINGERPRINT,
+        cypher.REFERRAL_INDEX_FINGERPRINT,
         lambda: _referral_network(graph, since, currency),
     )
 
 
 def _referral_network(graph: Graph, since: dt.date | None, currency: str) -> ReferralNetwork:
-    edges = sorted(referral_edges(graph, since), key=lambda e: e.order)
-    brought: dict[tuple[str, dt.date | None], list[CustomerValue]] = {}
-    pairs = sorted({(e.referred.id, e.date) for e in edges}, key=lambda p: (p[0], str(p[1])))
-    for value in customer_values(graph, pairs, currency):
-        brought.setdefault((value.party_id, value.since), []).append(value)
+    index = referral_index(graph)
+    edges = [e for e in index.edges if since is None or (e.date is not None and e.date >= since)]
+    brought = {edge.id: index.brought(edge, currency) for edge in edges}
     assigned: dict[str, float] = {}
     taken: set[str] = set()
-    for edge in edges:
+    for edge in edges:  # in order: earliest first
         credit = 0.0
-        for value in sorted(brought.get((edge.referred.id, edge.date), []), key=_company):
+        for value in brought[edge.id]:
             if value.company_id not in taken:
                 taken.add(value.company_id)
                 credit += value.value
@@ -149,14 +123,10 @@ def _referral_network(graph: Graph, since: dt.date | None, currency: str) -> Ref
         since=since,
         currency=currency,
         edges=edges,
-        brought={e.id: brought.get((e.referred.id, e.date), []) for e in edges},
+        brought=brought,
         assigned=assigned,
         referrers=_referrers(edges, assigned),
     )
-
-
-def _company(value: CustomerValue) -> str:
-    return value.company_id
 
 
 def _referrers(edges: list[ReferralEdge], assigned: dict[str, float]) -> dict[str, ReferrerStats]:
@@ -260,17 +230,16 @@ def referral_conversion(
     """Of the parties referred (by `from_id` when given, on or after `since`), how many became
     current customers and how long it took; each party counts once, at its first referral."""
     currency = checked_currency(currency)
+    index = referral_index(graph)
     if from_id is not None:
-        party(graph, from_id, field="fromId")
-    edges = sorted(referral_edges(graph, since), key=lambda e: e.order)
+        party(graph, from_id, field="fromId", index=index)
     first: dict[str, ReferralEdge] = {}
-    for edge in edges:
+    for edge in index.edges:  # in order: earliest first
+        if since is not None and (edge.date is None or edge.date < since):
+            continue
         if from_id is None or edge.referrer.id == from_id:
             first.setdefault(edge.referred.id, edge)
-    referred = [(edge.referred.id, edge.date) for edge in first.values()]
-    values: dict[str, list[CustomerValue]] = {}
-    for value in customer_values(graph, referred, currency):
-        values.setdefault(value.party_id, []).append(value)
+    values = {party_id: index.brought(edge, currency) for party_id, edge in first.items()}
     with_customer = already = converted = 0
     days: list[int] = []
     for party_id, edge in first.items():

@@ -102,6 +102,8 @@ def _concerns(
     """(companies, people whose current companies) a change of this subject concerns."""
     if kind is SubjectKind.COMPANY:
         return [subject_id], []
+    if kind is SubjectKind.REFERRAL:
+        return [], []  # kept in the log (and the change count caches watch), not a customer move
     assert ends is not None
     if kind is SubjectKind.ROLE:
         return [ends[1]], []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pytest
 
-from graph import kinds, network, writes
+from graph import cache, kinds, network, writes
 from graph.connection import Graph
 from graph.cypher import network as cypher
 from graph.errors import NotFound
@@ -300,12 +300,26 @@ def _edge_reads(statements: StatementLog, start: int) -> int:
     return sum(1 for query, _ in statements.executed[start:] if query in EDGE_READS)
 
 
-def test_cache_until_the_graph_changes(graph: Graph, statements: StatementLog) -> None:
+def test_cache_until_the_graph_changes(
+    graph: Graph, statements: StatementLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = _world(graph, seed=16, people=20, ties=30)
     first = network_measures(graph, Network.RELATIONSHIPS)
     with statements.count_during() as counter:
         again = network_measures(graph, Network.RELATIONSHIPS)
+    assert again is first and counter.count == 0  # checked a moment ago: no statement at all
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
+    with statements.count_during() as counter:
+        again = network_measures(graph, Network.RELATIONSHIPS)
     assert again is first and counter.count == 1  # the fingerprint only
+
+    # a write by another process: this graph's write generation does not move
+    generation = graph.generation
+    _know(graph, world, *next(_strangers(world)))
+    graph.generation = generation
+    elsewhere = network_measures(graph, Network.RELATIONSHIPS)
+    assert elsewhere is not first and elsewhere.edge_count == first.edge_count + 1
+    first = elsewhere
 
     _know(graph, world, *next(_strangers(world)))
     added = network_measures(graph, Network.RELATIONSHIPS)
@@ -326,7 +340,7 @@ def test_cache_until_the_graph_changes(graph: Graph, statements: StatementLog) -
     more = network_measures(graph, Network.REFERRALS)
     assert more is not referrals and more.edge_count >= referrals.edge_count
 
-    # referrals record no change: one deleted and another made leave the count as it was
+    # one referral deleted and another made: the same count, but the change log moved
     writes.delete_edge(graph, kinds.REFERRAL, made)
     world.referrals.pop()
     _refer(graph, world, world.people[2], world.people[3])

@@ -16,7 +16,8 @@ from graph.deals import deal_page
 from graph.evolution import explain_strength, relationship_history
 from graph.history import states_at, to_ms
 from graph.keypersons import KeyPersonMap, key_person_map
-from graph.referrers import referral_conversion, referral_edges
+from graph.referrals import referral_index
+from graph.referrers import referral_conversion
 from graph.setup import count_nodes_and_edges
 from seed.synthetic import (
     HISTORY_END,
@@ -219,7 +220,7 @@ def test_referrals_and_deals_load_and_read_back(graph: Graph) -> None:
         + len(data.deals)
     )
     # every referral, with its ends and their kinds, as the app reads them
-    stored = {e.id: e for e in referral_edges(graph, None)}
+    stored = {e.id: e for e in referral_index(graph).edges}
     assert len(stored) == len(data.referrals)
     for row in data.referrals:
         edge = stored[row["props"]["id"]]

@@ -7,34 +7,14 @@ its own (about 50 us a row in the driver), so a page of 5,000 people is one row,
 
 from typing import Final, LiteralString
 
-# Label counts are constant-time on both engines; every app write of a KNOWS, HOLDS_ROLE or
-# DOES_BUSINESS_WITH edge (and every forced node delete) records a Change, so the change count
-# moves with them. `today` makes roles that ended yesterday drop out.
+# Label counts are constant-time on both engines; every app write of a KNOWS, HOLDS_ROLE,
+# DOES_BUSINESS_WITH or REFERRED edge (and every forced node delete) records a Change, so the
+# change count moves with them. `today` makes roles that ended yesterday drop out.
 FINGERPRINT: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH (c:Company) RETURN count(c) AS companies }
 CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
 RETURN people, companies, changes, date() AS today
-"""
-
-# Referrals record no Change, so the referral network also reads its edges: their count (for
-# deletes) and the newest write time (for creates, even after a delete, and for edits). One
-# walk of the people's and companies' edge lists on ArcadeDB (anchored, it skips the change
-# log's nodes).
-FINGERPRINT_WITH_REFERRALS: Final[LiteralString] = """
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () {
-  MATCH (:Person)-[r:REFERRED]->()
-  RETURN count(r) AS byPeople, max(r.updatedAt) AS newestByPeople
-}
-CALL () {
-  MATCH (:Company)-[r:REFERRED]->()
-  RETURN count(r) AS byCompanies, max(r.updatedAt) AS newestByCompanies
-}
-RETURN people, companies, changes, byPeople, newestByPeople, byCompanies, newestByCompanies,
-       date() AS today
 """
 
 # Every person id and every company id, for the whole-graph pages.

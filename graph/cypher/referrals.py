@@ -84,95 +84,71 @@ REFERRAL_DELETE: Final[LiteralString] = """
 MATCH ()-[r:REFERRED {id: $id}]->() DELETE r
 """
 
-# --- Referral networks: one level of a tree at a time, and what referred parties brought. ---
+# --- Referral networks: read whole into an index (graph/referrals.py), cached. ---
 
-# A party (person or company) by id; `found` false when neither exists.
+# A party (person or company) by id.
 REFERRAL_PARTY: Final[LiteralString] = """
 OPTIONAL MATCH (person:Person {id: $id})
 OPTIONAL MATCH (company:Company {id: $id})
 RETURN person IS NOT NULL AS isPerson, company IS NOT NULL AS isCompany
 """
 
-# The referrals the parties in $ids made: one row per referral.
-REFERRALS_MADE_BY: Final[LiteralString] = """
-UNWIND $ids AS id
-OPTIONAL MATCH (person:Person {id: id})
-OPTIONAL MATCH (company:Company {id: id})
-WITH id, coalesce(person, company) AS a
-MATCH (a)-[r:REFERRED]->(b)
-RETURN id AS fromId, r.id AS referralId, r.date AS date, b.id AS toId,
-       CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END AS toKind
-"""
-
-# The referrals the parties in $ids received: one row per referral.
-REFERRALS_RECEIVED_BY: Final[LiteralString] = """
-UNWIND $ids AS id
-OPTIONAL MATCH (person:Person {id: id})
-OPTIONAL MATCH (company:Company {id: id})
-WITH id, coalesce(person, company) AS b
-MATCH (b)<-[r:REFERRED]-(a)
-RETURN id AS toId, r.id AS referralId, r.date AS date, a.id AS fromId,
-       CASE WHEN a:Person THEN 'PERSON' ELSE 'COMPANY' END AS fromKind
-"""
-
-# Every referral (made on or after $since when given), for rankings over the whole network.
-REFERRAL_EDGES: Final[LiteralString] = """
-MATCH (a)-[r:REFERRED]->(b)
-WHERE $since IS NULL OR r.date >= $since
-RETURN a.id AS fromId, CASE WHEN a:Person THEN 'PERSON' ELSE 'COMPANY' END AS fromKind,
-       r.id AS referralId, r.date AS date, b.id AS toId,
-       CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END AS toKind
-ORDER BY r.id
-"""
-
-# What each referred party brought: for each row {id, since} (a party and the date it was
-# referred), the customer it stands for (the company itself, or the companies where a person
-# held a role on that date; current roles when the date is unknown), with the customer's
-# status, its deals in $currency on or after the date (sum, count, first date) and whether it
-# had deals before.
-REFERRED_CUSTOMERS: Final[LiteralString] = """
-UNWIND $rows AS row
-WITH row.id AS pid, row.since AS since
-OPTIONAL MATCH (person:Person {id: pid})
-OPTIONAL MATCH (company:Company {id: pid})
-CALL (person, since) {
-  OPTIONAL MATCH (person)-[h:HOLDS_ROLE]->(employer:Company {isOurs: false})
-  WHERE (since IS NULL AND (h.endDate IS NULL OR h.endDate >= date()))
-     OR (since IS NOT NULL AND (h.startDate IS NULL OR h.startDate <= since)
-         AND (h.endDate IS NULL OR h.endDate >= since))
-  RETURN collect(DISTINCT employer) AS employers
+# The customers a referred party stood for on the referral date: the company itself, or the
+# customer companies where a referred person held a role then (current roles when undated).
+_EMPLOYERS: Final[LiteralString] = """
+CALL (b, r) {
+  OPTIONAL MATCH (b)-[h:HOLDS_ROLE]->(employer:Company)
+  WHERE NOT coalesce(employer.isOurs, false)
+    AND ((r.date IS NULL AND (h.endDate IS NULL OR h.endDate >= date()))
+      OR (r.date IS NOT NULL AND (h.startDate IS NULL OR h.startDate <= r.date)
+          AND (h.endDate IS NULL OR h.endDate >= r.date)))
+  RETURN CASE WHEN b:Company THEN [b.id] ELSE collect(DISTINCT employer.id) END AS customers
 }
-WITH pid, since, CASE WHEN company IS NULL THEN employers ELSE [company] END AS customers
-UNWIND customers AS customer
-CALL (customer, since) {
-  OPTIONAL MATCH (customer)<-[:FOR]-(d:Deal)
-  WHERE d.currency = $currency AND (since IS NULL OR d.date >= since)
-  RETURN sum(d.amount) AS value, count(d) AS deals, min(d.date) AS firstDeal
-}
-CALL (customer, since) {
-  OPTIONAL MATCH (customer)<-[:FOR]-(e:Deal)
-  WHERE since IS NOT NULL AND e.date < since
-  RETURN count(e) AS dealsBefore
-}
-RETURN pid AS id, since, customer.id AS companyId, customer.status AS status, value, deals,
-       firstDeal, dealsBefore
 """
 
-# What the referral figures depend on, in one statement: the referrals (count, newest write),
-# the deals (count, newest write), and the change log (company statuses, roles) and the date.
-REFERRAL_VALUE_FINGERPRINT: Final[LiteralString] = """
+# Everything the referral figures need, in one round trip and four lists (one row each, as
+# the embedded engine sends rows one by one): every referral, walked from its referrer's label
+# (an unlabelled walk would visit every node), with what its referred party stood for; every
+# deal by company; every customer's status.
+REFERRAL_INDEX: Final[LiteralString] = (
+    """
+CALL () {
+  MATCH (a:Person)-[r:REFERRED]->(b)
+"""
+    + _EMPLOYERS
+    + """
+  RETURN collect([a.id, r.id, r.date, b.id, CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END,
+                  customers]) AS byPeople
+}
+CALL () {
+  MATCH (a:Company)-[r:REFERRED]->(b)
+"""
+    + _EMPLOYERS
+    + """
+  RETURN collect([a.id, r.id, r.date, b.id, CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END,
+                  customers]) AS byCompanies
+}
+CALL () {
+  MATCH (d:Deal)-[:FOR]->(c:Company)
+  RETURN collect([c.id, d.date, d.amount, d.currency]) AS deals
+}
+CALL () {
+  MATCH (c:Company)
+  RETURN collect([c.id, c.status]) AS statuses
+}
+RETURN byPeople, byCompanies, deals, statuses
+"""
+)
+
+# What the referral figures depend on, in one cheap statement: counts of people, companies,
+# deals and changes (referral, role and company edits append one), the newest deal write and
+# the date (roles end with time).
+REFERRAL_INDEX_FINGERPRINT: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies }
 CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
 CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
-CALL () {
-  MATCH (:Person)-[r:REFERRED]->()
-  RETURN count(r) AS byPeople, max(r.updatedAt) AS newestByPeople
-}
-CALL () {
-  MATCH (:Company)-[r:REFERRED]->()
-  RETURN count(r) AS byCompanies, max(r.updatedAt) AS newestByCompanies
-}
-RETURN changes, deals, newestDeal, byPeople, newestByPeople, byCompanies, newestByCompanies,
-       date() AS today
+RETURN people, companies, changes, deals, newestDeal, date() AS today
 """
 
 # The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
