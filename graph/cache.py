@@ -10,6 +10,7 @@ the least recently used dropped first.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import weakref
@@ -64,6 +65,9 @@ def cached(
             result = slot.result
             return result
         fresh = compute()
+        # a big result (a projection, 100,000 measures) would make every later full garbage
+        # collection walk it: move what exists now out of the collector's sight
+        gc.freeze()
         slot.fingerprint, slot.generation, slot.result = current, generation, fresh
         slot.checked_at = time.monotonic()
         return fresh

@@ -52,11 +52,11 @@ class ReferralEdge:
     referred: PartyRef
     date: dt.date | None
     customers: tuple[str, ...]
+    # earliest first, undated referrals last, then by id
+    order: tuple[bool, dt.date, str] = field(init=False, compare=False)
 
-    @property
-    def order(self) -> tuple[bool, dt.date, str]:
-        """Earliest first; undated referrals last; then by id."""
-        return (self.date is None, self.date or dt.date.min, self.id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (self.date is None, self.date or dt.date.min, self.id))
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class ReferralIndex:
     received: dict[str, list[ReferralEdge]]
     deals: dict[str, _Deals]
     statuses: dict[str, str | None]
+    _brought: dict[tuple[str, str], list[CustomerValue]] = field(default_factory=dict)
 
     def kind_of(self, id_: str) -> PartyKind | None:
         for edges, end in ((self.made, "referrer"), (self.received, "referred")):
@@ -98,6 +99,13 @@ class ReferralIndex:
 
     def brought(self, edge: ReferralEdge, currency: str) -> list[CustomerValue]:
         """What the referral brought, customer by customer (see the module docstring)."""
+        key = (edge.id, currency)
+        known = self._brought.get(key)
+        if known is None:
+            known = self._brought[key] = self._customer_values(edge, currency)
+        return known
+
+    def _customer_values(self, edge: ReferralEdge, currency: str) -> list[CustomerValue]:
         found = []
         for company in sorted(edge.customers):
             deals = self.deals.get(company, _Deals())
@@ -273,15 +281,17 @@ def referral_chain(
     for depth in range(1, max_depth + 2):
         if not frontier:
             break
-        edges = sorted(
-            (edge for here in frontier for edge in following.get(here, ())), key=lambda e: e.order
-        )
+        edges = sorted((edge for here in frontier for edge in following.get(here, ())), key=_order)
         if depth > max_depth:  # one level past the limit, only to say whether there is more
-            has_more = any(_far(edge, downstream) not in nodes for edge in edges)
+            far_ids = (e.referred.id if downstream else e.referrer.id for e in edges)
+            has_more = any(id_ not in nodes for id_ in far_ids)
             break
         frontier = []
         for edge in edges:
-            here, there = _near(edge, downstream), _far(edge, downstream)
+            near, far = (
+                (edge.referrer, edge.referred) if downstream else (edge.referred, edge.referrer)
+            )
+            here, there = near.id, far.id
             pair = (here, there)
             if there in nodes:
                 extra += 1
@@ -290,7 +300,6 @@ def referral_chain(
                 elif _is_ancestor(nodes, there, here):
                     cycles += 1
             else:
-                far = edge.referred if downstream else edge.referrer
                 nodes[there] = ChainNode(far, depth, edge.id, edge.date, here)
                 placed_by[there] = edge
                 frontier.append(there)
@@ -313,12 +322,8 @@ def referral_chain(
     )
 
 
-def _near(edge: ReferralEdge, downstream: bool) -> str:
-    return edge.referrer.id if downstream else edge.referred.id
-
-
-def _far(edge: ReferralEdge, downstream: bool) -> str:
-    return edge.referred.id if downstream else edge.referrer.id
+def _order(edge: ReferralEdge) -> tuple[bool, dt.date, str]:
+    return edge.order
 
 
 def _is_ancestor(nodes: dict[str, ChainNode], candidate: str, of: str) -> bool:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import Enum
 
 from graph import cache
@@ -71,6 +71,23 @@ class ReferralNetwork:
     brought: dict[str, list[CustomerValue]]  # by referral id
     assigned: dict[str, float]  # value credited to each referral id (first touch)
     referrers: dict[str, ReferrerStats]
+    _rankings: dict[ReferrerOrder, list[ReferrerStats]] = field(default_factory=dict)
+
+    def ranked(self, by: ReferrerOrder) -> list[ReferrerStats]:
+        """Every referrer by one figure, highest first, ties by id (sorted once per figure)."""
+        if by not in self._rankings:
+            figure = _FIGURES[by]
+            self._rankings[by] = sorted(
+                self.referrers.values(), key=lambda s: (-figure(s), s.party.id)
+            )
+        return self._rankings[by]
+
+
+_FIGURES: dict[ReferrerOrder, Callable[[ReferrerStats], float]] = {
+    ReferrerOrder.COUNT: lambda s: float(s.referrals),
+    ReferrerOrder.VALUE: lambda s: s.value,
+    ReferrerOrder.REACH: lambda s: float(s.reach),
+}
 
 
 def reach_sets(edges: Iterable[ReferralEdge]) -> dict[str, set[str]]:
@@ -165,16 +182,7 @@ def top_referrers(
 ) -> list[ReferrerStats]:
     """The referrers ranked by one figure, highest first; ties go to the lower id."""
     check_limit(limit)
-
-    def key(stats: ReferrerStats) -> tuple[float, str]:
-        figure = {
-            ReferrerOrder.COUNT: float(stats.referrals),
-            ReferrerOrder.VALUE: stats.value,
-            ReferrerOrder.REACH: float(stats.reach),
-        }[by]
-        return (-figure, stats.party.id)
-
-    return sorted(network.referrers.values(), key=key)[:limit]
+    return network.ranked(by)[:limit]
 
 
 def with_reach(chain: ReferralChain, network: ReferralNetwork) -> ReferralChain:
