@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
+from typing import TypeVar
 
 from graph.errors import InvalidInput
+from graph.models import Page
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_POSITION = 10_000_000
 _PREFIX = "offset:"
+T = TypeVar("T")
 
 
 def encode_cursor(position: int) -> str:
@@ -38,3 +42,9 @@ def window(first: int | None, after: str | None) -> tuple[int, int]:
         )
     offset = 0 if after is None else decode_cursor(after) + 1
     return offset, limit
+
+
+def page_of(items: Sequence[T], first: int | None, after: str | None) -> Page[T]:
+    """One page of a list already in memory, for `first` items after the cursor `after`."""
+    offset, limit = window(first, after)
+    return Page(items=list(items[offset : offset + limit]), total=len(items), offset=offset)

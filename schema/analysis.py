@@ -9,9 +9,9 @@ import strawberry
 from graph import classes as cm
 from graph import pyramid as pm
 from graph.deals import DEFAULT_CURRENCY
-from graph.models import Page, PersonTier, ValueClass
+from graph.models import PersonTier, ValueClass
 from resolvers import analysis as resolve
-from resolvers.pagination import window
+from resolvers.pagination import page_of
 from schema.pagination import Connection
 from schema.types import Company, Info, Person, load_company, load_person
 
@@ -134,13 +134,6 @@ class ValueClassCell:
     count: int
 
 
-def _page(
-    items: list[cm.CompanyValue], first: int | None, after: str | None
-) -> Page[cm.CompanyValue]:
-    offset, limit = window(first, after)
-    return Page(items=items[offset : offset + limit], total=len(items), offset=offset)
-
-
 @strawberry.type(
     description="Customer value classes from deal revenue beside the classes people set. The "
     "rule: rank customers by revenue in one currency since a date; A are those that make up "
@@ -192,14 +185,14 @@ class ValueClassReport:
     def customers(
         self, first: int | None = None, after: str | None = None
     ) -> Connection[CustomerValue]:
-        page = _page(self.model.companies, first, after)
+        page = page_of(self.model.companies, first, after)
         return Connection.from_page(page, lambda item: CustomerValue(model=item))
 
     @strawberry.field(description="Customers whose set class is not the computed one.")
     def disagreements(
         self, first: int | None = None, after: str | None = None
     ) -> Connection[CustomerValue]:
-        page = _page(self.model.disagreements, first, after)
+        page = page_of(self.model.disagreements, first, after)
         return Connection.from_page(page, lambda item: CustomerValue(model=item))
 
 

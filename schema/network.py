@@ -7,9 +7,9 @@ import datetime as dt
 import strawberry
 
 from graph import network as nm
-from graph.models import Page, PartyRef
+from graph.models import PartyRef
 from resolvers import network as resolve
-from resolvers.pagination import window
+from resolvers.pagination import page_of
 from schema.pagination import Connection
 from schema.types import Company, Info, Party, load_company, load_party
 
@@ -80,9 +80,7 @@ class Community:
     def members(
         self, first: int | None = None, after: str | None = None
     ) -> Connection[CommunityMember]:
-        offset, limit = window(first, after)
-        members = self.model.members
-        page = Page(items=members[offset : offset + limit], total=len(members), offset=offset)
+        page = page_of(self.model.members, first, after)
         return Connection.from_page(page, lambda ref: CommunityMember(ref=ref))
 
 
@@ -129,9 +127,7 @@ class NetworkAnalysis:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[NodeMeasures]:
-        offset, limit = window(first, after)
-        ranked = self.model.ranked(order_by)
-        page = Page(items=ranked[offset : offset + limit], total=len(ranked), offset=offset)
+        page = page_of(self.model.ranked(order_by), first, after)
         return Connection.from_page(page, lambda node: NodeMeasures(model=node))
 
     @strawberry.field(description="One person's or company's measures; null if not in it.")
@@ -143,9 +139,7 @@ class NetworkAnalysis:
     def communities(
         self, first: int | None = None, after: str | None = None
     ) -> Connection[Community]:
-        offset, limit = window(first, after)
-        found = self.model.communities
-        page = Page(items=found[offset : offset + limit], total=len(found), offset=offset)
+        page = page_of(self.model.communities, first, after)
         return Connection.from_page(page, lambda community: Community(model=community))
 
 

@@ -8,9 +8,8 @@ import strawberry
 
 from graph import referrals as rm
 from graph import referrers as rr
-from graph.models import Page
 from resolvers import referrals as resolve
-from resolvers.pagination import window
+from resolvers.pagination import page_of
 from schema.pagination import Connection
 from schema.types import Info, Party, load_party
 
@@ -139,9 +138,7 @@ class ReferralChain:
 
     @strawberry.field(description="The parties, by depth, then date and id; 20 a page.")
     def nodes(self, first: int | None = None, after: str | None = None) -> Connection[ReferralNode]:
-        offset, limit = window(first, after)
-        below = self.model.nodes[1:]
-        page = Page(items=below[offset : offset + limit], total=len(below), offset=offset)
+        page = page_of(self.model.nodes[1:], first, after)
         return Connection.from_page(page, lambda node: ReferralNode(model=node))
 
 

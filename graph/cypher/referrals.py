@@ -110,24 +110,26 @@ CALL (b, r) {
 # the embedded engine sends rows one by one): every referral, walked from its referrer's label
 # (an unlabelled walk would visit every node), with what its referred party stood for; every
 # deal by company; every customer's status.
+
+
+def _referrals_from(label: LiteralString, column: LiteralString) -> LiteralString:
+    """Every referral made by a node of `label`, as one list in `column`."""
+    return (
+        "CALL () {\n  MATCH (a:"
+        + label
+        + ")-[r:REFERRED]->(b)\n"
+        + _EMPLOYERS
+        + """  RETURN collect([a.id, r.id, r.date, b.id,
+                  CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END, customers]) AS """
+        + column
+        + "\n}\n"
+    )
+
+
 REFERRAL_INDEX: Final[LiteralString] = (
-    """
-CALL () {
-  MATCH (a:Person)-[r:REFERRED]->(b)
-"""
-    + _EMPLOYERS
+    _referrals_from("Person", "byPeople")
+    + _referrals_from("Company", "byCompanies")
     + """
-  RETURN collect([a.id, r.id, r.date, b.id, CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END,
-                  customers]) AS byPeople
-}
-CALL () {
-  MATCH (a:Company)-[r:REFERRED]->(b)
-"""
-    + _EMPLOYERS
-    + """
-  RETURN collect([a.id, r.id, r.date, b.id, CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END,
-                  customers]) AS byCompanies
-}
 CALL () {
   MATCH (d:Deal)-[:FOR]->(c:Company)
   RETURN collect([c.id, d.date, d.amount, d.currency]) AS deals
