@@ -10,7 +10,6 @@ the least recently used dropped first.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 import weakref
@@ -64,10 +63,14 @@ def cached(
             slot.checked_at = time.monotonic()
             result = slot.result
             return result
-        fresh = compute()
-        # a big result (a projection, 100,000 measures) would make every later full garbage
-        # collection walk it: move what exists now out of the collector's sight
-        gc.freeze()
+        try:
+            fresh = compute()
+        except BaseException:
+            if slot.result is None:  # a failed first computation (a bad id) keeps no slot
+                with _LOCK:
+                    if slots.get(key) is slot:
+                        del slots[key]
+            raise
         slot.fingerprint, slot.generation, slot.result = current, generation, fresh
         slot.checked_at = time.monotonic()
         return fresh

@@ -17,6 +17,7 @@ import random
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -366,7 +367,11 @@ def network_measures(
         )
         if len(projection.edges) < ELSEWHERE_FROM_EDGES:
             return work()
-        return _worker().submit(work).result()
+        try:
+            return _worker().submit(work).result()
+        except BrokenProcessPool:  # the worker died (killed, out of memory): start another
+            stop_worker()
+            return _worker().submit(work).result()
 
     return cache.cached(graph, key, _FINGERPRINTS[network], compute)
 

@@ -10,9 +10,13 @@ cost nothing.
 Value is attributed from deals: a referred company brings its own deals; a referred person
 brings the deals of the customer companies where they held a role on the referral date (their
 current roles when the referral has no date). Only deals on or after the referral date count,
-in one currency. Each customer's value goes to the first node of the tree that brings it (in
-tree order: depth, then date, then id), so a level's or a subtree's value never counts a
-customer twice.
+in one currency; an undated referral brings no value, as its timing is unknown. Each
+customer's value goes to the first node of the tree that brings it (in tree order: depth, then
+date, then id), so a level's or a subtree's value never counts a customer twice. Upstream, a
+party brought what it stood for at the first referral it received.
+
+Upstream, every referrer is followed, so the result is a tree of referrals back to the
+origins (a chain when each party was referred once).
 """
 
 from __future__ import annotations
@@ -65,10 +69,10 @@ class CustomerValue:
 
     company_id: str
     status: str | None
-    value: float
+    value: float  # deals in the currency asked, on or after the referral date
     deals: int
-    first_deal: dt.date | None
-    deals_before: int  # deals (any currency) dated before the referral
+    first_deal: dt.date | None  # the first deal on or after the referral date, any currency
+    deals_before: int | None  # deals (any currency) before the referral; None when undated
 
 
 @dataclass
@@ -109,7 +113,10 @@ class ReferralIndex:
         found = []
         for company in sorted(edge.customers):
             deals = self.deals.get(company, _Deals())
-            start = 0 if edge.date is None else bisect.bisect_left(deals.dates, edge.date)
+            if edge.date is None:  # no date, no timing: nothing to attribute
+                found.append(CustomerValue(company, self.statuses.get(company), 0.0, 0, None, None))
+                continue
+            start = bisect.bisect_left(deals.dates, edge.date)
             later = [
                 (deals.dates[i], amount)
                 for i in range(start, len(deals.dates))
@@ -122,7 +129,7 @@ class ReferralIndex:
                     status=self.statuses.get(company),
                     value=sum(amount for _, amount in later),
                     deals=len(later),
-                    first_deal=later[0][0] if later else None,
+                    first_deal=deals.dates[start] if start < len(deals.dates) else None,
                     deals_before=start,
                 )
             )
@@ -222,7 +229,8 @@ class ReferralChain:
 
     @property
     def value(self) -> float:
-        return sum(node.value for node in self.nodes)
+        """The levels' value (the root's own is not counted)."""
+        return sum(node.value for node in self.nodes[1:])
 
 
 def check_depth(max_depth: int) -> None:
@@ -345,15 +353,15 @@ def _attribute(
     """Give each node the value of the customers it brought first (see the module docstring).
 
     Downstream a node brought what it stood for when the referral placing it was made;
-    upstream, when it was referred by the next node up (the first such referral in tree order).
+    upstream, at the first referral it received (by date), wherever that came from.
     """
     bringing: dict[str, ReferralEdge] = {}
-    for node in ordered[1:]:
-        edge = placed_by[node.party.id]
+    for node in ordered:
         if downstream:
-            bringing[node.party.id] = edge
-        else:
-            bringing.setdefault(edge.referred.id, edge)
+            if node.depth > 0:
+                bringing[node.party.id] = placed_by[node.party.id]
+        elif node.party.id in index.received:
+            bringing[node.party.id] = index.received[node.party.id][0]
     taken: set[str] = set()
     for node in ordered:
         brought_by = bringing.get(node.party.id)

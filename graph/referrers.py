@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from graph.referrals import (
     CustomerValue,
     ReferralChain,
     ReferralEdge,
+    ReferralIndex,
     checked_currency,
     party,
     referral_index,
@@ -125,17 +127,18 @@ def referral_network(
 
 def _referral_network(graph: Graph, since: dt.date | None, currency: str) -> ReferralNetwork:
     index = referral_index(graph)
-    edges = [e for e in index.edges if since is None or (e.date is not None and e.date >= since)]
-    brought = {edge.id: index.brought(edge, currency) for edge in edges}
     assigned: dict[str, float] = {}
     taken: set[str] = set()
-    for edge in edges:  # in order: earliest first
+    for edge in index.edges:  # in order, over every referral: earliest first
         credit = 0.0
-        for value in brought[edge.id]:
+        for value in index.brought(edge, currency):
             if value.company_id not in taken:
                 taken.add(value.company_id)
                 credit += value.value
         assigned[edge.id] = credit
+    # `since` picks the referrals that count; a customer first brought before it stays theirs
+    edges = [e for e in index.edges if since is None or (e.date is not None and e.date >= since)]
+    brought = {edge.id: index.brought(edge, currency) for edge in edges}
     return ReferralNetwork(
         since=since,
         currency=currency,
@@ -225,7 +228,14 @@ class Conversion:
     @property
     def p90_days(self) -> float | None:
         days = sorted(self.days_to_first_deal)
-        return None if not days else float(days[min(len(days) - 1, int(0.9 * len(days)))])
+        return None if not days else float(days[math.ceil(0.9 * len(days)) - 1])  # nearest rank
+
+
+def _customer_already(value: CustomerValue, index: ReferralIndex) -> bool:
+    """The customer had deals before the referral; for an undated one, deals at all."""
+    if value.deals_before is None:
+        return value.company_id in index.deals
+    return value.deals_before > 0
 
 
 def referral_conversion(
@@ -255,7 +265,7 @@ def referral_conversion(
         if not found:
             continue
         with_customer += 1
-        if any(v.deals_before > 0 for v in found):
+        if any(_customer_already(v, index) for v in found):
             already += 1
             continue
         current = [v for v in found if v.status in CURRENT_STATUSES]

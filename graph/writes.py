@@ -160,6 +160,7 @@ _EDGE_SUBJECTS = (
     ("roles", SubjectKind.ROLE),
     ("relationships", SubjectKind.RELATIONSHIP),
     ("business", SubjectKind.COMPANY_RELATIONSHIP),
+    ("referrals", SubjectKind.REFERRAL),
 )
 
 

@@ -26,7 +26,8 @@ strawberry.enum(
 
 _VALUE = (
     "Deals in the chosen currency on or after the referral date of the customers this party "
-    "brought first (a company itself, or where a referred person worked)."
+    "brought first (a company itself, or where a referred person worked); nothing for an "
+    "undated referral."
 )
 
 
@@ -83,7 +84,8 @@ class ReferralLevel:
 
 
 @strawberry.type(
-    description="A referral tree from a party, or upstream the chain back to the origin. Each "
+    description="A referral tree from a party, or upstream the referrals back to the origin "
+    "(every referrer followed: a chain when each party was referred once). Each "
     "party appears once, at its first level and by the earliest referral reaching it; other "
     "referrals that reach a party already in the tree are counted, not followed."
 )
@@ -110,7 +112,7 @@ class ReferralChain:
     def total(self) -> int:
         return self.model.total
 
-    @strawberry.field(description="The value of the whole tree. " + _VALUE)
+    @strawberry.field(description="The value of the levels (the root's own not counted). " + _VALUE)
     def value(self) -> float:
         return self.model.value
 
@@ -220,7 +222,8 @@ class ReferralConversion:
 class ReferralQuery:
     @strawberry.field(
         description=f"The referral tree from a person or company (DOWNSTREAM), or the chain "
-        f"back to the origin (UPSTREAM), to maxDepth levels (at most {rm.MAX_DEPTH})."
+        f"back to the origin (UPSTREAM, every referrer followed), to maxDepth levels (at most "
+        f"{rm.MAX_DEPTH})."
     )
     async def referral_chain(
         self,

@@ -50,6 +50,8 @@ class World:
         return [party] if party in self.companies else [self.employer[party]]
 
     def value(self, company: str, since: dt.date | None) -> float:
+        if since is None:  # an undated referral brings nothing
+            return 0.0
         return sum(
             amount
             for c, date, amount, currency in self.deals
@@ -142,10 +144,10 @@ def expected_tree(world: World, root: str, max_depth: int, downstream: bool) -> 
     taken: set[str] = set()
     if downstream:
         brought = {n: placing[n].date for n in placing}
-    else:
+    else:  # what each party stood for at the first referral it received, from anyone
         brought = {}
-        for node in order[1:]:
-            brought.setdefault(parent[node], placing[node].date)
+        for r in sorted(world.refs, key=_order):
+            brought.setdefault(r.b, r.date)
     for node in order:
         values[node] = 0.0
         if node not in brought:
@@ -192,7 +194,7 @@ def test_chains_match_an_independent_walk(graph: Graph, seed: int) -> None:
         assert isinstance(values, dict)
         for node in chain.nodes:
             assert node.value == pytest.approx(values[node.party.id])
-        assert chain.value == pytest.approx(sum(values.values()))
+        assert chain.value == pytest.approx(sum(values[n] for n in values if n != root))
         if downstream:
             below = expected["below"]
             assert isinstance(below, dict)
@@ -213,11 +215,12 @@ def test_top_referrers_match_networkx_and_the_records(graph: Graph, seed: int) -
     digraph.add_edges_from((r.a, r.b) for r in refs)
     taken: set[str] = set()
     credit: dict[str, float] = {}
-    for r in sorted(refs, key=_order):
+    for r in sorted(world.refs, key=_order):  # first touch over every referral ...
         for company in sorted(world.customers(r.b)):
             if company not in taken:
                 taken.add(company)
-                credit[r.a] = credit.get(r.a, 0.0) + world.value(company, r.date)
+                if r in refs:  # ... credited only to those since the date
+                    credit[r.a] = credit.get(r.a, 0.0) + world.value(company, r.date)
     referrers = sorted({r.a for r in refs})
     figures = {
         ReferrerOrder.COUNT: {p: float(sum(r.a == p for r in refs)) for p in referrers},
@@ -249,7 +252,7 @@ def test_conversion_matches_the_records(graph: Graph) -> None:
     for party, r in first.items():
         customers = world.customers(party)
         before = [
-            d for c, d, _, _ in world.deals if c in customers and r.date is not None and d < r.date
+            d for c, d, _, _ in world.deals if c in customers and (r.date is None or d < r.date)
         ]
         if before:
             already += 1
@@ -258,11 +261,7 @@ def test_conversion_matches_the_records(graph: Graph) -> None:
         if not current:
             continue
         converted += 1
-        later = [
-            d
-            for c, d, _, cur in world.deals
-            if c in current and cur == "CNY" and (r.date is None or d >= r.date)
-        ]
+        later = [d for c, d, _, _ in world.deals if c in current and r.date and d >= r.date]
         if r.date is not None and later:
             days.append((min(later) - r.date).days)
     conversion = referral_conversion(graph)
@@ -394,3 +393,24 @@ def test_rankings_follow_changes_to_referrals_and_deals(graph: Graph) -> None:
     writes.update_edge(graph, kinds.REFERRAL, moved, {"date": dt.date(2026, 1, 1)})
     edited = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
     assert [(s.party.id, s.value) for s in edited] == [(ann, 10.0), (ben, 0.0)]
+
+
+def test_undated_referrals_and_our_own_companies_bring_nothing(graph: Graph) -> None:
+    ann, staff = factories.person(graph, "Ann"), factories.person(graph, "Staff")
+    ours = factories.company(graph, "Ourselves", isOurs=True, status="CURRENT")
+    acme = factories.company(graph, "Acme", status="CURRENT")
+    factories.role(graph, staff, ours)
+    for company in (ours, acme):
+        deals.record_deal(
+            graph, company, {"amount": 10.0, "date": dt.date(2019, 1, 1), "productLine": "Core"}
+        )
+        deals.record_deal(
+            graph, company, {"amount": 5.0, "date": dt.date(2026, 1, 1), "productLine": "Core"}
+        )
+    for referred, date in [(ours, dt.date(2025, 1, 1)), (staff, dt.date(2025, 1, 1)), (acme, None)]:
+        writes.create_edge(graph, kinds.REFERRAL, ann, referred, {"date": date})
+    chain = referral_chain(graph, ann)
+    assert chain.total == 3 and chain.value == 0.0
+    conversion = referral_conversion(graph)
+    # Acme had deals and the referral has no date: a customer already, not a conversion
+    assert (conversion.referred, conversion.already_customers, conversion.converted) == (3, 1, 0)

@@ -109,5 +109,9 @@ CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company)
   RETURN collect([properties(b), startNode(b).id, endNode(b).id]) AS business
 }
-RETURN roles, [] AS relationships, business
+CALL (c) {
+  OPTIONAL MATCH (c)-[f:REFERRED]-()
+  RETURN collect([properties(f), startNode(f).id, endNode(f).id]) AS referrals
+}
+RETURN roles, [] AS relationships, business, referrals
 """

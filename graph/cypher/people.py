@@ -90,5 +90,9 @@ CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
   RETURN collect([properties(k), startNode(k).id, endNode(k).id]) AS relationships
 }
-RETURN roles, relationships, [] AS business
+CALL (p) {
+  OPTIONAL MATCH (p)-[f:REFERRED]-()
+  RETURN collect([properties(f), startNode(f).id, endNode(f).id]) AS referrals
+}
+RETURN roles, relationships, [] AS business, referrals
 """

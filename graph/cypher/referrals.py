@@ -93,8 +93,9 @@ OPTIONAL MATCH (company:Company {id: $id})
 RETURN person IS NOT NULL AS isPerson, company IS NOT NULL AS isCompany
 """
 
-# The customers a referred party stood for on the referral date: the company itself, or the
-# customer companies where a referred person held a role then (current roles when undated).
+# The customers a referred party stood for on the referral date: the company itself (none for
+# one of ours), or the customer companies where a referred person held a role then (current
+# roles when undated).
 _EMPLOYERS: Final[LiteralString] = """
 CALL (b, r) {
   OPTIONAL MATCH (b)-[h:HOLDS_ROLE]->(employer:Company)
@@ -102,7 +103,9 @@ CALL (b, r) {
     AND ((r.date IS NULL AND (h.endDate IS NULL OR h.endDate >= date()))
       OR (r.date IS NOT NULL AND (h.startDate IS NULL OR h.startDate <= r.date)
           AND (h.endDate IS NULL OR h.endDate >= r.date)))
-  RETURN CASE WHEN b:Company THEN [b.id] ELSE collect(DISTINCT employer.id) END AS customers
+  RETURN CASE WHEN b:Company AND coalesce(b.isOurs, false) THEN []
+              WHEN b:Company THEN [b.id]
+              ELSE collect(DISTINCT employer.id) END AS customers
 }
 """
 
@@ -143,14 +146,15 @@ RETURN byPeople, byCompanies, deals, statuses
 )
 
 # What the referral figures depend on, in one cheap statement: counts of people, companies,
-# deals and changes (referral, role and company edits append one), the newest deal write and
-# the date (roles end with time).
+# deals and changes (referral, role and company edits and forced deletes append one), the
+# newest company write (isOurs is not in the change log) and deal write, and the date (roles
+# end with time).
 REFERRAL_INDEX_FINGERPRINT: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
 CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
 CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
-RETURN people, companies, changes, deals, newestDeal, date() AS today
+RETURN people, companies, newestCompany, changes, deals, newestDeal, date() AS today
 """
 
 # The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
