@@ -27,9 +27,8 @@ from typing import Any, Final
 
 from graph.connection import Graph
 from graph.cypher import classes as cypher
-from graph.deals import DEFAULT_CURRENCY
+from graph.deals import DEFAULT_CURRENCY, checked_currency
 from graph.models import CompanyStatus, ValueClass, to_enum
-from graph.referrals import checked_currency
 
 A_SHARE: Final = Fraction(80, 100)
 B_SHARE: Final = Fraction(95, 100)

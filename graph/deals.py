@@ -8,6 +8,7 @@ in key order, one round trip whatever the number of keys).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pydantic import Field, field_validator
 
 from graph.connection import Graph, Tx
 from graph.cypher import deals as cypher
-from graph.errors import Conflict, NotFound
+from graph.errors import Conflict, InvalidInput, NotFound
 from graph.inputs import Fields, Name, Notes, validate
 from graph.models import Page, to_date, to_datetime
 from graph.writes import changed_fields
@@ -26,7 +27,18 @@ DEFAULT_CURRENCY = "CNY"
 ID_PREFIX = "de"
 
 Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN)]
+
+
+def checked_currency(currency: str) -> str:
+    """A currency asked for in a query, as stored: an ISO 4217 code in capitals."""
+    code = currency.strip().upper()
+    if not re.fullmatch(CURRENCY_PATTERN, code):
+        raise InvalidInput(
+            f"currency: '{currency}' is not a three-letter ISO 4217 code", field="currency"
+        )
+    return code
 
 
 class DealFields(Fields):

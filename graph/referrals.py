@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -32,12 +31,12 @@ from typing import Any
 from graph import cache
 from graph.connection import Graph
 from graph.cypher import referrals as cypher
+from graph.deals import DEFAULT_CURRENCY, checked_currency
 from graph.errors import InvalidInput, NotFound
 from graph.models import PartyKind, PartyRef, to_date
 
 DEFAULT_DEPTH = 6
 MAX_DEPTH = 10
-DEFAULT_CURRENCY = "CNY"
 
 
 class Direction(Enum):
@@ -240,16 +239,6 @@ def check_depth(max_depth: int) -> None:
             "use the per-depth summary of a shallower tree from the parties at its edge",
             field="maxDepth",
         )
-
-
-def checked_currency(currency: str) -> str:
-    """An ISO 4217 code in capitals, or InvalidInput."""
-    code = currency.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise InvalidInput(
-            f"currency: '{currency}' is not a three-letter ISO 4217 code", field="currency"
-        )
-    return code
 
 
 def party(graph: Graph, id_: str, *, field: str, index: ReferralIndex | None = None) -> PartyRef:

@@ -26,15 +26,14 @@ from enum import Enum
 from graph import cache
 from graph.connection import Graph
 from graph.cypher import referrals as cypher
+from graph.deals import DEFAULT_CURRENCY, checked_currency
 from graph.errors import InvalidInput
 from graph.models import PartyRef
 from graph.referrals import (
-    DEFAULT_CURRENCY,
     CustomerValue,
     ReferralChain,
     ReferralEdge,
     ReferralIndex,
-    checked_currency,
     party,
     referral_index,
 )

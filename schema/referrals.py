@@ -8,6 +8,7 @@ import strawberry
 
 from graph import referrals as rm
 from graph import referrers as rr
+from graph.deals import DEFAULT_CURRENCY
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
 from schema.pagination import Connection
@@ -231,7 +232,7 @@ class ReferralQuery:
         from_id: strawberry.ID,
         direction: rm.Direction = rm.Direction.DOWNSTREAM,
         max_depth: int = rm.DEFAULT_DEPTH,
-        currency: str = rm.DEFAULT_CURRENCY,
+        currency: str = DEFAULT_CURRENCY,
     ) -> ReferralChain:
         found = await resolve.referral_chain(
             info.context, str(from_id), direction, max_depth, currency
@@ -248,7 +249,7 @@ class ReferralQuery:
         by: rr.ReferrerOrder = rr.ReferrerOrder.COUNT,
         limit: int = 10,
         since: dt.date | None = None,
-        currency: str = rm.DEFAULT_CURRENCY,
+        currency: str = DEFAULT_CURRENCY,
     ) -> list[Referrer]:
         found = await resolve.top_referrers(info.context, by, limit, since, currency)
         return [Referrer(model=stats, rank=index + 1) for index, stats in enumerate(found)]
@@ -262,7 +263,7 @@ class ReferralQuery:
         info: Info,
         from_id: strawberry.ID | None = None,
         since: dt.date | None = None,
-        currency: str = rm.DEFAULT_CURRENCY,
+        currency: str = DEFAULT_CURRENCY,
     ) -> ReferralConversion:
         found = await resolve.referral_conversion(
             info.context, None if from_id is None else str(from_id), since, currency
