@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -107,6 +107,20 @@ class ReferralIndex:
         if known is None:
             known = self._brought[key] = self._customer_values(edge, currency)
         return known
+
+    def first_touch(self, edges: Iterable[ReferralEdge | None], currency: str) -> list[float]:
+        """The value each referral brought, in the order given, each customer credited only
+        to the first referral that brought it (a None in `edges` brings nothing)."""
+        taken: set[str] = set()
+        credits = []
+        for edge in edges:
+            credit = 0.0
+            for found in [] if edge is None else self.brought(edge, currency):
+                if found.company_id not in taken:
+                    taken.add(found.company_id)
+                    credit += found.value
+            credits.append(credit)
+        return credits
 
     def _customer_values(self, edge: ReferralEdge, currency: str) -> list[CustomerValue]:
         found = []
@@ -344,22 +358,15 @@ def _attribute(
     Downstream a node brought what it stood for when the referral placing it was made;
     upstream, at the first referral it received (by date), wherever that came from.
     """
-    bringing: dict[str, ReferralEdge] = {}
+    bringing: list[ReferralEdge | None] = []
     for node in ordered:
         if downstream:
-            if node.depth > 0:
-                bringing[node.party.id] = placed_by[node.party.id]
-        elif node.party.id in index.received:
-            bringing[node.party.id] = index.received[node.party.id][0]
-    taken: set[str] = set()
-    for node in ordered:
-        brought_by = bringing.get(node.party.id)
-        if brought_by is None:
-            continue
-        for found in index.brought(brought_by, currency):
-            if found.company_id not in taken:
-                taken.add(found.company_id)
-                node.value += found.value
+            bringing.append(placed_by.get(node.party.id))  # none for the root
+        else:
+            received = index.received.get(node.party.id)
+            bringing.append(received[0] if received else None)
+    for node, credit in zip(ordered, index.first_touch(bringing, currency), strict=True):
+        node.value = credit
 
 
 def _roll_up(ordered: list[ChainNode], nodes: dict[str, ChainNode]) -> None:

@@ -64,12 +64,11 @@ class ReferrerStats:
 
 @dataclass(frozen=True)
 class ReferralNetwork:
-    """Every referrer's figures, and what each referral brought."""
+    """Every referrer's figures, and the value credited to each referral."""
 
     since: dt.date | None
     currency: str
     edges: list[ReferralEdge]
-    brought: dict[str, list[CustomerValue]]  # by referral id
     assigned: dict[str, float]  # value credited to each referral id (first touch)
     referrers: dict[str, ReferrerStats]
     _rankings: dict[ReferrerOrder, list[ReferrerStats]] = field(default_factory=dict)
@@ -126,23 +125,15 @@ def referral_network(
 
 def _referral_network(graph: Graph, since: dt.date | None, currency: str) -> ReferralNetwork:
     index = referral_index(graph)
-    assigned: dict[str, float] = {}
-    taken: set[str] = set()
-    for edge in index.edges:  # in order, over every referral: earliest first
-        credit = 0.0
-        for value in index.brought(edge, currency):
-            if value.company_id not in taken:
-                taken.add(value.company_id)
-                credit += value.value
-        assigned[edge.id] = credit
-    # `since` picks the referrals that count; a customer first brought before it stays theirs
+    # first touch over every referral, earliest first; `since` then picks the referrals that
+    # count, and a customer first brought before it stays with that earlier referral
+    credits = index.first_touch(index.edges, currency)
+    assigned = {edge.id: credit for edge, credit in zip(index.edges, credits, strict=True)}
     edges = [e for e in index.edges if since is None or (e.date is not None and e.date >= since)]
-    brought = {edge.id: index.brought(edge, currency) for edge in edges}
     return ReferralNetwork(
         since=since,
         currency=currency,
         edges=edges,
-        brought=brought,
         assigned=assigned,
         referrers=_referrers(edges, assigned),
     )
