@@ -377,18 +377,19 @@ def network_measures(
 
 
 _WORKER: list[ProcessPoolExecutor] = []
+_WORKER_LOCK = threading.Lock()
 
 
 def stop_worker() -> None:
     """Stop the worker process, if one was started (the server does so on shutdown)."""
-    with _IGRAPH_RNG:
+    with _WORKER_LOCK:
         while _WORKER:
             _WORKER.pop().shutdown(wait=True, cancel_futures=True)
 
 
 def _worker() -> ProcessPoolExecutor:
     """One worker process for big networks: igraph holds the GIL while it computes."""
-    with _IGRAPH_RNG:
+    with _WORKER_LOCK:
         if not _WORKER:
             _WORKER.append(
                 ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
