@@ -4,7 +4,8 @@
 staff, customer companies of 50 people with roles (key persons, buying roles, seniority),
 reporting lines, person-to-person relationships with heavy-tailed degrees (about 10 per person
 on average, so N people have about 10 N relationships) whose tiers follow the seeds' ladder,
-and company relationships across the four tiers. Names mix Chinese and English.
+and company relationships across the four tiers and lifecycle stages. Names mix Chinese and
+English.
 
 History runs from HISTORY_START to HISTORY_END (2022-11 to 2026-11), written the way the app
 writes it (graph/history.py, graph/interactions.py):
@@ -68,7 +69,7 @@ from graph.search import search_text
 from graph.strength import DAY_MS, InteractionKind, StrengthModel, clamp
 
 # Bump when the generated graph changes, so stored benchmark graphs are rebuilt.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 COMPANY_SIZE = 50
 STAFF_SHARE = 0.01
@@ -394,6 +395,8 @@ def generate(people: int, seed: int = 7, history: bool = True) -> Synthetic:
                     "id": f"cr_{index:06d}",
                     "tier": tier,
                     "strength": round(rng.random(), 3),
+                    # the business relationship's stage follows the customer's own
+                    "lifecycleStage": out.companies[index + 2]["lifecycleStage"],
                     "createdAt": created,
                     "updatedAt": created,
                 },
