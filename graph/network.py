@@ -329,8 +329,9 @@ def measure(
 
 def fingerprint(graph: Graph, network: Network) -> Row:
     """What changes whenever the network may have, in one statement: label counts, the change
-    log's length (every edit of a relationship, role, company or referral appends to it) and
-    today's date (roles end with time)."""
+    log's length (every edit of a relationship, role, company or referral appends to it), the
+    import marks (each committed import batch leaves one) and today's date (roles end with
+    time)."""
     return cache.fingerprint(graph, _FINGERPRINTS[network])
 
 

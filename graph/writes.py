@@ -112,13 +112,14 @@ def _concerns(
     return [], list(ends)
 
 
-def _change(
+def change_record(
     subject: SubjectKind,
     subject_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     ends: tuple[str, str] | None,
 ) -> ChangeRecord:
+    """A change of a tracked subject, with the companies and people it concerns."""
     companies, people = _concerns(subject, subject_id, ends)
     return ChangeRecord(subject, subject_id, before, after, ends, companies, people)
 
@@ -141,7 +142,7 @@ def _record(
     if subject is None:
         return {}
     effective = effective_time(tx, note, [] if new else [subject_id])
-    change = _change(subject, subject_id, before, after, ends)
+    change = change_record(subject, subject_id, before, after, ends)
     extra: dict[str, Any] = {}
     if evidence is not None:
         change.evidence_kind, change.evidence_id = evidence
@@ -175,10 +176,10 @@ def _record_node_delete(
             for props, from_id, to_id in row[column]:
                 if props is not None:
                     changes.append(
-                        _change(subject, str(props["id"]), props, None, (from_id, to_id))
+                        change_record(subject, str(props["id"]), props, None, (from_id, to_id))
                     )
     if kind.history is not None:
-        changes.append(_change(kind.history, str(current["id"]), current, None, None))
+        changes.append(change_record(kind.history, str(current["id"]), current, None, None))
     if changes:
         effective = effective_time(tx, note, [c.subject_id for c in changes])
         record(tx, changes, effective, note)

@@ -23,6 +23,7 @@ from graph.cypher import (
     relationships,
     roles,
     setup,
+    transfer,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -43,6 +44,7 @@ MODULES: tuple[ModuleType, ...] = (
     relationships,
     roles,
     setup,
+    transfer,
 )
 
 

@@ -14,7 +14,8 @@ FINGERPRINT: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH (c:Company) RETURN count(c) AS companies }
 CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-RETURN people, companies, changes, date() AS today
+CALL () { MATCH (i:Import) RETURN count(i) AS imports }
+RETURN people, companies, changes, imports, date() AS today
 """
 
 # Every person id and every company id, for the whole-graph pages.

@@ -154,7 +154,8 @@ CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
 CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
 CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
-RETURN people, companies, newestCompany, changes, deals, newestDeal, date() AS today
+CALL () { MATCH (i:Import) RETURN count(i) AS imports }
+RETURN people, companies, newestCompany, changes, deals, newestDeal, imports, date() AS today
 """
 
 # The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
