@@ -10,8 +10,10 @@ current state: the change log, the time indexes and interactions stay behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import IO, Any, LiteralString
 
 from graph.connection import Graph
@@ -189,3 +191,16 @@ def write_export(
     }
     export_records(graph, scope, lambda kind, record: writers[kind].write(record))
     return {f"{kind.value}.{fmt.value}": w.count for kind, w in writers.items()}
+
+
+def export_to_directory(
+    graph: Graph, scope: Scope, fmt: ExportFormat, directory: Path
+) -> dict[str, int]:
+    """`write_export` into files in `directory` (created if missing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as files:
+
+        def open_file(name: str) -> IO[str]:
+            return files.enter_context((directory / name).open("w", encoding="utf-8", newline=""))
+
+        return write_export(graph, scope, fmt, open_file)
