@@ -147,8 +147,11 @@ def _prepare(spec: Spec, raw: dict[str, Any], now: dt.datetime) -> Record:
     return Record(0, key, external_id is None, props, refs, labels, created_at, given_id)
 
 
-def check(graph: Graph, sources: Sequence[Source]) -> Checked:
-    """Read and check every record of every source, then resolve their references."""
+def check(
+    graph: Graph, sources: Sequence[Source], progress: Callable[[int], None] | None = None
+) -> Checked:
+    """Read and check every record of every source, then resolve their references
+    (`progress` is told of every 1,000 records read)."""
     now = dt.datetime.now(dt.UTC)
     out = Checked({}, {}, [])
     # node records by label and key (their external id, and their Guanxi id when given)
@@ -159,7 +162,7 @@ def check(graph: Graph, sources: Sequence[Source]) -> Checked:
         good: list[Record] = []
         count = 0
         try:
-            count = _check_source(source, spec, now, out, pending, seen, good)
+            count = _check_source(source, spec, now, out, pending, seen, good, progress)
         except FileError as exc:
             out.problems.append(Problem(source.name, 1, str(exc)))
         out.records[source.name] = good
@@ -176,11 +179,14 @@ def _check_source(
     pending: dict[NodeLabel, dict[str, Record]],
     seen: dict[str, int],
     good: list[Record],
+    progress: Callable[[int], None] | None,
 ) -> int:
     """Check the records of one source; returns how many it holds."""
     count = 0
     for raw in source.records():
         count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
         if raw.values is None:
             out.problems.append(Problem(source.name, raw.line, raw.error or "unreadable"))
             continue

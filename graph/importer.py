@@ -163,19 +163,21 @@ def import_records(
     strict: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     by: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Import the sources in order (companies and people before the edges that name them).
 
-    `progress` is called with the number of records done after each batch (bad ones at once).
+    `progress(phase, n)` hears of records checked (phase "checked") and then written or found
+    bad (phase "written"), as they go.
     """
     batch_size = max(1, min(batch_size, MAX_BATCH_SIZE))
-    checked = check(graph, sources)
+    checked = check(graph, sources, None if progress is None else partial(progress, "checked"))
+    step = None if progress is None else partial(progress, "written")
     report = ImportReport({s.name: SourceCounts(s.kind) for s in sources}, strict=strict)
     for source in sources:
         report.counts[source.name].rows = checked.rows[source.name]
-    if progress is not None:
-        progress(len(checked.problems))
+    if step is not None:
+        step(len(checked.problems))
     if strict and checked.problems:
         report.problems, report.refused = checked.problems, True
         _count_bad(report)
@@ -189,7 +191,7 @@ def import_records(
     ]
     if strict:
         try:
-            outcomes = graph.write_tx(lambda tx: _write_all(tx, run, jobs, progress))
+            outcomes = graph.write_tx(lambda tx: _write_all(tx, run, jobs, step))
         except _Refused as refused:
             report.problems, report.refused = refused.problems, True
             _count_bad(report)
@@ -198,8 +200,8 @@ def import_records(
         outcomes = []
         for source, batch in jobs:
             outcomes.append((source, _commit(graph, run, source, batch)))
-            if progress is not None:
-                progress(len(batch))
+            if step is not None:
+                step(len(batch))
     for source, outcome in outcomes:
         counts = report.counts[source.name]
         counts.created += outcome.created

@@ -1,21 +1,36 @@
-"""`python -m seed`: load the demo data into the configured database (once: a database that
-already holds it is left alone)."""
+"""`python -m seed`: demo data, bulk import and export, synthetic record files.
+
+    python -m seed [--reset]                      load the demo data (once)
+    python -m seed import DIR [--strict] [--batch-size N] [--by NAME] [--problems FILE]
+    python -m seed export DIR [--format csv|jsonl|graphml] [--company ID]
+    python -m seed synthetic DIR [--people N] [--seed S] [--format csv|jsonl]
+
+Each works against the configured database (NEO4J_URI, or the embedded engine in
+GUANXI_DATA_DIR). The record format is described in docs/IMPORT_EXPORT.md.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.connection import open_graph
+from graph.errors import NotFound
+from graph.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
+from graph.importer import DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, directory_sources, import_records
+from graph.records import FileError, FileFormat
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from seed.demo import load_demo
+from seed.synthetic import generate
+from seed.synthetic_files import write_synthetic
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Load Guanxi's demo data.")
-    parser.add_argument(
-        "--reset", action="store_true", help="delete everything in the database first"
-    )
-    args = parser.parse_args()
+def _demo(args: argparse.Namespace) -> int:
     with open_graph() as graph:
         ensure_schema(graph)
         if args.reset:
@@ -24,7 +39,139 @@ def main() -> None:
         nodes, edges = count_nodes_and_edges(graph)
     print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
     print(f"the database now holds {nodes} nodes and {edges} edges")
+    return 0
+
+
+def _count_lines(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            lines = sum(1 for line in handle if line.strip())
+        total += lines - (1 if path.suffix == ".csv" and lines else 0)
+    return total
+
+
+def _import(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"error: {directory} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        sources = directory_sources(directory)
+    except FileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not sources:
+        print(f"error: no record files in {directory} (companies.csv, people.jsonl, …)")
+        return 2
+    total = _count_lines([directory / s.name for s in sources])
+    print("importing " + ", ".join(s.name for s in sources) + f" ({total:,} records)")
+    started = time.perf_counter()
+    with open_graph() as graph:
+        ensure_schema(graph)
+        columns = (
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns) as progress:
+            tasks = {
+                "checked": progress.add_task("checking", total=total),
+                "written": progress.add_task("writing", total=total),
+            }
+            report = import_records(
+                graph,
+                sources,
+                strict=args.strict,
+                batch_size=args.batch_size,
+                by=args.by,
+                progress=lambda phase, n: progress.advance(tasks[phase], n),
+            )
+    seconds = time.perf_counter() - started
+    for name, counts in report.counts.items():
+        print(
+            f"  {name}: {counts.rows:,} records, {counts.created:,} created, "
+            f"{counts.updated:,} updated, {counts.unchanged:,} unchanged, {counts.bad:,} bad"
+        )
+    print(f"{report.summary()} in {seconds:.1f} s")
+    for problem in report.problems[: args.show]:
+        print(f"  {problem.source} line {problem.line}: {problem.reason}", file=sys.stderr)
+    if len(report.problems) > args.show:
+        print(f"  … and {len(report.problems) - args.show:,} more", file=sys.stderr)
+    if args.problems and report.problems:
+        with Path(args.problems).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["file", "line", "field", "reason"])
+            for problem in report.problems:
+                writer.writerow([problem.source, problem.line, problem.field or "", problem.reason])
+        print(f"every bad record is listed in {args.problems}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    fmt = ExportFormat(args.format)
+    with open_graph() as graph:
+        try:
+            scope = (
+                whole_graph(graph) if args.company is None else neighbourhood(graph, args.company)
+            )
+        except NotFound as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        counts = export_to_directory(graph, scope, fmt, Path(args.directory))
+    for name, count in counts.items():
+        print(f"  {name}: {count:,}")
+    return 0
+
+
+def _synthetic(args: argparse.Namespace) -> int:
+    data = generate(args.people, args.seed, history=False)
+    counts = write_synthetic(data, Path(args.directory), FileFormat(args.format))
+    for name, count in counts.items():
+        print(f"  {name}: {count:,}")
+    return 0
+
+
+def _batch_size(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_BATCH_SIZE:,}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seed", description=__doc__.split("\n")[0])
+    parser.add_argument("--reset", action="store_true", help="demo: delete everything first")
+    parser.set_defaults(run=_demo)
+    commands = parser.add_subparsers(title="commands")
+
+    imports = commands.add_parser("import", help="import record files from a directory")
+    imports.add_argument("directory")
+    imports.add_argument("--strict", action="store_true", help="any bad record refuses it all")
+    imports.add_argument("--batch-size", type=_batch_size, default=DEFAULT_BATCH_SIZE)
+    imports.add_argument("--by", help="who is importing (kept with the recorded changes)")
+    imports.add_argument("--problems", help="write every bad record to this CSV file")
+    imports.add_argument("--show", type=int, default=20, help="bad records to print")
+    imports.set_defaults(run=_import)
+
+    exports = commands.add_parser("export", help="export the graph to a directory")
+    exports.add_argument("directory")
+    exports.add_argument("--format", choices=[f.value for f in ExportFormat], default="csv")
+    exports.add_argument("--company", help="only this company's neighbourhood (its id)")
+    exports.set_defaults(run=_export)
+
+    synthetic = commands.add_parser("synthetic", help="write a synthetic graph as record files")
+    synthetic.add_argument("directory")
+    synthetic.add_argument("--people", type=int, default=1000)
+    synthetic.add_argument("--seed", type=int, default=7)
+    synthetic.add_argument("--format", choices=[f.value for f in FileFormat], default="csv")
+    synthetic.set_defaults(run=_synthetic)
+
+    args = parser.parse_args(argv)
+    code: int = args.run(args)
+    return code
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
