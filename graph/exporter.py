@@ -177,13 +177,14 @@ def write_export(
     graph: Graph, scope: Scope, fmt: ExportFormat, open_file: Callable[[str], IO[str]]
 ) -> dict[str, int]:
     """Write the scope as record files (one per kind: `companies.csv`, …) or as one
-    `graph.graphml`, each opened with `open_file(name)`; returns the count per file."""
+    `graph.graphml`, each opened with `open_file(name)`; returns the records (GraphML: nodes
+    and edges) per file."""
     if fmt is ExportFormat.GRAPHML:
         handle = open_file("graph.graphml")
         writer = GraphMLWriter(handle)
         export_records(graph, scope, writer.write)
         writer.close()
-        return {"graph.graphml (nodes)": writer.nodes, "graph.graphml (edges)": writer.edges}
+        return {"graph.graphml": writer.nodes + writer.edges}
     file_format = FileFormat(fmt.value)
     writers = {
         kind: RecordWriter(open_file(f"{kind.value}.{fmt.value}"), kind, file_format)

@@ -23,12 +23,12 @@ from graph import history
 from graph.connection import Graph, Tx
 from graph.cypher import transfer as cypher
 from graph.deals import DealFields
-from graph.errors import Conflict
+from graph.errors import Conflict, InvalidInput
 from graph.history import ChangeNote, ChangeRecord, SubjectKind, effective_time, to_ms
 from graph.import_check import Problem, Record, Source, check
 from graph.inputs import Fields
 from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
-from graph.records import SPECS, RecordKind, find_files, read_records
+from graph.records import SPECS, RecordKind, find_files, object_record, read_records
 from graph.writes import change_record, changed_fields
 
 DEFAULT_BATCH_SIZE = 5_000  # chosen from the batch-size sweep in BENCHMARKS.md
@@ -135,8 +135,9 @@ class ImportReport:
             for index, value in enumerate((c.rows, c.created, c.updated, c.unchanged, c.bad)):
                 total[index] += value
         head = "refused (strict), nothing written: " if self.refused else ""
+        records = f"{total[0]:,} record{'' if total[0] == 1 else 's'}"
         return (
-            f"{head}{total[0]:,} records: {total[1]:,} created, {total[2]:,} updated, "
+            f"{head}{records}: {total[1]:,} created, {total[2]:,} updated, "
             f"{total[3]:,} unchanged, {total[4]:,} bad"
         )
 
@@ -477,3 +478,26 @@ def directory_sources(directory: Path) -> list[Source]:
         Source(kind, path.name, partial(read_records, path, kind))
         for kind, path in find_files(directory)
     ]
+
+
+MAX_API_RECORDS = 5_000
+
+
+def api_sources(records: dict[RecordKind, list[Any]]) -> list[Source]:
+    """Records sent through the API (decoded JSON objects, as in a .jsonl file), each kind a
+    source named after it whose lines count from 1; at most MAX_API_RECORDS in all."""
+    total = sum(len(values) for values in records.values())
+    if total > MAX_API_RECORDS:
+        raise InvalidInput(
+            f"input: at most {MAX_API_RECORDS:,} records a call ({total:,} sent); import larger "
+            "files with `python -m seed import`",
+            field="input",
+        )
+    sources = []
+    for kind in RecordKind:
+        values = records.get(kind)
+        if values:
+            known = set(SPECS[kind].columns)
+            raws = [object_record(i, value, known) for i, value in enumerate(values, start=1)]
+            sources.append(Source(kind, kind.value, partial(iter, raws)))
+    return sources

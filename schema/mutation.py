@@ -35,6 +35,7 @@ from schema.inputs import (
     given,
 )
 from schema.keypersons import KeyPersonMutation
+from schema.transfer import TransferMutation
 from schema.types import (
     Company,
     CompanyRelationship,
@@ -274,5 +275,12 @@ class EdgeMutation:
 
 
 @strawberry.type
-class Mutation(NodeMutation, EdgeMutation, KeyPersonMutation, EvolutionMutation, DealMutation):
+class Mutation(
+    NodeMutation,
+    EdgeMutation,
+    KeyPersonMutation,
+    EvolutionMutation,
+    DealMutation,
+    TransferMutation,
+):
     """Every write Guanxi accepts."""

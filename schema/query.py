@@ -26,6 +26,7 @@ from schema.keypersons import KeyPersonQuery
 from schema.network import NetworkQuery
 from schema.pagination import Connection
 from schema.referrals import ReferralQuery
+from schema.transfer import TransferQuery
 from schema.types import (
     Company,
     CompanyRelationship,
@@ -246,5 +247,6 @@ class Query(
     ReferralQuery,
     AnalysisQuery,
     NetworkQuery,
+    TransferQuery,
 ):
     """Everything Guanxi answers."""
