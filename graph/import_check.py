@@ -1,8 +1,10 @@
-"""The first pass of an import: read every record, check it, resolve its references.
+"""Checking an import: read every record, check it, resolve its references, in batches.
 
-Nothing is written in this pass. A record that breaks a rule (a bad date, an unknown enum
-value, a strength out of range, an unknown reference, a key used twice, a reporting line that
-closes a cycle) becomes a `Problem` naming its file, line and reason.
+Nothing is written here. A record that breaks a rule (a bad date, an unknown enum value, a
+strength out of range, an unknown reference, a key used twice, a reporting line that closes a
+cycle) becomes a `Problem` naming its file, line and reason. References are resolved batch by
+batch: to a node record of this import (its id is known once that node is written), or to a
+node in the database (looked up once per key).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
@@ -28,6 +30,7 @@ _RESOLVE: dict[NodeLabel, LiteralString] = {
     NodeLabel.COMPANY: cypher.RESOLVE_COMPANIES,
 }
 _NODE_LABEL = {RecordKind.PEOPLE: NodeLabel.PERSON, RecordKind.COMPANIES: NodeLabel.COMPANY}
+_NODE_PREFIX = {NodeLabel.PERSON: "pe", NodeLabel.COMPANY: "co"}
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,9 @@ class Source:
     records: Callable[[], Iterable[RawRecord]]
 
 
-@dataclass
+@dataclass(eq=False)
 class Record:
-    """A checked record, ready to write (ids filled in once references are resolved)."""
+    """A checked record, ready to write."""
 
     line: int
     key: str
@@ -61,17 +64,21 @@ class Record:
     labels: list[NodeLabel]
     created_at: dt.datetime | None
     given_id: str | None = None
-    id: str = ""  # the Guanxi id a node gets (or has), set by `resolve`
-    ends: list[str] = field(default_factory=list)  # Guanxi ids of the references
+    # a node's Guanxi id: given or new, replaced by the stored one when the node exists
+    id: str = ""
+    # what the references name: a node record of this import, or a stored node's id
+    targets: list[Record | str] = field(default_factory=list)
+    # a node this import created (committed): edges between such nodes cannot exist yet
+    created: bool = False
+
+    @property
+    def ends(self) -> list[str]:
+        """The Guanxi ids of the references (read when writing, after the nodes are)."""
+        return [t.id if isinstance(t, Record) else t for t in self.targets]
 
 
-@dataclass
-class Checked:
-    """The outcome of the first pass."""
-
-    records: dict[str, list[Record]]  # by source name, in file order
-    rows: dict[str, int]  # records read per source, good or bad
-    problems: list[Problem]
+def _identity(target: Record | str) -> Hashable:
+    return target if isinstance(target, Record) else target
 
 
 def _text(values: dict[str, Any], column: str) -> str | None:
@@ -147,167 +154,173 @@ def _prepare(spec: Spec, raw: dict[str, Any], now: dt.datetime) -> Record:
     return Record(0, key, external_id is None, props, refs, labels, created_at, given_id)
 
 
-def check(
-    graph: Graph, sources: Sequence[Source], progress: Callable[[int], None] | None = None
-) -> Checked:
-    """Read and check every record of every source, then resolve their references
-    (`progress` is told of every 1,000 records read)."""
-    now = dt.datetime.now(dt.UTC)
-    out = Checked({}, {}, [])
-    # node records by label and key (their external id, and their Guanxi id when given)
-    pending: dict[NodeLabel, dict[str, Record]] = {label: {} for label in NodeLabel}
-    for source in sources:
+class Checker:
+    """Checks the sources of one import in order, yielding batches of good records and
+    collecting the bad ones in `problems`; `rows` counts the records read per source."""
+
+    def __init__(self, graph: Graph, progress: Callable[[int], None] | None = None) -> None:
+        self.graph = graph
+        self.progress = progress
+        self.now = dt.datetime.now(dt.UTC)
+        self.problems: list[Problem] = []
+        self.rows: dict[str, int] = {}
+        # node records of this import by label and key (external id, and given Guanxi id)
+        self.pending: dict[NodeLabel, dict[str, Record]] = {label: {} for label in NodeLabel}
+        # stored nodes looked up so far: key -> Guanxi id, or None when there is none
+        self.found: dict[NodeLabel, dict[str, str | None]] = {label: {} for label in NodeLabel}
+
+    def batches(self, source: Source, size: int) -> Iterator[list[Record]]:
+        """The good records of one source, `size` at a time, references resolved."""
         spec = SPECS[source.kind]
-        seen: dict[str, int] = {}
-        good: list[Record] = []
+        state = _SourceState()
+        if source.kind is RecordKind.REPORTING_LINES:
+            lines = self.graph.read(cypher.ALL_REPORTING_LINES)[0]["lines"]
+            state.manager = {p: m for p, m, _ in lines}
+        chunk: list[Record] = []
         count = 0
         try:
-            count = _check_source(source, spec, now, out, pending, seen, good, progress)
+            for raw in source.records():
+                count += 1
+                if self.progress is not None and count % 1000 == 0:
+                    self.progress(1000)
+                record = self._record(source, spec, raw, state)
+                if record is not None:
+                    chunk.append(record)
+                if len(chunk) >= size:
+                    yield from self._resolved(source, chunk, state)
+                    chunk = []
+            if chunk:
+                yield from self._resolved(source, chunk, state)
         except FileError as exc:
-            out.problems.append(Problem(source.name, 1, str(exc)))
-        out.records[source.name] = good
-        out.rows[source.name] = count
-    _resolve(graph, sources, out, pending)
-    return out
+            self.problems.append(Problem(source.name, 1, str(exc)))
+        if self.progress is not None:
+            self.progress(count % 1000)
+        self.rows[source.name] = count
 
-
-def _check_source(
-    source: Source,
-    spec: Spec,
-    now: dt.datetime,
-    out: Checked,
-    pending: dict[NodeLabel, dict[str, Record]],
-    seen: dict[str, int],
-    good: list[Record],
-    progress: Callable[[int], None] | None,
-) -> int:
-    """Check the records of one source; returns how many it holds."""
-    count = 0
-    for raw in source.records():
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(1000)
+    def _record(
+        self, source: Source, spec: Spec, raw: RawRecord, state: _SourceState
+    ) -> Record | None:
         if raw.values is None:
-            out.problems.append(Problem(source.name, raw.line, raw.error or "unreadable"))
-            continue
+            self.problems.append(Problem(source.name, raw.line, raw.error or "unreadable"))
+            return None
         try:
-            record = _prepare(spec, raw.values, now)
+            record = _prepare(spec, raw.values, self.now)
         except InvalidInput as exc:
-            out.problems.append(Problem(source.name, raw.line, str(exc), exc.field))
-            continue
+            self.problems.append(Problem(source.name, raw.line, str(exc), exc.field))
+            return None
         record.line = raw.line
-        if record.key in seen:
+        if record.key in state.seen:
             what = "person" if not spec.keyed else "key"
-            out.problems.append(
+            self.problems.append(
                 Problem(
                     source.name,
                     raw.line,
-                    f"the same {what} '{record.key}' as line {seen[record.key]}; "
+                    f"the same {what} '{record.key}' as line {state.seen[record.key]}; "
                     "each record may appear once",
                 )
             )
-            continue
-        seen[record.key] = raw.line
-        good.append(record)
+            return None
+        state.seen[record.key] = raw.line
         label = _NODE_LABEL.get(source.kind)
         if label is not None:
-            pending[label].setdefault(record.key, record)
+            record.id = record.given_id or f"{_NODE_PREFIX[label]}_{uuid.uuid4().hex}"
+            self.pending[label].setdefault(record.key, record)
             if record.given_id:
-                pending[label].setdefault(record.given_id, record)
-    return count
+                self.pending[label].setdefault(record.given_id, record)
+        return record
 
-
-def _resolve(
-    graph: Graph,
-    sources: Sequence[Source],
-    out: Checked,
-    pending: dict[NodeLabel, dict[str, Record]],
-) -> None:
-    """Give every node record its Guanxi id (found in the database, given, or new) and every
-    reference the id it names; records with an unknown reference become problems."""
-    wanted: dict[NodeLabel, set[str]] = {label: set() for label in NodeLabel}
-    for label, records in pending.items():
-        wanted[label].update(r.key for r in records.values())
-    for source in sources:
-        for record in out.records[source.name]:
+    def _lookup(self, records: list[Record]) -> None:
+        """Look up the referenced keys that are neither node records here nor known yet."""
+        wanted: dict[NodeLabel, set[str]] = {label: set() for label in NodeLabel}
+        for record in records:
             for value, label in zip(record.refs, record.labels, strict=True):
-                if value not in pending[label]:
+                if value not in self.pending[label] and value not in self.found[label]:
                     wanted[label].add(value)
-    found: dict[NodeLabel, dict[str, str]] = {}
-    for label, keys in wanted.items():
-        ordered = sorted(keys)
-        found[label] = {}
-        for start in range(0, len(ordered), RESOLVE_CHUNK):
-            chunk = ordered[start : start + RESOLVE_CHUNK]
-            for key, id_ in graph.read(_RESOLVE[label], keys=chunk)[0]["found"]:
-                found[label][key] = id_
-    for label, records in pending.items():
-        for record in records.values():
-            if not record.id:
-                spec_prefix = "pe" if label is NodeLabel.PERSON else "co"
-                record.id = (
-                    found[label].get(record.key)
-                    or record.given_id
-                    or f"{spec_prefix}_{uuid.uuid4().hex}"
-                )
-    for source in sources:
+        for label, keys in wanted.items():
+            ordered = sorted(keys)
+            for start in range(0, len(ordered), RESOLVE_CHUNK):
+                chunk = ordered[start : start + RESOLVE_CHUNK]
+                known = self.found[label]
+                known.update(dict.fromkeys(chunk))
+                for key, id_ in self.graph.read(_RESOLVE[label], keys=chunk)[0]["found"]:
+                    known[key] = id_
+
+    def _resolved(
+        self, source: Source, records: list[Record], state: _SourceState
+    ) -> Iterator[list[Record]]:
+        spec = SPECS[source.kind]
+        self._lookup(records)
         kept = []
-        for record in out.records[source.name]:
-            ends, missing = [], None
-            for value, label, ref in zip(
-                record.refs, record.labels, SPECS[source.kind].refs, strict=True
-            ):
-                target = pending[label].get(value)
-                id_ = target.id if target is not None else found[label].get(value)
-                if id_ is None:
-                    missing = Problem(
-                        source.name,
-                        record.line,
-                        f"{ref.column}: no {label.value.lower()} has the external id or id "
-                        f"'{value}', in this import or in the database",
-                        ref.column,
-                    )
-                    break
-                ends.append(id_)
-            if missing is not None:
-                out.problems.append(missing)
-                continue
-            if len(ends) == 2 and ends[0] == ends[1]:
-                out.problems.append(
-                    Problem(source.name, record.line, "both ends name the same node", None)
-                )
-                continue
-            record.ends = ends
-            kept.append(record)
-        out.records[source.name] = kept
-    for source in sources:
-        if source.kind is RecordKind.REPORTING_LINES:
-            _check_cycles(graph, source.name, out)
+        for record in records:
+            problem = self._resolve(source, spec, record, state)
+            if problem is None:
+                kept.append(record)
+            else:
+                self.problems.append(problem)
+        if kept:
+            yield kept
 
-
-def _check_cycles(graph: Graph, name: str, out: Checked) -> None:
-    """Reporting lines, taken in file order over those in the database, that would close a
-    cycle."""
-    manager = {p: m for p, m, _ in graph.read(cypher.ALL_REPORTING_LINES)[0]["lines"]}
-    kept = []
-    for record in out.records[name]:
-        person, boss = record.ends
-        seen = {boss}
-        current = manager.get(boss)
-        while current is not None and current not in seen and current != person:
-            seen.add(current)
-            current = manager.get(current)
-        if current == person or boss == person:
-            out.problems.append(
-                Problem(
-                    name,
-                    record.line,
-                    f"manager: '{record.refs[1]}' already reports (directly or not) to "
-                    f"'{record.refs[0]}'; the line would close a cycle",
-                    "manager",
-                )
+    def _resolve(
+        self, source: Source, spec: Spec, record: Record, state: _SourceState
+    ) -> Problem | None:
+        targets: list[Record | str] = []
+        for value, label, ref in zip(record.refs, record.labels, spec.refs, strict=True):
+            target: Record | str | None = self.pending[label].get(value) or self.found[label].get(
+                value
             )
-        else:
-            manager[person] = boss
-            kept.append(record)
-    out.records[name] = kept
+            if target is None:
+                return Problem(
+                    source.name,
+                    record.line,
+                    f"{ref.column}: no {label.value.lower()} has the external id or id "
+                    f"'{value}', in this import or in the database",
+                    ref.column,
+                )
+            targets.append(target)
+        if len(targets) == 2 and _identity(targets[0]) == _identity(targets[1]):
+            return Problem(source.name, record.line, "both ends name the same node")
+        if spec.pair_unique:
+            pair = frozenset(_identity(t) for t in targets)
+            if pair in state.pairs:
+                return Problem(
+                    source.name,
+                    record.line,
+                    f"the same two ends as line {state.pairs[pair]}; at most one "
+                    f"{spec.kind.value.replace('_', ' ').removesuffix('s')} joins them",
+                )
+            state.pairs[pair] = record.line
+        if source.kind is RecordKind.REPORTING_LINES:
+            problem = _closes_cycle(source, record, targets, state)
+            if problem is not None:
+                return problem
+        record.targets = targets
+        return None
+
+
+@dataclass
+class _SourceState:
+    seen: dict[str, int] = field(default_factory=dict)
+    pairs: dict[frozenset[Hashable], int] = field(default_factory=dict)
+    manager: dict[Hashable, Hashable] = field(default_factory=dict)
+
+
+def _closes_cycle(
+    source: Source, record: Record, targets: list[Record | str], state: _SourceState
+) -> Problem | None:
+    """A reporting line, taken in file order over those stored, that would close a cycle."""
+    person, boss = _identity(targets[0]), _identity(targets[1])
+    seen = {boss}
+    current = state.manager.get(boss)
+    while current is not None and current not in seen and current != person:
+        seen.add(current)
+        current = state.manager.get(current)
+    if current == person:
+        return Problem(
+            source.name,
+            record.line,
+            f"manager: '{record.refs[1]}' already reports (directly or not) to "
+            f"'{record.refs[0]}'; the line would close a cycle",
+            "manager",
+        )
+    state.manager[person] = boss
+    return None

@@ -25,7 +25,7 @@ from graph.cypher import transfer as cypher
 from graph.deals import DealFields
 from graph.errors import Conflict, InvalidInput
 from graph.history import ChangeNote, ChangeRecord, SubjectKind, effective_time, to_ms
-from graph.import_check import Problem, Record, Source, check
+from graph.import_check import Checker, Problem, Record, Source
 from graph.inputs import Fields
 from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
 from graph.records import SPECS, RecordKind, find_files, object_record, read_records
@@ -45,6 +45,8 @@ class _Writer:
     upsert: LiteralString  # by external id (and, for edges, by id too)
     set: LiteralString
     upsert_by_id: LiteralString | None = None  # nodes and deals: by Guanxi id
+    # edges and deals whose ends this import created; nodes of a label that had none
+    create: LiteralString | None = None
 
 
 def _nothing(props: dict[str, Any]) -> dict[str, Any]:
@@ -59,6 +61,7 @@ _WRITERS: dict[RecordKind, _Writer] = {
         cypher.UPSERT_COMPANIES_BY_EXTERNAL_ID,
         cypher.SET_COMPANIES,
         cypher.UPSERT_COMPANIES_BY_ID,
+        cypher.CREATE_COMPANIES,
     ),
     RecordKind.PEOPLE: _Writer(
         PERSON.fields,
@@ -67,9 +70,15 @@ _WRITERS: dict[RecordKind, _Writer] = {
         cypher.UPSERT_PEOPLE_BY_EXTERNAL_ID,
         cypher.SET_PEOPLE,
         cypher.UPSERT_PEOPLE_BY_ID,
+        cypher.CREATE_PEOPLE,
     ),
     RecordKind.ROLES: _Writer(
-        ROLE.fields, ROLE.derived, ROLE.history, cypher.UPSERT_ROLES, cypher.SET_ROLES
+        ROLE.fields,
+        ROLE.derived,
+        ROLE.history,
+        cypher.UPSERT_ROLES,
+        cypher.SET_ROLES,
+        create=cypher.CREATE_ROLES,
     ),
     RecordKind.RELATIONSHIPS: _Writer(
         RELATIONSHIP.fields,
@@ -77,6 +86,7 @@ _WRITERS: dict[RecordKind, _Writer] = {
         RELATIONSHIP.history,
         cypher.UPSERT_RELATIONSHIPS,
         cypher.SET_RELATIONSHIPS,
+        create=cypher.CREATE_RELATIONSHIPS,
     ),
     RecordKind.COMPANY_RELATIONSHIPS: _Writer(
         COMPANY_RELATIONSHIP.fields,
@@ -84,6 +94,7 @@ _WRITERS: dict[RecordKind, _Writer] = {
         COMPANY_RELATIONSHIP.history,
         cypher.UPSERT_COMPANY_RELATIONSHIPS,
         cypher.SET_COMPANY_RELATIONSHIPS,
+        create=cypher.CREATE_COMPANY_RELATIONSHIPS,
     ),
     RecordKind.REFERRALS: _Writer(
         REFERRAL.fields,
@@ -91,6 +102,7 @@ _WRITERS: dict[RecordKind, _Writer] = {
         REFERRAL.history,
         cypher.UPSERT_REFERRALS,
         cypher.SET_REFERRALS,
+        create=cypher.CREATE_REFERRALS,
     ),
     RecordKind.DEALS: _Writer(
         DealFields,
@@ -99,6 +111,7 @@ _WRITERS: dict[RecordKind, _Writer] = {
         cypher.UPSERT_DEALS_BY_EXTERNAL_ID,
         cypher.SET_DEALS,
         cypher.UPSERT_DEALS_BY_ID,
+        cypher.CREATE_DEALS,
     ),
 }
 _NODES = (RecordKind.COMPANIES, RecordKind.PEOPLE)
@@ -155,6 +168,7 @@ class _Batch:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    fresh: list[Record] = field(default_factory=list)  # nodes it created
 
 
 def import_records(
@@ -172,45 +186,47 @@ def import_records(
     bad (phase "written"), as they go.
     """
     batch_size = max(1, min(batch_size, MAX_BATCH_SIZE))
-    checked = check(graph, sources, None if progress is None else partial(progress, "checked"))
+    checker = Checker(graph, None if progress is None else partial(progress, "checked"))
     step = None if progress is None else partial(progress, "written")
     report = ImportReport({s.name: SourceCounts(s.kind) for s in sources}, strict=strict)
-    for source in sources:
-        report.counts[source.name].rows = checked.rows[source.name]
-    if step is not None:
-        step(len(checked.problems))
-    if strict and checked.problems:
-        report.problems, report.refused = checked.problems, True
-        _count_bad(report)
-        return report
-    report.problems.extend(checked.problems)
     run = _Run(f"im_{uuid.uuid4().hex}", by, dt.datetime.now(dt.UTC))
-    jobs = [
-        (source, checked.records[source.name][start : start + batch_size])
-        for source in sources
-        for start in range(0, len(checked.records[source.name]), batch_size)
-    ]
+    jobs = ((source, batch) for source in sources for batch in checker.batches(source, batch_size))
     if strict:
-        try:
-            outcomes = graph.write_tx(lambda tx: _write_all(tx, run, jobs, step))
-        except _Refused as refused:
-            report.problems, report.refused = refused.problems, True
-            _count_bad(report)
-            return report
+        checked = list(jobs)
+        if not checker.problems:
+            try:
+                outcomes = graph.write_tx(lambda tx: _write_all(tx, run, checked, step))
+            except _Refused as refused:
+                checker.problems.extend(refused.problems)
+        if checker.problems:
+            report.problems, report.refused = checker.problems, True
+            return _finished(report, checker, sources)
     else:
+        # each batch is written as soon as it is checked (a thread checking ahead of the
+        # writes measured slower: both need the interpreter lock)
         outcomes = []
         for source, batch in jobs:
             outcomes.append((source, _commit(graph, run, source, batch)))
             if step is not None:
                 step(len(batch))
+        report.problems.extend(checker.problems)
     for source, outcome in outcomes:
         counts = report.counts[source.name]
         counts.created += outcome.created
         counts.updated += outcome.updated
         counts.unchanged += outcome.unchanged
         report.problems.extend(outcome.problems)
+    if step is not None:
+        step(len(checker.problems))
+    return _finished(report, checker, sources)
+
+
+def _finished(report: ImportReport, checker: Checker, sources: Sequence[Source]) -> ImportReport:
+    for source in sources:
+        report.counts[source.name].rows = checker.rows.get(source.name, 0)
     _count_bad(report)
-    report.problems.sort(key=lambda p: ([s.name for s in sources].index(p.source), p.line))
+    order = [s.name for s in sources]
+    report.problems.sort(key=lambda p: (order.index(p.source), p.line))
     return report
 
 
@@ -222,11 +238,13 @@ def _count_bad(report: ImportReport) -> None:
             report.counts[problem.source].bad += 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Run:
     id: str
     by: str | None
     started: dt.datetime
+    # per node source: whether its label held no node when the source began
+    empty: dict[str, bool] = field(default_factory=dict)
 
 
 def _write_all(
@@ -240,6 +258,8 @@ def _write_all(
         outcome = _write_batch(tx, run, source, batch)
         if outcome.problems:
             raise _Refused(outcome.problems)
+        for record in outcome.fresh:
+            record.created = True
         outcomes.append((source, outcome))
         if progress is not None:
             progress(len(batch))
@@ -250,7 +270,7 @@ def _commit(graph: Graph, run: _Run, source: Source, batch: list[Record]) -> _Ba
     """Write one batch in its own transaction. When a uniqueness rule refuses it (an id or
     external id another item already has), write each half on its own, down to the record."""
     try:
-        return graph.write_tx(lambda tx: _write_batch(tx, run, source, batch))
+        outcome = graph.write_tx(lambda tx: _write_batch(tx, run, source, batch))
     except Conflict:
         if len(batch) == 1:
             what = source.kind.value
@@ -276,6 +296,9 @@ def _commit(graph: Graph, run: _Run, source: Source, batch: list[Record]) -> _Ba
             first.unchanged + second.unchanged,
             first.problems + second.problems,
         )
+    for record in outcome.fresh:
+        record.created = True
+    return outcome
 
 
 def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
@@ -314,6 +337,13 @@ def _new_props(record: Record, writer: _Writer, spec_prefix: str, now: dt.dateti
     }
 
 
+def _fresh(record: Record) -> bool:
+    """Whether every end of the record is a node this import created."""
+    return bool(record.targets) and all(
+        not isinstance(t, str) and t.created for t in record.targets
+    )
+
+
 def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Writer) -> _Batch:
     spec = SPECS[source.kind]
     now = dt.datetime.now(dt.UTC)
@@ -332,6 +362,21 @@ def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Wri
         rows.append(row)
     existing: dict[int, list[Any]] = {}
     matched: set[int] = set()
+    fresh_lines: set[int] = set()
+    if node and source.name not in run.empty:
+        counts = tx.run(cypher.LABEL_COUNTS)[0]
+        run.empty[source.name] = (
+            counts["companies" if source.kind is RecordKind.COMPANIES else "people"] == 0
+        )
+    if node:
+        fresh = rows if run.empty[source.name] else []
+    else:
+        fresh = [r for r, rec in zip(rows, batch, strict=True) if writer.create and _fresh(rec)]
+    if fresh:
+        assert writer.create is not None
+        matched.update(tx.run(writer.create, rows=fresh)[0]["lines"])
+        fresh_lines = {r["line"] for r in fresh}
+        rows = [r for r in rows if r["line"] not in fresh_lines]
     queries = [(writer.upsert, [r for r in rows if not r["byId"]])]
     if writer.upsert_by_id is not None:
         queries.append((writer.upsert_by_id, [r for r in rows if r["byId"]]))
@@ -351,9 +396,13 @@ def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Wri
             )
         elif record.line not in existing:
             outcome.created += 1
+            if node:
+                outcome.fresh.append(record)
         else:
             item = existing[record.line]
             current = item[1]
+            if node:
+                record.id = str(current["id"])  # the edges that name it go to the stored node
             problem = _conflict(source, record, current, item, node)
             if problem is not None:
                 outcome.problems.append(problem)

@@ -279,3 +279,69 @@ RETURN collect(properties(a)) AS nodes,
        collect([(a)-[f:REFERRED]->(b:Company) | [b.id, properties(f)]]) AS referredCompanies,
        collect([(d:Deal)-[:FOR]->(a) | properties(d)]) AS deals
 """
+
+# Edges whose ends were all created by the same import cannot exist yet: those are created
+# without looking for them first (rows {line, fromId, toId, props}).
+CREATE_ROLES: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+MATCH (a:Person {id: fromId})
+MATCH (b:Company {id: toId})
+CREATE (a)-[r:HOLDS_ROLE]->(b) SET r = row.props
+RETURN collect(row.line) AS lines
+"""
+
+CREATE_RELATIONSHIPS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+MATCH (a:Person {id: fromId})
+MATCH (b:Person {id: toId})
+CREATE (a)-[r:KNOWS]->(b) SET r = row.props
+RETURN collect(row.line) AS lines
+"""
+
+CREATE_COMPANY_RELATIONSHIPS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+MATCH (a:Company {id: fromId})
+MATCH (b:Company {id: toId})
+CREATE (a)-[r:DOES_BUSINESS_WITH]->(b) SET r = row.props
+RETURN collect(row.line) AS lines
+"""
+
+CREATE_REFERRALS: Final[LiteralString] = (
+    _REFERRAL_ENDS
+    + """
+CREATE (a)-[r:REFERRED]->(b) SET r = row.props
+RETURN collect(row.line) AS lines
+"""
+)
+
+CREATE_DEALS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row, row.toId AS companyId
+MATCH (c:Company {id: companyId})
+CREATE (d:Deal) SET d = row.props
+CREATE (d)-[:FOR]->(c)
+RETURN collect(row.line) AS lines
+"""
+
+# How many people and companies there are (label counts cost nothing): an import into a
+# label with none creates its nodes without looking for them first.
+LABEL_COUNTS: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies }
+RETURN people, companies
+"""
+
+CREATE_COMPANIES: Final[LiteralString] = """
+UNWIND $rows AS row
+CREATE (c:Company) SET c = row.props
+RETURN collect(row.line) AS lines
+"""
+
+CREATE_PEOPLE: Final[LiteralString] = """
+UNWIND $rows AS row
+CREATE (p:Person) SET p = row.props
+RETURN collect(row.line) AS lines
+"""

@@ -1,0 +1,144 @@
+"""Import rate: `python -m seed import`'s code against a bare UNWIND loop over the same rows,
+for batch sizes from 1,000 to 50,000, interleaved in one run.
+
+    .venv/bin/python -m benchmarks.imports [--people 5000] [--sizes 1000,5000,10000,20000,50000]
+
+The synthetic graph (no history) is written once as CSV record files in benchmarks/data/. For
+each batch size, an empty database takes (a) the import: read the files, check every record,
+resolve references, upsert in batches, and (b) the bare loop: the same items, already in
+memory, sent with plain `UNWIND $rows … CREATE` statements (graph/cypher/bulk.py) at the same
+batch size, with nothing checked. Which goes first alternates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from benchmarks.harness import DATA
+from benchmarks.report import Section, Target
+from graph.connection import Graph, open_graph
+from graph.engine import EmbeddedEngine
+from graph.importer import DEFAULT_BATCH_SIZE, directory_sources, import_records
+from graph.records import FileFormat
+from graph.settings import EngineSettings, Neo4jSettings
+from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
+from seed.synthetic_files import write_synthetic
+
+SIZES = [1_000, 5_000, 10_000, 20_000, 50_000]
+
+
+def _files(people: int, data: Synthetic) -> Path:
+    directory = DATA / f"records-{people}-seed-7-v{GENERATOR_VERSION}"
+    if not (directory / "deals.csv").exists():
+        write_synthetic(data, directory, FileFormat.CSV)
+    return directory
+
+
+def _import(graph: Graph, directory: Path, size: int) -> float:
+    started = time.perf_counter()
+    report = import_records(graph, directory_sources(directory), batch_size=size)
+    seconds = time.perf_counter() - started
+    assert not report.problems, report.problems[:3]
+    return seconds
+
+
+def _bare(graph: Graph, data: Synthetic, size: int) -> float:
+    started = time.perf_counter()
+    load(graph, data, batch_size=size)
+    return time.perf_counter() - started
+
+
+def measure(people: int, sizes: list[int], rounds: int = 1) -> tuple[Section, list[Target]]:
+    """Rows per second of both, per batch size, in a scratch engine of its own."""
+    data = generate(people, 7, history=False)
+    directory = _files(people, data)
+    rows = data.row_count()
+    scratch = DATA / "import-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    engine = EmbeddedEngine(scratch, database="guanxi", heap="4g")
+    endpoint = engine.start()
+    settings = Neo4jSettings(
+        uri=endpoint.uri,
+        username=endpoint.username,
+        password=SecretStr(endpoint.password),
+        database=endpoint.database,
+    )
+    seconds: dict[tuple[int, str], list[float]] = {}
+    sizes_seen: tuple[int, int] | None = None
+    try:
+        with open_graph(settings, EngineSettings(data_dir=scratch / "unused")) as graph:
+            ensure_schema(graph)
+            turn = 0
+            for _ in range(rounds):
+                for size in sizes:
+                    order = ["import", "bare"] if turn % 2 == 0 else ["bare", "import"]
+                    turn += 1
+                    for variant in order:
+                        delete_everything(graph)
+                        if variant == "import":
+                            took = _import(graph, directory, size)
+                        else:
+                            took = _bare(graph, data, size)
+                        found = count_nodes_and_edges(graph)
+                        assert sizes_seen in (None, found), (sizes_seen, found)
+                        sizes_seen = found
+                        seconds.setdefault((size, variant), []).append(took)
+                        print(f"  batch {size:,} {variant}: {rows / took:,.0f} rows/s", flush=True)
+    finally:
+        engine.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+    section = Section(
+        title="Import rate",
+        intro=(
+            f"The synthetic graph at {people:,} people as record files ({rows:,} records), "
+            "imported into an empty database with `python -m seed import`'s code (read, "
+            "check, resolve references, upsert), against a bare loop sending the same items "
+            "from memory with plain `UNWIND $rows … CREATE` statements at the same batch size."
+        ),
+        columns=["batch size", "import rows/s", "bare UNWIND rows/s", "ratio"],
+    )
+    ratios = {}
+    for size in sizes:
+        tool = rows / statistics.median(seconds[(size, "import")])
+        bare = rows / statistics.median(seconds[(size, "bare")])
+        ratios[size] = tool / bare
+        section.rows.append([f"{size:,}", f"{tool:,.0f}", f"{bare:,.0f}", f"{ratios[size]:.2f}"])
+    best = max(sizes, key=lambda s: rows / statistics.median(seconds[(s, "import")]))
+    section.notes.append(
+        f"Fastest import at batch size {best:,}; the default is {DEFAULT_BATCH_SIZE:,}."
+    )
+    chosen = DEFAULT_BATCH_SIZE if DEFAULT_BATCH_SIZE in ratios else best
+    target = Target(
+        name="import at least 0.9x the bare UNWIND rate at the same batch size",
+        measured=f"{ratios[chosen]:.2f}x at batch size {chosen:,}",
+        met=ratios[chosen] >= 0.9,
+    )
+    return section, [target]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=5_000)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    section, targets = measure(args.people, [int(s) for s in args.sizes.split(",")], args.rounds)
+    print(f"\n{section.title}\n{section.intro}")
+    print(" | ".join(section.columns))
+    for row in section.rows:
+        print(" | ".join(row))
+    for note in section.notes:
+        print(f"- {note}")
+    for target in targets:
+        print(f"target: {target.name}: {target.measured} ({target.verdict})")
+
+
+if __name__ == "__main__":
+    main()
