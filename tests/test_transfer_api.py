@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -92,3 +93,15 @@ def test_references_by_guanxi_id_work_through_the_api(client: TestClient, graph:
     result = data(client, IMPORT, input={"relationships": ties}, strict=True)["importRecords"]
     assert result["summary"] == "1 record: 1 created, 0 updated, 0 unchanged, 0 bad"
     assert counts(graph) == (2, 1)
+
+
+def test_the_documented_example_imports(client: TestClient, graph: Graph) -> None:
+    """The example of docs/IMPORT_EXPORT.md, as written there (enum values as literals)."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "IMPORT_EXPORT.md").read_text()
+    example = text.split("```graphql")[1].split("```")[0]
+    result = data(client, example)["importRecords"]
+    assert result["summary"] == "3 records: 3 created, 0 updated, 0 unchanged, 0 bad"
+    company = reads.id_by_external_id(graph, "company", "crm-4711")
+    assert company is not None
+    [found] = reads.companies_by_id(graph, [company])
+    assert found is not None and found.status is not None and found.status.value == "PROSPECT"
