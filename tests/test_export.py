@@ -21,7 +21,10 @@ from graph.exporter import (
     write_export,
 )
 from graph.importer import directory_sources, import_records
+from graph.records import FileFormat
 from graph.setup import count_nodes_and_edges, delete_everything
+from seed.synthetic import generate, load
+from seed.synthetic_files import write_synthetic
 from tests import factories
 
 # What the format does not carry: when an item was last written, and the strength model's and
@@ -168,3 +171,20 @@ def test_graphml_reads_back_in_networkx_with_every_node_edge_and_attribute(
 
 def _as_file(text: str) -> Any:
     return io.BytesIO(text.encode("utf-8"))
+
+
+def test_synthetic_record_files_import_as_the_bulk_loaded_graph(
+    graph: Graph, tmp_path: Path
+) -> None:
+    data = generate(300, 5, history=False)
+    load(graph, data)
+    loaded = _export(graph, ExportFormat.JSONL)
+    delete_everything(graph)
+    write_synthetic(data, tmp_path, FileFormat.CSV)
+    report = import_records(graph, directory_sources(tmp_path), strict=True, batch_size=700)
+    assert not report.problems, report.problems[:3]
+    imported = _export(graph, ExportFormat.JSONL)
+    assert {n: sorted(t.splitlines()) for n, t in imported.items()} == {
+        n: sorted(t.splitlines()) for n, t in loaded.items()
+    }
+    assert len(loaded["relationships.jsonl"].splitlines()) == len(data.relationships)
