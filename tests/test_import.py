@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph import evolution, history, reads
+import pytest
+
+from graph import cache, evolution, history, reads
 from graph.connection import Graph
 from graph.cypher import admin
 from graph.importer import directory_sources, import_records
 from graph.models import Company, PersonRelationship
+from graph.network import Network, network_measures
 from graph.setup import count_nodes_and_edges
 from tests import factories
 
@@ -266,3 +269,25 @@ def test_an_unknown_column_refuses_the_file(graph: Graph, tmp_path: Path) -> Non
     assert len(report.problems) == 1
     assert "nmae" in report.problems[0].reason and report.problems[0].line == 1
     assert count_nodes_and_edges(graph) == (0, 0)
+
+
+def test_caches_see_an_import_made_by_another_process(
+    graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only new relationships: no node count or change log moves, the import mark does."""
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
+    people = [factories.person(graph, f"P{i}") for i in range(4)]
+    factories.knows(graph, people[0], people[1], 0.5)
+    first = network_measures(graph, Network.RELATIONSHIPS)
+    generation = graph.generation
+    _write(
+        tmp_path,
+        {
+            "relationships.csv": "externalId,fromPerson,toPerson,tier,strength\n"
+            f"k-a,{people[1]},{people[2]},FRIEND,0.5\nk-b,{people[2]},{people[3]},FRIEND,0.5\n"
+        },
+    )
+    assert import_records(graph, directory_sources(tmp_path)).written == 2
+    graph.generation = generation  # as if another process had imported
+    after = network_measures(graph, Network.RELATIONSHIPS)
+    assert after.edge_count == first.edge_count + 2
