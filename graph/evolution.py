@@ -48,8 +48,22 @@ def pair_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
+@dataclass(frozen=True)
+class PairHistory:
+    """A page of the changes of a pair's relationship, and the interactions behind them."""
+
+    changes: Page[Change]
+    interactions: dict[str, Interaction]
+
+
 def relationship_history(graph: Graph, a: str, b: str, *, offset: int, limit: int) -> Page[Change]:
     """The changes of the relationship between two people or two companies, oldest first."""
+    return pair_history(graph, a, b, offset=offset, limit=limit).changes
+
+
+def pair_history(graph: Graph, a: str, b: str, *, offset: int, limit: int) -> PairHistory:
+    """A page of the changes of the relationship between two people or two companies, oldest
+    first, with the interactions behind them, in one round trip."""
     kinds = [SubjectKind.RELATIONSHIP.value, SubjectKind.COMPANY_RELATIONSHIP.value]
     row = graph.read(
         cypher.CHANGES_FOR_PAIR,
@@ -58,7 +72,9 @@ def relationship_history(graph: Graph, a: str, b: str, *, offset: int, limit: in
         skip=offset,
         end=offset + limit,
     )[0]
-    return Page([Change.from_row(c) for c in row["page"]], int(row["total"]), offset)
+    page = Page([Change.from_row(c) for c in row["page"]], int(row["total"]), offset)
+    found = (Interaction.from_row(i) for i in row["interactions"])
+    return PairHistory(page, {i.id: i for i in found})
 
 
 def subject_history(graph: Graph, subject_id: str, *, offset: int, limit: int) -> Page[Change]:
@@ -87,9 +103,11 @@ class StagePeriod:
 
 def lifecycle_timeline(graph: Graph, company_id: str) -> list[StagePeriod]:
     """The company's lifecycle stages over time, oldest first, in one round trip."""
-    row = graph.read(cypher.CHANGES_FOR_SUBJECT, subjectId=company_id, skip=0, end=100_000)[0]
+    rows = graph.read(cypher.STAGE_CHANGES, companyId=company_id)
+    if not rows:
+        raise NotFound("company", company_id, field="companyId")
     periods: list[StagePeriod] = []
-    for change in (Change.from_row(c) for c in row["page"]):
+    for change in (Change.from_row(c) for c in rows[0]["changes"]):
         if change.after is None or "lifecycleStage" not in change.changed:
             continue
         stage = change.after.get("lifecycleStage")

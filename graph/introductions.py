@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from graph import reads
 from graph.connection import Graph
 from graph.cypher import paths as cypher
 from graph.errors import InvalidInput, NotFound
-from graph.models import PersonTier, tiers_at_least
+from graph.models import Person, PersonTier, tiers_at_least
 from graph.paths import MAX_HOPS, Path, Tie, adjacency, top_paths
 
 MAX_PATHS = 20
@@ -47,6 +48,14 @@ def _ties(graph: Graph, seeds: list[str], depth: int, tiers: list[str]) -> list[
     return [Tie(r["id"], r["a"], r["b"], r["tier"], float(r["strength"])) for r in rows]
 
 
+@dataclass(frozen=True)
+class Introductions:
+    """The paths found, and the people on them as read with them, by id."""
+
+    paths: list[Path]
+    people: dict[str, Person]
+
+
 def introduction_paths(
     graph: Graph,
     from_id: str,
@@ -57,23 +66,49 @@ def introduction_paths(
     min_tier: PersonTier | None = None,
 ) -> list[Path]:
     """The `first` strongest simple paths from one person to another, best first."""
+    found = find_introductions(
+        graph, from_id, to_id, max_hops=max_hops, first=first, min_tier=min_tier
+    )
+    return found.paths
+
+
+def find_introductions(
+    graph: Graph,
+    from_id: str,
+    to_id: str,
+    *,
+    max_hops: int = 4,
+    first: int = 5,
+    min_tier: PersonTier | None = None,
+) -> Introductions:
+    """The `first` strongest simple paths from one person to another, best first, with the
+    people on them, in one round trip."""
     _check(max_hops, MAX_HOPS, first)
     if from_id == to_id:
         raise InvalidInput("toPersonId: must differ from fromPersonId", field="toPersonId")
-    tiers = tiers_at_least(min_tier)
     # A path of h hops lies within the ties touching people at most ceil(h/2) - 1 hops from
-    # the start or floor(h/2) - 1 hops from the end: pull those two neighbourhoods only.
-    near_from, near_to = (max_hops + 1) // 2 - 1, max_hops // 2 - 1
-    if near_from == near_to:
-        ties = _ties(graph, [from_id, to_id], near_from, tiers)
-    else:
-        ties = _ties(graph, [from_id], near_from, tiers)
-        if near_to >= 0:
-            ties += _ties(graph, [to_id], near_to, tiers)
+    # the start or floor(h/2) - 1 hops from the end: the statement pulls those only.
+    [row] = graph.read(
+        cypher.INTRODUCTION_NEIGHBOURHOOD[max_hops - 1],
+        fromId=from_id,
+        toId=to_id,
+        tiers=tiers_at_least(min_tier),
+    )
+    for field_name, id_, props in (
+        ("fromPersonId", from_id, row["source"]),
+        ("toPersonId", to_id, row["target"]),
+    ):
+        if props is None:
+            raise NotFound("person", id_, field=field_name)
+    ties = [Tie(t[0], t[1], t[2], t[3], float(t[4])) for group in row["ties"] for t in group]
     found = top_paths(adjacency(ties), [from_id], [to_id], max_hops=max_hops, k=first)
-    if not found:
-        _require_people(graph, {"fromPersonId": from_id, "toPersonId": to_id})
-    return found
+    on_paths = {id_ for path in found for id_ in path.person_ids}
+    people = {
+        props["id"]: Person.from_row(props)
+        for props in [*row["near"], *row["middle"]]
+        if props["id"] in on_paths
+    }
+    return Introductions(found, people)
 
 
 def _require_people(graph: Graph, ids_by_field: dict[str, str]) -> None:

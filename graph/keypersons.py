@@ -16,6 +16,7 @@ from graph.models import (
     COMPANY_TIER_RANK,
     TIER_RANK,
     CompanyTier,
+    Person,
     PersonRelationship,
     PersonTier,
     Role,
@@ -119,6 +120,8 @@ class KeyPersonMap:
     entries: list[KeyPersonEntry]
     summary: KeyPersonSummary
     mismatches: list[TierMismatch] = field(default_factory=list)
+    # The people its entries name (theirs and ours), as read with it, by id.
+    people: dict[str, Person] = field(default_factory=dict)
 
     @property
     def plan(self) -> list[KeyPersonEntry]:
@@ -146,19 +149,24 @@ def build_map(
     company_id: str,
     tiers_with_us: list[str],
     rows: list[dict[str, Any]],
+    our_people: list[dict[str, Any]],
     *,
     rule: CoverageRule,
     everyone: bool,
     min_covered_key_persons: int,
 ) -> KeyPersonMap:
-    """The map from the rows of KEY_PERSON_MAP (a pure function of them)."""
+    """The map from the rows of KEY_PERSON_MAP, {role, person, ties} each, and the properties
+    of our people (a pure function of them)."""
     roles: dict[str, list[Role]] = {}
     ties: dict[str, dict[str, OurTie]] = {}
+    people = {props["id"]: Person.from_row(props) for props in our_people}
     for row in rows:
         if row["role"] is None:
             continue
         role = Role.from_row(row["role"])
         roles.setdefault(role.person_id, []).append(role)
+        if row["person"] is not None:
+            people.setdefault(role.person_id, Person.from_row(row["person"]))
         for tie_row in row["ties"]:
             tie = PersonRelationship.from_row(tie_row)
             ties.setdefault(role.person_id, {})[tie.id] = OurTie(tie, tie_row["ourPersonId"])
@@ -186,12 +194,15 @@ def build_map(
     tier = max(
         (CompanyTier(t) for t in tiers_with_us), key=COMPANY_TIER_RANK.__getitem__, default=None
     )
+    shown = entries if everyone else key
+    named = {e.person_id for e in shown} | {t.our_person_id for e in shown for t in e.ties}
     return KeyPersonMap(
         company_id=company_id,
         tier_with_us=tier,
-        entries=entries if everyone else key,
+        entries=shown,
         summary=summary,
         mismatches=_mismatches(tier, summary, min_covered_key_persons),
+        people={id_: person for id_, person in people.items() if id_ in named},
     )
 
 
@@ -257,14 +268,17 @@ def key_person_map(
         rows = graph.read(cypher.KEY_PERSON_MAP_AS_OF, companyId=company_id, atMs=to_ms(as_of))
     if not rows:
         raise NotFound("company", company_id, field="companyId")
+    row = rows[0]
     if as_of is None:
-        tiers_with_us = rows[0]["tiersWithUs"]
+        tiers_with_us = row["tiersWithUs"]
+        entries = [{"role": r, "person": p, "ties": t} for r, p, t in row["rows"]]
     else:
-        tiers_with_us, rows = _map_at(rows[0], as_of)
+        tiers_with_us, entries = _map_at(row, as_of)
     return build_map(
         company_id,
         tiers_with_us,
-        rows,
+        entries,
+        row["ourPeople"],
         rule=rule or CoverageRule(),
         everyone=everyone,
         min_covered_key_persons=min_covered_key_persons,
@@ -280,7 +294,8 @@ def current_at(role: dict[str, Any] | None, at: dt.datetime) -> bool:
 
 
 def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[str, Any]]]:
-    """The tiers with us and the KEY_PERSON_MAP rows, as of `at`, from KEY_PERSON_MAP_AS_OF."""
+    """The tiers with us and the map's rows (see `build_map`), as of `at`, from the row of
+    KEY_PERSON_MAP_AS_OF."""
     at_ms = to_ms(at)
     found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
 
@@ -296,7 +311,7 @@ def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[
 
     tiers = [str(b["tier"]) for b in (then(p) for p in row["business"]) if b is not None]
     rows = []
-    for role_props, ties in row["rows"]:
+    for role_props, ties, person in row["rows"]:
         role = then(role_props)
         if not current_at(role, at):
             continue
@@ -307,8 +322,8 @@ def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[
             )
             if tie is not None and current_at(ours, at)
         ]
-        rows.append({"role": role, "ties": held})
-    return tiers, rows or [{"role": None, "ties": []}]
+        rows.append({"role": role, "person": person, "ties": held})
+    return tiers, rows
 
 
 @dataclass(frozen=True)

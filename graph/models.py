@@ -203,7 +203,24 @@ class Company:
 
 
 @dataclass(frozen=True)
+class PersonFigures:
+    """Figures computed from a person's relationships."""
+
+    strongest_tie: float | None = None
+    relationship_count: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Self:
+        return cls(
+            strongest_tie=row.get("strongestTie"),
+            relationship_count=row.get("relationshipCount") or 0,
+        )
+
+
+@dataclass(frozen=True)
 class Person:
+    """A person; `figures` is None when read without them (they load apart, when asked)."""
+
     id: str
     name: str
     external_id: str | None
@@ -214,11 +231,11 @@ class Person:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
-    strongest_tie: float | None = None
-    relationship_count: int = 0
+    figures: PersonFigures | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
+        """From stored properties; with `relationshipCount` in them, with the figures too."""
         return cls(
             id=row["id"],
             name=row["name"],
@@ -230,8 +247,7 @@ class Person:
             notes=row.get("notes"),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
-            strongest_tie=row.get("strongestTie"),
-            relationship_count=row.get("relationshipCount") or 0,
+            figures=PersonFigures.from_row(row) if "relationshipCount" in row else None,
         )
 
 

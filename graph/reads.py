@@ -16,6 +16,7 @@ from graph.models import (
     CompanyRelationship,
     Page,
     Person,
+    PersonFigures,
     PersonRelationship,
     Referral,
     Role,
@@ -70,6 +71,13 @@ def companies_by_id(graph: Graph, ids: Sequence[str]) -> list[Company | None]:
 
 def people_by_id(graph: Graph, ids: Sequence[str]) -> list[Person | None]:
     return _by_id(graph, people.PEOPLE_BY_ID, "person", ids, Person.from_row)
+
+
+def person_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonFigures]:
+    """The figures of people read without them (none for a person not found)."""
+    rows = graph.read(people.PEOPLE_FIGURES_BY_ID, ids=list(ids))
+    found = {row["id"]: PersonFigures.from_row(row) for row in rows}
+    return [found.get(id_, PersonFigures()) for id_ in ids]
 
 
 def roles_by_id(graph: Graph, ids: Sequence[str]) -> list[Role | None]:

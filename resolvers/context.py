@@ -18,6 +18,7 @@ from graph.models import (
     Company,
     CompanyRelationship,
     Person,
+    PersonFigures,
     PersonRelationship,
     Referral,
     Role,
@@ -55,6 +56,7 @@ class Loaders:
     graph: Graph
     companies: DataLoader[str, Company | None] = field(init=False)
     people: DataLoader[str, Person | None] = field(init=False)
+    person_figures: DataLoader[str, PersonFigures] = field(init=False)
     roles: DataLoader[str, Role | None] = field(init=False)
     relationships: DataLoader[str, PersonRelationship | None] = field(init=False)
     company_relationships: DataLoader[str, CompanyRelationship | None] = field(init=False)
@@ -73,6 +75,7 @@ class Loaders:
         g = self.graph
         self.companies = _loader(g, reads.companies_by_id)
         self.people = _loader(g, reads.people_by_id)
+        self.person_figures = _loader(g, reads.person_figures_by_id)
         self.roles = _loader(g, reads.roles_by_id)
         self.relationships = _loader(g, reads.relationships_by_id)
         self.company_relationships = _loader(g, reads.company_relationships_by_id)

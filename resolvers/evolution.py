@@ -38,9 +38,9 @@ async def relationship_history(
 ) -> Page[Change]:
     if a == b:
         raise InvalidInput("b: must differ from a", field="b")
-    return await off_loop(
-        evolution.relationship_history, ctx.graph, a, b, offset=offset, limit=limit
-    )
+    found = await off_loop(evolution.pair_history, ctx.graph, a, b, offset=offset, limit=limit)
+    ctx.loaders.interactions.prime_many(found.interactions)  # read with the changes
+    return found.changes
 
 
 async def subject_history(ctx: Context, subject_id: str, offset: int, limit: int) -> Page[Change]:
@@ -50,8 +50,6 @@ async def subject_history(ctx: Context, subject_id: str, offset: int, limit: int
 
 
 async def lifecycle_timeline(ctx: Context, company_id: str) -> list[evolution.StagePeriod]:
-    if await ctx.loaders.companies.load(company_id) is None:
-        raise NotFound("company", company_id, field="companyId")
     return await off_loop(evolution.lifecycle_timeline, ctx.graph, company_id)
 
 

@@ -23,7 +23,7 @@ async def key_person_map(
     as_of: dt.datetime | None = None,
 ) -> KeyPersonMap:
     rule = CoverageRule(min_tier=covered_min_tier, min_strength=covered_min_strength)
-    return await off_loop(
+    found = await off_loop(
         keypersons.key_person_map,
         ctx.graph,
         company_id,
@@ -32,6 +32,8 @@ async def key_person_map(
         min_covered_key_persons=min_covered_key_persons,
         as_of=as_of,
     )
+    ctx.loaders.people.prime_many(found.people)  # the people it names, read with it
+    return found
 
 
 async def org_chart(ctx: Context, company_id: str) -> list[OrgChartEntry]:
@@ -61,8 +63,8 @@ async def introduction_paths(
     first: int,
     min_tier: PersonTier | None,
 ) -> list[Path]:
-    return await off_loop(
-        introductions.introduction_paths,
+    found = await off_loop(
+        introductions.find_introductions,
         ctx.graph,
         from_id,
         to_id,
@@ -70,6 +72,8 @@ async def introduction_paths(
         first=first,
         min_tier=min_tier,
     )
+    ctx.loaders.people.prime_many(found.people)  # the people on the paths, read with them
+    return found.paths
 
 
 async def best_introductions(

@@ -100,10 +100,21 @@ class Person:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
-    strongest_tie: float | None = strawberry.field(
-        description="Strength of this person's strongest relationship."
-    )
-    relationship_count: int
+    figures: strawberry.Private[models.PersonFigures | None]
+
+    @strawberry.field(description="Strength of this person's strongest relationship.")
+    async def strongest_tie(self, info: Info) -> float | None:
+        return (await self._figures(info)).strongest_tie
+
+    @strawberry.field
+    async def relationship_count(self, info: Info) -> int:
+        return (await self._figures(info)).relationship_count
+
+    async def _figures(self, info: Info) -> models.PersonFigures:
+        """Read with the person, or (for a person read without them) through a loader."""
+        if self.figures is not None:
+            return self.figures
+        return await info.context.loaders.person_figures.load(self.id)
 
     @strawberry.field(description="Roles this person holds or held: past ones too by default.")
     async def roles(self, info: Info, include_past: bool = True) -> list[Role]:

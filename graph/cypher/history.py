@@ -69,13 +69,28 @@ WITH collect(ch {.*}) AS changes
 RETURN size(changes) AS total, changes[$skip..$end] AS page
 """
 
-# The changes of the relationships between two people or two companies, oldest first.
+# The changes of the relationships between two people or two companies, oldest first, and
+# the interactions behind those on the page (read in one UNWIND at the end, where the embedded
+# engine serves the look-up from the index).
 CHANGES_FOR_PAIR: Final[LiteralString] = """
 MATCH (ch:Change {pairKey: $pairKey})
 WHERE ch.subjectKind IN $subjectKinds
 WITH ch ORDER BY ch.atMs, ch.seq
 WITH collect(ch {.*}) AS changes
-RETURN size(changes) AS total, changes[$skip..$end] AS page
+WITH size(changes) AS total, changes[$skip..$end] AS page
+WITH total, page, [c IN page WHERE c.evidenceId IS NOT NULL | c.evidenceId] AS evidenceIds
+UNWIND CASE WHEN size(evidenceIds) = 0 THEN [null] ELSE evidenceIds END AS evidenceId
+OPTIONAL MATCH (i:Interaction {id: evidenceId})
+RETURN total, page, collect(i {.*}) AS interactions
+"""
+
+# A company's lifecycle-stage changes, oldest first; no row when the company is not found.
+STAGE_CHANGES: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+OPTIONAL MATCH (ch:Change {subjectId: $companyId})
+WHERE 'lifecycleStage' IN ch.changed
+WITH c, ch ORDER BY ch.atMs, ch.seq
+RETURN c.id AS companyId, collect(ch {.*}) AS changes
 """
 
 # The changes touching a customer's neighbourhood in [$fromMs, $toMs), oldest first, and its

@@ -2,10 +2,12 @@
 
 from typing import Final, LiteralString
 
-# One row per current role at the customer (a single row with a null role when it has none),
-# with the ties our current people hold with that person, and the tiers of the customer's
-# relationships with our companies. (Rows rather than a nested map: ArcadeDB drops the other
-# keys of a map literal that holds a map projection.)
+# In one row: the tiers of the customer's relationships with our companies, one entry per
+# current role there (a single [null, null, []] when it has none): [role, its person's
+# properties, the ties our current people hold with that person], and the properties of
+# those people of ours, each once. The people's properties let the map name them without
+# another round trip. (Lists rather than nested maps: ArcadeDB drops the other keys of a map
+# literal that holds a map projection.)
 KEY_PERSON_MAP: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
@@ -18,9 +20,19 @@ CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
   WHERE ours.endDate IS NULL OR ours.endDate >= date()
   RETURN collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id,
-                             ourPersonId: o.id}) AS ties
+                             ourPersonId: o.id}) AS ties,
+         collect(DISTINCT o) AS ours
 }
-RETURN c.id AS companyId, tiersWithUs, role {.*, personId: p.id, companyId: c.id} AS role, ties
+WITH c, tiersWithUs,
+     collect([role {.*, personId: p.id, companyId: c.id}, p {.*}, ties]) AS rows,
+     collect(ours) AS ourLists
+CALL (ourLists) {
+  UNWIND ourLists AS ours
+  UNWIND ours AS o
+  WITH DISTINCT o
+  RETURN collect(o {.*}) AS ourPeople
+}
+RETURN c.id AS companyId, tiersWithUs, rows, ourPeople
 """
 
 # Current people at the company and the reporting lines among them.
@@ -82,9 +94,10 @@ ORDER BY new.startDate DESC, strongest DESC, p.id
 """
 
 # The key-person map as it was at $atMs, in one row: every company relationship with our
-# companies, every role ever held at the customer with the ties its person has with anyone
-# who ever worked for us (and that person's role with us), and the time-index entries of those
-# that changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
+# companies; every role ever held at the customer as [role, the ties its person has with anyone
+# who ever worked for us as [tie, that person's role with us], its person's properties]; the
+# properties of those people of ours, each once; and the time-index entries of those that
+# changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
 # after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
 # as it is now, and its index is not read. The indexes are read in one UNWIND at the end: the
 # embedded engine serves a look-up there from the index, but not one inside a subquery.
@@ -98,10 +111,13 @@ OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
 CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
   RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
-                  properties(ours)]) AS ties
+                  properties(ours)]) AS ties,
+         collect(DISTINCT o) AS ours
 }
-WITH c, business, collect([role {.*, personId: p.id, companyId: c.id}, ties]) AS rows
-WITH c, business, rows,
+WITH c, business,
+     collect([role {.*, personId: p.id, companyId: c.id}, ties, properties(p)]) AS rows,
+     collect(ours) AS ourLists
+WITH c, business, rows, ourLists,
      [b IN business WHERE NOT coalesce(b.changedAtMs <= $atMs, false) | b.id]
      + [r IN rows WHERE r[0] IS NOT NULL AND NOT coalesce(r[0].changedAtMs <= $atMs, false)
         | r[0].id]
@@ -112,10 +128,18 @@ WITH c, business, rows,
           | t[1].id]) AS ids
 UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
 OPTIONAL MATCH (h:History {subjectId: subjectId})
-WITH c, business, rows, subjectId, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
-RETURN c.id AS companyId, business, rows,
-       collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
-                CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
+WITH c, business, rows, ourLists, subjectId, h,
+     size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+WITH c, business, rows, ourLists,
+     collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
+              CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
+CALL (ourLists) {
+  UNWIND ourLists AS ours
+  UNWIND ours AS o
+  WITH DISTINCT o
+  RETURN collect(properties(o)) AS ourPeople
+}
+RETURN c.id AS companyId, business, rows, ourPeople, states
 """
 
 # Every role ever held at the company with its state at $atMs, for `people(asOf:)`.

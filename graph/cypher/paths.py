@@ -58,6 +58,54 @@ TIES_AROUND: Final[tuple[LiteralString, ...]] = (
     TIES_AROUND_3,
 )
 
+# For a path of at most h hops between two people, in one row: the two people's properties
+# (null for one not found), every allowed tie touching the people within ceil(h/2) - 1 hops of
+# the start (`near` paths) or floor(h/2) - 1 hops of the end (at least 0), grouped by their
+# other end, and the properties of everyone who can lie on such a path: those near people, and
+# the others tied to people near both ends (`middle`). One statement per pair of depths.
+_NEIGHBOURHOOD_START: Final[LiteralString] = """
+OPTIONAL MATCH (a:Person {id: $fromId})
+OPTIONAL MATCH (b:Person {id: $toId})
+CALL (a) {
+  WITH a WHERE a IS NOT NULL
+  MATCH (a)-[near:KNOWS*0.."""
+
+_NEIGHBOURHOOD_MIDDLE: Final[LiteralString] = """]-(x:Person)
+  WHERE all(k IN near WHERE k.tier IN $tiers AND k.strength > 0)
+  RETURN collect(DISTINCT x) AS fromSide
+}
+CALL (b) {
+  WITH b WHERE b IS NOT NULL
+  MATCH (b)-[near:KNOWS*0.."""
+
+_NEIGHBOURHOOD_END: Final[LiteralString] = """]-(x:Person)
+  WHERE all(k IN near WHERE k.tier IN $tiers AND k.strength > 0)
+  RETURN collect(DISTINCT x) AS toSide
+}
+CALL (fromSide, toSide) {
+  UNWIND [x IN fromSide | [x, 1]] + [x IN toSide | [x, 2]] AS near
+  WITH near[0] AS x, near[1] AS side
+  MATCH (x)-[k:KNOWS]-(y:Person)
+  WHERE k.tier IN $tiers AND k.strength > 0
+  WITH y, min(side) AS low, max(side) AS high,
+       collect([k.id, startNode(k).id, endNode(k).id, k.tier, k.strength]) AS ties
+  RETURN collect(ties) AS ties, collect(CASE WHEN low < high THEN properties(y) END) AS middle
+}
+RETURN properties(a) AS source, properties(b) AS target, ties,
+       [x IN fromSide + toSide | properties(x)] AS near, middle
+"""
+
+# By maxHops - 1: the depths around the start and the end are ((h + 1) // 2 - 1, h // 2 - 1),
+# the end's at least 0.
+INTRODUCTION_NEIGHBOURHOOD: Final[tuple[LiteralString, ...]] = (
+    _NEIGHBOURHOOD_START + "0" + _NEIGHBOURHOOD_MIDDLE + "0" + _NEIGHBOURHOOD_END,
+    _NEIGHBOURHOOD_START + "0" + _NEIGHBOURHOOD_MIDDLE + "0" + _NEIGHBOURHOOD_END,
+    _NEIGHBOURHOOD_START + "1" + _NEIGHBOURHOOD_MIDDLE + "0" + _NEIGHBOURHOOD_END,
+    _NEIGHBOURHOOD_START + "1" + _NEIGHBOURHOOD_MIDDLE + "1" + _NEIGHBOURHOOD_END,
+    _NEIGHBOURHOOD_START + "2" + _NEIGHBOURHOOD_MIDDLE + "1" + _NEIGHBOURHOOD_END,
+    _NEIGHBOURHOOD_START + "2" + _NEIGHBOURHOOD_MIDDLE + "2" + _NEIGHBOURHOOD_END,
+)
+
 # Of these people, those with a current role at one of our companies.
 OURS_AMONG: Final[LiteralString] = """
 UNWIND $ids AS id

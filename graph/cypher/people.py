@@ -21,6 +21,18 @@ RETURN p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount} 
 """
 )
 
+# The figures alone, for people read without them (e.g. named by a key-person map).
+PEOPLE_FIGURES_BY_ID: Final[LiteralString] = (
+    """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+"""
+    + _FIGURES
+    + """
+RETURN p.id AS id, strongestTie, relationshipCount
+"""
+)
+
 PERSON_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (p:Person {externalId: $externalId}) RETURN p.id AS id
 """
