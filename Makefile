@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypher_lint
 LINT_STAMP := $(LINT_DIR)/node_modules/.installed
 
-.PHONY: run test check schema seed clean
+.PHONY: run test check schema seed bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ schema: $(STAMP)
 ## Load the demo data into the configured database (idempotent).
 seed: $(STAMP)
 	$(BIN)/python -m seed
+
+PEOPLE ?= 100000
+ROUNDS ?= 50
+## Benchmark the API (graph built on first use; PEOPLE=3000 ROUNDS=5 for a quick run): BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS)
 
 clean:
 	rm -rf $(VENV) $(LINT_DIR)/node_modules

@@ -23,23 +23,13 @@ import os
 from typing import Any
 
 from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
+from benchmarks.queries import HISTORY, LOG_INTERACTION, MAP
 from graph import interactions
 from graph.cypher import history, keypersons
 from graph.evolution import pair_key
 from graph.history import SubjectKind, to_ms
 
 AS_OF_DAYS = 548  # about 1.5 years back
-
-MAP = """query ($c: ID!, $at: DateTime) { keyPersonMap(companyId: $c, everyone: true, asOf: $at) {
-  summary { keyPersons covered uncovered singleThreaded coverageRatio reachesExecutives }
-  entries { person { id name } roles { title seniority buyingRole }
-            relationships { tier strength level lastUpdated isStrongest ourPerson { id name } } }
-  mismatches { rule reason } } }"""
-HISTORY = """query ($a: ID!, $b: ID!) { relationshipHistory(a: $a, b: $b, first: 100) {
-  totalCount nodes { at operation changed before after by reason evidenceKind } } }"""
-LOG = """mutation ($at: DateTime!, $ours: [ID!]!, $theirs: [ID!]!) {
-  logInteraction(input: {kind: MEETING, at: $at, ourPersonIds: $ours, theirPersonIds: $theirs,
-                         sentiment: 1, summary: "benchmark meeting"}) { id } }"""
 
 NAMES = {
     "map-now": "keyPersonMap now (everyone)",
@@ -87,7 +77,7 @@ def main() -> None:
 
         def log_http(ours: str, theirs: str) -> None:
             held = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
-            graphql(client, LOG, at=held, ours=[ours], theirs=[theirs])
+            graphql(client, LOG_INTERACTION, at=held, ours=[ours], theirs=[theirs])
 
         def log_python(ours: str, theirs: str) -> None:
             interactions.log_interaction(

@@ -3,12 +3,15 @@ the server in its own process pointed at it, and timing helpers."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,6 +24,7 @@ import httpx2
 from pydantic import SecretStr
 from rich.progress import Progress
 
+from benchmarks.serve import STATUS_ENV
 from graph.connection import Graph, open_graph
 from graph.cypher import admin
 from graph.engine import BoltEndpoint, EmbeddedEngine
@@ -179,38 +183,115 @@ def _free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class ServerProcess:
+    """A running server process: its HTTP client, its pid, and the driver it loaded."""
+
+    client: httpx2.Client
+    pid: int
+    driver: dict[str, Any]
+
+    def peak_memory_mib(self) -> float:
+        """The process's peak resident memory so far (VmHWM), in MiB."""
+        return _status_kib(self.pid, "VmHWM") / 1024
+
+    def memory_mib(self) -> float:
+        """The process's resident memory now (VmRSS), in MiB."""
+        return _status_kib(self.pid, "VmRSS") / 1024
+
+
+def _status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {key} in /proc/{pid}/status")
+
+
+@contextmanager
+def server_process(
+    endpoint: BoltEndpoint, *, pythonpath: Path | None = None
+) -> Iterator[ServerProcess]:
+    """The Guanxi server in its own process (`python server.py`, by way of benchmarks.serve,
+    which first records the driver it loaded), reaching the engine as it would reach Neo4j.
+    `pythonpath` goes first on the process's PYTHONPATH (e.g. a driver with its Rust
+    extension)."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        status = Path(scratch) / "driver.json"
+        env = {
+            **os.environ,
+            "NEO4J_URI": endpoint.uri,
+            "NEO4J_USERNAME": endpoint.username,
+            "NEO4J_PASSWORD": endpoint.password,
+            "NEO4J_DATABASE": endpoint.database,
+            "GUANXI_PORT": str(port),
+            "GUANXI_DEMO_DATA": "0",
+            STATUS_ENV: str(status),
+        }
+        if pythonpath is not None:
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in [str(pythonpath), os.environ.get("PYTHONPATH", "")] if p
+            )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+                for _ in range(600):
+                    if process.poll() is not None:
+                        raise RuntimeError(f"the server exited with status {process.returncode}")
+                    try:
+                        client.get("/healthz")
+                        break
+                    except httpx2.TransportError:
+                        time.sleep(0.1)
+                else:
+                    raise RuntimeError("the server did not answer /healthz within 60 s")
+                driver = json.loads(status.read_text())
+                yield ServerProcess(client=client, pid=process.pid, driver=driver)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 @contextmanager
 def server(endpoint: BoltEndpoint) -> Iterator[httpx2.Client]:
     """The Guanxi server in its own process, reaching the engine as it would reach Neo4j."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": endpoint.uri,
-        "NEO4J_USERNAME": endpoint.username,
-        "NEO4J_PASSWORD": endpoint.password,
-        "NEO4J_DATABASE": endpoint.database,
-        "GUANXI_PORT": str(port),
-        "GUANXI_DEMO_DATA": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "server.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(300):
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx2.TransportError:
-                    time.sleep(0.1)
-            yield client
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with server_process(endpoint) as running:
+        yield running.client
+
+
+def rust_extension(directory: Path = DATA) -> Path:
+    """A directory holding the installed driver's version with its Rust extension
+    (neo4j-rust-ext, a drop-in), installed there by pip on first use: put it first on a
+    process's PYTHONPATH. Never installed into the project's environment."""
+    version = importlib.metadata.version("neo4j")
+    # named site-packages so that mypy, which checks benchmarks/, leaves it alone
+    target = directory / f"neo4j-rust-ext-{version}" / "site-packages"
+    if not (target / ".installed").exists():
+        print(f"installing neo4j-rust-ext=={version} into {target} ...", flush=True)
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                f"neo4j-rust-ext=={version}",
+                f"neo4j=={version}",
+            ],
+            check=True,
+        )
+        (target / ".installed").touch()
+    return target
 
 
 def graphql(client: httpx2.Client, query: str, **variables: Any) -> dict[str, Any]:
@@ -232,3 +313,26 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return statistics.median(ordered), p99
+
+
+def result_size(data: dict[str, Any]) -> tuple[int, int]:
+    """The objects in a GraphQL result's `data` (the root not counted) and its fields."""
+    return sum(count_objects(v) for v in data.values()), count_fields(data)
+
+
+def count_objects(value: Any) -> int:
+    """The JSON objects in a JSON value, nested ones included."""
+    if isinstance(value, dict):
+        return 1 + sum(count_objects(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(count_objects(v) for v in value)
+    return 0
+
+
+def count_fields(value: Any) -> int:
+    """The fields resolved to produce a GraphQL result: every key of every object in it."""
+    if isinstance(value, dict):
+        return len(value) + sum(count_fields(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(count_fields(v) for v in value)
+    return 0

@@ -16,17 +16,10 @@ import os
 from typing import Any
 
 from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
+from benchmarks.queries import MAP, PATHS
 from graph import introductions
 from graph.cypher import keypersons, paths
 from graph.models import tiers_at_least
-
-MAP = """query ($c: ID!) { keyPersonMap(companyId: $c, everyone: true) {
-  summary { keyPersons covered uncovered singleThreaded coverageRatio reachesExecutives }
-  entries { person { id name } roles { title seniority buyingRole }
-            relationships { tier strength level lastUpdated isStrongest ourPerson { id name } } }
-  mismatches { rule reason } } }"""
-PATHS = """query ($a: ID!, $b: ID!) { introductionPaths(fromPersonId: $a, toPersonId: $b,
-  maxHops: 4, first: 5) { strength hops label steps { tier strength } people { id name } } }"""
 
 
 def main() -> None:
@@ -57,7 +50,9 @@ def main() -> None:
                 "paths/http": timed(lambda: found_paths.append(graphql(client, PATHS, a=a, b=b))),
                 # what the path query runs: the neighbourhood of both ends, in one statement
                 "paths/bare": timed(
-                    lambda: graph.read(paths.TIES_AROUND_1, seeds=[a, b], tiers=tiers)
+                    lambda: graph.read(
+                        paths.INTRODUCTION_NEIGHBOURHOOD[3], fromId=a, toId=b, tiers=tiers
+                    )
                 ),
                 "paths/python": timed(
                     lambda: introductions.introduction_paths(graph, a, b, max_hops=4, first=5)

@@ -27,17 +27,10 @@ import networkx as nx
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
+from benchmarks.queries import REFERRAL_PAGE, REFERRAL_SUMMARY, TOP_REFERRERS
 from graph import network, referrals, referrers
 from graph.cypher import referrals as cypher
 
-SUMMARY = """query ($id: ID!) { referralChain(fromId: $id, maxDepth: 6) {
-  total value hasMore extraReferrals levels { depth count value } } }"""
-PAGE = """query ($id: ID!) { referralChain(fromId: $id, maxDepth: 6) {
-  total value levels { depth count value }
-  nodes(first: 20) { nodes { depth date value downstreamCount
-    party { ... on Person { id name } ... on Company { id name } } } } } }"""
-TOP = """query ($by: ReferrerOrder!) { topReferrers(by: $by, limit: 10) {
-  rank referrals reach value party { ... on Person { id name } ... on Company { id name } } } }"""
 CONVERSION = """{ referralConversion { referred converted alreadyCustomers rate
   medianDaysToFirstDeal p90DaysToFirstDeal } }"""
 MEASURES = """{ networkMeasures(network: RELATIONSHIPS) { nodeCount edgeCount modularity
@@ -78,8 +71,8 @@ def main() -> None:
 
         def one_round(party: str) -> dict[str, float]:
             return {
-                "summary/http": timed(lambda: graphql(client, SUMMARY, id=party)),
-                "page/http": timed(lambda: graphql(client, PAGE, id=party)),
+                "summary/http": timed(lambda: graphql(client, REFERRAL_SUMMARY, id=party)),
+                "page/http": timed(lambda: graphql(client, REFERRAL_PAGE, id=party)),
                 "chain/in-process": timed(lambda: referrals.referral_chain(graph, party)),
                 "count/bare": timed(lambda: graph.read(cypher.DOWNSTREAM_COUNT_6, id=party)),
             }
@@ -110,8 +103,8 @@ def main() -> None:
         )
 
         # -- rankings and conversion -----------------------------------------------------------
-        cold = seconds(lambda: graphql(client, TOP, by="REACH"))  # the server's own cache
-        warm = [timed(lambda: graphql(client, TOP, by="VALUE")) for _ in range(10)]
+        cold = seconds(lambda: graphql(client, TOP_REFERRERS, by="REACH"))  # the server's own cache
+        warm = [timed(lambda: graphql(client, TOP_REFERRERS, by="VALUE")) for _ in range(10)]
         in_process = seconds(lambda: referrers.referral_network(graph))
         conversion = seconds(lambda: graphql(client, CONVERSION))
         print(
