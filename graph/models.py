@@ -166,7 +166,24 @@ def to_enum(kind: type[E], value: Any) -> E | None:
 
 
 @dataclass(frozen=True)
+class CompanyFigures:
+    """Figures computed from a company's people and their relationships with ours."""
+
+    our_relationship_count: int = 0
+    people_count: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Self:
+        return cls(
+            our_relationship_count=row.get("ourRelationshipCount") or 0,
+            people_count=row.get("peopleCount") or 0,
+        )
+
+
+@dataclass(frozen=True)
 class Company:
+    """A company; `figures` is None when read without them (they load apart, when asked)."""
+
     id: str
     name: str
     external_id: str | None
@@ -179,11 +196,11 @@ class Company:
     is_ours: bool
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
-    our_relationship_count: int = 0
-    people_count: int = 0
+    figures: CompanyFigures | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
+        """From stored properties; with `peopleCount` in them, with the figures too."""
         return cls(
             id=row["id"],
             name=row["name"],
@@ -197,8 +214,7 @@ class Company:
             is_ours=bool(row.get("isOurs")),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
-            our_relationship_count=row.get("ourRelationshipCount") or 0,
-            people_count=row.get("peopleCount") or 0,
+            figures=CompanyFigures.from_row(row) if "peopleCount" in row else None,
         )
 
 

@@ -13,6 +13,7 @@ from graph.connection import Graph
 from graph.cypher import business, companies, people, referrals, relationships, roles
 from graph.models import (
     Company,
+    CompanyFigures,
     CompanyRelationship,
     Page,
     Person,
@@ -71,6 +72,13 @@ def companies_by_id(graph: Graph, ids: Sequence[str]) -> list[Company | None]:
 
 def people_by_id(graph: Graph, ids: Sequence[str]) -> list[Person | None]:
     return _by_id(graph, people.PEOPLE_BY_ID, "person", ids, Person.from_row)
+
+
+def company_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[CompanyFigures]:
+    """The figures of companies read without them (none for a company not found)."""
+    rows = graph.read(companies.COMPANY_FIGURES_BY_ID, ids=list(ids))
+    found = {row["id"]: CompanyFigures.from_row(row) for row in rows}
+    return [found.get(id_, CompanyFigures()) for id_ in ids]
 
 
 def person_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonFigures]:
@@ -176,9 +184,10 @@ def company_page(
     tiers: Sequence[Any] | None = None,
     min_our_relationships: int | None = None,
 ) -> Page[Company]:
+    by_figures = sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None
     return _page(
         graph,
-        companies.COMPANY_PAGE,
+        companies.COMPANY_PAGE_BY_FIGURES if by_figures else companies.COMPANY_PAGE_BY_PROPERTY,
         Company.from_row,
         offset,
         limit,

@@ -16,6 +16,7 @@ from graph.connection import Graph
 from graph.interactions import Interaction
 from graph.models import (
     Company,
+    CompanyFigures,
     CompanyRelationship,
     Person,
     PersonFigures,
@@ -55,6 +56,7 @@ class Loaders:
 
     graph: Graph
     companies: DataLoader[str, Company | None] = field(init=False)
+    company_figures: DataLoader[str, CompanyFigures] = field(init=False)
     people: DataLoader[str, Person | None] = field(init=False)
     person_figures: DataLoader[str, PersonFigures] = field(init=False)
     roles: DataLoader[str, Role | None] = field(init=False)
@@ -74,6 +76,7 @@ class Loaders:
     def __post_init__(self) -> None:
         g = self.graph
         self.companies = _loader(g, reads.companies_by_id)
+        self.company_figures = _loader(g, reads.company_figures_by_id)
         self.people = _loader(g, reads.people_by_id)
         self.person_figures = _loader(g, reads.person_figures_by_id)
         self.roles = _loader(g, reads.roles_by_id)

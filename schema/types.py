@@ -53,10 +53,23 @@ class Company:
     is_ours: bool = strawberry.field(description="Our own company: where our staff work.")
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
-    our_relationship_count: int = strawberry.field(
+    figures: strawberry.Private[models.CompanyFigures | None]
+
+    @strawberry.field(
         description="Relationships between its current people and current people of ours."
     )
-    people_count: int = strawberry.field(description="People holding a current role here.")
+    async def our_relationship_count(self, info: Info) -> int:
+        return (await self._figures(info)).our_relationship_count
+
+    @strawberry.field(description="People holding a current role here.")
+    async def people_count(self, info: Info) -> int:
+        return (await self._figures(info)).people_count
+
+    async def _figures(self, info: Info) -> models.CompanyFigures:
+        """Read with the company, or (for a company read without them) through a loader."""
+        if self.figures is not None:
+            return self.figures
+        return await info.context.loaders.company_figures.load(self.id)
 
     @strawberry.field(
         description="Roles held here, with their people: current only by default. With "

@@ -19,14 +19,21 @@ CALL (c) {
 }
 """
 
-COMPANIES_BY_ID: Final[LiteralString] = (
+# Companies by id, without their figures (COMPANY_FIGURES_BY_ID reads those, when asked).
+COMPANIES_BY_ID: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (c:Company {id: id})
+RETURN properties(c) AS company
+"""
+
+COMPANY_FIGURES_BY_ID: Final[LiteralString] = (
     """
 UNWIND $ids AS id
 MATCH (c:Company {id: id})
 """
     + _FIGURES
     + """
-RETURN c {.*, ourRelationshipCount: ourRelationshipCount, peopleCount: peopleCount} AS company
+RETURN c.id AS id, ourRelationshipCount, peopleCount
 """
 )
 
@@ -34,9 +41,7 @@ COMPANY_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (c:Company {externalId: $externalId}) RETURN c.id AS id
 """
 
-# One page of companies, filtered and sorted, with the total, in one round trip.
-COMPANY_PAGE: Final[LiteralString] = (
-    """
+_COMPANY_FILTER: Final[LiteralString] = """
 MATCH (c:Company)
 WHERE ($search IS NULL OR c.searchText CONTAINS $search)
   AND ($statuses IS NULL OR c.status IN $statuses)
@@ -50,6 +55,25 @@ WHERE ($search IS NULL OR c.searchText CONTAINS $search)
         (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true}) WHERE b.tier IN $tiers
       })
 """
+
+# One page of companies sorted by a stored property ($sort NAME or CREATED_AT), with the
+# total, in one round trip; the page's figures are read apart, when asked.
+COMPANY_PAGE_BY_PROPERTY: Final[LiteralString] = (
+    _COMPANY_FILTER
+    + """
+WITH c, CASE $sort WHEN 'NAME' THEN c.name WHEN 'CREATED_AT' THEN c.createdAt END AS sortKey
+ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+         CASE WHEN NOT $descending THEN sortKey END ASC,
+         c.id ASC
+WITH collect(c) AS found
+RETURN size(found) AS total, [c IN found[$skip..$end] | properties(c)] AS page
+"""
+)
+
+# One page of companies filtered or sorted by their figures, with the total, in one round
+# trip: the figures of every company that passes the other filters are computed first.
+COMPANY_PAGE_BY_FIGURES: Final[LiteralString] = (
+    _COMPANY_FILTER
     + _FIGURES
     + """
 WITH c, ourRelationshipCount, peopleCount
