@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks [--people 100000] [--rounds 50] [--warmup 5] [--budget 3]
                                    [--no-rust] [--output BENCHMARKS.md]
+                                   [--import-people 5000] [--import-sizes 1000,...,50000]
+                                   [--no-import]
 
 Builds (or reuses) the synthetic graph with four years of history at that scale in
 benchmarks/data/, then:
@@ -17,7 +19,10 @@ benchmarks/data/, then:
    write the same way (logInteraction beside in-process log_interaction);
 4. reads the servers' peak memory (VmHWM) and times Strawberry against plain graphql-core over
    the key-person map's data already fetched (benchmarks/floor.py);
-5. prints the tables and writes them to BENCHMARKS.md with the scale, machine and date, and
+5. imports the synthetic graph at a smaller scale (--import-people) as record files into an
+   empty engine of its own, per batch size from 1,000 to 50,000, against a bare UNWIND loop
+   over the same rows (benchmarks/imports.py);
+6. prints the tables and writes them to BENCHMARKS.md with the scale, machine and date, and
    each target met or missed, by how much and why.
 
 Writes: each run logs 3 x (warm-up + rounds) + 1 interactions on the featured customer's ties
@@ -42,7 +47,7 @@ from typing import Any
 
 import httpx2
 
-from benchmarks import floor, queries
+from benchmarks import floor, imports, queries
 from benchmarks.harness import (
     ROOT,
     Samples,
@@ -791,6 +796,15 @@ def main() -> None:
     parser.add_argument("--floor-repetitions", type=int, default=300)
     parser.add_argument("--no-rust", action="store_true", help="skip the Rust extension server")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--import-people",
+        type=int,
+        default=5_000,
+        help="scale of the import sweep (each size imports the whole graph twice)",
+    )
+    parser.add_argument("--import-sizes", default=",".join(str(s) for s in imports.SIZES))
+    parser.add_argument("--import-rounds", type=int, default=1)
+    parser.add_argument("--no-import", action="store_true", help="skip the import sweep")
     args = parser.parse_args()
     rust_dir = None if args.no_rust else rust_extension()
     with synthetic_graph(args.people) as (graph, endpoint, samples):
@@ -830,6 +844,13 @@ def main() -> None:
             memory = memory_section(servers)
         print("timing Strawberry against graphql-core ...", flush=True)
         result = floor.measure(graph, samples.customer_of_50, args.floor_repetitions)
+    import_sections: list[Section] = []
+    import_targets: list[Target] = []
+    if not args.no_import:
+        print(f"timing imports at {args.import_people:,} people ...", flush=True)
+        sizes = [int(size) for size in args.import_sizes.split(",")]
+        section, import_targets = imports.measure(args.import_people, sizes, args.import_rounds)
+        import_sections = [section]
 
     report = Report(
         title="Guanxi benchmarks",
@@ -873,7 +894,11 @@ def main() -> None:
         *([rust_section(ops, timings, writes, servers)] if rust_dir else []),
         memory,
         floor.section(result),
-        targets_section(targets(ops, timings, baseline, statement_times, counted, growth, result)),
+        *import_sections,
+        targets_section(
+            targets(ops, timings, baseline, statement_times, counted, growth, result)
+            + import_targets
+        ),
     ]
     print("\n" + report.text())
     report.write(args.output)

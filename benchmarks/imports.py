@@ -24,6 +24,7 @@ from benchmarks.harness import DATA
 from benchmarks.report import Section, Target
 from graph.connection import Graph, open_graph
 from graph.engine import EmbeddedEngine
+from graph.import_check import Checker
 from graph.importer import DEFAULT_BATCH_SIZE, directory_sources, import_records
 from graph.records import FileFormat
 from graph.settings import EngineSettings, Neo4jSettings
@@ -32,6 +33,7 @@ from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
 from seed.synthetic_files import write_synthetic
 
 SIZES = [1_000, 5_000, 10_000, 20_000, 50_000]
+IMPORT_TARGET = 0.9
 
 
 def _files(people: int, data: Synthetic) -> Path:
@@ -46,6 +48,19 @@ def _import(graph: Graph, directory: Path, size: int) -> float:
     report = import_records(graph, directory_sources(directory), batch_size=size)
     seconds = time.perf_counter() - started
     assert not report.problems, report.problems[:3]
+    return seconds
+
+
+def _check_only(graph: Graph, directory: Path, size: int) -> float:
+    """Read and check every record (the import's Python side) into an empty database,
+    writing nothing: records named by later files resolve to the checker's pending ones."""
+    started = time.perf_counter()
+    checker = Checker(graph)
+    for source in directory_sources(directory):
+        for _ in checker.batches(source, size):
+            pass
+    seconds = time.perf_counter() - started
+    assert not checker.problems, checker.problems[:3]
     return seconds
 
 
@@ -71,12 +86,16 @@ def measure(people: int, sizes: list[int], rounds: int = 1) -> tuple[Section, li
         database=endpoint.database,
     )
     seconds: dict[tuple[int, str], list[float]] = {}
+    checking: list[float] = []
     sizes_seen: tuple[int, int] | None = None
     try:
         with open_graph(settings, EngineSettings(data_dir=scratch / "unused")) as graph:
             ensure_schema(graph)
             turn = 0
             for _ in range(rounds):
+                delete_everything(graph)
+                checking.append(_check_only(graph, directory, DEFAULT_BATCH_SIZE))
+                print(f"  checking alone: {rows / checking[-1]:,.0f} rows/s", flush=True)
                 for size in sizes:
                     order = ["import", "bare"] if turn % 2 == 0 else ["bare", "import"]
                     turn += 1
@@ -102,23 +121,59 @@ def measure(people: int, sizes: list[int], rounds: int = 1) -> tuple[Section, li
             "check, resolve references, upsert), against a bare loop sending the same items "
             "from memory with plain `UNWIND $rows … CREATE` statements at the same batch size."
         ),
-        columns=["batch size", "import rows/s", "bare UNWIND rows/s", "ratio"],
+        columns=[
+            "batch size",
+            "import rows/s",
+            "bare UNWIND rows/s",
+            "ratio",
+            "import s",
+            "bare s",
+        ],
     )
     ratios = {}
     for size in sizes:
         tool = rows / statistics.median(seconds[(size, "import")])
         bare = rows / statistics.median(seconds[(size, "bare")])
         ratios[size] = tool / bare
-        section.rows.append([f"{size:,}", f"{tool:,.0f}", f"{bare:,.0f}", f"{ratios[size]:.2f}"])
+        section.rows.append(
+            [
+                f"{size:,}",
+                f"{tool:,.0f}",
+                f"{bare:,.0f}",
+                f"{ratios[size]:.2f}",
+                f"{statistics.median(seconds[(size, 'import')]):.1f}",
+                f"{statistics.median(seconds[(size, 'bare')]):.1f}",
+            ]
+        )
     best = max(sizes, key=lambda s: rows / statistics.median(seconds[(s, "import")]))
     section.notes.append(
         f"Fastest import at batch size {best:,}; the default is {DEFAULT_BATCH_SIZE:,}."
     )
+    check_seconds = statistics.median(checking)
+    section.notes.append(
+        f"Reading and checking alone (no writes, {rows:,} records): {check_seconds:.1f} s, "
+        f"{check_seconds * 1e6 / rows:.0f} µs a record, {rows / check_seconds:,.0f} rows/s."
+    )
     chosen = DEFAULT_BATCH_SIZE if DEFAULT_BATCH_SIZE in ratios else best
+    met = ratios[chosen] >= IMPORT_TARGET
+    import_s = statistics.median(seconds[(chosen, "import")])
+    bare_s = statistics.median(seconds[(chosen, "bare")])
     target = Target(
-        name="import at least 0.9x the bare UNWIND rate at the same batch size",
+        name=f"import at least {IMPORT_TARGET}x the bare UNWIND rate at the same batch size",
         measured=f"{ratios[chosen]:.2f}x at batch size {chosen:,}",
-        met=ratios[chosen] >= 0.9,
+        met=met,
+        note=""
+        if met
+        else (
+            f"{IMPORT_TARGET - ratios[chosen]:.2f} under: {import_s:.1f} s against "
+            f"{bare_s:.1f} s. Reading the files and checking each record in Python (types, "
+            "ranges, enums and dates by the API's own pydantic models, duplicate keys, "
+            f"references) takes {check_seconds:.1f} s of it on one core, "
+            f"{check_seconds * 1e6 / rows:.0f} µs a record; the bare loop checks nothing and "
+            "CREATEs items already in memory, where the import upserts by external id, keeps "
+            "history and marks each batch. The writes alone then come to about "
+            f"{import_s - check_seconds:.1f} s against the bare {bare_s:.1f} s"
+        ),
     )
     return section, [target]
 
