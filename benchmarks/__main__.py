@@ -189,14 +189,13 @@ def operations(graph: Graph, samples: Samples, setup: Setup) -> list[Operation]:
             queries.PEOPLE_SEARCH,
             lambda r: {"q": setup.search},
             lambda r: graph.read(
-                people.PERSON_PAGE,
+                people.PERSON_PAGE_BY_PROPERTY,
                 **page,
                 search=setup.search,
                 styles=None,
                 companyId=None,
-                minStrongestTie=None,
             ),
-            _names(people.PERSON_PAGE),
+            _names(people.PERSON_PAGE_BY_PROPERTY),
         ),
         Operation(
             "keyPersonMap",

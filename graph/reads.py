@@ -218,9 +218,10 @@ def person_page(
     company_id: str | None = None,
     min_strongest_tie: float | None = None,
 ) -> Page[Person]:
+    by_figures = sort not in ("NAME", "CREATED_AT") or min_strongest_tie is not None
     return _page(
         graph,
-        people.PERSON_PAGE,
+        people.PERSON_PAGE_BY_FIGURES if by_figures else people.PERSON_PAGE_BY_PROPERTY,
         Person.from_row,
         offset,
         limit,

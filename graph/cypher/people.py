@@ -10,18 +10,14 @@ CALL (p) {
 }
 """
 
-PEOPLE_BY_ID: Final[LiteralString] = (
-    """
+# People by id, without their figures (PEOPLE_FIGURES_BY_ID reads those, when asked).
+PEOPLE_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
+RETURN properties(p) AS person
 """
-    + _FIGURES
-    + """
-RETURN p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount} AS person
-"""
-)
 
-# The figures alone, for people read without them (e.g. named by a key-person map).
+# The figures of people read without them.
 PEOPLE_FIGURES_BY_ID: Final[LiteralString] = (
     """
 UNWIND $ids AS id
@@ -37,8 +33,7 @@ PERSON_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (p:Person {externalId: $externalId}) RETURN p.id AS id
 """
 
-PERSON_PAGE: Final[LiteralString] = (
-    """
+_PERSON_FILTER: Final[LiteralString] = """
 MATCH (p:Person)
 WHERE ($search IS NULL OR p.searchText CONTAINS $search)
   AND ($styles IS NULL OR p.communicationStyle IN $styles)
@@ -47,6 +42,25 @@ WHERE ($search IS NULL OR p.searchText CONTAINS $search)
         WHERE r.endDate IS NULL OR r.endDate >= date()
       })
 """
+
+# One page of people sorted by a stored property ($sort NAME or CREATED_AT), with the total,
+# in one round trip; the page's figures are read apart, when asked.
+PERSON_PAGE_BY_PROPERTY: Final[LiteralString] = (
+    _PERSON_FILTER
+    + """
+WITH p, CASE $sort WHEN 'NAME' THEN p.name WHEN 'CREATED_AT' THEN p.createdAt END AS sortKey
+ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+         CASE WHEN NOT $descending THEN sortKey END ASC,
+         p.id ASC
+WITH collect(p) AS found
+RETURN size(found) AS total, [p IN found[$skip..$end] | properties(p)] AS page
+"""
+)
+
+# One page of people filtered or sorted by their figures, with the total, in one round trip:
+# the figures of everyone who passes the other filters are computed first.
+PERSON_PAGE_BY_FIGURES: Final[LiteralString] = (
+    _PERSON_FILTER
     + _FIGURES
     + """
 WITH p, strongestTie, relationshipCount
