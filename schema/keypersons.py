@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated
 
 import strawberry
 
 from graph import keypersons as km
+from graph import models
+from graph.errors import NotFound
 from graph.introductions import MAX_BEST_HOPS, MODERATE, STRONG
 from graph.paths import MAX_HOPS, Tie
 from graph.paths import Path as PathModel
@@ -27,88 +30,90 @@ from schema.types import (
 @strawberry.type(description="A relationship one of our people holds with someone there.")
 class OurRelationship:
     model: strawberry.Private[km.OurTie]
+    people: strawberry.Private[Mapping[str, models.Person]]
+    # plain values, set once (a field read from an attribute skips Strawberry's resolver
+    # wrapper: maps are large)
     is_strongest: bool = strawberry.field(description="The strongest of this person's ties to us.")
-
-    @strawberry.field
-    def tier(self) -> PersonTier:
-        return self.model.relationship.tier
-
-    @strawberry.field
-    def strength(self) -> float:
-        return self.model.relationship.strength
-
-    @strawberry.field
-    def level(self) -> RelationshipLevel | None:
-        return self.model.relationship.level
-
-    @strawberry.field(description="When the relationship last changed.")
-    def last_updated(self) -> dt.datetime | None:
-        return self.model.relationship.updated_at
+    tier: PersonTier
+    strength: float
+    level: RelationshipLevel | None
+    last_updated: dt.datetime | None = strawberry.field(
+        description="When the relationship last changed."
+    )
 
     @strawberry.field
     def relationship(self) -> PersonRelationship:
         return from_model(PersonRelationship, self.model.relationship)
 
     @strawberry.field(description="Who on our side holds it.")
-    async def our_person(self, info: Info) -> Person:
-        return await load_person(info, self.model.our_person_id)
+    def our_person(self) -> Person:
+        return from_model(Person, self.people[self.model.our_person_id])
 
 
-def _our(tie: km.OurTie) -> OurRelationship:
-    return OurRelationship(model=tie, is_strongest=tie.is_strongest)
+def _our(tie: km.OurTie, people: Mapping[str, models.Person]) -> OurRelationship:
+    relationship = tie.relationship
+    return OurRelationship(
+        model=tie,
+        people=people,
+        is_strongest=tie.is_strongest,
+        tier=relationship.tier,
+        strength=relationship.strength,
+        level=relationship.level,
+        last_updated=relationship.updated_at,
+    )
 
 
 @strawberry.type(description="One person at the customer and our relationships with them.")
 class KeyPersonEntry:
     model: strawberry.Private[km.KeyPersonEntry]
+    # everyone the map names, theirs and ours, by id (see KeyPersonMap.named_people)
+    people: strawberry.Private[Mapping[str, models.Person]]
+    # plain values, set once (see OurRelationship)
+    is_key_person: bool
+    is_executive: bool
+    covered: bool = strawberry.field(
+        description="Whether one of our relationships meets the coverage rule."
+    )
+    threads: int = strawberry.field(
+        description="How many of our people hold a relationship with them."
+    )
+    desired_tier: PersonTier | None
+    stance: Stance | None
+    tier_gap: int | None = strawberry.field(
+        description="Tiers from the strongest current tie up to the desired tier (no tie counts "
+        "as one below passer-by); null without a desired tier."
+    )
 
     @strawberry.field
-    async def person(self, info: Info) -> Person:
-        return await load_person(info, self.model.person_id)
+    def person(self) -> Person:
+        return from_model(Person, self.people[self.model.person_id])
 
     @strawberry.field(description="Their current roles at the customer.")
     def roles(self) -> list[Role]:
         return [from_model(Role, role) for role in self.model.roles]
 
-    @strawberry.field
-    def is_key_person(self) -> bool:
-        return self.model.is_key_person
-
-    @strawberry.field
-    def is_executive(self) -> bool:
-        return self.model.is_executive
-
     @strawberry.field(description="Our people's relationships with them, strongest first.")
     def relationships(self) -> list[OurRelationship]:
-        return [_our(tie) for tie in self.model.ties]
+        return [_our(tie, self.people) for tie in self.model.ties]
 
     @strawberry.field
     def strongest(self) -> OurRelationship | None:
         tie = self.model.strongest
-        return None if tie is None else _our(tie)
+        return None if tie is None else _our(tie, self.people)
 
-    @strawberry.field(description="Whether one of our relationships meets the coverage rule.")
-    def covered(self) -> bool:
-        return self.model.covered
 
-    @strawberry.field(description="How many of our people hold a relationship with them.")
-    def threads(self) -> int:
-        return self.model.threads
-
-    @strawberry.field
-    def desired_tier(self) -> PersonTier | None:
-        return self.model.desired_tier
-
-    @strawberry.field
-    def stance(self) -> Stance | None:
-        return self.model.stance
-
-    @strawberry.field(
-        description="Tiers from the strongest current tie up to the desired tier (no tie counts "
-        "as one below passer-by); null without a desired tier."
+def _entry(entry: km.KeyPersonEntry, people: Mapping[str, models.Person]) -> KeyPersonEntry:
+    return KeyPersonEntry(
+        model=entry,
+        people=people,
+        is_key_person=entry.is_key_person,
+        is_executive=entry.is_executive,
+        covered=entry.covered,
+        threads=entry.threads,
+        desired_tier=entry.desired_tier,
+        stance=entry.stance,
+        tier_gap=entry.tier_gap,
     )
-    def tier_gap(self) -> int | None:
-        return self.model.tier_gap
 
 
 @strawberry.type
@@ -166,12 +171,29 @@ class KeyPersonMap:
         )
 
     @strawberry.field(description="Key persons first, then others; by seniority within each.")
-    def entries(self) -> list[KeyPersonEntry]:
-        return [KeyPersonEntry(model=entry) for entry in self.model.entries]
+    async def entries(self, info: Info) -> list[KeyPersonEntry]:
+        people = await self.named_people(info, self.model.entries)
+        return [_entry(entry, people) for entry in self.model.entries]
 
     @strawberry.field(description="Key persons with a desired tier, the widest gap first.")
-    def plan(self) -> list[KeyPersonEntry]:
-        return [KeyPersonEntry(model=entry) for entry in self.model.plan]
+    async def plan(self, info: Info) -> list[KeyPersonEntry]:
+        people = await self.named_people(info, self.model.plan)
+        return [_entry(entry, people) for entry in self.model.plan]
+
+    async def named_people(
+        self, info: Info, entries: list[km.KeyPersonEntry]
+    ) -> Mapping[str, models.Person]:
+        """Everyone these entries name, theirs and ours: read with the map, so the entries'
+        people resolve without awaiting a loader each (any missing come from the loader)."""
+        named = {e.person_id for e in entries} | {t.our_person_id for e in entries for t in e.ties}
+        missing = sorted(named - self.model.people.keys())
+        if not missing:
+            return self.model.people
+        loaded = await info.context.loaders.people.load_many(missing)
+        found = {p.id: p for p in loaded if p is not None}
+        if len(found) < len(missing):
+            raise NotFound("person", next(i for i in missing if i not in found))
+        return {**self.model.people, **found}
 
     @strawberry.field
     def mismatches(self) -> list[TierMismatch]:

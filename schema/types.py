@@ -29,10 +29,21 @@ Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The names a GraphQL type is built from, looked up once per type."""
+    names = _INIT_FIELDS.get(cls)
+    if names is None:
+        fields = dataclasses.fields(cls)
+        names = _INIT_FIELDS[cls] = tuple(f.name for f in fields if f.init)
+    return names
+
+
 def from_model(cls: type[T], model: Any) -> T:
     """Build a GraphQL type from the graph model of the same field names."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return cls(**{f.name: getattr(model, f.name) for f in fields if f.init})
+    return cls(**{name: getattr(model, name) for name in _init_fields(cls)})
 
 
 def _maybe(cls: type[T], model: Any) -> T | None:
