@@ -70,15 +70,23 @@ class Floor:
         return self.strawberry_ms * 1000 / self.fields
 
     @property
-    def core_us_per_field(self) -> float:
-        return self.core_ms * 1000 / self.fields
+    def floor_us_per_field(self) -> float:
+        return self.execute_only_ms * 1000 / self.fields
 
     @property
     def ratio(self) -> float:
+        """The app's Strawberry against graphql-core executing a parsed document: the target
+        (the app's parse and validation are cached, so it too only executes)."""
+        return self.strawberry_ms / self.execute_only_ms
+
+    @property
+    def full_ratio(self) -> float:
+        """The app's Strawberry against graphql-core parsing, validating and executing."""
         return self.strawberry_ms / self.core_ms
 
     @property
     def uncached_ratio(self) -> float:
+        """Strawberry without document caches against graphql-core doing the same work."""
         return self.uncached_ms / self.core_ms
 
     @property
@@ -259,7 +267,7 @@ def section(floor: Floor) -> Section:
             f"{floor.fields:,} resolved fields), medians of {floor.repetitions} runs each, "
             "interleaved; no statement ran while timing."
         ),
-        columns=["executor", "per run", "per field", "ratio"],
+        columns=["executor", "per run", "per field", "against `execute_sync`"],
         rows=[
             [
                 "Strawberry (`schema.execute`: the app's schema, resolvers and document caches, "
@@ -272,19 +280,19 @@ def section(floor: Floor) -> Section:
                 "Strawberry without ParserCache and ValidationCache (for reference)",
                 f"{floor.uncached_ms:.2f} ms",
                 f"{floor.uncached_ms * 1000 / floor.fields:.2f} µs",
-                ratio(floor.uncached_ratio),
+                ratio(floor.uncached_ms / floor.execute_only_ms),
             ],
             [
                 "graphql-core `graphql_sync`, default resolvers over plain dicts",
                 f"{floor.core_ms:.2f} ms",
-                f"{floor.core_us_per_field:.2f} µs",
-                "1.00x",
+                f"{floor.core_ms * 1000 / floor.fields:.2f} µs",
+                ratio(floor.core_ms / floor.execute_only_ms),
             ],
             [
                 "of which `execute_sync` alone (no parse, no validation)",
                 f"{floor.execute_only_ms:.2f} ms",
                 f"{floor.execute_only_ms * 1000 / floor.fields:.2f} µs",
-                ratio(floor.execute_only_ms / floor.core_ms),
+                "1.00x",
             ],
         ],
     )
