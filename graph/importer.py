@@ -31,8 +31,9 @@ from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIO
 from graph.records import SPECS, RecordKind, find_files, object_record, read_records
 from graph.writes import change_record, changed_fields
 
-# From the batch-size sweep in BENCHMARKS.md: 10,000 ran within a few per cent of the fastest
-# (50,000) at a fifth of its transaction size, and 20% faster than 5,000.
+# From the batch-size sweeps in BENCHMARKS.md: 10,000 ran within 4-8% of the fastest size
+# (50,000 in one run, 20,000 in the next) with a smaller transaction, and 14-20% faster than
+# 5,000.
 DEFAULT_BATCH_SIZE = 10_000
 MAX_BATCH_SIZE = 50_000
 
