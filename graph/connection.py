@@ -6,9 +6,10 @@ so transient errors are retried and reads are routed to followers on a Neo4j clu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, LiteralString, TypeVar
+from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -17,6 +18,10 @@ from graph.engine import EmbeddedEngine
 from graph.errors import Conflict
 from graph.settings import EngineSettings, Neo4jSettings
 
+if TYPE_CHECKING:
+    from graph.events import Event, EventListener
+
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = dict[str, Any]
 StatementListener = Callable[[str, dict[str, Any]], None]
@@ -28,6 +33,7 @@ class Tx:
     def __init__(self, tx: ManagedTransaction, listeners: list[StatementListener]) -> None:
         self._tx = tx
         self._listeners = listeners
+        self.published: list[Event] = []
 
     def run(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one parameterised statement (one database round trip)."""
@@ -35,6 +41,10 @@ class Tx:
             listener(query, params)
         result = self._tx.run(query, params)
         return [record.data() for record in result]
+
+    def publish(self, event: Event) -> None:
+        """Tell the graph's event listeners of `event` once this transaction has committed."""
+        self.published.append(event)
 
 
 class Graph:
@@ -44,6 +54,8 @@ class Graph:
         self.driver = driver
         self.database = database
         self.listeners: list[StatementListener] = []
+        # hear of the events published by committed write transactions (graph/events.py)
+        self.event_listeners: list[EventListener] = []
         # bumped after every write this process commits, so caches see their own writes at once
         self.generation = 0
 
@@ -57,9 +69,15 @@ class Graph:
 
         A broken uniqueness rule (which some engines report only at commit) is a Conflict.
         """
+        attempts: list[Tx] = []  # the driver may retry: only the last attempt committed
+
+        def attempt(tx: ManagedTransaction) -> T:
+            attempts.append(Tx(tx, self.listeners))
+            return work(attempts[-1])
+
         try:
             with self.driver.session(database=self.database) as session:
-                return session.execute_write(lambda tx: work(Tx(tx, self.listeners)))
+                result = session.execute_write(attempt)
         except neo4j.exceptions.ConstraintError as exc:
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
@@ -67,6 +85,13 @@ class Graph:
             ) from exc
         finally:
             self.generation += 1
+        for event in attempts[-1].published:
+            for listener in list(self.event_listeners):
+                try:
+                    listener(event)
+                except Exception:  # the write has committed: a listener cannot undo it
+                    log.exception("an event listener failed on %s", type(event).__name__)
+        return result
 
     def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement in its own transaction."""

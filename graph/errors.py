@@ -34,3 +34,9 @@ class Conflict(GuanxiError):
     """The write would break a uniqueness rule or leave dangling edges; nothing was written."""
 
     code = "CONFLICT"
+
+
+class LimitExceeded(GuanxiError):
+    """A request went past one of the configured limits; the message names it."""
+
+    code = "LIMIT_EXCEEDED"

@@ -23,6 +23,7 @@ from typing import Any
 from graph.connection import Graph, Tx
 from graph.cypher import history as cypher
 from graph.errors import InvalidInput
+from graph.events import RelationshipChanged
 from graph.inputs import MAX_NOTES, MAX_TEXT
 from graph.models import to_datetime
 
@@ -243,6 +244,22 @@ def record(
             rows.append(change_row(item, at, item_note, base_seq + len(rows)))
     if rows:
         tx.run(cypher.RECORD_CHANGES, changes=rows)
+    for row in rows:
+        event = _relationship_event(row)
+        if event is not None:
+            tx.publish(event)
+
+
+def _relationship_event(row: dict[str, Any]) -> RelationshipChanged | None:
+    """The event a recorded change of a relationship makes (None for other subjects)."""
+    props = row["props"]
+    kind = SubjectKind(props["subjectKind"])
+    if kind not in (SubjectKind.RELATIONSHIP, SubjectKind.COMPANY_RELATIONSHIP):
+        return None
+    ends = {id_ for id_ in (props["fromId"], props["toId"]) if id_ is not None}
+    people, companies = set(row["peopleIds"] or ()), set(row["companyIds"] or ())
+    (people if kind is SubjectKind.RELATIONSHIP else companies).update(ends)
+    return RelationshipChanged(Change.from_row(props), frozenset(people), frozenset(companies))
 
 
 _BASELINE_NOTE = ChangeNote(reason="as it stood before its first recorded change")

@@ -26,6 +26,7 @@ from graph.connection import Graph, Tx
 from graph.cypher import companies
 from graph.cypher import interactions as cypher
 from graph.errors import Conflict, InvalidInput, NotFound
+from graph.events import InteractionLogged
 from graph.history import (
     FUTURE_TOLERANCE,
     ChangeNote,
@@ -263,6 +264,8 @@ def log_interaction(
         if updates:
             tx.run(cypher.RELATIONSHIPS_APPLY, updates=updates)
             record(tx, changes, Effective(applied, tracked), note)
+        people = frozenset(fields.our_person_ids) | frozenset(fields.their_person_ids)
+        tx.publish(InteractionLogged(interaction_id, people, frozenset(company_ids)))
         return interaction_id
 
     try:

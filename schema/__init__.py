@@ -6,6 +6,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from schema.errors import ErrorCodes
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
 # A document seen before is parsed and validated once (the caches are keyed by its text and
 # shared by all requests; Strawberry wants a factory per extension).
@@ -23,7 +24,10 @@ def _validation_cache() -> ValidationCache:
 DOCUMENT_CACHES = (_parser_cache, _validation_cache)
 
 schema = strawberry.Schema(
-    query=Query, mutation=Mutation, extensions=[ErrorCodes, *DOCUMENT_CACHES]
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    extensions=[ErrorCodes, *DOCUMENT_CACHES],
 )
 
 __all__ = ["DOCUMENT_CACHES", "schema"]

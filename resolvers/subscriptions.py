@@ -1,0 +1,138 @@
+"""Live subscriptions: committed relationship changes and logged interactions, as they happen.
+
+The graph hands every committed event to its listeners (graph/events.py); one `Broker` per
+graph fans them out to the subscriptions of this process, each an asyncio queue filtered to
+one company or one person. Writes made by other processes are not seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from graph import interactions, reads
+from graph.connection import Graph
+from graph.errors import InvalidInput, LimitExceeded, NotFound
+from graph.events import Event, InteractionLogged, RelationshipChanged
+from graph.history import Change
+from graph.interactions import Interaction
+from resolvers.context import Context, off_loop
+
+QUEUE_SIZE = 1_000  # events a subscriber may fall behind by before it is dropped
+
+
+@dataclass(eq=False)
+class _Subscriber:
+    wants: Callable[[Event], bool]
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    overflowed: bool = False
+
+    def offer(self, event: Event) -> None:
+        """On the subscriber's loop: queue the event, or mark the subscriber as fallen behind."""
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class Broker:
+    """Fans a graph's committed events out to this process's live subscriptions."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._subscribers: set[_Subscriber] = set()
+        graph.event_listeners.append(self._hear)
+
+    def _hear(self, event: Event) -> None:
+        # called on whichever thread committed the write
+        for subscriber in list(self._subscribers):
+            if subscriber.wants(event):
+                subscriber.loop.call_soon_threadsafe(subscriber.offer, event)
+
+    async def events(self, wants: Callable[[Event], bool]) -> AsyncIterator[Event]:
+        """The events `wants` accepts, from now on, until the caller stops iterating."""
+        subscriber = _Subscriber(wants, asyncio.get_running_loop())
+        self._subscribers.add(subscriber)
+        try:
+            while True:
+                event = await subscriber.queue.get()
+                if subscriber.overflowed:
+                    raise LimitExceeded(
+                        f"the subscription fell more than {QUEUE_SIZE} events behind and was "
+                        "ended: subscribe again"
+                    )
+                yield event
+        finally:
+            self._subscribers.discard(subscriber)
+
+
+_BROKERS: weakref.WeakKeyDictionary[Graph, Broker] = weakref.WeakKeyDictionary()
+
+
+def broker(graph: Graph) -> Broker:
+    """The graph's broker (made on first use)."""
+    found = _BROKERS.get(graph)
+    if found is None:
+        found = _BROKERS[graph] = Broker(graph)
+    return found
+
+
+async def _one_of(ctx: Context, company_id: str | None, person_id: str | None) -> None:
+    """Check that exactly one of company and person is given, and that it exists."""
+    if (company_id is None) == (person_id is None):
+        raise InvalidInput("give exactly one of companyId and personId", field="companyId")
+    if company_id is not None:
+        [company] = await off_loop(reads.companies_by_id, ctx.graph, [company_id])
+        if company is None:
+            raise NotFound("company", company_id, field="companyId")
+    elif person_id is not None:
+        [person] = await off_loop(reads.people_by_id, ctx.graph, [person_id])
+        if person is None:
+            raise NotFound("person", person_id, field="personId")
+
+
+async def relationship_changes(
+    ctx: Context, company_id: str | None, person_id: str | None
+) -> AsyncIterator[Change]:
+    """Each committed change of a relationship of the company (its own relationships with
+    other companies, and those of the people holding a current role there when the
+    subscription starts) or of the person."""
+    await _one_of(ctx, company_id, person_id)
+    people: frozenset[str] = frozenset()
+    if company_id is not None:
+        [roles] = await off_loop(
+            reads.roles_for_companies, ctx.graph, [company_id], include_past=False
+        )
+        people = frozenset(role.person_id for role in roles)
+    else:
+        assert person_id is not None
+        people = frozenset([person_id])
+
+    def wants(event: Event) -> bool:
+        if not isinstance(event, RelationshipChanged):
+            return False
+        return bool(event.people_ids & people) or company_id in event.company_ids
+
+    async for event in broker(ctx.graph).events(wants):
+        assert isinstance(event, RelationshipChanged)
+        yield event.change
+
+
+async def logged_interactions(
+    ctx: Context, company_id: str | None, person_id: str | None
+) -> AsyncIterator[Interaction]:
+    """Each interaction logged with the company (or its people) or with the person."""
+    await _one_of(ctx, company_id, person_id)
+
+    def wants(event: Event) -> bool:
+        return isinstance(event, InteractionLogged) and (
+            company_id in event.company_ids or person_id in event.people_ids
+        )
+
+    async for event in broker(ctx.graph).events(wants):
+        assert isinstance(event, InteractionLogged)
+        [found] = await off_loop(interactions.interactions_by_id, ctx.graph, [event.interaction_id])
+        if found is not None:
+            yield found
