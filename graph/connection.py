@@ -2,6 +2,10 @@
 
 Every statement runs inside a driver transaction function (`execute_read` / `execute_write`),
 so transient errors are retried and reads are routed to followers on a Neo4j cluster.
+Each transaction carries a timeout (GUANXI_TX_TIMEOUT): Neo4j enforces it on the transaction;
+the embedded engine ignores the driver's timeout and enforces the same value on each statement
+(`arcadedb.command.timeout`, set by graph.engine). Either way the database stops the work and
+the caller gets a TimedOut error.
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph.engine import EmbeddedEngine
-from graph.errors import Conflict
-from graph.settings import EngineSettings, Neo4jSettings
+from graph.errors import Conflict, TimedOut
+from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
 
 T = TypeVar("T")
 Row = dict[str, Any]
 StatementListener = Callable[[str, dict[str, Any]], None]
+
+
+def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
+    """Neo4j's TransactionTimedOut(ClientConfiguration), which the embedded engine also sends."""
+    return "TransactionTimedOut" in (exc.code or "")
 
 
 class Tx:
@@ -40,17 +49,23 @@ class Tx:
 class Graph:
     """The driver plus the database to use; the only way the app reaches the data."""
 
-    def __init__(self, driver: Driver, database: str) -> None:
+    def __init__(self, driver: Driver, database: str, *, tx_timeout: float = 0) -> None:
         self.driver = driver
         self.database = database
+        self.tx_timeout = tx_timeout  # seconds; 0: none
         self.listeners: list[StatementListener] = []
         # bumped after every write this process commits, so caches see their own writes at once
         self.generation = 0
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
-        with self.driver.session(database=self.database) as session:
-            return session.execute_read(lambda tx: work(Tx(tx, self.listeners)))
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(self._unit(work))
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
 
     def write_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a write transaction: all of it commits, or none of it.
@@ -59,14 +74,34 @@ class Graph:
         """
         try:
             with self.driver.session(database=self.database) as session:
-                return session.execute_write(lambda tx: work(Tx(tx, self.listeners)))
+                return session.execute_write(self._unit(work))
         except neo4j.exceptions.ConstraintError as exc:
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"
             ) from exc
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
         finally:
             self.generation += 1
+
+    def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
+        """`work` as a transaction function, with the transaction timeout when one is set."""
+
+        def unit(tx: ManagedTransaction) -> T:
+            return work(Tx(tx, self.listeners))
+
+        if self.tx_timeout > 0:
+            return neo4j.unit_of_work(timeout=self.tx_timeout)(unit)
+        return unit
+
+    def _timed_out(self) -> TimedOut:
+        return TimedOut(
+            f"the query ran longer than the {self.tx_timeout:g} s limit (GUANXI_TX_TIMEOUT) "
+            "and was stopped; ask for less (smaller pages, shorter paths) or try again later"
+        )
 
     def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement in its own transaction."""
@@ -84,9 +119,11 @@ class Graph:
 def open_graph(
     neo4j_settings: Neo4jSettings | None = None,
     engine_settings: EngineSettings | None = None,
+    api_settings: ApiSettings | None = None,
 ) -> Iterator[Graph]:
     """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
     neo4j_settings = neo4j_settings or Neo4jSettings()
+    tx_timeout = (api_settings or ApiSettings()).tx_timeout
     engine: EmbeddedEngine | None = None
     if neo4j_settings.uri:
         uri, database = neo4j_settings.uri, neo4j_settings.database
@@ -94,13 +131,16 @@ def open_graph(
     else:
         engine_settings = engine_settings or EngineSettings()
         engine = EmbeddedEngine(
-            engine_settings.data_dir, database="guanxi", heap=engine_settings.engine_heap
+            engine_settings.data_dir,
+            database="guanxi",
+            heap=engine_settings.engine_heap,
+            command_timeout=tx_timeout,
         )
         endpoint = engine.start()
         uri, database = endpoint.uri, endpoint.database
         auth = (endpoint.username, endpoint.password)
     driver = GraphDatabase.driver(uri, auth=auth)
-    graph = Graph(driver, database)
+    graph = Graph(driver, database, tx_timeout=tx_timeout)
     try:
         driver.verify_connectivity()
         yield graph

@@ -34,3 +34,9 @@ class Conflict(GuanxiError):
     """The write would break a uniqueness rule or leave dangling edges; nothing was written."""
 
     code = "CONFLICT"
+
+
+class TimedOut(GuanxiError):
+    """A statement ran past the transaction timeout and the database stopped it."""
+
+    code = "TIMEOUT"
