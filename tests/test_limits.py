@@ -302,7 +302,7 @@ def test_production_hides_suggestions_and_demo_shows_them(
 
 @pytest.mark.parametrize(("mode", "ide"), [("demo", True), ("production", False)])
 def test_the_ide_is_served_in_demo_mode_only(graph: Graph, mode: str, ide: bool) -> None:
-    settings = ApiSettings(mode=mode)  # type: ignore[arg-type]
+    settings = ApiSettings(mode=mode)
     app = create_app(lambda: contextlib.nullcontext(graph), demo_data=False, settings=settings)
     with TestClient(app) as browser:
         page = browser.get("/graphql", headers={"Accept": "text/html"})
