@@ -63,6 +63,11 @@ def limit_error(message: str, setting: str, nodes: Any = None) -> GraphQLError:
     )
 
 
+def too_nested(nodes: Any = None) -> GraphQLError:
+    """For fragments spread inside fragments hundreds deep: too deep to walk, let alone run."""
+    return limit_error("fragments are nested too deeply to check", "GUANXI_MAX_DEPTH", nodes)
+
+
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {
         definition.name.value: definition
@@ -125,7 +130,8 @@ def shape_rule(max_depth: int, max_aliases: int) -> type[ValidationRule]:
                 try:
                     depth, aliases = shape.of(operation.selection_set)
                 except RecursionError:
-                    depth, aliases = max_depth + 1, 0
+                    context.report_error(too_nested(operation))
+                    continue
                 if depth > max_depth:
                     context.report_error(
                         limit_error(
@@ -281,7 +287,8 @@ class CostLimit(SchemaExtension):
                         context.schema._schema, document, context.variables, context.operation_name
                     )
                 except RecursionError:
-                    cost = self.max_cost + 1
+                    context.pre_execution_errors = [too_nested()]
+                    cost = 0
                 if cost > self.max_cost:
                     context.pre_execution_errors = [
                         limit_error(

@@ -132,6 +132,18 @@ def test_fragments_spread_twice_at_every_level_are_counted_without_walking_them_
     assert f"{2 ** (levels - 1)} aliases" in message
 
 
+def test_fragments_nested_hundreds_deep_are_refused_not_an_internal_error(graph: Graph) -> None:
+    chain = [f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(1200)]
+    query = "{ ...F0 } " + " ".join(chain) + " fragment F1200 on Query { __typename }"
+    errors = run(graph, query)["errors"]
+    assert {
+        "message": "fragments are nested too deeply to check (GUANXI_MAX_DEPTH)",
+        "locations": [{"line": 1, "column": 1}],
+        "extensions": {"code": "LIMIT_EXCEEDED", "limit": "GUANXI_MAX_DEPTH"},
+    } in errors
+    assert all(e["extensions"]["code"] != "INTERNAL" for e in errors)
+
+
 # tokens --------------------------------------------------------------------------------------
 
 
