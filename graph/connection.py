@@ -10,6 +10,7 @@ the caller gets a TimedOut error.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
@@ -21,6 +22,7 @@ from graph.engine import EmbeddedEngine
 from graph.errors import Conflict, TimedOut
 from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = dict[str, Any]
 StatementListener = Callable[[str, dict[str, Any]], None]
@@ -98,6 +100,7 @@ class Graph:
         return unit
 
     def _timed_out(self) -> TimedOut:
+        log.warning("a transaction ran past GUANXI_TX_TIMEOUT (%g s): stopped", self.tx_timeout)
         return TimedOut(
             f"the query ran longer than the {self.tx_timeout:g} s limit (GUANXI_TX_TIMEOUT) "
             "and was stopped; ask for less (smaller pages, shorter paths) or try again later"
