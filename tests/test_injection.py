@@ -6,8 +6,8 @@ through the API, on a small graph whose ids fill the other arguments. Queries mu
 node and edge counts as they were; a mutation may change them only as it does with a harmless
 string in the same place (or not at all, when it refuses: an edge between the same two ends
 already made by the harmless run is a CONFLICT, so there the payload stops at that check).
-No payload may cause an internal error. (The statements cannot be built from input in the first place: Graph.read, Graph.write
-and Tx.run take `LiteralString`, which mypy enforces.)
+No payload may cause an internal error. (The statements cannot be built from input in the
+first place: Graph.read, Graph.write and Tx.run take `LiteralString`, which mypy enforces.)
 """
 
 from __future__ import annotations
@@ -158,8 +158,7 @@ def _value(
         chosen = {
             key: entry
             for key, entry in type_.fields.items()
-            if (slot and slot[0] == key)
-            or is_required_input_field(entry)
+            if (slot and slot[0] == key) or is_required_input_field(entry)
         }
         if type_.is_one_of and not chosen:
             chosen = dict(list(type_.fields.items())[:1])
