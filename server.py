@@ -22,20 +22,25 @@ from strawberry.asgi import GraphQL
 
 from graph import network
 from graph.connection import Graph, open_graph
-from graph.settings import Neo4jSettings
+from graph.settings import ApiSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, ensure_schema
 from resolvers.context import Context
-from schema import schema
+from schema import build_schema, schema
 from seed.demo import load_demo
 
 log = logging.getLogger("guanxi")
 
 
 class GuanxiGraphQL(GraphQL[Context, None]):
-    """The GraphQL endpoint, with a fresh context (and DataLoaders) per request."""
+    """The GraphQL endpoint, with a fresh context (and DataLoaders) per request.
 
-    def __init__(self, graph_of: Callable[[], Graph]) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+    Production mode serves no GraphiQL IDE (and its schema hides introspection).
+    """
+
+    def __init__(self, graph_of: Callable[[], Graph], settings: ApiSettings | None = None) -> None:
+        served = schema if settings is None else build_schema(settings)
+        production = (settings or ApiSettings()).production
+        super().__init__(served, graphql_ide=None if production else "graphiql")
         self._graph_of = graph_of
 
     async def get_context(
@@ -48,11 +53,13 @@ def create_app(
     connect: Callable[[], AbstractContextManager[Graph]] = open_graph,
     *,
     demo_data: bool | None = None,
+    settings: ApiSettings | None = None,
 ) -> Starlette:
     """The app. `connect` opens the graph for the app's lifetime (the embedded engine or Neo4j).
 
     `demo_data`: load the demo data when the graph is empty; by default only on the embedded
-    engine (GUANXI_DEMO_DATA=0 or 1 overrides).
+    engine (GUANXI_DEMO_DATA=0 or 1 overrides). `settings`: the mode and limits (by default
+    from the environment).
     """
     state: dict[str, Graph] = {}
 
@@ -80,7 +87,7 @@ def create_app(
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    graphql_app: Any = GuanxiGraphQL(graph_of)
+    graphql_app: Any = GuanxiGraphQL(graph_of, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),

@@ -2,6 +2,10 @@
 
 Every statement runs inside a driver transaction function (`execute_read` / `execute_write`),
 so transient errors are retried and reads are routed to followers on a Neo4j cluster.
+Each transaction carries a timeout (GUANXI_TX_TIMEOUT): Neo4j enforces it on the transaction;
+the embedded engine ignores the driver's timeout and enforces the same value on each statement
+(`arcadedb.command.timeout`, set by graph.engine). Either way the database stops the work and
+the caller gets a TimedOut error.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph.engine import EmbeddedEngine
-from graph.errors import Conflict
-from graph.settings import EngineSettings, Neo4jSettings
+from graph.errors import Conflict, TimedOut
+from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
 
 if TYPE_CHECKING:
     from graph.events import Event, EventListener
@@ -25,6 +29,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = dict[str, Any]
 StatementListener = Callable[[str, dict[str, Any]], None]
+
+
+def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
+    """Neo4j's TransactionTimedOut(ClientConfiguration), which the embedded engine also sends."""
+    return "TransactionTimedOut" in (exc.code or "")
 
 
 class Tx:
@@ -50,9 +59,10 @@ class Tx:
 class Graph:
     """The driver plus the database to use; the only way the app reaches the data."""
 
-    def __init__(self, driver: Driver, database: str) -> None:
+    def __init__(self, driver: Driver, database: str, *, tx_timeout: float = 0) -> None:
         self.driver = driver
         self.database = database
+        self.tx_timeout = tx_timeout  # seconds; 0: none
         self.listeners: list[StatementListener] = []
         # hear of the events published by committed write transactions (graph/events.py)
         self.event_listeners: list[EventListener] = []
@@ -61,8 +71,13 @@ class Graph:
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
-        with self.driver.session(database=self.database) as session:
-            return session.execute_read(lambda tx: work(Tx(tx, self.listeners)))
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(self._unit(work))
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
 
     def write_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a write transaction: all of it commits, or none of it.
@@ -71,18 +86,22 @@ class Graph:
         """
         attempts: list[Tx] = []  # the driver may retry: only the last attempt committed
 
-        def attempt(tx: ManagedTransaction) -> T:
-            attempts.append(Tx(tx, self.listeners))
-            return work(attempts[-1])
+        def attempt(tx: Tx) -> T:
+            attempts.append(tx)
+            return work(tx)
 
         try:
             with self.driver.session(database=self.database) as session:
-                result = session.execute_write(attempt)
+                result = session.execute_write(self._unit(attempt))
         except neo4j.exceptions.ConstraintError as exc:
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"
             ) from exc
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
         finally:
             self.generation += 1
         for event in attempts[-1].published:
@@ -92,6 +111,23 @@ class Graph:
                 except Exception:  # the write has committed: a listener cannot undo it
                     log.exception("an event listener failed on %s", type(event).__name__)
         return result
+
+    def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
+        """`work` as a transaction function, with the transaction timeout when one is set."""
+
+        def unit(tx: ManagedTransaction) -> T:
+            return work(Tx(tx, self.listeners))
+
+        if self.tx_timeout > 0:
+            return neo4j.unit_of_work(timeout=self.tx_timeout)(unit)
+        return unit
+
+    def _timed_out(self) -> TimedOut:
+        log.warning("a transaction ran past GUANXI_TX_TIMEOUT (%g s): stopped", self.tx_timeout)
+        return TimedOut(
+            f"the query ran longer than the {self.tx_timeout:g} s limit (GUANXI_TX_TIMEOUT) "
+            "and was stopped; ask for less (smaller pages, shorter paths) or try again later"
+        )
 
     def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement in its own transaction."""
@@ -109,9 +145,11 @@ class Graph:
 def open_graph(
     neo4j_settings: Neo4jSettings | None = None,
     engine_settings: EngineSettings | None = None,
+    api_settings: ApiSettings | None = None,
 ) -> Iterator[Graph]:
     """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
     neo4j_settings = neo4j_settings or Neo4jSettings()
+    tx_timeout = (api_settings or ApiSettings()).tx_timeout
     engine: EmbeddedEngine | None = None
     if neo4j_settings.uri:
         uri, database = neo4j_settings.uri, neo4j_settings.database
@@ -119,13 +157,16 @@ def open_graph(
     else:
         engine_settings = engine_settings or EngineSettings()
         engine = EmbeddedEngine(
-            engine_settings.data_dir, database="guanxi", heap=engine_settings.engine_heap
+            engine_settings.data_dir,
+            database="guanxi",
+            heap=engine_settings.engine_heap,
+            command_timeout=tx_timeout,
         )
         endpoint = engine.start()
         uri, database = endpoint.uri, endpoint.database
         auth = (endpoint.username, endpoint.password)
     driver = GraphDatabase.driver(uri, auth=auth)
-    graph = Graph(driver, database)
+    graph = Graph(driver, database, tx_timeout=tx_timeout)
     try:
         driver.verify_connectivity()
         yield graph

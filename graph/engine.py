@@ -38,13 +38,30 @@ class BoltEndpoint:
     database: str
 
 
+def set_command_timeout(seconds: float) -> None:
+    """Stop any statement of the embedded engine after `seconds` (0: never).
+
+    The engine's Bolt plugin ignores the driver's transaction timeout, so the same limit is
+    set as ArcadeDB's `arcadedb.command.timeout`: checked inside its scan, expansion and filter
+    loops, so the statement itself is aborted and the driver gets Neo4j's TransactionTimedOut.
+    One setting for the whole JVM, read when each statement starts.
+    """
+    import jpype
+
+    settings = jpype.JClass("com.arcadedb.GlobalConfiguration")
+    settings.COMMAND_TIMEOUT.setValue(round(seconds * 1000))
+
+
 class EmbeddedEngine:
     """An ArcadeDB server with its Bolt plugin on a free loopback port, data kept on disk."""
 
-    def __init__(self, data_dir: Path, database: str, heap: str = "2g") -> None:
+    def __init__(
+        self, data_dir: Path, database: str, heap: str = "2g", command_timeout: float = 0
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.database = database
         self.heap = heap
+        self.command_timeout = command_timeout  # seconds per statement; 0: none
         self._server: Any = None
         self._endpoint: BoltEndpoint | None = None
 
@@ -79,6 +96,7 @@ class EmbeddedEngine:
         )
         server.start()
         self._server = server
+        set_command_timeout(self.command_timeout)
         try:
             server.get_database(self.database)
         except Exception:

@@ -40,3 +40,9 @@ class LimitExceeded(GuanxiError):
     """A request went past one of the configured limits; the message names it."""
 
     code = "LIMIT_EXCEEDED"
+
+
+class TimedOut(GuanxiError):
+    """A statement ran past the transaction timeout and the database stopped it."""
+
+    code = "TIMEOUT"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,3 +29,27 @@ class EngineSettings(BaseSettings):
 
     data_dir: Path = Field(default=REPO_ROOT / "data")
     engine_heap: str = "2g"
+
+
+class ApiSettings(BaseSettings):
+    """How the API guards itself: the mode and the limits (README, "Limits").
+
+    `mode`: "production" turns off introspection, the GraphiQL IDE and "Did you mean ...?"
+    suggestions; "demo" keeps them. The default is "demo" when the embedded engine runs
+    (`NEO4J_URI` unset) and "production" otherwise.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="GUANXI_")
+
+    mode: Literal["production", "demo"] = Field(
+        default_factory=lambda: "demo" if Neo4jSettings().uri is None else "production"
+    )
+    max_depth: int = Field(default=15, ge=1)
+    max_aliases: int = Field(default=50, ge=0)
+    max_tokens: int = Field(default=5000, ge=1)
+    max_cost: int = Field(default=50_000, ge=1)
+    tx_timeout: float = Field(default=30.0, ge=0)  # seconds; 0: no timeout
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"

@@ -1,9 +1,25 @@
-"""The GraphQL schema: `schema` is what the server serves and schema.graphql records."""
+"""The GraphQL schema: `build_schema(settings)` for a mode and limits; `schema` is the default.
+
+`schema` (built from the environment's settings) is what the server serves unless given other
+settings, and what schema.graphql records (the SDL is the same in every mode).
+"""
+
+from collections.abc import Callable, Iterator
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 
+from graph.settings import ApiSettings
 from schema.errors import ErrorCodes
+from schema.limits import CostLimit, shape_rule
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -13,8 +29,26 @@ from schema.subscription import Subscription
 DOCUMENT_CACHE_SIZE = 512
 
 
+class _ParserCache(ParserCache):
+    """Strawberry's ParserCache, except that a document it cannot parse is left to Strawberry.
+
+    Raised from here, a syntax error (or too many tokens) would bypass ErrorCodes and reach the
+    client without a code; Strawberry's own parse raises it again where ErrorCodes sees it.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield
+
+
 def _parser_cache() -> ParserCache:
-    return ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
+    return _ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
 
 
 def _validation_cache() -> ValidationCache:
@@ -23,11 +57,40 @@ def _validation_cache() -> ValidationCache:
 
 DOCUMENT_CACHES = (_parser_cache, _validation_cache)
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    extensions=[ErrorCodes, *DOCUMENT_CACHES],
-)
 
-__all__ = ["DOCUMENT_CACHES", "schema"]
+def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
+    """The schema with the limits of `settings`; production mode also hides introspection and
+    "Did you mean ...?" suggestions."""
+    settings = settings or ApiSettings()
+    rules = [shape_rule(settings.max_depth, settings.max_aliases)]
+    production = settings.production
+
+    def error_codes() -> ErrorCodes:
+        return ErrorCodes(hide_suggestions=production)
+
+    def validation_rules() -> AddValidationRules:
+        return AddValidationRules(list(rules))
+
+    def tokens() -> MaxTokensLimiter:
+        return MaxTokensLimiter(settings.max_tokens)
+
+    def cost() -> CostLimit:
+        return CostLimit(settings.max_cost)  # after the validation cache: see CostLimit
+
+    extensions: list[Callable[[], SchemaExtension]] = [
+        error_codes,
+        tokens,
+        validation_rules,
+        *DOCUMENT_CACHES,
+        cost,
+    ]
+    if production:
+        extensions.insert(1, DisableIntrospection)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
+
+
+schema = build_schema()
+
+__all__ = ["DOCUMENT_CACHES", "build_schema", "schema"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from graph.errors import GuanxiError
+from schema.limits import limit_error
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,12 @@ _INPUT_HINTS = (
 )
 
 
+# graphql-core's parse(max_tokens=...) refusal, and its "Did you mean ...?" suggestions (the
+# validation flag hide_suggestions does not reach variable coercion, so they are cut here).
+_TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?$")
+
+
 def _code(error: GraphQLError) -> str:
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
@@ -31,36 +39,54 @@ def _code(error: GraphQLError) -> str:
 
 
 class ErrorCodes(MaskErrors):
-    """Expected errors keep their message and gain a code; any other is logged and masked."""
+    """Expected errors keep their message and gain a code; any other is logged and masked.
 
-    def __init__(self) -> None:
+    `hide_suggestions` (production): messages lose graphql-core's "Did you mean ...?" hints,
+    which would reveal field and type names that introspection hides.
+    """
+
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
         super().__init__(error_message="Internal error.")
+        self.hide_suggestions = hide_suggestions
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._process(error) for error in errors]
 
     def _process(self, error: GraphQLError) -> GraphQLError:
+        processed = self._coded(error)
+        if self.hide_suggestions and _SUGGESTION.search(processed.message):
+            processed.message = _SUGGESTION.sub("", processed.message)
+        return processed
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, GuanxiError):
-            extensions = {"code": original.code}
+            coded = {"code": original.code}
             if original.field:
-                extensions["field"] = original.field
+                coded["field"] = original.field
             return GraphQLError(
                 original.message,
                 error.nodes,
                 error.source,
                 error.positions,
                 error.path,
-                extensions=extensions,
+                extensions=coded,
+            )
+        too_many = _TOO_MANY_TOKENS.search(error.message)
+        if too_many and original is None:
+            limit = int(too_many.group(1))
+            return limit_error(
+                f"the document has more than {limit:,} tokens, over the limit", "GUANXI_MAX_TOKENS"
             )
         if original is None or isinstance(original, GraphQLError):
+            extensions = error.extensions or {}
             return GraphQLError(
                 error.message,
                 error.nodes,
                 error.source,
                 error.positions,
                 error.path,
-                extensions={**(error.extensions or {}), "code": _code(error)},
+                extensions={**extensions, "code": extensions.get("code") or _code(error)},
             )
         request_id = uuid.uuid4().hex
         log.error("internal error %s", request_id, exc_info=original)

@@ -15,3 +15,9 @@ RETURN nodes, edges
 COUNT_CHANGES: Final[LiteralString] = """
 MATCH (ch:Change) RETURN count(ch) AS changes
 """
+
+# Deliberately slow (a $n x $n cross product): proves in the tests that the transaction timeout
+# stops a statement inside the database. Never run by the app.
+SLOW_CROSS_PRODUCT: Final[LiteralString] = """
+UNWIND range(1, $n) AS a UNWIND range(1, $n) AS b RETURN count(*) AS rows
+"""
