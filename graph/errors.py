@@ -34,3 +34,15 @@ class Conflict(GuanxiError):
     """The write would break a uniqueness rule or leave dangling edges; nothing was written."""
 
     code = "CONFLICT"
+
+
+class Unauthenticated(GuanxiError):
+    """No credential, or one that is unknown, revoked, expired or badly signed."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(GuanxiError):
+    """The credential is good, but its role may not do this."""
+
+    code = "FORBIDDEN"
