@@ -84,20 +84,16 @@ class RequireCredential:
             return
         headers = Headers(scope=scope)
         header = headers.get("authorization")
-        if scope["type"] == "websocket" or (header is None and _is_ide_page(scope, headers)):
-            if header is not None:  # else the connection_init payload may carry it
-                try:
-                    scope[PRINCIPAL_KEY] = await check_credential(
-                        self._graph_of(), header, self._settings
-                    )
-                except Unauthenticated:
-                    await send({"type": "websocket.close", "code": 4401})
-                    return
+        if header is None and (scope["type"] == "websocket" or _is_ide_page(scope, headers)):
+            # a WebSocket may authenticate in connection_init; the IDE page holds no data
             await self.app(scope, receive, send)
             return
         try:
             scope[PRINCIPAL_KEY] = await check_credential(self._graph_of(), header, self._settings)
         except Unauthenticated as exc:
-            await unauthenticated_response(exc.message)(scope, receive, send)
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401, "reason": exc.message})
+            else:
+                await unauthenticated_response(exc.message)(scope, receive, send)
             return
         await self.app(scope, receive, send)

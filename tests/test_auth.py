@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import io
@@ -30,8 +31,10 @@ from graph import tokens
 from graph.connection import Graph
 from graph.credentials import AuthSettings, issue_jwt, revoke_token
 from graph.engine import BoltEndpoint
+from graph.errors import Unauthenticated
 from graph.setup import count_nodes_and_edges
 from graph.tokens import Role
+from resolvers.access import connection_principal
 from schema import schema
 from seed.__main__ import main as seed_main
 from server import create_app
@@ -324,3 +327,13 @@ def test_the_development_token_is_kept_and_reused(graph: Graph, tmp_path: Path) 
     assert second != first and tokens.token_for_secret(graph, first) is None
     live = [t for t in tokens.list_tokens(graph) if t.revoked_at is None]
     assert [t.name for t in live] == ["development"]
+
+
+def test_a_websocket_can_authenticate_in_connection_init(graph: Graph) -> None:
+    token = issue_jwt("ana", Role.ANALYST, AUTH)
+    payload = {"Authorization": f"Bearer {token}"}
+    principal = asyncio.run(connection_principal(graph, payload, AUTH))
+    assert (principal.subject, principal.role, principal.via) == ("ana", Role.ANALYST, "jwt")
+    for bad in (None, {}, {"Authorization": "Bearer gx_unknown"}):
+        with pytest.raises(Unauthenticated):
+            asyncio.run(connection_principal(graph, bad, AUTH))
