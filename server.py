@@ -96,7 +96,8 @@ def create_app(
                 load_demo(graph)
                 log.info("demo data loaded")
             embedded = connect is open_graph and Neo4jSettings().uri is None
-            if embedded if dev_token is None else dev_token:
+            make_dev_token = embedded if dev_token is None else dev_token
+            if make_dev_token:
                 secret = development_token(graph, EngineSettings().data_dir / "dev-token")
                 log.info("development admin token (send 'Authorization: Bearer %s')", secret)
             state["graph"] = graph
