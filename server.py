@@ -14,16 +14,23 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
 
 from graph import network
 from graph.connection import Graph, open_graph
-from graph.settings import ApiSettings, Neo4jSettings
+from graph.credentials import AuthSettings
+from graph.errors import Unauthenticated
+from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, ensure_schema
+from graph.tokens import development_token
+from resolvers.access import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
 from seed.demo import load_demo
@@ -32,21 +39,37 @@ log = logging.getLogger("guanxi")
 
 
 class GuanxiGraphQL(GraphQL[Context, None]):
-    """The GraphQL endpoint, with a fresh context (and DataLoaders) per request.
+    """The GraphQL endpoint, with a fresh context (and DataLoaders) per request; the caller's
+    principal comes from RequireCredential (resolvers/access.py). Production mode serves no
+    GraphiQL IDE (and its schema hides introspection)."""
 
-    Production mode serves no GraphiQL IDE (and its schema hides introspection).
-    """
-
-    def __init__(self, graph_of: Callable[[], Graph], settings: ApiSettings | None = None) -> None:
+    def __init__(
+        self,
+        graph_of: Callable[[], Graph],
+        auth: AuthSettings,
+        settings: ApiSettings | None = None,
+    ) -> None:
         served = schema if settings is None else build_schema(settings)
         production = (settings or ApiSettings()).production
         super().__init__(served, graphql_ide=None if production else "graphiql")
         self._graph_of = graph_of
+        self._auth = auth
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(graph=self._graph_of())
+        return Context(graph=self._graph_of(), principal=principal_of(request.scope))
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A WebSocket without the Authorization header authenticates in connection_init."""
+        if context.principal is None:
+            try:
+                context.principal = await connection_principal(
+                    context.graph, context.connection_params, self._auth
+                )
+            except Unauthenticated as exc:
+                raise ConnectionRejectionError({"message": exc.message}) from None
+        return await super().on_ws_connect(context)
 
 
 def create_app(
@@ -54,14 +77,19 @@ def create_app(
     *,
     demo_data: bool | None = None,
     settings: ApiSettings | None = None,
+    dev_token: bool | None = None,
+    auth: AuthSettings | None = None,
 ) -> Starlette:
     """The app. `connect` opens the graph for the app's lifetime (the embedded engine or Neo4j).
 
     `demo_data`: load the demo data when the graph is empty; by default only on the embedded
     engine (GUANXI_DEMO_DATA=0 or 1 overrides). `settings`: the mode and limits (by default
-    from the environment).
+    from the environment). `dev_token`: log an admin API token for development (kept in the
+    data directory); by default only on the embedded engine. `auth`: the credential settings
+    (by default from GUANXI_JWT_* and friends).
     """
     state: dict[str, Graph] = {}
+    auth_settings = auth or AuthSettings()
 
     def graph_of() -> Graph:
         return state["graph"]
@@ -77,6 +105,11 @@ def create_app(
             if load and count_nodes_and_edges(graph)[0] == 0:
                 load_demo(graph)
                 log.info("demo data loaded")
+            embedded = connect is open_graph and Neo4jSettings().uri is None
+            make_dev_token = embedded if dev_token is None else dev_token
+            if make_dev_token:
+                secret = development_token(graph, EngineSettings().data_dir / "dev-token")
+                log.info("development admin token (send 'Authorization: Bearer %s')", secret)
             state["graph"] = graph
             try:
                 yield
@@ -87,13 +120,14 @@ def create_app(
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    graphql_app: Any = GuanxiGraphQL(graph_of, settings)
+    graphql_app: Any = GuanxiGraphQL(graph_of, auth_settings, settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
         ],
+        middleware=[Middleware(RequireCredential, graph_of=graph_of, settings=auth_settings)],
         lifespan=lifespan,
     )
 

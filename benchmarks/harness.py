@@ -3,9 +3,11 @@ the server in its own process pointed at it, and timing helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -26,13 +28,26 @@ from rich.progress import Progress
 
 from benchmarks.serve import STATUS_ENV
 from graph.connection import Graph, open_graph
+from graph.credentials import AuthSettings, issue_jwt
 from graph.cypher import admin
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.tokens import Role
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benchmark's servers accept JWTs signed with this run's secret; clients send an admin's.
+BENCH_JWT_SECRET = secrets.token_urlsafe(32)
+BENCH_AUTH = AuthSettings(jwt_secret=SecretStr(BENCH_JWT_SECRET))
+
+
+def admin_headers() -> dict[str, str]:
+    """An Authorization header the benchmark's servers accept (an admin JWT, 1 day)."""
+    token = issue_jwt("benchmarks", Role.ADMIN, BENCH_AUTH, lifetime=dt.timedelta(days=1))
+    return {"Authorization": f"Bearer {token}"}
+
+
 DATA = ROOT / "benchmarks" / "data"
 
 
@@ -226,6 +241,7 @@ def server_process(
             "NEO4J_DATABASE": endpoint.database,
             "GUANXI_PORT": str(port),
             "GUANXI_DEMO_DATA": "0",
+            "GUANXI_JWT_SECRET": BENCH_JWT_SECRET,
             STATUS_ENV: str(status),
         }
         if pythonpath is not None:
@@ -240,7 +256,9 @@ def server_process(
             stderr=subprocess.DEVNULL,
         )
         try:
-            with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            with httpx2.Client(
+                base_url=f"http://127.0.0.1:{port}", timeout=120, headers=admin_headers()
+            ) as client:
                 for _ in range(600):
                     if process.poll() is not None:
                         raise RuntimeError(f"the server exited with status {process.returncode}")

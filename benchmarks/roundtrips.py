@@ -16,7 +16,7 @@ from typing import Any, LiteralString
 
 from starlette.testclient import TestClient
 
-from benchmarks.harness import result_size
+from benchmarks.harness import BENCH_AUTH, admin_headers, result_size
 from graph.connection import Graph
 from graph.cypher import all_statements
 from server import create_app
@@ -97,6 +97,8 @@ class InProcessApp:
 @contextlib.contextmanager
 def in_process(graph: Graph) -> Iterator[InProcessApp]:
     """The app over `graph`, in this process, for counting statements."""
-    app = create_app(connect=lambda: contextlib.nullcontext(graph), demo_data=False)
-    with TestClient(app) as client:
+    app = create_app(
+        connect=lambda: contextlib.nullcontext(graph), demo_data=False, auth=BENCH_AUTH
+    )
+    with TestClient(app, headers=admin_headers()) as client:
         yield InProcessApp(client, graph)

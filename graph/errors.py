@@ -46,3 +46,15 @@ class TimedOut(GuanxiError):
     """A statement ran past the transaction timeout and the database stopped it."""
 
     code = "TIMEOUT"
+
+
+class Unauthenticated(GuanxiError):
+    """No credential, or one that is unknown, revoked, expired or badly signed."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(GuanxiError):
+    """The credential is good, but its role may not do this."""
+
+    code = "FORBIDDEN"

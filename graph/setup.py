@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.connection import Graph
-from graph.cypher import admin, deals, history, interactions, setup
+from graph.cypher import admin, deals, history, interactions, setup, tokens
 
 
 def ensure_schema(graph: Graph) -> None:
@@ -13,6 +13,7 @@ def ensure_schema(graph: Graph) -> None:
         *deals.DEAL_SCHEMA,
         *history.HISTORY_SCHEMA,
         *interactions.INTERACTION_SCHEMA,
+        *tokens.TOKEN_SCHEMA,
     ):
         graph.write(statement)
 

@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from graph import evolution, interactions, reads
 from graph.connection import Graph
+from graph.credentials import Principal
 from graph.interactions import Interaction
 from graph.models import (
     Company,
@@ -122,9 +123,12 @@ def _roles_at(graph: Graph, keys: Sequence[tuple[str, dt.datetime]]) -> list[lis
 
 @dataclass
 class Context:
-    """What every resolver gets: the graph and this request's loaders."""
+    """What every resolver gets: the graph, who is asking and this request's loaders."""
 
     graph: Graph
+    principal: Principal | None = None
+    # A WebSocket's connection_init payload (Strawberry sets it), where it may authenticate.
+    connection_params: dict[str, object] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -11,6 +11,7 @@ from resolvers import deals as resolve
 from resolvers.pagination import window
 from schema.inputs import given
 from schema.pagination import Connection
+from schema.permissions import ADMIN_ONLY
 from schema.types import Company, Info, from_model
 
 _CURRENCY = "ISO 4217 code, e.g. CNY (the default), USD, EUR."
@@ -129,16 +130,21 @@ class DealQuery:
 
 @strawberry.type
 class DealMutation:
-    @strawberry.mutation(description="Record a deal (or update the one with its externalId).")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Record a deal (or update the one with its externalId).",
+    )
     async def record_deal(self, info: Info, input: DealInput) -> Deal | None:
         data = given(input)
         company_id = str(data.pop("companyId"))
         return to_deal(await resolve.record_deal(info.context, company_id, data))
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_deal(self, info: Info, id: strawberry.ID, input: DealPatch) -> Deal | None:
         return to_deal(await resolve.update_deal(info.context, id, given(input)))
 
-    @strawberry.mutation(description="Delete a deal; returns its id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY, description="Delete a deal; returns its id."
+    )
     async def delete_deal(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         return strawberry.ID(await resolve.delete_deal(info.context, id))

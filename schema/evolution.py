@@ -26,6 +26,7 @@ from schema.enums import (
     Trend,
 )
 from schema.pagination import Connection
+from schema.permissions import PLANNER_WRITE
 from schema.types import (
     Company,
     Info,
@@ -665,8 +666,9 @@ class EvolutionQuery:
 @strawberry.type
 class EvolutionMutation:
     @strawberry.mutation(
+        permission_classes=PLANNER_WRITE,
         description="Log an interaction: it joins the chain of each pair taking part and "
-        "moves the strength of their relationships (a first contact creates one)."
+        "moves the strength of their relationships (a first contact creates one).",
     )
     async def log_interaction(self, info: Info, input: InteractionInput) -> Interaction | None:
         data = {

@@ -16,6 +16,7 @@ from graph.paths import MAX_HOPS, Tie
 from graph.paths import Path as PathModel
 from resolvers import keypersons as resolve
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
+from schema.permissions import ADMIN_ONLY, PLANNER_WRITE
 from schema.types import (
     Company,
     Info,
@@ -434,7 +435,10 @@ class KeyPersonQuery:
 
 @strawberry.type
 class KeyPersonMutation:
-    @strawberry.mutation(description="Record that a person reports to a manager (one at a time).")
+    @strawberry.mutation(
+        permission_classes=PLANNER_WRITE,
+        description="Record that a person reports to a manager (one at a time).",
+    )
     async def set_reporting_line(
         self,
         info: Info,
@@ -445,6 +449,9 @@ class KeyPersonMutation:
         await resolve.set_reporting_line(info.context, person_id, manager_id, since)
         return await load_person(info, person_id)
 
-    @strawberry.mutation(description="Remove a person's reporting line; false if there was none.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Remove a person's reporting line; false if there was none.",
+    )
     async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool | None:
         return await resolve.remove_reporting_line(info.context, person_id)

@@ -35,6 +35,7 @@ from schema.inputs import (
     given,
 )
 from schema.keypersons import KeyPersonMutation
+from schema.permissions import ADMIN_ONLY, PLANNER_WRITE
 from schema.transfer import TransferMutation
 from schema.types import (
     Company,
@@ -53,7 +54,7 @@ _FORCE = "Also delete the roles, relationships and referrals that point to it."
 
 @strawberry.type
 class NodeMutation:
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def create_company(
         self, info: Info, input: CompanyInput, change: ChangeNoteInput | None = None
     ) -> Company | None:
@@ -62,7 +63,7 @@ class NodeMutation:
             await writes.create_node(info.context, COMPANY, given(input), note=to_note(change)),
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_company(
         self,
         info: Info,
@@ -75,7 +76,10 @@ class NodeMutation:
             await writes.update_node(info.context, COMPANY, id, given(input), note=to_note(change)),
         )
 
-    @strawberry.mutation(description="Create or update the company with this external id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Create or update the company with this external id.",
+    )
     async def upsert_company(
         self,
         info: Info,
@@ -88,7 +92,9 @@ class NodeMutation:
         )
         return from_model(Company, found)
 
-    @strawberry.mutation(description="Delete a company; returns its id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY, description="Delete a company; returns its id."
+    )
     async def delete_company(
         self,
         info: Info,
@@ -100,17 +106,20 @@ class NodeMutation:
             await writes.delete_node(info.context, COMPANY, id, force, note=to_note(change))
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def create_person(self, info: Info, input: PersonInput) -> Person | None:
         return from_model(Person, await writes.create_node(info.context, PERSON, given(input)))
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_person(
         self, info: Info, id: strawberry.ID, input: PersonPatch
     ) -> Person | None:
         return from_model(Person, await writes.update_node(info.context, PERSON, id, given(input)))
 
-    @strawberry.mutation(description="Create or update the person with this external id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Create or update the person with this external id.",
+    )
     async def upsert_person(
         self, info: Info, external_id: str, input: PersonInput
     ) -> Person | None:
@@ -118,7 +127,9 @@ class NodeMutation:
             Person, await writes.upsert_node(info.context, PERSON, external_id, given(input))
         )
 
-    @strawberry.mutation(description="Delete a person; returns their id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY, description="Delete a person; returns their id."
+    )
     async def delete_person(
         self,
         info: Info,
@@ -133,7 +144,7 @@ class NodeMutation:
 
 @strawberry.type
 class EdgeMutation:
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_role(
         self, info: Info, input: RoleInput, change: ChangeNoteInput | None = None
     ) -> Role | None:
@@ -141,7 +152,7 @@ class EdgeMutation:
             Role, await writes.create_edge(info.context, ROLE, given(input), note=to_note(change))
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def update_role(
         self, info: Info, id: strawberry.ID, input: RolePatch, change: ChangeNoteInput | None = None
     ) -> Role | None:
@@ -150,7 +161,10 @@ class EdgeMutation:
             await writes.update_edge(info.context, ROLE, id, given(input), note=to_note(change)),
         )
 
-    @strawberry.mutation(description="Create or update the role with this external id.")
+    @strawberry.mutation(
+        permission_classes=PLANNER_WRITE,
+        description="Create or update the role with this external id.",
+    )
     async def upsert_role(
         self, info: Info, external_id: str, input: RoleInput, change: ChangeNoteInput | None = None
     ) -> Role | None:
@@ -159,13 +173,16 @@ class EdgeMutation:
         )
         return from_model(Role, found)
 
-    @strawberry.mutation(description="Delete a role (to end one, set its endDate instead).")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Delete a role (to end one, set its endDate instead).",
+    )
     async def delete_role(
         self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
     ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, ROLE, id, note=to_note(change)))
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_relationship(
         self, info: Info, input: PersonRelationshipInput, change: ChangeNoteInput | None = None
     ) -> PersonRelationship | None:
@@ -174,7 +191,7 @@ class EdgeMutation:
         )
         return from_model(PersonRelationship, found)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def update_relationship(
         self,
         info: Info,
@@ -187,7 +204,10 @@ class EdgeMutation:
         )
         return from_model(PersonRelationship, found)
 
-    @strawberry.mutation(description="Create or update the relationship with this external id.")
+    @strawberry.mutation(
+        permission_classes=PLANNER_WRITE,
+        description="Create or update the relationship with this external id.",
+    )
     async def upsert_relationship(
         self,
         info: Info,
@@ -200,7 +220,7 @@ class EdgeMutation:
         )
         return from_model(PersonRelationship, found)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def delete_relationship(
         self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
     ) -> strawberry.ID | None:
@@ -208,7 +228,7 @@ class EdgeMutation:
             await writes.delete_edge(info.context, RELATIONSHIP, id, note=to_note(change))
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_company_relationship(
         self, info: Info, input: CompanyRelationshipInput, change: ChangeNoteInput | None = None
     ) -> CompanyRelationship | None:
@@ -217,7 +237,7 @@ class EdgeMutation:
         )
         return from_model(CompanyRelationship, found)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def update_company_relationship(
         self,
         info: Info,
@@ -230,7 +250,10 @@ class EdgeMutation:
         )
         return from_model(CompanyRelationship, found)
 
-    @strawberry.mutation(description="Create or update the relationship with this external id.")
+    @strawberry.mutation(
+        permission_classes=PLANNER_WRITE,
+        description="Create or update the relationship with this external id.",
+    )
     async def upsert_company_relationship(
         self,
         info: Info,
@@ -243,7 +266,7 @@ class EdgeMutation:
         )
         return from_model(CompanyRelationship, found)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def delete_company_relationship(
         self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
     ) -> strawberry.ID | None:
@@ -251,17 +274,20 @@ class EdgeMutation:
             await writes.delete_edge(info.context, COMPANY_RELATIONSHIP, id, note=to_note(change))
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def create_referral(self, info: Info, input: ReferralInput) -> Referral | None:
         return to_referral(await writes.create_edge(info.context, REFERRAL, given(input)))
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_referral(
         self, info: Info, id: strawberry.ID, input: ReferralPatch
     ) -> Referral | None:
         return to_referral(await writes.update_edge(info.context, REFERRAL, id, given(input)))
 
-    @strawberry.mutation(description="Create or update the referral with this external id.")
+    @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
+        description="Create or update the referral with this external id.",
+    )
     async def upsert_referral(
         self, info: Info, external_id: str, input: ReferralInput
     ) -> Referral | None:
@@ -269,7 +295,7 @@ class EdgeMutation:
             await writes.upsert_edge(info.context, REFERRAL, external_id, given(input))
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def delete_referral(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, REFERRAL, id))
 

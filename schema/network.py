@@ -11,6 +11,7 @@ from graph.models import PartyRef
 from resolvers import network as resolve
 from resolvers.pagination import page_of
 from schema.pagination import Connection
+from schema.permissions import NETWORK_MEASURES
 from schema.types import Company, Info, Party, load_company, load_party
 
 strawberry.enum(
@@ -146,9 +147,10 @@ class NetworkAnalysis:
 @strawberry.type
 class NetworkQuery:
     @strawberry.field(
+        permission_classes=NETWORK_MEASURES,
         description="Degree, PageRank, betweenness and communities over the relationship or "
         "referral network, for the whole graph or a company's neighbourhood (the company, its "
-        "people, whom they know, and where those work)."
+        "people, whom they know, and where those work).",
     )
     async def network_measures(
         self, info: Info, network: nm.Network, company_id: strawberry.ID | None = None

@@ -12,6 +12,7 @@ from graph.exporter import ExportFormat
 from graph.importer import ImportReport
 from graph.records import RecordKind
 from resolvers import transfer as resolve
+from schema.permissions import ADMIN_ONLY
 from schema.types import Info
 
 strawberry.enum(RecordKind, description="A kind of record: one file of an import or export.")
@@ -94,8 +95,9 @@ def _result(report: ImportReport) -> ImportResult:
 @strawberry.type
 class TransferMutation:
     @strawberry.mutation(
+        permission_classes=ADMIN_ONLY,
         description="Upsert records by externalId (else id); bad ones are reported by kind and "
-        "place. strict: any bad record refuses the whole import."
+        "place. strict: any bad record refuses the whole import.",
     )
     async def import_records(
         self, info: Info, input: ImportRecordsInput, strict: bool = False, by: str | None = None

@@ -4,6 +4,9 @@
     python -m seed import DIR [--strict] [--batch-size N] [--by NAME] [--problems FILE]
     python -m seed export DIR [--format csv|jsonl|graphml] [--company ID]
     python -m seed synthetic DIR [--people N] [--seed S] [--format csv|jsonl]
+    python -m seed token create --name NAME --role viewer|planner|analyst|admin
+    python -m seed token revoke NAME_OR_ID
+    python -m seed token list
 
 Each works against the configured database (NEO4J_URI, or the embedded engine in
 GUANXI_DATA_DIR). The record format is described in docs/IMPORT_EXPORT.md.
@@ -19,8 +22,10 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from graph import tokens
 from graph.connection import open_graph
-from graph.errors import NotFound
+from graph.credentials import revoke_token
+from graph.errors import GuanxiError, NotFound
 from graph.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
 from graph.importer import DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, directory_sources, import_records
 from graph.records import FileError, FileFormat
@@ -133,6 +138,44 @@ def _synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token_create(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        ensure_schema(graph)
+        try:
+            token, secret = tokens.create_token(graph, name=args.name, role=tokens.Role(args.role))
+        except GuanxiError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 2
+    print(f"created token '{token.name}' ({token.role.value}), id {token.id}")
+    print("its secret, shown only this once (send it as 'Authorization: Bearer <secret>'):")
+    print(secret)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        try:
+            token = revoke_token(graph, args.token)
+        except NotFound as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 2
+    print(f"revoked token '{token.name}' ({token.role.value}), id {token.id}")
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        ensure_schema(graph)
+        found = tokens.list_tokens(graph)
+    for token in found:
+        state = "live" if token.revoked_at is None else f"revoked {token.revoked_at:%Y-%m-%d %H:%M}"
+        created = f"{token.created_at:%Y-%m-%d %H:%M}"
+        print(f"{token.id}  {token.name:<20} {token.role.value:<8} created {created}  {state}")
+    if not found:
+        print("no tokens")
+    return 0
+
+
 def _batch_size(text: str) -> int:
     value = int(text)
     if not 1 <= value <= MAX_BATCH_SIZE:
@@ -167,6 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     synthetic.add_argument("--seed", type=int, default=7)
     synthetic.add_argument("--format", choices=[f.value for f in FileFormat], default="csv")
     synthetic.set_defaults(run=_synthetic)
+
+    token = commands.add_parser("token", help="create, revoke and list API tokens")
+    token_commands = token.add_subparsers(title="token commands", required=True)
+    create = token_commands.add_parser("create", help="create a token; prints its secret once")
+    create.add_argument("--name", required=True, help="unique among live tokens")
+    create.add_argument("--role", required=True, choices=[r.value for r in tokens.Role])
+    create.set_defaults(run=_token_create)
+    revoke = token_commands.add_parser("revoke", help="revoke a live token")
+    revoke.add_argument("token", help="its name or id")
+    revoke.set_defaults(run=_token_revoke)
+    listing = token_commands.add_parser("list", help="every token, live and revoked")
+    listing.set_defaults(run=_token_list)
 
     args = parser.parse_args(argv)
     code: int = args.run(args)

@@ -14,14 +14,27 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from graph import cache, network
 from graph.connection import Graph, open_graph
+from graph.credentials import AuthSettings, Principal, issue_jwt
 from graph.engine import BoltEndpoint, EmbeddedEngine
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.tokens import Role
 from server import create_app
+
+# The apps the fixtures build accept JWTs signed with this secret; `client` sends an admin's.
+AUTH = AuthSettings(jwt_secret=SecretStr("test-secret-" + "x" * 32))
+# For executing the schema directly, without HTTP: an admin's context.
+ADMIN = Principal(subject="test", role=Role.ADMIN, via="jwt")
+
+
+def auth_headers(role: Role = Role.ADMIN, subject: str = "test") -> dict[str, str]:
+    """An Authorization header with a JWT of `role` that the fixtures' apps accept."""
+    return {"Authorization": f"Bearer {issue_jwt(subject, role, AUTH)}"}
 
 
 class StatementLog:
@@ -131,10 +144,15 @@ def statements() -> StatementLog:
     return STATEMENTS
 
 
+def make_app(graph: Graph) -> Starlette:
+    """The app over `graph`, without demo data or a development token, accepting AUTH's JWTs."""
+    return create_app(lambda: contextlib.nullcontext(graph), demo_data=False, auth=AUTH)
+
+
 @pytest.fixture
 def client(graph: Graph) -> Iterator[TestClient]:
-    app = create_app(lambda: contextlib.nullcontext(graph), demo_data=False)
-    with TestClient(app) as test_client:
+    """A client of the app, authenticated as an admin (per request: headers=auth_headers(...))."""
+    with TestClient(make_app(graph), headers=auth_headers(Role.ADMIN)) as test_client:
         yield test_client
 
 

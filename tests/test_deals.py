@@ -23,7 +23,7 @@ from resolvers.context import Context
 from schema.deals import DealMutation, DealQuery
 from schema.errors import ErrorCodes
 from tests import factories
-from tests.conftest import counts
+from tests.conftest import ADMIN, counts
 
 
 @strawberry.type
@@ -59,7 +59,9 @@ def _one(graph: Graph, deal_id: str) -> deals.Deal:
 
 def _execute(graph: Graph, query: str, **variables: Any) -> ExecutionResult:
     async def run() -> ExecutionResult:
-        return await SCHEMA.execute(query, variable_values=variables, context_value=Context(graph))
+        return await SCHEMA.execute(
+            query, variable_values=variables, context_value=Context(graph, principal=ADMIN)
+        )
 
     return asyncio.run(run())
 

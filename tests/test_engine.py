@@ -67,11 +67,11 @@ def _start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[str]
         )
 
 
-def _query(port: int, query: str) -> dict[str, object]:
+def _query(port: int, query: str, token: str) -> dict[str, object]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
         data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         result: dict[str, object] = json.load(response)
@@ -111,7 +111,8 @@ def test_server_loads_demo_once_and_stops_on_sigterm_and_ctrl_c(tmp_path: Path) 
     server = _start_server(data_dir, port, log)
     try:
         _wait_ready(port, server)
-        first = _query(port, COUNT)
+        token = (data_dir / "dev-token").read_text().strip()  # the demo's development token
+        first = _query(port, COUNT, token)
         assert first["data"] == {"companies": {"totalCount": 9}, "people": {"totalCount": 20}}
     finally:
         seconds = _stop(server, signal.SIGTERM, log)
@@ -120,7 +121,8 @@ def test_server_loads_demo_once_and_stops_on_sigterm_and_ctrl_c(tmp_path: Path) 
     server = _start_server(data_dir, port, log)
     try:
         _wait_ready(port, server)
-        assert _query(port, COUNT) == first  # data kept, demo not loaded twice
+        assert _query(port, COUNT, token) == first  # data kept, demo not loaded twice
+        assert f"Bearer {token}" in log.read_text()  # the same token, logged again
     finally:
         seconds = _stop(server, signal.SIGINT, log)
     assert seconds < 10

@@ -20,8 +20,8 @@ from websockets.sync.client import ClientConnection, connect
 from graph.connection import Graph, Tx
 from graph.errors import InvalidInput
 from graph.events import Event, InteractionLogged
-from server import create_app
 from tests import factories
+from tests.conftest import auth_headers, make_app
 
 PROTOCOL = "graphql-transport-ws"
 CHANGED = """subscription ($c: ID, $p: ID) {
@@ -48,7 +48,7 @@ def _free_port() -> int:
 @pytest.fixture
 def server(graph: Graph) -> Iterator[str]:
     """The app served by uvicorn in a thread; yields its base URL (host:port)."""
-    app = create_app(lambda: contextlib.nullcontext(graph), demo_data=False)
+    app = make_app(graph)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
@@ -67,7 +67,10 @@ def server(graph: Graph) -> Iterator[str]:
 
 def _post(base: str, query: str, **variables: Any) -> dict[str, Any]:
     response = httpx2.post(
-        f"http://{base}/graphql", json={"query": query, "variables": variables}, timeout=30
+        f"http://{base}/graphql",
+        json={"query": query, "variables": variables},
+        headers=auth_headers(),
+        timeout=30,
     )
     body: dict[str, Any] = response.json()
     return body
@@ -77,7 +80,7 @@ def _post(base: str, query: str, **variables: Any) -> dict[str, Any]:
 def _subscribed(base: str, query: str, **variables: Any) -> Iterator[ClientConnection]:
     """A connection with one subscription (id "1") started on it."""
     with connect(f"ws://{base}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
-        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        ws.send(json.dumps({"type": "connection_init", "payload": auth_headers()}))
         assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
         payload = {"query": query, "variables": variables}
         ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -174,7 +177,7 @@ def test_a_subscription_needs_exactly_one_existing_company_or_person(
     graph: Graph, server: str, variables: dict[str, str], code: str
 ) -> None:
     with connect(f"ws://{server}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
-        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        ws.send(json.dumps({"type": "connection_init", "payload": auth_headers()}))
         assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
         payload = {"query": CHANGED, "variables": variables}
         ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))

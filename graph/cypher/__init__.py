@@ -23,6 +23,7 @@ from graph.cypher import (
     relationships,
     roles,
     setup,
+    tokens,
     transfer,
 )
 
@@ -44,6 +45,7 @@ MODULES: tuple[ModuleType, ...] = (
     relationships,
     roles,
     setup,
+    tokens,
     transfer,
 )
 
