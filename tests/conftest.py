@@ -165,3 +165,9 @@ def error(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
 
 def counts(graph: Graph) -> tuple[int, int]:
     return count_nodes_and_edges(graph)
+
+
+def auth_headers() -> dict[str, str]:
+    """The headers that let a test's GraphQL request through (its credential, once requests
+    need one); every request of test_http, test_operations and the audit carries them."""
+    return {}

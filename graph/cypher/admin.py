@@ -15,3 +15,6 @@ RETURN nodes, edges
 COUNT_CHANGES: Final[LiteralString] = """
 MATCH (ch:Change) RETURN count(ch) AS changes
 """
+
+# the readiness probe: the database answers a statement
+PING: Final[LiteralString] = "RETURN 1 AS ok"
