@@ -60,16 +60,18 @@ def response_media_type(accept: str | None) -> str:
 
 
 @lru_cache(maxsize=512)
-def operation_name_in(query: str) -> str | None:
-    """The name of the document's operation when it has exactly one, for logs and metrics."""
+def operations_in(query: str) -> tuple[str | None, ...]:
+    """The names of the document's operations (None for an anonymous one); empty when it does
+    not parse (execution then reports why)."""
     try:
         document = parse(query, no_location=True)
     except GraphQLError:
-        return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) == 1 and operations[0].name is not None:
-        return operations[0].name.value
-    return None
+        return ()
+    return tuple(
+        d.name.value if d.name else None
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -142,7 +144,13 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
     ) -> ExecutionResult:
         name = request_data.operation_name
         if name is None and request_data.query:
-            name = operation_name_in(request_data.query)
+            operations = operations_in(request_data.query)
+            if len(operations) > 1:
+                raise HTTPException(
+                    400,
+                    "the document holds several operations: name the one to run in `operationName`",
+                )
+            name = operations[0] if operations else None
         info = current_request()
         if info is not None:
             info.operation = name
