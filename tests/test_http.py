@@ -92,11 +92,11 @@ def test_request_errors_are_400_without_data_in_graphql_response_json(
 
 
 def test_a_field_error_is_200_with_data_in_graphql_response_json(client: TestClient) -> None:
-    response = post(
-        client, {"query": '{ company(id: "nope") { id } }'}, accept=GRAPHQL_RESPONSE_JSON
-    )
+    query = '{ companies(after: "not-a-cursor") { totalCount } }'
+    response = post(client, {"query": query}, accept=GRAPHQL_RESPONSE_JSON)
     assert response.status_code == 200, response.text
-    assert "data" in response.json()
+    payload = response.json()
+    assert "data" in payload and payload["errors"][0]["path"] == ["companies"], payload
 
 
 def test_get_runs_queries(client: TestClient) -> None:
