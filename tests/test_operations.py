@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from neo4j import GraphDatabase
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic_settings import BaseSettings
 from starlette.testclient import TestClient
 
 from graph.connection import Graph
@@ -279,3 +281,38 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     assert access[0]["duration_ms"] >= 1000
     messages = [line["message"] for line in lines]
     assert any("Application shutdown complete" in message for message in messages), messages
+
+
+# settings
+
+
+def test_every_setting_the_code_reads_is_in_the_readme_table() -> None:
+    """Each pydantic setting (prefix + field) and each GUANXI_/NEO4J_ name the code mentions
+    appears in the one configuration table of the README."""
+    import graph.strength  # noqa: F401  (defines StrengthModel)
+    import server  # noqa: F401  (imports the rest)
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`((?:GUANXI|NEO4J)_[A-Z0-9_]+)`", table))
+
+    read: set[str] = set()
+    for settings_class in _subclasses(BaseSettings):
+        prefix = settings_class.model_config.get("env_prefix", "")
+        read |= {f"{prefix}{field}".upper() for field in settings_class.model_fields}
+    named = re.compile(r"[\"']((?:GUANXI|NEO4J)_[A-Z0-9_]*[A-Z0-9])[\"']")  # not prefixes
+    sources = [root / "server.py"]
+    for folder in ("graph", "schema", "resolvers", "seed", "web", "benchmarks"):
+        sources += (root / folder).rglob("*.py")
+    for source in sources:
+        read |= set(named.findall(source.read_text()))
+    assert read >= {"NEO4J_URI", "GUANXI_MAX_BODY_BYTES", "GUANXI_DEMO_DATA"}
+    assert read - documented == set()
+
+
+def _subclasses(cls: type[BaseSettings]) -> set[type[BaseSettings]]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
