@@ -112,7 +112,7 @@ def create_app(
     graphql_app: Any = GuanxiGraphQL(graph_of, metrics)
     return Starlette(
         routes=[
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/graphql", graphql_app),  # the view answers other methods with a JSON 405
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),

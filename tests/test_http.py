@@ -112,6 +112,14 @@ def test_graphiql_in_a_browser(client: TestClient) -> None:
     assert "graphiql" in response.text.lower()
 
 
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_other_methods_are_405_naming_get_and_post(client: TestClient, method: str) -> None:
+    response = client.request(method, "/graphql", json={"query": QUERY}, headers=auth_headers())
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert only_error(response)["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
 # CSRF: neither a link nor a cross-site form can mutate
 
 
@@ -321,7 +329,10 @@ def test_a_huge_declared_length_is_refused_before_the_body_is_read(
                 + "\r\n"
             )
             sock.sendall(head.encode())
-            answer = sock.recv(65536).decode()
+            received = b""
+            while chunk := sock.recv(65536):  # the server closes the connection after a 413
+                received += chunk
+            answer = received.decode()
         assert answer.startswith("HTTP/1.1 413"), answer
         assert "LIMIT_EXCEEDED" in answer
         assert server.stop() == 0
