@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypher_lint
 LINT_STAMP := $(LINT_DIR)/node_modules/.installed
+AUDIT_DIR := tests/graphql_http_audit
+AUDIT_STAMP := $(AUDIT_DIR)/node_modules/.installed
 
 .PHONY: run test check schema seed bench clean
 
@@ -19,12 +21,17 @@ $(LINT_STAMP): $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(LINT_STAMP)
 
+$(AUDIT_STAMP): $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
+	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AUDIT_STAMP)
+
 ## Start the GraphQL server at http://127.0.0.1:8000/graphql (demo data on first start).
 run: $(STAMP)
 	$(BIN)/python server.py
 
-## Run the whole test suite (embedded engine, Neo4j semantic check of every statement).
-test: $(STAMP) $(LINT_STAMP)
+## Run the whole test suite (embedded engine, Neo4j semantic check of every statement,
+## graphql-http's GraphQL-over-HTTP audit).
+test: $(STAMP) $(LINT_STAMP) $(AUDIT_STAMP)
 	$(BIN)/pytest
 
 ## Static checks: ruff, mypy (strict), import-linter layers.
@@ -49,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS)
 
 clean:
-	rm -rf $(VENV) $(LINT_DIR)/node_modules
+	rm -rf $(VENV) $(LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules

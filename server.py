@@ -1,25 +1,30 @@
-"""The Guanxi server: Starlette with the GraphQL endpoint at /graphql (GraphiQL in a browser).
+"""The Guanxi server: Starlette with the GraphQL endpoint at /graphql (GraphiQL in a browser,
+subscriptions over WebSocket), /healthz, /readyz and /metrics.
 
-Run `python server.py` (or `make run`). With NEO4J_URI unset it starts the embedded engine
-and loads the demo data on first start; Ctrl-C or SIGTERM stops both within seconds.
+Run `python server.py` (or `make run`). With NEO4J_URI unset it starts the embedded engine,
+loads the demo data on first start and logs a development token; Ctrl-C or SIGTERM lets
+in-flight requests finish and stops both within seconds. Logs are JSON lines on stderr.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
@@ -28,17 +33,24 @@ from graph.connection import Graph, open_graph
 from graph.credentials import AuthSettings
 from graph.errors import Unauthenticated
 from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
-from graph.setup import count_nodes_and_edges, ensure_schema
+from graph.setup import count_nodes_and_edges, ensure_schema, ping
 from graph.tokens import development_token
 from resolvers.access import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
 from seed.demo import load_demo
+from web.logs import configure_logging
+from web.metrics import Metrics
+from web.middleware import RequestMiddleware
+from web.settings import HttpSettings
+from web.view import SpecGraphQL
 
 log = logging.getLogger("guanxi")
 
+PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 
-class GuanxiGraphQL(GraphQL[Context, None]):
+
+class GuanxiGraphQL(SpecGraphQL[Context]):
     """The GraphQL endpoint, with a fresh context (and DataLoaders) per request; the caller's
     principal comes from RequireCredential (resolvers/access.py). Production mode serves no
     GraphiQL IDE (and its schema hides introspection)."""
@@ -46,12 +58,13 @@ class GuanxiGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         graph_of: Callable[[], Graph],
+        metrics: Metrics,
         auth: AuthSettings,
         settings: ApiSettings | None = None,
     ) -> None:
         served = schema if settings is None else build_schema(settings)
         production = (settings or ApiSettings()).production
-        super().__init__(served, graphql_ide=None if production else "graphiql")
+        super().__init__(served, metrics, graphql_ide=None if production else "graphiql")
         self._graph_of = graph_of
         self._auth = auth
 
@@ -77,17 +90,19 @@ def create_app(
     *,
     demo_data: bool | None = None,
     settings: ApiSettings | None = None,
+    http: HttpSettings | None = None,
     dev_token: bool | None = None,
     auth: AuthSettings | None = None,
 ) -> Starlette:
     """The app. `connect` opens the graph for the app's lifetime (the embedded engine or Neo4j).
 
     `demo_data`: load the demo data when the graph is empty; by default only on the embedded
-    engine (GUANXI_DEMO_DATA=0 or 1 overrides). `settings`: the mode and limits (by default
-    from the environment). `dev_token`: log an admin API token for development (kept in the
-    data directory); by default only on the embedded engine. `auth`: the credential settings
-    (by default from GUANXI_JWT_* and friends).
+    engine (GUANXI_DEMO_DATA=0 or 1 overrides). `settings`: the mode and limits, `http`: the
+    HTTP settings (both by default from the environment). `dev_token`: log an admin API token
+    for development (kept in the data directory); by default only on the embedded engine.
+    `auth`: the credential settings (by default from GUANXI_JWT_* and friends).
     """
+    http = http or HttpSettings()
     state: dict[str, Graph] = {}
     auth_settings = auth or AuthSettings()
 
@@ -118,26 +133,59 @@ def create_app(
                 network.stop_worker()
 
     async def healthz(request: Request) -> JSONResponse:
+        """The process is up."""
         return JSONResponse({"status": "ok"})
 
-    graphql_app: Any = GuanxiGraphQL(graph_of, auth_settings, settings)
+    async def readyz(request: Request) -> JSONResponse:
+        """The database answers a statement within GUANXI_READY_TIMEOUT seconds; else 503."""
+        graph = state.get("graph")
+        if graph is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            await asyncio.wait_for(run_in_threadpool(ping, graph), http.ready_timeout)
+        except Exception as exc:  # any failure to answer means not ready
+            log.warning("readiness check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    metrics = Metrics(PATHS)
+    graphql_app: Any = GuanxiGraphQL(graph_of, metrics, auth_settings, settings)
     return Starlette(
         routes=[
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/graphql", graphql_app),  # the view answers other methods with a JSON 405
             WebSocketRoute("/graphql", graphql_app),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
         ],
-        middleware=[Middleware(RequireCredential, graph_of=graph_of, settings=auth_settings)],
+        middleware=[
+            # outermost first: request ids, body limit and access log see every request,
+            # refused ones included
+            Middleware(RequestMiddleware, max_body_bytes=http.max_body_bytes, metrics=metrics),
+            Middleware(RequireCredential, graph_of=graph_of, settings=auth_settings),
+        ],
         lifespan=lifespan,
     )
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    """After uvicorn's orderly shutdown it re-raises SIGTERM: that stop is a clean exit."""
+    sys.exit(0)
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    host = os.environ.get("GUANXI_HOST", "127.0.0.1")
-    port = int(os.environ.get("GUANXI_PORT", "8000"))
-    log.info("GraphQL at http://%s:%d/graphql", host, port)
-    uvicorn.run(create_app(), host=host, port=port, timeout_graceful_shutdown=5)
+    http = HttpSettings()
+    configure_logging(http.log_level)
+    log.info("GraphQL at http://%s:%d/graphql", http.host, http.port)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    uvicorn.run(
+        create_app(http=http),
+        host=http.host,
+        port=http.port,
+        timeout_graceful_shutdown=http.shutdown_grace,
+        log_config=None,
+        access_log=False,
+    )
 
 
 app = create_app()

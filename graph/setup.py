@@ -26,3 +26,9 @@ def delete_everything(graph: Graph) -> None:
 def count_nodes_and_edges(graph: Graph) -> tuple[int, int]:
     row = graph.read(admin.COUNT_NODES_AND_EDGES)[0]
     return int(row["nodes"]), int(row["edges"])
+
+
+def ping(graph: Graph) -> bool:
+    """Whether the database answers a trivial statement now (one try, no retries)."""
+    with graph.driver.session(database=graph.database) as session:
+        return bool(session.run(admin.PING).single(strict=True)["ok"] == 1)

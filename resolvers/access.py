@@ -23,8 +23,9 @@ from graph.credentials import AuthSettings, Principal, authenticate, bearer
 from graph.errors import Unauthenticated
 from resolvers.context import off_loop
 
-# Answered without a credential: load balancers and orchestrators probe them.
-OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+# Answered without a credential: load balancers, orchestrators and Prometheus probe them
+# (/metrics shows operation names and counts, no data: keep it off the public network).
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 PRINCIPAL_KEY = "guanxi.principal"
 
 

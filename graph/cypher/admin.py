@@ -24,3 +24,6 @@ MATCH (ch:Change) RETURN count(ch) AS changes
 SLOW_CROSS_PRODUCT: Final[LiteralString] = """
 UNWIND range(1, $n) AS a UNWIND range(1, $n) AS b RETURN count(*) AS rows
 """
+
+# the readiness probe: the database answers a statement
+PING: Final[LiteralString] = "RETURN 1 AS ok"

@@ -1,0 +1,76 @@
+"""Prometheus metrics: per GraphQL operation (count, latency, errors) and per HTTP status."""
+
+from __future__ import annotations
+
+import re
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+
+# operation names come from clients: only this many distinct ones get their own label
+MAX_OPERATION_NAMES = 200
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+ANONYMOUS = "anonymous"
+OTHER = "other"
+
+
+class Metrics:
+    """The app's metrics, in a registry of its own (one per app, so tests do not share it)."""
+
+    def __init__(self, paths: frozenset[str]) -> None:
+        self.registry = CollectorRegistry()
+        self._paths = paths
+        self._names: set[str] = set()
+        self.operations = Counter(
+            "guanxi_graphql_operations",
+            "GraphQL operations executed, by operation name.",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.operation_errors = Counter(
+            "guanxi_graphql_operation_errors",
+            "GraphQL operations whose response carried errors, by operation name.",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.operation_seconds = Histogram(
+            "guanxi_graphql_operation_duration_seconds",
+            "Time to execute a GraphQL operation, by operation name.",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.responses = Counter(
+            "guanxi_http_responses",
+            "HTTP responses, by path and status code.",
+            ["path", "status"],
+            registry=self.registry,
+        )
+
+    def operation_label(self, name: str | None) -> str:
+        """The label for an operation name: bounded in number and shape."""
+        if name is None:
+            return ANONYMOUS
+        if name in self._names:
+            return name
+        if not _NAME.fullmatch(name) or len(self._names) >= MAX_OPERATION_NAMES:
+            return OTHER
+        self._names.add(name)
+        return name
+
+    def observe_operation(self, name: str | None, seconds: float, failed: bool) -> None:
+        """Count one executed operation, its latency, and whether it had errors."""
+        label = self.operation_label(name)
+        self.operations.labels(label).inc()
+        self.operation_seconds.labels(label).observe(seconds)
+        if failed:
+            self.operation_errors.labels(label).inc()
+
+    def observe_response(self, path: str, status: int) -> None:
+        """Count one HTTP response (paths other than the app's own are counted as `other`)."""
+        self.responses.labels(path if path in self._paths else OTHER, str(status)).inc()
+
+    async def endpoint(self, request: Request) -> Response:
+        """GET /metrics in Prometheus' text format."""
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

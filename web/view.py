@@ -1,0 +1,189 @@
+"""The GraphQL endpoint as the GraphQL-over-HTTP spec wants it, on top of Strawberry's view.
+
+- Media types: `application/graphql-response+json` when the Accept header prefers it,
+  `application/json` otherwise (also for `*/*` and no Accept header).
+- Status codes: with `application/graphql-response+json`, a request that fails before
+  execution (parse, validation, variable coercion) gets 400 and no `data` entry; with
+  `application/json` every GraphQL response is 200.
+- Only queries over GET (a mutation gets 405); POST bodies must be `application/json` (form
+  posts and text/plain get 415), so neither a link nor a cross-site form can mutate.
+- HTTP-level errors (bad JSON, a missing query, batches...) are JSON with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from web.context import current as current_request
+from web.errors import error_response
+from web.metrics import Metrics
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+ContextT = TypeVar("ContextT")
+
+
+def response_media_type(accept: str | None) -> str:
+    """`application/graphql-response+json` when the Accept header ranks it at least as high as
+    `application/json`; `application/json` in every other case (the spec's default)."""
+    if not accept:
+        return JSON
+    ranks: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranks[media.lower()] = max(quality, ranks.get(media.lower(), 0.0))
+    preferred = ranks.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    if preferred > 0 and preferred >= ranks.get(JSON, 0.0):
+        return GRAPHQL_RESPONSE_JSON
+    return JSON
+
+
+@lru_cache(maxsize=512)
+def operations_in(query: str) -> tuple[str | None, ...]:
+    """The names of the document's operations (None for an anonymous one); empty when it does
+    not parse (execution then reports why)."""
+    try:
+        document = parse(query, no_location=True)
+    except GraphQLError:
+        return ()
+    return tuple(
+        d.name.value if d.name else None
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """The operation failed before execution: a parse, validation or variable error."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
+    """Strawberry's ASGI view, following the GraphQL-over-HTTP spec; records each operation's
+    name, latency and errors in `metrics`."""
+
+    def __init__(self, schema: Any, metrics: Metrics, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        media_type = response_media_type(request.headers.get("accept"))
+        request.state.media_type = media_type
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            allow = "GET, POST" if exc.status_code == 405 else None
+            if exc.status_code == 405 and request.method == "GET":
+                allow = "POST"
+            response = error_response(exc.reason, exc.status_code, media_type, allow)
+        else:
+            if response.media_type == JSON and media_type == GRAPHQL_RESPONSE_JSON:
+                response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+                if getattr(request.state, "request_error", False):
+                    response.status_code = 400
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        """Refuse what is not one JSON operation, each with a message that says why."""
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != JSON:
+                raise HTTPException(
+                    415,
+                    f"send the operation as {JSON} (a JSON object with a `query`), "
+                    f"not {content_type or 'a body without a Content-Type'}",
+                )
+            body = self.parse_json(await request.get_body())
+            if isinstance(body, list):
+                raise HTTPException(
+                    400, "batched operations (a JSON array) are not supported: send one each"
+                )
+            if not isinstance(body, dict):
+                raise HTTPException(400, "the body must be a JSON object with a `query`")
+            if not isinstance(body.get("operationName"), str | None):
+                raise HTTPException(400, "`operationName` must be a string or null")
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: ContextT,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        name = request_data.operation_name
+        if name is None and request_data.query:
+            operations = operations_in(request_data.query)
+            if len(operations) > 1:
+                raise HTTPException(
+                    400,
+                    "the document holds several operations: name the one to run in `operationName`",
+                )
+            name = operations[0] if operations else None
+        info = current_request()
+        if info is not None:
+            info.operation = name
+        started = time.perf_counter()
+        failed = True
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as exc:
+            wrong_type = isinstance(exc.__cause__, InvalidOperationTypeError)
+            if wrong_type and request_adapter.method == "GET":
+                raise HTTPException(
+                    405, "only queries can be sent with GET: send mutations with POST"
+                ) from exc
+            raise
+        else:
+            failed = bool(result.errors)
+            return result
+        finally:
+            self.metrics.observe_operation(name, time.perf_counter() - started, failed)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if (
+            is_request_error(result)
+            and getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE_JSON
+        ):
+            request.state.request_error = True
+            response.pop("data", None)
+        return response
+
+
+__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "SpecGraphQL", "response_media_type"]
