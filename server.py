@@ -41,7 +41,7 @@ from schema import build_schema, schema
 from seed.demo import load_demo
 from web.logs import configure_logging
 from web.metrics import Metrics
-from web.middleware import RequestMiddleware
+from web.middleware import REQUEST_ID_KEY, RequestMiddleware
 from web.settings import HttpSettings
 from web.view import SpecGraphQL
 
@@ -71,7 +71,11 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(graph=self._graph_of(), principal=principal_of(request.scope))
+        return Context(
+            graph=self._graph_of(),
+            principal=principal_of(request.scope),
+            request_id=request.scope.get(REQUEST_ID_KEY),
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket without the Authorization header authenticates in connection_init."""

@@ -129,6 +129,8 @@ class Context:
     principal: Principal | None = None
     # A WebSocket's connection_init payload (Strawberry sets it), where it may authenticate.
     connection_params: dict[str, object] | None = None
+    # The request's id (X-Request-ID), which an internal error quotes to the client.
+    request_id: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

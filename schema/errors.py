@@ -88,7 +88,9 @@ class ErrorCodes(MaskErrors):
                 error.path,
                 extensions={**extensions, "code": extensions.get("code") or _code(error)},
             )
-        request_id = uuid.uuid4().hex
+        # the request's own id (X-Request-ID) when it came over HTTP, so logs and client agree
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        request_id = request_id or uuid.uuid4().hex
         log.error("internal error %s", request_id, exc_info=original)
         return GraphQLError(
             self.error_message,

@@ -182,3 +182,25 @@ def test_internal_errors_are_masked(client: TestClient, graph: Graph) -> None:
     assert err["extensions"]["code"] == "INTERNAL"
     assert len(err["extensions"]["requestId"]) == 32
     assert "bolt" not in str(err).lower() and "MATCH" not in str(err)
+
+
+def test_an_internal_error_quotes_the_requests_own_id(client: TestClient, graph: Graph) -> None:
+    """The id in the error is the one in the X-Request-ID header and in the server's log."""
+    real_driver = graph.driver
+    from neo4j import GraphDatabase
+
+    graph.driver = GraphDatabase.driver(
+        "bolt://127.0.0.1:9", auth=("x", "y"), max_transaction_retry_time=0.5
+    )
+    try:
+        response = client.post(
+            "/graphql",
+            json={"query": "{ companies { totalCount } }"},
+            headers={"X-Request-ID": "trace-42"},
+        )
+    finally:
+        graph.driver.close()
+        graph.driver = real_driver
+    [err] = response.json()["errors"]
+    assert response.headers["X-Request-ID"] == "trace-42"
+    assert err["extensions"] == {"code": "INTERNAL", "requestId": "trace-42"}

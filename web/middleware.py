@@ -20,6 +20,10 @@ class BodyTooLarge(Exception):
     """The request body passed the limit while it was being received."""
 
 
+# where the request's id sits in the ASGI scope
+REQUEST_ID_KEY = "guanxi.request_id"
+
+
 class RequestMiddleware:
     """Gives each request an id (X-Request-ID in and out), refuses bodies over `max_body_bytes`
     with 413 before reading them whole, logs one line per request and counts its status."""
@@ -36,6 +40,7 @@ class RequestMiddleware:
         headers = Headers(scope=scope)
         info = context.RequestInfo(context.request_id_from(headers.get("x-request-id")))
         token = context.CURRENT.set(info)
+        scope[REQUEST_ID_KEY] = info.request_id  # for the app: errors quote it to the client
         started = time.perf_counter()
         status = 500
         response_started = False
