@@ -48,6 +48,7 @@ class ApiSettings(BaseSettings):
     max_aliases: int = Field(default=50, ge=0)
     max_tokens: int = Field(default=5000, ge=1)
     max_cost: int = Field(default=50_000, ge=1)
+    max_batch: int = Field(default=10, ge=0)  # operations in one request (a JSON array); 0: none
     tx_timeout: float = Field(default=30.0, ge=0)  # seconds; 0: no timeout
 
     @property

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import BatchingConfig, StrawberryConfig
 
 from graph.settings import ApiSettings
 from schema.errors import ErrorCodes
@@ -86,8 +87,15 @@ def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
     ]
     if production:
         extensions.insert(1, DisableIntrospection)
+    batching = (
+        None if settings.max_batch == 0 else BatchingConfig(max_operations=settings.max_batch)
+    )
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(batching_config=batching),
     )
 
 

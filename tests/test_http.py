@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from graph.connection import Graph
 from graph.engine import BoltEndpoint
+from graph.settings import ApiSettings
 from server import create_app
 from tests.conftest import AUTH, auth_headers, counts
 from tests.live_server import live_server
@@ -205,12 +206,8 @@ def raw_post(client: TestClient, content: bytes, content_type: str | None) -> ht
             400,
             "operationName",
         ),
-        (
-            b'[{"query": "{ __typename }"}, {"query": "{ __typename }"}]',
-            "application/json",
-            400,
-            "batch",
-        ),
+        (b"[]", "application/json", 400, "empty"),
+        (b'[{"query": "{ __typename }"}, 3]', "application/json", 400, "each operation"),
     ],
     ids=[
         "bad-json",
@@ -225,7 +222,8 @@ def raw_post(client: TestClient, content: bytes, content_type: str | None) -> ht
         "variables-not-an-object",
         "operation-name-a-number",
         "operation-name-an-object",
-        "batch",
+        "empty-batch",
+        "batch-of-a-number",
     ],
 )
 def test_malformed_requests_get_a_clear_4xx(
@@ -337,3 +335,32 @@ def test_a_huge_declared_length_is_refused_before_the_body_is_read(
         assert answer.startswith("HTTP/1.1 413"), answer
         assert "LIMIT_EXCEEDED" in answer
         assert server.stop() == 0
+
+
+def test_a_batch_runs_each_operation_up_to_the_limit(client: TestClient) -> None:
+    batch = [{"query": "{ __typename }"}, {"query": "query Q { companies { totalCount } }"}]
+    response = client.post("/graphql", json=batch, headers=auth_headers())
+    assert response.status_code == 200, response.text
+    assert response.json() == [
+        {"data": {"__typename": "Query"}},
+        {"data": {"companies": {"totalCount": 0}}},
+    ]
+    too_many = [{"query": "{ __typename }"}] * (ApiSettings().max_batch + 1)
+    response = client.post("/graphql", json=too_many, headers=auth_headers())
+    assert response.status_code == 413
+    error = only_error(response)
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert "GUANXI_MAX_BATCH" in error["message"]
+
+
+def test_batches_can_be_turned_off(graph: Graph) -> None:
+    app = create_app(
+        lambda: contextlib.nullcontext(graph),
+        demo_data=False,
+        auth=AUTH,
+        settings=ApiSettings(max_batch=0),
+    )
+    with TestClient(app, headers=auth_headers()) as off:
+        response = off.post("/graphql", json=[{"query": "{ __typename }"}])
+    assert response.status_code == 400
+    assert "GUANXI_MAX_BATCH=0" in only_error(response)["message"]

@@ -124,14 +124,35 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
                 )
             body = self.parse_json(await request.get_body())
             if isinstance(body, list):
-                raise HTTPException(
-                    400, "batched operations (a JSON array) are not supported: send one each"
-                )
-            if not isinstance(body, dict):
+                self._check_batch(body)
+                operations = body
+            elif isinstance(body, dict):
+                operations = [body]
+            else:
                 raise HTTPException(400, "the body must be a JSON object with a `query`")
-            if not isinstance(body.get("operationName"), str | None):
-                raise HTTPException(400, "`operationName` must be a string or null")
+            for operation in operations:
+                if not isinstance(operation, dict):
+                    raise HTTPException(400, "each operation must be a JSON object with a `query`")
+                if not isinstance(operation.get("operationName"), str | None):
+                    raise HTTPException(400, "`operationName` must be a string or null")
         return await super().parse_http_body(request)
+
+    def _check_batch(self, body: list[Any]) -> None:
+        """A JSON array is a batch: allowed up to GUANXI_MAX_BATCH operations (0: none)."""
+        batching = self.schema.config.batching_config
+        if batching is None:
+            raise HTTPException(
+                400, "batched operations (a JSON array) are turned off (GUANXI_MAX_BATCH=0)"
+            )
+        limit = batching["max_operations"]
+        if not body:
+            raise HTTPException(400, "the batch (a JSON array) is empty")
+        if len(body) > limit:
+            raise HTTPException(
+                413,
+                f"the batch has {len(body)} operations, over the limit of {limit} "
+                "(GUANXI_MAX_BATCH)",
+            )
 
     async def execute_single(
         self,
