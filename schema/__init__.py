@@ -17,7 +17,9 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
+from strawberry.types import ExecutionContext
 
+from graph.errors import GuanxiError
 from graph.settings import ApiSettings
 from schema.errors import ErrorCodes
 from schema.limits import CostLimit, shape_rule
@@ -46,6 +48,23 @@ class _ParserCache(ParserCache):
         except GraphQLError:
             context.graphql_document = None
         yield
+
+
+class _Schema(strawberry.Schema):
+    """Strawberry's schema, logging only unexpected errors: a refused input or a query over a
+    limit is the client's business (it gets the reason), not a traceback in the server's log.
+    Unexpected ones are also logged by ErrorCodes with the request id."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            error
+            for error in errors
+            if error.original_error is not None
+            and not isinstance(error.original_error, GuanxiError | GraphQLError)
+        ]
+        super().process_errors(unexpected, execution_context)
 
 
 def _parser_cache() -> ParserCache:
@@ -90,7 +109,7 @@ def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
     batching = (
         None if settings.max_batch == 0 else BatchingConfig(max_operations=settings.max_batch)
     )
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

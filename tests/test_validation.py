@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -34,6 +36,18 @@ def test_strength_outside_unit_interval(
     rule = "less than or equal to 1" if strength > 1 else "greater than or equal to 0"
     assert err["message"] == f"input.strength: Input should be {rule}"
     assert counts(graph) == before
+
+
+def test_a_refused_input_is_not_logged_as_an_error(
+    client: TestClient, two_people: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    a, b = two_people
+    caplog.set_level(logging.ERROR)
+    err = error(
+        client, REL, input={"fromPersonId": a, "toPersonId": b, "tier": "FRIEND", "strength": 2}
+    )
+    assert err["extensions"]["code"] == "BAD_USER_INPUT"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_unknown_enum_value(client: TestClient, graph: Graph, two_people: tuple[str, str]) -> None:
@@ -165,7 +179,9 @@ def test_page_size_cap_and_bad_cursor(client: TestClient) -> None:
     assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
 
 
-def test_internal_errors_are_masked(client: TestClient, graph: Graph) -> None:
+def test_internal_errors_are_masked(
+    client: TestClient, graph: Graph, caplog: pytest.LogCaptureFixture
+) -> None:
     """A database failure reaches the client as INTERNAL with a request id, no details."""
     real_driver = graph.driver
     from neo4j import GraphDatabase
@@ -180,6 +196,8 @@ def test_internal_errors_are_masked(client: TestClient, graph: Graph) -> None:
         graph.driver = real_driver
     assert err["message"] == "Internal error."
     assert err["extensions"]["code"] == "INTERNAL"
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(err["extensions"]["requestId"] in r.getMessage() for r in logged)
     assert len(err["extensions"]["requestId"]) == 32
     assert "bolt" not in str(err).lower() and "MATCH" not in str(err)
 
