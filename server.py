@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
 import uvicorn
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -26,6 +27,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from graph import network
@@ -75,6 +78,23 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             graph=self._graph_of(),
             principal=principal_of(request.scope),
             request_id=request.scope.get(REQUEST_ID_KEY),
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run one operation over HTTP, never without a principal: only the IDE page passes
+        RequireCredential without one, and it runs nothing; this is the second guard."""
+        if context.principal is None:
+            raise HTTPException(401, "missing credential: send 'Authorization: Bearer <token>'")
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

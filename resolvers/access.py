@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -61,9 +61,10 @@ def unauthenticated_response(message: str) -> JSONResponse:
 def _is_ide_page(scope: Scope, headers: Headers) -> bool:
     """GET /graphql from a browser without a query: the GraphiQL page itself (no data), where
     the user then enters the credential in the Headers tab."""
+    params = QueryParams(scope.get("query_string", b""))  # decoded: `%71uery=` is `query=`
     return (
         scope["method"] == "GET"
-        and b"query=" not in scope.get("query_string", b"")
+        and "query" not in params
         and "text/html" in headers.get("accept", "")
     )
 

@@ -27,6 +27,7 @@ from graphql import (
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
+import resolvers.access
 from graph import tokens
 from graph.connection import Graph
 from graph.credentials import AuthSettings, issue_jwt, revoke_token
@@ -207,6 +208,34 @@ def test_no_credential_is_401_but_health_checks_and_the_ide_answer(anonymous: Te
     assert anonymous.get("/healthz").status_code == 200
     page = anonymous.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["%71uery={COUNT}", "que%72y={COUNT}", "query={COUNT}&x=1", "x=1&query={COUNT}"],
+)
+@pytest.mark.parametrize("accept", ["text/html", "text/html, application/json", "*/*"])
+def test_a_query_in_the_url_is_never_run_without_a_credential(
+    anonymous: TestClient, query_string: str, accept: str
+) -> None:
+    """However the `query` parameter is spelled (percent-encoded, among others), a browser-like
+    GET without a credential gets the IDE page or a 401, never data."""
+    url = "/graphql?" + query_string.replace("{COUNT}", COUNT)
+    response = anonymous.get(url, headers={"Accept": accept})
+    assert "totalCount" not in response.text
+    assert response.status_code == 401 or "graphiql" in response.text.lower()
+
+
+def test_the_graphql_view_refuses_to_run_anything_without_a_principal(
+    anonymous: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind the middleware, a second guard: were the middleware to take any GET for the IDE
+    page and let it through, the query would still not run without a credential."""
+    monkeypatch.setattr(resolvers.access, "_is_ide_page", lambda scope, headers: True)
+    response = anonymous.get("/graphql", params={"query": COUNT})
+    assert response.status_code == 401
+    assert "totalCount" not in response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_api_tokens_are_accepted_until_revoked(anonymous: TestClient, graph: Graph) -> None:

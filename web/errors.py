@@ -9,6 +9,7 @@ from starlette.responses import Response
 # extensions.code for each status an HTTP-level error can have
 CODES: dict[int, str] = {
     400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "LIMIT_EXCEEDED",
