@@ -53,6 +53,8 @@ from benchmarks.harness import (
     Samples,
     ServerProcess,
     graphql,
+    log_meeting,
+    log_variables,
     percentiles,
     result_size,
     rust_extension,
@@ -62,7 +64,7 @@ from benchmarks.harness import (
 )
 from benchmarks.report import Report, Section, Target, machine, ms, ratio, targets_section, today
 from benchmarks.roundtrips import Counted, InProcessApp, in_process, statement_name
-from graph import interactions, reads
+from graph import reads
 from graph.connection import Graph
 from graph.cypher import admin, companies, history, keypersons, paths, people, referrals
 from graph.engine import BoltEndpoint
@@ -400,25 +402,6 @@ def _growth(app: InProcessApp, samples: Samples, setup: Setup) -> list[Growth]:
     ]
 
 
-def _log_variables(ours: str, theirs: str) -> dict[str, Any]:
-    held = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
-    return {"at": held.isoformat(), "ours": [ours], "theirs": [theirs]}
-
-
-def _log_in_process(graph: Graph, ours: str, theirs: str) -> None:
-    interactions.log_interaction(
-        graph,
-        {
-            "kind": "MEETING",
-            "at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
-            "ourPersonIds": [ours],
-            "theirPersonIds": [theirs],
-            "sentiment": 1,
-            "summary": "benchmark meeting",
-        },
-    )
-
-
 def _ties(samples: Samples) -> list[tuple[str, str]]:
     a, b = samples.busiest_pair
     ties = [(o, t) for o, t, _ in samples.customer_ties if {o, t} != {a, b}]
@@ -514,10 +497,10 @@ def measure_writes(
     for round_ in range(warmup + rounds):
         for variant in _rotated(variants, round_):
             ours, theirs = next(ties)
-            variables = _log_variables(ours, theirs)
+            variables = log_variables(ours, theirs)
             started = time.perf_counter()
             if variant == in_process_label:
-                _log_in_process(graph, ours, theirs)
+                log_meeting(graph, ours, theirs)
             else:
                 graphql(clients[variant], queries.LOG_INTERACTION, **variables)
             took = (time.perf_counter() - started) * 1000
@@ -819,7 +802,7 @@ def main() -> None:
                     app.run(op.query, **op.variables(0))
             counted = [app.run(op.query, **op.variables(0)) for op in ops]
             growth = [*_growth(app, samples, setup), timeline_growth]
-            write = app.run(queries.LOG_INTERACTION, **_log_variables(*_ties(samples)[0]))
+            write = app.run(queries.LOG_INTERACTION, **log_variables(*_ties(samples)[0]))
         statement_times = [c.timed(graph) for c in counted]
         for op, c in zip(ops, counted, strict=True):
             missing = [s for s in op.bare_statements if s not in c.statements]

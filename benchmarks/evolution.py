@@ -22,9 +22,16 @@ import itertools
 import os
 from typing import Any
 
-from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
+from benchmarks.harness import (
+    graphql,
+    log_meeting,
+    log_variables,
+    percentiles,
+    server,
+    synthetic_graph,
+    timed,
+)
 from benchmarks.queries import HISTORY, LOG_INTERACTION, MAP
-from graph import interactions
 from graph.cypher import history, keypersons
 from graph.evolution import pair_key
 from graph.history import SubjectKind, to_ms
@@ -76,21 +83,10 @@ def main() -> None:
         }
 
         def log_http(ours: str, theirs: str) -> None:
-            held = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
-            graphql(client, LOG_INTERACTION, at=held, ours=[ours], theirs=[theirs])
+            graphql(client, LOG_INTERACTION, **log_variables(ours, theirs))
 
         def log_python(ours: str, theirs: str) -> None:
-            interactions.log_interaction(
-                graph,
-                {
-                    "kind": "MEETING",
-                    "at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
-                    "ourPersonIds": [ours],
-                    "theirPersonIds": [theirs],
-                    "sentiment": 1,
-                    "summary": "benchmark meeting",
-                },
-            )
+            log_meeting(graph, ours, theirs)
 
         def one_round(ours: str, theirs: str) -> dict[str, float]:
             return {

@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from rich.progress import Progress
 
 from benchmarks.serve import STATUS_ENV
+from graph import interactions
 from graph.connection import Graph, open_graph
 from graph.credentials import AuthSettings, issue_jwt
 from graph.cypher import admin
@@ -354,3 +355,28 @@ def count_fields(value: Any) -> int:
     if isinstance(value, list):
         return sum(count_fields(v) for v in value)
     return 0
+
+
+# The benchmarks' write: a meeting held a minute ago between one of ours and one of theirs,
+# over GraphQL (queries.LOG_INTERACTION with these variables) or in-process.
+
+
+def log_variables(ours: str, theirs: str) -> dict[str, Any]:
+    """The variables of queries.LOG_INTERACTION for a meeting held a minute ago."""
+    held = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    return {"at": held.isoformat(), "ours": [ours], "theirs": [theirs]}
+
+
+def log_meeting(graph: Graph, ours: str, theirs: str) -> None:
+    """The same meeting logged in-process, through graph.interactions."""
+    interactions.log_interaction(
+        graph,
+        {
+            "kind": "MEETING",
+            "at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
+            "ourPersonIds": [ours],
+            "theirPersonIds": [theirs],
+            "sentiment": 1,
+            "summary": "benchmark meeting",
+        },
+    )
