@@ -55,7 +55,7 @@ def main() -> None:
                     )
                 ),
                 "paths/python": timed(
-                    lambda: introductions.introduction_paths(graph, a, b, max_hops=4, first=5)
+                    lambda: introductions.find_introductions(graph, a, b, max_hops=4, first=5)
                 ),
             }
 

@@ -56,22 +56,6 @@ class Introductions:
     people: dict[str, Person]
 
 
-def introduction_paths(
-    graph: Graph,
-    from_id: str,
-    to_id: str,
-    *,
-    max_hops: int = 4,
-    first: int = 5,
-    min_tier: PersonTier | None = None,
-) -> list[Path]:
-    """The `first` strongest simple paths from one person to another, best first."""
-    found = find_introductions(
-        graph, from_id, to_id, max_hops=max_hops, first=first, min_tier=min_tier
-    )
-    return found.paths
-
-
 def find_introductions(
     graph: Graph,
     from_id: str,
