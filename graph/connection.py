@@ -39,9 +39,17 @@ def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
 class Tx:
     """One transaction: runs statements and returns their rows as plain dicts."""
 
-    def __init__(self, tx: ManagedTransaction, listeners: list[StatementListener]) -> None:
+    def __init__(
+        self,
+        tx: ManagedTransaction,
+        listeners: list[StatementListener],
+        *,
+        publishing: bool = False,
+    ) -> None:
         self._tx = tx
         self._listeners = listeners
+        # whether anyone hears published events; when not, there is no point in making them
+        self.publishing = publishing
         self.published: list[Event] = []
 
     def run(self, query: LiteralString, **params: Any) -> list[Row]:
@@ -53,7 +61,8 @@ class Tx:
 
     def publish(self, event: Event) -> None:
         """Tell the graph's event listeners of `event` once this transaction has committed."""
-        self.published.append(event)
+        if self.publishing:
+            self.published.append(event)
 
 
 class Graph:
@@ -116,7 +125,7 @@ class Graph:
         """`work` as a transaction function, with the transaction timeout when one is set."""
 
         def unit(tx: ManagedTransaction) -> T:
-            return work(Tx(tx, self.listeners))
+            return work(Tx(tx, self.listeners, publishing=bool(self.event_listeners)))
 
         if self.tx_timeout > 0:
             return neo4j.unit_of_work(timeout=self.tx_timeout)(unit)

@@ -244,7 +244,7 @@ def record(
             rows.append(change_row(item, at, item_note, base_seq + len(rows)))
     if rows:
         tx.run(cypher.RECORD_CHANGES, changes=rows)
-    for row in rows:
+    for row in rows if tx.publishing else ():  # an event parses the change: only if heard
         event = _relationship_event(row)
         if event is not None:
             tx.publish(event)
