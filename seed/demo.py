@@ -22,6 +22,7 @@ from typing import Any
 from graph import deals, interactions, kinds, reads, writes
 from graph.connection import Graph
 from graph.history import ChangeNote
+from graph.keypersons import set_reporting_line
 from graph.kinds import EdgeKind, NodeKind
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
@@ -68,7 +69,9 @@ def load_demo(graph: Graph) -> dict[str, int]:
     kind the demo has."""
     demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     counts = {section: len(demo.get(section, [])) for section in [*_NODES, *_EDGES]}
-    counts |= {"interactions": len(demo["interactions"]), "deals": len(demo["deals"])}
+    counts |= {
+        section: len(demo[section]) for section in ("interactions", "deals", "reportingLines")
+    }
     first = demo["companies"][0]["key"]
     if reads.id_by_external_id(graph, "company", f"{PREFIX}company:{first}") is not None:
         return counts
@@ -96,6 +99,13 @@ def load_demo(graph: Graph) -> dict[str, int]:
         add(max(item["date"], created[company], key=_time), 3, _deal(graph, ids, item))
     for event in sorted(events):
         event.run()
+    for line in demo["reportingLines"]:
+        set_reporting_line(
+            graph,
+            ids[f"people:{line['person']}"],
+            ids[f"people:{line['manager']}"],
+            dt.date.fromisoformat(line["since"]),
+        )
     return counts
 
 
