@@ -8,6 +8,10 @@ LINT_DIR := tests/cypher_lint
 LINT_STAMP := $(LINT_DIR)/node_modules/.installed
 AUDIT_DIR := tests/graphql_http_audit
 AUDIT_STAMP := $(AUDIT_DIR)/node_modules/.installed
+UI_DIR := ui
+UI_STAMP := $(UI_DIR)/node_modules/.installed
+# Debian's Chromium drives the map's end-to-end tests (no browser download here)
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test check schema seed bench clean
 
@@ -25,21 +29,34 @@ $(AUDIT_STAMP): $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
 	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AUDIT_STAMP)
 
-## Start the GraphQL server at http://127.0.0.1:8000/graphql (demo data on first start).
-run: $(STAMP)
+$(UI_STAMP): $(UI_DIR)/package.json $(UI_DIR)/package-lock.json
+	cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(UI_STAMP)
+
+# Debian's packages (as root, else through sudo): the browser and a font for Chinese names
+$(CHROMIUM):
+	$(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  chromium chromium-driver fonts-wqy-microhei >/dev/null'
+
+## Start the server (demo data on first start): GraphQL at http://127.0.0.1:8000/graphql,
+## the key-person map at http://127.0.0.1:8000/map/ (the log prints a link that signs in).
+run: $(STAMP) $(UI_STAMP)
 	$(BIN)/python server.py
 
-## Run the whole test suite (embedded engine, Neo4j semantic check of every statement,
-## graphql-http's GraphQL-over-HTTP audit).
-test: $(STAMP) $(LINT_STAMP) $(AUDIT_STAMP)
+## Run the whole test suite (the map's own unit tests; then pytest: embedded engine, the map
+## in headless Chromium, Neo4j semantic check of every statement, graphql-http's audit).
+test: $(STAMP) $(LINT_STAMP) $(AUDIT_STAMP) $(UI_STAMP) $(CHROMIUM)
+	cd $(UI_DIR) && node --test test/
 	$(BIN)/pytest
 
-## Static checks: ruff, mypy (strict), import-linter layers.
-check: $(STAMP)
+## Static checks: ruff, mypy (strict), import-linter layers, the map's JavaScript (tsc, strict).
+check: $(STAMP) $(UI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	cd $(UI_DIR) && npx --no-install tsc -p .
 
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
@@ -56,4 +73,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS)
 
 clean:
-	rm -rf $(VENV) $(LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules
+	rm -rf $(VENV) $(LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules $(UI_DIR)/node_modules

@@ -1,8 +1,9 @@
 """The Guanxi server: Starlette with the GraphQL endpoint at /graphql (GraphiQL in a browser,
-subscriptions over WebSocket), /healthz, /readyz and /metrics.
+subscriptions over WebSocket), the key-person map page at /map/, /healthz, /readyz and /metrics.
 
 Run `python server.py` (or `make run`). With NEO4J_URI unset it starts the embedded engine,
-loads the demo data on first start and logs a development token; Ctrl-C or SIGTERM lets
+loads the demo data on first start and logs a development token (and a link to the map that
+signs in with it); Ctrl-C or SIGTERM lets
 in-flight requests finish and stops both within seconds. Logs are JSON lines on stderr.
 """
 
@@ -45,6 +46,7 @@ from seed.demo import load_demo
 from web.logs import configure_logging
 from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
+from web.pages import PAGE_PREFIX, is_page_path, page_routes
 from web.settings import HttpSettings
 from web.view import SpecGraphQL
 
@@ -149,6 +151,13 @@ def create_app(
             if make_dev_token:
                 secret = development_token(graph, EngineSettings().data_dir / "dev-token")
                 log.info("development admin token (send 'Authorization: Bearer %s')", secret)
+                log.info(
+                    "key-person map: http://%s:%d%s/#token=%s",
+                    http.host,
+                    http.port,
+                    PAGE_PREFIX,
+                    secret,
+                )
             state["graph"] = graph
             try:
                 yield
@@ -181,12 +190,18 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
+            *page_routes(),
         ],
         middleware=[
             # outermost first: request ids, body limit and access log see every request,
             # refused ones included
             Middleware(RequestMiddleware, max_body_bytes=http.max_body_bytes, metrics=metrics),
-            Middleware(RequireCredential, graph_of=graph_of, settings=auth_settings),
+            Middleware(
+                RequireCredential,
+                graph_of=graph_of,
+                settings=auth_settings,
+                also_open=is_page_path,  # the map's static files: no data
+            ),
         ],
         lifespan=lifespan,
     )

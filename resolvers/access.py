@@ -69,19 +69,32 @@ def _is_ide_page(scope: Scope, headers: Headers) -> bool:
     )
 
 
+def _never(path: str) -> bool:
+    return False
+
+
 class RequireCredential:
-    """ASGI middleware: 401 for HTTP requests without a good credential (health checks and the
-    IDE page excepted); the principal goes into the scope."""
+    """ASGI middleware: 401 for HTTP requests without a good credential (health checks, the
+    IDE page and the paths `also_open` names excepted); the principal goes into the scope."""
 
     def __init__(
-        self, app: ASGIApp, *, graph_of: Callable[[], Graph], settings: AuthSettings
+        self,
+        app: ASGIApp,
+        *,
+        graph_of: Callable[[], Graph],
+        settings: AuthSettings,
+        also_open: Callable[[str], bool] = _never,
     ) -> None:
         self.app = app
         self._graph_of = graph_of
         self._settings = settings
+        self._also_open = also_open
+
+    def _open(self, path: str) -> bool:
+        return path in OPEN_PATHS or self._also_open(path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS:
+        if scope["type"] not in ("http", "websocket") or self._open(scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

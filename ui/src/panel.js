@@ -1,0 +1,227 @@
+// @ts-check
+/** The side panels: a customer's key persons and gaps, a person's details, referral and
+ * introduction summaries. Each returns elements; main.js places them. */
+
+import { gaps } from "./elements.js";
+import { h, percent, tierChip, words } from "./dom.js";
+
+/**
+ * @typedef {import("./types").KeyPersonMap} KeyPersonMap
+ * @typedef {import("./types").PersonDetailsResult} PersonDetailsResult
+ * @typedef {import("./types").ReferralChainsResult} ReferralChainsResult
+ * @typedef {import("./types").IntroductionPath} IntroductionPath
+ * @typedef {(personId: string) => void} OnPerson
+ */
+
+/**
+ * The coverage summary and the key persons, gaps marked.
+ * @param {KeyPersonMap} map
+ * @param {OnPerson} onPerson
+ */
+export function summaryPanel(map, onPerson) {
+  const s = map.summary;
+  const keyPersons = map.entries.filter((entry) => entry.isKeyPerson);
+  return [
+    h("h2", {}, map.company.name),
+    h(
+      "p",
+      { class: "facts" },
+      [map.company.industry, map.company.region, words(map.company.lifecycleStage)]
+        .filter(Boolean)
+        .join(" · "),
+      map.tierWithUs ? ` · ${words(map.tierWithUs)}` : "",
+    ),
+    h(
+      "dl",
+      { class: "stats" },
+      h("dt", {}, "key persons"),
+      h("dd", { "data-stat": "keyPersons" }, s.keyPersons),
+      h("dt", {}, "covered"),
+      h("dd", { "data-stat": "covered" }, s.covered),
+      h("dt", {}, "uncovered"),
+      h("dd", { "data-stat": "uncovered" }, s.uncovered),
+      h("dt", {}, "single-threaded"),
+      h("dd", { "data-stat": "singleThreaded" }, s.singleThreaded),
+      h("dt", {}, "reaches executives"),
+      h("dd", { "data-stat": "reachesExecutives" }, s.reachesExecutives ? "yes" : "no"),
+    ),
+    h("h3", {}, "Key persons"),
+    keyPersons.length === 0
+      ? h("p", { class: "empty" }, "No key persons recorded here.")
+      : h(
+          "ul",
+          { class: "key-persons" },
+          keyPersons.map((entry) => {
+            const { uncovered, singleThreaded } = gaps(entry);
+            const role = entry.roles[0];
+            const strongest = entry.relationships[0];
+            return h(
+              "li",
+              {
+                "data-person-id": entry.person.id,
+                "data-gaps": [uncovered ? "uncovered" : "", singleThreaded ? "single" : ""]
+                  .filter(Boolean)
+                  .join(" "),
+              },
+              h(
+                "button",
+                { type: "button", class: "link", onclick: () => onPerson(entry.person.id) },
+                entry.person.name,
+              ),
+              role ? h("span", { class: "role" }, role.title, role.buyingRole ? ` · ${words(role.buyingRole)}` : "") : null,
+              h(
+                "span",
+                { class: "status" },
+                strongest ? tierChip(strongest.tier) : null,
+                strongest ? ` ${percent(strongest.strength)} · ` : "",
+                `${entry.threads} of ours`,
+                uncovered ? h("span", { class: "mark uncovered" }, "uncovered") : null,
+                singleThreaded ? h("span", { class: "mark single" }, "single-threaded") : null,
+              ),
+            );
+          }),
+        ),
+  ];
+}
+
+/**
+ * A person's roles, relationships and recent interactions.
+ * @param {PersonDetailsResult} details
+ * @param {OnPerson} onPerson  open another person
+ * @param {(personId: string, name: string) => void} onIntroductions
+ */
+export function personPanel(details, onPerson, onIntroductions) {
+  const person = details.person;
+  if (!person) return [h("p", { class: "empty" }, "This person is no longer in the graph.")];
+  const contact = [person.email, person.phone, words(person.communicationStyle)].filter(Boolean);
+  return [
+    h("h2", { id: "person-name" }, person.name),
+    contact.length ? h("p", { class: "facts" }, contact.join(" · ")) : null,
+    person.notes ? h("p", { class: "notes" }, person.notes) : null,
+    h(
+      "button",
+      { type: "button", id: "find-introductions", onclick: () => onIntroductions(person.id, person.name) },
+      "Best introductions to ",
+      person.name,
+    ),
+    h("h3", {}, "Roles"),
+    h(
+      "ul",
+      { class: "roles" },
+      person.roles.map((role) =>
+        h(
+          "li",
+          { class: role.isCurrent ? "current" : "past" },
+          h("strong", {}, role.title),
+          " at ",
+          role.company.name,
+          role.department ? ` · ${role.department}` : "",
+          role.isKeyPerson ? h("span", { class: "mark key" }, "key person") : null,
+          role.buyingRole ? ` · ${words(role.buyingRole)}` : "",
+          role.stance ? ` · ${words(role.stance)}` : "",
+          role.desiredTier ? h("span", { class: "desired" }, " · aim: ", tierChip(role.desiredTier)) : null,
+          h("span", { class: "dates" }, ` ${role.startDate ?? "?"} – ${role.endDate ?? "now"}`),
+        ),
+      ),
+    ),
+    h("h3", {}, `Relationships (${person.relationships.length})`),
+    h(
+      "ul",
+      { class: "relationships" },
+      person.relationships.map((tie) => {
+        const other = tie.fromPerson.id === person.id ? tie.toPerson : tie.fromPerson;
+        return h(
+          "li",
+          { "data-relationship-id": tie.id },
+          tierChip(tie.tier),
+          ` ${percent(tie.strength)} `,
+          h("button", { type: "button", class: "link", onclick: () => onPerson(other.id) }, other.name),
+          tie.level ? h("span", { class: "level" }, ` · ${words(tie.level)}`) : null,
+        );
+      }),
+    ),
+    h("h3", {}, `Recent interactions (${details.interactions.totalCount})`),
+    details.interactions.nodes.length === 0
+      ? h("p", { class: "empty" }, "None logged.")
+      : h(
+          "ul",
+          { class: "interactions" },
+          details.interactions.nodes.map((interaction) =>
+            h(
+              "li",
+              { "data-interaction-id": interaction.id },
+              h("span", { class: "date" }, interaction.at.slice(0, 10)),
+              ` ${words(interaction.kind)} `,
+              h("span", { class: `sentiment s${interaction.sentiment}` }, sentimentWord(interaction.sentiment)),
+              interaction.summary ? h("div", {}, interaction.summary) : null,
+              h(
+                "div",
+                { class: "who" },
+                [...interaction.ourPeople, ...interaction.theirPeople].map((p) => p.name).join(", "),
+              ),
+            ),
+          ),
+        ),
+  ];
+}
+
+/** @param {number} sentiment  -2..2 */
+function sentimentWord(sentiment) {
+  return ["went badly", "went poorly", "neutral", "went well", "went very well"][sentiment + 2] ?? "";
+}
+
+/**
+ * Upstream and downstream counts of a customer's referral network.
+ * @param {string} name
+ * @param {ReferralChainsResult} chains
+ */
+export function referralPanel(name, chains) {
+  const { upstream, downstream } = chains;
+  return [
+    h("h2", {}, `Referrals of ${name}`),
+    h(
+      "dl",
+      { class: "stats" },
+      h("dt", {}, "upstream (who brought it)"),
+      h("dd", { "data-stat": "upstream" }, upstream.total),
+      h("dt", {}, "downstream (whom it brought)"),
+      h("dd", { "data-stat": "downstream" }, downstream.total),
+      h("dt", {}, "downstream value"),
+      h("dd", {}, `${downstream.value.toLocaleString()} ${downstream.currency}`),
+    ),
+    upstream.hasMore || downstream.hasMore
+      ? h("p", { class: "notes" }, "The network goes on beyond the levels shown.")
+      : null,
+    h("p", { class: "notes" }, "Purple: upstream · teal: downstream. Click a company to open it."),
+  ];
+}
+
+/**
+ * The best paths to a person; clicking one highlights it.
+ * @param {string} name
+ * @param {IntroductionPath[]} paths
+ * @param {(index: number) => void} onPath
+ */
+export function introductionPanel(name, paths, onPath) {
+  return [
+    h("h2", {}, `Introductions to ${name}`),
+    paths.length === 0
+      ? h("p", { class: "empty" }, "None of our people can reach them within three hops.")
+      : h(
+          "ol",
+          { class: "paths" },
+          paths.map((path, index) =>
+            h(
+              "li",
+              { "data-path": String(index) },
+              h(
+                "button",
+                { type: "button", class: "link", onclick: () => onPath(index) },
+                path.people.map((p) => p.name).join(" → "),
+              ),
+              h("span", { class: "status" }, ` ${path.hops === 1 ? "1 hop" : `${path.hops} hops`} · strength ${percent(path.strength)} · ${words(path.label)}`),
+            ),
+          ),
+        ),
+  ];
+}

@@ -1,0 +1,81 @@
+// @ts-check
+/** The GraphQL operations the page runs: all of it is the public API (schema.graphql). */
+
+/** Asks nothing: whether the server takes the token. */
+export const PING = `query Ping { __typename }`;
+
+export const FIND_CUSTOMERS = `
+query FindCustomers($search: String) {
+  companies(first: 12, filter: { search: $search, isOurs: false }, sort: { field: NAME }) {
+    nodes { id name industry region lifecycleStage }
+  }
+}`;
+
+export const COMPANY = `
+query Company($id: ID!) {
+  company(id: $id) { id name }
+}`;
+
+export const KEY_PERSON_MAP = `
+query KeyPersonMap($companyId: ID!, $asOf: DateTime) {
+  keyPersonMap(companyId: $companyId, everyone: true, asOf: $asOf) {
+    company { id name industry region lifecycleStage valueClass }
+    tierWithUs
+    summary { keyPersons covered uncovered singleThreaded coverageRatio reachesExecutives }
+    entries {
+      isKeyPerson isExecutive covered threads desiredTier stance tierGap
+      person { id name }
+      roles { id title department buyingRole seniority }
+      relationships {
+        tier strength
+        relationship { id }
+        ourPerson { id name roles(includePast: false) { company { id name isOurs } } }
+      }
+    }
+  }
+  orgChart(companyId: $companyId) { people { person { id } managerId } }
+}`;
+
+export const LIFECYCLE = `
+query Lifecycle($companyId: ID!) {
+  lifecycleTimeline(companyId: $companyId) { start }
+}`;
+
+export const PERSON_DETAILS = `
+query PersonDetails($id: ID!) {
+  person(id: $id) {
+    id name email phone communicationStyle notes
+    roles {
+      id title department buyingRole seniority isKeyPerson isCurrent startDate endDate
+      desiredTier stance company { id name isOurs }
+    }
+    relationships { id tier strength level fromPerson { id name } toPerson { id name } }
+  }
+  interactions(filter: { personId: $id }, first: 5) {
+    totalCount
+    nodes { id kind at summary sentiment ourPeople { name } theirPeople { name } }
+  }
+}`;
+
+const PARTY = `party { __typename ... on Company { id name } ... on Person { id name } }`;
+
+export const REFERRAL_CHAINS = `
+query ReferralChains($id: ID!) {
+  upstream: referralChain(fromId: $id, direction: UPSTREAM) {
+    total hasMore
+    nodes(first: 100) { nodes { ${PARTY} depth parentId date } }
+  }
+  downstream: referralChain(fromId: $id, direction: DOWNSTREAM) {
+    total hasMore value currency
+    nodes(first: 100) { nodes { ${PARTY} depth parentId date } }
+  }
+}`;
+
+export const BEST_INTRODUCTIONS = `
+query BestIntroductions($toPersonId: ID!) {
+  bestIntroductions(toPersonId: $toPersonId, first: 3) {
+    strength hops label
+    people { id name }
+    steps { fromPerson { id } toPerson { id } relationshipId tier strength }
+  }
+}`;
