@@ -151,12 +151,10 @@ def create_app(
             if make_dev_token:
                 secret = development_token(graph, EngineSettings().data_dir / "dev-token")
                 log.info("development admin token (send 'Authorization: Bearer %s')", secret)
+                # a server listening everywhere is reached on loopback from this machine
+                host = "127.0.0.1" if http.host in ("0.0.0.0", "::", "") else http.host
                 log.info(
-                    "key-person map: http://%s:%d%s/#token=%s",
-                    http.host,
-                    http.port,
-                    PAGE_PREFIX,
-                    secret,
+                    "key-person map: http://%s:%d%s/#token=%s", host, http.port, PAGE_PREFIX, secret
                 )
             state["graph"] = graph
             try:

@@ -4,11 +4,15 @@ against what the GraphQL API answers for the same question."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import graphql
 import httpx2
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -19,6 +23,7 @@ from graph.credentials import issue_jwt
 from graph.engine import BoltEndpoint
 from graph.setup import delete_everything
 from graph.tokens import Role
+from schema import schema
 from seed.demo import load_demo
 from tests.conftest import AUTH
 from tests.live_server import ROOT, LiveServer, live_server
@@ -79,6 +84,16 @@ def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # the console reports what the Content-Security-Policy refused, among others; a refused
+    # request (401 for a bad token) is the one error a test may cause on purpose
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     yield opened
     context.close()
     assert errors == []
@@ -214,8 +229,11 @@ def test_clicking_a_person_shows_their_roles_relationships_and_interactions(
         id=person_id,
     )
     assert page.inner_text("#person-name") == expected["person"]["name"]
-    roles_text = page.inner_text("#person .roles")
-    assert all(role["title"] in roles_text for role in expected["person"]["roles"])
+    titles = page.eval_on_selector_all(
+        "#person .roles strong", "items => items.map(s => s.textContent)"
+    )
+    assert titles == [role["title"] for role in expected["person"]["roles"]]
+    assert titles
     shown_ties = page.eval_on_selector_all(
         "#person [data-relationship-id]", "items => items.map(li => li.dataset.relationshipId)"
     )
@@ -232,6 +250,7 @@ def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServe
     company_id = next(i for name, i in customers(server).items() if "East China" in name)
     open_customer(page, company_id)
     today = page.inner_text('[data-stat="keyPersons"]')
+    assert int(page.get_attribute("#as-of", "max") or 0) > 6 * 365
     # six years back: before the procurement manager became a key person
     page.eval_on_selector(
         "#as-of",
@@ -243,7 +262,10 @@ def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServe
     )
     page.wait_for_selector(f'{DRAWN}:not([data-as-of=""])')
     as_of = page.get_attribute("#graph", "data-as-of")
-    assert as_of and page.inner_text("#as-of-label") == as_of[:10]
+    assert as_of
+    days_back = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(as_of)).days
+    assert 6 * 365 - 2 <= days_back <= 6 * 365 + 1
+    assert page.inner_text("#as-of-label") == as_of[:10]
     assert_map_matches_api(page, server, company_id, as_of)
     assert page.inner_text('[data-stat="keyPersons"]') != today
 
@@ -343,10 +365,27 @@ def test_the_page_asks_for_a_credential_and_refuses_a_bad_one(
     page.wait_for_selector("#message:not([hidden])")
     assert page.is_visible("#sign-in")
 
+    assert "token" in page.inner_text("#message").lower()
+
     page.fill("#token", TOKEN)
     page.click("#sign-in button[type=submit]")
     page.wait_for_selector("#workspace:not([hidden])")
     assert page.is_enabled("#search")
+    assert page.is_hidden("#sign-in")
+    assert page.is_hidden("#message")  # the refusal is not left standing
+
+
+def raw_get(server: LiveServer, target: str) -> tuple[int, bytes]:
+    """GET `target` exactly as written (no client normalises the path); status and body."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
 
 
 def test_the_page_is_open_but_the_data_is_not(server: LiveServer) -> None:
@@ -356,10 +395,33 @@ def test_the_page_is_open_but_the_data_is_not(server: LiveServer) -> None:
         "/map/src/main.js",
         "/map/vendor/cytoscape/cytoscape.esm.min.mjs",
     ):
-        response = httpx2.get(f"{server.base}{path}", timeout=10)
-        assert response.status_code == 200, path
+        assert raw_get(server, path)[0] == 200, path
+    page = httpx2.get(f"{server.base}/map/")
+    assert "script-src 'self' 'sha256-" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
     assert "javascript" in httpx2.get(f"{server.base}/map/src/main.js").headers["content-type"]
-    for outside in ("/map/src/%2e%2e/%2e%2e/server.py", "/map/src/..%2f..%2fserver.py"):
-        assert httpx2.get(f"{server.base}{outside}").status_code in (401, 404), outside
+    # nothing outside ui/ is served, and no data is reached through the open paths
+    for outside in (
+        "/map/src/../../server.py",
+        "/map/src/%2e%2e/%2e%2e/server.py",
+        "/map/src/..%2f..%2fserver.py",
+        "/map/vendor/cytoscape/../../../../server.py",
+        "/map/..%2fgraphql?query=%7Bcompanies%7BtotalCount%7D%7D",
+        "/map/other",
+    ):
+        status, body = raw_get(server, outside)
+        assert status in (401, 404), outside
+        assert b"import" not in body and b"totalCount" not in body, outside
     refused = httpx2.post(server.graphql_url, json={"query": "{ companies { totalCount } }"})
     assert refused.status_code == 401
+
+
+def test_every_operation_of_the_page_is_valid_against_the_schema() -> None:
+    """The page's GraphQL (ui/src/queries.js) against the schema the server serves."""
+    source = (ROOT / "ui" / "src" / "queries.js").read_text(encoding="utf-8")
+    documents = re.findall(r"export const \w+ = `(.*?)`;", source, re.DOTALL)
+    assert len(documents) == source.count("export const ")
+    for document in documents:
+        assert "${" not in document  # plain text, nothing spliced in
+        errors = graphql.validate(schema._schema, graphql.parse(document))
+        assert errors == [], (document, errors)

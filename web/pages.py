@@ -2,12 +2,17 @@
 
 The page holds no data and uses only the public GraphQL API, so these paths need no
 credential (resolvers/access.py lets `is_page_path` through); the page sends the user's token
-with each GraphQL request.
+with each GraphQL request. The page itself goes out with a strict Content-Security-Policy:
+scripts from this origin only (and its one inline import map, by hash), no framing, no
+referrer.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 from pathlib import Path
 
 from starlette.requests import Request
@@ -19,13 +24,35 @@ log = logging.getLogger("guanxi")
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 PAGE_PREFIX = "/map"
-# where the page's import map finds cytoscape (ui/index.html)
-VENDOR_DIR = UI_DIR / "node_modules" / "cytoscape" / "dist"
+# exactly what page_routes serves: nothing else under /map/ is open
+_OPEN_PATHS = frozenset({"/", PAGE_PREFIX, f"{PAGE_PREFIX}/", f"{PAGE_PREFIX}/map.css"})
+_OPEN_PREFIXES = (f"{PAGE_PREFIX}/src/", f"{PAGE_PREFIX}/vendor/cytoscape/")
+_IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 
 def is_page_path(path: str) -> bool:
-    """The site root and the map's own paths: static files, no data."""
-    return path in ("/", PAGE_PREFIX) or path.startswith(PAGE_PREFIX + "/")
+    """The site root and the map's own files: static, no data."""
+    return path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES)
+
+
+def _page_headers(index: Path) -> dict[str, str]:
+    """Security headers for the page; the CSP admits its inline import map by hash."""
+    found = _IMPORT_MAP.search(index.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(found.group(1).encode() if found else b"").digest()
+    script_hash = base64.b64encode(digest).decode()
+    policy = (
+        "default-src 'self'; "
+        f"script-src 'self' 'sha256-{script_hash}'; "
+        "style-src 'self' 'unsafe-inline'; "  # cytoscape sizes its canvas with style attributes
+        "img-src 'self' data:; "
+        "connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+    }
 
 
 def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
@@ -33,12 +60,13 @@ def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
     vendor = ui_dir / "node_modules" / "cytoscape" / "dist"
     if not vendor.is_dir():
         log.warning("the key-person map needs its npm packages: run `npm ci` in %s", ui_dir)
+    headers = _page_headers(ui_dir / "index.html")
 
     async def to_page(request: Request) -> Response:
         return RedirectResponse(f"{PAGE_PREFIX}/", status_code=308)
 
     async def index(request: Request) -> Response:
-        return FileResponse(ui_dir / "index.html")
+        return FileResponse(ui_dir / "index.html", headers=headers)
 
     async def stylesheet(request: Request) -> Response:
         return FileResponse(ui_dir / "map.css")

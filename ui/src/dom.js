@@ -12,7 +12,10 @@
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (typeof value === "function") element.addEventListener(name.slice(2), value);
+    if (typeof value === "function") {
+      if (!name.startsWith("on")) throw new Error(`${name}: a listener's name starts with "on"`);
+      element.addEventListener(name.slice(2), value);
+    }
     else if (value === true) element.setAttribute(name, "");
     else if (value !== false) element.setAttribute(name, value);
   }
@@ -21,6 +24,15 @@ export function h(tag, attributes = {}, ...children) {
     element.append(child instanceof Node ? child : String(child));
   }
   return element;
+}
+
+/**
+ * The elements of a list, the conditional ones that are absent left out.
+ * @param {(HTMLElement | null)[]} items
+ * @returns {HTMLElement[]}
+ */
+export function present(items) {
+  return items.filter((item) => item !== null);
 }
 
 /** Words for an enum value: DECISION_MAKER -> "decision maker". @param {string | null} value */

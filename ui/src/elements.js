@@ -188,7 +188,7 @@ function byReportingLine(entries, orgChart) {
   const byId = new Map(entries.map((entry) => [entry.person.id, entry]));
   /** @type {Element[]} */
   const elements = [];
-  let row = 0;
+  let nextRow = 0; // the row the next leaf of the trees goes on
   const placed = new Set();
   /** @param {string} id @param {number} depth */
   const place = (id, depth) => {
@@ -198,11 +198,11 @@ function byReportingLine(entries, orgChart) {
     elements.push({
       group: "nodes",
       data: { id, label: theirLabel(entry), parent: null },
-      position: { x: THEIR_START + depth * COLUMN, y: row * ROW },
+      position: { x: THEIR_START + depth * COLUMN, y: nextRow * ROW },
       classes: theirClasses(entry),
     });
     const children = reports.get(id) ?? [];
-    if (children.length === 0) row += 1;
+    if (children.length === 0) nextRow += 1;
     for (const child of children) {
       elements.push({
         group: "edges",

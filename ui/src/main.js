@@ -28,8 +28,14 @@ function $(selector) {
 }
 
 const graphBox = $("#graph");
-const cy = cytoscape({ container: graphBox, style: STYLE, layout: { name: "preset" }, minZoom: 0.2, maxZoom: 3 });
-/** For the end-to-end tests and for poking around in the console. */
+const cy = cytoscape({
+  container: graphBox,
+  style: STYLE,
+  layout: { name: "preset" },
+  minZoom: 0.2,
+  maxZoom: 3,
+});
+// the graph, for the end-to-end tests (and for poking around in the browser's console)
 Object.assign(window, { guanxiGraph: cy });
 
 const state = {
@@ -39,18 +45,19 @@ const state = {
   company: null,
   /** @type {"department" | "reporting"} */
   groupBy: "department",
-  /** The earliest date the slider reaches. @type {number} */
+  /** Midnight (UTC) of the earliest day the slider reaches. @type {number} */
   since: Date.now(),
   /** @type {{id: string, name: string} | null} */
   introductionsTo: null,
-  /** Counts renders, so that a slow answer never overwrites a newer one. */
-  generation: 0,
+  // counters: an answer that arrives after a newer request started is dropped
+  drawing: 0,
+  personRequest: 0,
+  searchRequest: 0,
 };
 
 /** Show an error; a refused credential sends the user back to sign in. @param {unknown} error */
 function fail(error) {
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
-  showMessage(message);
+  showMessage(error instanceof Error ? error.message : String(error));
   if (error instanceof ApiError && error.code === "UNAUTHENTICATED") {
     storeToken(null);
     signIn();
@@ -86,34 +93,45 @@ function draw(elements) {
   }
 }
 
+/** Empty the graph and the panels that describe it (after a failure: nothing stale stays). */
+function clearDrawing() {
+  draw([]);
+  for (const id of ["#summary", "#referral-summary", "#introduction-list"]) $(id).replaceChildren();
+}
+
 /**
- * Run a render step: busy marker on, errors shown, stale answers dropped.
+ * Draw one view: the busy marker on, a failure shown (and nothing stale left), an answer
+ * that arrives after a newer drawing started dropped. When it ends, the graph's data-view,
+ * data-company and data-as-of say what it shows, and data-error whether it failed.
  * @param {(isCurrent: () => boolean) => Promise<void>} step
  */
 async function render(step) {
-  const generation = ++state.generation;
+  const drawing = ++state.drawing;
+  const isCurrent = () => drawing === state.drawing;
+  const what = { view: state.view, company: state.company?.id ?? "", asOf: asOf() ?? "" };
   graphBox.setAttribute("aria-busy", "true");
+  let failed = false;
   try {
-    await step(() => generation === state.generation);
-    showMessage(null);
+    await step(isCurrent);
+    if (isCurrent()) showMessage(null);
   } catch (error) {
-    fail(error);
-  } finally {
-    if (generation === state.generation) {
-      // what is drawn, for assistive technology and the end-to-end tests
-      graphBox.dataset.view = state.view;
-      graphBox.dataset.company = state.company?.id ?? "";
-      graphBox.dataset.asOf = asOf() ?? "";
-      graphBox.setAttribute("aria-busy", "false");
+    failed = true;
+    if (isCurrent()) {
+      clearDrawing();
+      fail(error);
     }
+  }
+  if (isCurrent()) {
+    Object.assign(graphBox.dataset, what);
+    graphBox.dataset.error = String(failed);
+    graphBox.setAttribute("aria-busy", "false");
   }
 }
 
-/** The date the slider shows, or null for today. */
+/** The end of the day the slider shows, or null for today. */
 function asOf() {
   const slider = /** @type {HTMLInputElement} */ ($("#as-of"));
   if (slider.value === slider.max) return null;
-  // the end of the chosen day
   return new Date(state.since + (Number(slider.value) + 1) * DAY - 1000).toISOString();
 }
 
@@ -124,6 +142,8 @@ function showView() {
   for (const part of document.querySelectorAll("[data-for]")) {
     /** @type {HTMLElement} */ (part).hidden = part.getAttribute("data-for") !== state.view;
   }
+  // the org chart has no past: say so when it is drawn beside a past date
+  $("#reporting-today").hidden = !(state.groupBy === "reporting" && asOf());
 }
 
 /** Draw the current view of the chosen customer. */
@@ -143,7 +163,7 @@ async function drawKeyPersonMap(isCurrent) {
   if (!isCurrent()) return;
   const map = result.keyPersonMap;
   draw(keyPersonElements(map.entries, result.orgChart.people, state.groupBy));
-  $("#summary").replaceChildren(...summaryPanel(map, showPerson).filter((n) => n !== null));
+  $("#summary").replaceChildren(...summaryPanel(map, showPerson));
 }
 
 /** @param {() => boolean} isCurrent */
@@ -154,7 +174,7 @@ async function drawReferrals(isCurrent) {
   const chains = await graphql(Q.REFERRAL_CHAINS, { id: company.id });
   if (!isCurrent()) return;
   draw(referralElements(company, chains));
-  $("#referral-summary").replaceChildren(...referralPanel(company.name, chains).filter((n) => n !== null));
+  $("#referral-summary").replaceChildren(...referralPanel(company.name, chains));
 }
 
 /** @param {() => boolean} isCurrent */
@@ -182,37 +202,51 @@ async function drawIntroductions(isCurrent) {
       element.toggleClass("faded", !ids.has(element.id()));
     });
   };
-  list.replaceChildren(...introductionPanel(target.name, paths, highlight).filter((n) => n !== null));
+  list.replaceChildren(...introductionPanel(target.name, paths, highlight));
 }
 
 /** Open a person's panel. @param {string} personId */
 async function showPerson(personId) {
+  const request = ++state.personRequest;
   const panel = $("#person");
   panel.hidden = false;
   panel.setAttribute("aria-busy", "true");
   try {
     /** @type {import("./types").PersonDetailsResult} */
     const details = await graphql(Q.PERSON_DETAILS, { id: personId });
+    if (request !== state.personRequest) return;
+    const close = () => {
+      panel.hidden = true;
+    };
     panel.replaceChildren(
-      h("button", { type: "button", class: "close", "aria-label": "Close", onclick: () => (panel.hidden = true) }, "×"),
+      h("button", { type: "button", class: "close", "aria-label": "Close", onclick: close }, "×"),
       ...personPanel(details, showPerson, (id, name) => {
         state.introductionsTo = { id, name };
         state.view = "introductions";
         void refresh();
-      }).filter((n) => n !== null),
+      }),
     );
     panel.dataset.personId = personId;
     cy.elements().unselect();
     cy.$id(personId).select();
   } catch (error) {
+    if (request !== state.personRequest) return;
+    panel.hidden = true; // not the previous person's details under a new name
+    panel.replaceChildren();
+    delete panel.dataset.personId;
     fail(error);
   } finally {
-    panel.setAttribute("aria-busy", "false");
+    if (request === state.personRequest) panel.setAttribute("aria-busy", "false");
   }
 }
 
-/** Choose a customer: its lifecycle sets the slider's range. @param {{id: string, name: string}} company */
+/**
+ * Choose a customer: its lifecycle sets the slider's range, then the view is drawn.
+ * @param {{id: string, name: string}} company
+ */
 async function openCompany(company) {
+  const drawing = ++state.drawing; // whatever was being drawn is stale now
+  state.searchRequest += 1; // and so are search answers still on their way
   graphBox.setAttribute("aria-busy", "true");
   state.company = company;
   $("#company-title").textContent = company.name;
@@ -222,17 +256,23 @@ async function openCompany(company) {
   const url = new URL(location.href);
   url.searchParams.set("company", company.id);
   history.replaceState(null, "", url);
+  /** @type {{lifecycleTimeline: {start: string}[]}} */
+  let timeline;
   try {
-    /** @type {{lifecycleTimeline: {start: string}[]}} */
-    const timeline = await graphql(Q.LIFECYCLE, { companyId: company.id });
-    const first = timeline.lifecycleTimeline[0];
-    const fiveYears = Date.now() - 5 * 365 * DAY;
-    state.since = first ? Math.min(Date.parse(first.start), fiveYears) : fiveYears;
+    timeline = await graphql(Q.LIFECYCLE, { companyId: company.id });
   } catch (error) {
+    if (drawing !== state.drawing) return;
+    clearDrawing();
     fail(error);
+    graphBox.dataset.error = "true";
     graphBox.setAttribute("aria-busy", "false");
     return;
   }
+  if (drawing !== state.drawing) return;
+  const first = timeline.lifecycleTimeline[0];
+  const fiveYears = Date.now() - 5 * 365 * DAY;
+  const earliest = first ? Math.min(Date.parse(first.start), fiveYears) : fiveYears;
+  state.since = Math.floor(earliest / DAY) * DAY;
   const slider = /** @type {HTMLInputElement} */ ($("#as-of"));
   const days = Math.floor((Date.now() - state.since) / DAY);
   slider.max = String(days);
@@ -243,8 +283,10 @@ async function openCompany(company) {
 
 /** @param {string} search */
 async function findCustomers(search) {
+  const request = ++state.searchRequest;
   /** @type {{companies: {nodes: CompanyHit[]}}} */
   const result = await graphql(Q.FIND_CUSTOMERS, { search: search || null });
+  if (request !== state.searchRequest) return; // a newer search, or a customer was opened
   const list = $("#search-results");
   list.replaceChildren(
     ...result.companies.nodes.map((company) =>
@@ -324,7 +366,8 @@ function wire() {
   });
 }
 
-/** Start (or restart after signing in): open the customer named in the address, if any. */
+/** Start (or restart after signing in): check the token, then open the customer named in
+ * the address, if any. */
 async function start() {
   if (!storedToken()) {
     signIn();
@@ -336,6 +379,7 @@ async function start() {
     fail(error);
     return;
   }
+  showMessage(null);
   $("#sign-in").hidden = true;
   $("#workspace").hidden = false;
   /** @type {HTMLInputElement} */ ($("#search")).disabled = false;

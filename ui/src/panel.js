@@ -3,7 +3,7 @@
  * introduction summaries. Each returns elements; main.js places them. */
 
 import { gaps } from "./elements.js";
-import { h, percent, tierChip, words } from "./dom.js";
+import { h, percent, present, tierChip, words } from "./dom.js";
 
 /**
  * @typedef {import("./types").KeyPersonMap} KeyPersonMap
@@ -21,7 +21,7 @@ import { h, percent, tierChip, words } from "./dom.js";
 export function summaryPanel(map, onPerson) {
   const s = map.summary;
   const keyPersons = map.entries.filter((entry) => entry.isKeyPerson);
-  return [
+  return present([
     h("h2", {}, map.company.name),
     h(
       "p",
@@ -81,7 +81,7 @@ export function summaryPanel(map, onPerson) {
             );
           }),
         ),
-  ];
+  ]);
 }
 
 /**
@@ -94,7 +94,7 @@ export function personPanel(details, onPerson, onIntroductions) {
   const person = details.person;
   if (!person) return [h("p", { class: "empty" }, "This person is no longer in the graph.")];
   const contact = [person.email, person.phone, words(person.communicationStyle)].filter(Boolean);
-  return [
+  return present([
     h("h2", { id: "person-name" }, person.name),
     contact.length ? h("p", { class: "facts" }, contact.join(" · ")) : null,
     person.notes ? h("p", { class: "notes" }, person.notes) : null,
@@ -162,7 +162,7 @@ export function personPanel(details, onPerson, onIntroductions) {
             ),
           ),
         ),
-  ];
+  ]);
 }
 
 /** @param {number} sentiment  -2..2 */
@@ -177,7 +177,9 @@ function sentimentWord(sentiment) {
  */
 export function referralPanel(name, chains) {
   const { upstream, downstream } = chains;
-  return [
+  const shown = upstream.nodes.nodes.length + downstream.nodes.nodes.length;
+  const total = upstream.nodes.totalCount + downstream.nodes.totalCount;
+  return present([
     h("h2", {}, `Referrals of ${name}`),
     h(
       "dl",
@@ -192,8 +194,11 @@ export function referralPanel(name, chains) {
     upstream.hasMore || downstream.hasMore
       ? h("p", { class: "notes" }, "The network goes on beyond the levels shown.")
       : null,
+    shown < total
+      ? h("p", { class: "notes", id: "referrals-cut" }, `Showing ${shown} of ${total} parties.`)
+      : null,
     h("p", { class: "notes" }, "Purple: upstream · teal: downstream. Click a company to open it."),
-  ];
+  ]);
 }
 
 /**
@@ -203,7 +208,7 @@ export function referralPanel(name, chains) {
  * @param {(index: number) => void} onPath
  */
 export function introductionPanel(name, paths, onPath) {
-  return [
+  return present([
     h("h2", {}, `Introductions to ${name}`),
     paths.length === 0
       ? h("p", { class: "empty" }, "None of our people can reach them within three hops.")
@@ -223,5 +228,5 @@ export function introductionPanel(name, paths, onPath) {
             ),
           ),
         ),
-  ];
+  ]);
 }

@@ -57,17 +57,27 @@ query PersonDetails($id: ID!) {
   }
 }`;
 
-const PARTY = `party { __typename ... on Company { id name } ... on Person { id name } }`;
-
 export const REFERRAL_CHAINS = `
 query ReferralChains($id: ID!) {
   upstream: referralChain(fromId: $id, direction: UPSTREAM) {
     total hasMore
-    nodes(first: 100) { nodes { ${PARTY} depth parentId date } }
+    nodes(first: 100) {
+      totalCount
+      nodes {
+        party { __typename ... on Company { id name } ... on Person { id name } }
+        depth parentId date
+      }
+    }
   }
   downstream: referralChain(fromId: $id, direction: DOWNSTREAM) {
     total hasMore value currency
-    nodes(first: 100) { nodes { ${PARTY} depth parentId date } }
+    nodes(first: 100) {
+      totalCount
+      nodes {
+        party { __typename ... on Company { id name } ... on Person { id name } }
+        depth parentId date
+      }
+    }
   }
 }`;
 

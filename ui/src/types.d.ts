@@ -73,7 +73,7 @@ export interface ReferralNode {
 export interface ReferralChain {
   total: number;
   hasMore: boolean;
-  nodes: { nodes: ReferralNode[] };
+  nodes: { totalCount: number; nodes: ReferralNode[] };
 }
 
 export interface ReferralChainsResult {
