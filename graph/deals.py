@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 from graph.connection import Graph, Tx
 from graph.cypher import deals as cypher
 from graph.errors import Conflict, InvalidInput, NotFound
+from graph.idempotency import Idempotency, create_once
 from graph.inputs import Fields, Name, Notes, validate
 from graph.models import Page, to_date, to_datetime
 from graph.writes import changed_fields
@@ -134,12 +135,16 @@ def _update_in(tx: Tx, current: dict[str, Any], patch: dict[str, Any]) -> str:
     return id_
 
 
-def record_deal(graph: Graph, company_id: str, data: dict[str, Any]) -> str:
+def record_deal(
+    graph: Graph, company_id: str, data: dict[str, Any], *, idempotency_key: str | None = None
+) -> str:
     """Record a deal for a company from `data` (API field names); returns its id.
 
     With an `externalId` that already names a deal, it updates that deal with the given
     fields instead (the same company only); a repeat that changes nothing writes nothing.
+    With an `idempotency_key` already used for the same request, returns that deal.
     """
+    key = Idempotency.of(idempotency_key, "recordDeal", {"companyId": company_id, **data})
     fields = validate(DealFields, data)
     external_id = fields.external_id
 
@@ -166,7 +171,7 @@ def record_deal(graph: Graph, company_id: str, data: dict[str, Any]) -> str:
         }
         return str(tx.run(cypher.DEAL_CREATE, companyId=company_id, props=props)[0]["id"])
 
-    return graph.write_tx(work)
+    return create_once(graph, key, work)
 
 
 def update_deal(graph: Graph, deal_id: str, patch: dict[str, Any]) -> str:

@@ -39,6 +39,7 @@ from graph.history import (
     record,
     to_ms,
 )
+from graph.idempotency import Idempotency, create_once
 from graph.inputs import Fields, Notes, checked_external_id, validate
 from graph.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
 from graph.strength import InteractionKind, StrengthModel, clamp, configured_model
@@ -157,10 +158,16 @@ def _check_people(tx: Tx, fields: InteractionFields) -> list[str]:
 
 
 def log_interaction(
-    graph: Graph, data: dict[str, Any], *, model: StrengthModel | None = None
+    graph: Graph,
+    data: dict[str, Any],
+    *,
+    model: StrengthModel | None = None,
+    idempotency_key: str | None = None,
 ) -> str:
     """Log an interaction and move the strength of every relationship it touches; returns its
-    id. With an `externalId` already logged, returns that interaction and changes nothing."""
+    id. With an `externalId` already logged, or an `idempotency_key` already used for the same
+    request, returns that interaction and changes nothing."""
+    key = Idempotency.of(idempotency_key, "logInteraction", data)
     fields = validate(InteractionFields, data)
     model = model or configured_model()
     external_id = None if fields.external_id is None else checked_external_id(fields.external_id)
@@ -269,7 +276,7 @@ def log_interaction(
         return interaction_id
 
     try:
-        return graph.write_tx(work)
+        return create_once(graph, key, work)
     except Conflict:
         if external_id is None:
             raise

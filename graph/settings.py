@@ -54,3 +54,13 @@ class ApiSettings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+
+class RetentionSettings(BaseSettings):
+    """How long a deleted company or person can be restored (GUANXI_DELETED_RETENTION_DAYS)
+    and how long a create's idempotency key is remembered (GUANXI_IDEMPOTENCY_DAYS)."""
+
+    model_config = SettingsConfigDict(env_prefix="GUANXI_")
+
+    deleted_retention_days: float = Field(default=30, gt=0)
+    idempotency_days: float = Field(default=7, gt=0)

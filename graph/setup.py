@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.connection import Graph
-from graph.cypher import admin, deals, history, interactions, setup, tokens
+from graph.cypher import admin, deals, history, idempotency, interactions, setup, tokens
 
 
 def ensure_schema(graph: Graph) -> None:
@@ -12,6 +12,7 @@ def ensure_schema(graph: Graph) -> None:
         *setup.CONSTRAINTS_AND_INDEXES,
         *deals.DEAL_SCHEMA,
         *history.HISTORY_SCHEMA,
+        *idempotency.IDEMPOTENCY_SCHEMA,
         *interactions.INTERACTION_SCHEMA,
         *tokens.TOKEN_SCHEMA,
     ):

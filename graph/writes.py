@@ -26,6 +26,7 @@ from graph.history import (
     record,
     to_ms,
 )
+from graph.idempotency import Idempotency, create_once
 from graph.inputs import Fields, checked_external_id, validate
 from graph.kinds import EdgeKind, NodeKind
 
@@ -192,9 +193,16 @@ def _mark(tx: Tx, kind: NodeKind, id_: str, system: dict[str, Any]) -> None:
 
 
 def create_node(
-    graph: Graph, kind: NodeKind, data: dict[str, Any], *, note: ChangeNote | None = None
+    graph: Graph,
+    kind: NodeKind,
+    data: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
+    idempotency_key: str | None = None,
 ) -> str:
-    """Create a node from `data` (API field names); returns its new id."""
+    """Create a node from `data` (API field names); returns its new id (the first request's,
+    when `idempotency_key` was used before)."""
+    key = Idempotency.of(idempotency_key, f"create {kind.name}", {"data": data, "note": note})
     props = _new_props(kind, data)
 
     def work(tx: Tx) -> str:
@@ -207,7 +215,7 @@ def create_node(
         )
         return id_
 
-    return graph.write_tx(work)
+    return create_once(graph, key, work)
 
 
 def _update_node(
@@ -355,9 +363,13 @@ def create_edge(
     data: dict[str, Any],
     *,
     note: ChangeNote | None = None,
+    idempotency_key: str | None = None,
 ) -> str:
-    """Create an edge between two existing ends; returns its new id."""
-    return graph.write_tx(lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note))
+    """Create an edge between two existing ends; returns its new id (the first request's,
+    when `idempotency_key` was used before)."""
+    request = {"from": from_id, "to": to_id, "data": data, "note": note}
+    key = Idempotency.of(idempotency_key, f"create {kind.name}", request)
+    return create_once(graph, key, lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note))
 
 
 def _update_edge(

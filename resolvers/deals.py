@@ -19,8 +19,12 @@ async def _fresh(ctx: Context, id_: str) -> Deal:
     return found
 
 
-async def record_deal(ctx: Context, company_id: str, data: dict[str, Any]) -> Deal:
-    id_ = await off_loop(deals.record_deal, ctx.graph, company_id, data)
+async def record_deal(
+    ctx: Context, company_id: str, data: dict[str, Any], idempotency_key: str | None = None
+) -> Deal:
+    id_ = await off_loop(
+        deals.record_deal, ctx.graph, company_id, data, idempotency_key=idempotency_key
+    )
     return await _fresh(ctx, id_)
 
 

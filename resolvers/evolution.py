@@ -59,8 +59,12 @@ async def neighbourhood_diff(
     return await off_loop(evolution.neighbourhood_diff, ctx.graph, company_id, start, end)
 
 
-async def log_interaction(ctx: Context, data: dict[str, Any]) -> Interaction:
-    id_ = await off_loop(interactions.log_interaction, ctx.graph, data)
+async def log_interaction(
+    ctx: Context, data: dict[str, Any], idempotency_key: str | None = None
+) -> Interaction:
+    id_ = await off_loop(
+        interactions.log_interaction, ctx.graph, data, idempotency_key=idempotency_key
+    )
     found = await interaction(ctx, id_)
     if found is None:
         raise NotFound("interaction", id_)

@@ -40,9 +40,15 @@ async def _fresh(ctx: Context, kind: NodeKind | EdgeKind, id_: str) -> Any:
 
 
 async def create_node(
-    ctx: Context, kind: NodeKind, data: dict[str, Any], note: ChangeNote | None = None
+    ctx: Context,
+    kind: NodeKind,
+    data: dict[str, Any],
+    note: ChangeNote | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
-    id_ = await off_loop(writes.create_node, ctx.graph, kind, data, note=note)
+    id_ = await off_loop(
+        writes.create_node, ctx.graph, kind, data, note=note, idempotency_key=idempotency_key
+    )
     return await _fresh(ctx, kind, id_)
 
 
@@ -77,11 +83,24 @@ def _ends(kind: EdgeKind, data: dict[str, Any]) -> tuple[str, str, dict[str, Any
 
 
 async def create_edge(
-    ctx: Context, kind: EdgeKind, data: dict[str, Any], note: ChangeNote | None = None
+    ctx: Context,
+    kind: EdgeKind,
+    data: dict[str, Any],
+    note: ChangeNote | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
     """Create an edge of `kind` from API input holding both ends' ids."""
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(writes.create_edge, ctx.graph, kind, from_id, to_id, fields, note=note)
+    id_ = await off_loop(
+        writes.create_edge,
+        ctx.graph,
+        kind,
+        from_id,
+        to_id,
+        fields,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
     return await _fresh(ctx, kind, id_)
 
 

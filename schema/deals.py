@@ -9,7 +9,7 @@ import strawberry
 from graph import deals as dm
 from resolvers import deals as resolve
 from resolvers.pagination import window
-from schema.inputs import given
+from schema.inputs import IdempotencyKey, given
 from schema.pagination import Connection
 from schema.permissions import ADMIN_ONLY
 from schema.types import Company, Info, from_model
@@ -134,10 +134,12 @@ class DealMutation:
         permission_classes=ADMIN_ONLY,
         description="Record a deal (or update the one with its externalId).",
     )
-    async def record_deal(self, info: Info, input: DealInput) -> Deal | None:
+    async def record_deal(
+        self, info: Info, input: DealInput, idempotency_key: IdempotencyKey = None
+    ) -> Deal | None:
         data = given(input)
         company_id = str(data.pop("companyId"))
-        return to_deal(await resolve.record_deal(info.context, company_id, data))
+        return to_deal(await resolve.record_deal(info.context, company_id, data, idempotency_key))
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_deal(self, info: Info, id: strawberry.ID, input: DealPatch) -> Deal | None:

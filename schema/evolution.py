@@ -25,6 +25,7 @@ from schema.enums import (
     SubjectKind,
     Trend,
 )
+from schema.inputs import IdempotencyKey
 from schema.pagination import Connection
 from schema.permissions import PLANNER_WRITE
 from schema.types import (
@@ -670,7 +671,9 @@ class EvolutionMutation:
         description="Log an interaction: it joins the chain of each pair taking part and "
         "moves the strength of their relationships (a first contact creates one).",
     )
-    async def log_interaction(self, info: Info, input: InteractionInput) -> Interaction | None:
+    async def log_interaction(
+        self, info: Info, input: InteractionInput, idempotency_key: IdempotencyKey = None
+    ) -> Interaction | None:
         data = {
             "kind": input.kind,
             "at": input.at,
@@ -684,4 +687,4 @@ class EvolutionMutation:
             "by": input.by,
             "externalId": input.external_id,
         }
-        return Interaction(model=await resolve.log_interaction(info.context, data))
+        return Interaction(model=await resolve.log_interaction(info.context, data, idempotency_key))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic.alias_generators import to_camel
@@ -25,6 +25,16 @@ from schema.enums import (
     Stance,
     ValueClass,
 )
+
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A key of the client's choosing (up to 200 characters), unique per "
+        "request: sent again with the same request, the first result comes back and nothing "
+        "is written twice; with a different request it is refused (CONFLICT). Kept for "
+        "GUANXI_IDEMPOTENCY_DAYS."
+    ),
+]
 
 
 def given(data: object) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from schema.inputs import (
     CompanyPatch,
     CompanyRelationshipInput,
     CompanyRelationshipPatch,
+    IdempotencyKey,
     PersonInput,
     PersonPatch,
     PersonRelationshipInput,
@@ -56,11 +57,17 @@ _FORCE = "Also delete the roles, relationships and referrals that point to it."
 class NodeMutation:
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def create_company(
-        self, info: Info, input: CompanyInput, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        input: CompanyInput,
+        change: ChangeNoteInput | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Company | None:
         return from_model(
             Company,
-            await writes.create_node(info.context, COMPANY, given(input), note=to_note(change)),
+            await writes.create_node(
+                info.context, COMPANY, given(input), to_note(change), idempotency_key
+            ),
         )
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
@@ -107,8 +114,13 @@ class NodeMutation:
         )
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
-    async def create_person(self, info: Info, input: PersonInput) -> Person | None:
-        return from_model(Person, await writes.create_node(info.context, PERSON, given(input)))
+    async def create_person(
+        self, info: Info, input: PersonInput, idempotency_key: IdempotencyKey = None
+    ) -> Person | None:
+        found = await writes.create_node(
+            info.context, PERSON, given(input), idempotency_key=idempotency_key
+        )
+        return from_model(Person, found)
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_person(
@@ -146,11 +158,16 @@ class NodeMutation:
 class EdgeMutation:
     @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_role(
-        self, info: Info, input: RoleInput, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        input: RoleInput,
+        change: ChangeNoteInput | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Role | None:
-        return from_model(
-            Role, await writes.create_edge(info.context, ROLE, given(input), note=to_note(change))
+        found = await writes.create_edge(
+            info.context, ROLE, given(input), to_note(change), idempotency_key
         )
+        return from_model(Role, found)
 
     @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def update_role(
@@ -184,10 +201,14 @@ class EdgeMutation:
 
     @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_relationship(
-        self, info: Info, input: PersonRelationshipInput, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        input: PersonRelationshipInput,
+        change: ChangeNoteInput | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> PersonRelationship | None:
         found = await writes.create_edge(
-            info.context, RELATIONSHIP, given(input), note=to_note(change)
+            info.context, RELATIONSHIP, given(input), to_note(change), idempotency_key
         )
         return from_model(PersonRelationship, found)
 
@@ -230,10 +251,14 @@ class EdgeMutation:
 
     @strawberry.mutation(permission_classes=PLANNER_WRITE)
     async def create_company_relationship(
-        self, info: Info, input: CompanyRelationshipInput, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        input: CompanyRelationshipInput,
+        change: ChangeNoteInput | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> CompanyRelationship | None:
         found = await writes.create_edge(
-            info.context, COMPANY_RELATIONSHIP, given(input), note=to_note(change)
+            info.context, COMPANY_RELATIONSHIP, given(input), to_note(change), idempotency_key
         )
         return from_model(CompanyRelationship, found)
 
@@ -275,8 +300,13 @@ class EdgeMutation:
         )
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
-    async def create_referral(self, info: Info, input: ReferralInput) -> Referral | None:
-        return to_referral(await writes.create_edge(info.context, REFERRAL, given(input)))
+    async def create_referral(
+        self, info: Info, input: ReferralInput, idempotency_key: IdempotencyKey = None
+    ) -> Referral | None:
+        found = await writes.create_edge(
+            info.context, REFERRAL, given(input), idempotency_key=idempotency_key
+        )
+        return to_referral(found)
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_referral(

@@ -4,11 +4,13 @@ from typing import Final, LiteralString
 
 DELETE_EVERYTHING: Final[LiteralString] = "MATCH (n) DETACH DELETE n"
 
-# The business graph's nodes and edges; the change log, its time index, import marks and API
-# tokens are not counted.
+# The business graph's nodes and edges; the change log, its time index, import marks, API
+# tokens and idempotency keys are not counted.
 COUNT_NODES_AND_EDGES: Final[LiteralString] = """
 CALL () {
-  MATCH (n) WHERE NOT n:Change AND NOT n:History AND NOT n:Import AND NOT n:ApiToken
+  MATCH (n)
+  WHERE NOT n:Change AND NOT n:History AND NOT n:Import AND NOT n:ApiToken
+    AND NOT n:IdempotencyKey
   RETURN count(n) AS nodes
 }
 CALL () { MATCH ()-[r]->() WHERE type(r) <> 'CONCERNS' RETURN count(r) AS edges }
