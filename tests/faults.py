@@ -25,11 +25,10 @@ class _Session:
         self._runs = runs
 
     def __enter__(self) -> _Session:
-        self._session.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._session.__exit__(*exc)  # type: ignore[arg-type]
+        self._session.close()
 
     def execute_write(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         result = None
