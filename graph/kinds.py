@@ -63,6 +63,8 @@ class EdgeKind:
     set: LiteralString
     delete: LiteralString
     between: LiteralString | None = None  # set where at most one edge may join two nodes
+    # set where updates carry a version (and may name the one they expect): locks, returns it
+    lock: LiteralString | None = None
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
     history: SubjectKind | None = None  # set where changes are recorded
 
@@ -120,6 +122,7 @@ RELATIONSHIP = EdgeKind(
     endpoints=relationships.RELATIONSHIP_ENDPOINTS,
     create=relationships.RELATIONSHIP_CREATE,
     set=relationships.RELATIONSHIP_SET,
+    lock=relationships.RELATIONSHIP_LOCK,
     delete=relationships.RELATIONSHIP_DELETE,
     between=relationships.RELATIONSHIP_BETWEEN,
     history=SubjectKind.RELATIONSHIP,
@@ -136,6 +139,7 @@ COMPANY_RELATIONSHIP = EdgeKind(
     endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
     create=business.COMPANY_RELATIONSHIP_CREATE,
     set=business.COMPANY_RELATIONSHIP_SET,
+    lock=business.COMPANY_RELATIONSHIP_LOCK,
     delete=business.COMPANY_RELATIONSHIP_DELETE,
     between=business.COMPANY_RELATIONSHIP_BETWEEN,
     history=SubjectKind.COMPANY_RELATIONSHIP,

@@ -330,6 +330,7 @@ class PersonRelationship:
     updated_at: dt.datetime | None
     last_interaction_at: dt.datetime | None = None
     interaction_count: int = 0
+    version: int = 1
 
     def other(self, person_id: str) -> str:
         return self.to_person_id if self.from_person_id == person_id else self.from_person_id
@@ -350,6 +351,7 @@ class PersonRelationship:
             updated_at=to_datetime(row.get("updatedAt")),
             last_interaction_at=_from_ms(row.get("lastInteractionAtMs")),
             interaction_count=int(row.get("interactionCount") or 0),
+            version=int(row.get("version") or 1),
         )
 
 
@@ -372,6 +374,7 @@ class CompanyRelationship:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    version: int = 1
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
@@ -387,6 +390,7 @@ class CompanyRelationship:
             notes=row.get("notes"),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
+            version=int(row.get("version") or 1),
         )
 
 

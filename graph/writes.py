@@ -43,6 +43,7 @@ SYSTEM_KEYS = frozenset(
         "interactionCount",
         "lastInteractionId",
         "changedAtMs",
+        "version",
     }
 )
 
@@ -392,10 +393,27 @@ def update_edge(
     patch: dict[str, Any],
     *,
     note: ChangeNote | None = None,
+    expected_version: int | None = None,
 ) -> str:
-    """Change the given fields of an edge (its ends stay)."""
+    """Change the given fields of an edge (its ends stay). With `expected_version` (kinds
+    with versions only), only if nobody changed it since that version: else Conflict."""
+    if expected_version is not None and kind.lock is None:
+        raise InvalidInput(
+            f"expectedVersion: a {kind.name} has no version", field="expectedVersion"
+        )
 
     def work(tx: Tx) -> str:
+        if kind.lock is not None:
+            locked = tx.run(kind.lock, id=id_)
+            if not locked:
+                raise NotFound(kind.name, id_, field="id")
+            version = int(locked[0]["version"])
+            if expected_version is not None and version != expected_version:
+                raise Conflict(
+                    f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
+                    "it changed since you read it; read it again and decide anew",
+                    field="expectedVersion",
+                )
         rows = tx.run(kind.props, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")

@@ -105,9 +105,22 @@ async def create_edge(
 
 
 async def update_edge(
-    ctx: Context, kind: EdgeKind, id_: str, patch: dict[str, Any], note: ChangeNote | None = None
+    ctx: Context,
+    kind: EdgeKind,
+    id_: str,
+    patch: dict[str, Any],
+    note: ChangeNote | None = None,
+    expected_version: int | None = None,
 ) -> Any:
-    await off_loop(writes.update_edge, ctx.graph, kind, id_, patch, note=note)
+    await off_loop(
+        writes.update_edge,
+        ctx.graph,
+        kind,
+        id_,
+        patch,
+        note=note,
+        expected_version=expected_version,
+    )
     return await _fresh(ctx, kind, id_)
 
 

@@ -37,6 +37,15 @@ IdempotencyKey = Annotated[
 ]
 
 
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The `version` you read: the update happens only if it is still the "
+        "current one, else it is refused (CONFLICT) and nothing changes."
+    ),
+]
+
+
 def given(data: object) -> dict[str, Any]:
     """The fields the client sent (explicit nulls included), by their API names."""
     return {

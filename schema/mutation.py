@@ -24,6 +24,7 @@ from schema.inputs import (
     CompanyPatch,
     CompanyRelationshipInput,
     CompanyRelationshipPatch,
+    ExpectedVersion,
     IdempotencyKey,
     PersonInput,
     PersonPatch,
@@ -219,9 +220,10 @@ class EdgeMutation:
         id: strawberry.ID,
         input: PersonRelationshipPatch,
         change: ChangeNoteInput | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> PersonRelationship | None:
         found = await writes.update_edge(
-            info.context, RELATIONSHIP, id, given(input), note=to_note(change)
+            info.context, RELATIONSHIP, id, given(input), to_note(change), expected_version
         )
         return from_model(PersonRelationship, found)
 
@@ -269,9 +271,15 @@ class EdgeMutation:
         id: strawberry.ID,
         input: CompanyRelationshipPatch,
         change: ChangeNoteInput | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> CompanyRelationship | None:
         found = await writes.update_edge(
-            info.context, COMPANY_RELATIONSHIP, id, given(input), note=to_note(change)
+            info.context,
+            COMPANY_RELATIONSHIP,
+            id,
+            given(input),
+            to_note(change),
+            expected_version,
         )
         return from_model(CompanyRelationship, found)
 

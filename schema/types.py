@@ -231,6 +231,10 @@ class PersonRelationship:
         description="When the latest logged interaction between the two was held."
     )
     interaction_count: int = strawberry.field(description="Interactions logged between the two.")
+    version: int = strawberry.field(
+        description="Goes up by one with every change (an interaction's included): send it "
+        "back as `expectedVersion` to update only what you read."
+    )
 
     @strawberry.field(
         description="The tier the strength model reads from the strength (tiers themselves "
@@ -261,6 +265,10 @@ class CompanyRelationship:
     notes: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    version: int = strawberry.field(
+        description="Goes up by one with every change (an interaction's included): send it "
+        "back as `expectedVersion` to update only what you read."
+    )
 
     @strawberry.field
     async def from_company(self, info: Info) -> Company:

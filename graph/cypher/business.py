@@ -54,8 +54,18 @@ CREATE (a)-[b:DOES_BUSINESS_WITH]->(z) SET b += $props
 RETURN b.id AS id
 """
 
+# every change counts up the version (absent: 1, as created) that expectedVersion checks
 COMPANY_RELATIONSHIP_SET: Final[LiteralString] = """
-MATCH (:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(:Company) SET b += $props RETURN b.id AS id
+MATCH (:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(:Company)
+SET b += $props, b.version = coalesce(b.version, 1) + 1
+RETURN b.id AS id
+"""
+
+# Takes the write lock, then returns the version (see RELATIONSHIP_LOCK).
+COMPANY_RELATIONSHIP_LOCK: Final[LiteralString] = """
+MATCH (:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(:Company)
+SET b.version = coalesce(b.version, 1)
+RETURN b.version AS version
 """
 
 COMPANY_RELATIONSHIP_DELETE: Final[LiteralString] = """

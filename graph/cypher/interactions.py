@@ -80,7 +80,7 @@ UNWIND $updates AS update
 WITH update, update.ourId AS ourId, update.theirId AS theirId, update.id AS tieId
 MATCH (:Person {id: ourId})-[k:KNOWS]-(:Person {id: theirId})
 WHERE k.id = tieId
-SET k += update.props
+SET k += update.props, k.version = coalesce(k.version, 1) + 1
 """
 
 INTERACTIONS_BY_ID: Final[LiteralString] = """

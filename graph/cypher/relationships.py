@@ -63,8 +63,19 @@ CREATE (a)-[k:KNOWS]->(b) SET k += $props
 RETURN k.id AS id
 """
 
+# every change counts up the version (absent: 1, as created) that expectedVersion checks
 RELATIONSHIP_SET: Final[LiteralString] = """
-MATCH (:Person)-[k:KNOWS {id: $id}]->(:Person) SET k += $props RETURN k.id AS id
+MATCH (:Person)-[k:KNOWS {id: $id}]->(:Person)
+SET k += $props, k.version = coalesce(k.version, 1) + 1
+RETURN k.id AS id
+"""
+
+# Takes the write lock (a write before the read: on Neo4j, concurrent writers queue here and
+# each then reads the version the one before it left) and returns the version.
+RELATIONSHIP_LOCK: Final[LiteralString] = """
+MATCH (:Person)-[k:KNOWS {id: $id}]->(:Person)
+SET k.version = coalesce(k.version, 1)
+RETURN k.version AS version
 """
 
 RELATIONSHIP_DELETE: Final[LiteralString] = """

@@ -213,7 +213,7 @@ UNWIND $rows AS row
 WITH row, row.fromId AS fromId
 MATCH (a:Person {id: fromId})-[k:KNOWS]-(:Person)
 WHERE k.id = row.id
-SET k += row.props
+SET k += row.props, k.version = coalesce(k.version, 1) + 1
 """
 
 SET_COMPANY_RELATIONSHIPS: Final[LiteralString] = """
@@ -221,7 +221,7 @@ UNWIND $rows AS row
 WITH row, row.fromId AS fromId
 MATCH (a:Company {id: fromId})-[k:DOES_BUSINESS_WITH]-(:Company)
 WHERE k.id = row.id
-SET k += row.props
+SET k += row.props, k.version = coalesce(k.version, 1) + 1
 """
 
 SET_REFERRALS: Final[LiteralString] = (
