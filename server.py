@@ -36,6 +36,7 @@ from graph import network
 from graph.connection import Graph, open_graph
 from graph.credentials import AuthSettings
 from graph.errors import Unauthenticated
+from graph.retention import purge_expired
 from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, ensure_schema, ping
 from graph.tokens import development_token
@@ -53,6 +54,7 @@ from web.view import SpecGraphQL
 log = logging.getLogger("guanxi")
 
 PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+PURGE_EVERY_SECONDS = 3600
 
 
 class GuanxiGraphQL(SpecGraphQL[Context]):
@@ -157,9 +159,11 @@ def create_app(
                     "key-person map: http://%s:%d%s/#token=%s", host, http.port, PAGE_PREFIX, secret
                 )
             state["graph"] = graph
+            purging = asyncio.create_task(_purge_periodically(graph))
             try:
                 yield
             finally:
+                purging.cancel()
                 state.clear()
                 network.stop_worker()
 
@@ -203,6 +207,22 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+
+
+async def _purge_periodically(graph: Graph) -> None:
+    """Purge deleted items and idempotency keys past their retention, now and every hour."""
+    while True:
+        try:
+            purged = await run_in_threadpool(purge_expired, graph)
+            if purged.deleted_items or purged.idempotency_keys:
+                log.info(
+                    "purged %d deleted item(s) and %d idempotency key(s) past their retention",
+                    purged.deleted_items,
+                    purged.idempotency_keys,
+                )
+        except Exception:  # the next round tries again; serving goes on meanwhile
+            log.exception("purging expired items failed")
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from graph.connection import Graph
-from graph.cypher import admin, deals, history, idempotency, interactions, setup, tokens
+from graph.cypher import (
+    admin,
+    deals,
+    deleted,
+    history,
+    idempotency,
+    interactions,
+    setup,
+    tokens,
+)
 
 
 def ensure_schema(graph: Graph) -> None:
@@ -11,6 +20,7 @@ def ensure_schema(graph: Graph) -> None:
     for statement in (
         *setup.CONSTRAINTS_AND_INDEXES,
         *deals.DEAL_SCHEMA,
+        *deleted.DELETED_SCHEMA,
         *history.HISTORY_SCHEMA,
         *idempotency.IDEMPOTENCY_SCHEMA,
         *interactions.INTERACTION_SCHEMA,

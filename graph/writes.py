@@ -15,6 +15,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from graph import deleted
 from graph.connection import Graph, Tx
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.history import (
@@ -187,6 +188,26 @@ def _record_node_delete(
         record(tx, changes, effective, note)
 
 
+def _record_node_restore(
+    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None
+) -> None:
+    """Record that a node and its recorded edges came back (as if created again)."""
+    changes = []
+    if kind.history is not None:
+        changes.append(change_record(kind.history, str(current["id"]), None, current, None))
+    if kind.tracked_edges is not None:
+        row = tx.run(kind.tracked_edges, id=current["id"])[0]
+        for column, subject in _EDGE_SUBJECTS:
+            for props, from_id, to_id in row[column]:
+                if props is not None:
+                    changes.append(
+                        change_record(subject, str(props["id"]), None, props, (from_id, to_id))
+                    )
+    if changes:
+        effective = effective_time(tx, note, [c.subject_id for c in changes])
+        record(tx, changes, effective, note)
+
+
 def _mark(tx: Tx, kind: NodeKind, id_: str, system: dict[str, Any]) -> None:
     """Store the system properties a recorded creation returned (a node must exist first)."""
     if system:
@@ -286,7 +307,10 @@ def delete_node(
     force: bool = False,
     note: ChangeNote | None = None,
 ) -> None:
-    """Delete a node; one with edges is refused unless `force`, which deletes its edges too."""
+    """Delete a node; one with edges is refused unless `force`, which deletes its edges too.
+
+    The delete is soft (graph/deleted.py): the node leaves every query, and `restore_node`
+    brings it back with its edges within the retention window."""
 
     def work(tx: Tx) -> None:
         rows = tx.run(kind.edge_count, id=id_)
@@ -300,9 +324,24 @@ def delete_node(
                 field="id",
             )
         _record_node_delete(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
-        tx.run(kind.delete, id=id_)
+        deleted.archive_in(tx, kind.name, id_, None if note is None else note.by)
 
     graph.write_tx(work)
+
+
+def restore_node(graph: Graph, kind: NodeKind, id_: str, *, note: ChangeNote | None = None) -> str:
+    """Bring a deleted node back with its edges (and a company's deals); returns its id."""
+    external_id = deleted.archived_external_id(graph, id_)
+
+    def work(tx: Tx) -> str:
+        taken = external_id is not None and bool(
+            tx.run(kind.props_by_external_id, externalId=external_id)
+        )
+        deleted.restore_in(tx, kind.name, id_, taken)
+        _record_node_restore(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
+        return id_
+
+    return graph.write_tx(work)
 
 
 def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:

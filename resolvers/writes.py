@@ -32,8 +32,13 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
 }
 
 
+def loader_of(ctx: Context, kind: NodeKind | EdgeKind) -> DataLoader[str, Any]:
+    """The request's loader of items of `kind`."""
+    return _LOADERS[kind.name](ctx.loaders)
+
+
 async def _fresh(ctx: Context, kind: NodeKind | EdgeKind, id_: str) -> Any:
-    found = await reload(_LOADERS[kind.name](ctx.loaders), id_)
+    found = await reload(loader_of(ctx, kind), id_)
     if found is None:
         raise NotFound(kind.name, id_)
     return found

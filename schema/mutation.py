@@ -17,6 +17,7 @@ import strawberry
 from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
 from resolvers import writes
 from schema.deals import DealMutation
+from schema.deleted import DeletedMutation
 from schema.evolution import EvolutionMutation
 from schema.history import ChangeNoteInput, to_note
 from schema.inputs import (
@@ -101,7 +102,9 @@ class NodeMutation:
         return from_model(Company, found)
 
     @strawberry.mutation(
-        permission_classes=ADMIN_ONLY, description="Delete a company; returns its id."
+        permission_classes=ADMIN_ONLY,
+        description="Delete a company (it can be restored with restoreCompany for "
+        "GUANXI_DELETED_RETENTION_DAYS); returns its id.",
     )
     async def delete_company(
         self,
@@ -141,7 +144,9 @@ class NodeMutation:
         )
 
     @strawberry.mutation(
-        permission_classes=ADMIN_ONLY, description="Delete a person; returns their id."
+        permission_classes=ADMIN_ONLY,
+        description="Delete a person (they can be restored with restorePerson for "
+        "GUANXI_DELETED_RETENTION_DAYS); returns their id.",
     )
     async def delete_person(
         self,
@@ -346,5 +351,6 @@ class Mutation(
     EvolutionMutation,
     DealMutation,
     TransferMutation,
+    DeletedMutation,
 ):
     """Every write Guanxi accepts."""

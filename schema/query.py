@@ -10,6 +10,7 @@ from resolvers import edges, evolution, nodes
 from resolvers.pagination import window
 from schema.analysis import AnalysisQuery
 from schema.deals import DealQuery
+from schema.deleted import DeletedQuery
 from schema.enums import Direction
 from schema.evolution import EvolutionQuery
 from schema.inputs import (
@@ -248,5 +249,6 @@ class Query(
     AnalysisQuery,
     NetworkQuery,
     TransferQuery,
+    DeletedQuery,
 ):
     """Everything Guanxi answers."""

@@ -29,6 +29,7 @@ from graph.errors import GuanxiError, NotFound
 from graph.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
 from graph.importer import DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, directory_sources, import_records
 from graph.records import FileError, FileFormat
+from graph.retention import purge_expired
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from seed.demo import load_demo
 from seed.synthetic import generate
@@ -138,6 +139,17 @@ def _synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        ensure_schema(graph)
+        purged = purge_expired(graph)
+    print(
+        f"purged {purged.deleted_items} deleted item(s) past the retention window and "
+        f"{purged.idempotency_keys} idempotency key(s)"
+    )
+    return 0
+
+
 def _token_create(args: argparse.Namespace) -> int:
     with open_graph() as graph:
         ensure_schema(graph)
@@ -210,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     synthetic.add_argument("--seed", type=int, default=7)
     synthetic.add_argument("--format", choices=[f.value for f in FileFormat], default="csv")
     synthetic.set_defaults(run=_synthetic)
+
+    purge = commands.add_parser(
+        "purge",
+        help="purge deleted items and idempotency keys past their retention (the "
+        "server does it every hour)",
+    )
+    purge.set_defaults(run=_purge)
 
     token = commands.add_parser("token", help="create, revoke and list API tokens")
     token_commands = token.add_subparsers(title="token commands", required=True)

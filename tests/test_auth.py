@@ -57,6 +57,8 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "updatePerson": ADMIN,
     "upsertPerson": ADMIN,
     "deletePerson": ADMIN,
+    "restoreCompany": ADMIN,
+    "restorePerson": ADMIN,
     "createRole": PLANNER,
     "updateRole": PLANNER,
     "upsertRole": PLANNER,

@@ -5,15 +5,17 @@ from typing import Final, LiteralString
 DELETE_EVERYTHING: Final[LiteralString] = "MATCH (n) DETACH DELETE n"
 
 # The business graph's nodes and edges; the change log, its time index, import marks, API
-# tokens and idempotency keys are not counted.
+# tokens, idempotency keys and the archives of deleted items are not counted.
 COUNT_NODES_AND_EDGES: Final[LiteralString] = """
 CALL () {
   MATCH (n)
   WHERE NOT n:Change AND NOT n:History AND NOT n:Import AND NOT n:ApiToken
-    AND NOT n:IdempotencyKey
+    AND NOT n:IdempotencyKey AND NOT n:DeletedItem
   RETURN count(n) AS nodes
 }
-CALL () { MATCH ()-[r]->() WHERE type(r) <> 'CONCERNS' RETURN count(r) AS edges }
+CALL () {
+  MATCH ()-[r]->() WHERE NOT type(r) IN ['CONCERNS', 'ARCHIVED'] RETURN count(r) AS edges
+}
 RETURN nodes, edges
 """
 
@@ -29,3 +31,18 @@ UNWIND range(1, $n) AS a UNWIND range(1, $n) AS b RETURN count(*) AS rows
 
 # the readiness probe: the database answers a statement
 PING: Final[LiteralString] = "RETURN 1 AS ok"
+
+# Every node of the business graph with its labels and properties, and every edge between
+# nodes with ids (tests compare whole graphs, e.g. before a delete and after its restore).
+SNAPSHOT_NODES: Final[LiteralString] = """
+MATCH (n)
+WHERE NOT n:History AND NOT n:Import AND NOT n:ApiToken AND NOT n:IdempotencyKey
+  AND NOT n:DeletedItem
+RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+SNAPSHOT_EDGES: Final[LiteralString] = """
+MATCH (a)-[r]->(b)
+WHERE a.id IS NOT NULL AND b.id IS NOT NULL AND type(r) <> 'ARCHIVED'
+RETURN type(r) AS type, a.id AS fromId, b.id AS toId, properties(r) AS props
+"""

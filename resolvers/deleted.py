@@ -1,0 +1,26 @@
+"""Deleted companies and people: the list of what can still be restored, and restores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph import deleted, writes
+from graph.history import ChangeNote
+from graph.kinds import NodeKind
+from graph.models import Page
+from resolvers.context import Context, off_loop, reload
+from resolvers.writes import loader_of
+
+
+async def deleted_page(
+    ctx: Context, kind_name: str | None, offset: int, limit: int
+) -> Page[deleted.DeletedItem]:
+    return await off_loop(deleted.deleted_page, ctx.graph, kind_name, offset, limit)
+
+
+async def restore_node(
+    ctx: Context, kind: NodeKind, id_: str, note: ChangeNote | None = None
+) -> Any:
+    """Restore a deleted company or person; returns it as it is now."""
+    await off_loop(writes.restore_node, ctx.graph, kind, id_, note=note)
+    return await reload(loader_of(ctx, kind), id_)
