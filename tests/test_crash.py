@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.crash import RunResult, crash_runs
 
 
+# Five starts of a JVM: about 2 minutes on a quiet machine of 2 cores, more when it is shared.
+@pytest.mark.timeout(600)
 def test_every_acknowledged_write_survives_sigkill_and_no_import_call_is_half_there(
     tmp_path: Path,
 ) -> None:
