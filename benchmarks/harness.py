@@ -145,12 +145,12 @@ def _samples(data: Synthetic, pairs: int = 20) -> Samples:
 
 @contextmanager
 def synthetic_graph(
-    people: int, seed: int = 7, history: bool = True
+    people: int, seed: int = 7, history: bool = True, root: Path = DATA
 ) -> Iterator[tuple[Graph, BoltEndpoint, Samples]]:
-    """An embedded engine holding the synthetic graph at this scale (built on first use),
-    with or without its four years of interactions and changes."""
+    """An embedded engine holding the synthetic graph at this scale (built on first use, under
+    `root`), with or without its four years of interactions and changes."""
     suffix = "" if history else "-nohistory"
-    directory = DATA / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}{suffix}"
+    directory = root / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}{suffix}"
     engine = EmbeddedEngine(directory, database="guanxi", heap=os.environ.get("HEAP", "4g"))
     endpoint = engine.start()
     settings = Neo4jSettings(
@@ -192,7 +192,7 @@ def synthetic_graph(
         engine.stop()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -231,7 +231,7 @@ def server_process(
     which first records the driver it loaded), reaching the engine as it would reach Neo4j.
     `pythonpath` goes first on the process's PYTHONPATH (e.g. a driver with its Rust
     extension)."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         status = Path(scratch) / "driver.json"
         env = {
