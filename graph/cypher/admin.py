@@ -27,3 +27,13 @@ UNWIND range(1, $n) AS a UNWIND range(1, $n) AS b RETURN count(*) AS rows
 
 # the readiness probe: the database answers a statement
 PING: Final[LiteralString] = "RETURN 1 AS ok"
+
+# Every node and edge with its labels or type and all its properties, for tests comparing the
+# whole database's content (tests/snapshot.py): after a backup and restore, around an import.
+ALL_NODES: Final[LiteralString] = """
+MATCH (n) RETURN elementId(n) AS key, labels(n) AS labels, properties(n) AS props
+"""
+ALL_EDGES: Final[LiteralString] = """
+MATCH (a)-[r]->(b)
+RETURN elementId(a) AS start, elementId(b) AS end, type(r) AS type, properties(r) AS props
+"""
