@@ -35,6 +35,10 @@ class BackupError(Exception):
     """A backup or restore that could not be done; the message says why."""
 
 
+class _NotRunning(Exception):
+    """Nothing listens on the published port: the engine that wrote it is gone."""
+
+
 @dataclass(frozen=True)
 class BackupResult:
     """Where the backup went, how big it is, how long it took and how it was taken."""
@@ -101,6 +105,10 @@ def _backup_over_http(data_dir: Path, port: int, target: Path) -> None:
             answer = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         raise BackupError(f"the running engine refused the backup: {exc.read()[:500]!r}") from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, ConnectionRefusedError):
+            raise _NotRunning from exc
+        raise BackupError(f"the running engine did not answer on port {port}: {exc}") from exc
     except OSError as exc:
         raise BackupError(f"the running engine did not answer on port {port}: {exc}") from exc
     results = answer.get("result") or [{}]
@@ -121,10 +129,13 @@ def backup_data_dir(data_dir: Path, target: Path, heap: str = "2g") -> BackupRes
     target = _checked_target(target)
     started = time.perf_counter()
     port = _running_port(data_dir)
-    if port is not None:
-        _backup_over_http(data_dir, port, target)
-        via = "running engine (HTTP)"
-    else:
+    via = "running engine (HTTP)"
+    try:
+        if port is not None:
+            _backup_over_http(data_dir, port, target)
+    except _NotRunning:
+        port = None  # its process id now belongs to another process
+    if port is None:
         engine = EmbeddedEngine(data_dir, DATABASE, heap=heap)
         engine.start()
         try:
