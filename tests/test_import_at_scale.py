@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import random
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,92 +20,12 @@ from graph.importer import directory_sources, import_records
 from graph.records import FileFormat
 from seed.demo import load_demo
 from seed.synthetic import generate
-from seed.synthetic_files import write_synthetic
+from seed.synthetic_files import break_records, write_synthetic
 from tests.snapshot import snapshot
 
 PEOPLE = 400  # about 5,400 records
-BROKEN = 0.01
 # the bookkeeping an import adds by design: one mark per committed batch
 BOOKKEEPING = frozenset({"Import"})
-
-# Per file whose records nothing else names (so a broken one breaks only itself): the breakages
-# that apply, each as (column, value, what its reason must mention). The breakages every file
-# can have, a duplicate key and a malformed line, are added below.
-_BREAKAGES: dict[str, dict[str, tuple[str, str, str]]] = {
-    "roles.csv": {
-        "unknown reference": ("person", "nobody-{n}", "nobody-{n}"),
-        "bad date": ("startDate", "2021-02-30", "startDate"),
-        "unknown enum value": ("seniority", "DEMIGOD", "seniority"),
-        "missing required field": ("title", "", "title"),
-    },
-    "relationships.csv": {
-        "unknown reference": ("toPerson", "nobody-{n}", "nobody-{n}"),
-        "out-of-range strength": ("strength", "1.5", "strength"),
-        "bad date": ("since", "2023-13-01", "since"),
-        "unknown enum value": ("tier", "BEST_FRIEND", "tier"),
-        "missing required field": ("fromPerson", "", "fromPerson"),
-    },
-    "company_relationships.csv": {
-        "unknown reference": ("toCompany", "nobody-{n}", "nobody-{n}"),
-        "out-of-range strength": ("strength", "-0.2", "strength"),
-    },
-    "referrals.csv": {
-        "unknown reference": ("referred", "nobody-{n}", "nobody-{n}"),
-        "bad date": ("date", "yesterday", "date"),
-        "unknown enum value": ("referrerKind", "ROBOT", "referrerKind"),
-    },
-    "deals.csv": {
-        "unknown reference": ("company", "nobody-{n}", "nobody-{n}"),
-        "bad date": ("date", "2024-02-30", "date"),
-        "missing required field": ("productLine", "", "productLine"),
-    },
-}
-
-
-@dataclass(frozen=True)
-class Breakage:
-    file: str
-    line: int
-    how: str
-    mention: str  # what the reported reason must mention
-
-
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header, *rows = list(csv.reader(handle))
-    return header, rows
-
-
-def _break_files(directory: Path, seed: int) -> list[Breakage]:
-    """Break BROKEN of all records, picked at random among the files of _BREAKAGES, each in
-    one of the ways that apply to its file, in turn; returns what was broken where."""
-    rng = random.Random(seed)
-    files = {name: _read(directory / name) for name in sorted(_BREAKAGES)}
-    total = sum(len(_read(path)[1]) for path in directory.glob("*.csv"))
-    # the first record of each file stays good: a duplicate key repeats its key
-    candidates = [(name, i) for name, (_, rows) in files.items() for i in range(1, len(rows))]
-    picked = sorted(rng.sample(candidates, round(total * BROKEN)))
-    broken = []
-    for n, (name, i) in enumerate(picked):
-        header, rows = files[name]
-        ways = [*_BREAKAGES[name], "duplicate key", "malformed line"]
-        how = ways[n % len(ways)]
-        line = i + 2  # the header is line 1
-        if how == "duplicate key":
-            rows[i][header.index("id")] = rows[0][header.index("id")]
-            mention = "line 2"
-        elif how == "malformed line":
-            rows[i].append("one cell too many")
-            mention = "cells"
-        else:
-            column, value, mention = _BREAKAGES[name][how]
-            rows[i][header.index(column)] = value.format(n=n)
-            mention = mention.format(n=n)
-        broken.append(Breakage(name, line, how, mention))
-    for name, (header, rows) in files.items():
-        with (directory / name).open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows([header, *rows])
-    return broken
 
 
 def _key(name: str, row: dict[str, str]) -> str:
@@ -151,10 +69,10 @@ def test_one_percent_bad_records_are_reported_once_and_nothing_else_changes(
     load_demo(graph)
     files = tmp_path / "import"
     write_synthetic(generate(PEOPLE, seed=11, history=False), files, FileFormat.CSV)
-    broken = _break_files(files, seed=11)
-    rows = sum(len(_read(path)[1]) for path in files.glob("*.csv"))
+    broken = break_records(files, 0.01, seed=11)
     expected = sorted((b.file, b.line) for b in broken)
     good = _records(files, skip=frozenset(expected))
+    rows = sum(len(records) for records in good.values()) + len(broken)
     before = snapshot(graph)
     export_to_directory(graph, whole_graph(graph), ExportFormat.CSV, tmp_path / "before")
     stored = _records(tmp_path / "before")
