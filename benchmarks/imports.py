@@ -2,12 +2,18 @@
 for batch sizes from 1,000 to 50,000, interleaved in one run.
 
     .venv/bin/python -m benchmarks.imports [--people 5000] [--sizes 1000,5000,10000,20000,50000]
+    .venv/bin/python -m benchmarks.imports --broken 0.01 [--people 5000] [--rounds 3]
 
 The synthetic graph (no history) is written once as CSV record files in benchmarks/data/. For
 each batch size, an empty database takes (a) the import: read the files, check every record,
 resolve references, upsert in batches, and (b) the bare loop: the same items, already in
 memory, sent with plain `UNWIND $rows … CREATE` statements (graph/cypher/bulk.py) at the same
 batch size, with nothing checked. Which goes first alternates.
+
+With `--broken F`, it instead times the same files against a copy with a share F of their
+records broken (seed/synthetic_files.py `break_records`: unknown references, out-of-range
+strengths, bad dates, unknown enum values, duplicate keys, missing fields, malformed lines), at
+the default batch size, alternating, and checks that each broken record is reported once.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from graph.records import FileFormat
 from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
-from seed.synthetic_files import write_synthetic
+from seed.synthetic_files import break_records, write_synthetic
 
 SIZES = [1_000, 5_000, 10_000, 20_000, 50_000]
 IMPORT_TARGET = 0.9
@@ -178,12 +184,70 @@ def measure(people: int, sizes: list[int], rounds: int = 1) -> tuple[Section, li
     return section, [target]
 
 
+def measure_broken(people: int, fraction: float, rounds: int) -> None:
+    """Print the import rate of the clean files against the same files with `fraction` of
+    their records broken, each into an empty database, alternating."""
+    data = generate(people, 7, history=False)
+    clean = _files(people, data)
+    damaged = DATA / f"records-{people}-broken-{fraction}"
+    shutil.rmtree(damaged, ignore_errors=True)
+    shutil.copytree(clean, damaged)
+    broken = break_records(damaged, fraction, seed=7)
+    expected = sorted((b.file, b.line) for b in broken)
+    rows = data.row_count()
+    scratch = DATA / "import-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    engine = EmbeddedEngine(scratch, database="guanxi", heap="4g")
+    endpoint = engine.start()
+    settings = Neo4jSettings(
+        uri=endpoint.uri,
+        username=endpoint.username,
+        password=SecretStr(endpoint.password),
+        database=endpoint.database,
+    )
+    seconds: dict[str, list[float]] = {"clean": [], "broken": []}
+    try:
+        with open_graph(settings, EngineSettings(data_dir=scratch / "unused")) as graph:
+            ensure_schema(graph)
+            for turn in range(rounds):
+                for variant in ("clean", "broken") if turn % 2 == 0 else ("broken", "clean"):
+                    delete_everything(graph)
+                    started = time.perf_counter()
+                    report = import_records(
+                        graph, directory_sources(clean if variant == "clean" else damaged)
+                    )
+                    seconds[variant].append(time.perf_counter() - started)
+                    found = sorted((p.source, p.line) for p in report.problems)
+                    assert found == ([] if variant == "clean" else expected), found[:5]
+                    print(
+                        f"  {variant}: {rows / seconds[variant][-1]:,.0f} rows/s, "
+                        f"{len(report.problems)} reported, {report.written:,} written",
+                        flush=True,
+                    )
+    finally:
+        engine.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(damaged, ignore_errors=True)
+    clean_s, broken_s = (statistics.median(seconds[v]) for v in ("clean", "broken"))
+    print(
+        f"\nImport with {fraction:.1%} broken records ({len(broken):,} of {rows:,}, "
+        f"{people:,} people, batch size {DEFAULT_BATCH_SIZE:,}, median of {rounds}): "
+        f"clean {clean_s:.1f} s ({rows / clean_s:,.0f} rows/s), broken {broken_s:.1f} s "
+        f"({rows / broken_s:,.0f} rows/s), ratio {broken_s / clean_s:.2f}; every broken record "
+        "reported once at its file and line"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--broken", type=float, help="time clean files against this share broken")
     args = parser.parse_args()
+    if args.broken is not None:
+        measure_broken(args.people, args.broken, max(args.rounds, 1))
+        return
     section, targets = measure(args.people, [int(s) for s in args.sizes.split(",")], args.rounds)
     print(f"\n{section.title}\n{section.intro}")
     print(" | ".join(section.columns))

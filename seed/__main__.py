@@ -4,12 +4,16 @@
     python -m seed import DIR [--strict] [--batch-size N] [--by NAME] [--problems FILE]
     python -m seed export DIR [--format csv|jsonl|graphml] [--company ID]
     python -m seed synthetic DIR [--people N] [--seed S] [--format csv|jsonl]
+    python -m seed backup FILE.zip                 back up the embedded engine's database
+    python -m seed restore FILE.zip [--data-dir DIR]  restore it into an empty data directory
+    python -m seed purge                           purge deleted items past their retention
     python -m seed token create --name NAME --role viewer|planner|analyst|admin
     python -m seed token revoke NAME_OR_ID
     python -m seed token list
 
 Each works against the configured database (NEO4J_URI, or the embedded engine in
-GUANXI_DATA_DIR). The record format is described in docs/IMPORT_EXPORT.md.
+GUANXI_DATA_DIR). The record format is described in docs/IMPORT_EXPORT.md, backups in
+docs/BACKUP.md.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph import tokens
+from graph.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.connection import open_graph
 from graph.credentials import revoke_token
 from graph.errors import GuanxiError, NotFound
@@ -30,6 +35,7 @@ from graph.exporter import ExportFormat, export_to_directory, neighbourhood, who
 from graph.importer import DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, directory_sources, import_records
 from graph.records import FileError, FileFormat
 from graph.retention import purge_expired
+from graph.settings import EngineSettings, Neo4jSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from seed.demo import load_demo
 from seed.synthetic import generate
@@ -150,6 +156,49 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embedded_only() -> bool:
+    if Neo4jSettings().uri:
+        print(
+            "error: NEO4J_URI is set; back up Neo4j with neo4j-admin (docs/BACKUP.md)",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _backup(args: argparse.Namespace) -> int:
+    if not _embedded_only():
+        return 2
+    settings = EngineSettings()
+    try:
+        result = backup_data_dir(settings.data_dir, Path(args.file), heap=settings.engine_heap)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"backed up {settings.data_dir} to {result.path} ({result.size:,} bytes, "
+        f"{result.seconds:.1f} s, {result.via})"
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    if not _embedded_only():
+        return 2
+    settings = EngineSettings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    started = time.perf_counter()
+    try:
+        database = restore_data_dir(Path(args.file), data_dir, heap=settings.engine_heap)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"restored {args.file} into {database} in {time.perf_counter() - started:.1f} s")
+    if args.data_dir:
+        print(f"start the app on it with GUANXI_DATA_DIR={data_dir}")
+    return 0
+
+
 def _token_create(args: argparse.Namespace) -> int:
     with open_graph() as graph:
         ensure_schema(graph)
@@ -229,6 +278,19 @@ def main(argv: list[str] | None = None) -> int:
         "server does it every hour)",
     )
     purge.set_defaults(run=_purge)
+
+    backup = commands.add_parser(
+        "backup", help="back up the embedded engine's database to a .zip (the app may run)"
+    )
+    backup.add_argument("file", help="the backup file to write (a new .zip)")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser(
+        "restore", help="restore a backup into a data directory holding no database"
+    )
+    restore.add_argument("file", help="a .zip written by `python -m seed backup`")
+    restore.add_argument("--data-dir", help="where to restore (default: GUANXI_DATA_DIR)")
+    restore.set_defaults(run=_restore)
 
     token = commands.add_parser("token", help="create, revoke and list API tokens")
     token_commands = token.add_subparsers(title="token commands", required=True)

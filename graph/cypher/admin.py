@@ -46,3 +46,13 @@ MATCH (a)-[r]->(b)
 WHERE a.id IS NOT NULL AND b.id IS NOT NULL AND type(r) <> 'ARCHIVED'
 RETURN type(r) AS type, a.id AS fromId, b.id AS toId, properties(r) AS props
 """
+
+# Every node and edge with its labels or type and all its properties, for tests comparing the
+# whole database's content (tests/snapshot.py): after a backup and restore, around an import.
+ALL_NODES: Final[LiteralString] = """
+MATCH (n) RETURN elementId(n) AS key, labels(n) AS labels, properties(n) AS props
+"""
+ALL_EDGES: Final[LiteralString] = """
+MATCH (a)-[r]->(b)
+RETURN elementId(a) AS start, elementId(b) AS end, type(r) AS type, properties(r) AS props
+"""
