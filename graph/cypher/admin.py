@@ -32,23 +32,9 @@ UNWIND range(1, $n) AS a UNWIND range(1, $n) AS b RETURN count(*) AS rows
 # the readiness probe: the database answers a statement
 PING: Final[LiteralString] = "RETURN 1 AS ok"
 
-# Every node of the business graph with its labels and properties, and every edge between
-# nodes with ids (tests compare whole graphs, e.g. before a delete and after its restore).
-SNAPSHOT_NODES: Final[LiteralString] = """
-MATCH (n)
-WHERE NOT n:History AND NOT n:Import AND NOT n:ApiToken AND NOT n:IdempotencyKey
-  AND NOT n:DeletedItem
-RETURN labels(n) AS labels, properties(n) AS props
-"""
-
-SNAPSHOT_EDGES: Final[LiteralString] = """
-MATCH (a)-[r]->(b)
-WHERE a.id IS NOT NULL AND b.id IS NOT NULL AND type(r) <> 'ARCHIVED'
-RETURN type(r) AS type, a.id AS fromId, b.id AS toId, properties(r) AS props
-"""
-
 # Every node and edge with its labels or type and all its properties, for tests comparing the
-# whole database's content (tests/snapshot.py): after a backup and restore, around an import.
+# whole database's content (tests/snapshot.py): after a backup and restore, around an import,
+# before a delete and after its restore.
 ALL_NODES: Final[LiteralString] = """
 MATCH (n) RETURN elementId(n) AS key, labels(n) AS labels, properties(n) AS props
 """
