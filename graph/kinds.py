@@ -36,6 +36,7 @@ class NodeKind:
     id_prefix: str
     fields: type[Fields]
     props: LiteralString
+    props_locked: LiteralString  # `props` taking the write lock first, for writes
     props_by_external_id: LiteralString
     create: LiteralString
     set: LiteralString
@@ -57,6 +58,7 @@ class EdgeKind:
     from_field: str
     to_field: str
     props: LiteralString
+    props_locked: LiteralString  # `props` taking the write lock first, for writes
     props_by_external_id: LiteralString
     endpoints: LiteralString
     create: LiteralString
@@ -72,6 +74,7 @@ COMPANY = NodeKind(
     id_prefix="co",
     fields=CompanyFields,
     props=companies.COMPANY_PROPS,
+    props_locked=companies.COMPANY_PROPS_LOCKED,
     props_by_external_id=companies.COMPANY_PROPS_BY_EXTERNAL_ID,
     create=companies.COMPANY_CREATE,
     set=companies.COMPANY_SET,
@@ -86,6 +89,7 @@ PERSON = NodeKind(
     id_prefix="pe",
     fields=PersonFields,
     props=people.PERSON_PROPS,
+    props_locked=people.PERSON_PROPS_LOCKED,
     props_by_external_id=people.PERSON_PROPS_BY_EXTERNAL_ID,
     create=people.PERSON_CREATE,
     set=people.PERSON_SET,
@@ -101,6 +105,7 @@ ROLE = EdgeKind(
     from_field="personId",
     to_field="companyId",
     props=roles.ROLE_PROPS,
+    props_locked=roles.ROLE_PROPS_LOCKED,
     props_by_external_id=roles.ROLE_PROPS_BY_EXTERNAL_ID,
     endpoints=roles.ROLE_ENDPOINTS,
     create=roles.ROLE_CREATE,
@@ -116,6 +121,7 @@ RELATIONSHIP = EdgeKind(
     from_field="fromPersonId",
     to_field="toPersonId",
     props=relationships.RELATIONSHIP_PROPS,
+    props_locked=relationships.RELATIONSHIP_PROPS_LOCKED,
     props_by_external_id=relationships.RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
     endpoints=relationships.RELATIONSHIP_ENDPOINTS,
     create=relationships.RELATIONSHIP_CREATE,
@@ -132,6 +138,7 @@ COMPANY_RELATIONSHIP = EdgeKind(
     from_field="fromCompanyId",
     to_field="toCompanyId",
     props=business.COMPANY_RELATIONSHIP_PROPS,
+    props_locked=business.COMPANY_RELATIONSHIP_PROPS_LOCKED,
     props_by_external_id=business.COMPANY_RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
     endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
     create=business.COMPANY_RELATIONSHIP_CREATE,
@@ -148,6 +155,7 @@ REFERRAL = EdgeKind(
     from_field="referrerId",
     to_field="referredId",
     props=referrals.REFERRAL_PROPS,
+    props_locked=referrals.REFERRAL_PROPS_LOCKED,
     props_by_external_id=referrals.REFERRAL_PROPS_BY_EXTERNAL_ID,
     endpoints=referrals.REFERRAL_ENDPOINTS,
     create=referrals.REFERRAL_CREATE,

@@ -46,6 +46,13 @@ SYSTEM_KEYS = frozenset(
 )
 
 
+def _locked(tx: Tx, kind: NodeKind | EdgeKind, row: dict[str, Any]) -> dict[str, Any]:
+    """`row` (found by a plain read) read again under the write lock, as a write must read
+    what it changes: a concurrent write then waits, or conflicts and is retried, instead of
+    being overwritten with what this one read before it."""
+    return tx.run(kind.props_locked, id=row["props"]["id"])[0]
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
@@ -232,7 +239,7 @@ def update_node(
     """Change the given fields of a node (None clears an optional field)."""
 
     def work(tx: Tx) -> str:
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
         return _update_node(tx, kind, rows[0]["props"], patch, note)
@@ -264,7 +271,7 @@ def upsert_node(
                 _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
             )
             return id_
-        return _update_node(tx, kind, rows[0]["props"], data, note)
+        return _update_node(tx, kind, _locked(tx, kind, rows[0])["props"], data, note)
 
     return graph.write_tx(work)
 
@@ -290,7 +297,7 @@ def delete_node(
                 "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
-        _record_node_delete(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
+        _record_node_delete(tx, kind, tx.run(kind.props_locked, id=id_)[0]["props"], note)
         tx.run(kind.delete, id=id_)
 
     graph.write_tx(work)
@@ -384,7 +391,7 @@ def update_edge(
     """Change the given fields of an edge (its ends stay)."""
 
     def work(tx: Tx) -> str:
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
         return _update_edge(tx, kind, rows[0], patch, note)
@@ -410,7 +417,7 @@ def upsert_edge(
         rows = tx.run(kind.props_by_external_id, externalId=external_id)
         if not rows:
             return create_edge_in(tx, kind, from_id, to_id, data, note)
-        row = rows[0]
+        row = _locked(tx, kind, rows[0])
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(
                 f"externalId '{external_id}' already names a {kind.name} from "
@@ -426,7 +433,7 @@ def delete_edge(graph: Graph, kind: EdgeKind, id_: str, *, note: ChangeNote | No
     """Delete an edge by id (its recorded history stays)."""
 
     def work(tx: Tx) -> None:
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
         row = rows[0]
