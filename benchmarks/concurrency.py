@@ -366,6 +366,19 @@ def retries(log_text: str) -> int:
     return log_text.count(RETRY_LOG)
 
 
+def server_errors(log_text: str) -> list[str]:
+    """The errors the server logged (JSON lines), each with the end of its exception."""
+    found = []
+    for text in log_text.splitlines():
+        if not text.startswith("{"):
+            continue
+        line = json.loads(text)
+        if line.get("level") in ("ERROR", "CRITICAL"):
+            tail = " | ".join(str(line.get("exception", "")).splitlines()[-3:])
+            found.append(f"{line.get('message')} {tail}")
+    return found
+
+
 def figures(outcome: Outcome, retried: int | None = None) -> list[str]:
     """The run in a few lines: writes, acknowledged, errors, retries, throughput, latency."""
     p50, p99 = percentiles(outcome.latencies) if outcome.latencies else (0.0, 0.0)
@@ -388,11 +401,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--writes", type=int, default=1000)
+    parser.add_argument("--log", type=Path, help="keep the server's log (JSON lines) here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         engine = EmbeddedEngine(Path(scratch) / "engine", database="guanxi")
         endpoint = engine.start()
-        log = Path(scratch) / "server.log"
+        log = args.log or Path(scratch) / "server.log"
         try:
             with server_process(endpoint, log=log) as running:
                 base = str(running.client.base_url)
@@ -407,6 +421,8 @@ def main() -> None:
             engine.stop()
         for line in figures(outcome, retries(log.read_text())):
             print(line)
+        for line in server_errors(log.read_text())[:3]:
+            print(f"  server: {line}")
     print(f"checked {len(fixture.relationships)} relationships: {len(problems)} problems")
     for problem in problems[:20]:
         print(f"  {problem}")

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
+from neo4j import GraphDatabase
 
 from benchmarks.concurrency import figures, hammer, plan, retries, seed, verify
 from graph import writes
@@ -19,6 +21,7 @@ from graph.connection import Graph
 from graph.cypher import history as history_cypher
 from graph.cypher import relationships as relationship_cypher
 from graph.engine import BoltEndpoint
+from graph.errors import Conflict
 from graph.evolution import subject_history
 from graph.kinds import COMPANY, PERSON, RELATIONSHIP, ROLE
 from tests.conftest import auth_headers
@@ -74,21 +77,16 @@ def _pair(graph: Graph) -> str:
     )
 
 
-def test_an_update_does_not_overwrite_a_write_committed_after_it_read(graph: Graph) -> None:
-    """A write committed between an update's read and its first write (forced here: a second
-    update runs and commits once the first has read the relationship) is not lost: the first
-    reads under the write lock, so on this engine it conflicts at commit and the driver runs
-    it again on the new state; on Neo4j the second would wait. Without the lock the first
-    wrote back the tier it had read, losing the second's, and recorded a change starting from
-    a stale state."""
-    relationship_id = _pair(graph)
+def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> list[BaseException]:
+    """Set the strength through `writer`, while another update (setting the tier) commits once
+    the first has read the relationship; returns what the other update raised."""
     interrupted = threading.Event()
     failures: list[BaseException] = []
 
     def other_write() -> None:
         try:
             writes.update_edge(graph, RELATIONSHIP, relationship_id, {"tier": "FRIEND"})
-        except BaseException as exc:  # reported by the assertion below
+        except BaseException as exc:  # reported by the caller
             failures.append(exc)
 
     def interrupt(query: str, params: dict[str, Any]) -> None:
@@ -98,13 +96,24 @@ def test_an_update_does_not_overwrite_a_write_committed_after_it_read(graph: Gra
             thread.start()
             thread.join(timeout=5)  # on an engine with locks it waits for this transaction
 
-    graph.listeners.append(interrupt)
+    writer.listeners.append(interrupt)
     try:
-        writes.update_edge(graph, RELATIONSHIP, relationship_id, {"strength": 0.7})
+        writes.update_edge(writer, RELATIONSHIP, relationship_id, {"strength": 0.7})
     finally:
-        graph.listeners.remove(interrupt)
-    assert interrupted.is_set()
-    assert failures == []
+        writer.listeners.remove(interrupt)
+        assert interrupted.is_set()
+    return failures
+
+
+def test_an_update_does_not_overwrite_a_write_committed_after_it_read(graph: Graph) -> None:
+    """A write committed between an update's read and its first write (forced here: a second
+    update runs and commits once the first has read the relationship) is not lost: the first
+    reads under the write lock, so on this engine it conflicts at commit and the driver runs
+    it again on the new state; on Neo4j the second would wait. Without the lock the first
+    wrote back the tier it had read, losing the second's, and recorded a change starting from
+    a stale state."""
+    relationship_id = _pair(graph)
+    assert _interrupted_update(graph, graph, relationship_id) == []
     [row] = graph.read(relationship_cypher.RELATIONSHIP_PROPS, id=relationship_id)
     assert (row["props"]["tier"], row["props"]["strength"]) == ("FRIEND", 0.7)
     changes = subject_history(graph, relationship_id, offset=0, limit=10).items
@@ -115,3 +124,26 @@ def test_an_update_does_not_overwrite_a_write_committed_after_it_read(graph: Gra
     ]
     for previous, change in zip(changes, changes[1:], strict=False):
         assert change.before == previous.after
+
+
+def test_a_write_still_losing_after_the_retries_is_a_conflict_that_wrote_nothing(
+    graph: Graph, engine_endpoint: BoltEndpoint
+) -> None:
+    """When concurrent writes keep winning until the driver stops retrying (here it may not
+    retry at all), the write is refused as a Conflict saying to try again, which the API
+    gives as CONFLICT, not as an internal error; it wrote nothing."""
+    relationship_id = _pair(graph)
+    driver = GraphDatabase.driver(
+        engine_endpoint.uri,
+        auth=(engine_endpoint.username, engine_endpoint.password),
+        max_transaction_retry_time=0,
+    )
+    impatient = Graph(driver, engine_endpoint.database)
+    try:
+        with pytest.raises(Conflict, match="try again"):
+            _interrupted_update(graph, impatient, relationship_id)
+    finally:
+        impatient.close()
+    [row] = graph.read(relationship_cypher.RELATIONSHIP_PROPS, id=relationship_id)
+    assert (row["props"]["tier"], row["props"]["strength"]) == ("FRIEND", 0.5)
+    assert subject_history(graph, relationship_id, offset=0, limit=10).total == 2
