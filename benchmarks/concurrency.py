@@ -6,9 +6,15 @@
 in its own process: `logInteraction` (one of ours with one of theirs, now and then several on
 each side, so one interaction moves up to four relationships) and `updateRelationship` setting
 `strength` (and now and then `tier`), all on the four relationships between two of our people
-and two of theirs. Every acknowledged write (HTTP 200 without errors) is kept; `verify` then
-reads the API back and lists every broken promise (see its docstring). tests/
-test_concurrent_writes.py runs the same code at a smaller size and asserts that list is empty.
+and two of theirs. Every acknowledged write (HTTP 200 without errors) is kept; a write refused
+as a CONFLICT (it lost to concurrent writes even after the server's retries, and wrote
+nothing) is sent again and counted. `verify` then reads the API back and lists every broken
+promise (see its docstring). tests/test_concurrent_writes.py runs the same code at a smaller
+size and asserts that list is empty.
+
+Prints: writes, acknowledged, errors, the transactions the server's driver retried (from its
+log), the writes refused and sent again, throughput, and p50/p99 latency (per write, retries
+included).
 """
 
 from __future__ import annotations
@@ -125,15 +131,29 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    conflicts: int = 0  # writes refused as a CONFLICT and sent again by the client
+
+
+class Retryable(RuntimeError):
+    """The API refused a write as a CONFLICT (it lost to concurrent writes even after the
+    server's retries): nothing was written, and the client may send it again."""
 
 
 def _post(client: httpx2.Client, query: str, **variables: Any) -> dict[str, Any]:
     response = client.post("/graphql", json={"query": query, "variables": variables})
     body: dict[str, Any] = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"HTTP {response.status_code}: {body.get('errors')}")
+    errors = body.get("errors")
+    codes = {(e.get("extensions") or {}).get("code") for e in errors or ()}
+    if response.status_code == 200 and codes == {"CONFLICT"}:
+        raise Retryable(str(errors))
+    if response.status_code != 200 or errors:
+        raise RuntimeError(f"HTTP {response.status_code}: {errors}")
     data: dict[str, Any] = body["data"]
     return data
+
+
+# how often a client sends a write again that the API refused as a CONFLICT
+CLIENT_ATTEMPTS = 3
 
 
 def seed(client: httpx2.Client) -> Fixture:
@@ -219,7 +239,9 @@ def _send(client: httpx2.Client, write: Write) -> Ack:
 
 def hammer(make_client: Callable[[], httpx2.Client], writes: list[Write], clients: int) -> Outcome:
     """Send `writes` from `clients` threads at once (each its own HTTP client, taking the next
-    write as soon as its previous one is answered); keep what was acknowledged."""
+    write as soon as its previous one is answered); keep what was acknowledged. A write the
+    API refuses as a CONFLICT (nothing written, "try again") is sent again, up to
+    CLIENT_ATTEMPTS times in all, and counted."""
     outcome = Outcome(clients=clients, writes=len(writes))
     queue = iter(enumerate(writes))
     lock = threading.Lock()
@@ -234,12 +256,21 @@ def hammer(make_client: Callable[[], httpx2.Client], writes: list[Write], client
                 if item is None:
                     return
                 began = time.perf_counter()
-                try:
-                    ack: Ack | str = _send(client, item[1])
-                except Exception as exc:  # an error is a finding: kept, counted, reported
-                    ack = f"write {item[0]} ({item[1].kind}): {exc}"
+                refused = 0
+                while True:
+                    try:
+                        ack: Ack | str = _send(client, item[1])
+                    except Retryable as exc:
+                        refused += 1
+                        if refused < CLIENT_ATTEMPTS:
+                            continue
+                        ack = f"write {item[0]} ({item[1].kind}): refused {refused} times: {exc}"
+                    except Exception as exc:  # an error is a finding: kept, counted, reported
+                        ack = f"write {item[0]} ({item[1].kind}): {exc}"
+                    break
                 elapsed = (time.perf_counter() - began) * 1000
                 with lock:
+                    outcome.conflicts += refused
                     outcome.latencies.append(elapsed)
                     if isinstance(ack, Ack):
                         outcome.acks.append(ack)
@@ -386,8 +417,9 @@ def figures(outcome: Outcome, retried: int | None = None) -> list[str]:
     lines = [
         f"clients {outcome.clients}, writes {outcome.writes}: acknowledged {len(outcome.acks)} "
         f"({kinds['interaction']} interactions, {kinds['update']} strength updates), "
-        f"errors {len(outcome.errors)}"
-        + ("" if retried is None else f", transactions retried by the driver {retried}"),
+        f"errors {len(outcome.errors)}",
+        ("" if retried is None else f"transactions retried by the server's driver {retried}, ")
+        + f"writes refused as CONFLICT and sent again by the client {outcome.conflicts}",
         f"updates answered with a state a later write made: "
         f"{sum(a.answered_later_state for a in outcome.acks)}",
         f"{outcome.writes / outcome.seconds:.1f} writes/s over {outcome.seconds:.1f} s; "
