@@ -225,12 +225,13 @@ def _status_kib(pid: int, key: str) -> int:
 
 @contextmanager
 def server_process(
-    endpoint: BoltEndpoint, *, pythonpath: Path | None = None
+    endpoint: BoltEndpoint, *, pythonpath: Path | None = None, log: Path | None = None
 ) -> Iterator[ServerProcess]:
     """The Guanxi server in its own process (`python server.py`, by way of benchmarks.serve,
     which first records the driver it loaded), reaching the engine as it would reach Neo4j.
     `pythonpath` goes first on the process's PYTHONPATH (e.g. a driver with its Rust
-    extension)."""
+    extension). `log` receives the process's log (JSON lines on stderr); none is kept without
+    it."""
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         status = Path(scratch) / "driver.json"
@@ -249,13 +250,14 @@ def server_process(
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in [str(pythonpath), os.environ.get("PYTHONPATH", "")] if p
             )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with (log or Path(os.devnull)).open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=out,
+            )
         try:
             with httpx2.Client(
                 base_url=f"http://127.0.0.1:{port}", timeout=120, headers=admin_headers()

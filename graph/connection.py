@@ -91,7 +91,9 @@ class Graph:
     def write_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a write transaction: all of it commits, or none of it.
 
-        A broken uniqueness rule (which some engines report only at commit) is a Conflict.
+        A broken uniqueness rule (which some engines report only at commit) is a Conflict; so
+        is a transient error (a deadlock, a concurrent change to the same record) that still
+        stands once the driver has retried `work` for GUANXI_TX_RETRY_TIME.
         """
         attempts: list[Tx] = []  # the driver may retry: only the last attempt committed
 
@@ -106,6 +108,13 @@ class Graph:
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"
+            ) from exc
+        except neo4j.exceptions.TransientError as exc:
+            # the driver retried for GUANXI_TX_RETRY_TIME and concurrent writes kept winning
+            log.warning("a write gave up after retrying on concurrent writes: %s", exc.code)
+            raise Conflict(
+                "other writes kept changing the same records at the same time; nothing was "
+                "written: try again"
             ) from exc
         except neo4j.exceptions.ClientError as exc:
             if _is_timeout(exc):
@@ -158,7 +167,8 @@ def open_graph(
 ) -> Iterator[Graph]:
     """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
     neo4j_settings = neo4j_settings or Neo4jSettings()
-    tx_timeout = (api_settings or ApiSettings()).tx_timeout
+    api_settings = api_settings or ApiSettings()
+    tx_timeout = api_settings.tx_timeout
     engine: EmbeddedEngine | None = None
     if neo4j_settings.uri:
         uri, database = neo4j_settings.uri, neo4j_settings.database
@@ -174,7 +184,9 @@ def open_graph(
         endpoint = engine.start()
         uri, database = endpoint.uri, endpoint.database
         auth = (endpoint.username, endpoint.password)
-    driver = GraphDatabase.driver(uri, auth=auth)
+    driver = GraphDatabase.driver(
+        uri, auth=auth, max_transaction_retry_time=api_settings.tx_retry_time
+    )
     graph = Graph(driver, database, tx_timeout=tx_timeout)
     try:
         driver.verify_connectivity()

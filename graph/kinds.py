@@ -36,6 +36,7 @@ class NodeKind:
     id_prefix: str
     fields: type[Fields]
     props: LiteralString
+    props_locked: LiteralString  # `props` taking the write lock first, for writes
     props_by_external_id: LiteralString
     create: LiteralString
     set: LiteralString
@@ -57,14 +58,15 @@ class EdgeKind:
     from_field: str
     to_field: str
     props: LiteralString
+    props_locked: LiteralString  # `props` taking the write lock first, for writes
     props_by_external_id: LiteralString
     endpoints: LiteralString
     create: LiteralString
     set: LiteralString
     delete: LiteralString
     between: LiteralString | None = None  # set where at most one edge may join two nodes
-    # set where updates carry a version (and may name the one they expect): locks, returns it
-    lock: LiteralString | None = None
+    # whether its edges carry a version that updates may name as the one they expect
+    versioned: bool = False
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
     history: SubjectKind | None = None  # set where changes are recorded
 
@@ -74,6 +76,7 @@ COMPANY = NodeKind(
     id_prefix="co",
     fields=CompanyFields,
     props=companies.COMPANY_PROPS,
+    props_locked=companies.COMPANY_PROPS_LOCKED,
     props_by_external_id=companies.COMPANY_PROPS_BY_EXTERNAL_ID,
     create=companies.COMPANY_CREATE,
     set=companies.COMPANY_SET,
@@ -88,6 +91,7 @@ PERSON = NodeKind(
     id_prefix="pe",
     fields=PersonFields,
     props=people.PERSON_PROPS,
+    props_locked=people.PERSON_PROPS_LOCKED,
     props_by_external_id=people.PERSON_PROPS_BY_EXTERNAL_ID,
     create=people.PERSON_CREATE,
     set=people.PERSON_SET,
@@ -103,6 +107,7 @@ ROLE = EdgeKind(
     from_field="personId",
     to_field="companyId",
     props=roles.ROLE_PROPS,
+    props_locked=roles.ROLE_PROPS_LOCKED,
     props_by_external_id=roles.ROLE_PROPS_BY_EXTERNAL_ID,
     endpoints=roles.ROLE_ENDPOINTS,
     create=roles.ROLE_CREATE,
@@ -118,11 +123,12 @@ RELATIONSHIP = EdgeKind(
     from_field="fromPersonId",
     to_field="toPersonId",
     props=relationships.RELATIONSHIP_PROPS,
+    props_locked=relationships.RELATIONSHIP_PROPS_LOCKED,
     props_by_external_id=relationships.RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
     endpoints=relationships.RELATIONSHIP_ENDPOINTS,
     create=relationships.RELATIONSHIP_CREATE,
     set=relationships.RELATIONSHIP_SET,
-    lock=relationships.RELATIONSHIP_LOCK,
+    versioned=True,
     delete=relationships.RELATIONSHIP_DELETE,
     between=relationships.RELATIONSHIP_BETWEEN,
     history=SubjectKind.RELATIONSHIP,
@@ -135,11 +141,12 @@ COMPANY_RELATIONSHIP = EdgeKind(
     from_field="fromCompanyId",
     to_field="toCompanyId",
     props=business.COMPANY_RELATIONSHIP_PROPS,
+    props_locked=business.COMPANY_RELATIONSHIP_PROPS_LOCKED,
     props_by_external_id=business.COMPANY_RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
     endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
     create=business.COMPANY_RELATIONSHIP_CREATE,
     set=business.COMPANY_RELATIONSHIP_SET,
-    lock=business.COMPANY_RELATIONSHIP_LOCK,
+    versioned=True,
     delete=business.COMPANY_RELATIONSHIP_DELETE,
     between=business.COMPANY_RELATIONSHIP_BETWEEN,
     history=SubjectKind.COMPANY_RELATIONSHIP,
@@ -152,6 +159,7 @@ REFERRAL = EdgeKind(
     from_field="referrerId",
     to_field="referredId",
     props=referrals.REFERRAL_PROPS,
+    props_locked=referrals.REFERRAL_PROPS_LOCKED,
     props_by_external_id=referrals.REFERRAL_PROPS_BY_EXTERNAL_ID,
     endpoints=referrals.REFERRAL_ENDPOINTS,
     create=referrals.REFERRAL_CREATE,

@@ -49,6 +49,13 @@ SYSTEM_KEYS = frozenset(
 )
 
 
+def _locked(tx: Tx, kind: NodeKind | EdgeKind, row: dict[str, Any]) -> dict[str, Any]:
+    """`row` (found by a plain read) read again under the write lock, as a write must read
+    what it changes: a concurrent write then waits, or conflicts and is retried, instead of
+    being overwritten with what this one read before it."""
+    return tx.run(kind.props_locked, id=row["props"]["id"])[0]
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
@@ -262,7 +269,7 @@ def update_node(
     """Change the given fields of a node (None clears an optional field)."""
 
     def work(tx: Tx) -> str:
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
         return _update_node(tx, kind, rows[0]["props"], patch, note)
@@ -294,7 +301,7 @@ def upsert_node(
                 _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
             )
             return id_
-        return _update_node(tx, kind, rows[0]["props"], data, note)
+        return _update_node(tx, kind, _locked(tx, kind, rows[0])["props"], data, note)
 
     return graph.write_tx(work)
 
@@ -323,7 +330,7 @@ def delete_node(
                 "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
-        _record_node_delete(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
+        _record_node_delete(tx, kind, tx.run(kind.props_locked, id=id_)[0]["props"], note)
         deleted.archive_in(tx, kind.name, id_, None if note is None else note.by)
 
     graph.write_tx(work)
@@ -436,26 +443,22 @@ def update_edge(
 ) -> str:
     """Change the given fields of an edge (its ends stay). With `expected_version` (kinds
     with versions only), only if nobody changed it since that version: else Conflict."""
-    if expected_version is not None and kind.lock is None:
+    if expected_version is not None and not kind.versioned:
         raise InvalidInput(
             f"expectedVersion: a {kind.name} has no version", field="expectedVersion"
         )
 
     def work(tx: Tx) -> str:
-        if kind.lock is not None:
-            locked = tx.run(kind.lock, id=id_)
-            if not locked:
-                raise NotFound(kind.name, id_, field="id")
-            version = int(locked[0]["version"])
-            if expected_version is not None and version != expected_version:
-                raise Conflict(
-                    f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
-                    "it changed since you read it; read it again and decide anew",
-                    field="expectedVersion",
-                )
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)  # under the write lock: the version holds
         if not rows:
             raise NotFound(kind.name, id_, field="id")
+        version = int(rows[0]["props"].get("version") or 1)
+        if expected_version is not None and version != expected_version:
+            raise Conflict(
+                f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
+                "it changed since you read it; read it again and decide anew",
+                field="expectedVersion",
+            )
         return _update_edge(tx, kind, rows[0], patch, note)
 
     return graph.write_tx(work)
@@ -479,7 +482,7 @@ def upsert_edge(
         rows = tx.run(kind.props_by_external_id, externalId=external_id)
         if not rows:
             return create_edge_in(tx, kind, from_id, to_id, data, note)
-        row = rows[0]
+        row = _locked(tx, kind, rows[0])
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(
                 f"externalId '{external_id}' already names a {kind.name} from "
@@ -495,7 +498,7 @@ def delete_edge(graph: Graph, kind: EdgeKind, id_: str, *, note: ChangeNote | No
     """Delete an edge by id (its recorded history stays)."""
 
     def work(tx: Tx) -> None:
-        rows = tx.run(kind.props, id=id_)
+        rows = tx.run(kind.props_locked, id=id_)
         if not rows:
             raise NotFound(kind.name, id_, field="id")
         row = rows[0]

@@ -31,6 +31,14 @@ MATCH (a:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(z:Company)
 RETURN properties(b) AS props, a.id AS fromId, z.id AS toId
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+COMPANY_RELATIONSHIP_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (a:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(z:Company)
+SET b.id = b.id
+RETURN properties(b) AS props, a.id AS fromId, z.id AS toId
+"""
+
 COMPANY_RELATIONSHIP_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (a:Company)-[b:DOES_BUSINESS_WITH {externalId: $externalId}]->(z:Company)
 RETURN properties(b) AS props, a.id AS fromId, z.id AS toId
@@ -61,12 +69,6 @@ SET b += $props, b.version = coalesce(b.version, 1) + 1
 RETURN b.id AS id
 """
 
-# Takes the write lock, then returns the version (see RELATIONSHIP_LOCK).
-COMPANY_RELATIONSHIP_LOCK: Final[LiteralString] = """
-MATCH (:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(:Company)
-SET b.version = coalesce(b.version, 1)
-RETURN b.version AS version
-"""
 
 COMPANY_RELATIONSHIP_DELETE: Final[LiteralString] = """
 MATCH (:Company)-[b:DOES_BUSINESS_WITH {id: $id}]->(:Company) DELETE b

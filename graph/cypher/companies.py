@@ -98,6 +98,14 @@ COMPANY_PROPS: Final[LiteralString] = """
 MATCH (c:Company {id: $id}) RETURN properties(c) AS props
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+COMPANY_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (c:Company {id: $id})
+SET c.id = c.id
+RETURN properties(c) AS props
+"""
+
 COMPANY_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (c:Company {externalId: $externalId}) RETURN properties(c) AS props
 """

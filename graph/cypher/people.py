@@ -84,6 +84,14 @@ PERSON_PROPS: Final[LiteralString] = """
 MATCH (p:Person {id: $id}) RETURN properties(p) AS props
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+PERSON_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (p:Person {id: $id})
+SET p.id = p.id
+RETURN properties(p) AS props
+"""
+
 PERSON_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (p:Person {externalId: $externalId}) RETURN properties(p) AS props
 """

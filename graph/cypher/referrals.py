@@ -51,6 +51,14 @@ MATCH (a)-[r:REFERRED {id: $id}]->(b)
 RETURN properties(r) AS props, a.id AS fromId, b.id AS toId
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+REFERRAL_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (a)-[r:REFERRED {id: $id}]->(b)
+SET r.id = r.id
+RETURN properties(r) AS props, a.id AS fromId, b.id AS toId
+"""
+
 REFERRAL_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (a)-[r:REFERRED {externalId: $externalId}]->(b)
 RETURN properties(r) AS props, a.id AS fromId, b.id AS toId

@@ -41,6 +41,14 @@ MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
 RETURN properties(k) AS props, a.id AS fromId, b.id AS toId
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+RELATIONSHIP_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
+SET k.id = k.id
+RETURN properties(k) AS props, a.id AS fromId, b.id AS toId
+"""
+
 RELATIONSHIP_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (a:Person)-[k:KNOWS {externalId: $externalId}]->(b:Person)
 RETURN properties(k) AS props, a.id AS fromId, b.id AS toId
@@ -70,13 +78,6 @@ SET k += $props, k.version = coalesce(k.version, 1) + 1
 RETURN k.id AS id
 """
 
-# Takes the write lock (a write before the read: on Neo4j, concurrent writers queue here and
-# each then reads the version the one before it left) and returns the version.
-RELATIONSHIP_LOCK: Final[LiteralString] = """
-MATCH (:Person)-[k:KNOWS {id: $id}]->(:Person)
-SET k.version = coalesce(k.version, 1)
-RETURN k.version AS version
-"""
 
 RELATIONSHIP_DELETE: Final[LiteralString] = """
 MATCH (:Person)-[k:KNOWS {id: $id}]->(:Person) DELETE k

@@ -43,6 +43,14 @@ MATCH (p:Person)-[r:HOLDS_ROLE {id: $id}]->(c:Company)
 RETURN properties(r) AS props, p.id AS fromId, c.id AS toId
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that
+# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
+ROLE_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (p:Person)-[r:HOLDS_ROLE {id: $id}]->(c:Company)
+SET r.id = r.id
+RETURN properties(r) AS props, p.id AS fromId, c.id AS toId
+"""
+
 ROLE_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (p:Person)-[r:HOLDS_ROLE {externalId: $externalId}]->(c:Company)
 RETURN properties(r) AS props, p.id AS fromId, c.id AS toId
