@@ -36,7 +36,10 @@ OPTIONAL MATCH (byId:Company {id: key})"""
 )
 
 # Nodes. Rows: {line, key, props}; by external id or by Guanxi id.
+# An existing record is written to itself before it is read (the write lock: a concurrent
+# write then conflicts and is retried, instead of being overwritten by the import's update).
 _NODE_TAIL: Final[LiteralString] = """
+FOREACH (locked IN CASE WHEN n IS NULL THEN [] ELSE [n] END | SET locked.id = locked.id)
 RETURN collect(CASE WHEN n IS NOT NULL THEN [row.line, properties(n)] END) AS existing,
        collect(row.line) AS lines
 """
@@ -112,6 +115,7 @@ OPTIONAL MATCH (n:Deal {id: key})"""
 # Edges: rows {line, key, byId, fromId, toId, props}. Relationships and company relationships
 # (one per pair, either direction) return whichever edge joins the pair, whatever its key.
 _EDGE_TAIL: Final[LiteralString] = """
+FOREACH (locked IN CASE WHEN k IS NULL THEN [] ELSE [k] END | SET locked.id = locked.id)
 RETURN collect(CASE WHEN k IS NOT NULL THEN [row.line, properties(k)] END) AS existing,
        collect(row.line) AS lines
 """
