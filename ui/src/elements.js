@@ -191,26 +191,37 @@ function byReportingLine(entries, orgChart) {
   let nextRow = 0; // the row the next leaf of the trees goes on
   const placed = new Set();
   /** @param {string} id @param {number} depth */
+  /**
+   * Place a person and, to their right, their reports; a manager stands level with the middle
+   * of their reports. Returns the row the person is on.
+   * @param {string} id
+   * @param {number} depth
+   * @returns {number | null}
+   */
   const place = (id, depth) => {
     const entry = byId.get(id);
-    if (!entry || placed.has(id)) return; // reporting lines hold no cycles; guard anyway
+    if (!entry || placed.has(id)) return null; // reporting lines hold no cycles; guard anyway
     placed.add(id);
-    elements.push({
+    /** @type {Element} */
+    const node = {
       group: "nodes",
       data: { id, label: theirLabel(entry), parent: null },
-      position: { x: THEIR_START + depth * COLUMN, y: nextRow * ROW },
       classes: theirClasses(entry),
-    });
-    const children = reports.get(id) ?? [];
-    if (children.length === 0) nextRow += 1;
-    for (const child of children) {
+    };
+    elements.push(node);
+    const rows = [];
+    for (const child of reports.get(id) ?? []) {
       elements.push({
         group: "edges",
         data: { id: `reports:${id}:${child}`, source: id, target: child },
         classes: "reports",
       });
-      place(child, depth + 1);
+      const row = place(child, depth + 1);
+      if (row !== null) rows.push(row);
     }
+    const row = rows.length ? (Math.min(...rows) + Math.max(...rows)) / 2 : nextRow++;
+    node.position = { x: THEIR_START + depth * COLUMN, y: row * ROW };
+    return row;
   };
   for (const entry of entries) if (!managerOf.has(entry.person.id)) place(entry.person.id, 0);
   for (const entry of entries) place(entry.person.id, 0); // anyone left (a cycle in bad data)

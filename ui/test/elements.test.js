@@ -186,3 +186,16 @@ test("introductions: the best path is marked, shared people drawn once", () => {
   assert.equal(find(elements, "us").classes, "person ours best");
   assert.deepEqual(introductionElements([]), []);
 });
+
+test("by reporting line, a manager stands level with the middle of their reports", () => {
+  const chart = ["p-buyer", "p-lonely", "p-engineer"].map((id) => ({
+    person: { id },
+    managerId: "p-boss",
+  }));
+  const elements = keyPersonElements(ENTRIES, chart, "reporting");
+  /** @param {string} id */
+  const y = (id) => find(elements, id).position?.y ?? NaN;
+  const reports = [y("p-buyer"), y("p-lonely"), y("p-engineer")];
+  assert.equal(new Set(reports).size, 3); // one row each
+  assert.equal(y("p-boss"), (Math.min(...reports) + Math.max(...reports)) / 2);
+});
