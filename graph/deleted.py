@@ -1,8 +1,9 @@
-"""Soft deletes: archive a deleted company or person, restore it, list and purge archives.
+"""Soft deletes: archive a deleted company or person, restore it, list the archives.
 
 A deleted company or person is moved, with its edges (and a company's deals), into a
 (:DeletedItem) archive (graph/cypher/deleted.py says how), so that no query finds it, and can
-be restored with all of it within GUANXI_DELETED_RETENTION_DAYS; after that it is purged.
+be restored with all of it within GUANXI_DELETED_RETENTION_DAYS; after that graph/retention.py
+purges it.
 `writes.delete_node` and `writes.restore_node` call the transaction-level steps here.
 """
 
@@ -148,16 +149,3 @@ def deleted_page(graph: Graph, kind_name: str | None, offset: int, limit: int) -
     rows = graph.read(cypher.DELETED_PAGE, kind=kind_name, offset=offset, limit=limit)
     total = int(graph.read(cypher.DELETED_COUNT, kind=kind_name)[0]["total"])
     return Page([_item(row, str(row["id"])) for row in rows], total, offset)
-
-
-def purge_deleted(graph: Graph, before: dt.datetime | None = None, batch: int = 1_000) -> int:
-    """Purge the archives of items deleted before `before` (by default: the retention window
-    ago), with their edges and deals; returns how many."""
-    before = before or dt.datetime.now(dt.UTC) - _retention()
-    purged = 0
-    while True:
-        rows = graph.write(cypher.DELETED_PURGE, beforeMs=to_ms(before), limit=batch)
-        count = int(rows[0]["purged"]) if rows else 0
-        purged += count
-        if count < batch:
-            return purged

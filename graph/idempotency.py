@@ -6,7 +6,7 @@ remembers the key and the id it created in the same transaction as the creation,
 (:IdempotencyKey) node whose key is unique; a repeat finds it and writes nothing. Two
 requests with the same key at the same moment: one commits, the other hits the uniqueness
 rule and returns the winner's result. The same key with a different request is refused.
-Keys are forgotten after GUANXI_IDEMPOTENCY_DAYS (graph/retention.py).
+Keys are forgotten after GUANXI_IDEMPOTENCY_DAYS (graph/retention.py purges them).
 """
 
 from __future__ import annotations
@@ -97,14 +97,3 @@ def create_once(graph: Graph, idempotency: Idempotency | None, create: Callable[
         if found is None:
             raise
         return found
-
-
-def purge_keys(graph: Graph, before: dt.datetime, batch: int = 10_000) -> int:
-    """Forget the keys remembered before `before`; returns how many."""
-    purged = 0
-    while True:
-        rows = graph.write(cypher.IDEMPOTENCY_PURGE, beforeMs=to_ms(before), limit=batch)
-        count = int(rows[0]["purged"]) if rows else 0
-        purged += count
-        if count < batch:
-            return purged

@@ -1,13 +1,15 @@
-"""What is kept only for a while: deleted items' archives and idempotency keys."""
+"""What is kept only for a while: deleted items' archives and idempotency keys; purged by
+the server every hour and by `python -m seed purge`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import LiteralString
 
 from graph.connection import Graph
-from graph.deleted import purge_deleted
-from graph.idempotency import purge_keys
+from graph.cypher import deleted, idempotency
+from graph.history import to_ms
 from graph.settings import RetentionSettings
 
 
@@ -15,6 +17,30 @@ from graph.settings import RetentionSettings
 class Purged:
     deleted_items: int
     idempotency_keys: int
+
+
+def _in_batches(graph: Graph, statement: LiteralString, before: dt.datetime, batch: int) -> int:
+    """Run a purge statement (returning `purged`) until a batch comes back short."""
+    purged = 0
+    while True:
+        rows = graph.write(statement, beforeMs=to_ms(before), limit=batch)
+        count = int(rows[0]["purged"]) if rows else 0
+        purged += count
+        if count < batch:
+            return purged
+
+
+def purge_deleted(graph: Graph, before: dt.datetime | None = None, batch: int = 1_000) -> int:
+    """Purge the archives of items deleted before `before` (by default: the retention window
+    ago), with their archived edges and deals; returns how many."""
+    days = RetentionSettings().deleted_retention_days
+    before = before or dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    return _in_batches(graph, deleted.DELETED_PURGE, before, batch)
+
+
+def purge_keys(graph: Graph, before: dt.datetime, batch: int = 10_000) -> int:
+    """Forget the idempotency keys remembered before `before`; returns how many."""
+    return _in_batches(graph, idempotency.IDEMPOTENCY_PURGE, before, batch)
 
 
 def purge_expired(graph: Graph, settings: RetentionSettings | None = None) -> Purged:

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from graph import reads
 from graph.connection import Graph
-from graph.idempotency import purge_keys
+from graph.retention import purge_keys
 from tests import factories
 from tests.conftest import data, error
 from tests.faults import commit_twice, fail_first_attempt

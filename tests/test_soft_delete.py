@@ -10,8 +10,9 @@ from collections import Counter
 import pytest
 from starlette.testclient import TestClient
 
-from graph import deleted, kinds, reads, writes
+from graph import kinds, reads, writes
 from graph.connection import Graph
+from graph.retention import purge_deleted
 from seed.demo import load_demo
 from tests import factories
 from tests.conftest import data, error
@@ -153,18 +154,18 @@ def test_past_the_window_it_is_purged_and_cannot_come_back(
     writes.delete_node(graph, kinds.COMPANY, old, force=True)
     writes.delete_node(graph, kinds.COMPANY, recent)
     # nothing is old enough yet
-    assert deleted.purge_deleted(graph) == 0
+    assert purge_deleted(graph) == 0
     # a window that has passed for both: restoring is refused, the purge takes them
     monkeypatch.setenv("GUANXI_DELETED_RETENTION_DAYS", "0.000000001")  # 86 µs
     refused = error(client, "mutation ($id: ID!) { restoreCompany(id: $id) { id } }", id=old)
     assert refused["extensions"]["code"] == "BAD_USER_INPUT"
     assert "retention window" in refused["message"]
-    assert deleted.purge_deleted(graph) == 2
+    assert purge_deleted(graph) == 2
     gone = error(client, "mutation ($id: ID!) { restoreCompany(id: $id) { id } }", id=old)
     assert gone["extensions"]["code"] == "NOT_FOUND"
     assert [c.id for c in reads.company_page(graph, offset=0, limit=10).items] == [acme]
     purged_before = dt.datetime.now(dt.UTC)
-    assert deleted.purge_deleted(graph, purged_before) == 0
+    assert purge_deleted(graph, purged_before) == 0
 
 
 def test_a_delete_without_force_is_still_refused_when_edges_hang_on_it(
