@@ -175,41 +175,35 @@ _EDGE_SUBJECTS = (
 )
 
 
-def _record_node_delete(
-    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None
+def _record_node_presence(
+    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None, *, gone: bool
 ) -> None:
-    """Record the deletion of a node and of the recorded edges deleted with it."""
-    changes = []
+    """Record that a node and its recorded edges were deleted (`gone`), or came back (as if
+    created again, edges after the node)."""
+    node = (
+        []
+        if kind.history is None
+        else [
+            change_record(
+                kind.history,
+                str(current["id"]),
+                current if gone else None,
+                None if gone else current,
+                None,
+            )
+        ]
+    )
+    edges = []
     if kind.tracked_edges is not None:
         row = tx.run(kind.tracked_edges, id=current["id"])[0]
         for column, subject in _EDGE_SUBJECTS:
             for props, from_id, to_id in row[column]:
                 if props is not None:
-                    changes.append(
-                        change_record(subject, str(props["id"]), props, None, (from_id, to_id))
+                    before, after = (props, None) if gone else (None, props)
+                    edges.append(
+                        change_record(subject, str(props["id"]), before, after, (from_id, to_id))
                     )
-    if kind.history is not None:
-        changes.append(change_record(kind.history, str(current["id"]), current, None, None))
-    if changes:
-        effective = effective_time(tx, note, [c.subject_id for c in changes])
-        record(tx, changes, effective, note)
-
-
-def _record_node_restore(
-    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None
-) -> None:
-    """Record that a node and its recorded edges came back (as if created again)."""
-    changes = []
-    if kind.history is not None:
-        changes.append(change_record(kind.history, str(current["id"]), None, current, None))
-    if kind.tracked_edges is not None:
-        row = tx.run(kind.tracked_edges, id=current["id"])[0]
-        for column, subject in _EDGE_SUBJECTS:
-            for props, from_id, to_id in row[column]:
-                if props is not None:
-                    changes.append(
-                        change_record(subject, str(props["id"]), None, props, (from_id, to_id))
-                    )
+    changes = edges + node if gone else node + edges
     if changes:
         effective = effective_time(tx, note, [c.subject_id for c in changes])
         record(tx, changes, effective, note)
@@ -330,7 +324,8 @@ def delete_node(
                 "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
-        _record_node_delete(tx, kind, tx.run(kind.props_locked, id=id_)[0]["props"], note)
+        current = tx.run(kind.props_locked, id=id_)[0]["props"]
+        _record_node_presence(tx, kind, current, note, gone=True)
         deleted.archive_in(tx, kind.name, id_, None if note is None else note.by)
 
     graph.write_tx(work)
@@ -345,7 +340,8 @@ def restore_node(graph: Graph, kind: NodeKind, id_: str, *, note: ChangeNote | N
             tx.run(kind.props_by_external_id, externalId=external_id)
         )
         deleted.restore_in(tx, kind.name, id_, taken)
-        _record_node_restore(tx, kind, tx.run(kind.props, id=id_)[0]["props"], note)
+        current = tx.run(kind.props, id=id_)[0]["props"]
+        _record_node_presence(tx, kind, current, note, gone=False)
         return id_
 
     return graph.write_tx(work)
@@ -443,25 +439,57 @@ def update_edge(
 ) -> str:
     """Change the given fields of an edge (its ends stay). With `expected_version` (kinds
     with versions only), only if nobody changed it since that version: else Conflict."""
+    return graph.write_tx(
+        lambda tx: _update_edge_checked(tx, kind, id_, patch, note, expected_version)
+    )
+
+
+def update_versioned_edge(
+    graph: Graph,
+    kind: EdgeKind,
+    id_: str,
+    patch: dict[str, Any],
+    *,
+    note: ChangeNote | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """`update_edge` for a kind with versions, returning the edge as this write left it (read
+    in the same transaction, so a later write cannot show through in the answer)."""
+    if kind.read_back is None:
+        raise InvalidInput(f"a {kind.name} has no version", field="id")
+    read_back = kind.read_back
+
+    def work(tx: Tx) -> dict[str, Any]:
+        _update_edge_checked(tx, kind, id_, patch, note, expected_version)
+        row: dict[str, Any] = tx.run(read_back, ids=[id_])[0]["edge"]
+        return row
+
+    return graph.write_tx(work)
+
+
+def _update_edge_checked(
+    tx: Tx,
+    kind: EdgeKind,
+    id_: str,
+    patch: dict[str, Any],
+    note: ChangeNote | None,
+    expected_version: int | None,
+) -> str:
     if expected_version is not None and not kind.versioned:
         raise InvalidInput(
             f"expectedVersion: a {kind.name} has no version", field="expectedVersion"
         )
-
-    def work(tx: Tx) -> str:
-        rows = tx.run(kind.props_locked, id=id_)  # under the write lock: the version holds
-        if not rows:
-            raise NotFound(kind.name, id_, field="id")
-        version = int(rows[0]["props"].get("version") or 1)
-        if expected_version is not None and version != expected_version:
-            raise Conflict(
-                f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
-                "it changed since you read it; read it again and decide anew",
-                field="expectedVersion",
-            )
-        return _update_edge(tx, kind, rows[0], patch, note)
-
-    return graph.write_tx(work)
+    rows = tx.run(kind.props_locked, id=id_)  # under the write lock: the version holds
+    if not rows:
+        raise NotFound(kind.name, id_, field="id")
+    version = int(rows[0]["props"].get("version") or 1)
+    if expected_version is not None and version != expected_version:
+        raise Conflict(
+            f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
+            "it changed since you read it; read it again and decide anew",
+            field="expectedVersion",
+        )
+    return _update_edge(tx, kind, rows[0], patch, note)
 
 
 def upsert_edge(
