@@ -227,7 +227,7 @@ def _send(client: httpx2.Client, write: Write) -> Ack:
         return Ack("interaction", logged["id"], moved)
     updated = _post(client, write.query, **variables)["updateRelationship"]
     patch = variables["input"]
-    # the answer is read after the write commits: a write that came in between shows in it
+    # the answer is read back in the writing transaction: no later write may show in it
     later = (
         updated["strength"] != patch["strength"]
         or "tier" in patch

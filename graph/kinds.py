@@ -67,6 +67,8 @@ class EdgeKind:
     between: LiteralString | None = None  # set where at most one edge may join two nodes
     # whether its edges carry a version that updates may name as the one they expect
     versioned: bool = False
+    # for versioned kinds: the edges of $ids as the API reads them (column `edge`)
+    read_back: LiteralString | None = None
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
     history: SubjectKind | None = None  # set where changes are recorded
 
@@ -129,6 +131,7 @@ RELATIONSHIP = EdgeKind(
     create=relationships.RELATIONSHIP_CREATE,
     set=relationships.RELATIONSHIP_SET,
     versioned=True,
+    read_back=relationships.RELATIONSHIP_READ_BACK,
     delete=relationships.RELATIONSHIP_DELETE,
     between=relationships.RELATIONSHIP_BETWEEN,
     history=SubjectKind.RELATIONSHIP,
@@ -147,6 +150,7 @@ COMPANY_RELATIONSHIP = EdgeKind(
     create=business.COMPANY_RELATIONSHIP_CREATE,
     set=business.COMPANY_RELATIONSHIP_SET,
     versioned=True,
+    read_back=business.COMPANY_RELATIONSHIP_READ_BACK,
     delete=business.COMPANY_RELATIONSHIP_DELETE,
     between=business.COMPANY_RELATIONSHIP_BETWEEN,
     history=SubjectKind.COMPANY_RELATIONSHIP,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from graph.kinds import (
     EdgeKind,
     NodeKind,
 )
+from graph.models import CompanyRelationship, PersonRelationship
 from resolvers.context import Context, Loaders, off_loop, reload
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
@@ -29,6 +31,13 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     RELATIONSHIP.name: lambda loaders: loaders.relationships,
     COMPANY_RELATIONSHIP.name: lambda loaders: loaders.company_relationships,
     REFERRAL.name: lambda loaders: loaders.referrals,
+}
+
+
+# kinds whose updates answer with the state they wrote (read back in their transaction)
+_READ_BACK: dict[str, Callable[[dict[str, Any]], Any]] = {
+    RELATIONSHIP.name: PersonRelationship.from_row,
+    COMPANY_RELATIONSHIP.name: CompanyRelationship.from_row,
 }
 
 
@@ -117,8 +126,21 @@ async def update_edge(
     note: ChangeNote | None = None,
     expected_version: int | None = None,
 ) -> Any:
-    await off_loop(
-        writes.update_edge,
+    parse = _READ_BACK.get(kind.name)
+    if parse is None:
+        await off_loop(
+            writes.update_edge,
+            ctx.graph,
+            kind,
+            id_,
+            patch,
+            note=note,
+            expected_version=expected_version,
+        )
+        return await _fresh(ctx, kind, id_)
+    # the edge as this write left it, not as a later write may have left it since
+    row = await off_loop(
+        writes.update_versioned_edge,
         ctx.graph,
         kind,
         id_,
@@ -126,7 +148,12 @@ async def update_edge(
         note=note,
         expected_version=expected_version,
     )
-    return await _fresh(ctx, kind, id_)
+    written = parse(row)
+    loader = loader_of(ctx, kind)
+    with contextlib.suppress(KeyError):  # nothing cached yet
+        loader.clear(id_)
+    loader.prime(id_, written)
+    return written
 
 
 async def upsert_edge(

@@ -62,6 +62,8 @@ def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
     assert problems == []
     kinds = {ack.kind for ack in outcome.acks}
     assert kinds == {"interaction", "update"}
+    # each update answers with what it wrote, not with what a later write made of it
+    assert [ack for ack in outcome.acks if ack.answered_later_state] == []
 
 
 def _pair(graph: Graph) -> str:

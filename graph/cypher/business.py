@@ -8,6 +8,13 @@ MATCH (a:Company)-[b:DOES_BUSINESS_WITH {id: id}]->(z:Company)
 RETURN b {.*, fromId: a.id, toId: z.id} AS relationship
 """
 
+# COMPANY_RELATIONSHIPS_BY_ID in the column a write reads back
+COMPANY_RELATIONSHIP_READ_BACK: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Company)-[b:DOES_BUSINESS_WITH {id: id}]->(z:Company)
+RETURN b {.*, fromId: a.id, toId: z.id} AS edge
+"""
+
 COMPANY_RELATIONSHIPS_FOR_COMPANIES: Final[LiteralString] = """
 UNWIND $ids AS key
 MATCH (c:Company {id: key})-[b:DOES_BUSINESS_WITH]-(:Company)

@@ -8,6 +8,13 @@ MATCH (a:Person)-[k:KNOWS {id: id}]->(b:Person)
 RETURN k {.*, fromId: a.id, toId: b.id} AS relationship
 """
 
+# RELATIONSHIPS_BY_ID in the column a write reads back (graph/writes.update_versioned_edge)
+RELATIONSHIP_READ_BACK: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (a:Person)-[k:KNOWS {id: id}]->(b:Person)
+RETURN k {.*, fromId: a.id, toId: b.id} AS edge
+"""
+
 # Strongest first.
 RELATIONSHIPS_FOR_PEOPLE: Final[LiteralString] = """
 UNWIND $ids AS key
