@@ -65,12 +65,16 @@ class EdgeKind:
     set: LiteralString
     delete: LiteralString
     between: LiteralString | None = None  # set where at most one edge may join two nodes
-    # whether its edges carry a version that updates may name as the one they expect
-    versioned: bool = False
-    # for versioned kinds: the edges of $ids as the API reads them (column `edge`)
+    # set where edges carry a version that updates may name as the one they expect: the
+    # edges of $ids as the API reads them (column `edge`), read back by a write
     read_back: LiteralString | None = None
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
     history: SubjectKind | None = None  # set where changes are recorded
+
+    @property
+    def versioned(self) -> bool:
+        """Whether its edges carry a version (counted up by every change)."""
+        return self.read_back is not None
 
 
 COMPANY = NodeKind(
@@ -130,7 +134,6 @@ RELATIONSHIP = EdgeKind(
     endpoints=relationships.RELATIONSHIP_ENDPOINTS,
     create=relationships.RELATIONSHIP_CREATE,
     set=relationships.RELATIONSHIP_SET,
-    versioned=True,
     read_back=relationships.RELATIONSHIP_READ_BACK,
     delete=relationships.RELATIONSHIP_DELETE,
     between=relationships.RELATIONSHIP_BETWEEN,
@@ -149,7 +152,6 @@ COMPANY_RELATIONSHIP = EdgeKind(
     endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
     create=business.COMPANY_RELATIONSHIP_CREATE,
     set=business.COMPANY_RELATIONSHIP_SET,
-    versioned=True,
     read_back=business.COMPANY_RELATIONSHIP_READ_BACK,
     delete=business.COMPANY_RELATIONSHIP_DELETE,
     between=business.COMPANY_RELATIONSHIP_BETWEEN,
