@@ -77,7 +77,7 @@ def _retention() -> dt.timedelta:
     return dt.timedelta(days=RetentionSettings().deleted_retention_days)
 
 
-def _item(row: dict[str, object], item_id: str) -> DeletedItem:
+def _item(row: dict[str, object], item_id: str, retention: dt.timedelta) -> DeletedItem:
     deleted_at = from_ms(int(str(row["deletedAtMs"])))
     return DeletedItem(
         id=item_id,
@@ -85,7 +85,7 @@ def _item(row: dict[str, object], item_id: str) -> DeletedItem:
         name=str(row["name"]),
         deleted_at=deleted_at,
         deleted_by=None if row["deletedBy"] is None else str(row["deletedBy"]),
-        purge_at=deleted_at + _retention(),
+        purge_at=deleted_at + retention,
     )
 
 
@@ -101,24 +101,26 @@ def archive_in(tx: Tx, kind_name: str, item_id: str, by: str | None) -> None:
     tx.run(steps.remove_node, id=item_id)
 
 
-def restore_in(tx: Tx, kind_name: str, item_id: str, external_id_taken: bool) -> DeletedItem:
+def restore_in(tx: Tx, kind_name: str, item_id: str, by_external_id: LiteralString) -> DeletedItem:
     """Put an archived company or person back with its edges (and deals); returns what the
     archive said. NotFound when there is no such archive, InvalidInput past the window,
-    Conflict when its external id now names another."""
+    Conflict when its external id now names another (`by_external_id` finds a live one)."""
     rows = tx.run(cypher.DELETED_FIND, id=item_id)
     if not rows or rows[0]["kind"] != kind_name:
         raise NotFound(f"deleted {kind_name}", item_id, field="id")
-    item = _item(rows[0], item_id)
+    retention = _retention()
+    item = _item(rows[0], item_id, retention)
     if item.purge_at <= dt.datetime.now(dt.UTC):
         raise InvalidInput(
             f"{kind_name} '{item_id}' was deleted on {item.deleted_at:%Y-%m-%d}, past the "
-            f"retention window of {_retention().days} days: it can no longer be restored",
+            f"retention window of {retention.days} days: it can no longer be restored",
             field="id",
         )
-    if external_id_taken:
+    external_id = rows[0]["externalId"]
+    if external_id is not None and tx.run(by_external_id, externalId=external_id):
         raise Conflict(
             f"{kind_name} '{item_id}' cannot come back: its externalId "
-            f"'{rows[0]['externalId']}' now names another {kind_name}; change that one first",
+            f"'{external_id}' now names another {kind_name}; change that one first",
             field="id",
         )
     steps = _STATEMENTS[kind_name]
@@ -136,16 +138,11 @@ def restore_in(tx: Tx, kind_name: str, item_id: str, external_id_taken: bool) ->
     return item
 
 
-def archived_external_id(graph: Graph, item_id: str) -> str | None:
-    """The external id an archive holds, if any."""
-    rows = graph.read(cypher.DELETED_FIND, id=item_id)
-    return None if not rows or rows[0]["externalId"] is None else str(rows[0]["externalId"])
-
-
 def deleted_page(graph: Graph, kind_name: str | None, offset: int, limit: int) -> Page[DeletedItem]:
     """Deleted companies and people (of one kind if given), the latest deleted first."""
     if kind_name is not None and kind_name not in _STATEMENTS:
         raise InvalidInput(f"kind: one of {', '.join(KINDS)}", field="kind")
     rows = graph.read(cypher.DELETED_PAGE, kind=kind_name, offset=offset, limit=limit)
     total = int(graph.read(cypher.DELETED_COUNT, kind=kind_name)[0]["total"])
-    return Page([_item(row, str(row["id"])) for row in rows], total, offset)
+    retention = _retention()
+    return Page([_item(row, str(row["id"]), retention) for row in rows], total, offset)

@@ -333,13 +333,9 @@ def delete_node(
 
 def restore_node(graph: Graph, kind: NodeKind, id_: str, *, note: ChangeNote | None = None) -> str:
     """Bring a deleted node back with its edges (and a company's deals); returns its id."""
-    external_id = deleted.archived_external_id(graph, id_)
 
     def work(tx: Tx) -> str:
-        taken = external_id is not None and bool(
-            tx.run(kind.props_by_external_id, externalId=external_id)
-        )
-        deleted.restore_in(tx, kind.name, id_, taken)
+        deleted.restore_in(tx, kind.name, id_, kind.props_by_external_id)
         current = tx.run(kind.props, id=id_)[0]["props"]
         _record_node_presence(tx, kind, current, note, gone=False)
         return id_
