@@ -32,7 +32,7 @@ from graph.connection import Graph, open_graph
 from graph.credentials import AuthSettings, issue_jwt
 from graph.cypher import admin
 from graph.engine import BoltEndpoint, EmbeddedEngine
-from graph.settings import EngineSettings, Neo4jSettings
+from graph.settings import EngineSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from graph.tokens import Role
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
@@ -153,12 +153,7 @@ def synthetic_graph(
     directory = root / f"people-{people}-seed-{seed}-v{GENERATOR_VERSION}{suffix}"
     engine = EmbeddedEngine(directory, database="guanxi", heap=os.environ.get("HEAP", "4g"))
     endpoint = engine.start()
-    settings = Neo4jSettings(
-        uri=endpoint.uri,
-        username=endpoint.username,
-        password=SecretStr(endpoint.password),
-        database=endpoint.database,
-    )
+    settings = endpoint.neo4j_settings()
     samples_file = directory / "samples.json"
     try:
         with open_graph(settings, EngineSettings(data_dir=directory / "unused")) as graph:

@@ -22,9 +22,9 @@ import argparse
 import shutil
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-from pydantic import SecretStr
 
 from benchmarks.harness import DATA
 from benchmarks.report import Section, Target
@@ -33,7 +33,7 @@ from graph.engine import EmbeddedEngine
 from graph.import_check import Checker
 from graph.importer import DEFAULT_BATCH_SIZE, directory_sources, import_records
 from graph.records import FileFormat
-from graph.settings import EngineSettings, Neo4jSettings
+from graph.settings import EngineSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
 from seed.synthetic_files import break_records, write_synthetic
@@ -76,49 +76,52 @@ def _bare(graph: Graph, data: Synthetic, size: int) -> float:
     return time.perf_counter() - started
 
 
+@contextmanager
+def _scratch_graph() -> Iterator[Graph]:
+    """An empty embedded engine of its own (with the schema), removed afterwards."""
+    scratch = DATA / "import-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    engine = EmbeddedEngine(scratch, database="guanxi", heap="4g")
+    endpoint = engine.start()
+    try:
+        with open_graph(
+            endpoint.neo4j_settings(), EngineSettings(data_dir=scratch / "unused")
+        ) as graph:
+            ensure_schema(graph)
+            yield graph
+    finally:
+        engine.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def measure(people: int, sizes: list[int], rounds: int = 1) -> tuple[Section, list[Target]]:
     """Rows per second of both, per batch size, in a scratch engine of its own."""
     data = generate(people, 7, history=False)
     directory = _files(people, data)
     rows = data.row_count()
-    scratch = DATA / "import-scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    engine = EmbeddedEngine(scratch, database="guanxi", heap="4g")
-    endpoint = engine.start()
-    settings = Neo4jSettings(
-        uri=endpoint.uri,
-        username=endpoint.username,
-        password=SecretStr(endpoint.password),
-        database=endpoint.database,
-    )
     seconds: dict[tuple[int, str], list[float]] = {}
     checking: list[float] = []
     sizes_seen: tuple[int, int] | None = None
-    try:
-        with open_graph(settings, EngineSettings(data_dir=scratch / "unused")) as graph:
-            ensure_schema(graph)
-            turn = 0
-            for _ in range(rounds):
-                delete_everything(graph)
-                checking.append(_check_only(graph, directory, DEFAULT_BATCH_SIZE))
-                print(f"  checking alone: {rows / checking[-1]:,.0f} rows/s", flush=True)
-                for size in sizes:
-                    order = ["import", "bare"] if turn % 2 == 0 else ["bare", "import"]
-                    turn += 1
-                    for variant in order:
-                        delete_everything(graph)
-                        if variant == "import":
-                            took = _import(graph, directory, size)
-                        else:
-                            took = _bare(graph, data, size)
-                        found = count_nodes_and_edges(graph)
-                        assert sizes_seen in (None, found), (sizes_seen, found)
-                        sizes_seen = found
-                        seconds.setdefault((size, variant), []).append(took)
-                        print(f"  batch {size:,} {variant}: {rows / took:,.0f} rows/s", flush=True)
-    finally:
-        engine.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+    with _scratch_graph() as graph:
+        turn = 0
+        for _ in range(rounds):
+            delete_everything(graph)
+            checking.append(_check_only(graph, directory, DEFAULT_BATCH_SIZE))
+            print(f"  checking alone: {rows / checking[-1]:,.0f} rows/s", flush=True)
+            for size in sizes:
+                order = ["import", "bare"] if turn % 2 == 0 else ["bare", "import"]
+                turn += 1
+                for variant in order:
+                    delete_everything(graph)
+                    if variant == "import":
+                        took = _import(graph, directory, size)
+                    else:
+                        took = _bare(graph, data, size)
+                    found = count_nodes_and_edges(graph)
+                    assert sizes_seen in (None, found), (sizes_seen, found)
+                    sizes_seen = found
+                    seconds.setdefault((size, variant), []).append(took)
+                    print(f"  batch {size:,} {variant}: {rows / took:,.0f} rows/s", flush=True)
     section = Section(
         title="Import rate",
         intro=(
@@ -195,20 +198,9 @@ def measure_broken(people: int, fraction: float, rounds: int) -> None:
     broken = break_records(damaged, fraction, seed=7)
     expected = sorted((b.file, b.line) for b in broken)
     rows = data.row_count()
-    scratch = DATA / "import-scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    engine = EmbeddedEngine(scratch, database="guanxi", heap="4g")
-    endpoint = engine.start()
-    settings = Neo4jSettings(
-        uri=endpoint.uri,
-        username=endpoint.username,
-        password=SecretStr(endpoint.password),
-        database=endpoint.database,
-    )
     seconds: dict[str, list[float]] = {"clean": [], "broken": []}
     try:
-        with open_graph(settings, EngineSettings(data_dir=scratch / "unused")) as graph:
-            ensure_schema(graph)
+        with _scratch_graph() as graph:
             for turn in range(rounds):
                 for variant in ("clean", "broken") if turn % 2 == 0 else ("broken", "clean"):
                     delete_everything(graph)
@@ -225,8 +217,6 @@ def measure_broken(people: int, fraction: float, rounds: int) -> None:
                         flush=True,
                     )
     finally:
-        engine.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(damaged, ignore_errors=True)
     clean_s, broken_s = (statistics.median(seconds[v]) for v in ("clean", "broken"))
     print(

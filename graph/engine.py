@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from graph.settings import Neo4jSettings
+
 log = logging.getLogger(__name__)
 
 _LOGGING_PROPERTIES = Path(__file__).with_name("engine-logging.properties")
@@ -41,6 +45,15 @@ class BoltEndpoint:
     username: str
     password: str
     database: str
+
+    def neo4j_settings(self) -> Neo4jSettings:
+        """Settings as NEO4J_URI and friends would give them, pointing at this engine."""
+        return Neo4jSettings(
+            uri=self.uri,
+            username=self.username,
+            password=SecretStr(self.password),
+            database=self.database,
+        )
 
 
 def set_command_timeout(seconds: float) -> None:

@@ -21,7 +21,7 @@ from graph import cache, network
 from graph.connection import Graph, open_graph
 from graph.credentials import AuthSettings, Principal, issue_jwt
 from graph.engine import BoltEndpoint, EmbeddedEngine
-from graph.settings import EngineSettings, Neo4jSettings
+from graph.settings import EngineSettings
 from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from graph.tokens import Role
 from server import create_app
@@ -108,23 +108,13 @@ def engine_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEn
     engine.stop()
 
 
-def neo4j_settings(endpoint: BoltEndpoint) -> Neo4jSettings:
-    """Settings as NEO4J_URI and friends would give them, pointing at `endpoint`."""
-    return Neo4jSettings(
-        uri=endpoint.uri,
-        username=endpoint.username,
-        password=SecretStr(endpoint.password),
-        database=endpoint.database,
-    )
-
-
 @pytest.fixture(scope="session")
 def engine_graph(
     engine_endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Graph]:
     """The suite reaches the engine through the NEO4J_URI path, as it would reach Neo4j."""
     unused = tmp_path_factory.mktemp("unused") / "engine"
-    with open_graph(neo4j_settings(engine_endpoint), EngineSettings(data_dir=unused)) as graph:
+    with open_graph(engine_endpoint.neo4j_settings(), EngineSettings(data_dir=unused)) as graph:
         assert not unused.exists(), "with NEO4J_URI set, no embedded engine may start"
         graph.listeners.append(STATEMENTS)
         ensure_schema(graph)

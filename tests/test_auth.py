@@ -39,7 +39,7 @@ from resolvers.access import connection_principal
 from schema import schema
 from seed.__main__ import main as seed_main
 from server import create_app
-from tests.conftest import AUTH, auth_headers, make_app, neo4j_settings
+from tests.conftest import AUTH, auth_headers, make_app
 
 COUNT = "{ companies { totalCount } }"
 ALL = frozenset(Role)
@@ -320,7 +320,7 @@ def test_token_command_line(
 ) -> None:
     """`python -m seed token ...` against the test engine, as NEO4J_URI would point it."""
     endpoint = engine_endpoint
-    settings = neo4j_settings(endpoint)
+    settings = endpoint.neo4j_settings()
     monkeypatch.setenv("NEO4J_URI", endpoint.uri)
     monkeypatch.setenv("NEO4J_USERNAME", settings.username)
     monkeypatch.setenv("NEO4J_PASSWORD", settings.password.get_secret_value())
