@@ -32,15 +32,15 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from graph import network
-from graph.connection import Graph, open_graph
-from graph.credentials import AuthSettings
-from graph.errors import Unauthenticated
-from graph.retention import purge_expired
-from graph.settings import ApiSettings, EngineSettings, Neo4jSettings
-from graph.setup import count_nodes_and_edges, ensure_schema, ping
-from graph.tokens import development_token
-from resolvers.access import RequireCredential, connection_principal, principal_of
+from graph.analysis import network
+from graph.auth.credentials import AuthSettings
+from graph.auth.tokens import development_token
+from graph.core.retention import purge_expired
+from graph.db.connection import Graph, open_graph
+from graph.db.errors import Unauthenticated
+from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
+from graph.db.setup import count_nodes_and_edges, ensure_schema, ping
+from resolvers.auth import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
 from seed.demo import load_demo
@@ -59,7 +59,7 @@ PURGE_EVERY_SECONDS = 3600
 
 class GuanxiGraphQL(SpecGraphQL[Context]):
     """The GraphQL endpoint, with a fresh context (and DataLoaders) per request; the caller's
-    principal comes from RequireCredential (resolvers/access.py). Production mode serves no
+    principal comes from RequireCredential (resolvers/auth.py). Production mode serves no
     GraphiQL IDE (and its schema hides introspection)."""
 
     def __init__(

@@ -64,15 +64,19 @@ from benchmarks.harness import (
 )
 from benchmarks.report import Report, Section, Target, machine, ms, ratio, targets_section, today
 from benchmarks.roundtrips import Counted, InProcessApp, in_process, statement_name
-from graph import reads
-from graph.connection import Graph
-from graph.cypher import admin, companies, history, keypersons, paths, people, referrals
-from graph.engine import BoltEndpoint
-from graph.evolution import pair_key
-from graph.history import SubjectKind, to_ms
-from graph.models import tiers_at_least
-from graph.search import search_text
-from graph.setup import count_nodes_and_edges
+from graph.core import reads
+from graph.core.history import SubjectKind, to_ms
+from graph.core.models import tiers_at_least
+from graph.core.search import search_text
+from graph.cypher.core import companies, history, people
+from graph.cypher.db import admin
+from graph.cypher.keypersons import maps as keypersons
+from graph.cypher.keypersons import paths
+from graph.cypher.referrals import chains as referrals
+from graph.db.connection import Graph
+from graph.db.engine import BoltEndpoint
+from graph.db.setup import count_nodes_and_edges
+from graph.evolution.timelines import pair_key
 
 AS_OF_DAYS = 548  # about 1.5 years back, as benchmarks/evolution.py
 CHANGES_DAYS = 365  # customerChanges over the last year
@@ -609,7 +613,9 @@ def writes_section(writes: Timings) -> Section:
             [variant, ms(writes.p50(variant)), ms(writes.p99(variant))]
             for variant in writes.by_variant
         ],
-        notes=["in-process: `graph.interactions.log_interaction` through the bare driver."],
+        notes=[
+            "in-process: `graph.evolution.interactions.log_interaction` through the bare driver."
+        ],
     )
 
 

@@ -35,7 +35,7 @@ from typing import Any
 import httpx2
 
 from benchmarks.harness import admin_headers, percentiles, server_process
-from graph.engine import EmbeddedEngine
+from graph.db.engine import EmbeddedEngine
 
 TIERS = ("PASSER_BY", "ACQUAINTANCE", "FRIEND", "CONFIDANT")
 # Small deposits (0.02 at most 1.5 times) and hand-set strengths within [0.3, 0.7]: a strength

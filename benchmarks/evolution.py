@@ -32,9 +32,10 @@ from benchmarks.harness import (
     timed,
 )
 from benchmarks.queries import HISTORY, LOG_INTERACTION, MAP
-from graph.cypher import history, keypersons
-from graph.evolution import pair_key
-from graph.history import SubjectKind, to_ms
+from graph.core.history import SubjectKind, to_ms
+from graph.cypher.core import history
+from graph.cypher.keypersons import maps as keypersons
+from graph.evolution.timelines import pair_key
 
 AS_OF_DAYS = 548  # about 1.5 years back
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.floor [--people 100000] [--repetitions 300]
 
 Fetches the key-person map of the customer with 50 people once, through the app's own code
-(graph.keypersons.key_person_map, and the people it names by id), then times, interleaved:
+(graph.keypersons.maps.key_person_map, and the people it names by id), then times, interleaved:
 
 - Strawberry executing the benchmark's keyPersonMap query (benchmarks.queries.MAP) with that
   data already fetched: the map resolver answers with the fetched map and each request's
@@ -38,10 +38,11 @@ import resolvers.keypersons
 from benchmarks.harness import ROOT, count_fields, synthetic_graph
 from benchmarks.queries import MAP
 from benchmarks.report import Section, ratio
-from graph import keypersons, reads
-from graph.connection import Graph
-from graph.keypersons import KeyPersonMap
-from graph.models import Person
+from graph.core import reads
+from graph.core.models import Person
+from graph.db.connection import Graph
+from graph.keypersons import maps as keypersons
+from graph.keypersons.maps import KeyPersonMap
 from resolvers.context import Context
 from schema import DOCUMENT_CACHES, schema
 from schema.mutation import Mutation

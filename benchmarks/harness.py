@@ -27,14 +27,14 @@ from pydantic import SecretStr
 from rich.progress import Progress
 
 from benchmarks.serve import STATUS_ENV
-from graph import interactions
-from graph.connection import Graph, open_graph
-from graph.credentials import AuthSettings, issue_jwt
-from graph.cypher import admin
-from graph.engine import BoltEndpoint, EmbeddedEngine
-from graph.settings import EngineSettings
-from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
-from graph.tokens import Role
+from graph.auth.credentials import AuthSettings, issue_jwt
+from graph.auth.tokens import Role
+from graph.cypher.db import admin
+from graph.db.connection import Graph, open_graph
+from graph.db.engine import BoltEndpoint, EmbeddedEngine
+from graph.db.settings import EngineSettings
+from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.evolution import interactions
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -365,7 +365,7 @@ def log_variables(ours: str, theirs: str) -> dict[str, Any]:
 
 
 def log_meeting(graph: Graph, ours: str, theirs: str) -> None:
-    """The same meeting logged in-process, through graph.interactions."""
+    """The same meeting logged in-process, through graph.evolution.interactions."""
     interactions.log_interaction(
         graph,
         {

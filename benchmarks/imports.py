@@ -7,8 +7,9 @@ for batch sizes from 1,000 to 50,000, interleaved in one run.
 The synthetic graph (no history) is written once as CSV record files in benchmarks/data/. For
 each batch size, an empty database takes (a) the import: read the files, check every record,
 resolve references, upsert in batches, and (b) the bare loop: the same items, already in
-memory, sent with plain `UNWIND $rows … CREATE` statements (graph/cypher/bulk.py) at the same
-batch size, with nothing checked. Which goes first alternates.
+memory, sent with plain `UNWIND $rows … CREATE` statements
+(graph/cypher/transfer/bulk.py) at the same batch size, with nothing checked. Which goes
+first alternates.
 
 With `--broken F`, it instead times the same files against a copy with a share F of their
 records broken (seed/synthetic_files.py `break_records`: unknown references, out-of-range
@@ -28,13 +29,13 @@ from pathlib import Path
 
 from benchmarks.harness import DATA
 from benchmarks.report import Section, Target
-from graph.connection import Graph, open_graph
-from graph.engine import EmbeddedEngine
-from graph.import_check import Checker
-from graph.importer import DEFAULT_BATCH_SIZE, directory_sources, import_records
-from graph.records import FileFormat
-from graph.settings import EngineSettings
-from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.db.connection import Graph, open_graph
+from graph.db.engine import EmbeddedEngine
+from graph.db.settings import EngineSettings
+from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.transfer.import_check import Checker
+from graph.transfer.importer import DEFAULT_BATCH_SIZE, directory_sources, import_records
+from graph.transfer.records import FileFormat
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load
 from seed.synthetic_files import break_records, write_synthetic
 

@@ -17,9 +17,10 @@ from typing import Any
 
 from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
 from benchmarks.queries import MAP, PATHS
-from graph import introductions
-from graph.cypher import keypersons, paths
-from graph.models import tiers_at_least
+from graph.core.models import tiers_at_least
+from graph.cypher.keypersons import maps as keypersons
+from graph.cypher.keypersons import paths
+from graph.keypersons import introductions
 
 
 def main() -> None:

@@ -28,8 +28,10 @@ from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from benchmarks.harness import graphql, percentiles, server, synthetic_graph, timed
 from benchmarks.queries import REFERRAL_PAGE, REFERRAL_SUMMARY, TOP_REFERRERS
-from graph import network, referrals, referrers
-from graph.cypher import referrals as cypher
+from graph.analysis import network
+from graph.cypher.referrals import chains as cypher
+from graph.referrals import chains as referrals
+from graph.referrals import referrers
 
 CONVERSION = """{ referralConversion { referred converted alreadyCustomers rate
   medianDaysToFirstDeal p90DaysToFirstDeal } }"""

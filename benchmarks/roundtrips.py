@@ -2,7 +2,7 @@
 
 The app runs in this process over the benchmark's graph (Starlette's TestClient, lifespan
 and all), and a listener on the graph records every statement each request runs: each
-statement is one database round trip (graph/connection.py).
+statement is one database round trip (graph/db/connection.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, LiteralString
 from starlette.testclient import TestClient
 
 from benchmarks.harness import BENCH_AUTH, admin_headers, result_size
-from graph.connection import Graph
 from graph.cypher import all_statements
+from graph.db.connection import Graph
 from server import create_app
 
 _NAMES = {statement: name for name, statement in all_statements().items()}

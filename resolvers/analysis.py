@@ -1,12 +1,14 @@
-"""Analyst views: the tier pyramid of our people, and customer value classes from deals."""
+"""Analyst views: network measures (computed off the event loop, cached in
+graph/analysis/network.py), the tier pyramid of our people, and customer value classes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from graph import classes, pyramid
-from graph.classes import ValueClassReport
-from graph.pyramid import TierPyramid
+from graph.analysis import classes, network, pyramid
+from graph.analysis.classes import ValueClassReport
+from graph.analysis.network import Network, NetworkMeasures
+from graph.analysis.pyramid import TierPyramid
 from resolvers.context import Context, off_loop
 
 
@@ -20,3 +22,7 @@ async def tier_pyramid(
 
 async def value_classes(ctx: Context, since: dt.date | None, currency: str) -> ValueClassReport:
     return await off_loop(classes.value_classes, ctx.graph, since=since, currency=currency)
+
+
+async def network_measures(ctx: Context, kind: Network, company_id: str | None) -> NetworkMeasures:
+    return await off_loop(network.network_measures, ctx.graph, kind, company_id=company_id)

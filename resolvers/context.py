@@ -11,11 +11,9 @@ from typing import ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import evolution, interactions, reads
-from graph.connection import Graph
-from graph.credentials import Principal
-from graph.interactions import Interaction
-from graph.models import (
+from graph.auth.credentials import Principal
+from graph.core import reads
+from graph.core.models import (
     Company,
     CompanyFigures,
     CompanyRelationship,
@@ -25,6 +23,10 @@ from graph.models import (
     Referral,
     Role,
 )
+from graph.db.connection import Graph
+from graph.evolution import interactions
+from graph.evolution import timelines as evolution
+from graph.evolution.interactions import Interaction
 
 P = ParamSpec("P")
 T = TypeVar("T")

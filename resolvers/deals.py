@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph import deals
-from graph.deals import Deal, DealDepth
-from graph.errors import NotFound
-from graph.models import Page
+from graph.core.models import Page
+from graph.db.errors import NotFound
+from graph.deals import deals
+from graph.deals.deals import Deal, DealDepth
 from resolvers.context import Context, off_loop
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import deleted, writes
-from graph.history import ChangeNote
-from graph.kinds import NodeKind
-from graph.models import Page
+from graph.core import deleted, writes
+from graph.core.history import ChangeNote
+from graph.core.kinds import NodeKind
+from graph.core.models import Page
 from resolvers.context import Context, off_loop, reload
 from resolvers.writes import loader_of
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import reads
-from graph.models import CompanyRelationship, Page, PersonRelationship, Referral, Role
+from graph.core import reads
+from graph.core.models import CompanyRelationship, Page, PersonRelationship, Referral, Role
 from resolvers.context import Context, off_loop
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph import evolution, interactions, measures
-from graph.errors import InvalidInput, NotFound
-from graph.history import Change, as_utc
-from graph.interactions import Interaction
-from graph.models import CompanyRelationship, Page, PersonRelationship, PersonTier, Role
+from graph.core.history import Change, as_utc
+from graph.core.models import CompanyRelationship, Page, PersonRelationship, PersonTier, Role
+from graph.db.errors import InvalidInput, NotFound
+from graph.evolution import interactions, measures
+from graph.evolution import timelines as evolution
+from graph.evolution.interactions import Interaction
 from resolvers.context import Context, off_loop
 
 

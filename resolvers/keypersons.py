@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph import introductions, keypersons
-from graph.introductions import PathLabel
-from graph.keypersons import CoverageRule, KeyPersonMap, Move, OrgChartEntry
-from graph.models import PersonTier
-from graph.paths import Path
+from graph.core.models import PersonTier
+from graph.keypersons import introductions
+from graph.keypersons import maps as keypersons
+from graph.keypersons.introductions import PathLabel
+from graph.keypersons.maps import CoverageRule, KeyPersonMap, Move, OrgChartEntry
+from graph.keypersons.paths import Path
 from resolvers.context import Context, off_loop
 
 

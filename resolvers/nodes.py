@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import reads
-from graph.errors import InvalidInput
-from graph.inputs import MAX_TEXT
-from graph.models import Company, Page, Person
-from graph.search import search_term
+from graph.core import reads
+from graph.core.inputs import MAX_TEXT
+from graph.core.models import Company, Page, Person
+from graph.core.search import search_term
+from graph.db.errors import InvalidInput
 from resolvers.context import Context, off_loop
 
 

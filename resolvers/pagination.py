@@ -7,8 +7,8 @@ import binascii
 from collections.abc import Sequence
 from typing import TypeVar
 
-from graph.errors import InvalidInput
-from graph.models import Page
+from graph.core.models import Page
+from graph.db.errors import InvalidInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

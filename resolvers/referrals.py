@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph import referrals, referrers
-from graph.referrals import Direction, ReferralChain
-from graph.referrers import Conversion, ReferrerOrder, ReferrerStats
+from graph.referrals import chains as referrals
+from graph.referrals import referrers
+from graph.referrals.chains import Direction, ReferralChain
+from graph.referrals.referrers import Conversion, ReferrerOrder, ReferrerStats
 from resolvers.context import Context, off_loop
 
 

@@ -1,6 +1,6 @@
 """Live subscriptions: committed relationship changes and logged interactions, as they happen.
 
-The graph hands every committed event to its listeners (graph/events.py); one `Broker` per
+The graph hands every committed event to its listeners (graph/core/events.py); one `Broker` per
 graph fans them out to the subscriptions of this process, each an asyncio queue filtered to
 one company or one person. Writes made by other processes are not seen.
 """
@@ -12,12 +12,13 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from graph import interactions, reads
-from graph.connection import Graph
-from graph.errors import InvalidInput, LimitExceeded, NotFound
-from graph.events import Event, InteractionLogged, RelationshipChanged
-from graph.history import Change
-from graph.interactions import Interaction
+from graph.core import reads
+from graph.core.events import Event, InteractionLogged, RelationshipChanged
+from graph.core.history import Change
+from graph.db.connection import Graph
+from graph.db.errors import InvalidInput, LimitExceeded, NotFound
+from graph.evolution import interactions
+from graph.evolution.interactions import Interaction
 from resolvers.context import Context, off_loop
 
 QUEUE_SIZE = 1_000  # events a subscriber may fall behind by before it is dropped

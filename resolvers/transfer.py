@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from typing import IO, Any
 
-from graph import exporter, importer
-from graph.errors import InvalidInput
-from graph.exporter import ExportFormat
-from graph.importer import ImportReport
-from graph.records import RecordKind
+from graph.db.errors import InvalidInput
+from graph.transfer import exporter, importer
+from graph.transfer.exporter import ExportFormat
+from graph.transfer.importer import ImportReport
+from graph.transfer.records import RecordKind
 from resolvers.context import Context, off_loop
 
 # Larger graphs are exported with `python -m seed export`.

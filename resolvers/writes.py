@@ -8,10 +8,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import writes
-from graph.errors import NotFound
-from graph.history import ChangeNote
-from graph.kinds import (
+from graph.core import writes
+from graph.core.history import ChangeNote
+from graph.core.kinds import (
     COMPANY,
     COMPANY_RELATIONSHIP,
     PERSON,
@@ -21,7 +20,8 @@ from graph.kinds import (
     EdgeKind,
     NodeKind,
 )
-from graph.models import CompanyRelationship, PersonRelationship
+from graph.core.models import CompanyRelationship, PersonRelationship
+from graph.db.errors import NotFound
 from resolvers.context import Context, Loaders, off_loop, reload
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {

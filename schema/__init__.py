@@ -19,8 +19,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graph.errors import GuanxiError
-from graph.settings import ApiSettings
+from graph.db.errors import GuanxiError
+from graph.db.settings import ApiSettings
 from schema.errors import ErrorCodes
 from schema.limits import CostLimit, shape_rule
 from schema.mutation import Mutation

@@ -6,12 +6,12 @@ import datetime as dt
 
 import strawberry
 
-from graph import deals as dm
+from graph.deals import deals as dm
 from resolvers import deals as resolve
 from resolvers.pagination import window
+from schema.auth import ADMIN_ONLY
 from schema.inputs import IdempotencyKey, given
 from schema.pagination import Connection
-from schema.permissions import ADMIN_ONLY
 from schema.types import Company, Info, from_model
 
 _CURRENCY = "ISO 4217 code, e.g. CNY (the default), USD, EUR."

@@ -1,4 +1,4 @@
-"""Soft deletes in the API: what was deleted, and bringing it back (graph/deleted.py)."""
+"""Soft deletes in the API: what was deleted, and bringing it back (graph/core/deleted.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from enum import Enum
 
 import strawberry
 
-from graph.deleted import DeletedItem as DeletedModel
-from graph.kinds import COMPANY, PERSON
+from graph.core.deleted import DeletedItem as DeletedModel
+from graph.core.kinds import COMPANY, PERSON
 from resolvers import deleted as resolve
 from resolvers.pagination import window
+from schema.auth import ADMIN_ONLY
 from schema.history import ChangeNoteInput, to_note
 from schema.pagination import Connection
-from schema.permissions import ADMIN_ONLY
 from schema.types import Company, Info, Person, from_model
 
 

@@ -6,10 +6,8 @@ from enum import Enum
 
 import strawberry
 
-from graph.evolution import ChangeCategory
-from graph.history import EvidenceKind, Operation, SubjectKind
-from graph.introductions import PathLabel
-from graph.models import (
+from graph.core.history import EvidenceKind, Operation, SubjectKind
+from graph.core.models import (
     BuyingRole,
     CommunicationStyle,
     CompanyStatus,
@@ -22,7 +20,9 @@ from graph.models import (
     Stance,
     ValueClass,
 )
-from graph.strength import InteractionKind, Trend
+from graph.evolution.strength import InteractionKind, Trend
+from graph.evolution.timelines import ChangeCategory
+from graph.keypersons.introductions import PathLabel
 
 # The domain's own enum classes, registered with Strawberry in place.
 for _domain_enum in (

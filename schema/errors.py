@@ -9,7 +9,7 @@ import uuid
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import GuanxiError
+from graph.db.errors import GuanxiError
 from schema.limits import limit_error
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,14 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from graph import evolution as ev
-from graph import history as hist
-from graph import interactions as gi
-from graph import measures as gm
-from graph import strength as st
+from graph.core import history as hist
+from graph.evolution import interactions as gi
+from graph.evolution import measures as gm
+from graph.evolution import strength as st
+from graph.evolution import timelines as ev
 from resolvers import evolution as resolve
 from resolvers.pagination import window
+from schema.auth import PLANNER_WRITE
 from schema.enums import (
     ChangeCategory,
     EvidenceKind,
@@ -27,7 +28,6 @@ from schema.enums import (
 )
 from schema.inputs import IdempotencyKey
 from schema.pagination import Connection
-from schema.permissions import PLANNER_WRITE
 from schema.types import (
     Company,
     Info,

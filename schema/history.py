@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from graph.history import ChangeNote
+from graph.core.history import ChangeNote
 
 
 @strawberry.input(description="Who made a change, why, and when it took effect (now if left out).")

@@ -1,4 +1,4 @@
-"""Input types. Fields left out are not touched; the rules are checked in graph/inputs.py."""
+"""Input types. Fields left out are not touched; the rules are checked in graph/core/inputs.py."""
 
 from __future__ import annotations
 

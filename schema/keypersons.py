@@ -8,15 +8,15 @@ from typing import Annotated
 
 import strawberry
 
-from graph import keypersons as km
-from graph import models
-from graph.errors import NotFound
-from graph.introductions import MAX_BEST_HOPS, MODERATE, STRONG
-from graph.paths import MAX_HOPS, Tie
-from graph.paths import Path as PathModel
+from graph.core import models
+from graph.db.errors import NotFound
+from graph.keypersons import maps as km
+from graph.keypersons.introductions import MAX_BEST_HOPS, MODERATE, STRONG
+from graph.keypersons.paths import MAX_HOPS, Tie
+from graph.keypersons.paths import Path as PathModel
 from resolvers import keypersons as resolve
+from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
-from schema.permissions import ADMIN_ONLY, PLANNER_WRITE
 from schema.types import (
     Company,
     Info,

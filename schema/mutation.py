@@ -14,8 +14,9 @@ from typing import Annotated
 
 import strawberry
 
-from graph.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
+from graph.core.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
 from resolvers import writes
+from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.deals import DealMutation
 from schema.deleted import DeletedMutation
 from schema.evolution import EvolutionMutation
@@ -38,7 +39,6 @@ from schema.inputs import (
     given,
 )
 from schema.keypersons import KeyPersonMutation
-from schema.permissions import ADMIN_ONLY, PLANNER_WRITE
 from schema.transfer import TransferMutation
 from schema.types import (
     Company,

@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from graph.models import Page
+from graph.core.models import Page
 from resolvers.pagination import encode_cursor
 
 NodeT = TypeVar("NodeT")

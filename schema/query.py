@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers import edges, evolution, nodes
 from resolvers.pagination import window
-from schema.analysis import AnalysisQuery
+from schema.analysis import AnalysisQuery, NetworkQuery
 from schema.deals import DealQuery
 from schema.deleted import DeletedQuery
 from schema.enums import Direction
@@ -24,7 +24,6 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
-from schema.network import NetworkQuery
 from schema.pagination import Connection
 from schema.referrals import ReferralQuery
 from schema.transfer import TransferQuery

@@ -6,9 +6,9 @@ import datetime as dt
 
 import strawberry
 
-from graph import referrals as rm
-from graph import referrers as rr
-from graph.deals import DEFAULT_CURRENCY
+from graph.core.currency import DEFAULT_CURRENCY
+from graph.referrals import chains as rm
+from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
 from schema.pagination import Connection

@@ -8,11 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from graph.exporter import ExportFormat
-from graph.importer import ImportReport
-from graph.records import RecordKind
+from graph.transfer.exporter import ExportFormat
+from graph.transfer.importer import ImportReport
+from graph.transfer.records import RecordKind
 from resolvers import transfer as resolve
-from schema.permissions import ADMIN_ONLY
+from schema.auth import ADMIN_ONLY
 from schema.types import Info
 
 strawberry.enum(RecordKind, description="A kind of record: one file of an import or export.")

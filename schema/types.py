@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from graph import models
+from graph.core import models
 from resolvers import evolution
 from resolvers.context import Context
 from schema.enums import (

@@ -26,17 +26,22 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import tokens
-from graph.backup import BackupError, backup_data_dir, restore_data_dir
-from graph.connection import open_graph
-from graph.credentials import revoke_token
-from graph.errors import GuanxiError, NotFound
-from graph.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
-from graph.importer import DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, directory_sources, import_records
-from graph.records import FileError, FileFormat
-from graph.retention import purge_expired
-from graph.settings import EngineSettings, Neo4jSettings
-from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.auth import tokens
+from graph.auth.credentials import revoke_token
+from graph.core.retention import purge_expired
+from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
+from graph.db.connection import open_graph
+from graph.db.errors import GuanxiError, NotFound
+from graph.db.settings import EngineSettings, Neo4jSettings
+from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.transfer.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
+from graph.transfer.importer import (
+    DEFAULT_BATCH_SIZE,
+    MAX_BATCH_SIZE,
+    directory_sources,
+    import_records,
+)
+from graph.transfer.records import FileError, FileFormat
 from seed.demo import load_demo
 from seed.synthetic import generate
 from seed.synthetic_files import write_synthetic

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import deals, interactions, kinds, reads, writes
-from graph.connection import Graph
-from graph.history import ChangeNote
-from graph.keypersons import set_reporting_line
-from graph.kinds import EdgeKind, NodeKind
+from graph.core import kinds, reads, writes
+from graph.core.history import ChangeNote
+from graph.core.kinds import EdgeKind, NodeKind
+from graph.db.connection import Graph
+from graph.deals import deals
+from graph.evolution import interactions
+from graph.keypersons.maps import set_reporting_line
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 PREFIX = "demo:"

@@ -8,7 +8,7 @@ and company relationships across the four tiers and lifecycle stages. Names mix 
 English.
 
 History runs from HISTORY_START to HISTORY_END (2022-11 to 2026-11), written the way the app
-writes it (graph/history.py, graph/interactions.py):
+writes it (graph/core/history.py, graph/evolution/interactions.py):
 
 - Companies, people, roles and relationships appear over those years (`createdAt`): about
   half the customers came with the initial import, the rest later; ties are recorded after
@@ -16,7 +16,7 @@ writes it (graph/history.py, graph/interactions.py):
 - Every tie between one of our staff and a customer's person is set by hand when recorded (a
   CREATED change, evidence MANUAL), then moved by interactions at heavy-tailed rates (a few
   ties monthly, most a few times a year or less, some falling silent), each strength computed
-  by graph/strength.py and recorded as an UPDATED change with the interaction as evidence;
+  by graph/evolution/strength.py and recorded as an UPDATED change with the interaction as evidence;
   now and then a person reviews the tier against the suggested one.
 - Some customer people leave (their role gets an `endDate`) and start at another customer;
   some customers move through lifecycle stages and statuses.
@@ -53,9 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.connection import Graph
-from graph.cypher import bulk
-from graph.history import (
+from graph.core.history import (
     ChangeNote,
     ChangeRecord,
     EvidenceKind,
@@ -65,8 +63,10 @@ from graph.history import (
     from_ms,
     to_ms,
 )
-from graph.search import search_text
-from graph.strength import DAY_MS, InteractionKind, StrengthModel, clamp
+from graph.core.search import search_text
+from graph.cypher.transfer import bulk
+from graph.db.connection import Graph
+from graph.evolution.strength import DAY_MS, InteractionKind, StrengthModel, clamp
 
 # Bump when the generated graph changes, so stored benchmark graphs are rebuilt.
 GENERATOR_VERSION = 6
@@ -756,7 +756,7 @@ class _Tie:
 
 class _History:
     """Plays four years forward: role moves, company stage moves, and the ties' interactions,
-    recording each change as graph/history.py's `record()` would."""
+    recording each change as graph/core/history.py's `record()` would."""
 
     def __init__(self, rng: random.Random, out: Synthetic, featured: list[dict[str, Any]]) -> None:
         self.rng = rng
@@ -1005,7 +1005,7 @@ class _History:
             props = tie.row["props"]
             created = to_ms(props["createdAt"])
             props["since"] = props["createdAt"].date()
-            # a strength set by hand is the model's anchor (graph/writes.py `_record`)
+            # a strength set by hand is the model's anchor (graph/core/writes.py `_record`)
             props["strengthRaw"], props["strengthAtMs"] = float(props["strength"]), created
             self._record(
                 ChangeRecord(

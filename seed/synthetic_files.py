@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.records import SPECS, FileFormat, RecordKind, RecordWriter
+from graph.transfer.records import SPECS, FileFormat, RecordKind, RecordWriter
 from seed.synthetic import Synthetic
 
 _EDGES: list[tuple[RecordKind, str, tuple[str, str]]] = [

@@ -17,13 +17,14 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from graph import cache, network
-from graph.connection import Graph, open_graph
-from graph.credentials import AuthSettings, Principal, issue_jwt
-from graph.engine import BoltEndpoint, EmbeddedEngine
-from graph.settings import EngineSettings
-from graph.setup import count_nodes_and_edges, delete_everything, ensure_schema
-from graph.tokens import Role
+from graph.analysis import network
+from graph.auth.credentials import AuthSettings, Principal, issue_jwt
+from graph.auth.tokens import Role
+from graph.db import cache
+from graph.db.connection import Graph, open_graph
+from graph.db.engine import BoltEndpoint, EmbeddedEngine
+from graph.db.settings import EngineSettings
+from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from server import create_app
 
 # The apps the fixtures build accept JWTs signed with this secret; `client` sends an admin's.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import kinds, reads, writes
-from graph.connection import Graph
-from graph.models import PersonRelationship
+from graph.core import kinds, reads, writes
+from graph.core.models import PersonRelationship
+from graph.db.connection import Graph
 
 
 def company(graph: Graph, name: str, **fields: Any) -> str:

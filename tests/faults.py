@@ -16,7 +16,7 @@ from typing import Any
 import neo4j
 from neo4j import Driver
 
-from graph.connection import Graph
+from graph.db.connection import Graph
 
 
 class _Session:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx2
 
-from graph.engine import BoltEndpoint
+from graph.db.engine import BoltEndpoint
 from tests.conftest import AUTH
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from graph.connection import Graph
-from graph.cypher import admin
+from graph.cypher.db import admin
+from graph.db.connection import Graph
 
 
 def _plain(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """The key-person map's static files (ui/): the page at /map/, its modules and cytoscape.
 
 The page holds no data and uses only the public GraphQL API, so these paths need no
-credential (resolvers/access.py lets `is_page_path` through); the page sends the user's token
+credential (resolvers/auth.py lets `is_page_path` through); the page sends the user's token
 with each GraphQL request. The page itself goes out with a strict Content-Security-Policy:
 scripts from this origin only (and its one inline import map, by hash), no framing, no
 referrer.

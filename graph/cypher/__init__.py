@@ -1,64 +1,33 @@
-"""Every Cypher statement of Guanxi, as module-level constants, and a registry of them all."""
+"""Every Cypher statement of Guanxi, as module-level constants, and a registry of them all.
+
+The tree mirrors graph/: the statements of graph/core/writes.py and its neighbours live in
+graph/cypher/core/, those of graph/keypersons/ in graph/cypher/keypersons/, and so on.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from types import ModuleType
 from typing import LiteralString
 
-from graph.cypher import (
-    admin,
-    bulk,
-    business,
-    classes,
-    companies,
-    deals,
-    deleted,
-    history,
-    idempotency,
-    interactions,
-    keypersons,
-    measures,
-    network,
-    paths,
-    people,
-    referrals,
-    relationships,
-    roles,
-    setup,
-    tokens,
-    transfer,
-)
 
-MODULES: tuple[ModuleType, ...] = (
-    admin,
-    bulk,
-    business,
-    classes,
-    companies,
-    deals,
-    deleted,
-    history,
-    idempotency,
-    interactions,
-    keypersons,
-    measures,
-    network,
-    paths,
-    people,
-    referrals,
-    relationships,
-    roles,
-    setup,
-    tokens,
-    transfer,
-)
+def modules() -> list[ModuleType]:
+    """Every statement module below this package, in name order."""
+    found = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
+        if not info.ispkg
+    ]
+    return sorted(found, key=lambda module: module.__name__)
 
 
 def all_statements() -> dict[str, LiteralString]:
-    """Every statement by `module.NAME` (public upper-case constants; tuples are numbered)."""
+    """Every statement by `package.module.NAME` (public upper-case constants; tuples are
+    numbered), e.g. `core.companies.COMPANY_PROPS`."""
     found: dict[str, LiteralString] = {}
-    for module in MODULES:
-        short = module.__name__.rsplit(".", 1)[-1]
+    for module in modules():
+        short = module.__name__.removeprefix(f"{__name__}.")
         for name, value in vars(module).items():
             if not name.isupper() or name.startswith("_"):
                 continue

@@ -1,0 +1,1 @@
+"""Analyst views: network measures, the tier pyramid, customer value classes."""

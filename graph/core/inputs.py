@@ -1,0 +1,155 @@
+"""The rules every write must pass, checked before anything is written.
+
+Fields use the API's camelCase names, so an error names the field as the client sent it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from graph.core.models import (
+    BuyingRole,
+    CommunicationStyle,
+    CompanyStatus,
+    CompanyTier,
+    IntentClass,
+    LifecycleStage,
+    PersonTier,
+    RelationshipLevel,
+    Seniority,
+    Stance,
+    ValueClass,
+)
+from graph.db.errors import InvalidInput
+
+MAX_NAME = 200
+MAX_TEXT = 200
+MAX_NOTES = 5000
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES)]
+ExternalId = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+
+
+class Fields(BaseModel):
+    """Base of the write models: camelCase names, surrounding spaces trimmed, no extras."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+    )
+
+    external_id: ExternalId | None = None
+
+    def to_props(self) -> dict[str, Any]:
+        """The properties to store: camelCase keys, enums by name, None for absent values."""
+        props: dict[str, Any] = {}
+        for name, value in self.model_dump(by_alias=True).items():
+            props[name] = value.value if hasattr(value, "value") else value
+        return props
+
+
+class CompanyFields(Fields):
+    name: Name
+    industry: Text | None = None
+    region: Text | None = None
+    status: CompanyStatus | None = None
+    value_class: ValueClass | None = None
+    intent_class: IntentClass | None = None
+    lifecycle_stage: LifecycleStage | None = None
+    is_ours: bool = False
+
+
+class PersonFields(Fields):
+    name: Name
+    email: Annotated[str, Field(max_length=MAX_TEXT, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    phone: Text | None = None
+    wechat: Text | None = None
+    communication_style: CommunicationStyle | None = None
+    notes: Notes | None = None
+
+
+class RoleFields(Fields):
+    title: Name
+    department: Text | None = None
+    buying_role: BuyingRole | None = None
+    is_key_person: bool = False
+    seniority: Seniority | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    desired_tier: PersonTier | None = None
+    stance: Stance | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start_date")
+        if start and end and end < start:
+            raise ValueError(f"must not be before startDate ({start.isoformat()})")
+        return end
+
+
+class PersonRelationshipFields(Fields):
+    tier: PersonTier
+    strength: Strength
+    level: RelationshipLevel | None = None
+    since: dt.date | None = None
+    notes: Notes | None = None
+
+
+class CompanyRelationshipFields(Fields):
+    tier: CompanyTier
+    strength: Strength
+    lifecycle_stage: LifecycleStage | None = None
+    since: dt.date | None = None
+    notes: Notes | None = None
+
+
+class ReferralFields(Fields):
+    date: dt.date | None = None
+    note: Notes | None = None
+
+
+def checked_external_id(value: str) -> str:
+    """An external id as stored: surrounding spaces trimmed, 1 to 200 characters."""
+    trimmed = value.strip()
+    if not 1 <= len(trimmed) <= MAX_TEXT:
+        raise InvalidInput(
+            f"externalId: must be 1 to {MAX_TEXT} characters, spaces around it not counted",
+            field="externalId",
+        )
+    return trimmed
+
+
+F = TypeVar("F", bound=Fields)
+
+
+def validate(model: type[F], data: dict[str, Any], *, prefix: str = "input") -> F:
+    """Check `data` against `model`; on failure raise InvalidInput naming every broken field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        first_field: str | None = None
+        for error in exc.errors():
+            path = ".".join(str(part) for part in (prefix, *error["loc"]))
+            first_field = first_field or path
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{path}: {message}")
+        raise InvalidInput("; ".join(problems), field=first_field) from None

@@ -1,0 +1,315 @@
+"""Reads: batch-first look-ups (results in key order) and filtered, sorted pages.
+
+Each function is one statement, so one database round trip, whatever the number of keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, LiteralString, TypeVar
+
+from graph.core.models import (
+    Company,
+    CompanyFigures,
+    CompanyRelationship,
+    Page,
+    Person,
+    PersonFigures,
+    PersonRelationship,
+    Referral,
+    Role,
+)
+from graph.cypher.core import business, companies, people, referrals, relationships, roles
+from graph.db.connection import Graph
+
+T = TypeVar("T")
+
+
+def _by_id(
+    graph: Graph, query: LiteralString, column: str, ids: Sequence[str], parse: Callable[..., T]
+) -> list[T | None]:
+    rows = graph.read(query, ids=list(ids))
+    found = {row[column]["id"]: parse(row[column]) for row in rows}
+    return [found.get(id_) for id_ in ids]
+
+
+def _grouped(
+    graph: Graph,
+    query: LiteralString,
+    column: str,
+    ids: Sequence[str],
+    parse: Callable[..., T],
+    **params: Any,
+) -> list[list[T]]:
+    rows = graph.read(query, ids=list(ids), **params)
+    groups: dict[str, list[T]] = {id_: [] for id_ in ids}
+    for row in rows:
+        groups[row["key"]].append(parse(row[column]))
+    return [groups[id_] for id_ in ids]
+
+
+def _page(
+    graph: Graph,
+    query: LiteralString,
+    parse: Callable[..., T],
+    offset: int,
+    limit: int,
+    **params: Any,
+) -> Page[T]:
+    row = graph.read(query, skip=offset, end=offset + limit, **params)[0]
+    return Page(items=[parse(item) for item in row["page"]], total=row["total"], offset=offset)
+
+
+def _names(values: Sequence[Any] | None) -> list[str] | None:
+    """Enum filter values as stored names; None (no filter) stays None."""
+    return None if values is None else [getattr(v, "value", v) for v in values]
+
+
+def companies_by_id(graph: Graph, ids: Sequence[str]) -> list[Company | None]:
+    return _by_id(graph, companies.COMPANIES_BY_ID, "company", ids, Company.from_row)
+
+
+def people_by_id(graph: Graph, ids: Sequence[str]) -> list[Person | None]:
+    return _by_id(graph, people.PEOPLE_BY_ID, "person", ids, Person.from_row)
+
+
+def company_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[CompanyFigures]:
+    """The figures of companies read without them (none for a company not found)."""
+    rows = graph.read(companies.COMPANY_FIGURES_BY_ID, ids=list(ids))
+    found = {row["id"]: CompanyFigures.from_row(row) for row in rows}
+    return [found.get(id_, CompanyFigures()) for id_ in ids]
+
+
+def person_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonFigures]:
+    """The figures of people read without them (none for a person not found)."""
+    rows = graph.read(people.PEOPLE_FIGURES_BY_ID, ids=list(ids))
+    found = {row["id"]: PersonFigures.from_row(row) for row in rows}
+    return [found.get(id_, PersonFigures()) for id_ in ids]
+
+
+def roles_by_id(graph: Graph, ids: Sequence[str]) -> list[Role | None]:
+    return _by_id(graph, roles.ROLES_BY_ID, "role", ids, Role.from_row)
+
+
+def relationships_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonRelationship | None]:
+    return _by_id(
+        graph, relationships.RELATIONSHIPS_BY_ID, "relationship", ids, PersonRelationship.from_row
+    )
+
+
+def company_relationships_by_id(
+    graph: Graph, ids: Sequence[str]
+) -> list[CompanyRelationship | None]:
+    return _by_id(
+        graph,
+        business.COMPANY_RELATIONSHIPS_BY_ID,
+        "relationship",
+        ids,
+        CompanyRelationship.from_row,
+    )
+
+
+def referrals_by_id(graph: Graph, ids: Sequence[str]) -> list[Referral | None]:
+    return _by_id(graph, referrals.REFERRALS_BY_ID, "referral", ids, Referral.from_row)
+
+
+def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:
+    """The Guanxi id of the company or person with this external id."""
+    query = (
+        companies.COMPANY_ID_BY_EXTERNAL_ID
+        if kind == "company"
+        else people.PERSON_ID_BY_EXTERNAL_ID
+    )
+    rows = graph.read(query, externalId=external_id.strip())
+    return str(rows[0]["id"]) if rows else None
+
+
+def roles_for_companies(
+    graph: Graph, ids: Sequence[str], *, include_past: bool
+) -> list[list[Role]]:
+    return _grouped(
+        graph, roles.ROLES_FOR_COMPANIES, "role", ids, Role.from_row, includePast=include_past
+    )
+
+
+def roles_for_people(graph: Graph, ids: Sequence[str], *, include_past: bool) -> list[list[Role]]:
+    return _grouped(
+        graph, roles.ROLES_FOR_PEOPLE, "role", ids, Role.from_row, includePast=include_past
+    )
+
+
+def relationships_for_people(graph: Graph, ids: Sequence[str]) -> list[list[PersonRelationship]]:
+    return _grouped(
+        graph,
+        relationships.RELATIONSHIPS_FOR_PEOPLE,
+        "relationship",
+        ids,
+        PersonRelationship.from_row,
+    )
+
+
+def company_relationships_for_companies(
+    graph: Graph, ids: Sequence[str]
+) -> list[list[CompanyRelationship]]:
+    return _grouped(
+        graph,
+        business.COMPANY_RELATIONSHIPS_FOR_COMPANIES,
+        "relationship",
+        ids,
+        CompanyRelationship.from_row,
+    )
+
+
+def referrals_for_parties(graph: Graph, ids: Sequence[str]) -> list[list[Referral]]:
+    """All referrals touching each person or company, made or received, newest first."""
+    return _grouped(graph, referrals.REFERRALS_FOR_PARTIES, "referral", ids, Referral.from_row)
+
+
+def company_page(
+    graph: Graph,
+    *,
+    offset: int,
+    limit: int,
+    sort: str = "NAME",
+    descending: bool = False,
+    search: str | None = None,
+    statuses: Sequence[Any] | None = None,
+    value_classes: Sequence[Any] | None = None,
+    intent_classes: Sequence[Any] | None = None,
+    stages: Sequence[Any] | None = None,
+    industry: str | None = None,
+    region: str | None = None,
+    is_ours: bool | None = None,
+    tiers: Sequence[Any] | None = None,
+    min_our_relationships: int | None = None,
+) -> Page[Company]:
+    by_figures = sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None
+    return _page(
+        graph,
+        companies.COMPANY_PAGE_BY_FIGURES if by_figures else companies.COMPANY_PAGE_BY_PROPERTY,
+        Company.from_row,
+        offset,
+        limit,
+        sort=sort,
+        descending=descending,
+        search=search,
+        statuses=_names(statuses),
+        valueClasses=_names(value_classes),
+        intentClasses=_names(intent_classes),
+        stages=_names(stages),
+        industry=industry,
+        region=region,
+        isOurs=is_ours,
+        tiers=_names(tiers),
+        minOurRelationships=min_our_relationships,
+    )
+
+
+def person_page(
+    graph: Graph,
+    *,
+    offset: int,
+    limit: int,
+    sort: str = "NAME",
+    descending: bool = False,
+    search: str | None = None,
+    styles: Sequence[Any] | None = None,
+    company_id: str | None = None,
+    min_strongest_tie: float | None = None,
+) -> Page[Person]:
+    by_figures = sort not in ("NAME", "CREATED_AT") or min_strongest_tie is not None
+    return _page(
+        graph,
+        people.PERSON_PAGE_BY_FIGURES if by_figures else people.PERSON_PAGE_BY_PROPERTY,
+        Person.from_row,
+        offset,
+        limit,
+        sort=sort,
+        descending=descending,
+        search=search,
+        styles=_names(styles),
+        companyId=company_id,
+        minStrongestTie=min_strongest_tie,
+    )
+
+
+def role_page(
+    graph: Graph,
+    *,
+    offset: int,
+    limit: int,
+    company_id: str | None = None,
+    person_id: str | None = None,
+    include_past: bool = False,
+    key_persons_only: bool = False,
+    buying_roles: Sequence[Any] | None = None,
+) -> Page[Role]:
+    return _page(
+        graph,
+        roles.ROLE_PAGE,
+        Role.from_row,
+        offset,
+        limit,
+        companyId=company_id,
+        personId=person_id,
+        includePast=include_past,
+        keyPersonsOnly=key_persons_only,
+        buyingRoles=_names(buying_roles),
+    )
+
+
+def relationship_page(
+    graph: Graph,
+    *,
+    offset: int,
+    limit: int,
+    sort: str = "STRENGTH",
+    descending: bool = True,
+    person_id: str | None = None,
+    tiers: Sequence[Any] | None = None,
+    levels: Sequence[Any] | None = None,
+    min_strength: float | None = None,
+) -> Page[PersonRelationship]:
+    return _page(
+        graph,
+        relationships.RELATIONSHIP_PAGE,
+        PersonRelationship.from_row,
+        offset,
+        limit,
+        sort=sort,
+        descending=descending,
+        personId=person_id,
+        tiers=_names(tiers),
+        levels=_names(levels),
+        minStrength=min_strength,
+    )
+
+
+def company_relationship_page(
+    graph: Graph,
+    *,
+    offset: int,
+    limit: int,
+    company_id: str | None = None,
+    tiers: Sequence[Any] | None = None,
+    stages: Sequence[Any] | None = None,
+    min_strength: float | None = None,
+) -> Page[CompanyRelationship]:
+    return _page(
+        graph,
+        business.COMPANY_RELATIONSHIP_PAGE,
+        CompanyRelationship.from_row,
+        offset,
+        limit,
+        companyId=company_id,
+        tiers=_names(tiers),
+        stages=_names(stages),
+        minStrength=min_strength,
+    )
+
+
+def referral_page(
+    graph: Graph, *, offset: int, limit: int, since: dt.date | None = None
+) -> Page[Referral]:
+    return _page(graph, referrals.REFERRAL_PAGE, Referral.from_row, offset, limit, since=since)

@@ -1,0 +1,1 @@
+"""Statements of graph/analysis/ (see its docstring)."""

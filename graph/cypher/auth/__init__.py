@@ -1,0 +1,1 @@
+"""Statements of graph/auth/ (see its docstring)."""

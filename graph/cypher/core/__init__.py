@@ -1,0 +1,1 @@
+"""Statements of graph/core/ (see its docstring)."""

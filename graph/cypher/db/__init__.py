@@ -1,0 +1,1 @@
+"""Statements of graph/db/ (see its docstring)."""

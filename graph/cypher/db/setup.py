@@ -1,0 +1,63 @@
+"""Constraints and indexes of every label, created idempotently at start-up (one list here, so
+that the whole schema can be read in one place)."""
+
+from typing import Final, LiteralString
+
+CONSTRAINTS_AND_INDEXES: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT company_id IF NOT EXISTS FOR (c:Company) REQUIRE c.id IS UNIQUE",
+    "CREATE CONSTRAINT company_external_id IF NOT EXISTS "
+    "FOR (c:Company) REQUIRE c.externalId IS UNIQUE",
+    "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT person_external_id IF NOT EXISTS "
+    "FOR (p:Person) REQUIRE p.externalId IS UNIQUE",
+    "CREATE CONSTRAINT role_id IF NOT EXISTS FOR ()-[r:HOLDS_ROLE]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT knows_id IF NOT EXISTS FOR ()-[k:KNOWS]-() REQUIRE k.id IS UNIQUE",
+    "CREATE CONSTRAINT business_id IF NOT EXISTS "
+    "FOR ()-[b:DOES_BUSINESS_WITH]-() REQUIRE b.id IS UNIQUE",
+    "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR ()-[r:REFERRED]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT role_external_id IF NOT EXISTS "
+    "FOR ()-[r:HOLDS_ROLE]-() REQUIRE r.externalId IS UNIQUE",
+    "CREATE CONSTRAINT knows_external_id IF NOT EXISTS "
+    "FOR ()-[k:KNOWS]-() REQUIRE k.externalId IS UNIQUE",
+    "CREATE CONSTRAINT business_external_id IF NOT EXISTS "
+    "FOR ()-[b:DOES_BUSINESS_WITH]-() REQUIRE b.externalId IS UNIQUE",
+    "CREATE CONSTRAINT referral_external_id IF NOT EXISTS "
+    "FOR ()-[r:REFERRED]-() REQUIRE r.externalId IS UNIQUE",
+    "CREATE INDEX company_name IF NOT EXISTS FOR (c:Company) ON (c.name)",
+    "CREATE INDEX company_is_ours IF NOT EXISTS FOR (c:Company) ON (c.isOurs)",
+    "CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)",
+)
+
+DEAL_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT deal_id IF NOT EXISTS FOR (d:Deal) REQUIRE d.id IS UNIQUE",
+    "CREATE CONSTRAINT deal_external_id IF NOT EXISTS FOR (d:Deal) REQUIRE d.externalId IS UNIQUE",
+    "CREATE INDEX deal_date IF NOT EXISTS FOR (d:Deal) ON (d.date)",
+)
+
+DELETED_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE INDEX deleted_item_id IF NOT EXISTS FOR (d:DeletedItem) ON (d.itemId)",
+)
+
+HISTORY_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (ch:Change) REQUIRE ch.id IS UNIQUE",
+    "CREATE INDEX change_subject IF NOT EXISTS FOR (ch:Change) ON (ch.subjectId)",
+    "CREATE INDEX change_pair IF NOT EXISTS FOR (ch:Change) ON (ch.pairKey)",
+    "CREATE CONSTRAINT history_subject IF NOT EXISTS FOR (h:History) REQUIRE h.subjectId IS UNIQUE",
+)
+
+IDEMPOTENCY_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT idempotency_key IF NOT EXISTS "
+    "FOR (k:IdempotencyKey) REQUIRE k.key IS UNIQUE",
+)
+
+INTERACTION_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (i:Interaction) REQUIRE i.id IS UNIQUE",
+    "CREATE CONSTRAINT interaction_external_id IF NOT EXISTS "
+    "FOR (i:Interaction) REQUIRE i.externalId IS UNIQUE",
+    "CREATE INDEX interaction_at IF NOT EXISTS FOR (i:Interaction) ON (i.at)",
+)
+
+TOKEN_SCHEMA: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE",
+    "CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+)

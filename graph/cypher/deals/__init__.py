@@ -1,0 +1,1 @@
+"""Statements of graph/deals/ (see its docstring)."""

@@ -1,0 +1,1 @@
+"""Statements of graph/evolution/ (see its docstring)."""

@@ -1,0 +1,1 @@
+"""Statements of graph/keypersons/ (see its docstring)."""

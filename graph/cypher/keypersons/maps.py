@@ -1,0 +1,143 @@
+"""Key-person maps, org charts and job moves."""
+
+from typing import Final, LiteralString
+
+# In one row: the tiers of the customer's relationships with our companies, one entry per
+# current role there (a single [null, null, []] when it has none): [role, its person's
+# properties, the ties our current people hold with that person], and the properties of
+# those people of ours, each once. The people's properties let the map name them without
+# another round trip. (Lists rather than nested maps: ArcadeDB drops the other keys of a map
+# literal that holds a map projection.)
+KEY_PERSON_MAP: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
+  RETURN collect(b.tier) AS tiersWithUs
+}
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+WHERE role.endDate IS NULL OR role.endDate >= date()
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE ours.endDate IS NULL OR ours.endDate >= date()
+  RETURN collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id,
+                             ourPersonId: o.id}) AS ties,
+         collect(DISTINCT o) AS ours
+}
+WITH c, tiersWithUs,
+     collect([role {.*, personId: p.id, companyId: c.id}, p {.*}, ties]) AS rows,
+     collect(ours) AS ourLists
+CALL (ourLists) {
+  UNWIND ourLists AS ours
+  UNWIND ours AS o
+  WITH DISTINCT o
+  RETURN collect(o {.*}) AS ourPeople
+}
+RETURN c.id AS companyId, tiersWithUs, rows, ourPeople
+"""
+
+# Current people at the company and the reporting lines among them.
+ORG_CHART: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+WHERE role.endDate IS NULL OR role.endDate >= date()
+WITH c, collect(role {.*, personId: p.id, companyId: c.id}) AS roles, collect(DISTINCT p) AS people
+CALL (people) {
+  UNWIND people AS report
+  MATCH (report)-[:REPORTS_TO]->(manager:Person)
+  WHERE manager IN people
+  RETURN collect({personId: report.id, managerId: manager.id}) AS lines
+}
+RETURN c.id AS companyId, roles, lines
+"""
+
+MANAGER_CHAIN_REACHES: Final[LiteralString] = """
+MATCH (manager:Person {id: $managerId})
+MATCH (person:Person {id: $personId})
+RETURN EXISTS { (manager)-[:REPORTS_TO*0..]->(person) } AS cycle
+"""
+
+REPORTING_LINE_SET: Final[LiteralString] = """
+MATCH (person:Person {id: $personId})
+MATCH (manager:Person {id: $managerId})
+OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
+DELETE old
+WITH DISTINCT person, manager
+CREATE (person)-[:REPORTS_TO {since: $since}]->(manager)
+"""
+
+REPORTING_LINE_REMOVE: Final[LiteralString] = """
+MATCH (:Person {id: $personId})-[line:REPORTS_TO]->(:Person)
+DELETE line
+RETURN count(line) AS removed
+"""
+
+# People who started a role since $since after ending one at another company, and whom one
+# of our current people knows at one of $tiers.
+RECENT_MOVES: Final[LiteralString] = """
+MATCH (p:Person)-[new:HOLDS_ROLE]->(newCompany:Company)
+WHERE new.startDate >= $since AND (new.endDate IS NULL OR new.endDate >= date())
+MATCH (p)-[old:HOLDS_ROLE]->(oldCompany:Company)
+WHERE oldCompany <> newCompany AND old.endDate IS NOT NULL AND old.endDate <= new.startDate
+CALL (p) {
+  MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE (ours.endDate IS NULL OR ours.endDate >= date()) AND k.tier IN $tiers
+  RETURN max(k.strength) AS strongest,
+         collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id}) AS ties
+}
+WITH p, new, newCompany, old, oldCompany, strongest, ties
+WHERE strongest IS NOT NULL
+ORDER BY old.endDate DESC
+WITH p, new, newCompany, strongest, ties, collect(old {.*, personId: p.id,
+     companyId: oldCompany.id})[0] AS previous
+RETURN new {.*, personId: p.id, companyId: newCompany.id} AS role, previous, strongest, ties
+ORDER BY new.startDate DESC, strongest DESC, p.id
+"""
+
+# The key-person map as it was at $atMs, in one row: every company relationship with our
+# companies; every role ever held at the customer as [role, the ties its person has with anyone
+# who ever worked for us as [tie, that person's role with us], its person's properties]; the
+# properties of those people of ours, each once; and the time-index entries of those that
+# changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
+# after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
+# as it is now, and its index is not read. The indexes are read in one UNWIND at the end: the
+# embedded engine serves a look-up there from the index, but not one inside a subquery.
+KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
+  RETURN collect(properties(b)) AS business
+}
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+CALL (p) {
+  OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
+                  properties(ours)]) AS ties,
+         collect(DISTINCT o) AS ours
+}
+WITH c, business,
+     collect([role {.*, personId: p.id, companyId: c.id}, ties, properties(p)]) AS rows,
+     collect(ours) AS ourLists
+WITH c, business, rows, ourLists,
+     [b IN business WHERE NOT coalesce(b.changedAtMs <= $atMs, false) | b.id]
+     + [r IN rows WHERE r[0] IS NOT NULL AND NOT coalesce(r[0].changedAtMs <= $atMs, false)
+        | r[0].id]
+     + reduce(found = [], r IN rows | found
+       + [t IN r[1] WHERE t[0] IS NOT NULL AND NOT coalesce(t[0].changedAtMs <= $atMs, false)
+          | t[0].id]
+       + [t IN r[1] WHERE t[1] IS NOT NULL AND NOT coalesce(t[1].changedAtMs <= $atMs, false)
+          | t[1].id]) AS ids
+UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
+OPTIONAL MATCH (h:History {subjectId: subjectId})
+WITH c, business, rows, ourLists, subjectId, h,
+     size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+WITH c, business, rows, ourLists,
+     collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
+              CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
+CALL (ourLists) {
+  UNWIND ourLists AS ours
+  UNWIND ours AS o
+  WITH DISTINCT o
+  RETURN collect(properties(o)) AS ourPeople
+}
+RETURN c.id AS companyId, business, rows, ourPeople, states
+"""

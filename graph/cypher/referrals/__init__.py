@@ -1,0 +1,1 @@
+"""Statements of graph/referrals/ (see its docstring)."""

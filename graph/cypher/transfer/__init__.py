@@ -1,0 +1,1 @@
+"""Statements of graph/transfer/ (see its docstring)."""

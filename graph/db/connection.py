@@ -1,0 +1,197 @@
+"""The connection to the graph: the driver, the database name, and transaction functions.
+
+Every statement runs inside a driver transaction function (`execute_read` / `execute_write`),
+so transient errors are retried and reads are routed to followers on a Neo4j cluster.
+Each transaction carries a timeout (GUANXI_TX_TIMEOUT): Neo4j enforces it on the transaction;
+the embedded engine ignores the driver's timeout and enforces the same value on each statement
+(`arcadedb.command.timeout`, set by graph.db.engine). Either way the database stops the work and
+the caller gets a TimedOut error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+
+from graph.db.engine import EmbeddedEngine
+from graph.db.errors import Conflict, TimedOut
+from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
+
+if TYPE_CHECKING:
+    from graph.core.events import Event, EventListener
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Row = dict[str, Any]
+StatementListener = Callable[[str, dict[str, Any]], None]
+
+
+def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
+    """Neo4j's TransactionTimedOut(ClientConfiguration), which the embedded engine also sends."""
+    return "TransactionTimedOut" in (exc.code or "")
+
+
+class Tx:
+    """One transaction: runs statements and returns their rows as plain dicts."""
+
+    def __init__(
+        self,
+        tx: ManagedTransaction,
+        listeners: list[StatementListener],
+        *,
+        publishing: bool = False,
+    ) -> None:
+        self._tx = tx
+        self._listeners = listeners
+        # whether anyone hears published events; when not, there is no point in making them
+        self.publishing = publishing
+        self.published: list[Event] = []
+
+    def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one parameterised statement (one database round trip)."""
+        for listener in self._listeners:
+            listener(query, params)
+        result = self._tx.run(query, params)
+        return [record.data() for record in result]
+
+    def publish(self, event: Event) -> None:
+        """Tell the graph's event listeners of `event` once this transaction has committed."""
+        if self.publishing:
+            self.published.append(event)
+
+
+class Graph:
+    """The driver plus the database to use; the only way the app reaches the data."""
+
+    def __init__(self, driver: Driver, database: str, *, tx_timeout: float = 0) -> None:
+        self.driver = driver
+        self.database = database
+        self.tx_timeout = tx_timeout  # seconds; 0: none
+        self.listeners: list[StatementListener] = []
+        # hear of the events published by committed write transactions (graph/core/events.py)
+        self.event_listeners: list[EventListener] = []
+        # bumped after every write this process commits, so caches see their own writes at once
+        self.generation = 0
+
+    def read_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in a read transaction (retried on transient errors)."""
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(self._unit(work))
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
+
+    def write_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in a write transaction: all of it commits, or none of it.
+
+        A broken uniqueness rule (which some engines report only at commit) is a Conflict; so
+        is a transient error (a deadlock, a concurrent change to the same record) that still
+        stands once the driver has retried `work` for GUANXI_TX_RETRY_TIME.
+        """
+        attempts: list[Tx] = []  # the driver may retry: only the last attempt committed
+
+        def attempt(tx: Tx) -> T:
+            attempts.append(tx)
+            return work(tx)
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                result = session.execute_write(self._unit(attempt))
+        except neo4j.exceptions.ConstraintError as exc:
+            raise Conflict(
+                "another write took that id or external id at the same time; nothing was "
+                "written: read the current state and try again"
+            ) from exc
+        except neo4j.exceptions.TransientError as exc:
+            # the driver retried for GUANXI_TX_RETRY_TIME and concurrent writes kept winning
+            log.warning("a write gave up after retrying on concurrent writes: %s", exc.code)
+            raise Conflict(
+                "other writes kept changing the same records at the same time; nothing was "
+                "written: try again"
+            ) from exc
+        except neo4j.exceptions.ClientError as exc:
+            if _is_timeout(exc):
+                raise self._timed_out() from exc
+            raise
+        finally:
+            self.generation += 1
+        for event in attempts[-1].published:
+            for listener in list(self.event_listeners):
+                try:
+                    listener(event)
+                except Exception:  # the write has committed: a listener cannot undo it
+                    log.exception("an event listener failed on %s", type(event).__name__)
+        return result
+
+    def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
+        """`work` as a transaction function, with the transaction timeout when one is set."""
+
+        def unit(tx: ManagedTransaction) -> T:
+            return work(Tx(tx, self.listeners, publishing=bool(self.event_listeners)))
+
+        if self.tx_timeout > 0:
+            return neo4j.unit_of_work(timeout=self.tx_timeout)(unit)
+        return unit
+
+    def _timed_out(self) -> TimedOut:
+        log.warning("a transaction ran past GUANXI_TX_TIMEOUT (%g s): stopped", self.tx_timeout)
+        return TimedOut(
+            f"the query ran longer than the {self.tx_timeout:g} s limit (GUANXI_TX_TIMEOUT) "
+            "and was stopped; ask for less (smaller pages, shorter paths) or try again later"
+        )
+
+    def read(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one read statement in its own transaction."""
+        return self.read_tx(lambda tx: tx.run(query, **params))
+
+    def write(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one write statement in its own transaction."""
+        return self.write_tx(lambda tx: tx.run(query, **params))
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+@contextmanager
+def open_graph(
+    neo4j_settings: Neo4jSettings | None = None,
+    engine_settings: EngineSettings | None = None,
+    api_settings: ApiSettings | None = None,
+) -> Iterator[Graph]:
+    """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
+    neo4j_settings = neo4j_settings or Neo4jSettings()
+    api_settings = api_settings or ApiSettings()
+    tx_timeout = api_settings.tx_timeout
+    engine: EmbeddedEngine | None = None
+    if neo4j_settings.uri:
+        uri, database = neo4j_settings.uri, neo4j_settings.database
+        auth = (neo4j_settings.username, neo4j_settings.password.get_secret_value())
+    else:
+        engine_settings = engine_settings or EngineSettings()
+        engine = EmbeddedEngine(
+            engine_settings.data_dir,
+            database="guanxi",
+            heap=engine_settings.engine_heap,
+            command_timeout=tx_timeout,
+        )
+        endpoint = engine.start()
+        uri, database = endpoint.uri, endpoint.database
+        auth = (endpoint.username, endpoint.password)
+    driver = GraphDatabase.driver(
+        uri, auth=auth, max_transaction_retry_time=api_settings.tx_retry_time
+    )
+    graph = Graph(driver, database, tx_timeout=tx_timeout)
+    try:
+        driver.verify_connectivity()
+        yield graph
+    finally:
+        graph.close()  # the driver must close before the engine stops, or the JVM may hang
+        if engine is not None:
+            engine.stop()

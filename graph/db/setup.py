@@ -1,0 +1,36 @@
+"""Schema setup and whole-database helpers."""
+
+from __future__ import annotations
+
+from graph.cypher.db import admin, setup
+from graph.db.connection import Graph
+
+
+def ensure_schema(graph: Graph) -> None:
+    """Create the constraints and indexes that are missing (safe to run at every start)."""
+    for statement in (
+        *setup.CONSTRAINTS_AND_INDEXES,
+        *setup.DEAL_SCHEMA,
+        *setup.DELETED_SCHEMA,
+        *setup.HISTORY_SCHEMA,
+        *setup.IDEMPOTENCY_SCHEMA,
+        *setup.INTERACTION_SCHEMA,
+        *setup.TOKEN_SCHEMA,
+    ):
+        graph.write(statement)
+
+
+def delete_everything(graph: Graph) -> None:
+    """Remove every node and edge (tests and `seed --reset` only)."""
+    graph.write(admin.DELETE_EVERYTHING)
+
+
+def count_nodes_and_edges(graph: Graph) -> tuple[int, int]:
+    row = graph.read(admin.COUNT_NODES_AND_EDGES)[0]
+    return int(row["nodes"]), int(row["edges"])
+
+
+def ping(graph: Graph) -> bool:
+    """Whether the database answers a trivial statement now (one try, no retries)."""
+    with graph.driver.session(database=graph.database) as session:
+        return bool(session.run(admin.PING).single(strict=True)["ok"] == 1)

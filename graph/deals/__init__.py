@@ -1,0 +1,1 @@
+"""Deals (orders) recorded against customers, and the depth figures they give."""

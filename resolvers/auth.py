@@ -1,0 +1,114 @@
+"""Access control at the HTTP edge: every request but the health checks carries a credential.
+
+`RequireCredential` is an ASGI middleware: it checks `Authorization: Bearer <token or JWT>`
+(graph/auth/credentials.py) and puts the Principal in the request scope, where `principal_of` finds
+it for the GraphQL context; a missing or bad credential gets a 401 with a GraphQL-style error
+(extensions.code UNAUTHENTICATED). What each role may do is schema/auth.py.
+
+WebSocket connections pass through with the header's principal when one is sent; a connection
+without it authenticates with `connection_principal` on its connection_init payload
+({"Authorization": "Bearer ..."}), from the GraphQL view's `on_ws_connect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graph.auth.credentials import AuthSettings, Principal, authenticate, bearer
+from graph.db.connection import Graph
+from graph.db.errors import Unauthenticated
+from resolvers.context import off_loop
+
+# Answered without a credential: load balancers, orchestrators and Prometheus probe them
+# (/metrics shows operation names and counts, no data: keep it off the public network).
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+PRINCIPAL_KEY = "guanxi.principal"
+
+
+def principal_of(scope: Mapping[str, object]) -> Principal | None:
+    """The principal the middleware found for this request (None: not authenticated yet)."""
+    found = scope.get(PRINCIPAL_KEY)
+    return found if isinstance(found, Principal) else None
+
+
+async def check_credential(graph: Graph, header: str | None, settings: AuthSettings) -> Principal:
+    """The principal for an Authorization header value; Unauthenticated if it is not good."""
+    credential = bearer(header)
+    return await off_loop(authenticate, graph, credential, settings)
+
+
+async def connection_principal(
+    graph: Graph, payload: Mapping[str, object] | None, settings: AuthSettings
+) -> Principal:
+    """The principal for a WebSocket connection_init payload carrying an Authorization entry."""
+    header = None if payload is None else payload.get("Authorization", payload.get("authorization"))
+    return await check_credential(graph, header if isinstance(header, str) else None, settings)
+
+
+def unauthenticated_response(message: str) -> JSONResponse:
+    """401 with a GraphQL-style error body."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": Unauthenticated.code}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="guanxi"'},
+    )
+
+
+def _is_ide_page(scope: Scope, headers: Headers) -> bool:
+    """GET /graphql from a browser without a query: the GraphiQL page itself (no data), where
+    the user then enters the credential in the Headers tab."""
+    params = QueryParams(scope.get("query_string", b""))  # decoded: `%71uery=` is `query=`
+    return (
+        scope["method"] == "GET"
+        and "query" not in params
+        and "text/html" in headers.get("accept", "")
+    )
+
+
+def _never(path: str) -> bool:
+    return False
+
+
+class RequireCredential:
+    """ASGI middleware: 401 for HTTP requests without a good credential (health checks, the
+    IDE page and the paths `also_open` names excepted); the principal goes into the scope."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        graph_of: Callable[[], Graph],
+        settings: AuthSettings,
+        also_open: Callable[[str], bool] = _never,
+    ) -> None:
+        self.app = app
+        self._graph_of = graph_of
+        self._settings = settings
+        self._also_open = also_open
+
+    def _open(self, path: str) -> bool:
+        return path in OPEN_PATHS or self._also_open(path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or self._open(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        header = headers.get("authorization")
+        if header is None and (scope["type"] == "websocket" or _is_ide_page(scope, headers)):
+            # a WebSocket may authenticate in connection_init; the IDE page holds no data
+            await self.app(scope, receive, send)
+            return
+        try:
+            scope[PRINCIPAL_KEY] = await check_credential(self._graph_of(), header, self._settings)
+        except Unauthenticated as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401, "reason": exc.message})
+            else:
+                await unauthenticated_response(exc.message)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Tests of the HTTP API as a whole, the map page and the seed data."""

@@ -1,0 +1,427 @@
+"""The key-person map page end to end: the real server (`python server.py`) over the demo data,
+driven in Debian's headless Chromium through Playwright. What the page shows is checked
+against what the GraphQL API answers for the same question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import graphql
+import httpx2
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from graph.auth.credentials import issue_jwt
+from graph.auth.tokens import Role
+from graph.db import cache
+from graph.db.connection import Graph
+from graph.db.engine import BoltEndpoint
+from graph.db.setup import delete_everything
+from schema import schema
+from seed.demo import load_demo
+from tests.conftest import AUTH
+from tests.live_server import ROOT, LiveServer, live_server
+
+CHROMIUM = Path(os.environ.get("GUANXI_CHROMIUM", "/usr/bin/chromium"))
+# as the machine's notes advise: no sandbox (root), and no calls home on a closed network
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = ROOT / "docs" / "images" / "key-person-map.png"
+# the page needs no more than a viewer may do
+TOKEN = issue_jwt("e2e-viewer", Role.VIEWER, AUTH)
+DRAWN = '#graph[aria-busy="false"]'
+
+KEY_PERSON_MAP = """
+query ($companyId: ID!, $asOf: DateTime) {
+  keyPersonMap(companyId: $companyId, everyone: true, asOf: $asOf) {
+    summary { keyPersons covered uncovered singleThreaded reachesExecutives }
+    entries {
+      isKeyPerson covered threads person { id name }
+      relationships { relationship { id } }
+    }
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(
+    engine_graph: Graph, engine_endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The server over the demo data (as after `make run`), accepting the tests' JWTs."""
+    delete_everything(engine_graph)
+    cache.clear()
+    load_demo(engine_graph)
+    with live_server(engine_endpoint, tmp_path_factory.mktemp("map") / "server.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `apt-get install chromium` (make test does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    """A fresh tab; any script error on the page fails the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 860}, base_url=server.base)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    # the console reports what the Content-Security-Policy refused, among others; a refused
+    # request (401 for a bad token) is the one error a test may cause on purpose
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    yield opened
+    context.close()
+    assert errors == []
+
+
+def api(server: LiveServer, query: str, **variables: Any) -> dict[str, Any]:
+    """The API's own answer, with the same credential the page uses."""
+    response = httpx2.post(
+        server.graphql_url,
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+def customers(server: LiveServer) -> dict[str, str]:
+    """Name -> id of the demo's customers."""
+    found = api(server, "{ companies(first: 50, filter: {isOurs: false}) { nodes { id name } } }")
+    return {node["name"]: node["id"] for node in found["companies"]["nodes"]}
+
+
+def sign_in(page: Page, path: str = "/map/") -> None:
+    page.goto(f"{path}#token={TOKEN}")
+
+
+def open_customer(page: Page, company_id: str) -> None:
+    sign_in(page, f"/map/?company={company_id}")
+    page.wait_for_selector(f'{DRAWN}[data-view="map"][data-company="{company_id}"]')
+
+
+def node_ids(page: Page, selector: str) -> set[str]:
+    """Ids of the graph's elements matching a cytoscape selector."""
+    ids: list[str] = page.evaluate(
+        "selector => guanxiGraph.$(selector).map(element => element.id())", selector
+    )
+    return set(ids)
+
+
+def click_node(page: Page, node_id: str) -> None:
+    """A real click on the canvas where cytoscape drew the node."""
+    position = page.evaluate("id => guanxiGraph.$id(id).renderedPosition()", node_id)
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+
+
+def assert_map_matches_api(
+    page: Page, server: LiveServer, company_id: str, as_of: str | None
+) -> None:
+    """The summary, the key-person list and the drawing agree with keyPersonMap."""
+    answer = api(server, KEY_PERSON_MAP, companyId=company_id, asOf=as_of)["keyPersonMap"]
+    summary = answer["summary"]
+    for stat in ("keyPersons", "covered", "uncovered", "singleThreaded"):
+        assert page.inner_text(f'[data-stat="{stat}"]') == str(summary[stat]), stat
+    shown = "yes" if summary["reachesExecutives"] else "no"
+    assert page.inner_text('[data-stat="reachesExecutives"]') == shown
+
+    key = [entry for entry in answer["entries"] if entry["isKeyPerson"]]
+    uncovered = {e["person"]["id"] for e in key if not e["covered"]}
+    single = {e["person"]["id"] for e in key if e["threads"] == 1}
+    listed = page.eval_on_selector_all(
+        ".key-persons li", "items => items.map(li => [li.dataset.personId, li.dataset.gaps])"
+    )
+    expected = [
+        [
+            e["person"]["id"],
+            " ".join(
+                mark
+                for mark, on in (
+                    ("uncovered", e["person"]["id"] in uncovered),
+                    ("single", e["person"]["id"] in single),
+                )
+                if on
+            ),
+        ]
+        for e in key
+    ]
+    assert listed == expected
+    assert node_ids(page, "node.key") == {e["person"]["id"] for e in key}
+    assert node_ids(page, "node.uncovered") == uncovered
+    assert node_ids(page, "node.single") == single
+    assert node_ids(page, "node.their") == {e["person"]["id"] for e in answer["entries"]}
+    ties = {t["relationship"]["id"] for e in answer["entries"] for t in e["relationships"]}
+    assert node_ids(page, "edge.tie") == ties
+
+
+def test_a_customer_found_by_name_shows_the_key_persons_and_gaps_the_api_reports(
+    page: Page, server: LiveServer
+) -> None:
+    names = customers(server)
+    name = next(name for name in names if "East China" in name)
+    sign_in(page)
+    page.fill("#search", "east china")
+    page.click(f'#search-results button[data-company-id="{names[name]}"]')
+    page.wait_for_selector(f'{DRAWN}[data-company="{names[name]}"]')
+
+    assert page.inner_text("#company-title") == name
+    assert_map_matches_api(page, server, names[name], None)
+    # this customer has both kinds of gap, so the check above saw them drawn
+    assert page.locator('.key-persons li[data-gaps~="uncovered"]').count() > 0
+    assert page.locator('.key-persons li[data-gaps~="single"]').count() > 0
+    assert "token" not in page.url  # the token left the address bar
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT)
+
+
+def test_every_demo_customer_matches_the_api(page: Page, server: LiveServer) -> None:
+    for company_id in customers(server).values():
+        open_customer(page, company_id)
+        assert_map_matches_api(page, server, company_id, None)
+
+
+def test_clicking_a_person_shows_their_roles_relationships_and_interactions(
+    page: Page, server: LiveServer
+) -> None:
+    company_id = next(i for name, i in customers(server).items() if "East China" in name)
+    open_customer(page, company_id)
+    person_id = page.get_attribute(".key-persons li >> nth=0", "data-person-id")
+    assert person_id
+    click_node(page, person_id)
+    page.wait_for_selector(f'#person[data-person-id="{person_id}"][aria-busy="false"]')
+
+    expected = api(
+        server,
+        """query ($id: ID!) {
+          person(id: $id) { name roles { title } relationships { id } }
+          interactions(filter: {personId: $id}, first: 5) { nodes { id } }
+        }""",
+        id=person_id,
+    )
+    assert page.inner_text("#person-name") == expected["person"]["name"]
+    titles = page.eval_on_selector_all(
+        "#person .roles strong", "items => items.map(s => s.textContent)"
+    )
+    assert titles == [role["title"] for role in expected["person"]["roles"]]
+    assert titles
+    shown_ties = page.eval_on_selector_all(
+        "#person [data-relationship-id]", "items => items.map(li => li.dataset.relationshipId)"
+    )
+    assert shown_ties == [tie["id"] for tie in expected["person"]["relationships"]]
+    shown_interactions = page.eval_on_selector_all(
+        "#person [data-interaction-id]", "items => items.map(li => li.dataset.interactionId)"
+    )
+    assert shown_interactions == [i["id"] for i in expected["interactions"]["nodes"]]
+    assert len(shown_interactions) > 0
+    assert node_ids(page, ":selected") == {person_id}
+
+
+def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServer) -> None:
+    company_id = next(i for name, i in customers(server).items() if "East China" in name)
+    open_customer(page, company_id)
+    today = page.inner_text('[data-stat="keyPersons"]')
+    assert int(page.get_attribute("#as-of", "max") or 0) > 6 * 365
+    # six years back: before the procurement manager became a key person
+    page.eval_on_selector(
+        "#as-of",
+        """slider => {
+          slider.value = String(Number(slider.max) - 6 * 365);
+          slider.dispatchEvent(new Event('input'));
+          slider.dispatchEvent(new Event('change'));
+        }""",
+    )
+    page.wait_for_selector(f'{DRAWN}:not([data-as-of=""])')
+    as_of = page.get_attribute("#graph", "data-as-of")
+    assert as_of
+    days_back = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(as_of)).days
+    assert 6 * 365 - 2 <= days_back <= 6 * 365 + 1
+    assert page.inner_text("#as-of-label") == as_of[:10]
+    assert_map_matches_api(page, server, company_id, as_of)
+    assert page.inner_text('[data-stat="keyPersons"]') != today
+
+    page.click("#as-of-today")
+    page.wait_for_selector(f'{DRAWN}[data-as-of=""]')
+    assert_map_matches_api(page, server, company_id, None)
+
+
+def test_grouping_by_reporting_line_draws_the_org_chart(page: Page, server: LiveServer) -> None:
+    company_id = next(i for name, i in customers(server).items() if "East China" in name)
+    open_customer(page, company_id)
+    page.select_option("#group-by", "reporting")
+    page.wait_for_function("() => guanxiGraph.$('edge.reports').length > 0")
+    chart = api(
+        server,
+        "query ($id: ID!) { orgChart(companyId: $id) { people { person { id } managerId } } }",
+        id=company_id,
+    )
+    lines = {
+        f"reports:{row['managerId']}:{row['person']['id']}"
+        for row in chart["orgChart"]["people"]
+        if row["managerId"]
+    }
+    assert lines and node_ids(page, "edge.reports") == lines
+    assert node_ids(page, "node.group") == set(node_ids(page, "node.group.ours"))
+
+
+def test_the_referral_view_draws_both_chains(page: Page, server: LiveServer) -> None:
+    names = customers(server)
+    beichen = next(i for name, i in names.items() if "Beichen" in name)
+    open_customer(page, beichen)
+    page.click('#views button[data-view="referrals"]')
+    page.wait_for_selector(f'{DRAWN}[data-view="referrals"]')
+    chains = api(
+        server,
+        """query ($id: ID!) {
+          up: referralChain(fromId: $id, direction: UPSTREAM) {
+            nodes(first: 100) { nodes { party { ... on Company { id } ... on Person { id } } } }
+          }
+          down: referralChain(fromId: $id, direction: DOWNSTREAM) {
+            nodes(first: 100) { nodes { party { ... on Company { id } ... on Person { id } } } }
+          }
+        }""",
+        id=beichen,
+    )
+    upstream = {f"up:{n['party']['id']}" for n in chains["up"]["nodes"]["nodes"]}
+    downstream = {f"down:{n['party']['id']}" for n in chains["down"]["nodes"]["nodes"]}
+    assert upstream and downstream  # Summit brought Beichen, which brought Northwind
+    assert node_ids(page, "node.upstream") == upstream
+    assert node_ids(page, "node.downstream") == downstream
+
+    # a company in the tree opens on a click
+    northwind = next(i for name, i in names.items() if "Northwind" in name)
+    click_node(page, f"down:{northwind}")
+    page.wait_for_selector(f'{DRAWN}[data-company="{northwind}"]')
+    assert "Northwind" in page.inner_text("#company-title")
+
+
+def test_the_introduction_finder_highlights_the_best_path(page: Page, server: LiveServer) -> None:
+    northwind = next(i for name, i in customers(server).items() if "Northwind" in name)
+    open_customer(page, northwind)
+    target = page.get_attribute(".key-persons li >> nth=0", "data-person-id")
+    assert target
+    page.click(f'.key-persons li[data-person-id="{target}"] button')
+    page.wait_for_selector(f'#person[data-person-id="{target}"][aria-busy="false"]')
+    page.click("#find-introductions")
+    page.wait_for_selector(f'{DRAWN}[data-view="introductions"]')
+
+    paths = api(
+        server,
+        """query ($id: ID!) {
+          bestIntroductions(toPersonId: $id, first: 3) {
+            people { id name } steps { relationshipId }
+          }
+        }""",
+        id=target,
+    )["bestIntroductions"]
+    assert paths, "the demo has a way to every key person at Northwind"
+    best = paths[0]
+    assert node_ids(page, "node.best") == {person["id"] for person in best["people"]}
+    assert node_ids(page, "edge.best") == {step["relationshipId"] for step in best["steps"]}
+    listed = page.locator("#introduction-list ol.paths li")
+    assert listed.count() == len(paths)
+    assert listed.first.inner_text().startswith(" → ".join(p["name"] for p in best["people"]))
+
+
+def test_the_page_asks_for_a_credential_and_refuses_a_bad_one(
+    page: Page, server: LiveServer
+) -> None:
+    page.goto("/")  # the site root leads to the map
+    assert page.url.endswith("/map/")
+    page.wait_for_selector("#sign-in:not([hidden])")
+    assert page.is_disabled("#search")
+
+    page.fill("#token", "gx_not-a-real-token")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#message:not([hidden])")
+    assert page.is_visible("#sign-in")
+
+    assert "token" in page.inner_text("#message").lower()
+
+    page.fill("#token", TOKEN)
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#workspace:not([hidden])")
+    assert page.is_enabled("#search")
+    assert page.is_hidden("#sign-in")
+    assert page.is_hidden("#message")  # the refusal is not left standing
+
+
+def raw_get(server: LiveServer, target: str) -> tuple[int, bytes]:
+    """GET `target` exactly as written (no client normalises the path); status and body."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_the_page_is_open_but_the_data_is_not(server: LiveServer) -> None:
+    for path in (
+        "/map/",
+        "/map/map.css",
+        "/map/src/main.js",
+        "/map/vendor/cytoscape/cytoscape.esm.min.mjs",
+    ):
+        assert raw_get(server, path)[0] == 200, path
+    page = httpx2.get(f"{server.base}/map/")
+    assert "script-src 'self' 'sha256-" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "javascript" in httpx2.get(f"{server.base}/map/src/main.js").headers["content-type"]
+    # nothing outside ui/ is served, and no data is reached through the open paths
+    for outside in (
+        "/map/src/../../server.py",
+        "/map/src/%2e%2e/%2e%2e/server.py",
+        "/map/src/..%2f..%2fserver.py",
+        "/map/vendor/cytoscape/../../../../server.py",
+        "/map/..%2fgraphql?query=%7Bcompanies%7BtotalCount%7D%7D",
+        "/map/other",
+    ):
+        status, body = raw_get(server, outside)
+        assert status in (401, 404), outside
+        assert b"import" not in body and b"totalCount" not in body, outside
+    refused = httpx2.post(server.graphql_url, json={"query": "{ companies { totalCount } }"})
+    assert refused.status_code == 401
+
+
+def test_every_operation_of_the_page_is_valid_against_the_schema() -> None:
+    """The page's GraphQL (ui/src/queries.js) against the schema the server serves."""
+    source = (ROOT / "ui" / "src" / "queries.js").read_text(encoding="utf-8")
+    documents = re.findall(r"export const \w+ = `(.*?)`;", source, re.DOTALL)
+    assert len(documents) == source.count("export const ")
+    for document in documents:
+        assert "${" not in document  # plain text, nothing spliced in
+        errors = graphql.validate(schema._schema, graphql.parse(document))
+        assert errors == [], (document, errors)
