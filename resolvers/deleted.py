@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from graph.core import deleted, writes
 from graph.core.history import ChangeNote
 from graph.core.kinds import NodeKind
 from graph.core.models import Page
-from resolvers.context import Context, off_loop, reload
-from resolvers.writes import loader_of
+from resolvers.context import Context, off_loop
+from resolvers.writes import M, written
 
 
 async def deleted_page(
@@ -19,8 +17,8 @@ async def deleted_page(
 
 
 async def restore_node(
-    ctx: Context, kind: NodeKind, id_: str, note: ChangeNote | None = None
-) -> Any:
-    """Restore a deleted company or person; returns it as it is now."""
-    await off_loop(writes.restore_node, ctx.graph, kind, id_, note=note)
-    return await reload(loader_of(ctx, kind), id_)
+    ctx: Context, kind: NodeKind[M], id_: str, note: ChangeNote | None = None
+) -> M:
+    """Restore a deleted company or person; answers with it as restored."""
+    item = await off_loop(writes.restore_node, ctx.graph, kind, id_, note=note)
+    return written(ctx, kind, item)

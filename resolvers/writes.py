@@ -1,10 +1,12 @@
-"""Writes for every kind: run the graph write off the event loop, then return the fresh item."""
+"""Writes for every kind: run the graph write off the event loop and answer with the item as
+the write left it (read back in its own transaction, so a later write cannot show through);
+the request's loader is primed with it."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -20,9 +22,15 @@ from graph.core.kinds import (
     EdgeKind,
     NodeKind,
 )
-from graph.core.models import CompanyRelationship, PersonRelationship
-from graph.db.errors import NotFound
-from resolvers.context import Context, Loaders, off_loop, reload
+from resolvers.context import Context, Loaders, off_loop
+
+
+class _Item(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+M = TypeVar("M", bound=_Item)
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     COMPANY.name: lambda loaders: loaders.companies,
@@ -34,78 +42,73 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
 }
 
 
-# kinds whose updates answer with the state they wrote (read back in their transaction)
-_READ_BACK: dict[str, Callable[[dict[str, Any]], Any]] = {
-    RELATIONSHIP.name: PersonRelationship.from_row,
-    COMPANY_RELATIONSHIP.name: CompanyRelationship.from_row,
-}
-
-
-def loader_of(ctx: Context, kind: NodeKind | EdgeKind) -> DataLoader[str, Any]:
+def loader_of(ctx: Context, kind: NodeKind[Any] | EdgeKind[Any]) -> DataLoader[str, Any]:
     """The request's loader of items of `kind`."""
     return _LOADERS[kind.name](ctx.loaders)
 
 
-async def _fresh(ctx: Context, kind: NodeKind | EdgeKind, id_: str) -> Any:
-    found = await reload(loader_of(ctx, kind), id_)
-    if found is None:
-        raise NotFound(kind.name, id_)
-    return found
+def written(ctx: Context, kind: NodeKind[Any] | EdgeKind[Any], item: M) -> M:
+    """`item`, as a write answered with it, now what this request's loader gives for its id."""
+    loader = loader_of(ctx, kind)
+    with contextlib.suppress(KeyError):  # nothing cached yet
+        loader.clear(item.id)
+    loader.prime(item.id, item)
+    return item
 
 
 async def create_node(
     ctx: Context,
-    kind: NodeKind,
+    kind: NodeKind[M],
     data: dict[str, Any],
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
-) -> Any:
-    id_ = await off_loop(
+) -> M:
+    item = await off_loop(
         writes.create_node, ctx.graph, kind, data, note=note, idempotency_key=idempotency_key
     )
-    return await _fresh(ctx, kind, id_)
+    return written(ctx, kind, item)
 
 
 async def update_node(
-    ctx: Context, kind: NodeKind, id_: str, patch: dict[str, Any], note: ChangeNote | None = None
-) -> Any:
-    await off_loop(writes.update_node, ctx.graph, kind, id_, patch, note=note)
-    return await _fresh(ctx, kind, id_)
+    ctx: Context, kind: NodeKind[M], id_: str, patch: dict[str, Any], note: ChangeNote | None = None
+) -> M:
+    item = await off_loop(writes.update_node, ctx.graph, kind, id_, patch, note=note)
+    return written(ctx, kind, item)
 
 
 async def upsert_node(
     ctx: Context,
-    kind: NodeKind,
+    kind: NodeKind[M],
     external_id: str,
     data: dict[str, Any],
     note: ChangeNote | None = None,
-) -> Any:
-    id_ = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data, note=note)
-    return await _fresh(ctx, kind, id_)
+) -> M:
+    item = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data, note=note)
+    return written(ctx, kind, item)
 
 
 async def delete_node(
-    ctx: Context, kind: NodeKind, id_: str, force: bool, note: ChangeNote | None = None
+    ctx: Context, kind: NodeKind[Any], id_: str, force: bool, note: ChangeNote | None = None
 ) -> str:
     await off_loop(writes.delete_node, ctx.graph, kind, id_, force=force, note=note)
     return id_
 
 
-def _ends(kind: EdgeKind, data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+def _ends(kind: EdgeKind[Any], data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     fields = {k: v for k, v in data.items() if k not in (kind.from_field, kind.to_field)}
     return str(data[kind.from_field]), str(data[kind.to_field]), fields
 
 
 async def create_edge(
     ctx: Context,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     data: dict[str, Any],
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
-) -> Any:
+) -> M:
     """Create an edge of `kind` from API input holding both ends' ids."""
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(
+    item = await off_loop(
         writes.create_edge,
         ctx.graph,
         kind,
@@ -115,32 +118,19 @@ async def create_edge(
         note=note,
         idempotency_key=idempotency_key,
     )
-    return await _fresh(ctx, kind, id_)
+    return written(ctx, kind, item)
 
 
 async def update_edge(
     ctx: Context,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     id_: str,
     patch: dict[str, Any],
     note: ChangeNote | None = None,
     expected_version: int | None = None,
-) -> Any:
-    parse = _READ_BACK.get(kind.name)
-    if parse is None:
-        await off_loop(
-            writes.update_edge,
-            ctx.graph,
-            kind,
-            id_,
-            patch,
-            note=note,
-            expected_version=expected_version,
-        )
-        return await _fresh(ctx, kind, id_)
-    # the edge as this write left it, not as a later write may have left it since
-    row = await off_loop(
-        writes.update_versioned_edge,
+) -> M:
+    item = await off_loop(
+        writes.update_edge,
         ctx.graph,
         kind,
         id_,
@@ -148,30 +138,25 @@ async def update_edge(
         note=note,
         expected_version=expected_version,
     )
-    written = parse(row)
-    loader = loader_of(ctx, kind)
-    with contextlib.suppress(KeyError):  # nothing cached yet
-        loader.clear(id_)
-    loader.prime(id_, written)
-    return written
+    return written(ctx, kind, item)
 
 
 async def upsert_edge(
     ctx: Context,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     external_id: str,
     data: dict[str, Any],
     note: ChangeNote | None = None,
-) -> Any:
+) -> M:
     from_id, to_id, fields = _ends(kind, data)
-    id_ = await off_loop(
+    item = await off_loop(
         writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields, note=note
     )
-    return await _fresh(ctx, kind, id_)
+    return written(ctx, kind, item)
 
 
 async def delete_edge(
-    ctx: Context, kind: EdgeKind, id_: str, note: ChangeNote | None = None
+    ctx: Context, kind: EdgeKind[Any], id_: str, note: ChangeNote | None = None
 ) -> str:
     await off_loop(writes.delete_edge, ctx.graph, kind, id_, note=note)
     return id_

@@ -34,7 +34,7 @@ DEFAULT_RECORDED_AT = "2015-01-01"
 _NOT_FIELDS = ("key", "person", "company", "from", "to", "recordedAt")
 # section -> (kind, (field, section) of its start, (field, section) of its end); referral ends
 # name their section: "co:key" or "pe:key".
-_EDGES: dict[str, tuple[EdgeKind, tuple[str, str | None], tuple[str, str | None]]] = {
+_EDGES: dict[str, tuple[EdgeKind[Any], tuple[str, str | None], tuple[str, str | None]]] = {
     "roles": (kinds.ROLE, ("person", "people"), ("company", "companies")),
     "relationships": (kinds.RELATIONSHIP, ("from", "people"), ("to", "people")),
     "companyRelationships": (
@@ -44,7 +44,7 @@ _EDGES: dict[str, tuple[EdgeKind, tuple[str, str | None], tuple[str, str | None]
     ),
     "referrals": (kinds.REFERRAL, ("from", None), ("to", None)),
 }
-_NODES: dict[str, NodeKind] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
+_NODES: dict[str, NodeKind[Any]] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
 # nodes' external ids name their kind: demo:company:<key>, demo:person:<key>
 _NODE_PREFIX = {"companies": "company", "people": "person"}
 _PARTY_SECTIONS = {"co": "companies", "pe": "people"}
@@ -127,7 +127,7 @@ def _schedule(
     history: dict[str, list[dict[str, Any]]],
     section: str,
     item: dict[str, Any],
-    kind: NodeKind | EdgeKind,
+    kind: NodeKind[Any] | EdgeKind[Any],
     ends: tuple[str, str] | None,
 ) -> None:
     """Schedule an item's creation (an edge: not before its ends) and its dated changes."""
@@ -152,13 +152,13 @@ def _schedule(
 
     def create() -> None:
         if isinstance(kind, NodeKind):
-            ids[name] = writes.upsert_node(graph, kind, external_id, created_state, note=note)
+            ids[name] = writes.upsert_node(graph, kind, external_id, created_state, note=note).id
             return
         assert ends is not None
         from_id, to_id = ids[ends[0]], ids[ends[1]]
         ids[name] = writes.upsert_edge(
             graph, kind, external_id, from_id, to_id, created_state, note=note
-        )
+        ).id
 
     add(created_at, 0 if isinstance(kind, NodeKind) else 1, create)
     for entry in entries[1:]:
@@ -170,7 +170,11 @@ def _note(entry: dict[str, Any], at: str) -> ChangeNote:
 
 
 def _update(
-    graph: Graph, kind: NodeKind | EdgeKind, ids: dict[str, str], name: str, entry: dict[str, Any]
+    graph: Graph,
+    kind: NodeKind[Any] | EdgeKind[Any],
+    ids: dict[str, str],
+    name: str,
+    entry: dict[str, Any],
 ) -> Callable[[], None]:
     def run() -> None:
         note = _note(entry, entry["at"])

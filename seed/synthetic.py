@@ -51,8 +51,9 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, LiteralString
 
+from graph.core import kinds, writes
 from graph.core.history import (
     ChangeNote,
     ChangeRecord,
@@ -63,8 +64,10 @@ from graph.core.history import (
     from_ms,
     to_ms,
 )
+from graph.core.kinds import EdgeKind, NodeKind
 from graph.core.search import search_text
 from graph.cypher.transfer import bulk
+from graph.cypher.transfer import records as records_cypher
 from graph.db.connection import Graph
 from graph.evolution.strength import DAY_MS, InteractionKind, StrengthModel, clamp
 
@@ -180,22 +183,22 @@ class Synthetic:
     deals: list[dict[str, Any]] = field(default_factory=list)
 
     def steps(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """Each bulk statement with its rows, in loading order."""
+        """Each step's name (see `load`) with its rows, in loading order."""
         return [
-            (bulk.BULK_COMPANIES, self.companies),
-            (bulk.BULK_PEOPLE, self.people),
-            (bulk.BULK_ROLES, self.roles),
-            (bulk.BULK_COMPANY_RELATIONSHIPS, self.company_relationships),
-            (bulk.BULK_REPORTING_LINES, self.reporting_lines),
-            (bulk.BULK_RELATIONSHIPS, self.relationships),
-            (bulk.BULK_REFERRALS, self.referrals),
-            (bulk.BULK_DEALS, self.deals),
-            (bulk.BULK_INTERACTIONS, self.interactions),
-            (bulk.BULK_TOOK_PART, self.took_part),
-            (bulk.BULK_ABOUT, self.about),
-            (bulk.BULK_FOLLOWS, self.follows),
-            (bulk.BULK_CHANGES, self.changes),
-            (bulk.BULK_HISTORIES, self.histories),
+            ("COMPANIES", self.companies),
+            ("PEOPLE", self.people),
+            ("ROLES", self.roles),
+            ("COMPANY_RELATIONSHIPS", self.company_relationships),
+            ("REPORTING_LINES", self.reporting_lines),
+            ("RELATIONSHIPS", self.relationships),
+            ("REFERRALS", self.referrals),
+            ("DEALS", self.deals),
+            ("INTERACTIONS", self.interactions),
+            ("TOOK_PART", self.took_part),
+            ("ABOUT", self.about),
+            ("FOLLOWS", self.follows),
+            ("CHANGES", self.changes),
+            ("HISTORIES", self.histories),
         ]
 
     def row_count(self) -> int:
@@ -1170,6 +1173,48 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[start : start + size]
 
 
+# The steps written through the kinds' own write path (graph/core/writes.py), with the row
+# columns naming an edge's ends; the change log and time index are generated whole (above)
+# and written as they are.
+_ITEM_STEPS: dict[str, tuple[NodeKind[Any] | EdgeKind[Any], tuple[str, str] | None]] = {
+    "COMPANIES": (kinds.COMPANY, None),
+    "PEOPLE": (kinds.PERSON, None),
+    "ROLES": (kinds.ROLE, ("personId", "companyId")),
+    "COMPANY_RELATIONSHIPS": (kinds.COMPANY_RELATIONSHIP, ("fromId", "toId")),
+    "RELATIONSHIPS": (kinds.RELATIONSHIP, ("fromId", "toId")),
+    "REFERRALS": (kinds.REFERRAL, ("fromId", "toId")),
+}
+_BULK_STEPS: dict[str, LiteralString] = {
+    "REPORTING_LINES": bulk.BULK_REPORTING_LINES,
+    "INTERACTIONS": bulk.BULK_INTERACTIONS,
+    "TOOK_PART": bulk.BULK_TOOK_PART,
+    "ABOUT": bulk.BULK_ABOUT,
+    "FOLLOWS": bulk.BULK_FOLLOWS,
+    "CHANGES": bulk.BULK_CHANGES,
+    "HISTORIES": bulk.BULK_HISTORIES,
+}
+
+
+def _write(graph: Graph, step: str, batch: list[dict[str, Any]]) -> None:
+    if step in _ITEM_STEPS:
+        kind, ends = _ITEM_STEPS[step]
+        items = [
+            writes.New(row, line=line)
+            if ends is None
+            else writes.New(row["props"], (row[ends[0]], row[ends[1]]), line)
+            for line, row in enumerate(batch)
+        ]
+        graph.write_tx(lambda tx: writes.create_in(tx, kind, items, None, recorded=False))
+    elif step == "DEALS":
+        rows = [
+            {"line": line, "toId": row["companyId"], "props": row["props"]}
+            for line, row in enumerate(batch)
+        ]
+        graph.write(records_cypher.CREATE_DEALS, rows=rows)
+    else:
+        graph.write(_BULK_STEPS[step], rows=batch)
+
+
 def load(
     graph: Graph,
     data: Synthetic,
@@ -1178,15 +1223,15 @@ def load(
     progress: Any = None,
     timings: dict[str, float] | None = None,
 ) -> None:
-    """Write the generated rows in batches (the database must hold none of them yet); with
-    `timings`, add the seconds each bulk statement took under its name (BULK_...)."""
-    names = {value: name for name, value in vars(bulk).items() if name.startswith("BULK_")}
-    for statement, rows in data.steps():
+    """Write the generated rows in batches (the database must hold none of them yet): the
+    companies, people and edges through the same write path as the API and the import (their
+    creation not recorded: the generated history records it), the rest as generated; with
+    `timings`, add the seconds each step took under its name (COMPANIES, ROLES, …)."""
+    for step, rows in data.steps():
         started = time.perf_counter()
         for batch in _batches(rows, batch_size):
-            graph.write(statement, rows=batch)
+            _write(graph, step, batch)
             if progress is not None:
                 progress(len(batch))
         if timings is not None:
-            name = names[statement].removeprefix("BULK_")
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+            timings[step] = timings.get(step, 0.0) + time.perf_counter() - started

@@ -10,15 +10,17 @@ from graph.db.connection import Graph
 
 
 def company(graph: Graph, name: str, **fields: Any) -> str:
-    return writes.create_node(graph, kinds.COMPANY, {"name": name, **fields})
+    return writes.create_node(graph, kinds.COMPANY, {"name": name, **fields}).id
 
 
 def person(graph: Graph, name: str, **fields: Any) -> str:
-    return writes.create_node(graph, kinds.PERSON, {"name": name, **fields})
+    return writes.create_node(graph, kinds.PERSON, {"name": name, **fields}).id
 
 
 def role(graph: Graph, person_id: str, company_id: str, title: str = "Staff", **fields: Any) -> str:
-    return writes.create_edge(graph, kinds.ROLE, person_id, company_id, {"title": title, **fields})
+    return writes.create_edge(
+        graph, kinds.ROLE, person_id, company_id, {"title": title, **fields}
+    ).id
 
 
 def knows(
@@ -26,7 +28,7 @@ def knows(
 ) -> str:
     return writes.create_edge(
         graph, kinds.RELATIONSHIP, a, b, {"tier": tier, "strength": strength, **fields}
-    )
+    ).id
 
 
 def relationship(graph: Graph, id_: str) -> PersonRelationship:

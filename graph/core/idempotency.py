@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.core.history import to_ms
 from graph.cypher.core import idempotency as cypher
@@ -24,6 +24,8 @@ from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput
 
 MAX_KEY_LENGTH = 200
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,23 +79,38 @@ def _remember(tx: Tx, idempotency: Idempotency, result_id: str) -> None:
 def create_once(graph: Graph, idempotency: Idempotency | None, create: Callable[[Tx], str]) -> str:
     """Run `create` (returning the id it made) in a write transaction, once per key: a
     repeat of the key returns the first id and writes nothing."""
+    return create_once_read(graph, idempotency, create, lambda tx, made: made)
+
+
+def create_once_read(
+    graph: Graph,
+    idempotency: Idempotency | None,
+    create: Callable[[Tx], str],
+    read: Callable[[Tx, str], T],
+) -> T:
+    """`create_once`, answering with `read` of the id made, in the same transaction (a
+    repeat of the key reads what the first request made, as it is now)."""
     if idempotency is None:
-        return graph.write_tx(create)
+        return graph.write_tx(lambda tx: read(tx, create(tx)))
     key = idempotency
 
-    def once(tx: Tx) -> str:
+    def once(tx: Tx) -> T:
         found = replayed(tx, key)
         if found is not None:
-            return found
+            return read(tx, found)
         made = create(tx)
         _remember(tx, key, made)
-        return made
+        return read(tx, made)
+
+    def again(tx: Tx) -> T | None:
+        found = replayed(tx, key)
+        return None if found is None else read(tx, found)
 
     try:
         return graph.write_tx(once)
     except Conflict:
         # the same key committed by a request running at the same time: that one stands
-        found = graph.read_tx(lambda tx: replayed(tx, key))
-        if found is None:
+        answer = graph.read_tx(again)
+        if answer is None:
             raise
-        return found
+        return answer

@@ -1,10 +1,18 @@
-"""What the generic writes need to know about each kind of node and edge."""
+"""One description per kind of node and edge: what the API's writes, the import and the
+synthetic loader all read.
+
+A kind names its label or type (through its statements, graph/cypher/core/kinds.py), its id
+prefix, the validation model of its user-set fields, how to read a stored row into its read
+model, whether and under which subject its changes are recorded, and, for an edge, its ends
+and whether it carries a version. To add a field, add it to the validation model
+(graph/core/inputs.py) and the read model (graph/core/models.py); every write path follows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, LiteralString
+from typing import Any, Generic, LiteralString, TypeVar
 
 from graph.core.history import SubjectKind
 from graph.core.inputs import (
@@ -16,8 +24,20 @@ from graph.core.inputs import (
     ReferralFields,
     RoleFields,
 )
+from graph.core.models import (
+    Company,
+    CompanyRelationship,
+    Person,
+    PersonRelationship,
+    Referral,
+    Role,
+)
 from graph.core.search import search_text
-from graph.cypher.core import business, companies, people, referrals, relationships, roles
+from graph.cypher.core import companies, people
+from graph.cypher.core import kinds as statements
+from graph.cypher.core.kinds import EdgeStatements, NodeStatements
+
+M = TypeVar("M")
 
 
 def _name_search(props: dict[str, Any]) -> dict[str, Any]:
@@ -29,80 +49,65 @@ def _nothing(props: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class NodeKind:
-    """A kind of node and its statements."""
+class NodeKind(Generic[M]):
+    """A kind of node."""
 
     name: str
     id_prefix: str
     fields: type[Fields]
-    props: LiteralString
-    props_locked: LiteralString  # `props` taking the write lock first, for writes
-    props_by_external_id: LiteralString
-    create: LiteralString
-    set: LiteralString
-    edge_count: LiteralString
-    delete: LiteralString
+    model: Callable[[dict[str, Any]], M]  # a stored row (`item` of `by_id`) as read model
+    statements: NodeStatements
+    edge_count: LiteralString  # $id -> `edges`: what a delete without `force` refuses
+    # the recorded edges a forced delete takes with the node (roles, relationships, business)
+    tracked_edges: LiteralString
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
     history: SubjectKind | None = None  # set where changes are recorded
-    # the recorded edges a forced delete takes with the node (roles, relationships, business)
-    tracked_edges: LiteralString | None = None
 
 
 @dataclass(frozen=True)
-class EdgeKind:
-    """A kind of edge, the names of its two ends in the API, and its statements."""
+class EdgeKind(Generic[M]):
+    """A kind of edge, and the names of its two ends in the API."""
 
     name: str
     id_prefix: str
     fields: type[Fields]
+    model: Callable[[dict[str, Any]], M]  # a stored row (`item` of `by_id`) as read model
+    statements: EdgeStatements
     from_field: str
     to_field: str
-    props: LiteralString
-    props_locked: LiteralString  # `props` taking the write lock first, for writes
-    props_by_external_id: LiteralString
-    endpoints: LiteralString
-    create: LiteralString
-    set: LiteralString
-    delete: LiteralString
-    between: LiteralString | None = None  # set where at most one edge may join two nodes
-    # set where edges carry a version that updates may name as the one they expect: the
-    # edges of $ids as the API reads them (column `edge`), read back by a write
-    read_back: LiteralString | None = None
-    derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
     history: SubjectKind | None = None  # set where changes are recorded
+    derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_nothing)
 
     @property
     def versioned(self) -> bool:
-        """Whether its edges carry a version (counted up by every change)."""
-        return self.read_back is not None
+        """Whether its edges carry a version that every change counts up and updates may
+        name as the one they expect."""
+        return self.statements.versioned
+
+    @property
+    def one_per_pair(self) -> bool:
+        """Whether at most one such edge may join two nodes (either way)."""
+        return self.statements.between is not None
 
 
 COMPANY = NodeKind(
     name="company",
     id_prefix="co",
     fields=CompanyFields,
-    props=companies.COMPANY_PROPS,
-    props_locked=companies.COMPANY_PROPS_LOCKED,
-    props_by_external_id=companies.COMPANY_PROPS_BY_EXTERNAL_ID,
-    create=companies.COMPANY_CREATE,
-    set=companies.COMPANY_SET,
+    model=Company.from_row,
+    statements=statements.COMPANY,
     edge_count=companies.COMPANY_EDGE_COUNT,
-    delete=companies.COMPANY_DELETE,
-    history=SubjectKind.COMPANY,
     tracked_edges=companies.COMPANY_TRACKED_EDGES,
+    history=SubjectKind.COMPANY,
 )
 
 PERSON = NodeKind(
     name="person",
     id_prefix="pe",
     fields=PersonFields,
-    props=people.PERSON_PROPS,
-    props_locked=people.PERSON_PROPS_LOCKED,
-    props_by_external_id=people.PERSON_PROPS_BY_EXTERNAL_ID,
-    create=people.PERSON_CREATE,
-    set=people.PERSON_SET,
+    model=Person.from_row,
+    statements=statements.PERSON,
     edge_count=people.PERSON_EDGE_COUNT,
-    delete=people.PERSON_DELETE,
     tracked_edges=people.PERSON_TRACKED_EDGES,
 )
 
@@ -110,15 +115,10 @@ ROLE = EdgeKind(
     name="role",
     id_prefix="ro",
     fields=RoleFields,
+    model=Role.from_row,
+    statements=statements.ROLE,
     from_field="personId",
     to_field="companyId",
-    props=roles.ROLE_PROPS,
-    props_locked=roles.ROLE_PROPS_LOCKED,
-    props_by_external_id=roles.ROLE_PROPS_BY_EXTERNAL_ID,
-    endpoints=roles.ROLE_ENDPOINTS,
-    create=roles.ROLE_CREATE,
-    set=roles.ROLE_SET,
-    delete=roles.ROLE_DELETE,
     history=SubjectKind.ROLE,
 )
 
@@ -126,17 +126,10 @@ RELATIONSHIP = EdgeKind(
     name="relationship",
     id_prefix="kn",
     fields=PersonRelationshipFields,
+    model=PersonRelationship.from_row,
+    statements=statements.RELATIONSHIP,
     from_field="fromPersonId",
     to_field="toPersonId",
-    props=relationships.RELATIONSHIP_PROPS,
-    props_locked=relationships.RELATIONSHIP_PROPS_LOCKED,
-    props_by_external_id=relationships.RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
-    endpoints=relationships.RELATIONSHIP_ENDPOINTS,
-    create=relationships.RELATIONSHIP_CREATE,
-    set=relationships.RELATIONSHIP_SET,
-    read_back=relationships.RELATIONSHIP_READ_BACK,
-    delete=relationships.RELATIONSHIP_DELETE,
-    between=relationships.RELATIONSHIP_BETWEEN,
     history=SubjectKind.RELATIONSHIP,
 )
 
@@ -144,17 +137,10 @@ COMPANY_RELATIONSHIP = EdgeKind(
     name="company relationship",
     id_prefix="cr",
     fields=CompanyRelationshipFields,
+    model=CompanyRelationship.from_row,
+    statements=statements.COMPANY_RELATIONSHIP,
     from_field="fromCompanyId",
     to_field="toCompanyId",
-    props=business.COMPANY_RELATIONSHIP_PROPS,
-    props_locked=business.COMPANY_RELATIONSHIP_PROPS_LOCKED,
-    props_by_external_id=business.COMPANY_RELATIONSHIP_PROPS_BY_EXTERNAL_ID,
-    endpoints=business.COMPANY_RELATIONSHIP_ENDPOINTS,
-    create=business.COMPANY_RELATIONSHIP_CREATE,
-    set=business.COMPANY_RELATIONSHIP_SET,
-    read_back=business.COMPANY_RELATIONSHIP_READ_BACK,
-    delete=business.COMPANY_RELATIONSHIP_DELETE,
-    between=business.COMPANY_RELATIONSHIP_BETWEEN,
     history=SubjectKind.COMPANY_RELATIONSHIP,
 )
 
@@ -162,14 +148,9 @@ REFERRAL = EdgeKind(
     name="referral",
     id_prefix="rf",
     fields=ReferralFields,
+    model=Referral.from_row,
+    statements=statements.REFERRAL,
     from_field="referrerId",
     to_field="referredId",
-    props=referrals.REFERRAL_PROPS,
-    props_locked=referrals.REFERRAL_PROPS_LOCKED,
-    props_by_external_id=referrals.REFERRAL_PROPS_BY_EXTERNAL_ID,
-    endpoints=referrals.REFERRAL_ENDPOINTS,
-    create=referrals.REFERRAL_CREATE,
-    set=referrals.REFERRAL_SET,
-    delete=referrals.REFERRAL_DELETE,
     history=SubjectKind.REFERRAL,
 )

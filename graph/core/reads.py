@@ -9,6 +9,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, LiteralString, TypeVar
 
+from graph.core.kinds import (
+    COMPANY,
+    COMPANY_RELATIONSHIP,
+    PERSON,
+    REFERRAL,
+    RELATIONSHIP,
+    ROLE,
+    EdgeKind,
+    NodeKind,
+)
 from graph.core.models import (
     Company,
     CompanyFigures,
@@ -26,11 +36,9 @@ from graph.db.connection import Graph
 T = TypeVar("T")
 
 
-def _by_id(
-    graph: Graph, query: LiteralString, column: str, ids: Sequence[str], parse: Callable[..., T]
-) -> list[T | None]:
-    rows = graph.read(query, ids=list(ids))
-    found = {row[column]["id"]: parse(row[column]) for row in rows}
+def _by_id(graph: Graph, kind: NodeKind[T] | EdgeKind[T], ids: Sequence[str]) -> list[T | None]:
+    rows = graph.read(kind.statements.by_id, ids=list(ids))
+    found = {row["item"]["id"]: kind.model(row["item"]) for row in rows}
     return [found.get(id_) for id_ in ids]
 
 
@@ -67,11 +75,11 @@ def _names(values: Sequence[Any] | None) -> list[str] | None:
 
 
 def companies_by_id(graph: Graph, ids: Sequence[str]) -> list[Company | None]:
-    return _by_id(graph, companies.COMPANIES_BY_ID, "company", ids, Company.from_row)
+    return _by_id(graph, COMPANY, ids)
 
 
 def people_by_id(graph: Graph, ids: Sequence[str]) -> list[Person | None]:
-    return _by_id(graph, people.PEOPLE_BY_ID, "person", ids, Person.from_row)
+    return _by_id(graph, PERSON, ids)
 
 
 def company_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[CompanyFigures]:
@@ -89,29 +97,21 @@ def person_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonFigures
 
 
 def roles_by_id(graph: Graph, ids: Sequence[str]) -> list[Role | None]:
-    return _by_id(graph, roles.ROLES_BY_ID, "role", ids, Role.from_row)
+    return _by_id(graph, ROLE, ids)
 
 
 def relationships_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonRelationship | None]:
-    return _by_id(
-        graph, relationships.RELATIONSHIPS_BY_ID, "relationship", ids, PersonRelationship.from_row
-    )
+    return _by_id(graph, RELATIONSHIP, ids)
 
 
 def company_relationships_by_id(
     graph: Graph, ids: Sequence[str]
 ) -> list[CompanyRelationship | None]:
-    return _by_id(
-        graph,
-        business.COMPANY_RELATIONSHIPS_BY_ID,
-        "relationship",
-        ids,
-        CompanyRelationship.from_row,
-    )
+    return _by_id(graph, COMPANY_RELATIONSHIP, ids)
 
 
 def referrals_by_id(graph: Graph, ids: Sequence[str]) -> list[Referral | None]:
-    return _by_id(graph, referrals.REFERRALS_BY_ID, "referral", ids, Referral.from_row)
+    return _by_id(graph, REFERRAL, ids)
 
 
 def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:

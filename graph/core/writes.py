@@ -1,35 +1,45 @@
-"""Create, update, upsert and delete for every kind, each in one transaction.
+"""Create, update, upsert and delete for every kind: one write path.
 
-Every write validates the whole resulting state before it writes anything; a failed rule
+`create_in` and `update_in` write a batch of items of one kind inside a running transaction,
+with everything a write owes: derived properties, time stamps, the change log (see
+graph/core/history.py), the strength model's anchor and, for versioned edges, the version.
+The API's writes below call them with one item in a transaction of their own; the import
+(graph/transfer/importer.py) calls them with its batches, and the synthetic loader
+(seed/synthetic.py) creates its items through `create_in`. Batching is their only difference.
+
+Every API write validates the whole resulting state before it writes anything; a failed rule
 raises InvalidInput, NotFound or Conflict and leaves the graph as it was. An upsert or update
-that changes nothing writes nothing (so repeating it is harmless).
-
-Writes to relationships, roles and companies append their changes to the history (see
-graph/core/history.py) in the same transaction; `note` says who made the change, why, and when it
-took effect.
+that changes nothing writes nothing (so repeating it is harmless). Writes read what they change
+under the write lock, and answer with the item as they left it, read in their own transaction.
+`note` says who made a change, why, and when it took effect.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from graph.core import deleted
 from graph.core.history import (
     ChangeNote,
     ChangeRecord,
+    Effective,
     EvidenceKind,
     SubjectKind,
     effective_time,
     record,
     to_ms,
 )
-from graph.core.idempotency import Idempotency, create_once
+from graph.core.idempotency import Idempotency, create_once_read
 from graph.core.inputs import Fields, checked_external_id, validate
 from graph.core.kinds import EdgeKind, NodeKind
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
+
+M = TypeVar("M")
 
 # Properties the system keeps beside the user-set fields (the strength model's state too).
 SYSTEM_KEYS = frozenset(
@@ -49,15 +59,26 @@ SYSTEM_KEYS = frozenset(
 )
 
 
-def _locked(tx: Tx, kind: NodeKind | EdgeKind, row: dict[str, Any]) -> dict[str, Any]:
-    """`row` (found by a plain read) read again under the write lock, as a write must read
-    what it changes: a concurrent write then waits, or conflicts and is retried, instead of
-    being overwritten with what this one read before it."""
-    return tx.run(kind.props_locked, id=row["props"]["id"])[0]
+@dataclass(frozen=True)
+class New:
+    """An item to create: its properties (see `new_props`), its ends for an edge, the line of
+    its record (for an import's report), and system properties stored but not recorded (the
+    strength model's state a first interaction sets)."""
+
+    props: dict[str, Any]
+    ends: tuple[str, str] | None = None
+    line: int = 0
+    system: dict[str, Any] | None = None
 
 
-def _new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex}"
+@dataclass(frozen=True)
+class Update:
+    """A change to a stored item: its properties as read under the write lock, its user-set
+    fields after the change (see `changed_fields`), and its ends for an edge."""
+
+    current: dict[str, Any]
+    after: dict[str, Any]
+    ends: tuple[str, str] | None = None
 
 
 def _now() -> dt.datetime:
@@ -73,15 +94,22 @@ def _stored_fields(props: dict[str, Any]) -> dict[str, Any]:
     return {k: _native(v) for k, v in props.items() if k not in SYSTEM_KEYS}
 
 
-def _new_props(kind: NodeKind | EdgeKind, data: dict[str, Any]) -> dict[str, Any]:
-    """The properties of a new node or edge: validated fields, derived ones, id, timestamps."""
-    props = validate(kind.fields, data).to_props()
-    stamp = _now()
+def new_props(
+    kind: NodeKind[Any] | EdgeKind[Any],
+    fields: dict[str, Any],
+    *,
+    id_: str | None = None,
+    created_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The properties of a new item from its validated fields: derived ones, its id (a new
+    one unless given) and time stamps."""
+    stamp = now or _now()
     return {
-        **props,
-        **kind.derived(props),
-        "id": _new_id(kind.id_prefix),
-        "createdAt": stamp,
+        **fields,
+        **kind.derived(fields),
+        "id": id_ or f"{kind.id_prefix}_{uuid.uuid4().hex}",
+        "createdAt": created_at or stamp,
         "updatedAt": stamp,
     }
 
@@ -94,16 +122,6 @@ def changed_fields(
     before = validate(fields, _stored_fields(current)).to_props()
     after = validate(fields, {**before, **patch}).to_props()
     return None if after == before else after
-
-
-def _changed_props(
-    kind: NodeKind | EdgeKind, current: dict[str, Any], patch: dict[str, Any]
-) -> dict[str, Any] | None:
-    """The properties to SET for `patch` over `current`, or None when nothing changes."""
-    after = changed_fields(kind.fields, current, patch)
-    if after is None:
-        return None
-    return {**after, **kind.derived(after), "updatedAt": _now()}
 
 
 def _concerns(
@@ -134,49 +152,134 @@ def change_record(
     return ChangeRecord(subject, subject_id, before, after, ends, companies, people)
 
 
-def _record(
+def _anchors(
+    kind: NodeKind[Any] | EdgeKind[Any],
+    changes: Sequence[ChangeRecord],
+    effective: Effective,
+    evidence: tuple[EvidenceKind, str] | None,
+) -> list[dict[str, Any]]:
+    """The system properties to store with each recorded change: when it took effect, and the
+    strength model's anchor where a person (not an interaction) set a relationship's strength."""
+    at_ms = to_ms(effective.at)
+    anchors = []
+    for change in changes:
+        anchor: dict[str, Any] = {"changedAtMs": at_ms}
+        if evidence is not None:
+            change.evidence_kind, change.evidence_id = evidence
+        elif "strength" in change.changed and change.after is not None:
+            change.evidence_kind = EvidenceKind.MANUAL
+            if kind.history is SubjectKind.RELATIONSHIP:
+                anchor |= {"strengthRaw": change.after["strength"], "strengthAtMs": at_ms}
+        anchors.append(anchor)
+    return anchors
+
+
+def _ends_row(ends: tuple[str, str] | None) -> dict[str, Any]:
+    return {} if ends is None else {"fromId": ends[0], "toId": ends[1]}
+
+
+def create_in(
     tx: Tx,
-    kind: NodeKind | EdgeKind,
-    subject_id: str,
-    *,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    ends: tuple[str, str] | None,
+    kind: NodeKind[Any] | EdgeKind[Any],
+    items: Sequence[New],
     note: ChangeNote | None,
-    new: bool = False,
+    *,
+    recorded: bool = True,
     evidence: tuple[EvidenceKind, str] | None = None,
-) -> dict[str, Any]:
-    """Record the change of a tracked subject; returns the system properties to store with it:
-    when it last changed, and the strength model's anchor when a person set the strength."""
-    subject = kind.history
-    if subject is None:
-        return {}
-    effective = effective_time(tx, note, [] if new else [subject_id])
-    change = change_record(subject, subject_id, before, after, ends)
-    extra: dict[str, Any] = {}
-    if evidence is not None:
-        change.evidence_kind, change.evidence_id = evidence
-    elif "strength" in change.changed and change.after is not None:
-        change.evidence_kind = EvidenceKind.MANUAL
-        if subject is SubjectKind.RELATIONSHIP:
-            extra = {
-                "strengthRaw": change.after["strength"],
-                "strengthAtMs": to_ms(effective.at),
-            }
-    record(tx, [change], effective, note)
-    return {**extra, "changedAtMs": to_ms(effective.at)}
+) -> set[int]:
+    """Create `items` (their ends must exist: an edge whose end is gone is left out) and, when
+    `recorded` and the kind keeps a history, record their creation. Returns the lines of the
+    items created."""
+    if not items:
+        return set()
+    rows = [
+        {"line": item.line, "props": {**item.props, **(item.system or {})}, **_ends_row(item.ends)}
+        for item in items
+    ]
+    changes: list[ChangeRecord] = []
+    effective: Effective | None = None
+    if recorded and kind.history is not None:
+        effective = effective_time(tx, note, [])
+        changes = [
+            change_record(kind.history, str(item.props["id"]), None, item.props, item.ends)
+            for item in items
+        ]
+        for row, anchor in zip(rows, _anchors(kind, changes, effective, evidence), strict=True):
+            row["props"] = {**row["props"], **anchor}
+    for row in rows:
+        row["props"] = {k: v for k, v in row["props"].items() if v is not None}
+    created = {int(line) for line in tx.run(kind.statements.create, rows=rows)[0]["lines"]}
+    if changes and effective is not None:
+        made = [c for c, item in zip(changes, items, strict=True) if item.line in created]
+        record(tx, made, effective, note)
+    return created
 
 
-_EDGE_SUBJECTS = (
-    ("roles", SubjectKind.ROLE),
-    ("relationships", SubjectKind.RELATIONSHIP),
-    ("business", SubjectKind.COMPANY_RELATIONSHIP),
-    ("referrals", SubjectKind.REFERRAL),
-)
+def update_in(
+    tx: Tx,
+    kind: NodeKind[Any] | EdgeKind[Any],
+    updates: Sequence[Update],
+    note: ChangeNote | None,
+    *,
+    now: dt.datetime | None = None,
+) -> None:
+    """Write `updates` (their items read under the write lock), recording each change where
+    the kind keeps a history."""
+    stamp = now or _now()
+    rows = []
+    changes: list[ChangeRecord] = []
+    for update in updates:
+        props = {**update.after, **kind.derived(update.after), "updatedAt": stamp}
+        id_ = str(update.current["id"])
+        rows.append({"id": id_, "props": props, **_ends_row(update.ends)})
+        if kind.history is not None:
+            # after: the whole stored state, so the time index keeps its snapshot extras
+            after = {**update.current, **props}
+            changes.append(change_record(kind.history, id_, update.current, after, update.ends))
+    if kind.history is not None:
+        effective = effective_time(tx, note, [c.subject_id for c in changes])
+        for row, anchor in zip(rows, _anchors(kind, changes, effective, None), strict=True):
+            row["props"] |= anchor
+        record(tx, changes, effective, note)
+    tx.run(kind.statements.set, rows=rows)
+
+
+def read_back(tx: Tx, kind: NodeKind[M] | EdgeKind[M], id_: str) -> M:
+    """The item as this transaction leaves it (so a later write cannot show in the answer)."""
+    rows = tx.run(kind.statements.by_id, ids=[id_])
+    if not rows:
+        raise NotFound(kind.name, id_, field="id")
+    return kind.model(rows[0]["item"])
+
+
+def _update(
+    tx: Tx,
+    kind: NodeKind[Any] | EdgeKind[Any],
+    row: dict[str, Any],
+    patch: dict[str, Any],
+    note: ChangeNote | None,
+) -> str:
+    """Apply `patch` to the item of `row` (read under the write lock); returns its id."""
+    current = row["props"]
+    after = changed_fields(kind.fields, current, patch)
+    if after is not None:
+        ends = (str(row["fromId"]), str(row["toId"])) if "fromId" in row else None
+        update_in(tx, kind, [Update(current, after, ends)], note)
+    return str(current["id"])
+
+
+def _locked(tx: Tx, kind: NodeKind[Any] | EdgeKind[Any], id_: str) -> dict[str, Any]:
+    """The item's row read under the write lock, so that a concurrent write waits, or
+    conflicts and is retried, instead of being overwritten with what this one read."""
+    rows = tx.run(kind.statements.props_locked, id=id_)
+    if not rows:
+        raise NotFound(kind.name, id_, field="id")
+    row: dict[str, Any] = rows[0]
+    return row
 
 
 def _record_node_presence(
-    tx: Tx, kind: NodeKind, current: dict[str, Any], note: ChangeNote | None, *, gone: bool
+    tx: Tx, kind: NodeKind[Any], current: dict[str, Any], note: ChangeNote | None, *, gone: bool
 ) -> None:
     """Record that a node and its recorded edges were deleted (`gone`), or came back (as if
     created again, edges after the node)."""
@@ -194,115 +297,91 @@ def _record_node_presence(
         ]
     )
     edges = []
-    if kind.tracked_edges is not None:
-        row = tx.run(kind.tracked_edges, id=current["id"])[0]
-        for column, subject in _EDGE_SUBJECTS:
-            for props, from_id, to_id in row[column]:
-                if props is not None:
-                    before, after = (props, None) if gone else (None, props)
-                    edges.append(
-                        change_record(subject, str(props["id"]), before, after, (from_id, to_id))
-                    )
+    row = tx.run(kind.tracked_edges, id=current["id"])[0]
+    for column, subject in _EDGE_SUBJECTS:
+        for props, from_id, to_id in row[column]:
+            if props is not None:
+                before, after = (props, None) if gone else (None, props)
+                edges.append(
+                    change_record(subject, str(props["id"]), before, after, (from_id, to_id))
+                )
     changes = edges + node if gone else node + edges
     if changes:
         effective = effective_time(tx, note, [c.subject_id for c in changes])
         record(tx, changes, effective, note)
 
 
-def _mark(tx: Tx, kind: NodeKind, id_: str, system: dict[str, Any]) -> None:
-    """Store the system properties a recorded creation returned (a node must exist first)."""
-    if system:
-        tx.run(kind.set, id=id_, props=system)
+_EDGE_SUBJECTS = (
+    ("roles", SubjectKind.ROLE),
+    ("relationships", SubjectKind.RELATIONSHIP),
+    ("business", SubjectKind.COMPANY_RELATIONSHIP),
+    ("referrals", SubjectKind.REFERRAL),
+)
 
 
 def create_node(
     graph: Graph,
-    kind: NodeKind,
+    kind: NodeKind[M],
     data: dict[str, Any],
     *,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
-) -> str:
-    """Create a node from `data` (API field names); returns its new id (the first request's,
-    when `idempotency_key` was used before)."""
+) -> M:
+    """Create a node from `data` (API field names); answers with it as created (the first
+    request's, when `idempotency_key` was used before)."""
     key = Idempotency.of(idempotency_key, f"create {kind.name}", {"data": data, "note": note})
-    props = _new_props(kind, data)
+    props = new_props(kind, validate(kind.fields, data).to_props())
 
-    def work(tx: Tx) -> str:
-        id_ = str(tx.run(kind.create, props=props)[0]["id"])
-        _mark(
-            tx,
-            kind,
-            id_,
-            _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
-        )
-        return id_
+    def create(tx: Tx) -> str:
+        create_in(tx, kind, [New(props)], note)
+        return str(props["id"])
 
-    return create_once(graph, key, work)
-
-
-def _update_node(
-    tx: Tx, kind: NodeKind, current: dict[str, Any], patch: dict[str, Any], note: ChangeNote | None
-) -> str:
-    id_ = str(current["id"])
-    props = _changed_props(kind, current, patch)
-    if props is not None:
-        system = _record(tx, kind, id_, before=current, after=props, ends=None, note=note)
-        tx.run(kind.set, id=id_, props={**props, **system})
-    return id_
+    return create_once_read(graph, key, create, lambda tx, id_: read_back(tx, kind, id_))
 
 
 def update_node(
     graph: Graph,
-    kind: NodeKind,
+    kind: NodeKind[M],
     id_: str,
     patch: dict[str, Any],
     *,
     note: ChangeNote | None = None,
-) -> str:
+) -> M:
     """Change the given fields of a node (None clears an optional field)."""
 
-    def work(tx: Tx) -> str:
-        rows = tx.run(kind.props_locked, id=id_)
-        if not rows:
-            raise NotFound(kind.name, id_, field="id")
-        return _update_node(tx, kind, rows[0]["props"], patch, note)
+    def work(tx: Tx) -> M:
+        return read_back(tx, kind, _update(tx, kind, _locked(tx, kind, id_), patch, note))
 
     return graph.write_tx(work)
 
 
 def upsert_node(
     graph: Graph,
-    kind: NodeKind,
+    kind: NodeKind[M],
     external_id: str,
     data: dict[str, Any],
     *,
     note: ChangeNote | None = None,
-) -> str:
+) -> M:
     """Create the node with this external id, or update the given fields of the existing one."""
     external_id = checked_external_id(external_id)
     data = {**data, "externalId": external_id}
 
-    def work(tx: Tx) -> str:
-        rows = tx.run(kind.props_by_external_id, externalId=external_id)
+    def work(tx: Tx) -> M:
+        rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            props = _new_props(kind, data)
-            id_ = str(tx.run(kind.create, props=props)[0]["id"])
-            _mark(
-                tx,
-                kind,
-                id_,
-                _record(tx, kind, id_, before=None, after=props, ends=None, note=note, new=True),
-            )
-            return id_
-        return _update_node(tx, kind, _locked(tx, kind, rows[0])["props"], data, note)
+            props = new_props(kind, validate(kind.fields, data).to_props())
+            create_in(tx, kind, [New(props)], note)
+            return read_back(tx, kind, str(props["id"]))
+        row = _locked(tx, kind, str(rows[0]["props"]["id"]))
+        return read_back(tx, kind, _update(tx, kind, row, data, note))
 
     return graph.write_tx(work)
 
 
 def delete_node(
     graph: Graph,
-    kind: NodeKind,
+    kind: NodeKind[Any],
     id_: str,
     *,
     force: bool = False,
@@ -310,8 +389,8 @@ def delete_node(
 ) -> None:
     """Delete a node; one with edges is refused unless `force`, which deletes its edges too.
 
-    The delete is soft (graph/core/deleted.py): the node leaves every query, and `restore_node`
-    brings it back with its edges within the retention window."""
+    The delete is soft (graph/core/deleted.py): the node leaves every query, and
+    `restore_node` brings it back with its edges within the retention window."""
 
     def work(tx: Tx) -> None:
         rows = tx.run(kind.edge_count, id=id_)
@@ -324,27 +403,27 @@ def delete_node(
                 "or deal(s); delete those first, or pass force: true to delete them with it",
                 field="id",
             )
-        current = tx.run(kind.props_locked, id=id_)[0]["props"]
+        current = _locked(tx, kind, id_)["props"]
         _record_node_presence(tx, kind, current, note, gone=True)
         deleted.archive_in(tx, kind.name, id_, None if note is None else note.by)
 
     graph.write_tx(work)
 
 
-def restore_node(graph: Graph, kind: NodeKind, id_: str, *, note: ChangeNote | None = None) -> str:
-    """Bring a deleted node back with its edges (and a company's deals); returns its id."""
+def restore_node(graph: Graph, kind: NodeKind[M], id_: str, *, note: ChangeNote | None = None) -> M:
+    """Bring a deleted node back with its edges (and a company's deals); answers with it."""
 
-    def work(tx: Tx) -> str:
-        deleted.restore_in(tx, kind.name, id_, kind.props_by_external_id)
-        current = tx.run(kind.props, id=id_)[0]["props"]
+    def work(tx: Tx) -> M:
+        deleted.restore_in(tx, kind.name, id_, kind.statements.props_by_external_id)
+        current = tx.run(kind.statements.props, id=id_)[0]["props"]
         _record_node_presence(tx, kind, current, note, gone=False)
-        return id_
+        return read_back(tx, kind, id_)
 
     return graph.write_tx(work)
 
 
-def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:
-    found = tx.run(kind.endpoints, fromId=from_id, toId=to_id)[0]
+def _check_endpoints(tx: Tx, kind: EdgeKind[Any], from_id: str, to_id: str) -> None:
+    found = tx.run(kind.statements.endpoints, fromId=from_id, toId=to_id)[0]
     if not found["fromFound"]:
         raise NotFound(kind.from_field.removesuffix("Id"), from_id, field=kind.from_field)
     if not found["toFound"]:
@@ -353,8 +432,9 @@ def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:
         raise InvalidInput(
             f"{kind.to_field}: a {kind.name} must join two different ends", field=kind.to_field
         )
-    if kind.between is not None:
-        existing = tx.run(kind.between, fromId=from_id, toId=to_id)
+    between = kind.statements.between
+    if between is not None:
+        existing = tx.run(between, fromId=from_id, toId=to_id)
         if existing:
             raise Conflict(
                 f"a {kind.name} between '{from_id}' and '{to_id}' already exists "
@@ -365,7 +445,7 @@ def _check_endpoints(tx: Tx, kind: EdgeKind, from_id: str, to_id: str) -> None:
 
 def create_edge_in(
     tx: Tx,
-    kind: EdgeKind,
+    kind: EdgeKind[Any],
     from_id: str,
     to_id: str,
     data: dict[str, Any],
@@ -375,159 +455,106 @@ def create_edge_in(
     evidence: tuple[EvidenceKind, str] | None = None,
 ) -> str:
     """Create an edge inside a running transaction (with `extra` system properties, and the
-    evidence of its strength when it is not a person's setting)."""
-    props = _new_props(kind, data)
+    evidence of its strength when it is not a person's setting); returns its id."""
+    props = new_props(kind, validate(kind.fields, data).to_props())
     _check_endpoints(tx, kind, from_id, to_id)
-    id_ = str(props["id"])
-    anchor = _record(
-        tx,
-        kind,
-        id_,
-        before=None,
-        after=props,
-        ends=(from_id, to_id),
-        note=note,
-        new=True,
-        evidence=evidence,
-    )
-    props = {**props, **anchor, **(extra or {})}
-    return str(tx.run(kind.create, fromId=from_id, toId=to_id, props=props)[0]["id"])
+    create_in(tx, kind, [New(props, (from_id, to_id), system=extra)], note, evidence=evidence)
+    return str(props["id"])
 
 
 def create_edge(
     graph: Graph,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     from_id: str,
     to_id: str,
     data: dict[str, Any],
     *,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
-) -> str:
-    """Create an edge between two existing ends; returns its new id (the first request's,
-    when `idempotency_key` was used before)."""
+) -> M:
+    """Create an edge between two existing ends; answers with it as created (the first
+    request's, when `idempotency_key` was used before)."""
     request = {"from": from_id, "to": to_id, "data": data, "note": note}
     key = Idempotency.of(idempotency_key, f"create {kind.name}", request)
-    return create_once(graph, key, lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note))
-
-
-def _update_edge(
-    tx: Tx, kind: EdgeKind, row: dict[str, Any], patch: dict[str, Any], note: ChangeNote | None
-) -> str:
-    current = row["props"]
-    id_ = str(current["id"])
-    props = _changed_props(kind, current, patch)
-    if props is not None:
-        ends = (str(row["fromId"]), str(row["toId"]))
-        anchor = _record(tx, kind, id_, before=current, after=props, ends=ends, note=note)
-        tx.run(kind.set, id=id_, props={**props, **anchor})
-    return id_
+    return create_once_read(
+        graph,
+        key,
+        lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note),
+        lambda tx, id_: read_back(tx, kind, id_),
+    )
 
 
 def update_edge(
     graph: Graph,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     id_: str,
     patch: dict[str, Any],
     *,
     note: ChangeNote | None = None,
     expected_version: int | None = None,
-) -> str:
+) -> M:
     """Change the given fields of an edge (its ends stay). With `expected_version` (kinds
     with versions only), only if nobody changed it since that version: else Conflict."""
-    return graph.write_tx(
-        lambda tx: _update_edge_checked(tx, kind, id_, patch, note, expected_version)
-    )
-
-
-def update_versioned_edge(
-    graph: Graph,
-    kind: EdgeKind,
-    id_: str,
-    patch: dict[str, Any],
-    *,
-    note: ChangeNote | None = None,
-    expected_version: int | None = None,
-) -> dict[str, Any]:
-    """`update_edge` for a kind with versions, returning the edge as this write left it (read
-    in the same transaction, so a later write cannot show through in the answer)."""
-    if kind.read_back is None:
-        raise InvalidInput(f"a {kind.name} has no version", field="id")
-    read_back = kind.read_back
-
-    def work(tx: Tx) -> dict[str, Any]:
-        _update_edge_checked(tx, kind, id_, patch, note, expected_version)
-        row: dict[str, Any] = tx.run(read_back, ids=[id_])[0]["edge"]
-        return row
-
-    return graph.write_tx(work)
-
-
-def _update_edge_checked(
-    tx: Tx,
-    kind: EdgeKind,
-    id_: str,
-    patch: dict[str, Any],
-    note: ChangeNote | None,
-    expected_version: int | None,
-) -> str:
     if expected_version is not None and not kind.versioned:
         raise InvalidInput(
             f"expectedVersion: a {kind.name} has no version", field="expectedVersion"
         )
-    rows = tx.run(kind.props_locked, id=id_)  # under the write lock: the version holds
-    if not rows:
-        raise NotFound(kind.name, id_, field="id")
-    version = int(rows[0]["props"].get("version") or 1)
-    if expected_version is not None and version != expected_version:
-        raise Conflict(
-            f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
-            "it changed since you read it; read it again and decide anew",
-            field="expectedVersion",
-        )
-    return _update_edge(tx, kind, rows[0], patch, note)
+
+    def work(tx: Tx) -> M:
+        row = _locked(tx, kind, id_)  # under the write lock: the version holds
+        version = int(row["props"].get("version") or 1)
+        if expected_version is not None and version != expected_version:
+            raise Conflict(
+                f"{kind.name} '{id_}' is at version {version}, not {expected_version}: "
+                "it changed since you read it; read it again and decide anew",
+                field="expectedVersion",
+            )
+        return read_back(tx, kind, _update(tx, kind, row, patch, note))
+
+    return graph.write_tx(work)
 
 
 def upsert_edge(
     graph: Graph,
-    kind: EdgeKind,
+    kind: EdgeKind[M],
     external_id: str,
     from_id: str,
     to_id: str,
     data: dict[str, Any],
     *,
     note: ChangeNote | None = None,
-) -> str:
+) -> M:
     """Create the edge with this external id, or update the existing one (same ends only)."""
     external_id = checked_external_id(external_id)
     data = {**data, "externalId": external_id}
 
-    def work(tx: Tx) -> str:
-        rows = tx.run(kind.props_by_external_id, externalId=external_id)
+    def work(tx: Tx) -> M:
+        rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            return create_edge_in(tx, kind, from_id, to_id, data, note)
-        row = _locked(tx, kind, rows[0])
+            return read_back(tx, kind, create_edge_in(tx, kind, from_id, to_id, data, note))
+        row = _locked(tx, kind, str(rows[0]["props"]["id"]))
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(
                 f"externalId '{external_id}' already names a {kind.name} from "
                 f"'{row['fromId']}' to '{row['toId']}'; its ends cannot change",
                 field="externalId",
             )
-        return _update_edge(tx, kind, row, data, note)
+        return read_back(tx, kind, _update(tx, kind, row, data, note))
 
     return graph.write_tx(work)
 
 
-def delete_edge(graph: Graph, kind: EdgeKind, id_: str, *, note: ChangeNote | None = None) -> None:
+def delete_edge(
+    graph: Graph, kind: EdgeKind[Any], id_: str, *, note: ChangeNote | None = None
+) -> None:
     """Delete an edge by id (its recorded history stays)."""
 
     def work(tx: Tx) -> None:
-        rows = tx.run(kind.props_locked, id=id_)
-        if not rows:
-            raise NotFound(kind.name, id_, field="id")
-        row = rows[0]
+        row = _locked(tx, kind, id_)
         ends = (str(row["fromId"]), str(row["toId"]))
-        _record(tx, kind, id_, before=row["props"], after=None, ends=ends, note=note)
-        tx.run(kind.delete, id=id_)
+        if kind.history is not None:
+            change = change_record(kind.history, id_, row["props"], None, ends)
+            record(tx, [change], effective_time(tx, note, [id_]), note)
+        tx.run(kind.statements.delete, id=id_)
 
     graph.write_tx(work)

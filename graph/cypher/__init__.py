@@ -23,8 +23,8 @@ def modules() -> list[ModuleType]:
 
 
 def all_statements() -> dict[str, LiteralString]:
-    """Every statement by `package.module.NAME` (public upper-case constants; tuples are
-    numbered), e.g. `core.companies.COMPANY_PROPS`."""
+    """Every statement by `package.module.NAME` (public upper-case constants; a kind's
+    statements by field, other tuples numbered), e.g. `core.kinds.COMPANY.props_locked`."""
     found: dict[str, LiteralString] = {}
     for module in modules():
         short = module.__name__.removeprefix(f"{__name__}.")
@@ -34,6 +34,10 @@ def all_statements() -> dict[str, LiteralString]:
             if isinstance(value, str):
                 found[f"{short}.{name}"] = value
             elif isinstance(value, tuple):
-                for index, statement in enumerate(value):
-                    found[f"{short}.{name}[{index}]"] = statement
+                # a kind's statements (a NamedTuple) by field name; a plain tuple numbered
+                names = getattr(value, "_fields", range(len(value)))
+                for index, statement in zip(names, value, strict=True):
+                    if isinstance(statement, str):
+                        key = f"{name}.{index}" if isinstance(index, str) else f"{name}[{index}]"
+                        found[f"{short}.{key}"] = statement
     return found

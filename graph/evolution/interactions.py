@@ -39,7 +39,6 @@ from graph.core.idempotency import Idempotency, create_once
 from graph.core.inputs import Fields, Notes, checked_external_id, validate
 from graph.core.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
 from graph.core.writes import create_edge_in
-from graph.cypher.core import companies
 from graph.cypher.evolution import interactions as cypher
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
@@ -148,7 +147,7 @@ def _check_people(tx: Tx, fields: InteractionFields) -> list[str]:
                 field="theirPersonIds",
             )
     if fields.company_id is not None:
-        if not tx.run(companies.COMPANIES_BY_ID, ids=[fields.company_id]):
+        if not tx.run(kinds.COMPANY.statements.by_id, ids=[fields.company_id]):
             raise NotFound("company", fields.company_id, field="companyId")
         return [fields.company_id]
     found: list[str] = []

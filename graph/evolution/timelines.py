@@ -272,13 +272,15 @@ def _net(subject_id: str, changes: list[Change], end: dt.datetime) -> list[Neigh
     ]
 
 
-def _edge_at(graph: Graph, kind: EdgeKind, edge_id: str, at: dt.datetime) -> dict[str, Any] | None:
+def _edge_at(
+    graph: Graph, kind: EdgeKind[Any], edge_id: str, at: dt.datetime
+) -> dict[str, Any] | None:
     """An edge's stored properties (with its ends) as they were at `at`; None when it does
     not exist, or did not exist yet then."""
     at = as_utc(at)
 
     def work(tx: Tx) -> dict[str, Any] | None:
-        rows = tx.run(kind.props, id=edge_id)
+        rows = tx.run(kind.statements.props, id=edge_id)
         if not rows:
             return None
         props = {**rows[0]["props"], "fromId": rows[0]["fromId"], "toId": rows[0]["toId"]}

@@ -17,16 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any
 
-from graph.core import history
-from graph.core.history import ChangeNote, ChangeRecord, SubjectKind, effective_time, to_ms
-from graph.core.inputs import Fields
-from graph.core.kinds import COMPANY, COMPANY_RELATIONSHIP, PERSON, REFERRAL, RELATIONSHIP, ROLE
-from graph.core.writes import change_record, changed_fields
+from graph.core.history import ChangeNote
+from graph.core.kinds import EdgeKind, NodeKind
+from graph.core.writes import New, Update, changed_fields, create_in, new_props, update_in
 from graph.cypher.transfer import records as cypher
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput
+from graph.deals.deals import ID_PREFIX as DEAL_ID_PREFIX
 from graph.deals.deals import DealFields
 from graph.transfer.import_check import Checker, Problem, Record, Source
 from graph.transfer.records import SPECS, RecordKind, find_files, object_record, read_records
@@ -36,88 +35,6 @@ from graph.transfer.records import SPECS, RecordKind, find_files, object_record,
 # 5,000.
 DEFAULT_BATCH_SIZE = 10_000
 MAX_BATCH_SIZE = 50_000
-
-
-@dataclass(frozen=True)
-class _Writer:
-    """How records of one kind are written."""
-
-    fields: type[Fields] | None
-    derived: Callable[[dict[str, Any]], dict[str, Any]]
-    history: SubjectKind | None
-    upsert: LiteralString  # by external id (and, for edges, by id too)
-    set: LiteralString
-    upsert_by_id: LiteralString | None = None  # nodes and deals: by Guanxi id
-    # edges and deals whose ends this import created; nodes of a label that had none
-    create: LiteralString | None = None
-
-
-def _nothing(props: dict[str, Any]) -> dict[str, Any]:
-    return {}
-
-
-_WRITERS: dict[RecordKind, _Writer] = {
-    RecordKind.COMPANIES: _Writer(
-        COMPANY.fields,
-        COMPANY.derived,
-        COMPANY.history,
-        cypher.UPSERT_COMPANIES_BY_EXTERNAL_ID,
-        cypher.SET_COMPANIES,
-        cypher.UPSERT_COMPANIES_BY_ID,
-        cypher.CREATE_COMPANIES,
-    ),
-    RecordKind.PEOPLE: _Writer(
-        PERSON.fields,
-        PERSON.derived,
-        PERSON.history,
-        cypher.UPSERT_PEOPLE_BY_EXTERNAL_ID,
-        cypher.SET_PEOPLE,
-        cypher.UPSERT_PEOPLE_BY_ID,
-        cypher.CREATE_PEOPLE,
-    ),
-    RecordKind.ROLES: _Writer(
-        ROLE.fields,
-        ROLE.derived,
-        ROLE.history,
-        cypher.UPSERT_ROLES,
-        cypher.SET_ROLES,
-        create=cypher.CREATE_ROLES,
-    ),
-    RecordKind.RELATIONSHIPS: _Writer(
-        RELATIONSHIP.fields,
-        RELATIONSHIP.derived,
-        RELATIONSHIP.history,
-        cypher.UPSERT_RELATIONSHIPS,
-        cypher.SET_RELATIONSHIPS,
-        create=cypher.CREATE_RELATIONSHIPS,
-    ),
-    RecordKind.COMPANY_RELATIONSHIPS: _Writer(
-        COMPANY_RELATIONSHIP.fields,
-        COMPANY_RELATIONSHIP.derived,
-        COMPANY_RELATIONSHIP.history,
-        cypher.UPSERT_COMPANY_RELATIONSHIPS,
-        cypher.SET_COMPANY_RELATIONSHIPS,
-        create=cypher.CREATE_COMPANY_RELATIONSHIPS,
-    ),
-    RecordKind.REFERRALS: _Writer(
-        REFERRAL.fields,
-        REFERRAL.derived,
-        REFERRAL.history,
-        cypher.UPSERT_REFERRALS,
-        cypher.SET_REFERRALS,
-        create=cypher.CREATE_REFERRALS,
-    ),
-    RecordKind.DEALS: _Writer(
-        DealFields,
-        _nothing,
-        None,
-        cypher.UPSERT_DEALS_BY_EXTERNAL_ID,
-        cypher.SET_DEALS,
-        cypher.UPSERT_DEALS_BY_ID,
-        cypher.CREATE_DEALS,
-    ),
-}
-_NODES = (RecordKind.COMPANIES, RecordKind.PEOPLE)
 
 
 @dataclass
@@ -305,11 +222,13 @@ def _commit(graph: Graph, run: _Run, source: Source, batch: list[Record]) -> _Ba
 
 
 def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
-    kind = source.kind
-    if kind is RecordKind.REPORTING_LINES:
-        outcome = _write_reporting_lines(tx, source, batch)
+    item = SPECS[source.kind].item
+    if item is not None:
+        outcome = _write_items(tx, run, source, batch, item)
+    elif source.kind is RecordKind.DEALS:
+        outcome = _write_deals(tx, run, source, batch)
     else:
-        outcome = _upsert(tx, run, source, batch, _WRITERS[kind])
+        outcome = _write_reporting_lines(tx, source, batch)
     if outcome.created or outcome.updated:
         tx.run(
             cypher.IMPORT_MARK,
@@ -319,7 +238,7 @@ def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
                 "at": run.started,
                 "by": run.by,
                 "source": source.name,
-                "kind": kind.value,
+                "kind": source.kind.value,
                 "firstLine": batch[0].line,
                 "lastLine": batch[-1].line,
                 "created": outcome.created,
@@ -329,17 +248,6 @@ def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
     return outcome
 
 
-def _new_props(record: Record, writer: _Writer, spec_prefix: str, now: dt.datetime) -> Any:
-    props = {k: v for k, v in record.props.items() if v is not None}
-    return {
-        **props,
-        **writer.derived(record.props),
-        "id": record.id or record.given_id or f"{spec_prefix}_{uuid.uuid4().hex}",
-        "createdAt": record.created_at or now,
-        "updatedAt": now,
-    }
-
-
 def _fresh(record: Record) -> bool:
     """Whether every end of the record is a node this import created."""
     return bool(record.targets) and all(
@@ -347,94 +255,105 @@ def _fresh(record: Record) -> bool:
     )
 
 
-def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Writer) -> _Batch:
-    spec = SPECS[source.kind]
-    now = dt.datetime.now(dt.UTC)
-    node = source.kind in _NODES
-    rows = []
-    for record in batch:
-        row: dict[str, Any] = {
-            "line": record.line,
-            "key": record.key,
-            "byId": record.by_id,
-            "props": _new_props(record, writer, spec.id_prefix, now),
-        }
-        if record.ends:
-            row["fromId"] = record.ends[0]
-            row["toId"] = record.ends[-1]
-        rows.append(row)
+def _ends(record: Record) -> tuple[str, str] | None:
+    return (record.ends[0], record.ends[-1]) if record.ends else None
+
+
+def _key_rows(batch: Sequence[Record]) -> list[dict[str, Any]]:
+    return [
+        {"line": r.line, "key": r.key, "byId": r.by_id, "fromId": ends[0], "toId": ends[1]}
+        if (ends := _ends(r))
+        else {"line": r.line, "key": r.key, "byId": r.by_id}
+        for r in batch
+    ]
+
+
+def _find(
+    tx: Tx, kind: NodeKind[Any] | EdgeKind[Any], batch: Sequence[Record]
+) -> tuple[dict[int, list[Any]], set[int]]:
+    """The stored items the records name, locked (by line), and the lines whose ends exist."""
+    rows = _key_rows(batch)
+    if isinstance(kind, NodeKind):
+        queries = [
+            (kind.statements.find_by_external_id, [r for r in rows if not r["byId"]]),
+            (kind.statements.find_by_id, [r for r in rows if r["byId"]]),
+        ]
+    else:
+        queries = [(kind.statements.find, rows)]
     existing: dict[int, list[Any]] = {}
-    matched: set[int] = set()
-    fresh_lines: set[int] = set()
+    lines: set[int] = set()
+    for query, part in queries:
+        if part:
+            result = tx.run(query, rows=part)[0]
+            existing.update((int(item[0]), item) for item in result["existing"])
+            lines.update(int(line) for line in result["lines"])
+    return existing, lines
+
+
+def _write_items(
+    tx: Tx, run: _Run, source: Source, batch: list[Record], kind: NodeKind[Any] | EdgeKind[Any]
+) -> _Batch:
+    """Create the records' items that do not exist and update those that changed, through the
+    same write path as the API's (graph/core/writes.py); creations are not recorded in the
+    history, changes are."""
+    now = dt.datetime.now(dt.UTC)
+    node = isinstance(kind, NodeKind)
+    new = {
+        r.line: New(
+            new_props(kind, r.props, id_=r.id or r.given_id, created_at=r.created_at, now=now),
+            _ends(r),
+            r.line,
+        )
+        for r in batch
+    }
     if node and source.name not in run.empty:
         counts = tx.run(cypher.LABEL_COUNTS)[0]
         run.empty[source.name] = (
             counts["companies" if source.kind is RecordKind.COMPANIES else "people"] == 0
         )
-    if node:
-        fresh = rows if run.empty[source.name] else []
-    else:
-        fresh = [r for r, rec in zip(rows, batch, strict=True) if writer.create and _fresh(rec)]
-    if fresh:
-        assert writer.create is not None
-        matched.update(tx.run(writer.create, rows=fresh)[0]["lines"])
-        fresh_lines = {r["line"] for r in fresh}
-        rows = [r for r in rows if r["line"] not in fresh_lines]
-    queries = [(writer.upsert, [r for r in rows if not r["byId"]])]
-    if writer.upsert_by_id is not None:
-        queries.append((writer.upsert_by_id, [r for r in rows if r["byId"]]))
-    else:
-        queries = [(writer.upsert, rows)]
-    for query, part in queries:
-        if part:
-            result = tx.run(query, rows=part)[0]
-            existing.update((int(item[0]), item) for item in result["existing"])
-            matched.update(int(line) for line in result["lines"])
+    # nodes of a label that had none, and edges between nodes this import created, cannot
+    # exist yet: those are created without looking for them first
+    fresh = [r for r in batch if (run.empty[source.name] if node else _fresh(r))]
+    created = create_in(tx, kind, [new[r.line] for r in fresh], None, recorded=False)
+    fresh_lines = {r.line for r in fresh}
+    existing, found = _find(tx, kind, [r for r in batch if r.line not in fresh_lines])
+    missing = [r for r in batch if r.line in found and r.line not in existing]
+    created |= create_in(tx, kind, [new[r.line] for r in missing], None, recorded=False)
     outcome = _Batch()
-    updates: list[tuple[Record, dict[str, Any], dict[str, Any]]] = []
+    updates: list[Update] = []
     for record in batch:
-        if record.line not in matched:
-            outcome.problems.append(
-                Problem(source.name, record.line, "a node it names was deleted meanwhile")
-            )
-        elif record.line not in existing:
+        if record.line in created:
             outcome.created += 1
             if node:
                 outcome.fresh.append(record)
+        elif record.line not in existing:
+            outcome.problems.append(
+                Problem(source.name, record.line, "a node it names was deleted meanwhile")
+            )
         else:
-            item = existing[record.line]
-            current = item[1]
+            current = existing[record.line][1]
             if node:
                 record.id = str(current["id"])  # the edges that name it go to the stored node
-            problem = _conflict(source, record, current, item, node)
+            problem = _conflict(source, record, current)
             if problem is not None:
                 outcome.problems.append(problem)
                 continue
-            assert writer.fields is not None
-            after = changed_fields(writer.fields, current, record.props)
+            after = changed_fields(kind.fields, current, record.props)
             if after is None:
                 outcome.unchanged += 1
             else:
-                updates.append((record, current, after))
+                updates.append(Update(current, after, _ends(record)))
     if updates:
-        _update(tx, source, writer, updates, run, now)
+        note = ChangeNote(by=run.by, reason=f"imported from {source.name}")
+        update_in(tx, kind, updates, note, now=now)
         outcome.updated = len(updates)
     return outcome
 
 
-def _conflict(
-    source: Source, record: Record, current: dict[str, Any], item: list[Any], node: bool
-) -> Problem | None:
-    """Why an existing item cannot take this record, if it cannot."""
-    if source.kind is RecordKind.DEALS and item[2] != record.ends[0]:
-        return Problem(
-            source.name,
-            record.line,
-            f"the deal '{record.key}' belongs to company '{item[2]}'; a deal cannot move to "
-            "another company",
-            "company",
-        )
-    if node or not SPECS[source.kind].pair_unique:
+def _conflict(source: Source, record: Record, current: dict[str, Any]) -> Problem | None:
+    """Why the stored edge joining a pair cannot take this record, if it cannot (a kind with
+    at most one edge per pair, found whatever its key)."""
+    if not SPECS[source.kind].pair_unique:
         return None
     if record.by_id:
         same = current.get("id") == record.key
@@ -452,45 +371,64 @@ def _conflict(
     )
 
 
-def _update(
-    tx: Tx,
-    source: Source,
-    writer: _Writer,
-    updates: list[tuple[Record, dict[str, Any], dict[str, Any]]],
-    run: _Run,
-    now: dt.datetime,
-) -> None:
-    """Set the changed records, recording their changes as the API's writes do."""
+def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
+    """Deals (graph/deals/): created or updated by key; a deal cannot move to another company."""
+    now = dt.datetime.now(dt.UTC)
+    rows = {}
+    for record in batch:
+        props = {k: v for k, v in record.props.items() if v is not None}
+        rows[record.line] = {
+            **_key_rows([record])[0],
+            "props": {
+                **props,
+                "id": record.id or record.given_id or f"{DEAL_ID_PREFIX}_{uuid.uuid4().hex}",
+                "createdAt": record.created_at or now,
+                "updatedAt": now,
+            },
+        }
+    fresh = [rows[r.line] for r in batch if _fresh(r)]
+    created = set(tx.run(cypher.CREATE_DEALS, rows=fresh)[0]["lines"]) if fresh else set()
+    rest = [row for row in rows.values() if row["line"] not in {f["line"] for f in fresh}]
+    existing: dict[int, list[Any]] = {}
+    found: set[int] = set(created)
+    for query, part in (
+        (cypher.UPSERT_DEALS_BY_EXTERNAL_ID, [r for r in rest if not r["byId"]]),
+        (cypher.UPSERT_DEALS_BY_ID, [r for r in rest if r["byId"]]),
+    ):
+        if part:
+            result = tx.run(query, rows=part)[0]
+            existing.update((int(item[0]), item) for item in result["existing"])
+            found.update(int(line) for line in result["lines"])
+    outcome = _Batch()
     sets = []
-    changes: list[ChangeRecord] = []
-    for record, current, after in updates:
-        props = {**after, **writer.derived(after), "updatedAt": now}
-        sets.append(
-            {
-                "id": current["id"],
-                "fromId": record.ends[0] if record.ends else None,
-                "toId": record.ends[-1] if record.ends else None,
-                "props": props,
-            }
-        )
-        if writer.history is not None:
-            ends = (record.ends[0], record.ends[-1]) if record.ends else None
-            changes.append(
-                change_record(
-                    writer.history, str(current["id"]), current, {**current, **props}, ends
+    for record in batch:
+        if record.line not in found:
+            outcome.problems.append(
+                Problem(source.name, record.line, "a node it names was deleted meanwhile")
+            )
+        elif record.line not in existing:
+            outcome.created += 1
+        elif existing[record.line][2] != record.ends[0]:
+            outcome.problems.append(
+                Problem(
+                    source.name,
+                    record.line,
+                    f"the deal '{record.key}' belongs to company '{existing[record.line][2]}'; "
+                    "a deal cannot move to another company",
+                    "company",
                 )
             )
-    if changes:
-        note = ChangeNote(by=run.by, reason=f"imported from {source.name}")
-        effective = effective_time(tx, note, [c.subject_id for c in changes])
-        history.record(tx, changes, effective, note)
-        at_ms = to_ms(effective.at)
-        for row, change in zip(sets, changes, strict=True):
-            row["props"]["changedAtMs"] = at_ms
-            if writer.history is SubjectKind.RELATIONSHIP and "strength" in change.changed:
-                row["props"]["strengthRaw"] = row["props"]["strength"]
-                row["props"]["strengthAtMs"] = at_ms
-    tx.run(writer.set, rows=sets)
+        else:
+            current = existing[record.line][1]
+            after = changed_fields(DealFields, current, record.props)
+            if after is None:
+                outcome.unchanged += 1
+            else:
+                sets.append({"id": current["id"], "props": {**after, "updatedAt": now}})
+    if sets:
+        tx.run(cypher.SET_DEALS, rows=sets)
+        outcome.updated = len(sets)
+    return outcome
 
 
 def _write_reporting_lines(tx: Tx, source: Source, batch: list[Record]) -> _Batch:

@@ -21,15 +21,18 @@ from typing import IO, Any
 
 from pydantic.alias_generators import to_camel
 
-from graph.core.inputs import (
-    CompanyFields,
-    CompanyRelationshipFields,
-    Fields,
-    PersonFields,
-    PersonRelationshipFields,
-    ReferralFields,
-    RoleFields,
+from graph.core.inputs import Fields
+from graph.core.kinds import (
+    COMPANY,
+    COMPANY_RELATIONSHIP,
+    PERSON,
+    REFERRAL,
+    RELATIONSHIP,
+    ROLE,
+    EdgeKind,
+    NodeKind,
 )
+from graph.deals.deals import ID_PREFIX as DEAL_ID_PREFIX
 from graph.deals.deals import DealFields
 
 
@@ -71,15 +74,29 @@ class Ref:
 
 @dataclass(frozen=True)
 class Spec:
-    """What a kind of record holds."""
+    """What a kind of record holds, and the kind of item it writes (graph/core/kinds.py; None
+    for deals and reporting lines, which the import writes on their own)."""
 
     kind: RecordKind
-    fields: type[Fields] | None  # None: a reporting line, which has only `since`
-    refs: tuple[Ref, ...]
-    id_prefix: str
-    # at most one such edge joins two nodes (relationships, company relationships)
-    pair_unique: bool = False
+    item: NodeKind[Any] | EdgeKind[Any] | None
+    refs: tuple[Ref, ...] = ()
+    own_fields: type[Fields] | None = None  # of a record without an item kind
+    own_id_prefix: str = ""
     keyed: bool = True  # False: a reporting line, keyed by its person
+
+    @property
+    def fields(self) -> type[Fields] | None:
+        """The validation model (None: a reporting line, which has only `since`)."""
+        return self.own_fields if self.item is None else self.item.fields
+
+    @property
+    def id_prefix(self) -> str:
+        return self.own_id_prefix if self.item is None else self.item.id_prefix
+
+    @property
+    def pair_unique(self) -> bool:
+        """Whether at most one such edge joins two nodes (relationships, company ones)."""
+        return isinstance(self.item, EdgeKind) and self.item.one_per_pair
 
     @property
     def field_columns(self) -> tuple[str, ...]:
@@ -107,42 +124,41 @@ class Spec:
 SPECS: dict[RecordKind, Spec] = {
     spec.kind: spec
     for spec in (
-        Spec(RecordKind.COMPANIES, CompanyFields, (), "co"),
-        Spec(RecordKind.PEOPLE, PersonFields, (), "pe"),
+        Spec(RecordKind.COMPANIES, COMPANY),
+        Spec(RecordKind.PEOPLE, PERSON),
         Spec(
             RecordKind.ROLES,
-            RoleFields,
+            ROLE,
             (Ref("person", NodeLabel.PERSON), Ref("company", NodeLabel.COMPANY)),
-            "ro",
         ),
         Spec(
             RecordKind.RELATIONSHIPS,
-            PersonRelationshipFields,
+            RELATIONSHIP,
             (Ref("fromPerson", NodeLabel.PERSON), Ref("toPerson", NodeLabel.PERSON)),
-            "kn",
-            pair_unique=True,
         ),
         Spec(
             RecordKind.COMPANY_RELATIONSHIPS,
-            CompanyRelationshipFields,
+            COMPANY_RELATIONSHIP,
             (Ref("fromCompany", NodeLabel.COMPANY), Ref("toCompany", NodeLabel.COMPANY)),
-            "cr",
-            pair_unique=True,
         ),
         Spec(
             RecordKind.REFERRALS,
-            ReferralFields,
+            REFERRAL,
             (Ref("referrer", None, "referrerKind"), Ref("referred", None, "referredKind")),
-            "rf",
         ),
         Spec(
             RecordKind.REPORTING_LINES,
             None,
             (Ref("person", NodeLabel.PERSON), Ref("manager", NodeLabel.PERSON)),
-            "",
             keyed=False,
         ),
-        Spec(RecordKind.DEALS, DealFields, (Ref("company", NodeLabel.COMPANY),), "de"),
+        Spec(
+            RecordKind.DEALS,
+            None,
+            (Ref("company", NodeLabel.COMPANY),),
+            own_fields=DealFields,
+            own_id_prefix=DEAL_ID_PREFIX,
+        ),
     )
 }
 

@@ -113,7 +113,7 @@ def _business(graph: Graph, world: World, a: str, b: str) -> None:
 
 def _refer(graph: Graph, world: World, a: str, b: str) -> str:
     world.referrals.append((a, b))
-    return writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": dt.date(2024, 5, 1)})
+    return writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": dt.date(2024, 5, 1)}).id
 
 
 def _expected(network_: Network, edges: Iterable[tuple[str, str]], extra: str | None) -> nx.Graph:

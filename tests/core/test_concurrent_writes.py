@@ -19,7 +19,6 @@ from benchmarks.concurrency import figures, hammer, plan, retries, seed, verify
 from graph.core import writes
 from graph.core.kinds import COMPANY, PERSON, RELATIONSHIP, ROLE
 from graph.cypher.core import history as history_cypher
-from graph.cypher.core import relationships as relationship_cypher
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.errors import Conflict
@@ -68,15 +67,15 @@ def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
 
 def _pair(graph: Graph) -> str:
     """One of ours and one of theirs, and a relationship between them (an acquaintance)."""
-    us = writes.create_node(graph, COMPANY, {"name": "Us", "isOurs": True})
-    them = writes.create_node(graph, COMPANY, {"name": "Customer"})
-    ours = writes.create_node(graph, PERSON, {"name": "Ours"})
-    theirs = writes.create_node(graph, PERSON, {"name": "Theirs"})
+    us = writes.create_node(graph, COMPANY, {"name": "Us", "isOurs": True}).id
+    them = writes.create_node(graph, COMPANY, {"name": "Customer"}).id
+    ours = writes.create_node(graph, PERSON, {"name": "Ours"}).id
+    theirs = writes.create_node(graph, PERSON, {"name": "Theirs"}).id
     writes.create_edge(graph, ROLE, ours, us, {"title": "Manager"})
     writes.create_edge(graph, ROLE, theirs, them, {"title": "Buyer"})
     return writes.create_edge(
         graph, RELATIONSHIP, ours, theirs, {"tier": "ACQUAINTANCE", "strength": 0.5}
-    )
+    ).id
 
 
 def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> list[BaseException]:
@@ -116,7 +115,7 @@ def test_an_update_does_not_overwrite_a_write_committed_after_it_read(graph: Gra
     a stale state."""
     relationship_id = _pair(graph)
     assert _interrupted_update(graph, graph, relationship_id) == []
-    [row] = graph.read(relationship_cypher.RELATIONSHIP_PROPS, id=relationship_id)
+    [row] = graph.read(RELATIONSHIP.statements.props, id=relationship_id)
     assert (row["props"]["tier"], row["props"]["strength"]) == ("FRIEND", 0.7)
     changes = subject_history(graph, relationship_id, offset=0, limit=10).items
     assert [c.after["tier"] if c.after else None for c in changes] == [
@@ -146,6 +145,6 @@ def test_a_write_still_losing_after_the_retries_is_a_conflict_that_wrote_nothing
             _interrupted_update(graph, impatient, relationship_id)
     finally:
         impatient.close()
-    [row] = graph.read(relationship_cypher.RELATIONSHIP_PROPS, id=relationship_id)
+    [row] = graph.read(RELATIONSHIP.statements.props, id=relationship_id)
     assert (row["props"]["tier"], row["props"]["strength"]) == ("FRIEND", 0.5)
     assert subject_history(graph, relationship_id, offset=0, limit=10).total == 2

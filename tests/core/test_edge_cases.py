@@ -19,7 +19,7 @@ from tests.conftest import counts, data, error, gql
 def test_concurrent_upserts_of_one_new_external_id_leave_one_node(graph: Graph) -> None:
     def upsert(i: int) -> str:
         try:
-            return writes.upsert_node(graph, kinds.COMPANY, "race-1", {"name": f"Race {i}"})
+            return writes.upsert_node(graph, kinds.COMPANY, "race-1", {"name": f"Race {i}"}).id
         except Conflict:
             return "conflict"
 

@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote, Operation
 from graph.core.models import PersonTier
-from graph.cypher.transfer import bulk
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
 from graph.evolution import timelines as evolution
@@ -33,13 +32,13 @@ def _world(graph: Graph) -> dict[str, str]:
     ids: dict[str, str] = {}
     ids["ours"] = writes.create_node(
         graph, kinds.COMPANY, {"name": "Ours", "isOurs": True}, note=note("2023-01-01")
-    )
+    ).id
     ids["customer"] = writes.create_node(
         graph,
         kinds.COMPANY,
         {"name": "客户", "lifecycleStage": "EXPLORATION", "status": "TARGET"},
         note=note("2023-06-01"),
-    )
+    ).id
     ids["li"] = factories.person(graph, "Li")
     ids["ceo"] = factories.person(graph, "CEO")
     ids["cto"] = factories.person(graph, "CTO")
@@ -53,7 +52,7 @@ def _world(graph: Graph) -> dict[str, str]:
         ids["customer"],
         {"title": "CEO", "isKeyPerson": False, "startDate": "2023-06-01"},
         note=note("2023-06-01"),
-    )
+    ).id
     ids["cto-role"] = writes.create_edge(
         graph,
         kinds.ROLE,
@@ -61,7 +60,7 @@ def _world(graph: Graph) -> dict[str, str]:
         ids["customer"],
         {"title": "CTO", "isKeyPerson": True},
         note=note("2023-06-01"),
-    )
+    ).id
     ids["tie"] = writes.create_edge(
         graph,
         kinds.RELATIONSHIP,
@@ -69,7 +68,7 @@ def _world(graph: Graph) -> dict[str, str]:
         ids["ceo"],
         {"tier": "ACQUAINTANCE", "strength": 0.3},
         note=note("2024-01-10", reason="met at a fair"),
-    )
+    ).id
     writes.update_edge(
         graph, kinds.ROLE, ids["ceo-role"], {"isKeyPerson": True}, note=note("2024-02-01")
     )
@@ -255,7 +254,7 @@ def test_company_relationship_as_of(client: TestClient, graph: Graph) -> None:
         ids["customer"],
         {"tier": "TRANSACTIONAL", "strength": 0.2, "lifecycleStage": "EXPLORATION"},
         note=note("2024-02-01"),
-    )
+    ).id
     writes.update_edge(
         graph,
         kinds.COMPANY_RELATIONSHIP,
@@ -295,7 +294,7 @@ def test_roles_ending_by_their_dates_show_in_the_diff(graph: Graph) -> None:
         ids["customer"],
         {"title": "CFO", "isKeyPerson": True, "endDate": "2025-06-30"},
         note=note("2025-01-10"),
-    )
+    ).id
     window = evolution.neighbourhood_diff(
         graph, ids["customer"], at("2025-03-01"), at("2025-08-01")
     )
@@ -314,12 +313,9 @@ def test_roles_ending_by_their_dates_show_in_the_diff(graph: Graph) -> None:
 
 def test_a_company_loaded_without_history_keeps_its_first_stage(graph: Graph) -> None:
     created = at("2020-01-01")
-    graph.write(
-        bulk.BULK_COMPANIES,
-        rows=[
-            {"id": "co_bulk", "name": "Bulk", "lifecycleStage": "STABILITY", "createdAt": created}
-        ],
-    )
+    loaded = {"id": "co_bulk", "name": "Bulk", "lifecycleStage": "STABILITY", "createdAt": created}
+    item = writes.New(loaded)
+    graph.write_tx(lambda tx: writes.create_in(tx, kinds.COMPANY, [item], None, recorded=False))
     writes.update_node(
         graph, kinds.COMPANY, "co_bulk", {"lifecycleStage": "DECLINE"}, note=note("2024-01-01")
     )

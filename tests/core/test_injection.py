@@ -99,10 +99,10 @@ class _Ids:
             self.ours,
             self.theirs,
             {"tier": "PARTNERSHIP", "strength": 0.5},
-        )
+        ).id
         self.referral = writes.create_edge(
             graph, kinds.REFERRAL, self.people[1], self.theirs, {"date": "2024-05-01"}
-        )
+        ).id
         self.deal = data(
             client,
             """mutation ($c: ID!) { recordDeal(input: {companyId: $c, amount: 1000,

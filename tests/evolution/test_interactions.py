@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote
-from graph.cypher.transfer import bulk
 from graph.db.connection import Graph
 from graph.deals import deals
 from graph.evolution.strength import InteractionKind, StrengthModel
@@ -57,7 +56,7 @@ def _book(graph: Graph) -> dict[str, str]:
         ids["zhou"],
         {"tier": "ACQUAINTANCE", "strength": 0.4},
         note=ChangeNote(by="planner", at=days_ago(200)),
-    )
+    ).id
     return ids
 
 
@@ -299,7 +298,10 @@ def _bulk_relationship(graph: Graph, a: str, b: str, strength: float, created: d
         "createdAt": created,
         "updatedAt": created,
     }
-    graph.write(bulk.BULK_RELATIONSHIPS, rows=[{"fromId": a, "toId": b, "props": props}])
+    item = writes.New(props, (a, b))
+    graph.write_tx(
+        lambda tx: writes.create_in(tx, kinds.RELATIONSHIP, [item], None, recorded=False)
+    )
     return "kn_bulk"
 
 

@@ -84,7 +84,7 @@ def build(graph: Graph, seed: int) -> World:
     parties = world.parties
 
     def refer(a: str, b: str, date: dt.date | None) -> None:
-        id_ = writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": date})
+        id_ = writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": date}).id
         world.refs.append(Ref(id_, a, b, date))
 
     for _ in range(40):
@@ -393,7 +393,7 @@ def test_rankings_follow_changes_to_referrals_and_deals(graph: Graph) -> None:
         graph, acme, {"amount": 10.0, "date": dt.date(2025, 2, 1), "productLine": "Core"}
     )
     assert top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)[0].value == 10.0
-    moved = writes.create_edge(graph, kinds.REFERRAL, ben, acme, {"date": dt.date(2024, 1, 1)})
+    moved = writes.create_edge(graph, kinds.REFERRAL, ben, acme, {"date": dt.date(2024, 1, 1)}).id
     after = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
     assert [(s.party.id, s.value) for s in after] == [(ben, 10.0), (ann, 0.0)]  # ben was first
     writes.update_edge(graph, kinds.REFERRAL, moved, {"date": dt.date(2026, 1, 1)})

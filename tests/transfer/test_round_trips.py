@@ -290,7 +290,7 @@ def _history(graph: Graph, contacts: int) -> tuple[str, str, str, str]:
         customer,
         {"tier": "TRANSACTIONAL", "strength": 0.1},
         note=ChangeNote(by="planner", at=start),
-    )
+    ).id
     for i in range(contacts):
         when = start + dt.timedelta(days=10 * (i + 1))
         interactions.log_interaction(
@@ -347,7 +347,7 @@ def test_lifecycle_timeline_is_one_round_trip_whatever_its_length(
             kinds.COMPANY,
             {"name": f"Staged {moves}", "lifecycleStage": stages[0]},
             note=ChangeNote(by="planner", at=start),
-        )
+        ).id
         for i in range(1, moves + 1):
             writes.update_node(
                 graph,

@@ -1,4 +1,6 @@
-"""Companies: customers, prospects and our own companies."""
+"""Companies: customers, prospects and our own companies.
+
+By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
@@ -17,13 +19,6 @@ CALL (c) {
   WHERE current.endDate IS NULL OR current.endDate >= date()
   RETURN count(DISTINCT person) AS peopleCount
 }
-"""
-
-# Companies by id, without their figures (COMPANY_FIGURES_BY_ID reads those, when asked).
-COMPANIES_BY_ID: Final[LiteralString] = """
-UNWIND $ids AS id
-MATCH (c:Company {id: id})
-RETURN properties(c) AS company
 """
 
 COMPANY_FIGURES_BY_ID: Final[LiteralString] = (
@@ -94,40 +89,9 @@ RETURN size(companies) AS total, companies[$skip..$end] AS page
 """
 )
 
-COMPANY_PROPS: Final[LiteralString] = """
-MATCH (c:Company {id: $id}) RETURN properties(c) AS props
-"""
-
-# The same, for a write: the write lock first (a property written to itself), so that
-# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
-COMPANY_PROPS_LOCKED: Final[LiteralString] = """
-MATCH (c:Company {id: $id})
-SET c.id = c.id
-RETURN properties(c) AS props
-"""
-
-COMPANY_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
-MATCH (c:Company {externalId: $externalId}) RETURN properties(c) AS props
-"""
-
-COMPANY_CREATE: Final[LiteralString] = """
-CREATE (c:Company) SET c += $props RETURN c.id AS id
-"""
-
-COMPANY_SET: Final[LiteralString] = """
-MATCH (c:Company {id: $id}) SET c += $props RETURN c.id AS id
-"""
-
 COMPANY_EDGE_COUNT: Final[LiteralString] = """
 MATCH (c:Company {id: $id})
 RETURN COUNT { (c)-[:HOLDS_ROLE|DOES_BUSINESS_WITH|REFERRED|FOR]-() } AS edges
-"""
-
-# The company, its edges and its deals; recorded changes stay in the log.
-COMPANY_DELETE: Final[LiteralString] = """
-MATCH (c:Company {id: $id})
-OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
-DETACH DELETE d, c
 """
 
 # The recorded edges a forced delete takes with the company: [properties, from id, to id].

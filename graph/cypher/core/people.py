@@ -1,4 +1,6 @@
-"""People: our staff and the customers' people."""
+"""People: our staff and the customers' people.
+
+By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
@@ -8,13 +10,6 @@ CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
   RETURN max(k.strength) AS strongestTie, count(k) AS relationshipCount
 }
-"""
-
-# People by id, without their figures (PEOPLE_FIGURES_BY_ID reads those, when asked).
-PEOPLE_BY_ID: Final[LiteralString] = """
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
-RETURN properties(p) AS person
 """
 
 # The figures of people read without them.
@@ -80,37 +75,9 @@ RETURN size(people) AS total, people[$skip..$end] AS page
 """
 )
 
-PERSON_PROPS: Final[LiteralString] = """
-MATCH (p:Person {id: $id}) RETURN properties(p) AS props
-"""
-
-# The same, for a write: the write lock first (a property written to itself), so that
-# a concurrent write to it waits, or conflicts and is retried, instead of being lost.
-PERSON_PROPS_LOCKED: Final[LiteralString] = """
-MATCH (p:Person {id: $id})
-SET p.id = p.id
-RETURN properties(p) AS props
-"""
-
-PERSON_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
-MATCH (p:Person {externalId: $externalId}) RETURN properties(p) AS props
-"""
-
-PERSON_CREATE: Final[LiteralString] = """
-CREATE (p:Person) SET p += $props RETURN p.id AS id
-"""
-
-PERSON_SET: Final[LiteralString] = """
-MATCH (p:Person {id: $id}) SET p += $props RETURN p.id AS id
-"""
-
 PERSON_EDGE_COUNT: Final[LiteralString] = """
 MATCH (p:Person {id: $id})
 RETURN COUNT { (p)-[:HOLDS_ROLE|KNOWS|DOES_BUSINESS_WITH|REFERRED|REPORTS_TO]-() } AS edges
-"""
-
-PERSON_DELETE: Final[LiteralString] = """
-MATCH (p:Person {id: $id}) DETACH DELETE p
 """
 
 # The recorded edges a forced delete takes with the person: [properties, from id, to id].
