@@ -51,7 +51,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.core.history import (
     ChangeNote,
@@ -179,7 +179,7 @@ class Synthetic:
     referrals: list[dict[str, Any]] = field(default_factory=list)
     deals: list[dict[str, Any]] = field(default_factory=list)
 
-    def steps(self) -> list[tuple[str, list[dict[str, Any]]]]:
+    def steps(self) -> list[tuple[LiteralString, list[dict[str, Any]]]]:
         """Each bulk statement with its rows, in loading order."""
         return [
             (bulk.BULK_COMPANIES, self.companies),

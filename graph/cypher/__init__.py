@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
-from typing import LiteralString
+from typing import cast
 
 
 def modules() -> list[ModuleType]:
@@ -22,10 +22,11 @@ def modules() -> list[ModuleType]:
     return sorted(found, key=lambda module: module.__name__)
 
 
-def all_statements() -> dict[str, LiteralString]:
+def all_statements() -> dict[str, str]:
     """Every statement by `package.module.NAME` (public upper-case constants; tuples are
-    numbered), e.g. `core.companies.COMPANY_PROPS`."""
-    found: dict[str, LiteralString] = {}
+    numbered), e.g. `core.companies.COMPANY_PROPS`. Plain `str`: read back by reflection, they
+    are text to list and lint, not statements to run."""
+    found: dict[str, str] = {}
     for module in modules():
         short = module.__name__.removeprefix(f"{__name__}.")
         for name, value in vars(module).items():
@@ -34,6 +35,6 @@ def all_statements() -> dict[str, LiteralString]:
             if isinstance(value, str):
                 found[f"{short}.{name}"] = value
             elif isinstance(value, tuple):
-                for index, statement in enumerate(value):
+                for index, statement in enumerate(cast("tuple[str, ...]", value)):
                     found[f"{short}.{name}[{index}]"] = statement
     return found

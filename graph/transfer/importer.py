@@ -380,7 +380,9 @@ def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Wri
         matched.update(tx.run(writer.create, rows=fresh)[0]["lines"])
         fresh_lines = {r["line"] for r in fresh}
         rows = [r for r in rows if r["line"] not in fresh_lines]
-    queries = [(writer.upsert, [r for r in rows if not r["byId"]])]
+    queries: list[tuple[LiteralString, list[dict[str, Any]]]] = [
+        (writer.upsert, [r for r in rows if not r["byId"]])
+    ]
     if writer.upsert_by_id is not None:
         queries.append((writer.upsert_by_id, [r for r in rows if r["byId"]]))
     else:
