@@ -194,6 +194,7 @@ def import_records(
     report = ImportReport({s.name: SourceCounts(s.kind) for s in sources}, strict=strict)
     run = _Run(f"im_{uuid.uuid4().hex}", by, dt.datetime.now(dt.UTC))
     jobs = ((source, batch) for source in sources for batch in checker.batches(source, batch_size))
+    outcomes: list[tuple[Source, _Batch]] = []
     if strict:
         checked = list(jobs)
         if not checker.problems:
