@@ -193,7 +193,7 @@ def _record_node_presence(
             )
         ]
     )
-    edges = []
+    edges: list[ChangeRecord] = []
     if kind.tracked_edges is not None:
         row = tx.run(kind.tracked_edges, id=current["id"])[0]
         for column, subject in _EDGE_SUBJECTS:

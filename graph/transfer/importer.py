@@ -257,7 +257,7 @@ def _write_all(
     jobs: list[tuple[Source, list[Record]]],
     progress: Callable[[int], None] | None,
 ) -> list[tuple[Source, _Batch]]:
-    outcomes = []
+    outcomes: list[tuple[Source, _Batch]] = []
     for source, batch in jobs:
         outcome = _write_batch(tx, run, source, batch)
         if outcome.problems:
@@ -352,7 +352,7 @@ def _upsert(tx: Tx, run: _Run, source: Source, batch: list[Record], writer: _Wri
     spec = SPECS[source.kind]
     now = dt.datetime.now(dt.UTC)
     node = source.kind in _NODES
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in batch:
         row: dict[str, Any] = {
             "line": record.line,
@@ -464,7 +464,7 @@ def _update(
     now: dt.datetime,
 ) -> None:
     """Set the changed records, recording their changes as the API's writes do."""
-    sets = []
+    sets: list[dict[str, Any]] = []
     changes: list[ChangeRecord] = []
     for record, current, after in updates:
         props = {**after, **writer.derived(after), "updatedAt": now}
@@ -499,7 +499,7 @@ def _update(
 def _write_reporting_lines(tx: Tx, source: Source, batch: list[Record]) -> _Batch:
     stored = {p: (m, since) for p, m, since in tx.run(cypher.ALL_REPORTING_LINES)[0]["lines"]}
     outcome = _Batch()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in batch:
         person, manager = record.ends
         since = record.props["since"]
@@ -548,7 +548,7 @@ def api_sources(records: dict[RecordKind, list[Any]]) -> list[Source]:
             "files with `python -m seed import`",
             field="input",
         )
-    sources = []
+    sources: list[Source] = []
     for kind in RecordKind:
         values = records.get(kind)
         if values:
