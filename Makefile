@@ -50,11 +50,13 @@ test: $(STAMP) $(LINT_STAMP) $(AUDIT_STAMP) $(UI_STAMP) $(CHROMIUM)
 	cd $(UI_DIR) && node --test test/
 	$(BIN)/pytest
 
-## Static checks: ruff, mypy (strict), import-linter layers, the map's JavaScript (tsc, strict).
+## Static checks: ruff, mypy (strict), basedpyright (strict, enforces LiteralString statements),
+## import-linter layers, the map's JavaScript (tsc, strict).
 check: $(STAMP) $(UI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/basedpyright
 	$(BIN)/lint-imports
 	cd $(UI_DIR) && npx --no-install tsc -p .
 

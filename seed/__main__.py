@@ -250,7 +250,9 @@ def _batch_size(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m seed", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m seed", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--reset", action="store_true", help="demo: delete everything first")
     parser.set_defaults(run=_demo)
     commands = parser.add_subparsers(title="commands")

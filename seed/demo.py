@@ -135,7 +135,7 @@ def _schedule(
     external_id = f"{PREFIX}{_NODE_PREFIX.get(section, section)}:{item['key']}"
     final = _fields(item)
     entries = history.get(name, [])
-    created_state = {**final, **(entries[0]["fields"] if entries else {})}
+    created_state: dict[str, Any] = {**final, **(entries[0]["fields"] if entries else {})}
     created_at = (
         entries[0]["at"]
         if entries

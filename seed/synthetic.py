@@ -282,7 +282,7 @@ def referral_reach(referrals: list[dict[str, Any]], depth: int = 6) -> dict[str,
     for party in children:
         seen, frontier = {party}, [party]
         for _ in range(depth):
-            following = []
+            following: list[str] = []
             for node in frontier:
                 for child in children.get(node, ()):
                     if child not in seen:
@@ -424,7 +424,7 @@ def _featured_ties(rng: random.Random, out: Synthetic, staff_count: int) -> list
         for r in out.roles
         if r["companyId"] == out.featured_customer and r["props"]["isKeyPerson"]
     ]
-    ties = []
+    ties: list[dict[str, Any]] = []
     for person in key_persons:
         for ours in sorted(rng.sample(team, min(len(team), rng.randint(2, 4)))):
             tier = rng.choices([t[0] for t in TIERS], weights=[0.1, 0.5, 0.3, 0.1])[0]
@@ -444,7 +444,8 @@ def _relationships(
     for person_id in ids:
         members.setdefault(out.company_of[person_id], []).append(person_id)
     wanted = people * TIES_PER_PERSON
-    cumulative, total = [], 0.0
+    cumulative: list[float] = []
+    total = 0.0
     for weight in weights:
         total += weight
         cumulative.append(total)
@@ -1086,7 +1087,8 @@ class _History:
         ours = group[0].ours
         by = self.names[ours]
         deposit = model.deposit(kind, sentiment)
-        previous, relationship_ids = set(), []
+        previous: set[str] = set()
+        relationship_ids: list[str] = []
         for tie in group:
             props = tie.row["props"]
             raw = model.after_interaction(tie.raw, tie.raw_at, deposit, at, at)

@@ -138,7 +138,7 @@ def break_records(directory: Path, fraction: float, seed: int) -> list[Breakage]
     # the first record of each file stays good: a duplicate key repeats its key
     candidates = [(name, i) for name, (_, rows) in files.items() for i in range(1, len(rows))]
     picked = sorted(rng.sample(candidates, round(total * fraction)))
-    broken = []
+    broken: list[Breakage] = []
     for n, (name, i) in enumerate(picked):
         header, rows = files[name]
         ways = [*_BREAKAGES[name], "duplicate key", "malformed line"]

@@ -21,8 +21,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import LiteralString
+from typing import LiteralString, cast
 
+# igraph carries no type information (a C extension under untyped Python): what it returns is
+# Unknown to basedpyright, as it is Any to mypy, so the Unknown-type rules are off in this file.
+# pyright: reportUnknownMemberType=false
+# pyright: reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false
 import igraph
 
 from graph.core.models import PartyKind, PartyRef
@@ -282,7 +287,8 @@ def _communities(g: igraph.Graph) -> tuple[list[int], float | None]:
     with _IGRAPH_RNG:
         igraph.set_random_number_generator(random.Random(SEED))
         try:
-            found = undirected.community_multilevel().membership
+            clustering = cast(igraph.VertexClustering, undirected.community_multilevel())
+            found = clustering.membership
         finally:
             igraph.set_random_number_generator(random)
     groups: dict[int, list[int]] = {}

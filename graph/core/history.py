@@ -179,7 +179,7 @@ def effective_time(
     at = as_utc(note.at) if note is not None and note.at is not None else now
     if at > now + FUTURE_TOLERANCE:
         raise InvalidInput(f"{field_name}: must not be in the future", field=field_name)
-    tracked = set()
+    tracked: set[str] = set()
     if subject_ids:
         for row in tx.run(cypher.LAST_CHANGE_AT, subjectIds=list(subject_ids)):
             tracked.add(str(row["subjectId"]))

@@ -145,7 +145,7 @@ def validate(model: type[F], data: dict[str, Any], *, prefix: str = "input") -> 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems: list[str] = []
         first_field: str | None = None
         for error in exc.errors():
             path = ".".join(str(part) for part in (prefix, *error["loc"]))

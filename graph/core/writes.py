@@ -161,7 +161,7 @@ def _anchors(
     """The system properties to store with each recorded change: when it took effect, and the
     strength model's anchor where a person (not an interaction) set a relationship's strength."""
     at_ms = to_ms(effective.at)
-    anchors = []
+    anchors: list[dict[str, Any]] = []
     for change in changes:
         anchor: dict[str, Any] = {"changedAtMs": at_ms}
         if evidence is not None:
@@ -192,10 +192,7 @@ def create_in(
     items created."""
     if not items:
         return set()
-    rows = [
-        {"line": item.line, "props": {**item.props, **(item.system or {})}, **_ends_row(item.ends)}
-        for item in items
-    ]
+    stored = [{**item.props, **(item.system or {})} for item in items]
     changes: list[ChangeRecord] = []
     effective: Effective | None = None
     if recorded and kind.history is not None:
@@ -204,10 +201,16 @@ def create_in(
             change_record(kind.history, str(item.props["id"]), None, item.props, item.ends)
             for item in items
         ]
-        for row, anchor in zip(rows, _anchors(kind, changes, effective, evidence), strict=True):
-            row["props"] = {**row["props"], **anchor}
-    for row in rows:
-        row["props"] = {k: v for k, v in row["props"].items() if v is not None}
+        anchors = _anchors(kind, changes, effective, evidence)
+        stored = [{**props, **anchor} for props, anchor in zip(stored, anchors, strict=True)]
+    rows = [
+        {
+            "line": item.line,
+            "props": {k: v for k, v in props.items() if v is not None},
+            **_ends_row(item.ends),
+        }
+        for item, props in zip(items, stored, strict=True)
+    ]
     created = {int(line) for line in tx.run(kind.statements.create, rows=rows)[0]["lines"]}
     if changes and effective is not None:
         made = [c for c, item in zip(changes, items, strict=True) if item.line in created]
@@ -226,7 +229,7 @@ def update_in(
     """Write `updates` (their items read under the write lock), recording each change where
     the kind keeps a history."""
     stamp = now or _now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     changes: list[ChangeRecord] = []
     for update in updates:
         props = {**update.after, **kind.derived(update.after), "updatedAt": stamp}
@@ -296,7 +299,7 @@ def _record_node_presence(
             )
         ]
     )
-    edges = []
+    edges: list[ChangeRecord] = []
     row = tx.run(kind.tracked_edges, id=current["id"])[0]
     for column, subject in _EDGE_SUBJECTS:
         for props, from_id, to_id in row[column]:

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Sequence
 from types import ModuleType
-from typing import LiteralString
+from typing import cast
 
 
 def modules() -> list[ModuleType]:
-    """Every statement module below this package, in name order."""
+    """Every statement module below this package, in name order (a private module, `_rows`,
+    holds fragments that statements are built from, not statements)."""
     found = [
         importlib.import_module(info.name)
         for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
-        if not info.ispkg
+        if not info.ispkg and not info.name.rsplit(".", 1)[-1].startswith("_")
     ]
     return sorted(found, key=lambda module: module.__name__)
 
 
-def all_statements() -> dict[str, LiteralString]:
+def all_statements() -> dict[str, str]:
     """Every statement by `package.module.NAME` (public upper-case constants; a kind's
-    statements by field, other tuples numbered), e.g. `core.kinds.COMPANY.props_locked`."""
-    found: dict[str, LiteralString] = {}
+    statements by field, other tuples numbered), e.g. `core.kinds.COMPANY.props_locked`. Plain
+    `str`: read back by reflection, they are text to list and lint, not statements to run."""
+    found: dict[str, str] = {}
     for module in modules():
         short = module.__name__.removeprefix(f"{__name__}.")
         for name, value in vars(module).items():
@@ -35,8 +38,9 @@ def all_statements() -> dict[str, LiteralString]:
                 found[f"{short}.{name}"] = value
             elif isinstance(value, tuple):
                 # a kind's statements (a NamedTuple) by field name; a plain tuple numbered
-                names = getattr(value, "_fields", range(len(value)))
-                for index, statement in zip(names, value, strict=True):
+                items = cast("tuple[object, ...]", value)
+                names: Sequence[str | int] = getattr(items, "_fields", range(len(items)))
+                for index, statement in zip(names, items, strict=True):
                     if isinstance(statement, str):
                         key = f"{name}.{index}" if isinstance(index, str) else f"{name}[{index}]"
                         found[f"{short}.{key}"] = statement

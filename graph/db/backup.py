@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.db.engine import ENGINE_DIR, HTTP_FILE, EmbeddedEngine, engine_password, start_engine_jvm
 
@@ -64,7 +65,7 @@ def backup_engine(engine: EmbeddedEngine, target: Path) -> Path:
     import jpype
 
     target = _checked_target(target)
-    backup = jpype.JClass("com.arcadedb.integration.backup.Backup")
+    backup: Any = jpype.JClass("com.arcadedb.integration.backup.Backup")
     tool = backup(engine.java_database(), target.name).setDirectory(str(target.parent))
     tool.setVerboseLevel(0).backupDatabase()
     if not target.is_file():
@@ -111,7 +112,7 @@ def _backup_over_http(data_dir: Path, port: int, target: Path) -> None:
         raise BackupError(f"the running engine did not answer on port {port}: {exc}") from exc
     except OSError as exc:
         raise BackupError(f"the running engine did not answer on port {port}: {exc}") from exc
-    results = answer.get("result") or [{}]
+    results: list[dict[str, Any]] = answer.get("result") or [{}]
     if results[0].get("result") != "OK" or not written.is_file():
         raise BackupError(f"the running engine's backup failed: {answer}")
     shutil.move(written, target)
@@ -163,7 +164,7 @@ def restore_data_dir(source: Path, data_dir: Path, heap: str = "2g") -> Path:
             "directory, or move that one away first"
         )
     start_engine_jvm(heap)
-    restore = jpype.JClass("com.arcadedb.integration.restore.Restore")
+    restore: Any = jpype.JClass("com.arcadedb.integration.restore.Restore")
     try:
         tool = restore(source.as_uri(), str(database)).setAllowLocalUrls(True)
         tool.setVerboseLevel(0).restoreDatabase()

@@ -15,7 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 from graph.db.connection import Graph, Row
 
@@ -56,13 +56,11 @@ def cached(
         generation = graph.generation
         kept = slot.result is not None and slot.generation == generation
         if kept and time.monotonic() - slot.checked_at < RECHECK_SECONDS:
-            result: T = slot.result
-            return result
+            return cast(T, slot.result)
         current = fingerprint(graph, fingerprint_statement)
         if kept and slot.fingerprint == current:
             slot.checked_at = time.monotonic()
-            result = slot.result
-            return result
+            return cast(T, slot.result)
         try:
             fresh = compute()
         except BaseException:

@@ -11,7 +11,7 @@ the caller gets a TimedOut error.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
@@ -164,7 +164,7 @@ def open_graph(
     neo4j_settings: Neo4jSettings | None = None,
     engine_settings: EngineSettings | None = None,
     api_settings: ApiSettings | None = None,
-) -> Iterator[Graph]:
+) -> Generator[Graph, None, None]:
     """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
     neo4j_settings = neo4j_settings or Neo4jSettings()
     api_settings = api_settings or ApiSettings()

@@ -66,7 +66,7 @@ def set_command_timeout(seconds: float) -> None:
     """
     import jpype
 
-    settings = jpype.JClass("com.arcadedb.GlobalConfiguration")
+    settings: Any = jpype.JClass("com.arcadedb.GlobalConfiguration")
     settings.COMMAND_TIMEOUT.setValue(round(seconds * 1000))
 
 

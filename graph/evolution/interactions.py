@@ -190,7 +190,10 @@ def log_interaction(
         interaction_id = f"in_{uuid.uuid4().hex}"
         note = ChangeNote(by=fields.by, reason=f"{fields.kind.value.lower()} logged", at=applied)
         deposit = model.deposit(fields.kind, fields.sentiment)
-        updates, changes, relationship_ids, previous = [], [], [], []
+        updates: list[dict[str, Any]] = []
+        changes: list[ChangeRecord] = []
+        relationship_ids: list[str] = []
+        previous: list[str] = []
         for row in rows:
             props = row["props"]
             if props is None:

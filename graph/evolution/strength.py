@@ -175,7 +175,7 @@ def explain(
 ) -> list[Deposit]:
     """The deposits behind the strength at `at_ms`: the manual anchor (value, time, by) and
     each interaction (id, time, kind, sentiment) recorded after it."""
-    deposits = []
+    deposits: list[Deposit] = []
     if anchor is not None:
         value, anchor_ms, by = anchor
         deposits.append(Deposit(None, anchor_ms, value, model.decay(at_ms - anchor_ms), by))

@@ -211,7 +211,7 @@ def _dated_roles(
 ) -> list[NeighbourhoodChange]:
     """Roles that started or ended in the window by their dates, recorded before it or not."""
     seen = {(c.category, c.subject_id) for c in found}
-    moves = []
+    moves: list[NeighbourhoodChange] = []
     for role in roles:
         for category, name in (
             (ChangeCategory.NEW_ROLE, "startDate"),
@@ -436,7 +436,7 @@ def relationship_health(
     model = model or configured_model()
     at = as_utc(at or dt.datetime.now(dt.UTC))
     before = at - dt.timedelta(days=window_days)
-    figures = []
+    figures: list[tuple[int, float, int | None]] = []  # (health, strength, last held)
     for when in (at, before):
         props, _, _, last_held = _evidence(graph, relationship_id, when)
         strength = _strength_at(graph, relationship_id, props, when)
@@ -509,7 +509,7 @@ def fading_relationships(
             reference = to_ms(current.created_at) if current.created_at else to_ms(now)
         silent_ms = to_ms(now) - int(last if last is not None else reference)
         days_silent = silent_ms // 86_400_000
-        reasons = []
+        reasons: list[str] = []
         if min_drop is not None and drop > min_drop:
             reasons.append(f"strength fell by {drop:.2f} in {window_days} days")
         if silent_days is not None and days_silent >= silent_days:

@@ -131,7 +131,9 @@ def best_introductions(
         targets = [to_person_id]
     # Every person on a path of h hops but its start is within h - 1 hops of a target.
     adj = adjacency(_ties(graph, targets, max_hops - 1, tiers_at_least(min_tier)))
-    ours = {row["id"] for row in graph.read(cypher.OURS_AMONG, ids=sorted(adj))} if adj else set()
+    ours: set[str] = (
+        {row["id"] for row in graph.read(cypher.OURS_AMONG, ids=sorted(adj))} if adj else set()
+    )
     found = top_paths(adj, ours, targets, max_hops=max_hops, k=first)
     if not found and to_person_id is not None:
         _require_people(graph, {"toPersonId": to_person_id})

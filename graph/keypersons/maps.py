@@ -170,7 +170,7 @@ def build_map(
         for tie_row in row["ties"]:
             tie = PersonRelationship.from_row(tie_row)
             ties.setdefault(role.person_id, {})[tie.id] = OurTie(tie, tie_row["ourPersonId"])
-    entries = []
+    entries: list[KeyPersonEntry] = []
     for person_id, person_roles in roles.items():
         person_ties = _strongest_first(list(ties.get(person_id, {}).values()))
         covered = any(rule.covers(t.relationship) for t in person_ties)
@@ -212,7 +212,7 @@ def _mismatches(
     """Where the company tier and the key-person map disagree (the seeds' tier definitions)."""
     if tier is None:
         return []
-    found = []
+    found: list[TierMismatch] = []
     rank = COMPANY_TIER_RANK[tier]
     if rank >= COMPANY_TIER_RANK[CompanyTier.PARTNERSHIP] and not summary.reaches_executives:
         found.append(
@@ -302,7 +302,7 @@ def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[
         return state_at(props, seen, state, at)
 
     tiers = [str(b["tier"]) for b in (then(p) for p in row["business"]) if b is not None]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for role_props, ties, person in row["rows"]:
         role = then(role_props)
         if not current_at(role, at):

@@ -112,7 +112,7 @@ class ReferralIndex:
         """The value each referral brought, in the order given, each customer credited only
         to the first referral that brought it (a None in `edges` brings nothing)."""
         taken: set[str] = set()
-        credits = []
+        credits: list[float] = []
         for edge in edges:
             credit = 0.0
             for found in [] if edge is None else self.brought(edge, currency):
@@ -123,7 +123,7 @@ class ReferralIndex:
         return credits
 
     def _customer_values(self, edge: ReferralEdge, currency: str) -> list[CustomerValue]:
-        found = []
+        found: list[CustomerValue] = []
         for company in sorted(edge.customers):
             deals = self.deals.get(company, _Deals())
             if edge.date is None:  # no date, no timing: nothing to attribute
@@ -288,7 +288,7 @@ def referral_chain(
     placed_by: dict[str, ReferralEdge] = {}
     pairs: set[tuple[str, str]] = set()
     extra = repeats = cycles = 0
-    frontier = [from_id]
+    frontier: list[str] = [from_id]
     has_more = False
     for depth in range(1, max_depth + 2):
         if not frontier:

@@ -30,6 +30,7 @@ from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
 from graph.referrals.chains import (
+    ChainNode,
     CustomerValue,
     ReferralChain,
     ReferralEdge,
@@ -182,7 +183,7 @@ def with_reach(chain: ReferralChain, network: ReferralNetwork) -> ReferralChain:
     """An upstream chain whose nodes carry their reach over the whole network: downstream
     count = distinct parties downstream at any depth, downstream value = what the referrals of
     it and of everyone downstream of it brought (see ReferrerStats)."""
-    nodes = []
+    nodes: list[ChainNode] = []
     for node in chain.nodes:
         stats = network.referrers.get(node.party.id)
         nodes.append(

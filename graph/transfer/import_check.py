@@ -93,7 +93,8 @@ def _text(values: dict[str, Any], column: str) -> str | None:
 
 def _prepare(spec: Spec, raw: dict[str, Any], now: dt.datetime) -> Record:
     """One record checked on its own (references not yet resolved)."""
-    refs, labels = [], []
+    refs: list[str] = []
+    labels: list[NodeLabel] = []
     for ref in spec.refs:
         value = _text(raw, ref.column)
         if value is None:
@@ -250,7 +251,7 @@ class Checker:
     ) -> Iterator[list[Record]]:
         spec = SPECS[source.kind]
         self._lookup(records)
-        kept = []
+        kept: list[Record] = []
         for record in records:
             problem = self._resolve(source, spec, record, state)
             if problem is None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.core.history import ChangeNote
 from graph.core.kinds import EdgeKind, NodeKind
@@ -111,6 +111,7 @@ def import_records(
     report = ImportReport({s.name: SourceCounts(s.kind) for s in sources}, strict=strict)
     run = _Run(f"im_{uuid.uuid4().hex}", by, dt.datetime.now(dt.UTC))
     jobs = ((source, batch) for source in sources for batch in checker.batches(source, batch_size))
+    outcomes: list[tuple[Source, _Batch]] = []
     if strict:
         checked = list(jobs)
         if not checker.problems:
@@ -173,7 +174,7 @@ def _write_all(
     jobs: list[tuple[Source, list[Record]]],
     progress: Callable[[int], None] | None,
 ) -> list[tuple[Source, _Batch]]:
-    outcomes = []
+    outcomes: list[tuple[Source, _Batch]] = []
     for source, batch in jobs:
         outcome = _write_batch(tx, run, source, batch)
         if outcome.problems:
@@ -273,6 +274,7 @@ def _find(
 ) -> tuple[dict[int, list[Any]], set[int]]:
     """The stored items the records name, locked (by line), and the lines whose ends exist."""
     rows = _key_rows(batch)
+    queries: list[tuple[LiteralString, list[dict[str, Any]]]]
     if isinstance(kind, NodeKind):
         queries = [
             (kind.statements.find_by_external_id, [r for r in rows if not r["byId"]]),
@@ -374,7 +376,7 @@ def _conflict(source: Source, record: Record, current: dict[str, Any]) -> Proble
 def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
     """Deals (graph/deals/): created or updated by key; a deal cannot move to another company."""
     now = dt.datetime.now(dt.UTC)
-    rows = {}
+    rows: dict[int, dict[str, Any]] = {}
     for record in batch:
         props = {k: v for k, v in record.props.items() if v is not None}
         rows[record.line] = {
@@ -387,20 +389,23 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
             },
         }
     fresh = [rows[r.line] for r in batch if _fresh(r)]
-    created = set(tx.run(cypher.CREATE_DEALS, rows=fresh)[0]["lines"]) if fresh else set()
+    created: set[int] = set()
+    if fresh:
+        created.update(int(line) for line in tx.run(cypher.CREATE_DEALS, rows=fresh)[0]["lines"])
     rest = [row for row in rows.values() if row["line"] not in {f["line"] for f in fresh}]
     existing: dict[int, list[Any]] = {}
-    found: set[int] = set(created)
-    for query, part in (
+    found = set(created)
+    queries: list[tuple[LiteralString, list[dict[str, Any]]]] = [
         (cypher.UPSERT_DEALS_BY_EXTERNAL_ID, [r for r in rest if not r["byId"]]),
         (cypher.UPSERT_DEALS_BY_ID, [r for r in rest if r["byId"]]),
-    ):
+    ]
+    for query, part in queries:
         if part:
             result = tx.run(query, rows=part)[0]
             existing.update((int(item[0]), item) for item in result["existing"])
             found.update(int(line) for line in result["lines"])
     outcome = _Batch()
-    sets = []
+    sets: list[dict[str, Any]] = []
     for record in batch:
         if record.line not in found:
             outcome.problems.append(
@@ -434,7 +439,7 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
 def _write_reporting_lines(tx: Tx, source: Source, batch: list[Record]) -> _Batch:
     stored = {p: (m, since) for p, m, since in tx.run(cypher.ALL_REPORTING_LINES)[0]["lines"]}
     outcome = _Batch()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in batch:
         person, manager = record.ends
         since = record.props["since"]
@@ -483,7 +488,7 @@ def api_sources(records: dict[RecordKind, list[Any]]) -> list[Source]:
             "files with `python -m seed import`",
             field="input",
         )
-    sources = []
+    sources: list[Source] = []
     for kind in RecordKind:
         values = records.get(kind)
         if values:

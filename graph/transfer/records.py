@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from pydantic.alias_generators import to_camel
 
@@ -179,7 +179,7 @@ class FileError(Exception):
 
 def find_files(directory: Path) -> list[tuple[RecordKind, Path]]:
     """The record files in a directory, in import order (`<kind>.csv` or `<kind>.jsonl`)."""
-    found = []
+    found: list[tuple[RecordKind, Path]] = []
     for kind in RecordKind:
         paths = [directory / f"{kind.value}.{fmt.value}" for fmt in FileFormat]
         present = [p for p in paths if p.exists()]
@@ -256,10 +256,11 @@ def object_record(line: int, values: Any, known: set[str]) -> RawRecord:
     """A decoded JSON value as a record."""
     if not isinstance(values, dict):
         return RawRecord(line, None, "not a JSON object")
-    unknown = sorted(set(values) - known)
+    fields = cast("dict[str, Any]", values)  # a JSON object's keys are strings
+    unknown = sorted(set(fields) - known)
     if unknown:
         return RawRecord(line, None, f"unknown field(s) {', '.join(map(repr, unknown))}")
-    return RawRecord(line, values)
+    return RawRecord(line, fields)
 
 
 def _plain(value: Any) -> Any:

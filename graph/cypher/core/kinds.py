@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Final, LiteralString, NamedTuple
 
+from graph.cypher.core._rows import REFERRAL_ROW, RELATIONSHIP_ROW, ROLE_ROW
+
 
 class NodeStatements(NamedTuple):
     """What a kind of node is read and written with."""
@@ -254,22 +256,13 @@ SET r += row.props"""
     )
 
 
-_PARTY_KIND: Final[LiteralString] = """
-   fromKind: CASE WHEN a:Person THEN 'PERSON' ELSE 'COMPANY' END,
-   toKind: CASE WHEN b:Person THEN 'PERSON' ELSE 'COMPANY' END"""
-
-# The edge as the API reads it, after `a`, `r`, `b` are bound.
-_ROLE_ROW: Final[LiteralString] = "r {.*, personId: a.id, companyId: b.id}"
-_RELATIONSHIP_ROW: Final[LiteralString] = "r {.*, fromId: a.id, toId: b.id}"
-_REFERRAL_ROW: Final[LiteralString] = "r {.*, fromId: a.id, toId: b.id," + _PARTY_KIND + "}"
-
 COMPANY: Final = node_statements("Company")
 PERSON: Final = node_statements("Person")
 ROLE: Final = edge_statements(
     "HOLDS_ROLE",
     "Person",
     "Company",
-    projection=_ROLE_ROW,
+    projection=ROLE_ROW,
     versioned=False,
     one_per_pair=False,
 )
@@ -277,7 +270,7 @@ RELATIONSHIP: Final = edge_statements(
     "KNOWS",
     "Person",
     "Person",
-    projection=_RELATIONSHIP_ROW,
+    projection=RELATIONSHIP_ROW,
     versioned=True,
     one_per_pair=True,
 )
@@ -285,7 +278,7 @@ COMPANY_RELATIONSHIP: Final = edge_statements(
     "DOES_BUSINESS_WITH",
     "Company",
     "Company",
-    projection=_RELATIONSHIP_ROW,
+    projection=RELATIONSHIP_ROW,
     versioned=True,
     one_per_pair=True,
 )
@@ -293,7 +286,7 @@ REFERRAL: Final = edge_statements(
     "REFERRED",
     None,
     None,
-    projection=_REFERRAL_ROW,
+    projection=REFERRAL_ROW,
     versioned=False,
     one_per_pair=False,
 )

@@ -4,7 +4,7 @@ By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
-from graph.cypher.core.kinds import _REFERRAL_ROW as _ROW
+from graph.cypher.core._rows import REFERRAL_ROW as _ROW
 
 # Both directions for each party; the caller splits them by which end the party is.
 REFERRALS_FOR_PARTIES: Final[LiteralString] = (
