@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Final, LiteralString, NamedTuple
 
-from graph.cypher.core._rows import REFERRAL_ROW, RELATIONSHIP_ROW, ROLE_ROW
+from graph.cypher.core import _rows
 
 
 class NodeStatements(NamedTuple):
@@ -262,7 +262,7 @@ ROLE: Final = edge_statements(
     "HOLDS_ROLE",
     "Person",
     "Company",
-    projection=ROLE_ROW,
+    projection=_rows.ROLE_ROW,
     versioned=False,
     one_per_pair=False,
 )
@@ -270,7 +270,7 @@ RELATIONSHIP: Final = edge_statements(
     "KNOWS",
     "Person",
     "Person",
-    projection=RELATIONSHIP_ROW,
+    projection=_rows.RELATIONSHIP_ROW,
     versioned=True,
     one_per_pair=True,
 )
@@ -278,7 +278,7 @@ COMPANY_RELATIONSHIP: Final = edge_statements(
     "DOES_BUSINESS_WITH",
     "Company",
     "Company",
-    projection=RELATIONSHIP_ROW,
+    projection=_rows.RELATIONSHIP_ROW,
     versioned=True,
     one_per_pair=True,
 )
@@ -286,7 +286,7 @@ REFERRAL: Final = edge_statements(
     "REFERRED",
     None,
     None,
-    projection=REFERRAL_ROW,
+    projection=_rows.REFERRAL_ROW,
     versioned=False,
     one_per_pair=False,
 )
