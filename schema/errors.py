@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult, StreamExecutionResult
 
 from graph.db.errors import GuanxiError
 from schema.limits import limit_error
@@ -38,19 +41,43 @@ def _code(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
-class ErrorCodes(MaskErrors):
+INTERNAL_MESSAGE = "Internal error."
+
+
+class ErrorCodes(SchemaExtension):
     """Expected errors keep their message and gain a code; any other is logged and masked.
 
     `hide_suggestions` (production): messages lose graphql-core's "Did you mean ...?" hints,
     which would reveal field and type names that introspection hides.
+
+    Only Strawberry's public hooks: the operation's result is rewritten when the operation
+    ends (`on_operation`, after every other extension's), and each result of a subscription
+    before it is sent (`on_stream_result`). Strawberry has already logged the originals through
+    the schema's `process_errors` by then.
     """
 
     def __init__(self, *, hide_suggestions: bool = False) -> None:
-        super().__init__(error_message="Internal error.")
         self.hide_suggestions = hide_suggestions
+        self._streamed = False
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+    def on_operation(self) -> Iterator[None]:
+        yield
+        # a stream's results were rewritten one by one as they went out (this is the last)
+        if not self._streamed:
+            self._rewrite(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        self._streamed = True
+        self._rewrite(result)
+        yield
+
+    def process(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """The errors as the client gets them."""
         return [self._process(error) for error in errors]
+
+    def _rewrite(self, result: object) -> None:
+        if isinstance(result, ExecutionResult | GraphQLExecutionResult) and result.errors:
+            result.errors = self.process(result.errors)
 
     def _process(self, error: GraphQLError) -> GraphQLError:
         processed = self._coded(error)
@@ -93,7 +120,7 @@ class ErrorCodes(MaskErrors):
         request_id = request_id or uuid.uuid4().hex
         log.error("internal error %s", request_id, exc_info=original)
         return GraphQLError(
-            self.error_message,
+            INTERNAL_MESSAGE,
             error.nodes,
             error.source,
             error.positions,

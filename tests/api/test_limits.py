@@ -268,7 +268,7 @@ def test_a_statement_past_the_timeout_is_stopped_in_the_database(engine_graph: G
 def test_a_timeout_reaches_the_client_as_timeout_not_internal() -> None:
     timed_out = TimedOut("the query ran longer than the 1 s limit (GUANXI_TX_TIMEOUT)")
     wrapped = GraphQLError("x", original_error=timed_out, path=["people"])
-    (shown,) = ErrorCodes()._process_errors([wrapped])
+    (shown,) = ErrorCodes().process([wrapped])
     assert shown.extensions == {"code": "TIMEOUT"}
     assert shown.message == timed_out.message
 
