@@ -366,8 +366,7 @@ def log_variables(ours: str, theirs: str) -> dict[str, Any]:
 
 def log_meeting(graph: Graph, ours: str, theirs: str) -> None:
     """The same meeting logged in-process, through graph.evolution.interactions."""
-    interactions.log_interaction(
-        graph,
+    meeting = interactions.InteractionFields.model_validate(
         {
             "kind": "MEETING",
             "at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
@@ -375,5 +374,6 @@ def log_meeting(graph: Graph, ours: str, theirs: str) -> None:
             "theirPersonIds": [theirs],
             "sentiment": 1,
             "summary": "benchmark meeting",
-        },
+        }
     )
+    interactions.log_interaction(graph, meeting)

@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from graph.core.inputs import Patch
 from graph.core.models import Page
 from graph.db.errors import NotFound
 from graph.deals import deals
-from graph.deals.deals import Deal, DealDepth
+from graph.deals.deals import Deal, DealDepth, DealFields
 from resolvers.context import Context, off_loop
 
 
-async def _fresh(ctx: Context, id_: str) -> Deal:
-    found = (await off_loop(deals.deals_by_id, ctx.graph, [id_]))[0]
-    if found is None:
-        raise NotFound("deal", id_)
-    return found
-
-
 async def record_deal(
-    ctx: Context, company_id: str, data: dict[str, Any], idempotency_key: str | None = None
+    ctx: Context, company_id: str, fields: DealFields, idempotency_key: str | None = None
 ) -> Deal:
-    id_ = await off_loop(
-        deals.record_deal, ctx.graph, company_id, data, idempotency_key=idempotency_key
+    return await off_loop(
+        deals.record_deal, ctx.graph, company_id, fields, idempotency_key=idempotency_key
     )
-    return await _fresh(ctx, id_)
 
 
-async def update_deal(ctx: Context, id_: str, patch: dict[str, Any]) -> Deal:
-    await off_loop(deals.update_deal, ctx.graph, id_, patch)
-    return await _fresh(ctx, id_)
+async def update_deal(ctx: Context, id_: str, patch: Patch) -> Deal:
+    return await off_loop(deals.update_deal, ctx.graph, id_, patch)
 
 
 async def delete_deal(ctx: Context, id_: str) -> str:

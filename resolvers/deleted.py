@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.core import deleted, writes
 from graph.core.history import ChangeNote
 from graph.core.kinds import NodeKind
@@ -17,7 +19,7 @@ async def deleted_page(
 
 
 async def restore_node(
-    ctx: Context, kind: NodeKind[M], id_: str, note: ChangeNote | None = None
+    ctx: Context, kind: NodeKind[M, Any], id_: str, note: ChangeNote | None = None
 ) -> M:
     """Restore a deleted company or person; answers with it as restored."""
     item = await off_loop(writes.restore_node, ctx.graph, kind, id_, note=note)

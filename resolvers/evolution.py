@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from graph.core.history import Change, as_utc
 from graph.core.models import CompanyRelationship, Page, PersonRelationship, PersonTier, Role
 from graph.db.errors import InvalidInput, NotFound
 from graph.evolution import interactions, measures
 from graph.evolution import timelines as evolution
-from graph.evolution.interactions import Interaction
+from graph.evolution.interactions import Interaction, InteractionFields
 from resolvers.context import Context, off_loop
 
 
@@ -61,10 +60,10 @@ async def neighbourhood_diff(
 
 
 async def log_interaction(
-    ctx: Context, data: dict[str, Any], idempotency_key: str | None = None
+    ctx: Context, fields: InteractionFields, idempotency_key: str | None = None
 ) -> Interaction:
     id_ = await off_loop(
-        interactions.log_interaction, ctx.graph, data, idempotency_key=idempotency_key
+        interactions.log_interaction, ctx.graph, fields, idempotency_key=idempotency_key
     )
     found = await interaction(ctx, id_)
     if found is None:

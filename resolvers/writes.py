@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from graph.core import writes
 from graph.core.history import ChangeNote
+from graph.core.inputs import Fields, Patch
 from graph.core.kinds import (
     COMPANY,
     COMPANY_RELATIONSHIP,
@@ -31,6 +32,7 @@ class _Item(Protocol):
 
 
 M = TypeVar("M", bound=_Item)
+F = TypeVar("F", bound=Fields)
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     COMPANY.name: lambda loaders: loaders.companies,
@@ -42,12 +44,12 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
 }
 
 
-def loader_of(ctx: Context, kind: NodeKind[Any] | EdgeKind[Any]) -> DataLoader[str, Any]:
+def loader_of(ctx: Context, kind: NodeKind[Any, Any] | EdgeKind[Any, Any]) -> DataLoader[str, Any]:
     """The request's loader of items of `kind`."""
     return _LOADERS[kind.name](ctx.loaders)
 
 
-def written(ctx: Context, kind: NodeKind[Any] | EdgeKind[Any], item: M) -> M:
+def written(ctx: Context, kind: NodeKind[M, Any] | EdgeKind[M, Any], item: M) -> M:
     """`item`, as a write answered with it, now what this request's loader gives for its id."""
     loader = loader_of(ctx, kind)
     with contextlib.suppress(KeyError):  # nothing cached yet
@@ -58,19 +60,19 @@ def written(ctx: Context, kind: NodeKind[Any] | EdgeKind[Any], item: M) -> M:
 
 async def create_node(
     ctx: Context,
-    kind: NodeKind[M],
-    data: dict[str, Any],
+    kind: NodeKind[M, F],
+    fields: F,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
 ) -> M:
     item = await off_loop(
-        writes.create_node, ctx.graph, kind, data, note=note, idempotency_key=idempotency_key
+        writes.create_node, ctx.graph, kind, fields, note=note, idempotency_key=idempotency_key
     )
     return written(ctx, kind, item)
 
 
 async def update_node(
-    ctx: Context, kind: NodeKind[M], id_: str, patch: dict[str, Any], note: ChangeNote | None = None
+    ctx: Context, kind: NodeKind[M, Any], id_: str, patch: Patch, note: ChangeNote | None = None
 ) -> M:
     item = await off_loop(writes.update_node, ctx.graph, kind, id_, patch, note=note)
     return written(ctx, kind, item)
@@ -78,42 +80,37 @@ async def update_node(
 
 async def upsert_node(
     ctx: Context,
-    kind: NodeKind[M],
+    kind: NodeKind[M, F],
     external_id: str,
-    data: dict[str, Any],
+    fields: F,
     note: ChangeNote | None = None,
 ) -> M:
-    item = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, data, note=note)
+    item = await off_loop(writes.upsert_node, ctx.graph, kind, external_id, fields, note=note)
     return written(ctx, kind, item)
 
 
 async def delete_node(
-    ctx: Context, kind: NodeKind[Any], id_: str, force: bool, note: ChangeNote | None = None
+    ctx: Context, kind: NodeKind[Any, Any], id_: str, force: bool, note: ChangeNote | None = None
 ) -> str:
     await off_loop(writes.delete_node, ctx.graph, kind, id_, force=force, note=note)
     return id_
 
 
-def _ends(kind: EdgeKind[Any], data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    fields = {k: v for k, v in data.items() if k not in (kind.from_field, kind.to_field)}
-    return str(data[kind.from_field]), str(data[kind.to_field]), fields
-
-
 async def create_edge(
     ctx: Context,
-    kind: EdgeKind[M],
-    data: dict[str, Any],
+    kind: EdgeKind[M, F],
+    ends: tuple[str, str],
+    fields: F,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
 ) -> M:
-    """Create an edge of `kind` from API input holding both ends' ids."""
-    from_id, to_id, fields = _ends(kind, data)
+    """Create an edge of `kind` between `ends` (from, to)."""
     item = await off_loop(
         writes.create_edge,
         ctx.graph,
         kind,
-        from_id,
-        to_id,
+        ends[0],
+        ends[1],
         fields,
         note=note,
         idempotency_key=idempotency_key,
@@ -123,9 +120,9 @@ async def create_edge(
 
 async def update_edge(
     ctx: Context,
-    kind: EdgeKind[M],
+    kind: EdgeKind[M, Any],
     id_: str,
-    patch: dict[str, Any],
+    patch: Patch,
     note: ChangeNote | None = None,
     expected_version: int | None = None,
 ) -> M:
@@ -143,20 +140,20 @@ async def update_edge(
 
 async def upsert_edge(
     ctx: Context,
-    kind: EdgeKind[M],
+    kind: EdgeKind[M, F],
     external_id: str,
-    data: dict[str, Any],
+    ends: tuple[str, str],
+    fields: F,
     note: ChangeNote | None = None,
 ) -> M:
-    from_id, to_id, fields = _ends(kind, data)
     item = await off_loop(
-        writes.upsert_edge, ctx.graph, kind, external_id, from_id, to_id, fields, note=note
+        writes.upsert_edge, ctx.graph, kind, external_id, ends[0], ends[1], fields, note=note
     )
     return written(ctx, kind, item)
 
 
 async def delete_edge(
-    ctx: Context, kind: EdgeKind[Any], id_: str, note: ChangeNote | None = None
+    ctx: Context, kind: EdgeKind[Any, Any], id_: str, note: ChangeNote | None = None
 ) -> str:
     await off_loop(writes.delete_edge, ctx.graph, kind, id_, note=note)
     return id_

@@ -6,11 +6,13 @@ import datetime as dt
 
 import strawberry
 
+from graph.core.inputs import validate
 from graph.deals import deals as dm
+from graph.deals.deals import DealFields
 from resolvers import deals as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
-from schema.inputs import IdempotencyKey, given
+from schema.inputs import IdempotencyKey, given, patch_of
 from schema.pagination import Connection
 from schema.types import Company, Info, from_model
 
@@ -139,11 +141,12 @@ class DealMutation:
     ) -> Deal | None:
         data = given(input)
         company_id = str(data.pop("companyId"))
-        return to_deal(await resolve.record_deal(info.context, company_id, data, idempotency_key))
+        fields = validate(DealFields, data)
+        return to_deal(await resolve.record_deal(info.context, company_id, fields, idempotency_key))
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)
     async def update_deal(self, info: Info, id: strawberry.ID, input: DealPatch) -> Deal | None:
-        return to_deal(await resolve.update_deal(info.context, id, given(input)))
+        return to_deal(await resolve.update_deal(info.context, id, patch_of(input)))
 
     @strawberry.mutation(
         permission_classes=ADMIN_ONLY, description="Delete a deal; returns its id."

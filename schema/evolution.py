@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph.core import history as hist
+from graph.core.inputs import validate
 from graph.evolution import interactions as gi
 from graph.evolution import measures as gm
 from graph.evolution import strength as st
@@ -687,4 +688,7 @@ class EvolutionMutation:
             "by": input.by,
             "externalId": input.external_id,
         }
-        return Interaction(model=await resolve.log_interaction(info.context, data, idempotency_key))
+        fields = validate(gi.InteractionFields, data)
+        return Interaction(
+            model=await resolve.log_interaction(info.context, fields, idempotency_key)
+        )

@@ -1,13 +1,17 @@
-"""Input types. Fields left out are not touched; the rules are checked in graph/core/inputs.py."""
+"""Input types, and how they reach the graph typed: `fields_of` checks an input against the
+kind's validation model (graph/core/inputs.py), `patch_of` makes a patch input a `Patch`.
+Fields left out of a patch are not touched."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from pydantic.alias_generators import to_camel
 
+from graph.core.inputs import Fields, Patch
+from graph.core.kinds import EdgeKind, NodeKind
 from schema.enums import (
     BuyingRole,
     CommunicationStyle,
@@ -25,6 +29,8 @@ from schema.enums import (
     Stance,
     ValueClass,
 )
+
+F = TypeVar("F", bound=Fields)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -51,6 +57,26 @@ def given(data: object) -> dict[str, Any]:
     return {
         to_camel(name): value for name, value in vars(data).items() if value is not strawberry.UNSET
     }
+
+
+def fields_of(kind: NodeKind[Any, F] | EdgeKind[Any, F], data: object) -> F:
+    """An input as the kind's validated fields (an edge's ends left out); InvalidInput names
+    every broken field."""
+    sent = given(data)
+    if isinstance(kind, EdgeKind):
+        sent = {k: v for k, v in sent.items() if k not in (kind.from_field, kind.to_field)}
+    return kind.checked(sent)
+
+
+def ends_of(kind: EdgeKind[Any, Any], data: object) -> tuple[str, str]:
+    """The ids of an edge's two ends in an input (from, to)."""
+    sent = given(data)
+    return str(sent[kind.from_field]), str(sent[kind.to_field])
+
+
+def patch_of(data: object) -> Patch:
+    """A patch input as the change it asks for."""
+    return Patch(given(data))
 
 
 @strawberry.input

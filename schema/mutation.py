@@ -36,7 +36,9 @@ from schema.inputs import (
     ReferralPatch,
     RoleInput,
     RolePatch,
-    given,
+    ends_of,
+    fields_of,
+    patch_of,
 )
 from schema.keypersons import KeyPersonMutation
 from schema.transfer import TransferMutation
@@ -68,7 +70,7 @@ class NodeMutation:
         return from_model(
             Company,
             await writes.create_node(
-                info.context, COMPANY, given(input), to_note(change), idempotency_key
+                info.context, COMPANY, fields_of(COMPANY, input), to_note(change), idempotency_key
             ),
         )
 
@@ -82,7 +84,9 @@ class NodeMutation:
     ) -> Company | None:
         return from_model(
             Company,
-            await writes.update_node(info.context, COMPANY, id, given(input), note=to_note(change)),
+            await writes.update_node(
+                info.context, COMPANY, id, patch_of(input), note=to_note(change)
+            ),
         )
 
     @strawberry.mutation(
@@ -97,7 +101,7 @@ class NodeMutation:
         change: ChangeNoteInput | None = None,
     ) -> Company | None:
         found = await writes.upsert_node(
-            info.context, COMPANY, external_id, given(input), note=to_note(change)
+            info.context, COMPANY, external_id, fields_of(COMPANY, input), note=to_note(change)
         )
         return from_model(Company, found)
 
@@ -122,7 +126,7 @@ class NodeMutation:
         self, info: Info, input: PersonInput, idempotency_key: IdempotencyKey = None
     ) -> Person | None:
         found = await writes.create_node(
-            info.context, PERSON, given(input), idempotency_key=idempotency_key
+            info.context, PERSON, fields_of(PERSON, input), idempotency_key=idempotency_key
         )
         return from_model(Person, found)
 
@@ -130,7 +134,9 @@ class NodeMutation:
     async def update_person(
         self, info: Info, id: strawberry.ID, input: PersonPatch
     ) -> Person | None:
-        return from_model(Person, await writes.update_node(info.context, PERSON, id, given(input)))
+        return from_model(
+            Person, await writes.update_node(info.context, PERSON, id, patch_of(input))
+        )
 
     @strawberry.mutation(
         permission_classes=ADMIN_ONLY,
@@ -140,7 +146,8 @@ class NodeMutation:
         self, info: Info, external_id: str, input: PersonInput
     ) -> Person | None:
         return from_model(
-            Person, await writes.upsert_node(info.context, PERSON, external_id, given(input))
+            Person,
+            await writes.upsert_node(info.context, PERSON, external_id, fields_of(PERSON, input)),
         )
 
     @strawberry.mutation(
@@ -171,7 +178,12 @@ class EdgeMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> Role | None:
         found = await writes.create_edge(
-            info.context, ROLE, given(input), to_note(change), idempotency_key
+            info.context,
+            ROLE,
+            ends_of(ROLE, input),
+            fields_of(ROLE, input),
+            to_note(change),
+            idempotency_key,
         )
         return from_model(Role, found)
 
@@ -181,7 +193,7 @@ class EdgeMutation:
     ) -> Role | None:
         return from_model(
             Role,
-            await writes.update_edge(info.context, ROLE, id, given(input), note=to_note(change)),
+            await writes.update_edge(info.context, ROLE, id, patch_of(input), note=to_note(change)),
         )
 
     @strawberry.mutation(
@@ -192,7 +204,12 @@ class EdgeMutation:
         self, info: Info, external_id: str, input: RoleInput, change: ChangeNoteInput | None = None
     ) -> Role | None:
         found = await writes.upsert_edge(
-            info.context, ROLE, external_id, given(input), note=to_note(change)
+            info.context,
+            ROLE,
+            external_id,
+            ends_of(ROLE, input),
+            fields_of(ROLE, input),
+            note=to_note(change),
         )
         return from_model(Role, found)
 
@@ -214,7 +231,12 @@ class EdgeMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> PersonRelationship | None:
         found = await writes.create_edge(
-            info.context, RELATIONSHIP, given(input), to_note(change), idempotency_key
+            info.context,
+            RELATIONSHIP,
+            ends_of(RELATIONSHIP, input),
+            fields_of(RELATIONSHIP, input),
+            to_note(change),
+            idempotency_key,
         )
         return from_model(PersonRelationship, found)
 
@@ -228,7 +250,7 @@ class EdgeMutation:
         expected_version: ExpectedVersion = None,
     ) -> PersonRelationship | None:
         found = await writes.update_edge(
-            info.context, RELATIONSHIP, id, given(input), to_note(change), expected_version
+            info.context, RELATIONSHIP, id, patch_of(input), to_note(change), expected_version
         )
         return from_model(PersonRelationship, found)
 
@@ -244,7 +266,12 @@ class EdgeMutation:
         change: ChangeNoteInput | None = None,
     ) -> PersonRelationship | None:
         found = await writes.upsert_edge(
-            info.context, RELATIONSHIP, external_id, given(input), note=to_note(change)
+            info.context,
+            RELATIONSHIP,
+            external_id,
+            ends_of(RELATIONSHIP, input),
+            fields_of(RELATIONSHIP, input),
+            note=to_note(change),
         )
         return from_model(PersonRelationship, found)
 
@@ -265,7 +292,12 @@ class EdgeMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> CompanyRelationship | None:
         found = await writes.create_edge(
-            info.context, COMPANY_RELATIONSHIP, given(input), to_note(change), idempotency_key
+            info.context,
+            COMPANY_RELATIONSHIP,
+            ends_of(COMPANY_RELATIONSHIP, input),
+            fields_of(COMPANY_RELATIONSHIP, input),
+            to_note(change),
+            idempotency_key,
         )
         return from_model(CompanyRelationship, found)
 
@@ -282,7 +314,7 @@ class EdgeMutation:
             info.context,
             COMPANY_RELATIONSHIP,
             id,
-            given(input),
+            patch_of(input),
             to_note(change),
             expected_version,
         )
@@ -300,7 +332,12 @@ class EdgeMutation:
         change: ChangeNoteInput | None = None,
     ) -> CompanyRelationship | None:
         found = await writes.upsert_edge(
-            info.context, COMPANY_RELATIONSHIP, external_id, given(input), note=to_note(change)
+            info.context,
+            COMPANY_RELATIONSHIP,
+            external_id,
+            ends_of(COMPANY_RELATIONSHIP, input),
+            fields_of(COMPANY_RELATIONSHIP, input),
+            note=to_note(change),
         )
         return from_model(CompanyRelationship, found)
 
@@ -317,7 +354,11 @@ class EdgeMutation:
         self, info: Info, input: ReferralInput, idempotency_key: IdempotencyKey = None
     ) -> Referral | None:
         found = await writes.create_edge(
-            info.context, REFERRAL, given(input), idempotency_key=idempotency_key
+            info.context,
+            REFERRAL,
+            ends_of(REFERRAL, input),
+            fields_of(REFERRAL, input),
+            idempotency_key=idempotency_key,
         )
         return to_referral(found)
 
@@ -325,7 +366,7 @@ class EdgeMutation:
     async def update_referral(
         self, info: Info, id: strawberry.ID, input: ReferralPatch
     ) -> Referral | None:
-        return to_referral(await writes.update_edge(info.context, REFERRAL, id, given(input)))
+        return to_referral(await writes.update_edge(info.context, REFERRAL, id, patch_of(input)))
 
     @strawberry.mutation(
         permission_classes=ADMIN_ONLY,
@@ -335,7 +376,13 @@ class EdgeMutation:
         self, info: Info, external_id: str, input: ReferralInput
     ) -> Referral | None:
         return to_referral(
-            await writes.upsert_edge(info.context, REFERRAL, external_id, given(input))
+            await writes.upsert_edge(
+                info.context,
+                REFERRAL,
+                external_id,
+                ends_of(REFERRAL, input),
+                fields_of(REFERRAL, input),
+            )
         )
 
     @strawberry.mutation(permission_classes=ADMIN_ONLY)

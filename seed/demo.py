@@ -21,6 +21,7 @@ from typing import Any
 
 from graph.core import kinds, reads, writes
 from graph.core.history import ChangeNote
+from graph.core.inputs import Patch, validate
 from graph.core.kinds import EdgeKind, NodeKind
 from graph.db.connection import Graph
 from graph.deals import deals
@@ -34,7 +35,7 @@ DEFAULT_RECORDED_AT = "2015-01-01"
 _NOT_FIELDS = ("key", "person", "company", "from", "to", "recordedAt")
 # section -> (kind, (field, section) of its start, (field, section) of its end); referral ends
 # name their section: "co:key" or "pe:key".
-_EDGES: dict[str, tuple[EdgeKind[Any], tuple[str, str | None], tuple[str, str | None]]] = {
+_EDGES: dict[str, tuple[EdgeKind[Any, Any], tuple[str, str | None], tuple[str, str | None]]] = {
     "roles": (kinds.ROLE, ("person", "people"), ("company", "companies")),
     "relationships": (kinds.RELATIONSHIP, ("from", "people"), ("to", "people")),
     "companyRelationships": (
@@ -44,7 +45,7 @@ _EDGES: dict[str, tuple[EdgeKind[Any], tuple[str, str | None], tuple[str, str | 
     ),
     "referrals": (kinds.REFERRAL, ("from", None), ("to", None)),
 }
-_NODES: dict[str, NodeKind[Any]] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
+_NODES: dict[str, NodeKind[Any, Any]] = {"companies": kinds.COMPANY, "people": kinds.PERSON}
 # nodes' external ids name their kind: demo:company:<key>, demo:person:<key>
 _NODE_PREFIX = {"companies": "company", "people": "person"}
 _PARTY_SECTIONS = {"co": "companies", "pe": "people"}
@@ -127,7 +128,7 @@ def _schedule(
     history: dict[str, list[dict[str, Any]]],
     section: str,
     item: dict[str, Any],
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     ends: tuple[str, str] | None,
 ) -> None:
     """Schedule an item's creation (an edge: not before its ends) and its dated changes."""
@@ -151,13 +152,14 @@ def _schedule(
     note = _note(entries[0] if entries else {}, created_at)
 
     def create() -> None:
+        fields = kind.checked(created_state)
         if isinstance(kind, NodeKind):
-            ids[name] = writes.upsert_node(graph, kind, external_id, created_state, note=note).id
+            ids[name] = writes.upsert_node(graph, kind, external_id, fields, note=note).id
             return
         assert ends is not None
         from_id, to_id = ids[ends[0]], ids[ends[1]]
         ids[name] = writes.upsert_edge(
-            graph, kind, external_id, from_id, to_id, created_state, note=note
+            graph, kind, external_id, from_id, to_id, fields, note=note
         ).id
 
     add(created_at, 0 if isinstance(kind, NodeKind) else 1, create)
@@ -171,17 +173,18 @@ def _note(entry: dict[str, Any], at: str) -> ChangeNote:
 
 def _update(
     graph: Graph,
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     ids: dict[str, str],
     name: str,
     entry: dict[str, Any],
 ) -> Callable[[], None]:
     def run() -> None:
         note = _note(entry, entry["at"])
+        patch = Patch(entry["fields"])
         if isinstance(kind, NodeKind):
-            writes.update_node(graph, kind, ids[name], entry["fields"], note=note)
+            writes.update_node(graph, kind, ids[name], patch, note=note)
         else:
-            writes.update_edge(graph, kind, ids[name], entry["fields"], note=note)
+            writes.update_edge(graph, kind, ids[name], patch, note=note)
 
     return run
 
@@ -196,7 +199,7 @@ def _interaction(graph: Graph, ids: dict[str, str], item: dict[str, Any]) -> Cal
         }
         if "company" in item:
             data["companyId"] = ids[f"companies:{item['company']}"]
-        interactions.log_interaction(graph, data)
+        interactions.log_interaction(graph, validate(interactions.InteractionFields, data))
 
     return run
 
@@ -205,6 +208,7 @@ def _deal(graph: Graph, ids: dict[str, str], item: dict[str, Any]) -> Callable[[
     def run() -> None:
         data = {k: v for k, v in item.items() if k not in ("key", "company")}
         data["externalId"] = f"{PREFIX}deals:{item['key']}"
-        deals.record_deal(graph, ids[f"companies:{item['company']}"], data)
+        company_id = ids[f"companies:{item['company']}"]
+        deals.record_deal(graph, company_id, validate(deals.DealFields, data))
 
     return run

@@ -1178,7 +1178,7 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 # The steps written through the kinds' own write path (graph/core/writes.py), with the row
 # columns naming an edge's ends; the change log and time index are generated whole (above)
 # and written as they are.
-_ITEM_STEPS: dict[str, tuple[NodeKind[Any] | EdgeKind[Any], tuple[str, str] | None]] = {
+_ITEM_STEPS: dict[str, tuple[NodeKind[Any, Any] | EdgeKind[Any, Any], tuple[str, str] | None]] = {
     "COMPANIES": (kinds.COMPANY, None),
     "PEOPLE": (kinds.PERSON, None),
     "ROLES": (kinds.ROLE, ("personId", "companyId")),

@@ -10,16 +10,20 @@ from graph.db.connection import Graph
 
 
 def company(graph: Graph, name: str, **fields: Any) -> str:
-    return writes.create_node(graph, kinds.COMPANY, {"name": name, **fields}).id
+    return writes.create_node(
+        graph, kinds.COMPANY, kinds.COMPANY.checked({"name": name, **fields})
+    ).id
 
 
 def person(graph: Graph, name: str, **fields: Any) -> str:
-    return writes.create_node(graph, kinds.PERSON, {"name": name, **fields}).id
+    return writes.create_node(
+        graph, kinds.PERSON, kinds.PERSON.checked({"name": name, **fields})
+    ).id
 
 
 def role(graph: Graph, person_id: str, company_id: str, title: str = "Staff", **fields: Any) -> str:
     return writes.create_edge(
-        graph, kinds.ROLE, person_id, company_id, {"title": title, **fields}
+        graph, kinds.ROLE, person_id, company_id, kinds.ROLE.checked({"title": title, **fields})
     ).id
 
 
@@ -27,7 +31,11 @@ def knows(
     graph: Graph, a: str, b: str, strength: float, tier: str = "FRIEND", **fields: Any
 ) -> str:
     return writes.create_edge(
-        graph, kinds.RELATIONSHIP, a, b, {"tier": tier, "strength": strength, **fields}
+        graph,
+        kinds.RELATIONSHIP,
+        a,
+        b,
+        kinds.RELATIONSHIP.checked({"tier": tier, "strength": strength, **fields}),
     ).id
 
 

@@ -6,7 +6,9 @@ Fields use the API's camelCase names, so an error names the field as the client 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -63,6 +65,27 @@ class Fields(BaseModel):
         for name, value in self.model_dump(by_alias=True).items():
             props[name] = value.value if hasattr(value, "value") else value
         return props
+
+    @classmethod
+    def checked(cls, data: Mapping[str, Any], *, prefix: str = "input") -> Self:
+        """`data` (API field names) validated; InvalidInput names every broken field."""
+        return validate(cls, data, prefix=prefix)
+
+    def sent(self) -> Patch:
+        """The fields the client sent (not those left to their defaults), as a patch: what an
+        upsert changes of an item that exists."""
+        fields = type(self).model_fields
+        sent = {fields[name].alias or to_camel(name) for name in self.model_fields_set}
+        return Patch({k: v for k, v in self.to_props().items() if k in sent})
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A change to an item's user-set fields as the client sent it, by API name: the fields
+    named change (None clears an optional one), the others stay. It is checked against the
+    kind's validation model together with the stored state, when applied."""
+
+    values: Mapping[str, Any]
 
 
 class CompanyFields(Fields):
@@ -140,7 +163,7 @@ def checked_external_id(value: str) -> str:
 F = TypeVar("F", bound=Fields)
 
 
-def validate(model: type[F], data: dict[str, Any], *, prefix: str = "input") -> F:
+def validate(model: type[F], data: Mapping[str, Any], *, prefix: str = "input") -> F:
     """Check `data` against `model`; on failure raise InvalidInput naming every broken field."""
     try:
         return model.model_validate(data)

@@ -10,7 +10,7 @@ and whether it carries a version. To add a field, add it to the validation model
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, LiteralString, TypeVar
 
@@ -38,6 +38,7 @@ from graph.cypher.core import kinds as statements
 from graph.cypher.core.kinds import EdgeStatements, NodeStatements
 
 M = TypeVar("M")
+F = TypeVar("F", bound=Fields)
 
 
 def _name_search(props: dict[str, Any]) -> dict[str, Any]:
@@ -49,12 +50,12 @@ def _nothing(props: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class NodeKind(Generic[M]):
-    """A kind of node."""
+class NodeKind(Generic[M, F]):
+    """A kind of node: M its read model, F its validation model."""
 
     name: str
     id_prefix: str
-    fields: type[Fields]
+    fields: type[F]
     model: Callable[[dict[str, Any]], M]  # a stored row (`item` of `by_id`) as read model
     statements: NodeStatements
     edge_count: LiteralString  # $id -> `edges`: what a delete without `force` refuses
@@ -63,14 +64,20 @@ class NodeKind(Generic[M]):
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
     history: SubjectKind | None = None  # set where changes are recorded
 
+    def checked(self, data: Mapping[str, Any]) -> F:
+        """`data` (API field names) as this kind's validated fields; InvalidInput names every
+        broken field."""
+        return self.fields.checked(data)
+
 
 @dataclass(frozen=True)
-class EdgeKind(Generic[M]):
-    """A kind of edge, and the names of its two ends in the API."""
+class EdgeKind(Generic[M, F]):
+    """A kind of edge, and the names of its two ends in the API: M its read model, F its
+    validation model."""
 
     name: str
     id_prefix: str
-    fields: type[Fields]
+    fields: type[F]
     model: Callable[[dict[str, Any]], M]  # a stored row (`item` of `by_id`) as read model
     statements: EdgeStatements
     from_field: str
@@ -88,6 +95,11 @@ class EdgeKind(Generic[M]):
     def one_per_pair(self) -> bool:
         """Whether at most one such edge may join two nodes (either way)."""
         return self.statements.between is not None
+
+    def checked(self, data: Mapping[str, Any]) -> F:
+        """`data` (API field names) as this kind's validated fields; InvalidInput names every
+        broken field."""
+        return self.fields.checked(data)
 
 
 COMPANY = NodeKind(

@@ -36,7 +36,9 @@ from graph.db.connection import Graph
 T = TypeVar("T")
 
 
-def _by_id(graph: Graph, kind: NodeKind[T] | EdgeKind[T], ids: Sequence[str]) -> list[T | None]:
+def _by_id(
+    graph: Graph, kind: NodeKind[T, Any] | EdgeKind[T, Any], ids: Sequence[str]
+) -> list[T | None]:
     rows = graph.read(kind.statements.by_id, ids=list(ids))
     found = {row["item"]["id"]: kind.model(row["item"]) for row in rows}
     return [found.get(id_) for id_ in ids]

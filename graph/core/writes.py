@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -34,12 +34,13 @@ from graph.core.history import (
     to_ms,
 )
 from graph.core.idempotency import Idempotency, create_once_read
-from graph.core.inputs import Fields, checked_external_id, validate
+from graph.core.inputs import Fields, Patch, checked_external_id, validate
 from graph.core.kinds import EdgeKind, NodeKind
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 
 M = TypeVar("M")
+F = TypeVar("F", bound=Fields)
 
 # Properties the system keeps beside the user-set fields (the strength model's state too).
 SYSTEM_KEYS = frozenset(
@@ -95,7 +96,7 @@ def _stored_fields(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_props(
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     fields: dict[str, Any],
     *,
     id_: str | None = None,
@@ -115,7 +116,7 @@ def new_props(
 
 
 def changed_fields(
-    fields: type[Fields], current: dict[str, Any], patch: dict[str, Any]
+    fields: type[Fields], current: dict[str, Any], patch: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The validated user-set fields after `patch` over the stored `current`, or None when
     nothing changes."""
@@ -153,7 +154,7 @@ def change_record(
 
 
 def _anchors(
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     changes: Sequence[ChangeRecord],
     effective: Effective,
     evidence: tuple[EvidenceKind, str] | None,
@@ -180,7 +181,7 @@ def _ends_row(ends: tuple[str, str] | None) -> dict[str, Any]:
 
 def create_in(
     tx: Tx,
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     items: Sequence[New],
     note: ChangeNote | None,
     *,
@@ -220,7 +221,7 @@ def create_in(
 
 def update_in(
     tx: Tx,
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     updates: Sequence[Update],
     note: ChangeNote | None,
     *,
@@ -247,7 +248,7 @@ def update_in(
     tx.run(kind.statements.set, rows=rows)
 
 
-def read_back(tx: Tx, kind: NodeKind[M] | EdgeKind[M], id_: str) -> M:
+def read_back(tx: Tx, kind: NodeKind[M, Any] | EdgeKind[M, Any], id_: str) -> M:
     """The item as this transaction leaves it (so a later write cannot show in the answer)."""
     rows = tx.run(kind.statements.by_id, ids=[id_])
     if not rows:
@@ -257,21 +258,21 @@ def read_back(tx: Tx, kind: NodeKind[M] | EdgeKind[M], id_: str) -> M:
 
 def _update(
     tx: Tx,
-    kind: NodeKind[Any] | EdgeKind[Any],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     row: dict[str, Any],
-    patch: dict[str, Any],
+    patch: Patch,
     note: ChangeNote | None,
 ) -> str:
     """Apply `patch` to the item of `row` (read under the write lock); returns its id."""
     current = row["props"]
-    after = changed_fields(kind.fields, current, patch)
+    after = changed_fields(kind.fields, current, patch.values)
     if after is not None:
         ends = (str(row["fromId"]), str(row["toId"])) if "fromId" in row else None
         update_in(tx, kind, [Update(current, after, ends)], note)
     return str(current["id"])
 
 
-def _locked(tx: Tx, kind: NodeKind[Any] | EdgeKind[Any], id_: str) -> dict[str, Any]:
+def _locked(tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], id_: str) -> dict[str, Any]:
     """The item's row read under the write lock, so that a concurrent write waits, or
     conflicts and is retried, instead of being overwritten with what this one read."""
     rows = tx.run(kind.statements.props_locked, id=id_)
@@ -282,7 +283,12 @@ def _locked(tx: Tx, kind: NodeKind[Any] | EdgeKind[Any], id_: str) -> dict[str, 
 
 
 def _record_node_presence(
-    tx: Tx, kind: NodeKind[Any], current: dict[str, Any], note: ChangeNote | None, *, gone: bool
+    tx: Tx,
+    kind: NodeKind[Any, Any],
+    current: dict[str, Any],
+    note: ChangeNote | None,
+    *,
+    gone: bool,
 ) -> None:
     """Record that a node and its recorded edges were deleted (`gone`), or came back (as if
     created again, edges after the node)."""
@@ -324,16 +330,17 @@ _EDGE_SUBJECTS = (
 
 def create_node(
     graph: Graph,
-    kind: NodeKind[M],
-    data: dict[str, Any],
+    kind: NodeKind[M, F],
+    fields: F,
     *,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
 ) -> M:
-    """Create a node from `data` (API field names); answers with it as created (the first
-    request's, when `idempotency_key` was used before)."""
+    """Create a node with these fields; answers with it as created (the first request's, when
+    `idempotency_key` was used before)."""
+    data = fields.to_props()
     key = Idempotency.of(idempotency_key, f"create {kind.name}", {"data": data, "note": note})
-    props = new_props(kind, validate(kind.fields, data).to_props())
+    props = new_props(kind, data)
 
     def create(tx: Tx) -> str:
         create_in(tx, kind, [New(props)], note)
@@ -344,9 +351,9 @@ def create_node(
 
 def update_node(
     graph: Graph,
-    kind: NodeKind[M],
+    kind: NodeKind[M, Any],
     id_: str,
-    patch: dict[str, Any],
+    patch: Patch,
     *,
     note: ChangeNote | None = None,
 ) -> M:
@@ -360,31 +367,33 @@ def update_node(
 
 def upsert_node(
     graph: Graph,
-    kind: NodeKind[M],
+    kind: NodeKind[M, F],
     external_id: str,
-    data: dict[str, Any],
+    fields: F,
     *,
     note: ChangeNote | None = None,
 ) -> M:
-    """Create the node with this external id, or update the given fields of the existing one."""
+    """Create the node with this external id, or update the fields the client sent of the
+    existing one."""
     external_id = checked_external_id(external_id)
-    data = {**data, "externalId": external_id}
+    props = {**fields.to_props(), "externalId": external_id}
+    patch = Patch({**fields.sent().values, "externalId": external_id})
 
     def work(tx: Tx) -> M:
         rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            props = new_props(kind, validate(kind.fields, data).to_props())
-            create_in(tx, kind, [New(props)], note)
-            return read_back(tx, kind, str(props["id"]))
+            new = new_props(kind, props)
+            create_in(tx, kind, [New(new)], note)
+            return read_back(tx, kind, str(new["id"]))
         row = _locked(tx, kind, str(rows[0]["props"]["id"]))
-        return read_back(tx, kind, _update(tx, kind, row, data, note))
+        return read_back(tx, kind, _update(tx, kind, row, patch, note))
 
     return graph.write_tx(work)
 
 
 def delete_node(
     graph: Graph,
-    kind: NodeKind[Any],
+    kind: NodeKind[Any, Any],
     id_: str,
     *,
     force: bool = False,
@@ -413,7 +422,9 @@ def delete_node(
     graph.write_tx(work)
 
 
-def restore_node(graph: Graph, kind: NodeKind[M], id_: str, *, note: ChangeNote | None = None) -> M:
+def restore_node(
+    graph: Graph, kind: NodeKind[M, Any], id_: str, *, note: ChangeNote | None = None
+) -> M:
     """Bring a deleted node back with its edges (and a company's deals); answers with it."""
 
     def work(tx: Tx) -> M:
@@ -425,7 +436,7 @@ def restore_node(graph: Graph, kind: NodeKind[M], id_: str, *, note: ChangeNote 
     return graph.write_tx(work)
 
 
-def _check_endpoints(tx: Tx, kind: EdgeKind[Any], from_id: str, to_id: str) -> None:
+def _check_endpoints(tx: Tx, kind: EdgeKind[Any, Any], from_id: str, to_id: str) -> None:
     found = tx.run(kind.statements.endpoints, fromId=from_id, toId=to_id)[0]
     if not found["fromFound"]:
         raise NotFound(kind.from_field.removesuffix("Id"), from_id, field=kind.from_field)
@@ -448,10 +459,10 @@ def _check_endpoints(tx: Tx, kind: EdgeKind[Any], from_id: str, to_id: str) -> N
 
 def create_edge_in(
     tx: Tx,
-    kind: EdgeKind[Any],
+    kind: EdgeKind[Any, F],
     from_id: str,
     to_id: str,
-    data: dict[str, Any],
+    fields: F,
     note: ChangeNote | None,
     *,
     extra: dict[str, Any] | None = None,
@@ -459,7 +470,7 @@ def create_edge_in(
 ) -> str:
     """Create an edge inside a running transaction (with `extra` system properties, and the
     evidence of its strength when it is not a person's setting); returns its id."""
-    props = new_props(kind, validate(kind.fields, data).to_props())
+    props = new_props(kind, fields.to_props())
     _check_endpoints(tx, kind, from_id, to_id)
     create_in(tx, kind, [New(props, (from_id, to_id), system=extra)], note, evidence=evidence)
     return str(props["id"])
@@ -467,31 +478,31 @@ def create_edge_in(
 
 def create_edge(
     graph: Graph,
-    kind: EdgeKind[M],
+    kind: EdgeKind[M, F],
     from_id: str,
     to_id: str,
-    data: dict[str, Any],
+    fields: F,
     *,
     note: ChangeNote | None = None,
     idempotency_key: str | None = None,
 ) -> M:
-    """Create an edge between two existing ends; answers with it as created (the first
-    request's, when `idempotency_key` was used before)."""
-    request = {"from": from_id, "to": to_id, "data": data, "note": note}
+    """Create an edge with these fields between two existing ends; answers with it as created
+    (the first request's, when `idempotency_key` was used before)."""
+    request = {"from": from_id, "to": to_id, "data": fields.to_props(), "note": note}
     key = Idempotency.of(idempotency_key, f"create {kind.name}", request)
     return create_once_read(
         graph,
         key,
-        lambda tx: create_edge_in(tx, kind, from_id, to_id, data, note),
+        lambda tx: create_edge_in(tx, kind, from_id, to_id, fields, note),
         lambda tx, id_: read_back(tx, kind, id_),
     )
 
 
 def update_edge(
     graph: Graph,
-    kind: EdgeKind[M],
+    kind: EdgeKind[M, Any],
     id_: str,
-    patch: dict[str, Any],
+    patch: Patch,
     *,
     note: ChangeNote | None = None,
     expected_version: int | None = None,
@@ -519,22 +530,24 @@ def update_edge(
 
 def upsert_edge(
     graph: Graph,
-    kind: EdgeKind[M],
+    kind: EdgeKind[M, F],
     external_id: str,
     from_id: str,
     to_id: str,
-    data: dict[str, Any],
+    fields: F,
     *,
     note: ChangeNote | None = None,
 ) -> M:
-    """Create the edge with this external id, or update the existing one (same ends only)."""
+    """Create the edge with this external id, or update the fields the client sent of the
+    existing one (same ends only)."""
     external_id = checked_external_id(external_id)
-    data = {**data, "externalId": external_id}
+    new = fields.model_copy(update={"external_id": external_id})
+    patch = Patch({**fields.sent().values, "externalId": external_id})
 
     def work(tx: Tx) -> M:
         rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            return read_back(tx, kind, create_edge_in(tx, kind, from_id, to_id, data, note))
+            return read_back(tx, kind, create_edge_in(tx, kind, from_id, to_id, new, note))
         row = _locked(tx, kind, str(rows[0]["props"]["id"]))
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(
@@ -542,13 +555,13 @@ def upsert_edge(
                 f"'{row['fromId']}' to '{row['toId']}'; its ends cannot change",
                 field="externalId",
             )
-        return read_back(tx, kind, _update(tx, kind, row, data, note))
+        return read_back(tx, kind, _update(tx, kind, row, patch, note))
 
     return graph.write_tx(work)
 
 
 def delete_edge(
-    graph: Graph, kind: EdgeKind[Any], id_: str, *, note: ChangeNote | None = None
+    graph: Graph, kind: EdgeKind[Any, Any], id_: str, *, note: ChangeNote | None = None
 ) -> None:
     """Delete an edge by id (its recorded history stays)."""
 

@@ -16,8 +16,8 @@ from typing import Any, Self
 from pydantic import field_validator
 
 from graph.core.currency import DEFAULT_CURRENCY, Amount, Currency
-from graph.core.idempotency import Idempotency, create_once
-from graph.core.inputs import Fields, Name, Notes, validate
+from graph.core.idempotency import Idempotency, create_once_read
+from graph.core.inputs import Fields, Name, Notes, Patch
 from graph.core.models import Page, to_date, to_datetime
 from graph.core.writes import changed_fields
 from graph.cypher.deals import deals as cypher
@@ -106,31 +106,33 @@ def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _changed(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any] | None:
-    """The properties to SET for `patch` over the stored `current`, or None if none change."""
-    after = changed_fields(DealFields, current, patch)
-    return None if after is None else {**after, "updatedAt": _stamp()}
+def _update_in(tx: Tx, deal_id: str, patch: Patch) -> str:
+    """Apply `patch` to the deal, read under the write lock; returns its id."""
+    rows = tx.run(cypher.DEAL_PROPS_LOCKED, id=deal_id)
+    if not rows:
+        raise NotFound("deal", deal_id, field="id")
+    after = changed_fields(DealFields, rows[0]["props"], patch.values)
+    if after is not None:
+        tx.run(cypher.DEAL_SET, id=deal_id, props={**after, "updatedAt": _stamp()})
+    return deal_id
 
 
-def _update_in(tx: Tx, current: dict[str, Any], patch: dict[str, Any]) -> str:
-    id_ = str(current["id"])
-    props = _changed(current, patch)
-    if props is not None:
-        tx.run(cypher.DEAL_SET, id=id_, props=props)
-    return id_
+def _read_back(tx: Tx, deal_id: str) -> Deal:
+    """The deal as this transaction leaves it."""
+    return Deal.from_row(tx.run(cypher.DEALS_BY_ID, ids=[deal_id])[0]["deal"])
 
 
 def record_deal(
-    graph: Graph, company_id: str, data: dict[str, Any], *, idempotency_key: str | None = None
-) -> str:
-    """Record a deal for a company from `data` (API field names); returns its id.
+    graph: Graph, company_id: str, fields: DealFields, *, idempotency_key: str | None = None
+) -> Deal:
+    """Record a deal for a company; answers with it as recorded.
 
-    With an `externalId` that already names a deal, it updates that deal with the given
-    fields instead (the same company only); a repeat that changes nothing writes nothing.
-    With an `idempotency_key` already used for the same request, returns that deal.
+    With an `externalId` that already names a deal, it updates that deal with the fields the
+    client sent instead (the same company only); a repeat that changes nothing writes nothing.
+    With an `idempotency_key` already used for the same request, answers with that deal.
     """
+    data = fields.to_props()
     key = Idempotency.of(idempotency_key, "recordDeal", {"companyId": company_id, **data})
-    fields = validate(DealFields, data)
     external_id = fields.external_id
 
     def work(tx: Tx) -> str:
@@ -146,29 +148,23 @@ def record_deal(
                         f"'{row['companyId']}'; a deal cannot move to another company",
                         field="externalId",
                     )
-                return _update_in(tx, row["props"], {**data, "externalId": external_id})
+                return _update_in(tx, str(row["props"]["id"]), fields.sent())
         stamp = _stamp()
         props = {
-            **fields.to_props(),
+            **data,
             "id": f"{ID_PREFIX}_{uuid.uuid4().hex}",
             "createdAt": stamp,
             "updatedAt": stamp,
         }
         return str(tx.run(cypher.DEAL_CREATE, companyId=company_id, props=props)[0]["id"])
 
-    return create_once(graph, key, work)
+    return create_once_read(graph, key, work, _read_back)
 
 
-def update_deal(graph: Graph, deal_id: str, patch: dict[str, Any]) -> str:
-    """Change the given fields of a deal (None clears `note`); its company stays."""
-
-    def work(tx: Tx) -> str:
-        rows = tx.run(cypher.DEAL_PROPS, id=deal_id)
-        if not rows:
-            raise NotFound("deal", deal_id, field="id")
-        return _update_in(tx, rows[0]["props"], patch)
-
-    return graph.write_tx(work)
+def update_deal(graph: Graph, deal_id: str, patch: Patch) -> Deal:
+    """Change the given fields of a deal (None clears `note`); its company stays. Answers with
+    the deal as changed."""
+    return graph.write_tx(lambda tx: _read_back(tx, _update_in(tx, deal_id, patch)))
 
 
 def delete_deal(graph: Graph, deal_id: str) -> None:

@@ -36,7 +36,7 @@ from graph.core.history import (
     to_ms,
 )
 from graph.core.idempotency import Idempotency, create_once
-from graph.core.inputs import Fields, Notes, checked_external_id, validate
+from graph.core.inputs import Fields, Notes, checked_external_id
 from graph.core.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
 from graph.core.writes import create_edge_in
 from graph.cypher.evolution import interactions as cypher
@@ -158,7 +158,7 @@ def _check_people(tx: Tx, fields: InteractionFields) -> list[str]:
 
 def log_interaction(
     graph: Graph,
-    data: dict[str, Any],
+    fields: InteractionFields,
     *,
     model: StrengthModel | None = None,
     idempotency_key: str | None = None,
@@ -166,8 +166,8 @@ def log_interaction(
     """Log an interaction and move the strength of every relationship it touches; returns its
     id. With an `externalId` already logged, or an `idempotency_key` already used for the same
     request, returns that interaction and changes nothing."""
-    key = Idempotency.of(idempotency_key, "logInteraction", data)
-    fields = validate(InteractionFields, data)
+    request = fields.model_dump(mode="json", by_alias=True)
+    key = Idempotency.of(idempotency_key, "logInteraction", request)
     model = model or configured_model()
     external_id = None if fields.external_id is None else checked_external_id(fields.external_id)
 
@@ -308,7 +308,9 @@ def _new_relationship(
         kinds.RELATIONSHIP,
         row["ourId"],
         row["theirId"],
-        {"tier": PersonTier.PASSER_BY.value, "strength": clamp(raw), "since": fields.at.date()},
+        kinds.RELATIONSHIP.checked(
+            {"tier": PersonTier.PASSER_BY, "strength": clamp(raw), "since": fields.at.date()}
+        ),
         note,
         evidence=(EvidenceKind.INTERACTION, interaction_id),
         extra={

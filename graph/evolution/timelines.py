@@ -273,7 +273,7 @@ def _net(subject_id: str, changes: list[Change], end: dt.datetime) -> list[Neigh
 
 
 def _edge_at(
-    graph: Graph, kind: EdgeKind[Any], edge_id: str, at: dt.datetime
+    graph: Graph, kind: EdgeKind[Any, Any], edge_id: str, at: dt.datetime
 ) -> dict[str, Any] | None:
     """An edge's stored properties (with its ends) as they were at `at`; None when it does
     not exist, or did not exist yet then."""

@@ -270,7 +270,7 @@ def _key_rows(batch: Sequence[Record]) -> list[dict[str, Any]]:
 
 
 def _find(
-    tx: Tx, kind: NodeKind[Any] | EdgeKind[Any], batch: Sequence[Record]
+    tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], batch: Sequence[Record]
 ) -> tuple[dict[int, list[Any]], set[int]]:
     """The stored items the records name, locked (by line), and the lines whose ends exist."""
     rows = _key_rows(batch)
@@ -293,7 +293,11 @@ def _find(
 
 
 def _write_items(
-    tx: Tx, run: _Run, source: Source, batch: list[Record], kind: NodeKind[Any] | EdgeKind[Any]
+    tx: Tx,
+    run: _Run,
+    source: Source,
+    batch: list[Record],
+    kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
 ) -> _Batch:
     """Create the records' items that do not exist and update those that changed, through the
     same write path as the API's (graph/core/writes.py); creations are not recorded in the

@@ -78,7 +78,7 @@ class Spec:
     for deals and reporting lines, which the import writes on their own)."""
 
     kind: RecordKind
-    item: NodeKind[Any] | EdgeKind[Any] | None
+    item: NodeKind[Any, Any] | EdgeKind[Any, Any] | None
     refs: tuple[Ref, ...] = ()
     own_fields: type[Fields] | None = None  # of a record without an item kind
     own_id_prefix: str = ""

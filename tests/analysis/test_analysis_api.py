@@ -77,7 +77,11 @@ def test_value_classes_page_and_list_disagreements(graph: Graph, client: TestCli
         fields = {} if set_class is None else {"valueClass": set_class}
         company = factories.company(graph, name, status="CURRENT", **fields)
         deals.record_deal(
-            graph, company, {"amount": amount, "date": dt.date(2025, 5, 1), "productLine": "Core"}
+            graph,
+            company,
+            deals.DealFields.checked(
+                {"amount": amount, "date": dt.date(2025, 5, 1), "productLine": "Core"}
+            ),
         )
     factories.company(graph, "Prospect", status="PROSPECT")
     first = data(client, CLASSES, currency="cny")["valueClasses"]

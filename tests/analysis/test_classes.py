@@ -23,7 +23,9 @@ def _deal(
     graph: Graph, company_id: str, amount: float, date: str = "2024-01-01", **more: str
 ) -> None:
     deals.record_deal(
-        graph, company_id, {"amount": amount, "date": date, "productLine": "Cloud", **more}
+        graph,
+        company_id,
+        deals.DealFields.checked({"amount": amount, "date": date, "productLine": "Cloud", **more}),
     )
 
 

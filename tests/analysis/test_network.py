@@ -107,13 +107,17 @@ def _strangers(world: World) -> Iterator[tuple[str, str]]:
 
 def _business(graph: Graph, world: World, a: str, b: str) -> None:
     data = {"tier": "PARTNERSHIP", "strength": 0.5}
-    writes.create_edge(graph, kinds.COMPANY_RELATIONSHIP, a, b, data)
+    writes.create_edge(
+        graph, kinds.COMPANY_RELATIONSHIP, a, b, kinds.COMPANY_RELATIONSHIP.checked(data)
+    )
     world.business.append((a, b))
 
 
 def _refer(graph: Graph, world: World, a: str, b: str) -> str:
     world.referrals.append((a, b))
-    return writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": dt.date(2024, 5, 1)}).id
+    return writes.create_edge(
+        graph, kinds.REFERRAL, a, b, kinds.REFERRAL.checked({"date": dt.date(2024, 5, 1)})
+    ).id
 
 
 def _expected(network_: Network, edges: Iterable[tuple[str, str]], extra: str | None) -> nx.Graph:

@@ -40,7 +40,13 @@ def _book(graph: Graph) -> dict[str, str]:
     for a, b in [("Ann", "Ben"), ("Ann", "Cai"), ("Ben", "Cai"), ("Cai", "Dan"), ("Dan", "Eve")]:
         factories.knows(graph, ids[a], ids[b], 0.5)
     for a, b in [("Ann", "Cai"), ("Cai", "Dan"), ("Ann", "Dan")]:
-        writes.create_edge(graph, kinds.REFERRAL, ids[a], ids[b], {"date": dt.date(2025, 1, 1)})
+        writes.create_edge(
+            graph,
+            kinds.REFERRAL,
+            ids[a],
+            ids[b],
+            kinds.REFERRAL.checked({"date": dt.date(2025, 1, 1)}),
+        )
     return {**ids, "acme": acme, "other": other}
 
 

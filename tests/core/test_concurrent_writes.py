@@ -17,6 +17,7 @@ from neo4j import GraphDatabase
 
 from benchmarks.concurrency import figures, hammer, plan, retries, seed, verify
 from graph.core import writes
+from graph.core.inputs import Patch
 from graph.core.kinds import COMPANY, PERSON, RELATIONSHIP, ROLE
 from graph.cypher.core import history as history_cypher
 from graph.db.connection import Graph
@@ -67,14 +68,18 @@ def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
 
 def _pair(graph: Graph) -> str:
     """One of ours and one of theirs, and a relationship between them (an acquaintance)."""
-    us = writes.create_node(graph, COMPANY, {"name": "Us", "isOurs": True}).id
-    them = writes.create_node(graph, COMPANY, {"name": "Customer"}).id
-    ours = writes.create_node(graph, PERSON, {"name": "Ours"}).id
-    theirs = writes.create_node(graph, PERSON, {"name": "Theirs"}).id
-    writes.create_edge(graph, ROLE, ours, us, {"title": "Manager"})
-    writes.create_edge(graph, ROLE, theirs, them, {"title": "Buyer"})
+    us = writes.create_node(graph, COMPANY, COMPANY.checked({"name": "Us", "isOurs": True})).id
+    them = writes.create_node(graph, COMPANY, COMPANY.checked({"name": "Customer"})).id
+    ours = writes.create_node(graph, PERSON, PERSON.checked({"name": "Ours"})).id
+    theirs = writes.create_node(graph, PERSON, PERSON.checked({"name": "Theirs"})).id
+    writes.create_edge(graph, ROLE, ours, us, ROLE.checked({"title": "Manager"}))
+    writes.create_edge(graph, ROLE, theirs, them, ROLE.checked({"title": "Buyer"}))
     return writes.create_edge(
-        graph, RELATIONSHIP, ours, theirs, {"tier": "ACQUAINTANCE", "strength": 0.5}
+        graph,
+        RELATIONSHIP,
+        ours,
+        theirs,
+        RELATIONSHIP.checked({"tier": "ACQUAINTANCE", "strength": 0.5}),
     ).id
 
 
@@ -86,7 +91,7 @@ def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> li
 
     def other_write() -> None:
         try:
-            writes.update_edge(graph, RELATIONSHIP, relationship_id, {"tier": "FRIEND"})
+            writes.update_edge(graph, RELATIONSHIP, relationship_id, Patch({"tier": "FRIEND"}))
         except BaseException as exc:  # reported by the caller
             failures.append(exc)
 
@@ -99,7 +104,7 @@ def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> li
 
     writer.listeners.append(interrupt)
     try:
-        writes.update_edge(writer, RELATIONSHIP, relationship_id, {"strength": 0.7})
+        writes.update_edge(writer, RELATIONSHIP, relationship_id, Patch({"strength": 0.7}))
     finally:
         writer.listeners.remove(interrupt)
         assert interrupted.is_set()

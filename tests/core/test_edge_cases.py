@@ -19,7 +19,9 @@ from tests.conftest import counts, data, error, gql
 def test_concurrent_upserts_of_one_new_external_id_leave_one_node(graph: Graph) -> None:
     def upsert(i: int) -> str:
         try:
-            return writes.upsert_node(graph, kinds.COMPANY, "race-1", {"name": f"Race {i}"}).id
+            return writes.upsert_node(
+                graph, kinds.COMPANY, "race-1", kinds.COMPANY.checked({"name": f"Race {i}"})
+            ).id
         except Conflict:
             return "conflict"
 
@@ -34,7 +36,14 @@ def test_conflict_at_commit_is_reported_as_conflict(client: TestClient, graph: G
     """A uniqueness rule the engine checks at commit still comes back as CONFLICT."""
     a, b = factories.person(graph, "A"), factories.person(graph, "B")
     c = factories.person(graph, "C")
-    writes.upsert_edge(graph, kinds.RELATIONSHIP, "dup", a, b, {"tier": "FRIEND", "strength": 0.5})
+    writes.upsert_edge(
+        graph,
+        kinds.RELATIONSHIP,
+        "dup",
+        a,
+        b,
+        kinds.RELATIONSHIP.checked({"tier": "FRIEND", "strength": 0.5}),
+    )
     with pytest.raises(Conflict):
         # bypass the look-up that upserts do, to hit the constraint itself
         writes.create_edge(
@@ -42,7 +51,7 @@ def test_conflict_at_commit_is_reported_as_conflict(client: TestClient, graph: G
             kinds.RELATIONSHIP,
             a,
             c,
-            {"tier": "FRIEND", "strength": 0.5, "externalId": "dup"},
+            kinds.RELATIONSHIP.checked({"tier": "FRIEND", "strength": 0.5, "externalId": "dup"}),
         )
     assert counts(graph) == (3, 1)
 

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote, Operation
+from graph.core.inputs import Patch
 from graph.core.models import PersonTier
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
@@ -31,26 +32,36 @@ def _world(graph: Graph) -> dict[str, str]:
     """Ours (Li) and a customer whose CEO's role and tie with Li change over 2024."""
     ids: dict[str, str] = {}
     ids["ours"] = writes.create_node(
-        graph, kinds.COMPANY, {"name": "Ours", "isOurs": True}, note=note("2023-01-01")
+        graph,
+        kinds.COMPANY,
+        kinds.COMPANY.checked({"name": "Ours", "isOurs": True}),
+        note=note("2023-01-01"),
     ).id
     ids["customer"] = writes.create_node(
         graph,
         kinds.COMPANY,
-        {"name": "客户", "lifecycleStage": "EXPLORATION", "status": "TARGET"},
+        kinds.COMPANY.checked(
+            {"name": "客户", "lifecycleStage": "EXPLORATION", "status": "TARGET"}
+        ),
         note=note("2023-06-01"),
     ).id
     ids["li"] = factories.person(graph, "Li")
     ids["ceo"] = factories.person(graph, "CEO")
     ids["cto"] = factories.person(graph, "CTO")
     writes.create_edge(
-        graph, kinds.ROLE, ids["li"], ids["ours"], {"title": "Sales"}, note=note("2023-01-01")
+        graph,
+        kinds.ROLE,
+        ids["li"],
+        ids["ours"],
+        kinds.ROLE.checked({"title": "Sales"}),
+        note=note("2023-01-01"),
     )
     ids["ceo-role"] = writes.create_edge(
         graph,
         kinds.ROLE,
         ids["ceo"],
         ids["customer"],
-        {"title": "CEO", "isKeyPerson": False, "startDate": "2023-06-01"},
+        kinds.ROLE.checked({"title": "CEO", "isKeyPerson": False, "startDate": "2023-06-01"}),
         note=note("2023-06-01"),
     ).id
     ids["cto-role"] = writes.create_edge(
@@ -58,7 +69,7 @@ def _world(graph: Graph) -> dict[str, str]:
         kinds.ROLE,
         ids["cto"],
         ids["customer"],
-        {"title": "CTO", "isKeyPerson": True},
+        kinds.ROLE.checked({"title": "CTO", "isKeyPerson": True}),
         note=note("2023-06-01"),
     ).id
     ids["tie"] = writes.create_edge(
@@ -66,37 +77,41 @@ def _world(graph: Graph) -> dict[str, str]:
         kinds.RELATIONSHIP,
         ids["li"],
         ids["ceo"],
-        {"tier": "ACQUAINTANCE", "strength": 0.3},
+        kinds.RELATIONSHIP.checked({"tier": "ACQUAINTANCE", "strength": 0.3}),
         note=note("2024-01-10", reason="met at a fair"),
     ).id
     writes.update_edge(
-        graph, kinds.ROLE, ids["ceo-role"], {"isKeyPerson": True}, note=note("2024-02-01")
+        graph, kinds.ROLE, ids["ceo-role"], Patch({"isKeyPerson": True}), note=note("2024-02-01")
     )
     writes.update_edge(
         graph,
         kinds.RELATIONSHIP,
         ids["tie"],
-        {"tier": "FRIEND", "strength": 0.6},
+        Patch({"tier": "FRIEND", "strength": 0.6}),
         note=note("2024-05-01", reason="dinner went well"),
     )
     writes.update_node(
         graph,
         kinds.COMPANY,
         ids["customer"],
-        {"lifecycleStage": "FORMATION", "status": "CURRENT"},
+        Patch({"lifecycleStage": "FORMATION", "status": "CURRENT"}),
         note=note("2024-06-01"),
     )
     writes.update_edge(
-        graph, kinds.ROLE, ids["cto-role"], {"endDate": "2024-09-30"}, note=note("2024-09-01")
+        graph,
+        kinds.ROLE,
+        ids["cto-role"],
+        Patch({"endDate": "2024-09-30"}),
+        note=note("2024-09-01"),
     )
     writes.update_edge(
-        graph, kinds.RELATIONSHIP, ids["tie"], {"strength": 0.9}, note=note("2025-03-01")
+        graph, kinds.RELATIONSHIP, ids["tie"], Patch({"strength": 0.9}), note=note("2025-03-01")
     )
     writes.update_node(
         graph,
         kinds.COMPANY,
         ids["customer"],
-        {"lifecycleStage": "STABILITY"},
+        Patch({"lifecycleStage": "STABILITY"}),
         note=note("2025-06-01"),
     )
     return ids
@@ -154,7 +169,7 @@ def test_history_is_append_only(graph: Graph) -> None:
     before = len(evolution.subject_history(graph, ids["tie"], offset=0, limit=100).items)
     with pytest.raises(InvalidInput, match="append-only"):
         writes.update_edge(
-            graph, kinds.RELATIONSHIP, ids["tie"], {"strength": 0.1}, note=note("2024-12-01")
+            graph, kinds.RELATIONSHIP, ids["tie"], Patch({"strength": 0.1}), note=note("2024-12-01")
         )
     assert factories.relationship(graph, ids["tie"]).strength == 0.9
     after = evolution.subject_history(graph, ids["tie"], offset=0, limit=100)
@@ -164,7 +179,7 @@ def test_history_is_append_only(graph: Graph) -> None:
             graph,
             kinds.RELATIONSHIP,
             ids["tie"],
-            {"strength": 0.1},
+            Patch({"strength": 0.1}),
             note=ChangeNote(at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)),
         )
 
@@ -252,14 +267,16 @@ def test_company_relationship_as_of(client: TestClient, graph: Graph) -> None:
         kinds.COMPANY_RELATIONSHIP,
         ids["ours"],
         ids["customer"],
-        {"tier": "TRANSACTIONAL", "strength": 0.2, "lifecycleStage": "EXPLORATION"},
+        kinds.COMPANY_RELATIONSHIP.checked(
+            {"tier": "TRANSACTIONAL", "strength": 0.2, "lifecycleStage": "EXPLORATION"}
+        ),
         note=note("2024-02-01"),
     ).id
     writes.update_edge(
         graph,
         kinds.COMPANY_RELATIONSHIP,
         rel,
-        {"tier": "PREFERRED_SUPPLIER", "lifecycleStage": "FORMATION"},
+        Patch({"tier": "PREFERRED_SUPPLIER", "lifecycleStage": "FORMATION"}),
         note=note("2025-01-01"),
     )
     query = """query ($id: ID!, $at: DateTime) {
@@ -292,7 +309,7 @@ def test_roles_ending_by_their_dates_show_in_the_diff(graph: Graph) -> None:
         kinds.ROLE,
         cfo,
         ids["customer"],
-        {"title": "CFO", "isKeyPerson": True, "endDate": "2025-06-30"},
+        kinds.ROLE.checked({"title": "CFO", "isKeyPerson": True, "endDate": "2025-06-30"}),
         note=note("2025-01-10"),
     ).id
     window = evolution.neighbourhood_diff(
@@ -303,7 +320,11 @@ def test_roles_ending_by_their_dates_show_in_the_diff(graph: Graph) -> None:
     }
     # an end date set for after the window is announced, not ended
     writes.update_edge(
-        graph, kinds.ROLE, ids["ceo-role"], {"endDate": "2026-12-31"}, note=note("2025-08-02")
+        graph,
+        kinds.ROLE,
+        ids["ceo-role"],
+        Patch({"endDate": "2026-12-31"}),
+        note=note("2025-08-02"),
     )
     later = evolution.neighbourhood_diff(graph, ids["customer"], at("2025-08-01"), at("2025-09-01"))
     assert {(c.category.value, c.field) for c in later if c.subject_id == ids["ceo-role"]} == {
@@ -317,7 +338,11 @@ def test_a_company_loaded_without_history_keeps_its_first_stage(graph: Graph) ->
     item = writes.New(loaded)
     graph.write_tx(lambda tx: writes.create_in(tx, kinds.COMPANY, [item], None, recorded=False))
     writes.update_node(
-        graph, kinds.COMPANY, "co_bulk", {"lifecycleStage": "DECLINE"}, note=note("2024-01-01")
+        graph,
+        kinds.COMPANY,
+        "co_bulk",
+        Patch({"lifecycleStage": "DECLINE"}),
+        note=note("2024-01-01"),
     )
     periods = evolution.lifecycle_timeline(graph, "co_bulk")
     assert [(p.stage.value if p.stage else None, p.start) for p in periods] == [

@@ -98,10 +98,14 @@ class _Ids:
             kinds.COMPANY_RELATIONSHIP,
             self.ours,
             self.theirs,
-            {"tier": "PARTNERSHIP", "strength": 0.5},
+            kinds.COMPANY_RELATIONSHIP.checked({"tier": "PARTNERSHIP", "strength": 0.5}),
         ).id
         self.referral = writes.create_edge(
-            graph, kinds.REFERRAL, self.people[1], self.theirs, {"date": "2024-05-01"}
+            graph,
+            kinds.REFERRAL,
+            self.people[1],
+            self.theirs,
+            kinds.REFERRAL.checked({"date": "2024-05-01"}),
         ).id
         self.deal = data(
             client,

@@ -182,7 +182,11 @@ def test_filter_companies_by_tier_with_us(client: TestClient, graph: Graph) -> N
     elsewhere = factories.company(graph, "Elsewhere")
     for other, tier in [(partner, "PARTNERSHIP"), (supplier, "PREFERRED_SUPPLIER")]:
         writes.create_edge(
-            graph, kinds.COMPANY_RELATIONSHIP, ours, other, {"tier": tier, "strength": 0.5}
+            graph,
+            kinds.COMPANY_RELATIONSHIP,
+            ours,
+            other,
+            kinds.COMPANY_RELATIONSHIP.checked({"tier": tier, "strength": 0.5}),
         )
     # a partnership between two customers is not a partnership with us
     writes.create_edge(
@@ -190,7 +194,7 @@ def test_filter_companies_by_tier_with_us(client: TestClient, graph: Graph) -> N
         kinds.COMPANY_RELATIONSHIP,
         supplier,
         elsewhere,
-        {"tier": "PARTNERSHIP", "strength": 0.9},
+        kinds.COMPANY_RELATIONSHIP.checked({"tier": "PARTNERSHIP", "strength": 0.9}),
     )
     assert _names(data(client, COMPANIES, filter={"tier": ["PARTNERSHIP"]})) == ["Partner"]
     both = data(client, COMPANIES, filter={"tier": ["PARTNERSHIP", "PREFERRED_SUPPLIER"]})

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from graph.auth.tokens import Role
 from graph.core import kinds, writes
+from graph.core.inputs import Patch
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.errors import InvalidInput
@@ -145,4 +146,4 @@ def test_company_relationships_carry_versions_too(client: TestClient, graph: Gra
 def test_an_edge_without_versions_refuses_an_expected_version(graph: Graph) -> None:
     role = factories.role(graph, factories.person(graph, "Li"), factories.company(graph, "Acme"))
     with pytest.raises(InvalidInput):
-        writes.update_edge(graph, kinds.ROLE, role, {"title": "Boss"}, expected_version=1)
+        writes.update_edge(graph, kinds.ROLE, role, Patch({"title": "Boss"}), expected_version=1)

@@ -15,6 +15,7 @@ import pytest
 import strawberry
 from strawberry.types import ExecutionResult
 
+from graph.core.inputs import Patch
 from graph.cypher.db.setup import DEAL_SCHEMA
 from graph.db.connection import Graph
 from graph.db.errors import Conflict, InvalidInput, NotFound
@@ -88,8 +89,10 @@ def test_record_stores_validated_fields(graph: Graph) -> None:
     deal_id = deals.record_deal(
         graph,
         company,
-        _deal(1200.5, "2024-03-15", "  Cloud  ", currency=" usd ", note="first order"),
-    )
+        deals.DealFields.checked(
+            _deal(1200.5, "2024-03-15", "  Cloud  ", currency=" usd ", note="first order")
+        ),
+    ).id
     assert deal_id.startswith("de_") and len(deal_id) == 3 + 32
     deal = _one(graph, deal_id)
     assert (deal.company_id, deal.amount, deal.currency) == (company, 1200.5, "USD")
@@ -101,7 +104,7 @@ def test_record_stores_validated_fields(graph: Graph) -> None:
     assert deal.external_id is None
     assert deal.created_at is not None and deal.created_at == deal.updated_at
 
-    plain = _one(graph, deals.record_deal(graph, company, _deal(0)))
+    plain = _one(graph, deals.record_deal(graph, company, deals.DealFields.checked(_deal(0))).id)
     assert (plain.amount, plain.currency) == (0.0, "CNY")
     assert counts(graph) == (3, 2)
 
@@ -128,7 +131,7 @@ def test_bad_fields_are_named_and_nothing_is_written(
 ) -> None:
     company = factories.company(graph, "C")
     with pytest.raises(InvalidInput) as caught:
-        deals.record_deal(graph, company, data)
+        deals.record_deal(graph, company, deals.DealFields.checked(data))
     assert caught.value.field == field
     assert caught.value.message.startswith(f"{field}: ")
     assert rule in caught.value.message
@@ -137,7 +140,7 @@ def test_bad_fields_are_named_and_nothing_is_written(
 
 def test_unknown_company_is_not_found(graph: Graph) -> None:
     with pytest.raises(NotFound) as caught:
-        deals.record_deal(graph, "co_missing", _deal())
+        deals.record_deal(graph, "co_missing", deals.DealFields.checked(_deal()))
     assert caught.value.field == "companyId"
     assert "co_missing" in caught.value.message
     assert counts(graph) == (0, 0)
@@ -146,17 +149,23 @@ def test_unknown_company_is_not_found(graph: Graph) -> None:
 def test_rerecording_an_external_id_is_idempotent(graph: Graph) -> None:
     company = factories.company(graph, "C")
     other = factories.company(graph, "D")
-    first_id = deals.record_deal(graph, company, _deal(500, externalId="erp-1", note="n"))
+    first_id = deals.record_deal(
+        graph, company, deals.DealFields.checked(_deal(500, externalId="erp-1", note="n"))
+    ).id
     first = _one(graph, first_id)
     assert first.external_id == "erp-1"
 
-    again_id = deals.record_deal(graph, company, _deal(500, externalId="  erp-1 ", note="n"))
+    again_id = deals.record_deal(
+        graph, company, deals.DealFields.checked(_deal(500, externalId="  erp-1 ", note="n"))
+    ).id
     assert again_id == first_id
     assert _one(graph, first_id) == first  # nothing changed, updatedAt included
     assert counts(graph) == (3, 1)
 
     # Fields left out keep their stored values; a changed amount is an update of the same deal.
-    changed_id = deals.record_deal(graph, company, _deal(650, externalId="erp-1"))
+    changed_id = deals.record_deal(
+        graph, company, deals.DealFields.checked(_deal(650, externalId="erp-1"))
+    ).id
     assert changed_id == first_id
     changed = _one(graph, first_id)
     assert (changed.amount, changed.note, changed.created_at) == (650.0, "n", first.created_at)
@@ -165,7 +174,7 @@ def test_rerecording_an_external_id_is_idempotent(graph: Graph) -> None:
     assert counts(graph) == (3, 1)
 
     with pytest.raises(Conflict) as caught:
-        deals.record_deal(graph, other, _deal(650, externalId="erp-1"))
+        deals.record_deal(graph, other, deals.DealFields.checked(_deal(650, externalId="erp-1")))
     assert caught.value.field == "externalId"
     assert company in caught.value.message
     assert _one(graph, first_id) == changed
@@ -174,13 +183,17 @@ def test_rerecording_an_external_id_is_idempotent(graph: Graph) -> None:
 
 def test_update_changes_only_given_fields(graph: Graph) -> None:
     company = factories.company(graph, "C")
-    deal_id = deals.record_deal(graph, company, _deal(100, currency="EUR", note="keep?"))
+    deal_id = deals.record_deal(
+        graph, company, deals.DealFields.checked(_deal(100, currency="EUR", note="keep?"))
+    ).id
     before = _one(graph, deal_id)
 
-    assert deals.update_deal(graph, deal_id, {"amount": 100.0, "currency": "eur"}) == deal_id
+    assert (
+        deals.update_deal(graph, deal_id, Patch({"amount": 100.0, "currency": "eur"})).id == deal_id
+    )
     assert _one(graph, deal_id) == before  # the same values: nothing written
 
-    deals.update_deal(graph, deal_id, {"amount": 120, "note": None})
+    deals.update_deal(graph, deal_id, Patch({"amount": 120, "note": None}))
     after = _one(graph, deal_id)
     assert (after.amount, after.note, after.currency, after.date) == (
         120.0,
@@ -190,21 +203,21 @@ def test_update_changes_only_given_fields(graph: Graph) -> None:
     )
 
     with pytest.raises(InvalidInput) as bad:
-        deals.update_deal(graph, deal_id, {"amount": -1})
+        deals.update_deal(graph, deal_id, Patch({"amount": -1}))
     assert bad.value.field == "input.amount"
     with pytest.raises(InvalidInput) as moved:
-        deals.update_deal(graph, deal_id, {"companyId": company})
+        deals.update_deal(graph, deal_id, Patch({"companyId": company}))
     assert moved.value.field == "input.companyId"
     assert _one(graph, deal_id) == after
 
     with pytest.raises(NotFound) as missing:
-        deals.update_deal(graph, "de_missing", {"amount": 1})
+        deals.update_deal(graph, "de_missing", Patch({"amount": 1}))
     assert missing.value.field == "id"
 
 
 def test_delete_removes_the_deal_only(graph: Graph) -> None:
     company = factories.company(graph, "C")
-    deal_id = deals.record_deal(graph, company, _deal())
+    deal_id = deals.record_deal(graph, company, deals.DealFields.checked(_deal())).id
     assert counts(graph) == (2, 1)
     deals.delete_deal(graph, deal_id)
     assert counts(graph) == (1, 0)
@@ -216,11 +229,13 @@ def test_delete_removes_the_deal_only(graph: Graph) -> None:
 
 def test_deals_for_companies_newest_first_in_key_order(graph: Graph) -> None:
     a, b, empty = (factories.company(graph, name) for name in ("A", "B", "E"))
-    old = deals.record_deal(graph, a, _deal(date="2022-06-01"))
-    new = deals.record_deal(graph, a, _deal(date="2024-06-01"))
-    mid = deals.record_deal(graph, a, _deal(date="2023-06-01"))
-    same_day_later = deals.record_deal(graph, a, _deal(date="2024-06-01"))
-    only_b = deals.record_deal(graph, b, _deal(date="2020-01-01"))
+    old = deals.record_deal(graph, a, deals.DealFields.checked(_deal(date="2022-06-01"))).id
+    new = deals.record_deal(graph, a, deals.DealFields.checked(_deal(date="2024-06-01"))).id
+    mid = deals.record_deal(graph, a, deals.DealFields.checked(_deal(date="2023-06-01"))).id
+    same_day_later = deals.record_deal(
+        graph, a, deals.DealFields.checked(_deal(date="2024-06-01"))
+    ).id
+    only_b = deals.record_deal(graph, b, deals.DealFields.checked(_deal(date="2020-01-01"))).id
 
     found = deals.deals_for_companies(graph, [empty, b, "co_missing", a])
     assert [[d.id for d in group] for group in found] == [
@@ -242,8 +257,10 @@ def _history(graph: Graph) -> tuple[str, str, str]:
         (300.0, "2023-02-28", "Security", "USD"),
         (25.5, "2023-07-01", "Consulting", "CNY"),
     ]:
-        deals.record_deal(graph, a, _deal(amount, date, line, currency=currency))
-    deals.record_deal(graph, b, _deal(80.0, "2024-04-04", "Cloud"))
+        deals.record_deal(
+            graph, a, deals.DealFields.checked(_deal(amount, date, line, currency=currency))
+        )
+    deals.record_deal(graph, b, deals.DealFields.checked(_deal(80.0, "2024-04-04", "Cloud")))
     return a, b, c
 
 

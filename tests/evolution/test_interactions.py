@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote
+from graph.core.inputs import Patch
 from graph.db.connection import Graph
 from graph.deals import deals
 from graph.evolution.strength import InteractionKind, StrengthModel
@@ -54,7 +55,7 @@ def _book(graph: Graph) -> dict[str, str]:
         kinds.RELATIONSHIP,
         ids["li"],
         ids["zhou"],
-        {"tier": "ACQUAINTANCE", "strength": 0.4},
+        kinds.RELATIONSHIP.checked({"tier": "ACQUAINTANCE", "strength": 0.4}),
         note=ChangeNote(by="planner", at=days_ago(200)),
     ).id
     return ids
@@ -216,7 +217,11 @@ def test_fading_relationships(client: TestClient, graph: Graph) -> None:
     ids = _book(graph)
     # li-zhou (Acme, class A): 0.4 set 200 days ago, then cut to 0.1 20 days ago: a drop of 0.3
     writes.update_edge(
-        graph, kinds.RELATIONSHIP, ids["tie"], {"strength": 0.1}, note=ChangeNote(at=days_ago(20))
+        graph,
+        kinds.RELATIONSHIP,
+        ids["tie"],
+        Patch({"strength": 0.1}),
+        note=ChangeNote(at=days_ago(20)),
     )
     # wang-sun (Beta, class C): last met 150 days ago
     silent = _log(client, [ids["wang"]], [ids["sun"]], days_ago(150))["relationships"][0]["id"]
@@ -260,11 +265,17 @@ def test_relationship_measures(client: TestClient, graph: Graph) -> None:
         kinds.COMPANY_RELATIONSHIP,
         ids["ours"],
         ids["acme"],
-        {"tier": "PREFERRED_SUPPLIER", "strength": 0.5, "since": "2021-05-01"},
+        kinds.COMPANY_RELATIONSHIP.checked(
+            {"tier": "PREFERRED_SUPPLIER", "strength": 0.5, "since": "2021-05-01"}
+        ),
     )
     for line, day in [("ERP", "2022-01-10"), ("ERP", "2023-01-10"), ("CRM", "2024-03-01")]:
-        deals.record_deal(graph, ids["acme"], {"amount": 100.0, "date": day, "productLine": line})
-    writes.update_node(graph, kinds.COMPANY, ids["acme"], {"lifecycleStage": "FORMATION"})
+        deals.record_deal(
+            graph,
+            ids["acme"],
+            deals.DealFields.checked({"amount": 100.0, "date": day, "productLine": line}),
+        )
+    writes.update_node(graph, kinds.COMPANY, ids["acme"], Patch({"lifecycleStage": "FORMATION"}))
     found = data(
         client,
         """query ($c: ID!) { relationshipMeasures(companyId: $c) {

@@ -34,7 +34,11 @@ def _customer(graph: Graph, tier: str = "PREFERRED_SUPPLIER") -> dict[str, str]:
     ours = factories.company(graph, "Ours", isOurs=True)
     customer = factories.company(graph, "客户 Customer")
     writes.create_edge(
-        graph, kinds.COMPANY_RELATIONSHIP, ours, customer, {"tier": tier, "strength": 0.5}
+        graph,
+        kinds.COMPANY_RELATIONSHIP,
+        ours,
+        customer,
+        kinds.COMPANY_RELATIONSHIP.checked({"tier": tier, "strength": 0.5}),
     )
     ids = {"ours": ours, "customer": customer}
     for name in ["Li", "Wang"]:

@@ -17,6 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from graph.core import kinds, writes
+from graph.core.inputs import Patch
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, NotFound
 from graph.deals import deals
@@ -84,7 +85,9 @@ def build(graph: Graph, seed: int) -> World:
     parties = world.parties
 
     def refer(a: str, b: str, date: dt.date | None) -> None:
-        id_ = writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": date}).id
+        id_ = writes.create_edge(
+            graph, kinds.REFERRAL, a, b, kinds.REFERRAL.checked({"date": date})
+        ).id
         world.refs.append(Ref(id_, a, b, date))
 
     for _ in range(40):
@@ -104,7 +107,9 @@ def build(graph: Graph, seed: int) -> World:
             deals.record_deal(
                 graph,
                 company,
-                {"amount": amount, "date": date, "productLine": "Core", "currency": currency},
+                deals.DealFields.checked(
+                    {"amount": amount, "date": date, "productLine": "Core", "currency": currency}
+                ),
             )
             world.deals.append((company, date, amount, currency))
     return world
@@ -312,12 +317,22 @@ def test_the_api_pages_a_tree_and_refuses_deep_ones(graph: Graph, client: TestCl
     ann, ben, cai, dan = (factories.person(graph, n) for n in ["Ann", "Ben", "Cai", "Dan"])
     acme = factories.company(graph, "Acme", status="CURRENT")
     for a, b, day in [(ann, ben, 1), (ann, acme, 2), (ben, cai, 3), (cai, dan, 4)]:
-        writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": dt.date(2025, 1, day)})
+        writes.create_edge(
+            graph, kinds.REFERRAL, a, b, kinds.REFERRAL.checked({"date": dt.date(2025, 1, day)})
+        )
     deals.record_deal(
-        graph, acme, {"amount": 500.0, "date": dt.date(2025, 3, 1), "productLine": "Core"}
+        graph,
+        acme,
+        deals.DealFields.checked(
+            {"amount": 500.0, "date": dt.date(2025, 3, 1), "productLine": "Core"}
+        ),
     )
     deals.record_deal(
-        graph, acme, {"amount": 70.0, "date": dt.date(2024, 3, 1), "productLine": "Core"}
+        graph,
+        acme,
+        deals.DealFields.checked(
+            {"amount": 70.0, "date": dt.date(2024, 3, 1), "productLine": "Core"}
+        ),
     )
     first = data(client, CHAIN, id=ann, direction="DOWNSTREAM", depth=2)["referralChain"]
     assert first["root"] == {"id": ann, "name": "Ann"}
@@ -351,9 +366,15 @@ def test_the_api_ranks_referrers_and_reports_conversion(graph: Graph, client: Te
     acme = factories.company(graph, "Acme", status="CURRENT")
     beta = factories.company(graph, "Beta", status="PROSPECT")
     for a, b, day in [(ann, acme, 1), (ann, beta, 2), (ben, ann, 3)]:
-        writes.create_edge(graph, kinds.REFERRAL, a, b, {"date": dt.date(2025, 1, day)})
+        writes.create_edge(
+            graph, kinds.REFERRAL, a, b, kinds.REFERRAL.checked({"date": dt.date(2025, 1, day)})
+        )
     deals.record_deal(
-        graph, acme, {"amount": 900.0, "date": dt.date(2025, 1, 31), "productLine": "Core"}
+        graph,
+        acme,
+        deals.DealFields.checked(
+            {"amount": 900.0, "date": dt.date(2025, 1, 31), "productLine": "Core"}
+        ),
     )
     query = """
     query ($by: ReferrerOrder!) {
@@ -385,18 +406,26 @@ def test_the_api_ranks_referrers_and_reports_conversion(graph: Graph, client: Te
 def test_rankings_follow_changes_to_referrals_and_deals(graph: Graph) -> None:
     ann, ben = factories.person(graph, "Ann"), factories.person(graph, "Ben")
     acme = factories.company(graph, "Acme", status="CURRENT")
-    writes.create_edge(graph, kinds.REFERRAL, ann, acme, {"date": dt.date(2025, 1, 1)})
+    writes.create_edge(
+        graph, kinds.REFERRAL, ann, acme, kinds.REFERRAL.checked({"date": dt.date(2025, 1, 1)})
+    )
     before = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
     assert [(s.party.id, s.value) for s in before] == [(ann, 0.0)]
     assert referral_network(graph) is referral_network(graph)  # cached while nothing changes
     deals.record_deal(
-        graph, acme, {"amount": 10.0, "date": dt.date(2025, 2, 1), "productLine": "Core"}
+        graph,
+        acme,
+        deals.DealFields.checked(
+            {"amount": 10.0, "date": dt.date(2025, 2, 1), "productLine": "Core"}
+        ),
     )
     assert top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)[0].value == 10.0
-    moved = writes.create_edge(graph, kinds.REFERRAL, ben, acme, {"date": dt.date(2024, 1, 1)}).id
+    moved = writes.create_edge(
+        graph, kinds.REFERRAL, ben, acme, kinds.REFERRAL.checked({"date": dt.date(2024, 1, 1)})
+    ).id
     after = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
     assert [(s.party.id, s.value) for s in after] == [(ben, 10.0), (ann, 0.0)]  # ben was first
-    writes.update_edge(graph, kinds.REFERRAL, moved, {"date": dt.date(2026, 1, 1)})
+    writes.update_edge(graph, kinds.REFERRAL, moved, Patch({"date": dt.date(2026, 1, 1)}))
     edited = top_referrers(referral_network(graph), by=ReferrerOrder.VALUE)
     assert [(s.party.id, s.value) for s in edited] == [(ann, 10.0), (ben, 0.0)]
 
@@ -408,13 +437,23 @@ def test_undated_referrals_and_our_own_companies_bring_nothing(graph: Graph) -> 
     factories.role(graph, staff, ours)
     for company in (ours, acme):
         deals.record_deal(
-            graph, company, {"amount": 10.0, "date": dt.date(2019, 1, 1), "productLine": "Core"}
+            graph,
+            company,
+            deals.DealFields.checked(
+                {"amount": 10.0, "date": dt.date(2019, 1, 1), "productLine": "Core"}
+            ),
         )
         deals.record_deal(
-            graph, company, {"amount": 5.0, "date": dt.date(2026, 1, 1), "productLine": "Core"}
+            graph,
+            company,
+            deals.DealFields.checked(
+                {"amount": 5.0, "date": dt.date(2026, 1, 1), "productLine": "Core"}
+            ),
         )
     for referred, date in [(ours, dt.date(2025, 1, 1)), (staff, dt.date(2025, 1, 1)), (acme, None)]:
-        writes.create_edge(graph, kinds.REFERRAL, ann, referred, {"date": date})
+        writes.create_edge(
+            graph, kinds.REFERRAL, ann, referred, kinds.REFERRAL.checked({"date": date})
+        )
     chain = referral_chain(graph, ann)
     assert chain.total == 3 and chain.value == 0.0
     conversion = referral_conversion(graph)

@@ -66,18 +66,37 @@ def _build(graph: Graph) -> dict[str, str]:
         kinds.COMPANY_RELATIONSHIP,
         ours,
         acme,
-        {"tier": "PARTNERSHIP", "strength": 0.7, "lifecycleStage": "FORMATION"},
+        kinds.COMPANY_RELATIONSHIP.checked(
+            {"tier": "PARTNERSHIP", "strength": 0.7, "lifecycleStage": "FORMATION"}
+        ),
     )
-    writes.create_edge(graph, kinds.REFERRAL, zhou, blue, {"date": "2024-05-01", "note": "x"})
-    writes.create_edge(graph, kinds.REFERRAL, acme, far, {})
+    writes.create_edge(
+        graph,
+        kinds.REFERRAL,
+        zhou,
+        blue,
+        kinds.REFERRAL.checked({"date": "2024-05-01", "note": "x"}),
+    )
+    writes.create_edge(graph, kinds.REFERRAL, acme, far, kinds.REFERRAL.checked({}))
     keypersons.set_reporting_line(graph, wang, zhou, dt.date(2022, 1, 1))
-    deals.record_deal(graph, acme, {"amount": 1500.25, "date": "2024-06-01", "productLine": "Core"})
     deals.record_deal(
         graph,
         acme,
-        {"amount": 99, "currency": "USD", "date": "2024-07-01", "productLine": "Support",
-         "externalId": "deal-7"},
-    )  # fmt: skip
+        deals.DealFields.checked({"amount": 1500.25, "date": "2024-06-01", "productLine": "Core"}),
+    )
+    deals.record_deal(
+        graph,
+        acme,
+        deals.DealFields.checked(
+            {
+                "amount": 99,
+                "currency": "USD",
+                "date": "2024-07-01",
+                "productLine": "Support",
+                "externalId": "deal-7",
+            }
+        ),
+    )
     return {"ours": ours, "acme": acme, "blue": blue, "zhou": zhou, "far": far}
 
 

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote
+from graph.core.inputs import Patch
 from graph.core.models import PersonTier, tiers_at_least
 from graph.db.connection import Graph
 from graph.evolution import interactions
@@ -47,9 +48,9 @@ def _build(graph: Graph, companies: int) -> None:
                 kinds.COMPANY_RELATIONSHIP,
                 previous,
                 company,
-                {"tier": "TRANSACTIONAL", "strength": 0.1},
+                kinds.COMPANY_RELATIONSHIP.checked({"tier": "TRANSACTIONAL", "strength": 0.1}),
             )
-            writes.create_edge(graph, kinds.REFERRAL, previous, company, {})
+            writes.create_edge(graph, kinds.REFERRAL, previous, company, kinds.REFERRAL.checked({}))
         previous = company
 
 
@@ -109,7 +110,7 @@ def _customer_with_people(graph: Graph, people: int, ours: int) -> str:
         kinds.COMPANY_RELATIONSHIP,
         our_company,
         customer,
-        {"tier": "PARTNERSHIP", "strength": 0.5},
+        kinds.COMPANY_RELATIONSHIP.checked({"tier": "PARTNERSHIP", "strength": 0.5}),
     )
     staff = [factories.person(graph, f"Our {people}-{i}") for i in range(ours)]
     for person in staff:
@@ -280,7 +281,7 @@ def _history(graph: Graph, contacts: int) -> tuple[str, str, str, str]:
         kinds.RELATIONSHIP,
         li,
         zhou,
-        {"tier": "ACQUAINTANCE", "strength": 0.3},
+        kinds.RELATIONSHIP.checked({"tier": "ACQUAINTANCE", "strength": 0.3}),
         note=ChangeNote(by="planner", at=start),
     )
     business = writes.create_edge(
@@ -288,27 +289,29 @@ def _history(graph: Graph, contacts: int) -> tuple[str, str, str, str]:
         kinds.COMPANY_RELATIONSHIP,
         ours,
         customer,
-        {"tier": "TRANSACTIONAL", "strength": 0.1},
+        kinds.COMPANY_RELATIONSHIP.checked({"tier": "TRANSACTIONAL", "strength": 0.1}),
         note=ChangeNote(by="planner", at=start),
     ).id
     for i in range(contacts):
         when = start + dt.timedelta(days=10 * (i + 1))
         interactions.log_interaction(
             graph,
-            {
-                "kind": "MEETING",
-                "at": when,
-                "ourPersonIds": [li],
-                "theirPersonIds": [zhou],
-                "summary": f"meeting {i}",
-                "by": "Li",
-            },
+            interactions.InteractionFields.checked(
+                {
+                    "kind": "MEETING",
+                    "at": when,
+                    "ourPersonIds": [li],
+                    "theirPersonIds": [zhou],
+                    "summary": f"meeting {i}",
+                    "by": "Li",
+                }
+            ),
         )
         writes.update_edge(
             graph,
             kinds.COMPANY_RELATIONSHIP,
             business,
-            {"strength": 0.1 + 0.05 * (i + 1)},
+            Patch({"strength": 0.1 + 0.05 * (i + 1)}),
             note=ChangeNote(by="planner", reason=f"step {i}", at=when),
         )
     return li, zhou, ours, customer
@@ -345,7 +348,7 @@ def test_lifecycle_timeline_is_one_round_trip_whatever_its_length(
         company = writes.create_node(
             graph,
             kinds.COMPANY,
-            {"name": f"Staged {moves}", "lifecycleStage": stages[0]},
+            kinds.COMPANY.checked({"name": f"Staged {moves}", "lifecycleStage": stages[0]}),
             note=ChangeNote(by="planner", at=start),
         ).id
         for i in range(1, moves + 1):
@@ -353,7 +356,7 @@ def test_lifecycle_timeline_is_one_round_trip_whatever_its_length(
                 graph,
                 kinds.COMPANY,
                 company,
-                {"lifecycleStage": stages[i % 4]},
+                Patch({"lifecycleStage": stages[i % 4]}),
                 note=ChangeNote(by="planner", reason=f"move {i}", at=start + dt.timedelta(i)),
             )
         result, count = _counted(client, statements, TIMELINE, c=company)

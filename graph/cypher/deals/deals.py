@@ -45,6 +45,14 @@ MATCH (d:Deal {id: $id})-[:FOR]->(c:Company)
 RETURN properties(d) AS props, c.id AS companyId
 """
 
+# The same, for a write: the write lock first (a property written to itself), so that a
+# concurrent write to it waits, or conflicts and is retried, instead of being lost.
+DEAL_PROPS_LOCKED: Final[LiteralString] = """
+MATCH (d:Deal {id: $id})-[:FOR]->(c:Company)
+SET d.id = d.id
+RETURN properties(d) AS props, c.id AS companyId
+"""
+
 DEAL_PROPS_BY_EXTERNAL_ID: Final[LiteralString] = """
 MATCH (d:Deal {externalId: $externalId})-[:FOR]->(c:Company)
 RETURN properties(d) AS props, c.id AS companyId
