@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from resolvers import edges, evolution, nodes
+from resolvers import evolution, reads
 from resolvers.pagination import window
 from schema.analysis import AnalysisQuery, NetworkQuery
 from schema.deals import DealQuery
@@ -46,19 +46,19 @@ from schema.types import (
 class NodeQuery:
     @strawberry.field(description="A company by id.")
     async def company(self, info: Info, id: strawberry.ID) -> Company | None:
-        return maybe_company(await nodes.company(info.context, id))
+        return maybe_company(await reads.company(info.context, id))
 
     @strawberry.field(description="A company by the id another system gave it.")
     async def company_by_external_id(self, info: Info, external_id: str) -> Company | None:
-        return maybe_company(await nodes.company_by_external_id(info.context, external_id))
+        return maybe_company(await reads.company_by_external_id(info.context, external_id))
 
     @strawberry.field(description="A person by id.")
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        return maybe_person(await nodes.person(info.context, id))
+        return maybe_person(await reads.person(info.context, id))
 
     @strawberry.field(description="A person by the id another system gave them.")
     async def person_by_external_id(self, info: Info, external_id: str) -> Person | None:
-        return maybe_person(await nodes.person_by_external_id(info.context, external_id))
+        return maybe_person(await reads.person_by_external_id(info.context, external_id))
 
     @strawberry.field(description="Companies, filtered and sorted; 20 a page unless `first`.")
     async def companies(
@@ -72,14 +72,14 @@ class NodeQuery:
         offset, limit = window(first, after)
         f = filter or CompanyFilter()
         s = sort or CompanySort()
-        nodes.checked_range("filter.minOurRelationships", f.min_our_relationships, 0)
-        page = await nodes.company_page(
+        reads.checked_range("filter.minOurRelationships", f.min_our_relationships, 0)
+        page = await reads.company_page(
             info.context,
             offset=offset,
             limit=limit,
             sort=s.field.value,
             descending=s.direction is Direction.DESC,
-            search=nodes.checked_search(f.search),
+            search=reads.checked_search(f.search),
             statuses=f.status,
             value_classes=f.value_class,
             intent_classes=f.intent_class,
@@ -104,16 +104,16 @@ class NodeQuery:
         offset, limit = window(first, after)
         f = filter or PersonFilter()
         s = sort or PersonSort()
-        page = await nodes.person_page(
+        page = await reads.person_page(
             info.context,
             offset=offset,
             limit=limit,
             sort=s.field.value,
             descending=s.direction is Direction.DESC,
-            search=nodes.checked_search(f.search),
+            search=reads.checked_search(f.search),
             styles=f.communication_style,
             company_id=f.company_id,
-            min_strongest_tie=nodes.checked_range(
+            min_strongest_tie=reads.checked_range(
                 "filter.minStrongestTie", f.min_strongest_tie, 0.0, 1.0
             ),
         )
@@ -166,7 +166,7 @@ class EdgeQuery:
     ) -> Connection[Role]:
         offset, limit = window(first, after)
         f = filter or RoleFilter()
-        page = await edges.role_page(
+        page = await reads.role_page(
             info.context,
             offset=offset,
             limit=limit,
@@ -190,7 +190,7 @@ class EdgeQuery:
         offset, limit = window(first, after)
         f = filter or PersonRelationshipFilter()
         s = sort or PersonRelationshipSort()
-        page = await edges.relationship_page(
+        page = await reads.relationship_page(
             info.context,
             offset=offset,
             limit=limit,
@@ -199,7 +199,7 @@ class EdgeQuery:
             person_id=f.person_id,
             tiers=f.tier,
             levels=f.level,
-            min_strength=nodes.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
+            min_strength=reads.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
         )
         return Connection.from_page(page, lambda m: from_model(PersonRelationship, m))
 
@@ -213,14 +213,14 @@ class EdgeQuery:
     ) -> Connection[CompanyRelationship]:
         offset, limit = window(first, after)
         f = filter or CompanyRelationshipFilter()
-        page = await edges.company_relationship_page(
+        page = await reads.company_relationship_page(
             info.context,
             offset=offset,
             limit=limit,
             company_id=f.company_id,
             tiers=f.tier,
             stages=f.lifecycle_stage,
-            min_strength=nodes.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
+            min_strength=reads.checked_range("filter.minStrength", f.min_strength, 0.0, 1.0),
         )
         return Connection.from_page(page, lambda m: from_model(CompanyRelationship, m))
 
@@ -233,7 +233,7 @@ class EdgeQuery:
         since: dt.date | None = None,
     ) -> Connection[Referral]:
         offset, limit = window(first, after)
-        page = await edges.referral_page(info.context, offset=offset, limit=limit, since=since)
+        page = await reads.referral_page(info.context, offset=offset, limit=limit, since=since)
         return Connection.from_page(page, to_referral)
 
 

@@ -1,4 +1,5 @@
-"""Companies and people: look-ups and lists."""
+"""Reads of the core kinds (graph/core/reads.py): companies and people by id or external id,
+and pages of companies, people, roles, relationships, company relationships and referrals."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from typing import Any
 
 from graph.core import reads
 from graph.core.inputs import MAX_TEXT
-from graph.core.models import Company, Page, Person
+from graph.core.models import (
+    Company,
+    CompanyRelationship,
+    Page,
+    Person,
+    PersonRelationship,
+    Referral,
+    Role,
+)
 from graph.core.search import search_term
 from graph.db.errors import InvalidInput
 from resolvers.context import Context, off_loop
@@ -59,3 +68,19 @@ async def person_page(ctx: Context, **query: Any) -> Page[Person]:
     for item in page.items:
         ctx.loaders.people.prime(item.id, item)
     return page
+
+
+async def role_page(ctx: Context, **query: Any) -> Page[Role]:
+    return await off_loop(reads.role_page, ctx.graph, **query)
+
+
+async def relationship_page(ctx: Context, **query: Any) -> Page[PersonRelationship]:
+    return await off_loop(reads.relationship_page, ctx.graph, **query)
+
+
+async def company_relationship_page(ctx: Context, **query: Any) -> Page[CompanyRelationship]:
+    return await off_loop(reads.company_relationship_page, ctx.graph, **query)
+
+
+async def referral_page(ctx: Context, **query: Any) -> Page[Referral]:
+    return await off_loop(reads.referral_page, ctx.graph, **query)
