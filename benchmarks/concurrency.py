@@ -9,7 +9,7 @@ each side, so one interaction moves up to four relationships) and `updateRelatio
 and two of theirs. Every acknowledged write (HTTP 200 without errors) is kept; a write refused
 as a CONFLICT (it lost to concurrent writes even after the server's retries, and wrote
 nothing) is sent again and counted. `verify` then reads the API back and lists every broken
-promise (see its docstring). tests/test_concurrent_writes.py runs the same code at a smaller
+promise (see its docstring). tests/core/test_concurrent_writes.py runs the same code at a smaller
 size and asserts that list is empty.
 
 Prints: writes, acknowledged, errors, the transactions the server's driver retried (from its

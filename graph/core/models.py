@@ -1,4 +1,4 @@
-"""The domain: enums from the seeds' concepts (see shared DOMAIN.md) and read models.
+"""The domain: enums from the seeds' concepts (see docs/DOMAIN.md) and read models.
 
 Enum members are stored in the graph by name, e.g. `tier: "FRIEND"`.
 """
