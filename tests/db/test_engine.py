@@ -26,7 +26,8 @@ from graph.db.setup import ensure_schema
 with open_graph(Neo4jSettings(uri=None), EngineSettings(data_dir=Path(sys.argv[1]))) as g:
     ensure_schema(g)
     if sys.argv[2] == "write":
-        writes.upsert_node(g, kinds.COMPANY, "kept", kinds.COMPANY.checked({"name": "持久 Durable"}))
+        durable = kinds.COMPANY.checked({"name": "持久 Durable"})
+        writes.upsert_node(g, kinds.COMPANY, "kept", durable)
     print(reads.company_page(g, offset=0, limit=10).total)
 """
 
