@@ -193,7 +193,7 @@ def create_in(
     items created."""
     if not items:
         return set()
-    stored = [{**item.props, **(item.system or {})} for item in items]
+    stored = [dict(item.props) for item in items]
     changes: list[ChangeRecord] = []
     effective: Effective | None = None
     if recorded and kind.history is not None:
@@ -204,6 +204,8 @@ def create_in(
         ]
         anchors = _anchors(kind, changes, effective, evidence)
         stored = [{**props, **anchor} for props, anchor in zip(stored, anchors, strict=True)]
+    # the caller's system properties win over the anchors
+    stored = [{**props, **(item.system or {})} for props, item in zip(stored, items, strict=True)]
     rows = [
         {
             "line": item.line,
@@ -250,9 +252,9 @@ def update_in(
 
 def read_back(tx: Tx, kind: NodeKind[M, Any] | EdgeKind[M, Any], id_: str) -> M:
     """The item as this transaction leaves it (so a later write cannot show in the answer)."""
-    rows = tx.run(kind.statements.by_id, ids=[id_])
+    rows = tx.run(kind.statements.read_back, id=id_)
     if not rows:
-        raise NotFound(kind.name, id_, field="id")
+        raise NotFound(kind.name, id_)
     return kind.model(rows[0]["item"])
 
 

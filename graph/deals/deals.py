@@ -118,8 +118,12 @@ def _update_in(tx: Tx, deal_id: str, patch: Patch) -> str:
 
 
 def _read_back(tx: Tx, deal_id: str) -> Deal:
-    """The deal as this transaction leaves it."""
-    return Deal.from_row(tx.run(cypher.DEALS_BY_ID, ids=[deal_id])[0]["deal"])
+    """The deal as this transaction leaves it (NotFound when it is gone: a key replayed after
+    the deal it made was deleted)."""
+    rows = tx.run(cypher.DEALS_BY_ID, ids=[deal_id])
+    if not rows:
+        raise NotFound("deal", deal_id)
+    return Deal.from_row(rows[0]["deal"])
 
 
 def record_deal(

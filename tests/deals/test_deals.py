@@ -215,6 +215,20 @@ def test_update_changes_only_given_fields(graph: Graph) -> None:
     assert missing.value.field == "id"
 
 
+def test_a_key_replayed_after_its_deal_was_deleted_is_not_found(graph: Graph) -> None:
+    """A replay answers with what the first request made, read back in its transaction; once
+    that deal is gone, the answer is NotFound, not an internal error."""
+    company = factories.company(graph, "C")
+    fields = deals.DealFields.checked(_deal(10))
+    first = deals.record_deal(graph, company, fields, idempotency_key="k-1")
+    assert deals.record_deal(graph, company, fields, idempotency_key="k-1") == first
+    deals.delete_deal(graph, first.id)
+    with pytest.raises(NotFound) as caught:
+        deals.record_deal(graph, company, fields, idempotency_key="k-1")
+    assert first.id in caught.value.message
+    assert counts(graph) == (1, 0)
+
+
 def test_delete_removes_the_deal_only(graph: Graph) -> None:
     company = factories.company(graph, "C")
     deal_id = deals.record_deal(graph, company, deals.DealFields.checked(_deal())).id

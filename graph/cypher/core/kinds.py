@@ -28,6 +28,7 @@ class NodeStatements(NamedTuple):
     """What a kind of node is read and written with."""
 
     by_id: LiteralString  # $ids -> `item`, the stored properties
+    read_back: LiteralString  # $id -> `item`, as `by_id`: what a write answers with
     props: LiteralString  # $id -> `props`
     props_locked: LiteralString  # `props` under the write lock
     props_by_external_id: LiteralString  # $externalId -> `props`
@@ -41,6 +42,9 @@ class EdgeStatements(NamedTuple):
     """What a kind of edge is read and written with."""
 
     by_id: LiteralString  # $ids -> `item`, the edge as the API reads it
+    # $id -> `item`, as `by_id`: what a write answers with (an edge looked up by an id from a
+    # list scans every edge of its type on the embedded engine; by a parameter it does not)
+    read_back: LiteralString
     props: LiteralString  # $id -> `props`, `fromId`, `toId`
     props_locked: LiteralString  # the same under the write lock
     props_by_external_id: LiteralString  # $externalId -> `props`, `fromId`, `toId`
@@ -75,6 +79,7 @@ MATCH """
         + """ {id: id})
 RETURN properties(n) AS item
 """,
+        read_back="MATCH " + node + " {id: $id}) RETURN properties(n) AS item",
         props="MATCH " + node + " {id: $id}) RETURN properties(n) AS props",
         props_locked="MATCH "
         + node
@@ -214,6 +219,7 @@ MATCH """
 RETURN """
         + projection
         + " AS item\n",
+        read_back="MATCH " + by_id_pattern + " RETURN " + projection + " AS item",
         props="MATCH " + by_id_pattern + props_columns,
         props_locked="MATCH " + by_id_pattern + "\nSET r.id = r.id\n" + props_columns,
         props_by_external_id="MATCH "
