@@ -11,54 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import LiteralString
+from typing import Any
 
 from graph.core.history import from_ms, to_ms
+from graph.core.kinds import COMPANY, PERSON, NodeKind
 from graph.core.models import Page
 from graph.cypher.core import deleted as cypher
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 from graph.db.settings import RetentionSettings
 
-
-@dataclass(frozen=True)
-class _Statements:
-    archive_node: LiteralString
-    repoint_to_archive: LiteralString
-    archive_edges: LiteralString
-    remove_node: LiteralString
-    restore_node: LiteralString
-    repoint_to_live: LiteralString
-    restore_edges: tuple[LiteralString, ...]
-    move_pending: LiteralString
-    has_deals: bool
-
-
-_STATEMENTS = {
-    "company": _Statements(
-        cypher.COMPANY_ARCHIVE_NODE,
-        cypher.COMPANY_REPOINT_TO_ARCHIVE,
-        cypher.COMPANY_ARCHIVE_EDGES,
-        cypher.COMPANY_REMOVE_NODE,
-        cypher.COMPANY_RESTORE_NODE,
-        cypher.COMPANY_REPOINT_TO_LIVE,
-        cypher.COMPANY_RESTORE_EDGES,
-        cypher.COMPANY_MOVE_PENDING,
-        has_deals=True,
-    ),
-    "person": _Statements(
-        cypher.PERSON_ARCHIVE_NODE,
-        cypher.PERSON_REPOINT_TO_ARCHIVE,
-        cypher.PERSON_ARCHIVE_EDGES,
-        cypher.PERSON_REMOVE_NODE,
-        cypher.PERSON_RESTORE_NODE,
-        cypher.PERSON_REPOINT_TO_LIVE,
-        cypher.PERSON_RESTORE_EDGES,
-        cypher.PERSON_MOVE_PENDING,
-        has_deals=False,
-    ),
-}
-KINDS = tuple(_STATEMENTS)
+KINDS = (COMPANY.name, PERSON.name)  # the kinds of node a delete archives
 
 
 @dataclass(frozen=True)
@@ -89,11 +52,11 @@ def _item(row: dict[str, object], item_id: str, retention: dt.timedelta) -> Dele
     )
 
 
-def archive_in(tx: Tx, kind_name: str, item_id: str, by: str | None) -> None:
+def archive_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str, by: str | None) -> None:
     """Move a company or person and everything attached to it into its archive."""
-    steps = _STATEMENTS[kind_name]
+    steps = kind.archive
     now = to_ms(dt.datetime.now(dt.UTC))
-    tx.run(steps.archive_node, id=item_id, kind=kind_name, deletedAtMs=now, by=by)
+    tx.run(steps.archive_node, id=item_id, kind=kind.name, deletedAtMs=now, by=by)
     tx.run(steps.repoint_to_archive, id=item_id)
     if steps.has_deals:
         tx.run(cypher.ARCHIVE_DEALS, id=item_id)
@@ -101,10 +64,11 @@ def archive_in(tx: Tx, kind_name: str, item_id: str, by: str | None) -> None:
     tx.run(steps.remove_node, id=item_id)
 
 
-def restore_in(tx: Tx, kind_name: str, item_id: str, by_external_id: LiteralString) -> DeletedItem:
+def restore_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str) -> DeletedItem:
     """Put an archived company or person back with its edges (and deals); returns what the
     archive said. NotFound when there is no such archive, InvalidInput past the window,
-    Conflict when its external id now names another (`by_external_id` finds a live one)."""
+    Conflict when its external id now names another."""
+    kind_name = kind.name
     rows = tx.run(cypher.DELETED_FIND, id=item_id)
     if not rows or rows[0]["kind"] != kind_name:
         raise NotFound(f"deleted {kind_name}", item_id, field="id")
@@ -117,13 +81,14 @@ def restore_in(tx: Tx, kind_name: str, item_id: str, by_external_id: LiteralStri
             field="id",
         )
     external_id = rows[0]["externalId"]
+    by_external_id = kind.statements.props_by_external_id
     if external_id is not None and tx.run(by_external_id, externalId=external_id):
         raise Conflict(
             f"{kind_name} '{item_id}' cannot come back: its externalId "
             f"'{external_id}' now names another {kind_name}; change that one first",
             field="id",
         )
-    steps = _STATEMENTS[kind_name]
+    steps = kind.archive
     tx.run(steps.restore_node, id=item_id)
     tx.run(steps.repoint_to_live, id=item_id)
     if steps.has_deals:
@@ -140,7 +105,7 @@ def restore_in(tx: Tx, kind_name: str, item_id: str, by_external_id: LiteralStri
 
 def deleted_page(graph: Graph, kind_name: str | None, offset: int, limit: int) -> Page[DeletedItem]:
     """Deleted companies and people (of one kind if given), the latest deleted first."""
-    if kind_name is not None and kind_name not in _STATEMENTS:
+    if kind_name is not None and kind_name not in KINDS:
         raise InvalidInput(f"kind: one of {', '.join(KINDS)}", field="kind")
     rows = graph.read(cypher.DELETED_PAGE, kind=kind_name, offset=offset, limit=limit)
     total = int(graph.read(cypher.DELETED_COUNT, kind=kind_name)[0]["total"])

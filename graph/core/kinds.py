@@ -33,8 +33,9 @@ from graph.core.models import (
     Role,
 )
 from graph.core.search import search_text
-from graph.cypher.core import companies, people
+from graph.cypher.core import companies, deleted, people
 from graph.cypher.core import kinds as statements
+from graph.cypher.core.deleted import ArchiveStatements
 from graph.cypher.core.kinds import EdgeStatements, NodeStatements
 
 M = TypeVar("M")
@@ -61,6 +62,7 @@ class NodeKind(Generic[M, F]):
     edge_count: LiteralString  # $id -> `edges`: what a delete without `force` refuses
     # the recorded edges a forced delete takes with the node (roles, relationships, business)
     tracked_edges: LiteralString
+    archive: ArchiveStatements  # how a delete moves it into its archive, and a restore back
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
     history: SubjectKind | None = None  # set where changes are recorded
 
@@ -110,6 +112,7 @@ COMPANY = NodeKind(
     statements=statements.COMPANY,
     edge_count=companies.COMPANY_EDGE_COUNT,
     tracked_edges=companies.COMPANY_TRACKED_EDGES,
+    archive=deleted.COMPANY_ARCHIVE,
     history=SubjectKind.COMPANY,
 )
 
@@ -121,6 +124,7 @@ PERSON = NodeKind(
     statements=statements.PERSON,
     edge_count=people.PERSON_EDGE_COUNT,
     tracked_edges=people.PERSON_TRACKED_EDGES,
+    archive=deleted.PERSON_ARCHIVE,
 )
 
 ROLE = EdgeKind(

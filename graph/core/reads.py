@@ -117,14 +117,10 @@ def referrals_by_id(graph: Graph, ids: Sequence[str]) -> list[Referral | None]:
 
 
 def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:
-    """The Guanxi id of the company or person with this external id."""
-    query = (
-        companies.COMPANY_ID_BY_EXTERNAL_ID
-        if kind == "company"
-        else people.PERSON_ID_BY_EXTERNAL_ID
-    )
-    rows = graph.read(query, externalId=external_id.strip())
-    return str(rows[0]["id"]) if rows else None
+    """The Guanxi id of the company or person (`kind`) with this external id."""
+    statements = (COMPANY if kind == "company" else PERSON).statements
+    rows = graph.read(statements.props_by_external_id, externalId=external_id.strip())
+    return str(rows[0]["props"]["id"]) if rows else None
 
 
 def roles_for_companies(

@@ -419,7 +419,7 @@ def delete_node(
             )
         current = _locked(tx, kind, id_)["props"]
         _record_node_presence(tx, kind, current, note, gone=True)
-        deleted.archive_in(tx, kind.name, id_, None if note is None else note.by)
+        deleted.archive_in(tx, kind, id_, None if note is None else note.by)
 
     graph.write_tx(work)
 
@@ -430,7 +430,7 @@ def restore_node(
     """Bring a deleted node back with its edges (and a company's deals); answers with it."""
 
     def work(tx: Tx) -> M:
-        deleted.restore_in(tx, kind.name, id_, kind.statements.props_by_external_id)
+        deleted.restore_in(tx, kind, id_)
         current = tx.run(kind.statements.props, id=id_)[0]["props"]
         _record_node_presence(tx, kind, current, note, gone=False)
         return read_back(tx, kind, id_)

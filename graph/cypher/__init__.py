@@ -24,6 +24,18 @@ def modules() -> list[ModuleType]:
     return sorted(found, key=lambda module: module.__name__)
 
 
+def _collect(found: dict[str, str], key: str, value: object) -> None:
+    """A statement under `key`; a kind's statements (a NamedTuple) by field name, other tuples
+    numbered, nested ones likewise; anything else (a flag) is no statement."""
+    if isinstance(value, str):
+        found[key] = value
+    elif isinstance(value, tuple):
+        items = cast("tuple[object, ...]", value)
+        names: Sequence[str | int] = getattr(items, "_fields", range(len(items)))
+        for index, item in zip(names, items, strict=True):
+            _collect(found, f"{key}.{index}" if isinstance(index, str) else f"{key}[{index}]", item)
+
+
 def all_statements() -> dict[str, str]:
     """Every statement by `package.module.NAME` (public upper-case constants; a kind's
     statements by field, other tuples numbered), e.g. `core.kinds.COMPANY.props_locked`. Plain
@@ -34,14 +46,5 @@ def all_statements() -> dict[str, str]:
         for name, value in vars(module).items():
             if not name.isupper() or name.startswith("_"):
                 continue
-            if isinstance(value, str):
-                found[f"{short}.{name}"] = value
-            elif isinstance(value, tuple):
-                # a kind's statements (a NamedTuple) by field name; a plain tuple numbered
-                items = cast("tuple[object, ...]", value)
-                names: Sequence[str | int] = getattr(items, "_fields", range(len(items)))
-                for index, statement in zip(names, items, strict=True):
-                    if isinstance(statement, str):
-                        key = f"{name}.{index}" if isinstance(index, str) else f"{name}[{index}]"
-                        found[f"{short}.{key}"] = statement
+            _collect(found, f"{short}.{name}", value)
     return found

@@ -32,10 +32,6 @@ RETURN c.id AS id, ourRelationshipCount, peopleCount
 """
 )
 
-COMPANY_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
-MATCH (c:Company {externalId: $externalId}) RETURN c.id AS id
-"""
-
 _COMPANY_FILTER: Final[LiteralString] = """
 MATCH (c:Company)
 WHERE ($search IS NULL OR c.searchText CONTAINS $search)

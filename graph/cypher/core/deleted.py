@@ -12,7 +12,7 @@ deleted: it waits between the two archives) and comes back once both ends are re
 Labels and edge types below are fixed text, never input.
 """
 
-from typing import Final, LiteralString
+from typing import Final, LiteralString, NamedTuple
 
 
 def _archive_node(label: LiteralString) -> LiteralString:
@@ -122,40 +122,64 @@ def _restore_edges(label: LiteralString, edge_type: LiteralString, out: bool) ->
     return head + create + "SET r = properties(a)\nREMOVE r.archivedType, r.archivedOut\nDELETE a\n"
 
 
-COMPANY_ARCHIVE_NODE: Final[LiteralString] = _archive_node("Company")
-PERSON_ARCHIVE_NODE: Final[LiteralString] = _archive_node("Person")
-COMPANY_REPOINT_TO_ARCHIVE: Final[LiteralString] = _repoint_to_archive("Company")
-PERSON_REPOINT_TO_ARCHIVE: Final[LiteralString] = _repoint_to_archive("Person")
-COMPANY_ARCHIVE_EDGES: Final[LiteralString] = _archive_edges("Company")
-PERSON_ARCHIVE_EDGES: Final[LiteralString] = _archive_edges("Person")
-COMPANY_REMOVE_NODE: Final[LiteralString] = _remove_node("Company")
-PERSON_REMOVE_NODE: Final[LiteralString] = _remove_node("Person")
-COMPANY_RESTORE_NODE: Final[LiteralString] = _restore_node("Company")
-PERSON_RESTORE_NODE: Final[LiteralString] = _restore_node("Person")
-COMPANY_REPOINT_TO_LIVE: Final[LiteralString] = _repoint_to_live("Company")
-PERSON_REPOINT_TO_LIVE: Final[LiteralString] = _repoint_to_live("Person")
-COMPANY_MOVE_PENDING: Final[LiteralString] = _move_pending("Company")
-PERSON_MOVE_PENDING: Final[LiteralString] = _move_pending("Person")
+class ArchiveStatements(NamedTuple):
+    """How a node labelled `label` moves into its archive and back."""
 
-# The edges each kind of node can have, by type and direction (out: from the node).
-COMPANY_RESTORE_EDGES: Final[tuple[LiteralString, ...]] = (
-    _restore_edges("Company", "HOLDS_ROLE", out=False),
-    _restore_edges("Company", "DOES_BUSINESS_WITH", out=True),
-    _restore_edges("Company", "DOES_BUSINESS_WITH", out=False),
-    _restore_edges("Company", "REFERRED", out=True),
-    _restore_edges("Company", "REFERRED", out=False),
-    _restore_edges("Company", "ABOUT", out=False),
-    _restore_edges("Company", "CONCERNS", out=False),
+    archive_node: LiteralString
+    repoint_to_archive: LiteralString
+    archive_edges: LiteralString
+    remove_node: LiteralString
+    restore_node: LiteralString
+    repoint_to_live: LiteralString
+    move_pending: LiteralString
+    # the edges the node can have, by type and direction (out: from the node)
+    restore_edges: tuple[LiteralString, ...]
+    has_deals: bool  # a company's deals go into its archive with it
+
+
+def archive_statements(
+    label: LiteralString, edges: tuple[tuple[LiteralString, bool], ...], *, has_deals: bool
+) -> ArchiveStatements:
+    """The archive statements of nodes labelled `label`, whose edges are `edges` (type, out)."""
+    return ArchiveStatements(
+        _archive_node(label),
+        _repoint_to_archive(label),
+        _archive_edges(label),
+        _remove_node(label),
+        _restore_node(label),
+        _repoint_to_live(label),
+        _move_pending(label),
+        tuple(_restore_edges(label, edge_type, out) for edge_type, out in edges),
+        has_deals,
+    )
+
+
+COMPANY_ARCHIVE: Final = archive_statements(
+    "Company",
+    (
+        ("HOLDS_ROLE", False),
+        ("DOES_BUSINESS_WITH", True),
+        ("DOES_BUSINESS_WITH", False),
+        ("REFERRED", True),
+        ("REFERRED", False),
+        ("ABOUT", False),
+        ("CONCERNS", False),
+    ),
+    has_deals=True,
 )
-PERSON_RESTORE_EDGES: Final[tuple[LiteralString, ...]] = (
-    _restore_edges("Person", "HOLDS_ROLE", out=True),
-    _restore_edges("Person", "KNOWS", out=True),
-    _restore_edges("Person", "KNOWS", out=False),
-    _restore_edges("Person", "REFERRED", out=True),
-    _restore_edges("Person", "REFERRED", out=False),
-    _restore_edges("Person", "REPORTS_TO", out=True),
-    _restore_edges("Person", "REPORTS_TO", out=False),
-    _restore_edges("Person", "TOOK_PART", out=True),
+PERSON_ARCHIVE: Final = archive_statements(
+    "Person",
+    (
+        ("HOLDS_ROLE", True),
+        ("KNOWS", True),
+        ("KNOWS", False),
+        ("REFERRED", True),
+        ("REFERRED", False),
+        ("REPORTS_TO", True),
+        ("REPORTS_TO", False),
+        ("TOOK_PART", True),
+    ),
+    has_deals=False,
 )
 
 # A company's deals go into its archive whole (deals hang off nothing else).

@@ -24,10 +24,6 @@ RETURN p.id AS id, strongestTie, relationshipCount
 """
 )
 
-PERSON_ID_BY_EXTERNAL_ID: Final[LiteralString] = """
-MATCH (p:Person {externalId: $externalId}) RETURN p.id AS id
-"""
-
 _PERSON_FILTER: Final[LiteralString] = """
 MATCH (p:Person)
 WHERE ($search IS NULL OR p.searchText CONTAINS $search)
