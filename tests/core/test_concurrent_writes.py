@@ -17,13 +17,14 @@ from neo4j import GraphDatabase
 
 from benchmarks.concurrency import figures, hammer, plan, retries, seed, verify
 from graph.core import writes
-from graph.core.kinds import COMPANY, PERSON, RELATIONSHIP, ROLE
+from graph.core.kinds import RELATIONSHIP
 from graph.cypher.core import history as history_cypher
 from graph.cypher.core import relationships as relationship_cypher
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.errors import Conflict
 from graph.evolution.timelines import subject_history
+from tests import factories
 from tests.conftest import auth_headers
 from tests.live_server import live_server
 
@@ -68,15 +69,8 @@ def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
 
 def _pair(graph: Graph) -> str:
     """One of ours and one of theirs, and a relationship between them (an acquaintance)."""
-    us = writes.create_node(graph, COMPANY, {"name": "Us", "isOurs": True})
-    them = writes.create_node(graph, COMPANY, {"name": "Customer"})
-    ours = writes.create_node(graph, PERSON, {"name": "Ours"})
-    theirs = writes.create_node(graph, PERSON, {"name": "Theirs"})
-    writes.create_edge(graph, ROLE, ours, us, {"title": "Manager"})
-    writes.create_edge(graph, ROLE, theirs, them, {"title": "Buyer"})
-    return writes.create_edge(
-        graph, RELATIONSHIP, ours, theirs, {"tier": "ACQUAINTANCE", "strength": 0.5}
-    )
+    ids = factories.book(graph, ["li"], {"acme": ["zhou"]})
+    return factories.knows(graph, ids["li"], ids["zhou"], 0.5, tier="ACQUAINTANCE")
 
 
 def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> list[BaseException]:
