@@ -32,6 +32,7 @@ CLIENTS = 20
 WRITES = 300
 
 
+@pytest.mark.slow
 def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
     graph: Graph, engine_endpoint: BoltEndpoint, tmp_path: Path
 ) -> None:

@@ -46,6 +46,7 @@ def _tie(graph: Graph) -> str:
     return factories.knows(graph, ids["li"], ids["zhou"], 0.5)
 
 
+@pytest.mark.slow
 def test_of_a_hundred_writers_holding_one_version_exactly_one_wins(
     graph: Graph, server: LiveServer
 ) -> None:
