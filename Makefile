@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (and `make test-fast`, its quick tier).
 # Each sets up its own environment first (a virtualenv and the Node linter).
 PYTHON ?= python3.11
 VENV := .venv
@@ -13,7 +13,7 @@ UI_STAMP := $(UI_DIR)/node_modules/.installed
 # Debian's Chromium drives the map's end-to-end tests (no browser download here)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check schema seed bench clean
+.PHONY: run test test-fast check schema seed bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ run: $(STAMP) $(UI_STAMP)
 test: $(STAMP) $(LINT_STAMP) $(AUDIT_STAMP) $(UI_STAMP) $(CHROMIUM)
 	cd $(UI_DIR) && node --test test/
 	$(BIN)/pytest
+
+## The quick tier: the same less the tests marked slow (crash, concurrency, scale, the browser,
+## the audits, the fuzz run, servers of their own); no Chromium.
+test-fast: $(STAMP) $(LINT_STAMP) $(UI_STAMP)
+	cd $(UI_DIR) && node --test test/
+	$(BIN)/pytest -m "not slow"
 
 ## Static checks: ruff, mypy (strict), basedpyright (strict, enforces LiteralString statements),
 ## import-linter layers, the map's JavaScript (tsc, strict).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,9 +18,11 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+import server
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings, Principal, issue_jwt
 from graph.auth.tokens import Role
+from graph.core.retention import Purged, purge_expired
 from graph.db import cache
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
@@ -141,9 +144,24 @@ def make_app(graph: Graph) -> Starlette:
 
 
 @pytest.fixture
-def client(graph: Graph) -> Iterator[TestClient]:
-    """A client of the app, authenticated as an admin (per request: headers=auth_headers(...))."""
+def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """A client of the app, authenticated as an admin (per request: headers=auth_headers(...)).
+
+    The app purges expired items as it starts, in the background; the client is handed over
+    once that purge has finished, so that its statements (and retries) cannot land among the
+    ones a test counts, nor its writes expire a cached result mid-test.
+    """
+    purged = threading.Event()
+
+    def purge_and_tell(target: Graph) -> Purged:
+        try:
+            return purge_expired(target)
+        finally:
+            purged.set()
+
+    monkeypatch.setattr(server, "purge_expired", purge_and_tell)
     with TestClient(make_app(graph), headers=auth_headers(Role.ADMIN)) as test_client:
+        assert purged.wait(60), "the app's start-up purge did not finish within 60 s"
         yield test_client
 
 

@@ -215,6 +215,7 @@ def test_referral_network_matches_networkx(graph: Graph) -> None:
     assert sum(n.out_degree or 0 for n in result.nodes) == expected.number_of_edges()
 
 
+@pytest.mark.slow
 def test_big_networks_are_measured_in_a_worker_process(
     graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:

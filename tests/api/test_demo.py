@@ -14,6 +14,7 @@ from graph.evolution import timelines as evolution
 from graph.keypersons.maps import key_person_map
 from graph.referrals.chains import referral_chain
 from seed.demo import load_demo
+from tests.factories import demo_id
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_referral_chains(demo: Graph) -> None:
     kinds = {(r.referrer.kind, r.referred.kind) for r in referrals}
     assert (models.PartyKind.PERSON, models.PartyKind.PERSON) in kinds
     assert (models.PartyKind.COMPANY, models.PartyKind.COMPANY) in kinds
-    summit = _id(demo, "company", "summit")
+    summit = demo_id(demo, "company", "summit")
     chain = referral_chain(demo, summit)  # the README's example
     names = {c.id: c.name for c in reads.company_page(demo, offset=0, limit=100).items}
     assert [(names[n.party.id], n.depth) for n in chain.nodes[1:]] == [
@@ -84,19 +85,13 @@ def test_referral_chains(demo: Graph) -> None:
     assert chain.value > 0
 
 
-def _id(graph: Graph, kind: str, key: str) -> str:
-    found = reads.id_by_external_id(graph, kind, f"demo:{kind}:{key}")
-    assert found is not None
-    return found
-
-
 def test_the_demo_has_a_history_to_explore(demo: Graph) -> None:
-    harbor = _id(demo, "company", "harbor")
+    harbor = demo_id(demo, "company", "harbor")
     stages = [p.stage.value for p in evolution.lifecycle_timeline(demo, harbor) if p.stage]
     assert stages == ["STABILITY", "DECLINE", "FORMATION", "STABILITY"]
 
-    huadong, zhouqiang = _id(demo, "company", "huadong"), _id(demo, "person", "zhouqiang")
-    lina = _id(demo, "person", "lina")
+    huadong, zhouqiang = demo_id(demo, "company", "huadong"), demo_id(demo, "person", "zhouqiang")
+    lina = demo_id(demo, "person", "lina")
 
     def lina_tie(day: str | None) -> tuple[models.PersonTier, float] | None:
         as_of = None if day is None else dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
@@ -112,9 +107,9 @@ def test_the_demo_has_a_history_to_explore(demo: Graph) -> None:
     assert now is not None and now[0] is models.PersonTier.CONFIDANT
 
     fading = evolution.fading_relationships(demo, min_drop=None, silent_days=180, limit=100)
-    sunli = _id(demo, "person", "sunli")
+    sunli = demo_id(demo, "person", "sunli")
     assert any(f.their_person_id == sunli for f in fading.items)
-    jinshan = _id(demo, "company", "jinshan")
+    jinshan = demo_id(demo, "company", "jinshan")
     moves = evolution.neighbourhood_diff(
         demo,
         jinshan,

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 import graphql
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
@@ -17,6 +18,8 @@ from starlette.testclient import TestClient
 from graph.db.connection import Graph
 from schema import schema
 from tests import factories
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = 1_000
 

@@ -8,9 +8,13 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from graph.db.engine import BoltEndpoint
 from tests.conftest import auth_headers
 from tests.live_server import live_server
+
+pytestmark = pytest.mark.slow
 
 AUDIT_DIR = Path(__file__).resolve().parents[1] / "graphql_http_audit"
 

@@ -315,6 +315,7 @@ def test_the_default_limit_is_one_mib_and_the_setting_changes_it(
     assert HttpSettings().max_body_bytes == 2048
 
 
+@pytest.mark.slow
 def test_a_huge_declared_length_is_refused_before_the_body_is_read(
     engine_endpoint: BoltEndpoint, tmp_path: Path
 ) -> None:

@@ -184,6 +184,7 @@ def assert_map_matches_api(
     assert node_ids(page, "edge.tie") == ties
 
 
+@pytest.mark.slow
 def test_a_customer_found_by_name_shows_the_key_persons_and_gaps_the_api_reports(
     page: Page, server: LiveServer
 ) -> None:
@@ -204,12 +205,14 @@ def test_a_customer_found_by_name_shows_the_key_persons_and_gaps_the_api_reports
     page.screenshot(path=SCREENSHOT)
 
 
+@pytest.mark.slow
 def test_every_demo_customer_matches_the_api(page: Page, server: LiveServer) -> None:
     for company_id in customers(server).values():
         open_customer(page, company_id)
         assert_map_matches_api(page, server, company_id, None)
 
 
+@pytest.mark.slow
 def test_clicking_a_person_shows_their_roles_relationships_and_interactions(
     page: Page, server: LiveServer
 ) -> None:
@@ -246,6 +249,7 @@ def test_clicking_a_person_shows_their_roles_relationships_and_interactions(
     assert node_ids(page, ":selected") == {person_id}
 
 
+@pytest.mark.slow
 def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServer) -> None:
     company_id = next(i for name, i in customers(server).items() if "East China" in name)
     open_customer(page, company_id)
@@ -274,6 +278,7 @@ def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServe
     assert_map_matches_api(page, server, company_id, None)
 
 
+@pytest.mark.slow
 def test_grouping_by_reporting_line_draws_the_org_chart(page: Page, server: LiveServer) -> None:
     company_id = next(i for name, i in customers(server).items() if "East China" in name)
     open_customer(page, company_id)
@@ -293,6 +298,7 @@ def test_grouping_by_reporting_line_draws_the_org_chart(page: Page, server: Live
     assert node_ids(page, "node.group") == set(node_ids(page, "node.group.ours"))
 
 
+@pytest.mark.slow
 def test_the_referral_view_draws_both_chains(page: Page, server: LiveServer) -> None:
     names = customers(server)
     beichen = next(i for name, i in names.items() if "Beichen" in name)
@@ -324,6 +330,7 @@ def test_the_referral_view_draws_both_chains(page: Page, server: LiveServer) -> 
     assert "Northwind" in page.inner_text("#company-title")
 
 
+@pytest.mark.slow
 def test_the_introduction_finder_highlights_the_best_path(page: Page, server: LiveServer) -> None:
     northwind = next(i for name, i in customers(server).items() if "Northwind" in name)
     open_customer(page, northwind)
@@ -352,6 +359,7 @@ def test_the_introduction_finder_highlights_the_best_path(page: Page, server: Li
     assert listed.first.inner_text().startswith(" → ".join(p["name"] for p in best["people"]))
 
 
+@pytest.mark.slow
 def test_the_page_asks_for_a_credential_and_refuses_a_bad_one(
     page: Page, server: LiveServer
 ) -> None:
@@ -388,6 +396,7 @@ def raw_get(server: LiveServer, target: str) -> tuple[int, bytes]:
     return int(head.split()[1]), body
 
 
+@pytest.mark.slow
 def test_the_page_is_open_but_the_data_is_not(server: LiveServer) -> None:
     for path in (
         "/map/",

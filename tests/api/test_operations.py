@@ -245,6 +245,7 @@ def test_client_chosen_operation_names_cannot_flood_the_metrics(client: TestClie
 # graceful shutdown
 
 
+@pytest.mark.slow
 def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     engine_endpoint: BoltEndpoint, tmp_path: Path
 ) -> None:

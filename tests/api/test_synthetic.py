@@ -36,6 +36,7 @@ def test_same_seed_same_graph_other_seed_other_graph() -> None:
     assert generate(300, seed=1).relationships != generate(300, seed=2).relationships
 
 
+@pytest.mark.slow
 def test_tiers_follow_the_ladder_and_degrees_are_heavy_tailed() -> None:
     data = generate(3000)
     shares = Counter(r["props"]["tier"] for r in data.relationships)
@@ -49,6 +50,7 @@ def test_tiers_follow_the_ladder_and_degrees_are_heavy_tailed() -> None:
     assert any(n.isascii() for n in names) and any(not n.isascii() for n in names)
 
 
+@pytest.mark.slow
 def test_items_appear_over_the_years_and_interactions_are_heavy_tailed() -> None:
     data = generate(3000)
     created = sorted(r["props"]["createdAt"] for r in data.relationships)
@@ -65,6 +67,7 @@ def test_items_appear_over_the_years_and_interactions_are_heavy_tailed() -> None
         assert history["at"] == sorted(history["at"]), history["subjectId"]
 
 
+@pytest.mark.slow
 def test_load_writes_every_row(graph: Graph) -> None:
     data = generate(200)
     load(graph, data, batch_size=500)
@@ -206,6 +209,7 @@ def test_deals_belong_to_customers_and_revenue_is_concentrated(bare: Synthetic) 
     assert len(after) >= 0.3 * len(revenue)
 
 
+@pytest.mark.slow
 def test_referrals_and_deals_load_and_read_back(graph: Graph) -> None:
     data = generate(600, seed=5, history=False)
     load(graph, data, batch_size=1000)
@@ -282,6 +286,7 @@ def _found(found: KeyPersonMap) -> dict[str, dict[str, float]]:
     }
 
 
+@pytest.mark.slow
 def test_history_reads_back_through_the_apps_readers(graph: Graph) -> None:
     data = generate(400)
     load(graph, data, batch_size=300)

@@ -18,12 +18,13 @@ from neo4j import GraphDatabase
 from benchmarks.concurrency import figures, hammer, plan, retries, seed, verify
 from graph.core import writes
 from graph.core.inputs import Patch
-from graph.core.kinds import COMPANY, PERSON, RELATIONSHIP, ROLE
+from graph.core.kinds import RELATIONSHIP
 from graph.cypher.core import history as history_cypher
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.errors import Conflict
 from graph.evolution.timelines import subject_history
+from tests import factories
 from tests.conftest import auth_headers
 from tests.live_server import live_server
 
@@ -31,6 +32,7 @@ CLIENTS = 20
 WRITES = 300
 
 
+@pytest.mark.slow
 def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
     graph: Graph, engine_endpoint: BoltEndpoint, tmp_path: Path
 ) -> None:
@@ -68,19 +70,8 @@ def test_concurrent_interactions_and_updates_keep_every_acknowledged_write(
 
 def _pair(graph: Graph) -> str:
     """One of ours and one of theirs, and a relationship between them (an acquaintance)."""
-    us = writes.create_node(graph, COMPANY, COMPANY.checked({"name": "Us", "isOurs": True})).id
-    them = writes.create_node(graph, COMPANY, COMPANY.checked({"name": "Customer"})).id
-    ours = writes.create_node(graph, PERSON, PERSON.checked({"name": "Ours"})).id
-    theirs = writes.create_node(graph, PERSON, PERSON.checked({"name": "Theirs"})).id
-    writes.create_edge(graph, ROLE, ours, us, ROLE.checked({"title": "Manager"}))
-    writes.create_edge(graph, ROLE, theirs, them, ROLE.checked({"title": "Buyer"}))
-    return writes.create_edge(
-        graph,
-        RELATIONSHIP,
-        ours,
-        theirs,
-        RELATIONSHIP.checked({"tier": "ACQUAINTANCE", "strength": 0.5}),
-    ).id
+    ids = factories.book(graph, ["li"], {"acme": ["zhou"]})
+    return factories.knows(graph, ids["li"], ids["zhou"], 0.5, tier="ACQUAINTANCE")
 
 
 def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> list[BaseException]:

@@ -33,12 +33,7 @@ query ($person: ID!, $tie: ID!) {
 
 
 def _book(graph: Graph) -> dict[str, str]:
-    ours = factories.company(graph, "Ours", isOurs=True)
-    acme = factories.company(graph, "Acme")
-    ids = {"ours": ours, "acme": acme, "beta": factories.company(graph, "Beta")}
-    for name, company in (("li", ours), ("zhou", acme)):
-        ids[name] = factories.person(graph, name.title())
-        factories.role(graph, ids[name], company)
+    ids = factories.book(graph, ["li"], {"acme": ["zhou"], "beta": []})
     ids["tie"] = factories.knows(graph, ids["li"], ids["zhou"], 0.4)
     return ids
 

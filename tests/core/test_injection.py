@@ -232,6 +232,7 @@ def test_every_string_argument_is_covered() -> None:
     assert ("input", "name") in _slots("mutation", "createCompany")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _fields("query"))
 def test_payloads_in_query_arguments_change_nothing(
     client: TestClient, graph: Graph, name: str
@@ -248,6 +249,7 @@ def test_payloads_in_query_arguments_change_nothing(
 CHAIN_EDGES = {"logInteraction": 1}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _fields("mutation"))
 def test_payloads_in_mutation_arguments_change_only_what_the_mutation_does(
     client: TestClient, graph: Graph, name: str

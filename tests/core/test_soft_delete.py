@@ -32,13 +32,9 @@ def assert_same_but_the_log(before: Snapshot, after: Snapshot) -> None:
 
 def _ids(graph: Graph) -> dict[str, str]:
     load_demo(graph)
-    company = {c.name: c.id for c in reads.company_page(graph, offset=0, limit=100).items}
-    person = {p.name: p.id for p in reads.person_page(graph, offset=0, limit=100).items}
-    return {
-        "huadong": next(i for n, i in company.items() if "East China" in n),
-        "summit": next(i for n, i in company.items() if "Summit" in n),
-        "zhouqiang": person["周强"],
-        "lina": person["李娜"],
+    companies, people = ["huadong", "summit"], ["zhouqiang", "lina"]
+    return {key: factories.demo_id(graph, "company", key) for key in companies} | {
+        key: factories.demo_id(graph, "person", key) for key in people
     }
 
 

@@ -25,6 +25,8 @@ from tests import factories
 from tests.conftest import StatementLog
 from tests.snapshot import snapshot
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

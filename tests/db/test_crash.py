@@ -13,6 +13,7 @@ from benchmarks.crash import RunResult, crash_runs
 
 
 # Five starts of a JVM: about 2 minutes on a quiet machine of 2 cores, more when it is shared.
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_every_acknowledged_write_survives_sigkill_and_no_import_call_is_half_there(
     tmp_path: Path,

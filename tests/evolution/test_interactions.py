@@ -42,14 +42,13 @@ def days_ago(days: float) -> dt.datetime:
 
 
 def _book(graph: Graph) -> dict[str, str]:
-    ids = {"ours": factories.company(graph, "Ours", isOurs=True)}
-    ids["acme"] = factories.company(graph, "Acme", valueClass="A")
-    ids["beta"] = factories.company(graph, "Beta", valueClass="C")
-    for name, company in [("li", "ours"), ("wang", "ours"), ("zhou", "acme"), ("chen", "acme")]:
-        ids[name] = factories.person(graph, name.title())
-        factories.role(graph, ids[name], ids[company])
-    ids["sun"] = factories.person(graph, "Sun")
-    factories.role(graph, ids["sun"], ids["beta"])
+    ids = factories.book(
+        graph,
+        ["li", "wang"],
+        {"acme": ["zhou", "chen"], "beta": ["sun"]},
+        acme={"valueClass": "A"},
+        beta={"valueClass": "C"},
+    )
     ids["tie"] = writes.create_edge(
         graph,
         kinds.RELATIONSHIP,

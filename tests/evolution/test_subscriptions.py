@@ -109,12 +109,7 @@ def _no_message(ws: ClientConnection, seconds: float = 1.0) -> None:
 
 
 def _book(graph: Graph) -> dict[str, str]:
-    ids = {"ours": factories.company(graph, "Ours", isOurs=True)}
-    ids["acme"] = factories.company(graph, "Acme")
-    ids["beta"] = factories.company(graph, "Beta")
-    for name, company in [("li", "ours"), ("zhou", "acme"), ("sun", "beta")]:
-        ids[name] = factories.person(graph, name.title())
-        factories.role(graph, ids[name], ids[company])
+    ids = factories.book(graph, ["li"], {"acme": ["zhou"], "beta": ["sun"]})
     ids["li_zhou"] = factories.knows(graph, ids["li"], ids["zhou"], 0.4)
     ids["li_sun"] = factories.knows(graph, ids["li"], ids["sun"], 0.4)
     return ids

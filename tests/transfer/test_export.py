@@ -194,6 +194,7 @@ def _as_file(text: str) -> Any:
     return io.BytesIO(text.encode("utf-8"))
 
 
+@pytest.mark.slow
 def test_synthetic_record_files_import_as_the_bulk_loaded_graph(
     graph: Graph, tmp_path: Path
 ) -> None:

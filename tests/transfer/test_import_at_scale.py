@@ -14,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graph.db.connection import Graph
 from graph.transfer.exporter import ExportFormat, export_to_directory, whole_graph
 from graph.transfer.importer import directory_sources, import_records
@@ -22,6 +24,8 @@ from seed.demo import load_demo
 from seed.synthetic import generate
 from seed.synthetic_files import break_records, write_synthetic
 from tests.snapshot import snapshot
+
+pytestmark = pytest.mark.slow
 
 PEOPLE = 400  # about 5,400 records
 # the bookkeeping an import adds by design: one mark per committed batch
