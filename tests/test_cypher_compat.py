@@ -8,8 +8,10 @@ npm package @neo4j-cypher/language-support (`lintCypherQuery`), installed by `ma
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,18 @@ def _normalise(query: str) -> str:
 
 
 def _lint(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Neo4j's analysis of every statement, in one Node process per core (about 170 ms a
+    statement), results in the order given."""
+    parts = max(1, min(os.cpu_count() or 1, len(batch) // 50))
+    with ThreadPoolExecutor(parts) as pool:
+        done = pool.map(_lint_part, [batch[i::parts] for i in range(parts)])
+    interleaved: list[dict[str, Any]] = [{}] * len(batch)
+    for i, results in enumerate(done):
+        interleaved[i::parts] = results
+    return interleaved
+
+
+def _lint_part(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
     done = subprocess.run(
         ["node", str(LINTER)],
         input=json.dumps(batch),
