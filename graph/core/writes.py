@@ -193,9 +193,9 @@ def create_in(
     items created."""
     if not items:
         return set()
-    stored = [dict(item.props) for item in items]
     changes: list[ChangeRecord] = []
     effective: Effective | None = None
+    anchors: list[dict[str, Any]] = [{} for _ in items]
     if recorded and kind.history is not None:
         effective = effective_time(tx, note, [])
         changes = [
@@ -203,16 +203,18 @@ def create_in(
             for item in items
         ]
         anchors = _anchors(kind, changes, effective, evidence)
-        stored = [{**props, **anchor} for props, anchor in zip(stored, anchors, strict=True)]
-    # the caller's system properties win over the anchors
-    stored = [{**props, **(item.system or {})} for props, item in zip(stored, items, strict=True)]
     rows = [
         {
             "line": item.line,
-            "props": {k: v for k, v in props.items() if v is not None},
+            # the caller's system properties win over the anchors; None is no property
+            "props": {
+                k: v
+                for k, v in {**item.props, **anchor, **(item.system or {})}.items()
+                if v is not None
+            },
             **_ends_row(item.ends),
         }
-        for item, props in zip(items, stored, strict=True)
+        for item, anchor in zip(items, anchors, strict=True)
     ]
     created = {int(line) for line in tx.run(kind.statements.create, rows=rows)[0]["lines"]}
     if changes and effective is not None:
@@ -367,6 +369,14 @@ def update_node(
     return graph.write_tx(work)
 
 
+def _keyed(external_id: str, fields: F) -> tuple[str, F, Patch]:
+    """An upsert's checked external id, its fields as a new item gets them (with that id), and
+    the patch it makes to an existing item: the fields the client sent."""
+    external_id = checked_external_id(external_id)
+    keyed = fields.model_copy(update={"external_id": external_id})
+    return external_id, keyed, Patch({**fields.sent().values, "externalId": external_id})
+
+
 def upsert_node(
     graph: Graph,
     kind: NodeKind[M, F],
@@ -377,14 +387,12 @@ def upsert_node(
 ) -> M:
     """Create the node with this external id, or update the fields the client sent of the
     existing one."""
-    external_id = checked_external_id(external_id)
-    props = {**fields.to_props(), "externalId": external_id}
-    patch = Patch({**fields.sent().values, "externalId": external_id})
+    external_id, keyed, patch = _keyed(external_id, fields)
 
     def work(tx: Tx) -> M:
         rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            new = new_props(kind, props)
+            new = new_props(kind, keyed.to_props())
             create_in(tx, kind, [New(new)], note)
             return read_back(tx, kind, str(new["id"]))
         row = _locked(tx, kind, str(rows[0]["props"]["id"]))
@@ -542,14 +550,12 @@ def upsert_edge(
 ) -> M:
     """Create the edge with this external id, or update the fields the client sent of the
     existing one (same ends only)."""
-    external_id = checked_external_id(external_id)
-    new = fields.model_copy(update={"external_id": external_id})
-    patch = Patch({**fields.sent().values, "externalId": external_id})
+    external_id, keyed, patch = _keyed(external_id, fields)
 
     def work(tx: Tx) -> M:
         rows = tx.run(kind.statements.props_by_external_id, externalId=external_id)
         if not rows:
-            return read_back(tx, kind, create_edge_in(tx, kind, from_id, to_id, new, note))
+            return read_back(tx, kind, create_edge_in(tx, kind, from_id, to_id, keyed, note))
         row = _locked(tx, kind, str(rows[0]["props"]["id"]))
         if (row["fromId"], row["toId"]) != (from_id, to_id):
             raise Conflict(

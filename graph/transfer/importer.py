@@ -269,19 +269,21 @@ def _key_rows(batch: Sequence[Record]) -> list[dict[str, Any]]:
     ]
 
 
-def _find(
-    tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], batch: Sequence[Record]
+def _by_key(
+    rows: list[dict[str, Any]], by_external_id: LiteralString, by_id: LiteralString
+) -> list[tuple[LiteralString, list[dict[str, Any]]]]:
+    """The rows keyed by external id for one statement, those keyed by Guanxi id for the other."""
+    return [
+        (by_external_id, [r for r in rows if not r["byId"]]),
+        (by_id, [r for r in rows if r["byId"]]),
+    ]
+
+
+def _existing(
+    tx: Tx, queries: list[tuple[LiteralString, list[dict[str, Any]]]]
 ) -> tuple[dict[int, list[Any]], set[int]]:
-    """The stored items the records name, locked (by line), and the lines whose ends exist."""
-    rows = _key_rows(batch)
-    queries: list[tuple[LiteralString, list[dict[str, Any]]]]
-    if isinstance(kind, NodeKind):
-        queries = [
-            (kind.statements.find_by_external_id, [r for r in rows if not r["byId"]]),
-            (kind.statements.find_by_id, [r for r in rows if r["byId"]]),
-        ]
-    else:
-        queries = [(kind.statements.find, rows)]
+    """What look-ups that answer `existing` and `lines` found: the stored items (by line) and
+    the lines whose ends exist."""
     existing: dict[int, list[Any]] = {}
     lines: set[int] = set()
     for query, part in queries:
@@ -290,6 +292,17 @@ def _find(
             existing.update((int(item[0]), item) for item in result["existing"])
             lines.update(int(line) for line in result["lines"])
     return existing, lines
+
+
+def _find(
+    tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], batch: Sequence[Record]
+) -> tuple[dict[int, list[Any]], set[int]]:
+    """The stored items the records name, locked (by line), and the lines whose ends exist."""
+    rows = _key_rows(batch)
+    if isinstance(kind, NodeKind):
+        statements = kind.statements
+        return _existing(tx, _by_key(rows, statements.find_by_external_id, statements.find_by_id))
+    return _existing(tx, [(kind.statements.find, rows)])
 
 
 def _write_items(
@@ -397,17 +410,9 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
     if fresh:
         created.update(int(line) for line in tx.run(cypher.CREATE_DEALS, rows=fresh)[0]["lines"])
     rest = [row for row in rows.values() if row["line"] not in {f["line"] for f in fresh}]
-    existing: dict[int, list[Any]] = {}
-    found = set(created)
-    queries: list[tuple[LiteralString, list[dict[str, Any]]]] = [
-        (cypher.UPSERT_DEALS_BY_EXTERNAL_ID, [r for r in rest if not r["byId"]]),
-        (cypher.UPSERT_DEALS_BY_ID, [r for r in rest if r["byId"]]),
-    ]
-    for query, part in queries:
-        if part:
-            result = tx.run(query, rows=part)[0]
-            existing.update((int(item[0]), item) for item in result["existing"])
-            found.update(int(line) for line in result["lines"])
+    queries = _by_key(rest, cypher.UPSERT_DEALS_BY_EXTERNAL_ID, cypher.UPSERT_DEALS_BY_ID)
+    existing, found = _existing(tx, queries)
+    found |= created
     outcome = _Batch()
     sets: list[dict[str, Any]] = []
     for record in batch:
