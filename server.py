@@ -36,10 +36,11 @@ from graph.analysis import network
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
 from graph.core.retention import purge_expired
+from graph.core.upgrades import prepare
 from graph.db.connection import Graph, open_graph
 from graph.db.errors import Unauthenticated
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
-from graph.db.setup import count_nodes_and_edges, ensure_schema, ping
+from graph.db.setup import count_nodes_and_edges, ping
 from resolvers.auth import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
@@ -140,7 +141,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with connect() as graph:
-            ensure_schema(graph)
+            prepare(graph)
             load = demo_data
             if load is None:
                 setting = os.environ.get("GUANXI_DEMO_DATA")

@@ -29,11 +29,12 @@ from rich.progress import Progress
 from benchmarks.serve import STATUS_ENV
 from graph.auth.credentials import AuthSettings, issue_jwt
 from graph.auth.tokens import Role
+from graph.core.upgrades import prepare
 from graph.cypher.db import admin
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
 from graph.db.settings import EngineSettings
-from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.db.setup import count_nodes_and_edges, delete_everything
 from graph.evolution import interactions
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
@@ -157,7 +158,7 @@ def synthetic_graph(
     samples_file = directory / "samples.json"
     try:
         with open_graph(settings, EngineSettings(data_dir=directory / "unused")) as graph:
-            ensure_schema(graph)
+            prepare(graph)
             if not samples_file.exists():
                 delete_everything(graph)
                 what = f"{people:,} people" + ("" if history else " (no history)")

@@ -30,6 +30,7 @@ from graph.core.models import (
     Referral,
     Role,
 )
+from graph.core.search import term_key
 from graph.cypher.core import business, companies, people, referrals, relationships, roles
 from graph.db.connection import Graph
 
@@ -183,15 +184,26 @@ def company_page(
     min_our_relationships: int | None = None,
 ) -> Page[Company]:
     by_figures = sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None
+    if search is None:
+        query = (
+            companies.COMPANY_PAGE_BY_FIGURES if by_figures else companies.COMPANY_PAGE_BY_PROPERTY
+        )
+    else:
+        query = (
+            companies.COMPANY_SEARCH_BY_FIGURES
+            if by_figures
+            else companies.COMPANY_SEARCH_BY_PROPERTY
+        )
     return _page(
         graph,
-        companies.COMPANY_PAGE_BY_FIGURES if by_figures else companies.COMPANY_PAGE_BY_PROPERTY,
+        query,
         Company.from_row,
         offset,
         limit,
         sort=sort,
         descending=descending,
         search=search,
+        key=None if search is None else term_key(search),
         statuses=_names(statuses),
         valueClasses=_names(value_classes),
         intentClasses=_names(intent_classes),
@@ -217,15 +229,20 @@ def person_page(
     min_strongest_tie: float | None = None,
 ) -> Page[Person]:
     by_figures = sort not in ("NAME", "CREATED_AT") or min_strongest_tie is not None
+    if search is None:
+        query = people.PERSON_PAGE_BY_FIGURES if by_figures else people.PERSON_PAGE_BY_PROPERTY
+    else:
+        query = people.PERSON_SEARCH_BY_FIGURES if by_figures else people.PERSON_SEARCH_BY_PROPERTY
     return _page(
         graph,
-        people.PERSON_PAGE_BY_FIGURES if by_figures else people.PERSON_PAGE_BY_PROPERTY,
+        query,
         Person.from_row,
         offset,
         limit,
         sort=sort,
         descending=descending,
         search=search,
+        key=None if search is None else term_key(search),
         styles=_names(styles),
         companyId=company_id,
         minStrongestTie=min_strongest_tie,

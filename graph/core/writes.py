@@ -36,6 +36,7 @@ from graph.core.history import (
 from graph.core.idempotency import Idempotency, create_once_read
 from graph.core.inputs import Fields, Patch, checked_external_id, validate
 from graph.core.kinds import EdgeKind, NodeKind
+from graph.core.search import write_search_keys
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 
@@ -217,6 +218,13 @@ def create_in(
         for item, anchor in zip(items, anchors, strict=True)
     ]
     created = {int(line) for line in tx.run(kind.statements.create, rows=rows)[0]["lines"]}
+    if isinstance(kind, NodeKind):
+        searched = [
+            (str(item.props["id"]), str(item.props["searchText"]))
+            for item in items
+            if item.line in created and item.props.get("searchText") is not None
+        ]
+        write_search_keys(tx, kind.search_keys, searched, replace=False)
     if changes and effective is not None:
         made = [c for c, item in zip(changes, items, strict=True) if item.line in created]
         record(tx, made, effective, note)
@@ -250,6 +258,14 @@ def update_in(
             row["props"] |= anchor
         record(tx, changes, effective, note)
     tx.run(kind.statements.set, rows=rows)
+    if isinstance(kind, NodeKind):
+        renamed = [
+            (str(row["id"]), str(row["props"]["searchText"]))
+            for row, update in zip(rows, updates, strict=True)
+            if row["props"].get("searchText", update.current.get("searchText"))
+            != update.current.get("searchText")
+        ]
+        write_search_keys(tx, kind.search_keys, renamed, replace=True)
 
 
 def read_back(tx: Tx, kind: NodeKind[M, Any] | EdgeKind[M, Any], id_: str) -> M:

@@ -26,6 +26,9 @@ CONSTRAINTS_AND_INDEXES: Final[tuple[LiteralString, ...]] = (
     "CREATE INDEX company_name IF NOT EXISTS FOR (c:Company) ON (c.name)",
     "CREATE INDEX company_is_ours IF NOT EXISTS FOR (c:Company) ON (c.isOurs)",
     "CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)",
+    # a search seeks its keys by prefix (graph/core/search.py)
+    "CREATE INDEX search_key_text IF NOT EXISTS FOR (k:SearchKey) ON (k.text)",
+    "CREATE CONSTRAINT upgrade_name IF NOT EXISTS FOR (u:Upgrade) REQUIRE u.name IS UNIQUE",
 )
 
 DEAL_SCHEMA: Final[tuple[LiteralString, ...]] = (
