@@ -11,3 +11,9 @@ UPGRADE_MARK: Final[LiteralString] = """
 MERGE (u:Upgrade {name: $name})
 SET u.appliedAt = datetime()
 """
+
+# Forget that an upgrade ran (so the next start applies it again; tests).
+UPGRADE_FORGET: Final[LiteralString] = """
+MATCH (u:Upgrade {name: $name})
+DELETE u
+"""
