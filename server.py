@@ -35,6 +35,7 @@ from strawberry.types.unset import UnsetType
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
+from graph.core.figures import backfill_figures, refresh_due_figures
 from graph.core.retention import purge_expired
 from graph.db.connection import Graph, open_graph
 from graph.db.errors import Unauthenticated
@@ -141,6 +142,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with connect() as graph:
             ensure_schema(graph)
+            backfill_figures(graph)  # a database from before figures were stored: once
             load = demo_data
             if load is None:
                 setting = os.environ.get("GUANXI_DEMO_DATA")
@@ -210,10 +212,14 @@ def create_app(
 
 
 async def _purge_periodically(graph: Graph) -> None:
-    """Purge deleted items and idempotency keys past their retention, now and every hour."""
+    """Purge deleted items and idempotency keys past their retention, and recount the figures
+    of companies whose counted roles have ended (graph/core/figures.py), now and every hour."""
     while True:
         try:
             purged = await run_in_threadpool(purge_expired, graph)
+            due = await run_in_threadpool(refresh_due_figures, graph)
+            if due:
+                log.info("recounted the figures of %d company(ies) whose roles ended", due)
             if purged.deleted_items or purged.idempotency_keys:
                 log.info(
                     "purged %d deleted item(s) and %d idempotency key(s) past their retention",

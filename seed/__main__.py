@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
+from graph.core.figures import backfill_figures
 from graph.core.retention import purge_expired
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
@@ -52,6 +53,7 @@ def _demo(args: argparse.Namespace) -> int:
         ensure_schema(graph)
         if args.reset:
             delete_everything(graph)
+        backfill_figures(graph)
         counts = load_demo(graph)
         nodes, edges = count_nodes_and_edges(graph)
     print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
@@ -86,6 +88,7 @@ def _import(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with open_graph() as graph:
         ensure_schema(graph)
+        backfill_figures(graph)
         columns = (
             TextColumn("{task.description:<9}"),
             BarColumn(),

@@ -21,16 +21,15 @@ CALL (c) {
 }
 """
 
-COMPANY_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of companies read without them (graph/cypher/core/figures.py), and
+# whether they hold today: `fresh` is false where none are stored yet or a role they counted
+# has ended since (the caller then counts them anew).
+COMPANY_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (c:Company {id: id})
+RETURN c.id AS id, c.ourRelationshipCount AS ourRelationshipCount, c.peopleCount AS peopleCount,
+       c.peopleCount IS NOT NULL AND (c.figuresDue IS NULL OR c.figuresDue >= date()) AS fresh
 """
-    + _FIGURES
-    + """
-RETURN c.id AS id, ourRelationshipCount, peopleCount
-"""
-)
 
 _COMPANY_FILTER: Final[LiteralString] = """
 MATCH (c:Company)

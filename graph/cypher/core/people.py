@@ -12,17 +12,14 @@ CALL (p) {
 }
 """
 
-# The figures of people read without them.
-PEOPLE_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of people read without them (graph/cypher/core/figures.py); `fresh` is
+# false where none are stored yet (the caller then counts them).
+PEOPLE_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
+RETURN p.id AS id, p.strongestTie AS strongestTie, p.relationshipCount AS relationshipCount,
+       p.relationshipCount IS NOT NULL AS fresh
 """
-    + _FIGURES
-    + """
-RETURN p.id AS id, strongestTie, relationshipCount
-"""
-)
 
 _PERSON_FILTER: Final[LiteralString] = """
 MATCH (p:Person)
