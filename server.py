@@ -217,7 +217,7 @@ async def _purge_periodically(graph: Graph) -> None:
     while True:
         try:
             purged = await run_in_threadpool(purge_expired, graph)
-            due = await run_in_threadpool(refresh_due_figures, graph)
+            due = await run_in_threadpool(refresh_due_figures, graph, force=True)
             if due:
                 log.info("recounted the figures of %d company(ies) whose roles ended", due)
             if purged.deleted_items or purged.idempotency_keys:

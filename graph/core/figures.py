@@ -17,10 +17,14 @@ left it, except for a node's delete, whose edges are read before they go):
 - a company or person created: itself. A node deleted or restored: what its tracked edges
   affect (and itself, restored).
 
-`refresh_figures` recounts exactly those, one statement per kind of item. "Current" depends
+`refresh_figures` recounts exactly those, one statement per kind of item: `create_in` and
+`update_in` call it for their batch (so the import, per batch), the deletes and restores in
+writes.py and `log_interaction` for theirs; the synthetic loader counts everything once at its
+end (`backfill_figures`). "Current" depends
 on the date, so a company's figures can change without a write: it stores `figuresDue`, the
 last day its counts hold, and `refresh_due_figures` recounts the companies past it. It runs
-every hour (server.py) and before a page sorted or filtered by figures (graph/core/reads.py);
+every hour (server.py) and before a page sorted or filtered by figures (graph/core/reads.py:
+there, once a day per process, as no write stores a `figuresDue` before today);
 a company read on its own whose figures are past due is recounted for the answer
 (`company_figures_by_id`), so no read shows stale figures. Existing databases get their
 figures once, at start-up (`backfill_figures`).
@@ -29,6 +33,7 @@ figures once, at start-up (`backfill_figures`).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,18 +179,30 @@ def refresh(tx: Tx, affected: Affected) -> None:
     refresh_figures(tx, affected.people, affected.companies)
 
 
-def refresh_due_figures(graph: Graph) -> int:
+# Per graph: the database's date when this process last left no company due. Every write
+# stores a `figuresDue` of today or later, so none falls due before the date changes.
+_CHECKED: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
+
+
+def refresh_due_figures(graph: Graph, *, force: bool = False) -> int:
     """Recount the companies whose figures a role's end date changed since they were stored;
-    returns how many. A read (an index range seek) when none is due; else one write."""
-    if not graph.read(cypher.COMPANIES_DUE)[0]["ids"]:
+    returns how many. Once a day per process (else one `date()` read), unless `force` (the
+    hourly round, which also catches a write that straddled midnight); a read when none is
+    due, else one write."""
+    if not force and _CHECKED.get(graph) == graph.read(cypher.TODAY)[0]["today"]:
         return 0
+    row = graph.read(cypher.COMPANIES_DUE)[0]
+    done = 0
+    if row["ids"]:
 
-    def work(tx: Tx) -> int:
-        due = _ids(tx, cypher.COMPANIES_DUE)
-        refresh_figures(tx, [], due)
-        return len(due)
+        def work(tx: Tx) -> int:
+            due = _ids(tx, cypher.COMPANIES_DUE)
+            refresh_figures(tx, [], due)
+            return len(due)
 
-    return graph.write_tx(work)
+        done = graph.write_tx(work)
+    _CHECKED[graph] = row["today"]
+    return done
 
 
 def backfill_figures(graph: Graph, progress: Callable[[int], None] | None = None) -> int:
