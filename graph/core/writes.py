@@ -2,7 +2,8 @@
 
 `create_in` and `update_in` write a batch of items of one kind inside a running transaction,
 with everything a write owes: derived properties, time stamps, the change log (see
-graph/core/history.py), the strength model's anchor and, for versioned edges, the version.
+graph/core/history.py), the strength model's anchor, for versioned edges the version, and the
+stored figures of the items the write affects (graph/core/figures.py).
 The API's writes below call them with one item in a transaction of their own; the import
 (graph/transfer/importer.py) calls them with its batches, and the synthetic loader
 (seed/synthetic.py) creates its items through `create_in`. Batching is their only difference.
@@ -43,24 +44,22 @@ M = TypeVar("M")
 F = TypeVar("F", bound=Fields)
 
 # Properties the system keeps beside the user-set fields (the strength model's state too).
-SYSTEM_KEYS = (
-    frozenset(
-        {
-            "id",
-            "createdAt",
-            "updatedAt",
-            "searchText",
-            "strengthRaw",
-            "strengthAtMs",
-            "lastInteractionAtMs",
-            "interactionCount",
-            "lastInteractionId",
-            "changedAtMs",
-            "version",
-        }
-    )
-    | figures.FIGURE_KEYS
-)  # the stored figures (graph/core/figures.py)
+SYSTEM_KEYS = frozenset(
+    {
+        "id",
+        "createdAt",
+        "updatedAt",
+        "searchText",
+        "strengthRaw",
+        "strengthAtMs",
+        "lastInteractionAtMs",
+        "interactionCount",
+        "lastInteractionId",
+        "changedAtMs",
+        "version",
+        *figures.FIGURE_KEYS,  # the stored figures (graph/core/figures.py)
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -240,7 +239,7 @@ def update_in(
     now: dt.datetime | None = None,
 ) -> None:
     """Write `updates` (their items read under the write lock), recording each change where
-    the kind keeps a history."""
+    the kind keeps a history, and recount the stored figures they change."""
     stamp = now or _now()
     rows: list[dict[str, Any]] = []
     changes: list[ChangeRecord] = []
