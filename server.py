@@ -35,6 +35,7 @@ from strawberry.types.unset import UnsetType
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
+from graph.core.figures import refresh_due_figures
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.connection import Graph, open_graph
@@ -211,10 +212,14 @@ def create_app(
 
 
 async def _purge_periodically(graph: Graph) -> None:
-    """Purge deleted items and idempotency keys past their retention, now and every hour."""
+    """Purge deleted items and idempotency keys past their retention, and recount the figures
+    of companies whose counted roles have ended (graph/core/figures.py), now and every hour."""
     while True:
         try:
             purged = await run_in_threadpool(purge_expired, graph)
+            due = await run_in_threadpool(refresh_due_figures, graph, force=True)
+            if due:
+                log.info("recounted the figures of %d company(ies) whose roles ended", due)
             if purged.deleted_items or purged.idempotency_keys:
                 log.info(
                     "purged %d deleted item(s) and %d idempotency key(s) past their retention",

@@ -140,7 +140,7 @@ def _names(*statements: str) -> tuple[str, ...]:
 def company_page_bare(graph: Graph, page: dict[str, Any]) -> object:
     """A page of customers by name, then the figures of those on it."""
     [row] = graph.read(
-        companies.COMPANY_PAGE_BY_PROPERTY,
+        companies.COMPANY_PAGE,
         **page,
         search=None,
         statuses=None,
@@ -187,7 +187,7 @@ def operations(graph: Graph, samples: Samples, setup: Setup) -> list[Operation]:
             queries.COMPANIES,
             lambda r: {"first": 20},
             lambda r: company_page_bare(graph, page),
-            _names(companies.COMPANY_PAGE_BY_PROPERTY, companies.COMPANY_FIGURES_BY_ID),
+            _names(companies.COMPANY_PAGE, companies.COMPANY_FIGURES_BY_ID),
         ),
         Operation(
             "people",
@@ -195,13 +195,13 @@ def operations(graph: Graph, samples: Samples, setup: Setup) -> list[Operation]:
             queries.PEOPLE_SEARCH,
             lambda r: {"q": setup.search},
             lambda r: graph.read(
-                people.PERSON_PAGE_BY_PROPERTY,
+                people.PERSON_PAGE,
                 **page,
                 search=setup.search,
                 styles=None,
                 companyId=None,
             ),
-            _names(people.PERSON_PAGE_BY_PROPERTY),
+            _names(people.PERSON_PAGE),
         ),
         Operation(
             "keyPersonMap",

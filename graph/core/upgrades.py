@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from graph.core import search
+from graph.core.figures import backfill_figures
 from graph.cypher.core import upgrades as cypher
 from graph.db.connection import Graph
 from graph.db.setup import ensure_schema
@@ -37,6 +38,8 @@ def upgrade(graph: Graph, progress: Progress = _log_progress) -> list[str]:
 
 
 def prepare(graph: Graph, progress: Progress = _log_progress) -> None:
-    """Make the database ready for this version: constraints and indexes, then upgrades."""
+    """Make the database ready for this version: constraints and indexes, the upgrades it
+    has not had, and the figures of items stored without them (graph/core/figures.py)."""
     ensure_schema(graph)
     upgrade(graph, progress)
+    backfill_figures(graph)

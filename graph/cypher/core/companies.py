@@ -6,33 +6,15 @@ from typing import Final, LiteralString
 
 from graph.cypher.core import _rows
 
-# After `c` is bound: the graph-computed figures of a company.
-# ourRelationshipCount: ties between its current people and current people of our companies.
-_FIGURES: Final[LiteralString] = """
-CALL (c) {
-  OPTIONAL MATCH (c)<-[theirs:HOLDS_ROLE]-(:Person)-[k:KNOWS]-(:Person)
-        -[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  WHERE (theirs.endDate IS NULL OR theirs.endDate >= date())
-    AND (ours.endDate IS NULL OR ours.endDate >= date())
-  RETURN count(DISTINCT k) AS ourRelationshipCount
-}
-CALL (c) {
-  OPTIONAL MATCH (c)<-[current:HOLDS_ROLE]-(person:Person)
-  WHERE current.endDate IS NULL OR current.endDate >= date()
-  RETURN count(DISTINCT person) AS peopleCount
-}
-"""
-
-COMPANY_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of companies read without them (graph/cypher/core/figures.py), and
+# whether they hold today: `fresh` is false where none are stored yet or a role they counted
+# has ended since (the caller then counts them anew).
+COMPANY_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (c:Company {id: id})
+RETURN c.id AS id, c.ourRelationshipCount AS ourRelationshipCount, c.peopleCount AS peopleCount,
+       c.peopleCount IS NOT NULL AND (c.figuresDue IS NULL OR c.figuresDue >= date()) AS fresh
 """
-    + _FIGURES
-    + """
-RETURN c.id AS id, ourRelationshipCount, peopleCount
-"""
-)
 
 _COMPANY_WHERE: Final[LiteralString] = """
 ($statuses IS NULL OR c.status IN $statuses)
@@ -70,9 +52,18 @@ WHERE c.searchText CONTAINS $search AND """
     + _rows.SEARCH_RANK.replace("$item", "c")
 )
 
-_BY_PROPERTY: Final[LiteralString] = """
+# One page of those, with the total, in one round trip: sorted by $sort (a stored property or
+# figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.
+_SORTED: Final[LiteralString] = """
+WITH c, rank
+WHERE ($minOurRelationships IS NULL OR c.ourRelationshipCount >= $minOurRelationships)
 WITH c, rank,
-     CASE $sort WHEN 'NAME' THEN c.name WHEN 'CREATED_AT' THEN c.createdAt END AS sortKey
+     CASE $sort
+       WHEN 'NAME' THEN c.name
+       WHEN 'CREATED_AT' THEN c.createdAt
+       WHEN 'OUR_RELATIONSHIP_COUNT' THEN c.ourRelationshipCount
+       WHEN 'PEOPLE_COUNT' THEN c.peopleCount
+     END AS sortKey
 ORDER BY rank,
          CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
@@ -81,37 +72,8 @@ WITH collect(c) AS found
 RETURN size(found) AS total, [c IN found[$skip..$end] | properties(c)] AS page
 """
 
-_BY_FIGURES: Final[LiteralString] = (
-    _FIGURES
-    + """
-WITH c, rank, ourRelationshipCount, peopleCount
-WHERE ($minOurRelationships IS NULL OR ourRelationshipCount >= $minOurRelationships)
-WITH c, rank, ourRelationshipCount, peopleCount,
-     CASE $sort
-       WHEN 'NAME' THEN c.name
-       WHEN 'CREATED_AT' THEN c.createdAt
-       WHEN 'OUR_RELATIONSHIP_COUNT' THEN ourRelationshipCount
-       WHEN 'PEOPLE_COUNT' THEN peopleCount
-     END AS sortKey
-ORDER BY rank,
-         CASE WHEN $descending THEN sortKey END DESC,
-         CASE WHEN NOT $descending THEN sortKey END ASC,
-         c.id ASC
-WITH collect(c {.*, ourRelationshipCount: ourRelationshipCount, peopleCount: peopleCount})
-     AS companies
-RETURN size(companies) AS total, companies[$skip..$end] AS page
-"""
-)
-
-# One page of companies sorted by a stored property ($sort NAME or CREATED_AT), with the
-# total, in one round trip; the page's figures are read apart, when asked.
-COMPANY_PAGE_BY_PROPERTY: Final[LiteralString] = _EVERY_COMPANY + _BY_PROPERTY
-COMPANY_SEARCH_BY_PROPERTY: Final[LiteralString] = _FOUND + _BY_PROPERTY
-
-# One page of companies filtered or sorted by their figures, with the total, in one round
-# trip: the figures of every company that passes the other filters are computed first.
-COMPANY_PAGE_BY_FIGURES: Final[LiteralString] = _EVERY_COMPANY + _BY_FIGURES
-COMPANY_SEARCH_BY_FIGURES: Final[LiteralString] = _FOUND + _BY_FIGURES
+COMPANY_PAGE: Final[LiteralString] = _EVERY_COMPANY + _SORTED
+COMPANY_SEARCH: Final[LiteralString] = _FOUND + _SORTED
 
 COMPANY_EDGE_COUNT: Final[LiteralString] = """
 MATCH (c:Company {id: $id})

@@ -6,25 +6,14 @@ from typing import Final, LiteralString
 
 from graph.cypher.core import _rows
 
-# After `p` is bound: the graph-computed figures of a person.
-_FIGURES: Final[LiteralString] = """
-CALL (p) {
-  OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
-  RETURN max(k.strength) AS strongestTie, count(k) AS relationshipCount
-}
-"""
-
-# The figures of people read without them.
-PEOPLE_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of people read without them (graph/cypher/core/figures.py); `fresh` is
+# false where none are stored yet (the caller then counts them).
+PEOPLE_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
+RETURN p.id AS id, p.strongestTie AS strongestTie, p.relationshipCount AS relationshipCount,
+       p.relationshipCount IS NOT NULL AS fresh
 """
-    + _FIGURES
-    + """
-RETURN p.id AS id, strongestTie, relationshipCount
-"""
-)
 
 _PERSON_WHERE: Final[LiteralString] = """
 ($styles IS NULL OR p.communicationStyle IN $styles)
@@ -57,8 +46,18 @@ WHERE p.searchText CONTAINS $search AND """
     + _rows.SEARCH_RANK.replace("$item", "p")
 )
 
-_BY_PROPERTY: Final[LiteralString] = """
-WITH p, rank, CASE $sort WHEN 'NAME' THEN p.name WHEN 'CREATED_AT' THEN p.createdAt END AS sortKey
+# One page of those, with the total, in one round trip: sorted by $sort (a stored property or
+# figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.
+_SORTED: Final[LiteralString] = """
+WITH p, rank
+WHERE ($minStrongestTie IS NULL OR p.strongestTie >= $minStrongestTie)
+WITH p, rank,
+     CASE $sort
+       WHEN 'NAME' THEN p.name
+       WHEN 'CREATED_AT' THEN p.createdAt
+       WHEN 'STRONGEST_TIE' THEN coalesce(p.strongestTie, -1.0)
+       WHEN 'RELATIONSHIP_COUNT' THEN p.relationshipCount
+     END AS sortKey
 ORDER BY rank,
          CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
@@ -67,36 +66,8 @@ WITH collect(p) AS found
 RETURN size(found) AS total, [p IN found[$skip..$end] | properties(p)] AS page
 """
 
-_BY_FIGURES: Final[LiteralString] = (
-    _FIGURES
-    + """
-WITH p, rank, strongestTie, relationshipCount
-WHERE ($minStrongestTie IS NULL OR strongestTie >= $minStrongestTie)
-WITH p, rank, strongestTie, relationshipCount,
-     CASE $sort
-       WHEN 'NAME' THEN p.name
-       WHEN 'CREATED_AT' THEN p.createdAt
-       WHEN 'STRONGEST_TIE' THEN coalesce(strongestTie, -1.0)
-       WHEN 'RELATIONSHIP_COUNT' THEN relationshipCount
-     END AS sortKey
-ORDER BY rank,
-         CASE WHEN $descending THEN sortKey END DESC,
-         CASE WHEN NOT $descending THEN sortKey END ASC,
-         p.id ASC
-WITH collect(p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount}) AS people
-RETURN size(people) AS total, people[$skip..$end] AS page
-"""
-)
-
-# One page of people sorted by a stored property ($sort NAME or CREATED_AT), with the total,
-# in one round trip; the page's figures are read apart, when asked.
-PERSON_PAGE_BY_PROPERTY: Final[LiteralString] = _EVERYONE + _BY_PROPERTY
-PERSON_SEARCH_BY_PROPERTY: Final[LiteralString] = _FOUND + _BY_PROPERTY
-
-# One page of people filtered or sorted by their figures, with the total, in one round trip:
-# the figures of everyone who passes the other filters are computed first.
-PERSON_PAGE_BY_FIGURES: Final[LiteralString] = _EVERYONE + _BY_FIGURES
-PERSON_SEARCH_BY_FIGURES: Final[LiteralString] = _FOUND + _BY_FIGURES
+PERSON_PAGE: Final[LiteralString] = _EVERYONE + _SORTED
+PERSON_SEARCH: Final[LiteralString] = _FOUND + _SORTED
 
 PERSON_EDGE_COUNT: Final[LiteralString] = """
 MATCH (p:Person {id: $id})
