@@ -279,16 +279,18 @@ def measure_reads(
     An operation whose variants together, times the rounds, would take longer than
     `op_budget_ms` (judged on the first warm-up round, which follows its first call) runs in
     every k-th round only, at least MIN_SAMPLES times (SLOW_SAMPLES times when one round of
-    it alone takes longer than the budget); the rest of the warm-up it skips."""
+    it alone takes longer than the budget); the rest of the warm-up it skips, whatever the
+    number of rounds."""
     timings = [Timings() for _ in ops]
     strides = [1 for _ in ops]
+    over_budget = [False for _ in ops]
     settle = 0  # the warm-up round whose times set the strides
     variants = [*clients, STATEMENTS, FLOOR]
     for round_ in range(warmup + rounds):
         print(f"\rround {round_ + 1}/{warmup + rounds}", end="", flush=True)
         for index, op in enumerate(ops):
             if round_ < warmup:
-                if round_ > settle and strides[index] > 1:
+                if round_ > settle and over_budget[index]:
                     continue
             elif (round_ - warmup) % strides[index]:
                 continue
@@ -314,6 +316,7 @@ def measure_reads(
                     timings[index].objects.append(objects)
                     timings[index].fields.append(fields)
             if round_ == settle:
+                over_budget[index] = spent * rounds > op_budget_ms
                 least = SLOW_SAMPLES if spent > op_budget_ms else MIN_SAMPLES
                 affordable = max(least, math.floor(op_budget_ms / max(spent, 1e-3)))
                 strides[index] = max(1, rounds // min(rounds, affordable))
