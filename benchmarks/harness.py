@@ -226,22 +226,34 @@ def _status_kib(pid: int, key: str) -> int:
 
 @contextmanager
 def server_process(
-    endpoint: BoltEndpoint, *, pythonpath: Path | None = None, log: Path | None = None
+    endpoint: BoltEndpoint | None,
+    *,
+    pythonpath: Path | None = None,
+    log: Path | None = None,
+    module: str = "benchmarks.serve",
 ) -> Iterator[ServerProcess]:
     """The Guanxi server in its own process (`python server.py`, by way of benchmarks.serve,
     which first records the driver it loaded), reaching the engine as it would reach Neo4j.
     `pythonpath` goes first on the process's PYTHONPATH (e.g. a driver with its Rust
     extension). `log` receives the process's log (JSON lines on stderr); none is kept without
-    it."""
+    it. `module` another server run the same way (benchmarks.bare_server: no engine, no
+    driver recorded)."""
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         status = Path(scratch) / "driver.json"
+        database = (
+            {}
+            if endpoint is None
+            else {
+                "NEO4J_URI": endpoint.uri,
+                "NEO4J_USERNAME": endpoint.username,
+                "NEO4J_PASSWORD": endpoint.password,
+                "NEO4J_DATABASE": endpoint.database,
+            }
+        )
         env = {
             **os.environ,
-            "NEO4J_URI": endpoint.uri,
-            "NEO4J_USERNAME": endpoint.username,
-            "NEO4J_PASSWORD": endpoint.password,
-            "NEO4J_DATABASE": endpoint.database,
+            **database,
             "GUANXI_PORT": str(port),
             "GUANXI_DEMO_DATA": "0",
             "GUANXI_JWT_SECRET": BENCH_JWT_SECRET,
@@ -253,7 +265,7 @@ def server_process(
             )
         with (log or Path(os.devnull)).open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.serve"],
+                [sys.executable, "-m", module],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -273,7 +285,7 @@ def server_process(
                         time.sleep(0.1)
                 else:
                     raise RuntimeError("the server did not answer /healthz within 60 s")
-                driver = json.loads(status.read_text())
+                driver = json.loads(status.read_text()) if status.exists() else {}
                 yield ServerProcess(client=client, pid=process.pid, driver=driver)
         finally:
             process.terminate()
