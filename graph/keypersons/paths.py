@@ -1,11 +1,17 @@
 """Top-k introduction paths through person-to-person relationships.
 
 A path's strength is the product of its hops' strengths, multiplied in path order. Paths rank
-by strength (highest first), then by fewer hops, then by the person ids along the path. The
-search is best-first over weights -log(strength) with an admissible lower bound (the lightest
-way to a target within the hops left), so it never enumerates every path; it keeps every path
-within a float-safe margin of the k-th weight and ranks those exactly, so the order is the
-same as ranking all paths by the rule above.
+by strength (highest first), then by fewer hops, then by the person ids along the path.
+
+`top_paths` ranks the paths of ties already at hand. It is best-first over weights
+-log(strength) with an admissible lower bound (the lightest way to a target within the hops
+left), so it never enumerates every path; it keeps every path within a float-safe margin of
+the k-th weight and ranks those exactly, so the order is the same as ranking all paths by the
+rule above.
+
+`meet_in_the_middle` finds those ties in the database: it fetches, round by round, the ties of
+the people near both ends that a path of at least a threshold strength can use, and ranks the
+paths among them with `top_paths` (see its docstring for why that is exact).
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from graph.db.errors import GuanxiError
 
@@ -179,3 +186,229 @@ def top_paths(
             heapq.heappush(heap, (weight + rest, counter, weight, (*nodes, other), (*ties, tie)))
             counter += 1
     return sorted(found, key=Path.rank_key)[:k]
+
+
+# The search in the database.
+#
+# A path of strength at least t uses only ties of strength at least t, and more precisely: if
+# the strengths from one of its ends to a person on it multiply to g, every later hop is at
+# least t / g strong (every strength is at most 1). So for a threshold t, `_Side` walks from
+# the ends round by round, a round per hop, and asks only for the ties of the people reached
+# with a product of at least t, and of those only the ones of at least t / product. After r
+# rounds from the start and s from the end, r + s >= maxHops, every path of at least t in
+# at most maxHops hops has all its ties at hand (its first r hops were asked from the start's
+# side, its last s from the end's), so `top_paths` over what was fetched ranks them exactly.
+# If it finds k paths and the k-th is at least t strong, no other path can enter the top k:
+# that is the answer. If not, the search runs again with a lower threshold (the k-th
+# strength found, when k paths were found), asking only for the ties it does not yet have.
+
+Request = tuple[str, float, float | None]
+"""A person, the least strength of the ties wanted, and the strength from which on all the
+person's ties are known already (None: none is)."""
+
+INITIAL_THRESHOLD = (0.0, 0.5, 0.25, 0.12, 0.06, 0.03, 0.015)  # by maxHops
+MAX_FETCHED = 150_000  # ties one search may fetch
+_THRESHOLD_STEP = 8.0  # with fewer than k paths found, the next threshold is this much lower
+_LOWEST_THRESHOLD = 1e-4  # below it, the next run asks for every tie
+_SMALL_FRONTIER = 100  # both ends are walked in one round trip when this few people are asked
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One round trip's answer: which of the people asked exist, their ties in the strength
+    ranges asked, and which of them and their neighbours are sources (when the caller finds
+    the sources that way)."""
+
+    found: frozenset[str]
+    ties: Sequence[Tie]
+    sources: frozenset[str] = frozenset()
+
+
+class Fetch(Protocol):
+    """Fetch the allowed ties of people in strength ranges; with `sources_only`, only the ties
+    to sources."""
+
+    def __call__(self, requests: Sequence[Request], *, sources_only: bool) -> Fetched: ...
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The paths found, the ends that do not exist, and what the search cost."""
+
+    paths: list[Path]
+    missing: frozenset[str]
+    trips: int
+    ties: int
+
+
+class _Known:
+    """The ties fetched so far, and from which strength on each person's ties are known."""
+
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch = fetch
+        self.adj: dict[str, list[tuple[str, Tie]]] = {}
+        self._tie_ids: set[str] = set()
+        self._all_from: dict[str, float] = {}  # every tie at least this strong is known
+        self._sources_from: dict[str, float] = {}  # every tie to a source at least this strong
+        self.found: set[str] = set()
+        self.missing: set[str] = set()  # asked about, and not found
+        self.sources: set[str] = set()
+        self.ties = 0
+        self.trips = 0
+
+    def requests(self, needs: Mapping[str, float], *, sources_only: bool) -> list[Request]:
+        """What is still to fetch for these needs (least strength by person)."""
+        wanted: list[Request] = []
+        for person in sorted(needs):
+            if person in self.missing:
+                continue
+            have = self._all_from.get(person)
+            if sources_only:
+                to_sources = self._sources_from.get(person)
+                if to_sources is not None and (have is None or to_sources < have):
+                    have = to_sources
+            if have is None or needs[person] < have:
+                wanted.append((person, needs[person], have))
+        return wanted
+
+    def fetch(self, requests: Sequence[Request], *, sources_only: bool) -> None:
+        if not requests:
+            return
+        got = self._fetch(requests, sources_only=sources_only)
+        self.trips += 1
+        self.found |= got.found
+        self.missing |= {person for person, _, _ in requests} - got.found
+        self.sources |= got.sources
+        self.ties += len(got.ties)
+        if self.ties > MAX_FETCHED:
+            raise SearchTooLarge(
+                "the path search grew too large; lower maxHops or raise the minimum tier"
+            )
+        for tie in got.ties:
+            if tie.id in self._tie_ids or not tie.strength > 0 or tie.a == tie.b:
+                continue
+            self._tie_ids.add(tie.id)
+            self.adj.setdefault(tie.a, []).append((tie.b, tie))
+            self.adj.setdefault(tie.b, []).append((tie.a, tie))
+        known_from = self._sources_from if sources_only else self._all_from
+        for person, need, _ in requests:
+            have = known_from.get(person)
+            known_from[person] = need if have is None else min(have, need)
+
+
+class _Side:
+    """The walk from one end: for each person reached within the rounds done, the highest
+    product of strengths from the end to them (over walks, an upper bound for paths)."""
+
+    def __init__(self, ends: Iterable[str], other_ends: Collection[str]) -> None:
+        self.best = dict.fromkeys(ends, 1.0)
+        self.rounds = 0
+        self._other_ends = other_ends  # a path goes on through none of them (a live set)
+
+    def needs(self, floor: float) -> dict[str, float]:
+        """The least strength of the ties the next round needs, by person."""
+        return {
+            person: (min(1.0, floor / product) if floor > 0 else 0.0)
+            for person, product in self.best.items()
+            if product >= floor and person not in self._other_ends
+        }
+
+    def advance(self, known: _Known, floor: float) -> None:
+        """One more hop, through the ties at hand."""
+        best = dict(self.best)
+        for person, product in self.best.items():
+            if product < floor or person in self._other_ends:
+                continue
+            for other, tie in known.adj.get(person, ()):
+                further = product * tie.strength
+                if further >= floor and further > best.get(other, -1.0):
+                    best[other] = further
+        self.best = best
+        self.rounds += 1
+
+
+def _walk_pair(known: _Known, source: _Side, target: _Side, max_hops: int, floor: float) -> None:
+    """Rounds from both ends until they cover maxHops, each round trip from the end with
+    fewer people to ask about (both ends at once while they are small)."""
+    while source.rounds + target.rounds < max_hops:
+        from_source = source.needs(floor)
+        from_target = target.needs(floor)
+        asked_source = known.requests(from_source, sources_only=False)
+        asked_target = known.requests(from_target, sources_only=False)
+        both = (
+            source.rounds + target.rounds + 2 <= max_hops
+            and len(asked_source) + len(asked_target) <= _SMALL_FRONTIER
+        )
+        first = source.rounds == 0 and target.rounds == 0  # the first trip asks for both ends
+        if first or both or not asked_source or not asked_target:
+            merged = dict(from_source)
+            for person, need in from_target.items():
+                merged[person] = min(need, merged.get(person, 1.0))
+            known.fetch(known.requests(merged, sources_only=False), sources_only=False)
+            if first and not (source.best.keys() | target.best.keys()) <= known.found:
+                return  # an end does not exist
+            source.advance(known, floor)
+            if source.rounds + target.rounds < max_hops:
+                target.advance(known, floor)
+        elif len(asked_source) <= len(asked_target):
+            known.fetch(asked_source, sources_only=False)
+            source.advance(known, floor)
+        else:
+            known.fetch(asked_target, sources_only=False)
+            target.advance(known, floor)
+
+
+def _walk_to_sources(known: _Known, target: _Side, max_hops: int, floor: float) -> None:
+    """maxHops rounds from the targets; the last asks only for the ties to sources."""
+    while target.rounds < max_hops:
+        last = target.rounds == max_hops - 1
+        asked = known.requests(target.needs(floor), sources_only=last)
+        known.fetch(asked, sources_only=last)
+        target.advance(known, floor)
+
+
+def meet_in_the_middle(
+    fetch: Fetch,
+    sources: Collection[str] | None,
+    targets: Collection[str],
+    *,
+    max_hops: int,
+    k: int,
+    threshold: float | None = None,
+) -> Meeting:
+    """The k best paths as `top_paths` ranks them, fetching only the ties they can use.
+
+    With `sources` given, the search walks from both ends and they meet in the middle. With
+    None, the sources are found by `fetch` among the people it reaches, and the walk goes from
+    the targets only: its last round asks for ties to sources only. The first run's threshold
+    is `threshold` (by default one by maxHops); the answer does not depend on it.
+    """
+    ends = set(targets) | set(sources or ())
+    if k <= 0 or max_hops <= 0 or not targets or (sources is not None and not sources):
+        return Meeting([], frozenset(), 0, 0)
+    known = _Known(fetch)
+    target_set = set(targets)
+    starts = known.sources if sources is None else set(sources)
+    if threshold is None:
+        threshold = INITIAL_THRESHOLD[min(max_hops, len(INITIAL_THRESHOLD) - 1)]
+    missing: frozenset[str] | None = None
+    while True:
+        floor = threshold * (1 - _MARGIN)
+        if sources is None:
+            _walk_to_sources(known, _Side(target_set, starts), max_hops, floor)
+        else:
+            source, target = _Side(starts, target_set), _Side(target_set, starts)
+            _walk_pair(known, source, target, max_hops, floor)
+        if missing is None:
+            missing = frozenset(ends - known.found)
+            if (sources is not None and missing) or missing >= target_set:
+                return Meeting([], missing, known.trips, known.ties)
+        paths = top_paths(known.adj, starts, target_set - missing, max_hops=max_hops, k=k)
+        if threshold == 0 or (len(paths) == k and paths[-1].strength >= threshold):
+            return Meeting(paths, missing, known.trips, known.ties)
+        if len(paths) == k:
+            threshold = paths[-1].strength
+        else:
+            threshold = threshold / _THRESHOLD_STEP
+            if threshold < _LOWEST_THRESHOLD:
+                threshold = 0.0
