@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import LiteralString
+from itertools import chain
 
 from graph.core import reads
 from graph.core.kinds import PERSON
@@ -15,7 +15,6 @@ from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons.paths import (
     MAX_HOPS,
-    Fetch,
     Fetched,
     Meeting,
     Path,
@@ -55,23 +54,32 @@ def _check(max_hops: int, cap: int, first: int) -> None:
         raise InvalidInput(f"first: must be between 1 and {MAX_PATHS} (got {first})", field="first")
 
 
-def _fetcher(tx: Tx, tiers: list[str], *, find_ours: bool) -> Fetch:
-    """The search's round trips, in `tx`; with `find_ours`, our people are found as sources."""
+class _Fetcher:
+    """The search's round trips, in one read transaction. It keeps the element id of every
+    person it has seen, to name the people a meeting looks for."""
 
-    def fetch(requests: Sequence[Request], *, sources_only: bool) -> Fetched:
-        statement: LiteralString = cypher.PATH_TIES
-        if find_ours:
-            statement = (
-                cypher.INTRODUCTION_TIES_TO_OURS if sources_only else cypher.INTRODUCTION_TIES
+    def __init__(self, tx: Tx, tiers: list[str], handles: dict[str, str] | None = None) -> None:
+        self._tx = tx
+        self._tiers = tiers
+        self._handles: dict[str, str] = dict(handles or {})
+
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
+        asked = [list(request) for request in requests]
+        if meet is None:
+            [row] = self._tx.run(cypher.PATH_TIES, requests=asked, tiers=self._tiers)
+        else:
+            handles = {self._handles[p]: True for p in meet if p in self._handles}
+            [row] = self._tx.run(
+                cypher.MEETING_TIES, requests=asked, tiers=self._tiers, meet=handles
             )
-        [row] = tx.run(statement, requests=[list(r) for r in requests], tiers=tiers)
-        return Fetched(
-            found=frozenset(row["found"]),
-            ties=[Tie(t[0], t[1], t[2], t[3], float(t[4])) for t in row["ties"]],
-            sources=frozenset(row["ours"]),
-        )
-
-    return fetch
+        ties: list[Tie] = []
+        for tie_id, person, other, handle, starts, tier, strength in chain(*row["ties"]):
+            self._handles[other] = handle
+            a, b = (person, other) if starts else (other, person)
+            ties.append(Tie(tie_id, a, b, tier, float(strength)))
+        for person, handle in row["found"]:
+            self._handles[person] = handle
+        return Fetched(found=frozenset(person for person, _ in row["found"]), ties=ties)
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,9 @@ def find_introductions(
     tiers = tiers_at_least(min_tier)
 
     def work(tx: Tx) -> tuple[Meeting, dict[str, Person]]:
-        fetch = _fetcher(tx, tiers, find_ours=False)
-        found = meet_in_the_middle(fetch, [from_id], [to_id], max_hops=max_hops, k=first)
+        found = meet_in_the_middle(
+            _Fetcher(tx, tiers), [from_id], [to_id], max_hops=max_hops, k=first
+        )
         on_paths = sorted({id_ for path in found.paths for id_ in path.person_ids})
         rows = tx.run(PERSON.statements.by_id, ids=on_paths) if on_paths else []
         return found, {row["item"]["id"]: PERSON.model(row["item"]) for row in rows}
@@ -124,7 +133,7 @@ def best_introductions(
     min_tier: PersonTier | None = None,
 ) -> list[Path]:
     """The strongest paths from any of our people to the person, or to anyone at the company:
-    a search from the targets whose last round asks the engine for ties to our people only."""
+    a search from the targets whose last round meets our people (`meet_in_the_middle`)."""
     _check(max_hops, MAX_BEST_HOPS, first)
     if (to_person_id is None) == (to_company_id is None):
         raise InvalidInput("give exactly one of toPersonId and toCompanyId", field="toPersonId")
@@ -141,8 +150,16 @@ def best_introductions(
         else:
             assert to_person_id is not None
             targets = [to_person_id]
-        fetch = _fetcher(tx, tiers, find_ours=True)
-        return meet_in_the_middle(fetch, None, targets, max_hops=max_hops, k=first)
+        [row] = tx.run(cypher.OUR_PEOPLE)
+        ours = {person: handle for person, handle in row["ours"]}
+        return meet_in_the_middle(
+            _Fetcher(tx, tiers, ours),
+            ours,
+            targets,
+            max_hops=max_hops,
+            k=first,
+            check_sources=False,
+        )
 
     found = graph.read_tx(work)
     if found is None:

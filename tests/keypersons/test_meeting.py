@@ -4,7 +4,7 @@ while fetching only ties of people it asks about, in the strength ranges it asks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -50,9 +50,9 @@ class Memory:
         self.sources = sources
         self.asked: list[list[Request]] = []
 
-    def __call__(self, requests: Sequence[Request], *, sources_only: bool) -> Fetched:
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
         self.asked.append(list(requests))
-        found, got, seen = set(), [], set()
+        found, got = set(), []
         for person, low, below in requests:
             assert 0.0 <= low <= 1.0 and (below is None or low < below)
             if person not in self.people:
@@ -62,12 +62,11 @@ class Memory:
                 if person not in (tie.a, tie.b) or not tie.strength > 0:
                     continue
                 other = tie.b if tie.a == person else tie.a
-                if sources_only and other not in self.sources:
+                if meet is not None and other not in meet:
                     continue
                 if tie.strength >= low and (below is None or tie.strength < below):
                     got.append(tie)
-                    seen.add(other)
-        return Fetched(frozenset(found), got, frozenset((found | seen) & self.sources))
+        return Fetched(frozenset(found), got)
 
 
 # The first threshold: the default, or any (the answer must not depend on it).
@@ -110,7 +109,9 @@ def test_found_sources_match_top_paths_over_everything(
     ranked = top_paths(adjacency(ties), sources, targets, max_hops=max_hops, k=20)
     threshold = _threshold(data, ranked)
     memory = Memory(people, ties, sources)
-    found = meet_in_the_middle(memory, None, targets, max_hops=max_hops, k=k, threshold=threshold)
+    found = meet_in_the_middle(
+        memory, sources, targets, max_hops=max_hops, k=k, check_sources=False, threshold=threshold
+    )
     assert found.paths == ranked[:k]
 
 
@@ -127,7 +128,7 @@ def _chain_with_fan(fan: int) -> tuple[list[str], list[Tie]]:
 def test_weak_ties_are_not_fetched_once_strong_paths_suffice() -> None:
     people, ties = _chain_with_fan(50)
     memory = Memory(people, ties, set())
-    found = meet_in_the_middle(memory, ["s"], ["t"], max_hops=4, k=1)
+    found = meet_in_the_middle(memory, ["s"], ["t"], max_hops=6, k=1)
     assert [p.person_ids for p in found.paths] == [("s", "a", "t")]
     assert found.ties < 10 and found.trips <= 3
     asked = {person for trip in memory.asked for person, _, _ in trip}
@@ -147,7 +148,9 @@ def test_a_missing_end_costs_one_round_trip() -> None:
     memory = Memory(people, ties, set())
     found = meet_in_the_middle(memory, ["s"], ["nobody"], max_hops=6, k=5)
     assert found.paths == [] and found.missing == {"nobody"} and found.trips == 1
-    found = meet_in_the_middle(Memory(people, ties, {"s"}), None, ["nobody"], max_hops=4, k=5)
+    found = meet_in_the_middle(
+        Memory(people, ties, {"s"}), ["s"], ["nobody"], max_hops=4, k=5, check_sources=False
+    )
     assert found.paths == [] and found.missing == {"nobody"} and found.trips == 1
 
 
@@ -171,7 +174,9 @@ def test_paths_exactly_at_the_threshold_are_found() -> None:
     ]
     people = ["o1", "o2", "a", "b", "c", "d", "t"]
     memory = Memory(people, ties, {"o1", "o2"})
-    found = meet_in_the_middle(memory, None, ["t"], max_hops=3, k=1, threshold=0.25)
+    found = meet_in_the_middle(
+        memory, ["o1", "o2"], ["t"], max_hops=3, k=1, check_sources=False, threshold=0.25
+    )
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]
     found = meet_in_the_middle(memory, ["o1"], ["t"], max_hops=3, k=1, threshold=0.25)
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]

@@ -3,10 +3,10 @@
 The search asks, round by round, for the allowed ties of a few people in strength ranges:
 `$requests` holds [person id, least strength, strength from which on the person's ties are
 known already (null: none is)]. Each statement answers in one row of lists (the embedded
-engine sends rows one by one): the people asked about who exist (`found`), their ties as [id,
-start person id, end person id, tier, strength], and for introductions which of those people
-and their neighbours are ours (a current role at one of our companies), checked in the engine
-for the rows returned only.
+engine sends rows one by one): `found`, the people asked about who exist as [id, element id],
+and `ties`, for each of them their ties as [tie id, person id, other person's id, other
+person's element id, whether the person is the tie's start, tier, strength]. Element ids
+name people for a later meeting in the same transaction only.
 
 The older statements further down pull whole neighbourhoods; the benchmark's "bare" column
 still measures them.
@@ -15,78 +15,46 @@ still measures them.
 from typing import Final, LiteralString
 
 # `WITH request[0] AS id` before the look-up: a look-up on a list element scans in the
-# embedded engine, one on a named value uses the index.
+# embedded engine, one on a named value uses the index. The ties are collected in a subquery
+# per person: as an OPTIONAL MATCH the engine took two to three times as long.
 _REQUESTED: Final[LiteralString] = """
 UNWIND $requests AS request
 WITH request[0] AS id, request[1] AS low, request[2] AS below
 MATCH (p:Person {id: id})
+CALL (p, id, low, below) {
+  MATCH (p)-[k:KNOWS]-(q:Person)
+  WHERE """
+
+_IN_RANGE: Final[LiteralString] = """k.tier IN $tiers AND k.strength > 0 AND k.strength >= low
+    AND (below IS NULL OR k.strength < below)"""
+
+_ANSWER: Final[LiteralString] = """
+  RETURN collect([k.id, id, q.id, elementId(q), startNode(k) = p, k.tier, k.strength]) AS ties
+}
+RETURN collect([id, elementId(p)]) AS found, collect(ties) AS ties
 """
-
-_TIES_IN_RANGE: Final[LiteralString] = """
-OPTIONAL MATCH (p)-[k:KNOWS]-(q:Person)
-WHERE k.tier IN $tiers AND k.strength > 0 AND k.strength >= low
-  AND (below IS NULL OR k.strength < below)
-"""
-
-_TIE: Final[LiteralString] = "[k.id, startNode(k).id, endNode(k).id, k.tier, k.strength]"
-
-_P_IS_OURS: Final[LiteralString] = """EXISTS {
-  MATCH (p)-[r:HOLDS_ROLE]->(:Company {isOurs: true})
-  WHERE r.endDate IS NULL OR r.endDate >= date()
-}"""
-
-_Q_IS_OURS: Final[LiteralString] = """EXISTS {
-  MATCH (q)-[r:HOLDS_ROLE]->(:Company {isOurs: true})
-  WHERE r.endDate IS NULL OR r.endDate >= date()
-}"""
 
 # The ties of the people asked about, in their strength ranges.
-PATH_TIES: Final[LiteralString] = (
+PATH_TIES: Final[LiteralString] = _REQUESTED + _IN_RANGE + _ANSWER
+
+# The same, of those only the ties to people in `$meet` (a map whose keys are their element
+# ids). The engine reads a tie only once the other end is found in the map, which costs
+# little: the CASE keeps that order (with AND it reads every tie first, and most lead
+# elsewhere).
+MEETING_TIES: Final[LiteralString] = (
     _REQUESTED
-    + _TIES_IN_RANGE
-    + """RETURN collect(DISTINCT id) AS found, [] AS ours,
-       collect(CASE WHEN k IS NOT NULL THEN """
-    + _TIE
-    + """ END) AS ties
-"""
+    + "CASE WHEN $meet[elementId(q)] IS NULL THEN false\n    ELSE "
+    + _IN_RANGE
+    + " END"
+    + _ANSWER
 )
 
-# The same, and which of the people asked about and of their neighbours are ours.
-INTRODUCTION_TIES: Final[LiteralString] = (
-    _REQUESTED
-    + "WITH id, p, low, below, "
-    + _P_IS_OURS
-    + " AS pOurs"
-    + _TIES_IN_RANGE
-    + "WITH id, pOurs, k, q, q IS NOT NULL AND "
-    + _Q_IS_OURS
-    + """ AS qOurs
-RETURN collect(DISTINCT id) AS found,
-       collect(DISTINCT CASE WHEN pOurs THEN id END)
-         + collect(DISTINCT CASE WHEN qOurs THEN q.id END) AS ours,
-       collect(CASE WHEN k IS NOT NULL THEN """
-    + _TIE
-    + """ END) AS ties
+# Our people (a current role at one of our companies), as [id, element id].
+OUR_PEOPLE: Final[LiteralString] = """
+MATCH (:Company {isOurs: true})<-[r:HOLDS_ROLE]-(p:Person)
+WHERE r.endDate IS NULL OR r.endDate >= date()
+RETURN collect(DISTINCT [p.id, elementId(p)]) AS ours
 """
-)
-
-# The last round of an introduction search: only the ties to people who are ours.
-INTRODUCTION_TIES_TO_OURS: Final[LiteralString] = (
-    _REQUESTED
-    + "WITH id, p, low, below, "
-    + _P_IS_OURS
-    + " AS pOurs"
-    + _TIES_IN_RANGE
-    + "  AND "
-    + _Q_IS_OURS
-    + """
-RETURN collect(DISTINCT id) AS found,
-       collect(DISTINCT CASE WHEN pOurs THEN id END) + collect(DISTINCT q.id) AS ours,
-       collect(CASE WHEN k IS NOT NULL THEN """
-    + _TIE
-    + """ END) AS ties
-"""
-)
 
 # The people with a current role at the company (key persons only, if asked).
 PEOPLE_AT: Final[LiteralString] = """
