@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import chain
 
 from graph.core import reads
+from graph.core.kinds import PERSON
 from graph.core.models import Person, PersonTier, tiers_at_least
 from graph.cypher.keypersons import paths as cypher
-from graph.db.connection import Graph
+from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput, NotFound
-from graph.keypersons.paths import MAX_HOPS, Path, Tie, adjacency, top_paths
+from graph.keypersons.paths import (
+    MAX_HOPS,
+    Fetched,
+    Meeting,
+    Path,
+    Request,
+    Tie,
+    meet_in_the_middle,
+)
 
 MAX_PATHS = 20
-MAX_BEST_HOPS = 4  # the search pulls the whole neighbourhood of the targets
+MAX_BEST_HOPS = 4
 STRONG = 0.5
 MODERATE = 0.2
 
@@ -43,9 +54,32 @@ def _check(max_hops: int, cap: int, first: int) -> None:
         raise InvalidInput(f"first: must be between 1 and {MAX_PATHS} (got {first})", field="first")
 
 
-def _ties(graph: Graph, seeds: list[str], depth: int, tiers: list[str]) -> list[Tie]:
-    rows = graph.read(cypher.TIES_AROUND[depth], seeds=seeds, tiers=tiers)
-    return [Tie(r["id"], r["a"], r["b"], r["tier"], float(r["strength"])) for r in rows]
+class _Fetcher:
+    """The search's round trips, in one read transaction. It keeps the element id of every
+    person it has seen, to name the people a meeting looks for."""
+
+    def __init__(self, tx: Tx, tiers: list[str], handles: dict[str, str] | None = None) -> None:
+        self._tx = tx
+        self._tiers = tiers
+        self._handles: dict[str, str] = dict(handles or {})
+
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
+        asked = [list(request) for request in requests]
+        if meet is None:
+            [row] = self._tx.run(cypher.PATH_TIES, requests=asked, tiers=self._tiers)
+        else:
+            handles = {self._handles[p]: True for p in meet if p in self._handles}
+            [row] = self._tx.run(
+                cypher.MEETING_TIES, requests=asked, tiers=self._tiers, meet=handles
+            )
+        ties: list[Tie] = []
+        for tie_id, person, other, handle, starts, tier, strength in chain(*row["ties"]):
+            self._handles[other] = handle
+            a, b = (person, other) if starts else (other, person)
+            ties.append(Tie(tie_id, a, b, tier, float(strength)))
+        for person, handle in row["found"]:
+            self._handles[person] = handle
+        return Fetched(found=frozenset(person for person, _ in row["found"]), ties=ties)
 
 
 @dataclass(frozen=True)
@@ -66,41 +100,26 @@ def find_introductions(
     min_tier: PersonTier | None = None,
 ) -> Introductions:
     """The `first` strongest simple paths from one person to another, best first, with the
-    people on them, in one round trip."""
+    people on them: a search from both ends that meet in the middle (`meet_in_the_middle`), a
+    few round trips in one read transaction."""
     _check(max_hops, MAX_HOPS, first)
     if from_id == to_id:
         raise InvalidInput("toPersonId: must differ from fromPersonId", field="toPersonId")
-    # A path of h hops lies within the ties touching people at most ceil(h/2) - 1 hops from
-    # the start or floor(h/2) - 1 hops from the end: the statement pulls those only.
-    [row] = graph.read(
-        cypher.INTRODUCTION_NEIGHBOURHOOD[max_hops - 1],
-        fromId=from_id,
-        toId=to_id,
-        tiers=tiers_at_least(min_tier),
-    )
-    for field_name, id_, props in (
-        ("fromPersonId", from_id, row["source"]),
-        ("toPersonId", to_id, row["target"]),
-    ):
-        if props is None:
-            raise NotFound("person", id_, field=field_name)
-    ties = [Tie(t[0], t[1], t[2], t[3], float(t[4])) for group in row["ties"] for t in group]
-    found = top_paths(adjacency(ties), [from_id], [to_id], max_hops=max_hops, k=first)
-    on_paths = {id_ for path in found for id_ in path.person_ids}
-    people = {
-        props["id"]: Person.from_row(props)
-        for props in [*row["near"], *row["middle"]]
-        if props["id"] in on_paths
-    }
-    return Introductions(found, people)
+    tiers = tiers_at_least(min_tier)
 
+    def work(tx: Tx) -> tuple[Meeting, dict[str, Person]]:
+        found = meet_in_the_middle(
+            _Fetcher(tx, tiers), [from_id], [to_id], max_hops=max_hops, k=first
+        )
+        on_paths = sorted({id_ for path in found.paths for id_ in path.person_ids})
+        rows = tx.run(PERSON.statements.by_id, ids=on_paths) if on_paths else []
+        return found, {row["item"]["id"]: PERSON.model(row["item"]) for row in rows}
 
-def _require_people(graph: Graph, ids_by_field: dict[str, str]) -> None:
-    """Raise NotFound for the first of these people who does not exist."""
-    people = reads.people_by_id(graph, list(ids_by_field.values()))
-    for (field_name, id_), person in zip(ids_by_field.items(), people, strict=True):
-        if person is None:
+    found, people = graph.read_tx(work)
+    for field_name, id_ in (("fromPersonId", from_id), ("toPersonId", to_id)):
+        if id_ in found.missing:
             raise NotFound("person", id_, field=field_name)
+    return Introductions(found.paths, people)
 
 
 def best_introductions(
@@ -113,28 +132,41 @@ def best_introductions(
     first: int = 5,
     min_tier: PersonTier | None = None,
 ) -> list[Path]:
-    """The strongest paths from any of our people to the person, or to anyone at the company."""
+    """The strongest paths from any of our people to the person, or to anyone at the company:
+    a search from the targets whose last round meets our people (`meet_in_the_middle`)."""
     _check(max_hops, MAX_BEST_HOPS, first)
     if (to_person_id is None) == (to_company_id is None):
         raise InvalidInput("give exactly one of toPersonId and toCompanyId", field="toPersonId")
-    if to_company_id is not None:
-        rows = graph.read(
-            cypher.PEOPLE_AT, companyId=to_company_id, keyPersonsOnly=key_persons_only
+    tiers = tiers_at_least(min_tier)
+
+    def work(tx: Tx) -> Meeting | None:
+        if to_company_id is not None:
+            rows = tx.run(
+                cypher.PEOPLE_AT, companyId=to_company_id, keyPersonsOnly=key_persons_only
+            )
+            targets = [row["id"] for row in rows]
+            if not targets:
+                return None
+        else:
+            assert to_person_id is not None
+            targets = [to_person_id]
+        [row] = tx.run(cypher.OUR_PEOPLE)
+        ours = {person: handle for person, handle in row["ours"]}
+        return meet_in_the_middle(
+            _Fetcher(tx, tiers, ours),
+            ours,
+            targets,
+            max_hops=max_hops,
+            k=first,
+            check_sources=False,
         )
-        targets = [row["id"] for row in rows]
-        if not targets:
-            if reads.companies_by_id(graph, [to_company_id]) == [None]:
-                raise NotFound("company", to_company_id, field="toCompanyId")
-            return []
-    else:
-        assert to_person_id is not None
-        targets = [to_person_id]
-    # Every person on a path of h hops but its start is within h - 1 hops of a target.
-    adj = adjacency(_ties(graph, targets, max_hops - 1, tiers_at_least(min_tier)))
-    ours: set[str] = (
-        {row["id"] for row in graph.read(cypher.OURS_AMONG, ids=sorted(adj))} if adj else set()
-    )
-    found = top_paths(adj, ours, targets, max_hops=max_hops, k=first)
-    if not found and to_person_id is not None:
-        _require_people(graph, {"toPersonId": to_person_id})
-    return found
+
+    found = graph.read_tx(work)
+    if found is None:
+        assert to_company_id is not None
+        if reads.companies_by_id(graph, [to_company_id]) == [None]:
+            raise NotFound("company", to_company_id, field="toCompanyId")
+        return []
+    if to_person_id is not None and to_person_id in found.missing:
+        raise NotFound("person", to_person_id, field="toPersonId")
+    return found.paths

@@ -1,11 +1,17 @@
 """Top-k introduction paths through person-to-person relationships.
 
 A path's strength is the product of its hops' strengths, multiplied in path order. Paths rank
-by strength (highest first), then by fewer hops, then by the person ids along the path. The
-search is best-first over weights -log(strength) with an admissible lower bound (the lightest
-way to a target within the hops left), so it never enumerates every path; it keeps every path
-within a float-safe margin of the k-th weight and ranks those exactly, so the order is the
-same as ranking all paths by the rule above.
+by strength (highest first), then by fewer hops, then by the person ids along the path.
+
+`top_paths` ranks the paths of ties already at hand. It is best-first over weights
+-log(strength) with an admissible lower bound (the lightest way to a target within the hops
+left), so it never enumerates every path; it keeps every path within a float-safe margin of
+the k-th weight and ranks those exactly, so the order is the same as ranking all paths by the
+rule above.
+
+`meet_in_the_middle` finds those ties in the database: it fetches, round by round, the ties of
+the people near both ends that a path of at least a threshold strength can use, and ranks the
+paths among them with `top_paths` (see its docstring for why that is exact).
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from graph.db.errors import GuanxiError
 
@@ -179,3 +186,247 @@ def top_paths(
             heapq.heappush(heap, (weight + rest, counter, weight, (*nodes, other), (*ties, tie)))
             counter += 1
     return sorted(found, key=Path.rank_key)[:k]
+
+
+# The search in the database.
+#
+# A path of strength at least t uses only ties of strength at least t, and more precisely: if
+# the strengths from one of its ends to a person on it multiply to g, every later hop is at
+# least t / g strong (every strength is at most 1). So for a threshold t, `_Side` walks from
+# an end round by round, a round per hop, and asks only for the ties of the people reached
+# with a product of at least t, and of those only the ones of at least t / product. After r
+# rounds from the sources and s from the targets, r + s >= maxHops, every path of at least t
+# in at most maxHops hops has all its ties at hand: its first r hops were asked from the
+# sources' side, its last s from the targets'. The last round is a meeting: it asks only for
+# the ties that reach a person the other side has reached (the sources themselves, when the
+# search walks from the targets only), which the engine checks before it reads the tie.
+# `top_paths` over what was fetched then ranks those paths exactly; if it finds k paths and
+# the k-th is at least t strong, no other path can enter the top k: that is the answer. If
+# not, the search runs again with a lower threshold (the k-th strength found, when k paths
+# were found), asking only for what it does not have yet.
+
+Request = tuple[str, float, float | None]
+"""A person, the least strength of the ties wanted, and the strength from which on all the
+person's ties are known already (None: none is)."""
+
+FIRST_THRESHOLD = 0.5
+MAX_ASKED = 8_000  # people one search may ask about (each costs the engine all their ties)
+MAX_FETCHED = 100_000  # ties one search may fetch
+_THRESHOLD_STEP = 2.0  # with fewer than k paths found, the next threshold is this much lower
+_LOWEST_THRESHOLD = 1e-6  # below it, the next run asks for every tie
+_SMALL_FRONTIER = 300  # both ends are walked in one round trip when this few people are asked
+
+
+def _too_large() -> SearchTooLarge:
+    return SearchTooLarge("the path search grew too large; lower maxHops or raise the minimum tier")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One round trip's answer: which of the people asked exist, and their ties in the
+    strength ranges asked."""
+
+    found: frozenset[str]
+    ties: Sequence[Tie]
+
+
+class Fetch(Protocol):
+    """Fetch the allowed ties of people in strength ranges; with `meet`, only the ties whose
+    other end is one of those people."""
+
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched: ...
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The paths found, the ends that do not exist, and what the search cost."""
+
+    paths: list[Path]
+    missing: frozenset[str]
+    trips: int
+    ties: int
+
+
+class _Known:
+    """The ties fetched so far, and from which strength on each person's ties are known."""
+
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch = fetch
+        self.adj: dict[str, list[tuple[str, Tie]]] = {}
+        self._tie_ids: set[str] = set()
+        self._all_from: dict[str, float] = {}  # every tie at least this strong is known
+        self.found: set[str] = set()
+        self.missing: set[str] = set()  # asked about, and not found
+        self.asked = 0
+        self.ties = 0
+        self.trips = 0
+
+    def requests(self, needs: Mapping[str, float]) -> list[Request]:
+        """What is still to fetch for these needs (least strength by person)."""
+        wanted: list[Request] = []
+        for person in sorted(needs):
+            if person in self.missing:
+                continue
+            have = self._all_from.get(person)
+            if have is None or needs[person] < have:
+                wanted.append((person, needs[person], have))
+        return wanted
+
+    def fetch(self, requests: Sequence[Request], *, meet: Collection[str] | None = None) -> None:
+        """Fetch these; a meeting's ties (`meet`) are only some of the people's, so they do
+        not count as known for later rounds."""
+        if not requests:
+            return
+        self.asked += len(requests)
+        if self.asked > MAX_ASKED:
+            raise _too_large()
+        got = self._fetch(requests, meet=meet)
+        self.trips += 1
+        self.found |= got.found
+        self.missing |= {person for person, _, _ in requests} - got.found
+        self.ties += len(got.ties)
+        if self.ties > MAX_FETCHED:
+            raise _too_large()
+        for tie in got.ties:
+            if tie.id in self._tie_ids or not tie.strength > 0 or tie.a == tie.b:
+                continue
+            self._tie_ids.add(tie.id)
+            self.adj.setdefault(tie.a, []).append((tie.b, tie))
+            self.adj.setdefault(tie.b, []).append((tie.a, tie))
+        if meet is None:
+            for person, need, _ in requests:
+                have = self._all_from.get(person)
+                self._all_from[person] = need if have is None else min(have, need)
+
+
+class _Side:
+    """The walk from one end: for each person reached within the rounds done, the highest
+    product of strengths from the end to them (over walks, an upper bound for paths)."""
+
+    def __init__(self, ends: Iterable[str], other_ends: Collection[str]) -> None:
+        self.best = dict.fromkeys(ends, 1.0)
+        self.rounds = 0
+        self._other_ends = other_ends  # a path goes on through none of them
+
+    def needs(self, floor: float) -> dict[str, float]:
+        """The least strength of the ties the next round needs, by person."""
+        return {
+            person: (min(1.0, floor / product) if floor > 0 else 0.0)
+            for person, product in self.best.items()
+            if product >= floor and person not in self._other_ends
+        }
+
+    def advance(self, known: _Known, floor: float) -> None:
+        """One more hop, through the ties at hand."""
+        best = dict(self.best)
+        for person, product in self.best.items():
+            if product < floor or person in self._other_ends:
+                continue
+            for other, tie in known.adj.get(person, ()):
+                further = product * tie.strength
+                if further >= floor and further > best.get(other, -1.0):
+                    best[other] = further
+        self.best = best
+        self.rounds += 1
+
+
+def _merged(*needs: Mapping[str, float]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for side in needs:
+        for person, need in side.items():
+            merged[person] = min(need, merged.get(person, 1.0))
+    return merged
+
+
+def _walk(
+    known: _Known, source: _Side, target: _Side, max_hops: int, floor: float, *, both: bool
+) -> None:
+    """Rounds from the two ends until they cover maxHops. The first asks for the targets (and
+    the sources, with `both`); each next one walks from the end with fewer people to ask
+    about (both at once while they are few); the last is a meeting with the people the other
+    end has reached."""
+    first = True
+    while source.rounds + target.rounds < max_hops:
+        from_source, from_target = source.needs(floor), target.needs(floor)
+        if first:
+            first = False
+            asked = known.requests(_merged(from_source, from_target) if both else from_target)
+            known.fetch(asked)
+            ends = source.best.keys() | target.best.keys() if both else target.best.keys()
+            if (both and not ends <= known.found) or not ends & known.found:
+                return  # a source, or every target, does not exist
+            if both:
+                source.advance(known, floor)
+            if source.rounds + target.rounds < max_hops:
+                target.advance(known, floor)
+            continue
+        asked_source = known.requests(from_source)
+        asked_target = known.requests(from_target)
+        left = max_hops - source.rounds - target.rounds
+        if left == 1:
+            walker, other, needs = (
+                (source, target, from_source)
+                if len(asked_source) <= len(asked_target)
+                else (target, source, from_target)
+            )
+            known.fetch(known.requests(needs), meet=set(other.best))
+            walker.advance(known, floor)
+        elif not asked_source or not asked_target:  # a round at no cost
+            (source if not asked_source else target).advance(known, floor)
+        elif left > 2 and len(asked_source) + len(asked_target) <= _SMALL_FRONTIER:
+            known.fetch(known.requests(_merged(from_source, from_target)))
+            source.advance(known, floor)
+            target.advance(known, floor)
+        elif len(asked_source) <= len(asked_target):
+            known.fetch(asked_source)
+            source.advance(known, floor)
+        else:
+            known.fetch(asked_target)
+            target.advance(known, floor)
+
+
+def meet_in_the_middle(
+    fetch: Fetch,
+    sources: Collection[str],
+    targets: Collection[str],
+    *,
+    max_hops: int,
+    k: int,
+    check_sources: bool = True,
+    threshold: float | None = None,
+) -> Meeting:
+    """The k best paths as `top_paths` ranks them, fetching only the ties they can use.
+
+    The search walks from both ends and they meet in the middle. With `check_sources`, its
+    first round trip asks for both ends, and a missing source stops it; without, the sources
+    are taken to exist, and the search walks from them only when that is cheaper. The first
+    run's threshold is `threshold` (by default one by maxHops); the answer does not depend
+    on it.
+    """
+    source_set, target_set = set(sources), set(targets)
+    if k <= 0 or max_hops <= 0 or not source_set or not target_set:
+        return Meeting([], frozenset(), 0, 0)
+    known = _Known(fetch)
+    if threshold is None:
+        # Between two people at most 4 hops apart, the search asks for every tie of the people
+        # next to one end, and for the ties of those next to the other that meet them: little
+        # enough to need no second run.
+        threshold = 0.0 if check_sources and max_hops <= 4 else FIRST_THRESHOLD
+    missing: frozenset[str] | None = None
+    while True:
+        floor = threshold * (1 - _MARGIN)
+        source, target = _Side(source_set, target_set), _Side(target_set, source_set)
+        _walk(known, source, target, max_hops, floor, both=check_sources)
+        if missing is None:
+            missing = frozenset(known.missing & (target_set | source_set))
+            if missing & source_set or missing >= target_set:
+                return Meeting([], missing, known.trips, known.ties)
+        paths = top_paths(known.adj, source_set, target_set - missing, max_hops=max_hops, k=k)
+        if threshold == 0 or (len(paths) == k and paths[-1].strength >= threshold):
+            return Meeting(paths, missing, known.trips, known.ties)
+        if len(paths) == k:
+            threshold = paths[-1].strength
+        else:
+            threshold = threshold / _THRESHOLD_STEP
+            if threshold < _LOWEST_THRESHOLD:
+                threshold = 0.0
