@@ -116,7 +116,8 @@ WHERE $relationshipId IN i.relationshipIds
 # What the strength of a relationship rests on at $atMs: the latest strength set by hand and
 # the interactions that moved it (the caller keeps those applied after that setting).
 STRENGTH_EVIDENCE: Final[LiteralString] = """
-MATCH (a:Person)-[k:KNOWS {id: $id}]->(b:Person)
+MATCH (a)-[k:KNOWS]->(b)
+WHERE k.id = $id
 CALL (k) {
   WITH k.id AS tieId
   OPTIONAL MATCH (m:Change {subjectId: tieId})
