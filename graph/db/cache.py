@@ -19,18 +19,21 @@ Refreshes never hold readers up behind a whole recomputation of a slow result
   graph) is refreshed in the caller's thread and its callers wait for the fresh one, so a write
   is seen by the next read, as if there were no cache.
 - A slow result is refreshed in a background thread, and callers wait for it at most
-  WAIT_SECONDS, then get the previous result. A failed refresh drops the result (logged): the
-  next call computes afresh in its own thread and sees the error.
+  WAIT_SECONDS, then get the previous result. After a computation of t seconds, the next
+  refresh waits REST_FACTOR * t (2t): under a steady stream of writes, refreshing a slow result
+  takes at most a third of one core. A failed refresh drops the result (logged): the next call
+  computes afresh in its own thread and sees the error.
 - A computation that reads another cached result (the referral network reads the referral
   index) waits for that one's refresh: what it computes is stored under the new fingerprint.
 
 How stale: an answer reflects every write committed before the start of the computation that
 made it. A slow result's refresh starts at the first read after a write of this process
-(within RECHECK_SECONDS of another process's write); a write made while a refresh is already
-running waits for the next one. So while a key is read, its answers miss at most the writes of
-the last two refresh times (plus RECHECK_SECONDS for other processes' writes): for the
-referral index of the 100,000-person benchmark graph, a few seconds (docs/ARCHITECTURE.md,
-"Cached results").
+(within RECHECK_SECONDS of another process's write) once its rest is over; a write made while
+a refresh runs waits for the next one. So while a key is read, with T the time one computation
+takes, an answer misses at most the writes of the last (2 + REST_FACTOR) * T = 4T seconds,
+plus RECHECK_SECONDS for other processes' writes: for the referral index of the
+100,000-person benchmark graph, a few seconds (docs/ARCHITECTURE.md, "Cached results").
+A quick result is never stale in this process (see above).
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ RECHECK_SECONDS = 1.0
 QUICK_SECONDS = 0.5
 # how long a caller waits for the refresh of a slow result before it takes the previous one
 WAIT_SECONDS = 0.05
+# after computing a slow result for t seconds, no refresh starts for REST_FACTOR * t seconds:
+# under a steady stream of writes, refreshes take at most a third of one core
+REST_FACTOR = 2.0
 
 
 @dataclass
@@ -72,6 +78,7 @@ class _Slot:
     generation: int = -1  # the graph's write generation when the fingerprint was read
     checked_at: float = 0.0  # time.monotonic() then
     took: float = 0.0  # seconds the last computation took
+    rest_until: float = 0.0  # time.monotonic() before which a slow result is not refreshed
     refresh: _Refresh | None = None  # the refresh under way
 
 
@@ -104,15 +111,17 @@ def cached(
             and time.monotonic() - slot.checked_at < RECHECK_SECONDS
         ):
             return cast(T, slot.result)
-        running = slot.refresh
-        leading = running is None
-        if running is None:
-            running = slot.refresh = _Refresh()
         # a computation reading another cached result must get a fresh one, or it would keep
         # a stale answer under a new fingerprint
         computing = getattr(_COMPUTING, "depth", 0) > 0
         patient = not slot.known or slot.took < QUICK_SECONDS or computing
         previous = slot.result
+        running = slot.refresh
+        if running is None and not patient and time.monotonic() < slot.rest_until:
+            return cast(T, previous)  # resting after the last computation
+        leading = running is None
+        if running is None:
+            running = slot.refresh = _Refresh()
     refresh = _Refreshing(graph, key, slot, running, fingerprint_statement, compute)
     if leading and patient:
         refresh.run()
@@ -154,9 +163,13 @@ class _Refreshing:
                     _COMPUTING.depth -= 1
                 took = time.monotonic() - started
             with slot.lock:
-                slot.known, slot.result, slot.took = True, fresh, took
+                slot.known, slot.result = True, fresh
                 slot.fingerprint, slot.generation = current, generation
                 slot.checked_at = time.monotonic()
+                if not unchanged:
+                    slot.took = took
+                    slow = took >= QUICK_SECONDS
+                    slot.rest_until = slot.checked_at + REST_FACTOR * took if slow else 0.0
         except BaseException as exc:
             self.running.error = exc
             with slot.lock:  # keep nothing: the next call computes afresh and sees the error

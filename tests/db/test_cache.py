@@ -2,7 +2,8 @@
 the previous answer while a slow one is refreshed in the background, one refresh at a time.
 
 The slow path is driven by a computation that blocks on an Event, never by a clock: a result
-counts as slow with QUICK_SECONDS at 0, and callers do not wait for it with WAIT_SECONDS at 0.
+counts as slow with QUICK_SECONDS at 0, callers do not wait for it with WAIT_SECONDS at 0, and
+refreshes do not rest with REST_FACTOR at 0 (or do not start with a huge one).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def slow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every result counts as slow, and callers never wait for its refresh."""
     monkeypatch.setattr(cache, "QUICK_SECONDS", 0.0)
     monkeypatch.setattr(cache, "WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(cache, "REST_FACTOR", 0.0)
 
 
 def test_a_quick_result_is_recomputed_before_the_next_read_after_a_write(
@@ -130,3 +132,20 @@ def test_a_computation_reading_another_cached_result_waits_for_its_refresh(
     assert cache.settle()
     assert cache.cached(graph, ("outer",), REFERRAL_INDEX_FINGERPRINT, outer) == 200
     assert inner.calls == 2
+
+
+@pytest.mark.usefixtures("slow")
+def test_a_slow_result_rests_after_a_computation(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compute = Computation()
+    monkeypatch.setattr(cache, "REST_FACTOR", 1e9)  # resting for ever after any computation
+    assert _get(graph, compute) == 1
+    factories.person(graph, "Li Lei")
+    assert _get(graph, compute) == 1  # resting: the previous result, and no refresh
+    assert cache.refreshing() == 0 and compute.calls == 1
+    with cache._LOCK:  # the rest over (as if the time had passed)
+        cache._SLOTS[graph][KEY].rest_until = 0.0
+    assert _get(graph, compute) == 1  # the previous result, while the refresh runs
+    assert cache.settle()
+    assert _get(graph, compute) == 2
