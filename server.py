@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
@@ -139,6 +140,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        workers = ThreadPoolExecutor(http.worker_threads, thread_name_prefix="guanxi-worker")
+        asyncio.get_running_loop().set_default_executor(workers)  # what off_loop runs on
         with connect() as graph:
             ensure_schema(graph)
             load = demo_data
