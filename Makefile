@@ -13,7 +13,7 @@ UI_STAMP := $(UI_DIR)/node_modules/.installed
 # Debian's Chromium drives the map's end-to-end tests (no browser download here)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast check schema seed bench clean
+.PHONY: run test test-fast check schema seed bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,9 +82,17 @@ seed: $(STAMP)
 
 PEOPLE ?= 100000
 ROUNDS ?= 50
-## Benchmark the API (graph built on first use; PEOPLE=3000 ROUNDS=5 for a quick run): BENCHMARKS.md.
+# the import's batch sizes (the whole sweep: 1000,5000,10000,20000,50000; about 10 minutes)
+IMPORT_SIZES ?= 10000
+## Benchmark the API (graph built on first use; PEOPLE=3000 ROUNDS=5 for a quick run): every read
+## operation's latency beside its statements and its floor, the fixed cost of a request, a write,
+## the mixed load (8 clients, 60 s), the import at IMPORT_SIZES: BENCHMARKS.md.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS)
+	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS) --import-sizes $(IMPORT_SIZES)
+
+## The mixed load alone (issue 17's throughput targets): 8 clients for 60 s at PEOPLE.
+load: $(STAMP)
+	$(BIN)/python -m benchmarks.load --people $(PEOPLE) --clients 8 --seconds 60
 
 clean:
 	rm -rf $(VENV) $(LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules $(UI_DIR)/node_modules

@@ -36,11 +36,13 @@ from strawberry.types.unset import UnsetType
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
+from graph.core.figures import refresh_due_figures
 from graph.core.retention import purge_expired
+from graph.core.upgrades import prepare
 from graph.db.connection import Graph, open_graph
 from graph.db.errors import Unauthenticated
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
-from graph.db.setup import count_nodes_and_edges, ensure_schema, ping
+from graph.db.setup import count_nodes_and_edges, ping
 from resolvers.auth import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
@@ -143,7 +145,7 @@ def create_app(
         workers = ThreadPoolExecutor(http.worker_threads, thread_name_prefix="guanxi-worker")
         asyncio.get_running_loop().set_default_executor(workers)  # what off_loop runs on
         with connect() as graph:
-            ensure_schema(graph)
+            prepare(graph)
             load = demo_data
             if load is None:
                 setting = os.environ.get("GUANXI_DEMO_DATA")
@@ -213,10 +215,14 @@ def create_app(
 
 
 async def _purge_periodically(graph: Graph) -> None:
-    """Purge deleted items and idempotency keys past their retention, now and every hour."""
+    """Purge deleted items and idempotency keys past their retention, and recount the figures
+    of companies whose counted roles have ended (graph/core/figures.py), now and every hour."""
     while True:
         try:
             purged = await run_in_threadpool(purge_expired, graph)
+            due = await run_in_threadpool(refresh_due_figures, graph, force=True)
+            if due:
+                log.info("recounted the figures of %d company(ies) whose roles ended", due)
             if purged.deleted_items or purged.idempotency_keys:
                 log.info(
                     "purged %d deleted item(s) and %d idempotency key(s) past their retention",

@@ -122,6 +122,7 @@ def plain_map(found: KeyPersonMap, people: dict[str, Person]) -> dict[str, Any]:
                     "person": person(entry.person_id),
                     "roles": [
                         {
+                            "id": role.id,
                             "title": role.title,
                             "seniority": _name(role.seniority),
                             "buyingRole": _name(role.buying_role),
@@ -135,6 +136,7 @@ def plain_map(found: KeyPersonMap, people: dict[str, Person]) -> dict[str, Any]:
                             "level": _name(tie.relationship.level),
                             "lastUpdated": tie.relationship.updated_at,
                             "isStrongest": tie.is_strongest,
+                            "relationship": {"id": tie.relationship.id},
                             "ourPerson": person(tie.our_person_id),
                         }
                         for tie in entry.ties

@@ -29,11 +29,13 @@ from rich.progress import Progress
 from benchmarks.serve import STATUS_ENV
 from graph.auth.credentials import AuthSettings, issue_jwt
 from graph.auth.tokens import Role
+from graph.core.figures import backfill_figures
+from graph.core.upgrades import prepare
 from graph.cypher.db import admin
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
 from graph.db.settings import EngineSettings
-from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.db.setup import count_nodes_and_edges, delete_everything
 from graph.evolution import interactions
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
@@ -157,7 +159,7 @@ def synthetic_graph(
     samples_file = directory / "samples.json"
     try:
         with open_graph(settings, EngineSettings(data_dir=directory / "unused")) as graph:
-            ensure_schema(graph)
+            prepare(graph)
             if not samples_file.exists():
                 delete_everything(graph)
                 what = f"{people:,} people" + ("" if history else " (no history)")
@@ -178,6 +180,10 @@ def synthetic_graph(
                 print("  " + ", ".join(f"{name.lower()} {s:.0f} s" for name, s in timings.items()))
                 samples = _samples(data)
                 samples_file.write_text(json.dumps(asdict(samples)))
+            started = time.perf_counter()
+            if backfilled := backfill_figures(graph):  # a graph built before they were stored
+                seconds = time.perf_counter() - started
+                print(f"stored the figures of {backfilled:,} companies and people: {seconds:.0f} s")
             samples = Samples.from_json(samples_file.read_text())
             nodes, edges = count_nodes_and_edges(graph)
             changes = int(graph.read(admin.COUNT_CHANGES)[0]["changes"])
@@ -220,22 +226,34 @@ def _status_kib(pid: int, key: str) -> int:
 
 @contextmanager
 def server_process(
-    endpoint: BoltEndpoint, *, pythonpath: Path | None = None, log: Path | None = None
+    endpoint: BoltEndpoint | None,
+    *,
+    pythonpath: Path | None = None,
+    log: Path | None = None,
+    module: str = "benchmarks.serve",
 ) -> Iterator[ServerProcess]:
     """The Guanxi server in its own process (`python server.py`, by way of benchmarks.serve,
     which first records the driver it loaded), reaching the engine as it would reach Neo4j.
     `pythonpath` goes first on the process's PYTHONPATH (e.g. a driver with its Rust
     extension). `log` receives the process's log (JSON lines on stderr); none is kept without
-    it."""
+    it. `module` another server run the same way (benchmarks.bare_server: no engine, no
+    driver recorded)."""
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         status = Path(scratch) / "driver.json"
+        database = (
+            {}
+            if endpoint is None
+            else {
+                "NEO4J_URI": endpoint.uri,
+                "NEO4J_USERNAME": endpoint.username,
+                "NEO4J_PASSWORD": endpoint.password,
+                "NEO4J_DATABASE": endpoint.database,
+            }
+        )
         env = {
             **os.environ,
-            "NEO4J_URI": endpoint.uri,
-            "NEO4J_USERNAME": endpoint.username,
-            "NEO4J_PASSWORD": endpoint.password,
-            "NEO4J_DATABASE": endpoint.database,
+            **database,
             "GUANXI_PORT": str(port),
             "GUANXI_DEMO_DATA": "0",
             "GUANXI_JWT_SECRET": BENCH_JWT_SECRET,
@@ -247,7 +265,7 @@ def server_process(
             )
         with (log or Path(os.devnull)).open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.serve"],
+                [sys.executable, "-m", module],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -267,7 +285,7 @@ def server_process(
                         time.sleep(0.1)
                 else:
                     raise RuntimeError("the server did not answer /healthz within 60 s")
-                driver = json.loads(status.read_text())
+                driver = json.loads(status.read_text()) if status.exists() else {}
                 yield ServerProcess(client=client, pid=process.pid, driver=driver)
         finally:
             process.terminate()

@@ -1,6 +1,6 @@
 """A mixed read/write load from several client processes against one server, for a set time.
 
-    .venv/bin/python -m benchmarks.load [--seconds 60] [--clients 4] [--people 3000]
+    .venv/bin/python -m benchmarks.load [--seconds 60] [--clients 8] [--people 3000]
                                         [--data benchmarks/data] [--seed 7]
 
 Opens (or builds) the synthetic graph at that scale with its four years of history in `--data`
@@ -12,8 +12,10 @@ loopback, each sending one operation after another, chosen at random with these 
                 referralChain 10
     writes 15%: logInteraction 10, updateRelationship (strength) 5
 
-Prints per operation and overall: calls, errors (any error message is printed; there should
-be none), throughput and p50/p99 latency over HTTP.
+Prints per operation, for the reads, the writes and overall: calls, errors (any error message
+is printed; there should be none), throughput and p50/p99 latency over HTTP; then the issue's
+targets met or missed: at least 100 operations/s, no errors, read p99 under 1 s, write p99
+under 500 ms. `python -m benchmarks` runs the same load (`run`) after its latency rounds.
 
 Writes: logs meetings (held a minute ago) on the featured customer's ties and sets the
 strength of relationships of the graph; run it on a graph you can change.
@@ -27,6 +29,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -38,6 +41,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from benchmarks import queries
 from benchmarks.harness import (
     DATA,
+    Samples,
+    ServerProcess,
     admin_headers,
     graphql,
     log_variables,
@@ -45,10 +50,8 @@ from benchmarks.harness import (
     server_process,
     synthetic_graph,
 )
+from benchmarks.report import Report, Section, Target, machine, ms, targets_section
 
-COMPANY = """query ($c: ID!) { company(id: $c) {
-  id name status valueClass lifecycleStage ourRelationshipCount peopleCount
-  people { title buyingRole isKeyPerson person { id name } } } }"""
 UPDATE_STRENGTH = """mutation ($id: ID!, $s: Float!) {
   updateRelationship(id: $id, input: {strength: $s}) { id strength } }"""
 
@@ -63,6 +66,10 @@ WEIGHTS: dict[str, int] = {
     "updateRelationship": 5,
 }
 WRITES = frozenset({"logInteraction", "updateRelationship"})
+# the issue's targets for the load (8 clients, 60 s)
+MIN_OPS_PER_SECOND = 100
+READ_P99_MS = 1000.0
+WRITE_P99_MS = 500.0
 MAX_MESSAGES = 10  # error messages kept per client
 
 
@@ -85,7 +92,7 @@ def request(plan: Plan, op: str, rng: random.Random) -> tuple[str, dict[str, Any
     if op == "keyPersonMap":
         return queries.MAP, {"c": rng.choice(plan.customers), "at": None}
     if op == "company":
-        return COMPANY, {"c": rng.choice(plan.customers)}
+        return queries.COMPANY, {"c": rng.choice(plan.customers)}
     if op == "people search":
         return queries.PEOPLE_SEARCH, {"q": rng.choice(plan.names)}
     if op == "bestIntroductions":
@@ -167,18 +174,178 @@ def make_plan(http: httpx2.Client, samples_targets: list[str], **fixed: Any) -> 
     )
 
 
-def _row(name: str, samples: list[float], errors: int, seconds: float) -> str:
-    p50, p99 = percentiles(samples) if samples else (0.0, 0.0)
-    return (
-        f"{name:<22} {len(samples):>7,} {errors:>6} {len(samples) / seconds:>8.1f} "
-        f"{p50:>8.1f} {p99:>8.1f}"
+@dataclass(frozen=True)
+class LoadResult:
+    """The latencies (ms) and errors of every call of a load run, per operation."""
+
+    clients: int
+    seconds: float  # from the first call to the last answer
+    latencies: dict[str, list[float]]
+    errors: Counter[str]
+    messages: list[str]
+    peak_mib: float
+
+    def calls(self, ops: Iterable[str]) -> list[float]:
+        return [ms for op in ops for ms in self.latencies.get(op, [])]
+
+    def error_count(self, ops: Iterable[str]) -> int:
+        return sum(self.errors[op] for op in ops)
+
+    @property
+    def reads(self) -> list[str]:
+        return [op for op in WEIGHTS if op not in WRITES]
+
+    @property
+    def writes(self) -> list[str]:
+        return [op for op in WEIGHTS if op in WRITES]
+
+    def ops_per_second(self) -> float:
+        return len(self.calls(WEIGHTS)) / self.seconds
+
+
+def run(
+    server: ServerProcess, samples: Samples, clients: int, seconds: float, seed: int
+) -> LoadResult:
+    """`clients` client processes against the running server for `seconds`, after one warm-up
+    call of each operation."""
+    plan = make_plan(
+        server.client,
+        [b for _, b, _ in samples.path_pairs],
+        referrers=samples.busiest_referrers,
+        ties=[(o, t) for o, t, _ in samples.customer_ties[:50]],
     )
+    rng = random.Random(seed)
+    for op in WEIGHTS:  # one warm-up call each, not counted
+        query, variables = request(plan, op, rng)
+        graphql(server.client, query, **variables)
+    print(
+        f"{clients} client processes for {seconds:.0f} s against server pid {server.pid}; "
+        f"{len(plan.customers)} customers, {len(plan.relationships)} relationships in play",
+        flush=True,
+    )
+    context = multiprocessing.get_context("spawn")  # no fork of a process with a JVM
+    done: Synchronized[int] = context.Value("q", 0)
+    with context.Pool(clients, initializer=_share, initargs=(done,)) as pool:
+        started = time.perf_counter()
+        pending = [
+            pool.apply_async(client, (plan, seconds, seed * 1000 + i)) for i in range(clients)
+        ]
+        columns: list[Any] = [
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+        ]
+        with Progress(*columns) as progress:
+            task = progress.add_task("load", total=seconds)
+            while not all(p.ready() for p in pending):
+                elapsed = time.perf_counter() - started
+                progress.update(
+                    task, completed=min(elapsed, seconds), description=f"{done.value:,} calls"
+                )
+                time.sleep(0.25)
+        results = [p.get() for p in pending]
+    # throughput over the time the clients ran, from the first call to the last answer
+    window = max(r.window[1] for r in results) - min(r.window[0] for r in results)
+    latencies = {op: [ms for r in results for ms in r.latencies.get(op, [])] for op in WEIGHTS}
+    errors: Counter[str] = Counter()
+    for r in results:
+        errors.update(r.errors)
+    return LoadResult(
+        clients=clients,
+        seconds=window,
+        latencies=latencies,
+        errors=errors,
+        messages=[m for r in results for m in r.messages],
+        peak_mib=server.peak_memory_mib(),
+    )
+
+
+def _row(name: str, samples: list[float], errors: int, seconds: float) -> list[str]:
+    p50, p99 = percentiles(samples) if samples else (0.0, 0.0)
+    return [
+        name,
+        f"{len(samples):,}",
+        str(errors),
+        f"{len(samples) / seconds:.1f}",
+        ms(p50) if samples else "-",
+        ms(p99) if samples else "-",
+    ]
+
+
+def section(result: LoadResult) -> Section:
+    """The load run's table: per operation, reads, writes and overall."""
+    rows = [_row(op, result.latencies[op], result.errors[op], result.seconds) for op in WEIGHTS]
+    for name, ops in (("all reads", result.reads), ("all writes", result.writes)):
+        rows.append(_row(f"**{name}**", result.calls(ops), result.error_count(ops), result.seconds))
+    rows.append(
+        _row("**overall**", result.calls(WEIGHTS), result.error_count(WEIGHTS), result.seconds)
+    )
+    mix = ", ".join(f"{op} {weight}" for op, weight in WEIGHTS.items())
+    return Section(
+        title=f"Mixed load: {result.clients} clients for {result.seconds:.0f} s",
+        intro=(
+            f"`python -m benchmarks.load`'s run: {result.clients} client processes over "
+            "loopback against one server (plain driver), each sending one operation after "
+            f"another, chosen at random by weight ({mix}). Latency per call over HTTP; "
+            f"throughput over the run. Server peak memory {result.peak_mib:,.0f} MiB."
+        ),
+        columns=["operation", "calls", "errors", "ops/s", "p50", "p99"],
+        rows=rows,
+        notes=[f"error: {m}" for m in result.messages],
+    )
+
+
+def targets(result: LoadResult) -> list[Target]:
+    """The issue's throughput targets, met or missed."""
+    rate = result.ops_per_second()
+    errors = result.error_count(WEIGHTS)
+    reads = percentiles(result.calls(result.reads))[1] if result.calls(result.reads) else 0.0
+    writes = percentiles(result.calls(result.writes))[1] if result.calls(result.writes) else 0.0
+
+    def slowest(ops: list[str]) -> str:
+        by_p99 = [(percentiles(result.latencies[op])[1], op) for op in ops if result.latencies[op]]
+        return ", ".join(f"{op} p99 {ms(p99)}" for p99, op in sorted(by_p99, reverse=True)[:3])
+
+    prefix = f"load, {result.clients} clients: "
+    return [
+        Target(
+            f"{prefix}at least {MIN_OPS_PER_SECOND} operations/s",
+            f"{rate:.1f} ops/s",
+            rate >= MIN_OPS_PER_SECOND,
+            ""
+            if rate >= MIN_OPS_PER_SECOND
+            else f"{MIN_OPS_PER_SECOND - rate:.1f} ops/s short ({rate / MIN_OPS_PER_SECOND:.0%} "
+            f"of the target); slowest: {slowest(list(WEIGHTS))}",
+        ),
+        Target(
+            f"{prefix}no errors",
+            f"{errors} in {len(result.calls(WEIGHTS)):,} calls",
+            errors == 0,
+            "" if errors == 0 else "; ".join(result.messages[:3]),
+        ),
+        Target(
+            f"{prefix}read p99 under {ms(READ_P99_MS)}",
+            ms(reads),
+            reads < READ_P99_MS,
+            ""
+            if reads < READ_P99_MS
+            else f"{ms(reads - READ_P99_MS)} over; {slowest(result.reads)}",
+        ),
+        Target(
+            f"{prefix}write p99 under {ms(WRITE_P99_MS)}",
+            ms(writes),
+            writes < WRITE_P99_MS,
+            ""
+            if writes < WRITE_P99_MS
+            else f"{ms(writes - WRITE_P99_MS)} over; {slowest(result.writes)}",
+        ),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--data", type=Path, default=DATA, help="where the graphs are kept")
     parser.add_argument("--seed", type=int, default=7, help="of the clients' choices")
@@ -188,73 +355,15 @@ def main(argv: list[str] | None = None) -> int:
         synthetic_graph(args.people, root=args.data) as (_, endpoint, samples),
         server_process(endpoint) as server,
     ):
-        plan = make_plan(
-            server.client,
-            [b for _, b, _ in samples.path_pairs],
-            referrers=samples.busiest_referrers,
-            ties=[(o, t) for o, t, _ in samples.customer_ties[:50]],
-        )
-        rng = random.Random(args.seed)
-        for op in WEIGHTS:  # one warm-up call each, not counted
-            query, variables = request(plan, op, rng)
-            graphql(server.client, query, **variables)
-        print(
-            f"{args.clients} client processes for {args.seconds:.0f} s against server pid "
-            f"{server.pid}; {len(plan.customers)} customers, {len(plan.relationships)} "
-            "relationships in play"
-        )
-        context = multiprocessing.get_context("spawn")  # no fork of a process with a JVM
-        done: Synchronized[int] = context.Value("q", 0)
-        with context.Pool(args.clients, initializer=_share, initargs=(done,)) as pool:
-            started = time.perf_counter()
-            pending = [
-                pool.apply_async(client, (plan, args.seconds, args.seed * 1000 + i))
-                for i in range(args.clients)
-            ]
-            columns: list[Any] = [
-                TextColumn("[progress.description]{task.description}"),
-                BarColumn(),
-                TimeRemainingColumn(),
-            ]
-            with Progress(*columns) as progress:
-                task = progress.add_task("load", total=args.seconds)
-                while not all(p.ready() for p in pending):
-                    elapsed = time.perf_counter() - started
-                    progress.update(
-                        task,
-                        completed=min(elapsed, args.seconds),
-                        description=f"{done.value:,} calls",
-                    )
-                    time.sleep(0.25)
-            results = [p.get() for p in pending]
-        # throughput over the time the clients ran, from the first call to the last answer
-        seconds = max(r.window[1] for r in results) - min(r.window[0] for r in results)
-        peak = server.peak_memory_mib()
-
-    print(
-        f"\n{'operation':<22} {'calls':>7} {'errors':>6} {'ops/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        result = run(server, samples, args.clients, args.seconds, args.seed)
+    report = Report(
+        title="Guanxi under load",
+        facts=[("scale", f"{args.people:,} people"), ("machine", machine())],
+        command=" ".join(["python -m benchmarks.load", *(argv or sys.argv[1:])]),
+        sections=[section(result), targets_section(targets(result))],
     )
-    everything: list[float] = []
-    errors_total = 0
-    groups: dict[str, list[float]] = {"reads": [], "writes": []}
-    group_errors: Counter[str] = Counter()
-    for op in WEIGHTS:
-        samples_ms = [ms for r in results for ms in r.latencies.get(op, [])]
-        errors = sum(r.errors[op] for r in results)
-        print(_row(op, samples_ms, errors, seconds))
-        everything += samples_ms
-        errors_total += errors
-        group = "writes" if op in WRITES else "reads"
-        groups[group] += samples_ms
-        group_errors[group] += errors
-    for group, samples_ms in groups.items():
-        print(_row(f"all {group}", samples_ms, group_errors[group], seconds))
-    print(_row("overall", everything, errors_total, seconds))
-    print(f"\n{seconds:.1f} s, {args.clients} clients; server peak memory {peak:,.0f} MiB")
-    messages = [m for r in results for m in r.messages]
-    for message in messages:
-        print(f"error: {message}")
-    return 1 if errors_total else 0
+    print("\n" + report.text())
+    return 1 if result.error_count(WEIGHTS) else 0
 
 
 if __name__ == "__main__":

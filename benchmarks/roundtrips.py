@@ -54,6 +54,12 @@ class Counted:
             found.append((name, statistics.median(times)))
         return found
 
+    def replay(self, graph: Graph) -> None:
+        """Each statement again through the bare driver, one after another, as the request
+        ran them (one round trip each)."""
+        for query, params in self.calls:
+            graph.read(query, **params)
+
     def which(self) -> str:
         """The statements, each with how many times it ran when more than once."""
         counts: dict[str, int] = {}

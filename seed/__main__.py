@@ -29,11 +29,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
 from graph.core.retention import purge_expired
+from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
 from graph.db.errors import GuanxiError, NotFound
 from graph.db.settings import EngineSettings, Neo4jSettings
-from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
+from graph.db.setup import count_nodes_and_edges, delete_everything
 from graph.transfer.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
 from graph.transfer.importer import (
     DEFAULT_BATCH_SIZE,
@@ -49,7 +50,7 @@ from seed.synthetic_files import write_synthetic
 
 def _demo(args: argparse.Namespace) -> int:
     with open_graph() as graph:
-        ensure_schema(graph)
+        prepare(graph)
         if args.reset:
             delete_everything(graph)
         counts = load_demo(graph)
@@ -85,7 +86,7 @@ def _import(args: argparse.Namespace) -> int:
     print("importing " + ", ".join(s.name for s in sources) + f" ({total:,} records)")
     started = time.perf_counter()
     with open_graph() as graph:
-        ensure_schema(graph)
+        prepare(graph)
         columns = (
             TextColumn("{task.description:<9}"),
             BarColumn(),
@@ -152,7 +153,7 @@ def _synthetic(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     with open_graph() as graph:
-        ensure_schema(graph)
+        prepare(graph)
         purged = purge_expired(graph)
     print(
         f"purged {purged.deleted_items} deleted item(s) past the retention window and "
@@ -206,7 +207,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _token_create(args: argparse.Namespace) -> int:
     with open_graph() as graph:
-        ensure_schema(graph)
+        prepare(graph)
         try:
             token, secret = tokens.create_token(graph, name=args.name, role=tokens.Role(args.role))
         except GuanxiError as exc:
@@ -231,7 +232,7 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 def _token_list(args: argparse.Namespace) -> int:
     with open_graph() as graph:
-        ensure_schema(graph)
+        prepare(graph)
         found = tokens.list_tokens(graph)
     for token in found:
         state = "live" if token.revoked_at is None else f"revoked {token.revoked_at:%Y-%m-%d %H:%M}"

@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from graph.core import kinds, writes
+from graph.core import figures, kinds, writes
 from graph.core.history import (
     ChangeNote,
     ChangeRecord,
@@ -202,7 +202,9 @@ class Synthetic:
         ]
 
     def row_count(self) -> int:
-        return sum(len(rows) for _, rows in self.steps())
+        """The rows `load` writes, and the companies and people whose figures it counts."""
+        figures = len(self.companies) + len(self.people)
+        return sum(len(rows) for _, rows in self.steps()) + figures
 
     def summary(self) -> list[str]:
         """Counts of what was generated, for printing."""
@@ -1206,7 +1208,9 @@ def _write(graph: Graph, step: str, batch: list[dict[str, Any]]) -> None:
             else writes.New(row["props"], (row[ends[0]], row[ends[1]]), line)
             for line, row in enumerate(batch)
         ]
-        graph.write_tx(lambda tx: writes.create_in(tx, kind, items, None, recorded=False))
+        graph.write_tx(
+            lambda tx: writes.create_in(tx, kind, items, None, recorded=False, count_figures=False)
+        )
     elif step == "DEALS":
         rows = [
             {"line": line, "toId": row["companyId"], "props": row["props"]}
@@ -1227,8 +1231,10 @@ def load(
 ) -> None:
     """Write the generated rows in batches (the database must hold none of them yet): the
     companies, people and edges through the same write path as the API and the import (their
-    creation not recorded: the generated history records it), the rest as generated; with
-    `timings`, add the seconds each step took under its name (COMPANIES, ROLES, …)."""
+    creation not recorded: the generated history records it), the rest as generated; then
+    the stored figures of every company and person, counted once (FIGURES) rather than per
+    batch of edges; with `timings`, add the seconds each step took under its name
+    (COMPANIES, ROLES, …, FIGURES)."""
     for step, rows in data.steps():
         started = time.perf_counter()
         for batch in _batches(rows, batch_size):
@@ -1237,3 +1243,7 @@ def load(
                 progress(len(batch))
         if timings is not None:
             timings[step] = timings.get(step, 0.0) + time.perf_counter() - started
+    started = time.perf_counter()
+    figures.backfill_figures(graph, progress)
+    if timings is not None:
+        timings["FIGURES"] = timings.get("FIGURES", 0.0) + time.perf_counter() - started

@@ -47,6 +47,10 @@ class Metrics:
             ["path", "status"],
             registry=self.registry,
         )
+        # each label set's series, looked up once (operation labels and paths are bounded,
+        # and so are status codes)
+        self._operation_series: dict[str, tuple[Counter, Histogram]] = {}
+        self._response_series: dict[tuple[str, int], Counter] = {}
 
     def operation_label(self, name: str | None) -> str:
         """The label for an operation name: bounded in number and shape."""
@@ -62,14 +66,23 @@ class Metrics:
     def observe_operation(self, name: str | None, seconds: float, failed: bool) -> None:
         """Count one executed operation, its latency, and whether it had errors."""
         label = self.operation_label(name)
-        self.operations.labels(label).inc()
-        self.operation_seconds.labels(label).observe(seconds)
-        if failed:
+        series = self._operation_series.get(label)
+        if series is None:  # prometheus_client's labels() checks and locks on every call
+            series = (self.operations.labels(label), self.operation_seconds.labels(label))
+            self._operation_series[label] = series
+        count, latency = series
+        count.inc()
+        latency.observe(seconds)
+        if failed:  # its series appears with the first error
             self.operation_errors.labels(label).inc()
 
     def observe_response(self, path: str, status: int) -> None:
         """Count one HTTP response (paths other than the app's own are counted as `other`)."""
-        self.responses.labels(path if path in self._paths else OTHER, str(status)).inc()
+        key = (path if path in self._paths else OTHER, status)
+        counter = self._response_series.get(key)
+        if counter is None:
+            counter = self._response_series[key] = self.responses.labels(key[0], str(status))
+        counter.inc()
 
     async def endpoint(self, request: Request) -> Response:
         """GET /metrics in Prometheus' text format."""

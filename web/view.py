@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +24,6 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
@@ -57,6 +57,17 @@ def response_media_type(accept: str | None) -> str:
     if preferred > 0 and preferred >= ranks.get(JSON, 0.0):
         return GRAPHQL_RESPONSE_JSON
     return JSON
+
+
+def media_type_of(content_type: str | None) -> str:
+    """The media type of a Content-Type header value, its parameters left out, as sent."""
+    return (content_type or "").split(";", 1)[0].strip()
+
+
+# The request body this task has parsed, with its raw bytes (see SpecGraphQL.parse_http_body).
+_PARSED_BODY: ContextVar[tuple[str | bytes, Any] | None] = ContextVar(
+    "guanxi_parsed_body", default=None
+)
 
 
 @lru_cache(maxsize=512)
@@ -114,28 +125,42 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
         """Refuse what is not one JSON operation, each with a message that says why."""
-        if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != JSON:
-                raise HTTPException(
-                    415,
-                    f"send the operation as {JSON} (a JSON object with a `query`), "
-                    f"not {content_type or 'a body without a Content-Type'}",
-                )
-            body = self.parse_json(await request.get_body())
-            if isinstance(body, list):
-                self._check_batch(body)
-                operations = body
-            elif isinstance(body, dict):
-                operations = [body]
-            else:
-                raise HTTPException(400, "the body must be a JSON object with a `query`")
-            for operation in operations:
-                if not isinstance(operation, dict):
-                    raise HTTPException(400, "each operation must be a JSON object with a `query`")
-                if not isinstance(operation.get("operationName"), str | None):
-                    raise HTTPException(400, "`operationName` must be a string or null")
-        return await super().parse_http_body(request)
+        if request.method != "POST":
+            return await super().parse_http_body(request)
+        content_type = media_type_of(request.content_type)
+        if content_type != JSON:
+            raise HTTPException(
+                415,
+                f"send the operation as {JSON} (a JSON object with a `query`), "
+                f"not {content_type or 'a body without a Content-Type'}",
+            )
+        raw = await request.get_body()
+        body = self.parse_json(raw)
+        if isinstance(body, list):
+            self._check_batch(body)
+            operations = body
+        elif isinstance(body, dict):
+            operations = [body]
+        else:
+            raise HTTPException(400, "the body must be a JSON object with a `query`")
+        for operation in operations:
+            if not isinstance(operation, dict):
+                raise HTTPException(400, "each operation must be a JSON object with a `query`")
+            if not isinstance(operation.get("operationName"), str | None):
+                raise HTTPException(400, "`operationName` must be a string or null")
+        # Strawberry's own parse reads the same body again: it gets this parse (parse_json)
+        token = _PARSED_BODY.set((raw, body))
+        try:
+            return await super().parse_http_body(request)
+        finally:
+            _PARSED_BODY.reset(token)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body parsed as JSON; parsed once per request (see parse_http_body)."""
+        parsed = _PARSED_BODY.get()
+        if parsed is not None and parsed[0] is data:
+            return parsed[1]
+        return super().parse_json(data)
 
     def _check_batch(self, body: list[Any]) -> None:
         """A JSON array is a batch: allowed up to GUANXI_MAX_BATCH operations (0: none)."""

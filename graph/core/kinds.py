@@ -35,8 +35,10 @@ from graph.core.models import (
 from graph.core.search import search_text
 from graph.cypher.core import companies, deleted, people
 from graph.cypher.core import kinds as statements
+from graph.cypher.core import search as search_statements
 from graph.cypher.core.deleted import ArchiveStatements
 from graph.cypher.core.kinds import EdgeStatements, NodeStatements
+from graph.cypher.core.search import SearchKeyStatements
 
 M = TypeVar("M")
 F = TypeVar("F", bound=Fields)
@@ -63,6 +65,7 @@ class NodeKind(Generic[M, F]):
     # the recorded edges a forced delete takes with the node (roles, relationships, business)
     tracked_edges: LiteralString
     archive: ArchiveStatements  # how a delete moves it into its archive, and a restore back
+    search_keys: SearchKeyStatements  # how the keys that find its searchText are written
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=_name_search)
     history: SubjectKind | None = None  # set where changes are recorded
 
@@ -113,6 +116,7 @@ COMPANY = NodeKind(
     edge_count=companies.COMPANY_EDGE_COUNT,
     tracked_edges=companies.COMPANY_TRACKED_EDGES,
     archive=deleted.COMPANY_ARCHIVE,
+    search_keys=search_statements.COMPANY_SEARCH_KEYS,
     history=SubjectKind.COMPANY,
 )
 
@@ -125,6 +129,7 @@ PERSON = NodeKind(
     edge_count=people.PERSON_EDGE_COUNT,
     tracked_edges=people.PERSON_TRACKED_EDGES,
     archive=deleted.PERSON_ARCHIVE,
+    search_keys=search_statements.PERSON_SEARCH_KEYS,
 )
 
 ROLE = EdgeKind(

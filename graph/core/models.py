@@ -188,6 +188,15 @@ class CompanyFigures:
         )
 
 
+def _figures_hold(row: dict[str, Any]) -> bool:
+    """Whether a company's row holds figures that hold today (UTC, as the database's `date()`
+    on Neo4j): stored, and no role they counted has ended since (`figuresDue`)."""
+    if "peopleCount" not in row or row["peopleCount"] is None:
+        return False
+    due = to_date(row.get("figuresDue"))
+    return due is None or due >= dt.datetime.now(dt.UTC).date()
+
+
 @dataclass(frozen=True)
 class Company:
     """A company; `figures` is None when read without them (they load apart, when asked)."""
@@ -208,7 +217,8 @@ class Company:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
-        """From stored properties; with `peopleCount` in them, with the figures too."""
+        """From stored properties; with its stored figures (graph/core/figures.py) while they
+        hold (else they load apart, counted anew)."""
         return cls(
             id=row["id"],
             name=row["name"],
@@ -222,7 +232,7 @@ class Company:
             is_ours=bool(row.get("isOurs")),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
-            figures=CompanyFigures.from_row(row) if "peopleCount" in row else None,
+            figures=CompanyFigures.from_row(row) if _figures_hold(row) else None,
         )
 
 
@@ -271,7 +281,7 @@ class Person:
             notes=row.get("notes"),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
-            figures=PersonFigures.from_row(row) if "relationshipCount" in row else None,
+            figures=None if row.get("relationshipCount") is None else PersonFigures.from_row(row),
         )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, LiteralString, TypeVar
 
+from graph.core.figures import refresh_due_figures
 from graph.core.kinds import (
     COMPANY,
     COMPANY_RELATIONSHIP,
@@ -30,7 +31,16 @@ from graph.core.models import (
     Referral,
     Role,
 )
-from graph.cypher.core import business, companies, people, referrals, relationships, roles
+from graph.core.search import term_key
+from graph.cypher.core import (
+    business,
+    companies,
+    figures,
+    people,
+    referrals,
+    relationships,
+    roles,
+)
 from graph.db.connection import Graph
 
 T = TypeVar("T")
@@ -85,17 +95,34 @@ def people_by_id(graph: Graph, ids: Sequence[str]) -> list[Person | None]:
 
 
 def company_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[CompanyFigures]:
-    """The figures of companies read without them (none for a company not found)."""
-    rows = graph.read(companies.COMPANY_FIGURES_BY_ID, ids=list(ids))
+    """The figures of companies read without them (none for a company not found): as stored,
+    or counted now where a role they counted has ended since (graph/core/figures.py)."""
+    rows = _fresh_or_recounted(
+        graph, companies.COMPANY_FIGURES_BY_ID, figures.COMPANY_FIGURES_RECOUNT, ids
+    )
     found = {row["id"]: CompanyFigures.from_row(row) for row in rows}
     return [found.get(id_, CompanyFigures()) for id_ in ids]
 
 
 def person_figures_by_id(graph: Graph, ids: Sequence[str]) -> list[PersonFigures]:
     """The figures of people read without them (none for a person not found)."""
-    rows = graph.read(people.PEOPLE_FIGURES_BY_ID, ids=list(ids))
+    rows = _fresh_or_recounted(
+        graph, people.PEOPLE_FIGURES_BY_ID, figures.PEOPLE_FIGURES_RECOUNT, ids
+    )
     found = {row["id"]: PersonFigures.from_row(row) for row in rows}
     return [found.get(id_, PersonFigures()) for id_ in ids]
+
+
+def _fresh_or_recounted(
+    graph: Graph, stored: LiteralString, recount: LiteralString, ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The stored figures of `ids`; those not fresh counted anew (a second round trip only
+    then)."""
+    rows = graph.read(stored, ids=list(ids))
+    stale = [row["id"] for row in rows if not row["fresh"]]
+    if not stale:
+        return rows
+    return [row for row in rows if row["fresh"]] + graph.read(recount, ids=stale)
 
 
 def roles_by_id(graph: Graph, ids: Sequence[str]) -> list[Role | None]:
@@ -182,16 +209,19 @@ def company_page(
     tiers: Sequence[Any] | None = None,
     min_our_relationships: int | None = None,
 ) -> Page[Company]:
-    by_figures = sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None
+    if sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None:
+        refresh_due_figures(graph)  # figures a role that ended since they were stored counted
+    query = companies.COMPANY_PAGE if search is None else companies.COMPANY_SEARCH
     return _page(
         graph,
-        companies.COMPANY_PAGE_BY_FIGURES if by_figures else companies.COMPANY_PAGE_BY_PROPERTY,
+        query,
         Company.from_row,
         offset,
         limit,
         sort=sort,
         descending=descending,
         search=search,
+        key=None if search is None else term_key(search),
         statuses=_names(statuses),
         valueClasses=_names(value_classes),
         intentClasses=_names(intent_classes),
@@ -216,16 +246,17 @@ def person_page(
     company_id: str | None = None,
     min_strongest_tie: float | None = None,
 ) -> Page[Person]:
-    by_figures = sort not in ("NAME", "CREATED_AT") or min_strongest_tie is not None
+    query = people.PERSON_PAGE if search is None else people.PERSON_SEARCH
     return _page(
         graph,
-        people.PERSON_PAGE_BY_FIGURES if by_figures else people.PERSON_PAGE_BY_PROPERTY,
+        query,
         Person.from_row,
         offset,
         limit,
         sort=sort,
         descending=descending,
         search=search,
+        key=None if search is None else term_key(search),
         styles=_names(styles),
         companyId=company_id,
         minStrongestTie=min_strongest_tie,

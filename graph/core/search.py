@@ -1,8 +1,26 @@
-"""Search text for names, so that a search finds Chinese names by characters or by pinyin."""
+"""Search text for names, and the keys that let an index find it.
+
+A name is searched by characters, by pinyin with and without spaces, and by initials: its
+`searchText` holds those forms one per line, and a term matches when one line contains it.
+So that no search scans every name, each company and person also has search keys: every
+suffix of every line with its spaces removed, cut to KEY_LENGTH characters, each a
+(:SearchKey {text}) node pointing at its item. A line that contains a term has a suffix that
+starts with it (spaces removed), so `key STARTS WITH` the term's own key (an index range seek
+on both engines) finds every item that can match; the search then keeps those whose
+`searchText` really contains the term. Names are short, so an item has a few dozen keys.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from pypinyin import Style, lazy_pinyin
+
+from graph.cypher.core import search as cypher
+from graph.cypher.core.search import SearchKeyStatements
+from graph.db.connection import Graph, Tx
+
+KEY_LENGTH = 8
 
 
 def search_text(name: str) -> str:
@@ -22,3 +40,60 @@ def search_term(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     return " ".join(text.lower().split())
+
+
+def search_keys(text: str) -> list[str]:
+    """The search keys of a `searchText`: each suffix of each line, spaces removed, cut to
+    KEY_LENGTH characters, without repeats (in a stable order)."""
+    keys: dict[str, None] = {}
+    for line in text.split("\n"):
+        joined = "".join(line.split())
+        for start in range(len(joined)):
+            keys[joined[start : start + KEY_LENGTH]] = None
+    return list(keys)
+
+
+def term_key(term: str) -> str:
+    """The key prefix every item matching `term` (a `search_term`) has a key starting with."""
+    return "".join(term.split())[:KEY_LENGTH]
+
+
+def write_search_keys(
+    tx: Tx, statements: SearchKeyStatements, items: Sequence[tuple[str, str]], *, replace: bool
+) -> None:
+    """Give each (id, searchText) item the keys of its text, in the running transaction; with
+    `replace`, remove the keys it had first."""
+    if not items:
+        return
+    if replace:
+        tx.run(statements.clear, ids=[id_ for id_, _ in items])
+    tx.run(statements.add, rows=[{"id": id_, "keys": search_keys(text)} for id_, text in items])
+
+
+BACKFILL_BATCH = 5_000
+
+
+def backfill_search_keys(graph: Graph, progress: Callable[[int, int], None]) -> None:
+    """Give every company and person the search keys of its searchText (idempotent: an item's
+    keys are replaced), in batches of BACKFILL_BATCH items."""
+    work = [
+        (cypher.COMPANY_SEARCH_KEYS, graph.read(cypher.COMPANY_SEARCH_TEXTS)[0]["items"]),
+        (cypher.PERSON_SEARCH_KEYS, graph.read(cypher.PERSON_SEARCH_TEXTS)[0]["items"]),
+    ]
+    total = sum(len(items) for _, items in work)
+    done = 0
+    for statements, items in work:
+        pairs = [(str(id_), str(text)) for id_, text in items if text is not None]
+        for start in range(0, len(pairs), BACKFILL_BATCH):
+            batch = pairs[start : start + BACKFILL_BATCH]
+
+            def write(
+                tx: Tx,
+                batch: list[tuple[str, str]] = batch,
+                statements: SearchKeyStatements = statements,
+            ) -> None:
+                write_search_keys(tx, statements, batch, replace=True)
+
+            graph.write_tx(write)
+            done += len(batch)
+            progress(done, total)

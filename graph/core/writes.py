@@ -2,7 +2,8 @@
 
 `create_in` and `update_in` write a batch of items of one kind inside a running transaction,
 with everything a write owes: derived properties, time stamps, the change log (see
-graph/core/history.py), the strength model's anchor and, for versioned edges, the version.
+graph/core/history.py), the strength model's anchor, for versioned edges the version, and the
+stored figures of the items the write affects (graph/core/figures.py).
 The API's writes below call them with one item in a transaction of their own; the import
 (graph/transfer/importer.py) calls them with its batches, and the synthetic loader
 (seed/synthetic.py) creates its items through `create_in`. Batching is their only difference.
@@ -22,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from graph.core import deleted
+from graph.core import deleted, figures
 from graph.core.history import (
     ChangeNote,
     ChangeRecord,
@@ -36,6 +37,7 @@ from graph.core.history import (
 from graph.core.idempotency import Idempotency, create_once_read
 from graph.core.inputs import Fields, Patch, checked_external_id, validate
 from graph.core.kinds import EdgeKind, NodeKind
+from graph.core.search import write_search_keys
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 
@@ -56,6 +58,7 @@ SYSTEM_KEYS = frozenset(
         "lastInteractionId",
         "changedAtMs",
         "version",
+        *figures.FIGURE_KEYS,  # the stored figures (graph/core/figures.py)
     }
 )
 
@@ -187,10 +190,12 @@ def create_in(
     *,
     recorded: bool = True,
     evidence: tuple[EvidenceKind, str] | None = None,
+    count_figures: bool = True,
 ) -> set[int]:
     """Create `items` (their ends must exist: an edge whose end is gone is left out) and, when
-    `recorded` and the kind keeps a history, record their creation. Returns the lines of the
-    items created."""
+    `recorded` and the kind keeps a history, record their creation; recount the stored
+    figures they change unless not `count_figures` (a bulk load, which counts them all once at
+    its end). Returns the lines of the items created."""
     if not items:
         return set()
     changes: list[ChangeRecord] = []
@@ -217,9 +222,19 @@ def create_in(
         for item, anchor in zip(items, anchors, strict=True)
     ]
     created = {int(line) for line in tx.run(kind.statements.create, rows=rows)[0]["lines"]}
+    if isinstance(kind, NodeKind):
+        searched = [
+            (str(item.props["id"]), str(item.props["searchText"]))
+            for item in items
+            if item.line in created and item.props.get("searchText") is not None
+        ]
+        write_search_keys(tx, kind.search_keys, searched, replace=False)
     if changes and effective is not None:
         made = [c for c, item in zip(changes, items, strict=True) if item.line in created]
         record(tx, made, effective, note)
+    if count_figures:
+        new = [(str(i.props["id"]), i.ends) for i in items if i.line in created]
+        figures.refresh(tx, figures.affected_by_new(tx, kind, new))
     return created
 
 
@@ -232,7 +247,7 @@ def update_in(
     now: dt.datetime | None = None,
 ) -> None:
     """Write `updates` (their items read under the write lock), recording each change where
-    the kind keeps a history."""
+    the kind keeps a history, and recount the stored figures they change."""
     stamp = now or _now()
     rows: list[dict[str, Any]] = []
     changes: list[ChangeRecord] = []
@@ -250,6 +265,16 @@ def update_in(
             row["props"] |= anchor
         record(tx, changes, effective, note)
     tx.run(kind.statements.set, rows=rows)
+    moves = [(u.current, u.after, u.ends) for u in updates]
+    figures.refresh(tx, figures.affected_by_changes(tx, kind, moves))
+    if isinstance(kind, NodeKind):
+        renamed = [
+            (str(row["id"]), str(row["props"]["searchText"]))
+            for row, update in zip(rows, updates, strict=True)
+            if row["props"].get("searchText", update.current.get("searchText"))
+            != update.current.get("searchText")
+        ]
+        write_search_keys(tx, kind.search_keys, renamed, replace=True)
 
 
 def read_back(tx: Tx, kind: NodeKind[M, Any] | EdgeKind[M, Any], id_: str) -> M:
@@ -293,9 +318,10 @@ def _record_node_presence(
     note: ChangeNote | None,
     *,
     gone: bool,
-) -> None:
+) -> figures.Affected:
     """Record that a node and its recorded edges were deleted (`gone`), or came back (as if
-    created again, edges after the node)."""
+    created again, edges after the node); returns whose figures those edges change (read
+    before a delete takes them)."""
     node = (
         []
         if kind.history is None
@@ -322,6 +348,7 @@ def _record_node_presence(
     if changes:
         effective = effective_time(tx, note, [c.subject_id for c in changes])
         record(tx, changes, effective, note)
+    return figures.affected_by_edges(tx, row)
 
 
 _EDGE_SUBJECTS = (
@@ -426,8 +453,9 @@ def delete_node(
                 field="id",
             )
         current = _locked(tx, kind, id_)["props"]
-        _record_node_presence(tx, kind, current, note, gone=True)
+        affected = _record_node_presence(tx, kind, current, note, gone=True)
         deleted.archive_in(tx, kind, id_, None if note is None else note.by)
+        figures.refresh(tx, affected)
 
     graph.write_tx(work)
 
@@ -440,7 +468,8 @@ def restore_node(
     def work(tx: Tx) -> M:
         deleted.restore_in(tx, kind, id_)
         current = tx.run(kind.statements.props, id=id_)[0]["props"]
-        _record_node_presence(tx, kind, current, note, gone=False)
+        affected = _record_node_presence(tx, kind, current, note, gone=False)
+        figures.refresh(tx, affected | figures.affected_by_new(tx, kind, [(id_, None)]))
         return read_back(tx, kind, id_)
 
     return graph.write_tx(work)
@@ -580,5 +609,6 @@ def delete_edge(
             change = change_record(kind.history, id_, row["props"], None, ends)
             record(tx, [change], effective_time(tx, note, [id_]), note)
         tx.run(kind.statements.delete, id=id_)
+        figures.refresh(tx, figures.affected_by_gone(tx, kind, [ends]))
 
     graph.write_tx(work)

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from graph.core import kinds
+from graph.core import figures, kinds
 from graph.core.events import InteractionLogged
 from graph.core.history import (
     FUTURE_TOLERANCE,
@@ -273,6 +273,9 @@ def log_interaction(
         if updates:
             tx.run(cypher.RELATIONSHIPS_APPLY, updates=updates)
             record(tx, changes, Effective(applied, tracked), note)
+            # strengths moved: the two people's strongest tie (no company figure reads them)
+            ends = [(u["ourId"], u["theirId"]) for u in updates]
+            figures.refresh(tx, figures.affected_by_ties(tx, ends, counted=False))
         people = frozenset(fields.our_person_ids) | frozenset(fields.their_person_ids)
         tx.publish(InteractionLogged(interaction_id, people, frozenset(company_ids)))
         return interaction_id

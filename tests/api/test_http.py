@@ -21,6 +21,7 @@ from server import create_app
 from tests.conftest import AUTH, auth_headers, counts
 from tests.live_server import live_server
 from web.settings import HttpSettings
+from web.view import SpecGraphQL, media_type_of
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 QUERY = "query Count { companies { totalCount } }"
@@ -171,6 +172,40 @@ def test_the_same_mutation_as_json_does_write(client: TestClient, graph: Graph) 
     response = post(client, {"query": MUTATION})
     assert response.status_code == 200 and "errors" not in response.json(), response.text
     assert counts(graph)[0] == 1
+
+
+def test_a_body_is_parsed_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view checks the body's shape and Strawberry then executes it: one JSON parse, of
+    the one body, per request (a second parse was a cost of every request)."""
+    parsed: list[str | bytes] = []
+    decode = SpecGraphQL.decode_json
+
+    def counted(self: SpecGraphQL[Any], data: str | bytes) -> object:
+        parsed.append(data)
+        return decode(self, data)
+
+    monkeypatch.setattr(SpecGraphQL, "decode_json", counted)
+    for body in ({"query": QUERY}, [{"query": QUERY}, {"query": "{ __typename }"}]):
+        parsed.clear()
+        response = post(client, body)
+        assert response.status_code == 200, response.text
+        assert len(parsed) == 1 and json.loads(parsed[0]) == body
+
+
+@pytest.mark.parametrize(
+    ("header", "media_type"),
+    [
+        ("application/json", "application/json"),
+        ("application/json; charset=utf-8", "application/json"),
+        (" application/json ;charset=utf-8", "application/json"),
+        ('multipart/form-data; boundary="a;b"', "multipart/form-data"),
+        ("Application/JSON", "Application/JSON"),  # as sent: not JSON to the view (415)
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_the_media_type_of_a_content_type(header: str | None, media_type: str) -> None:
+    assert media_type_of(header) == media_type
 
 
 # malformed requests

@@ -4,38 +4,20 @@ By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
-# After `c` is bound: the graph-computed figures of a company.
-# ourRelationshipCount: ties between its current people and current people of our companies.
-_FIGURES: Final[LiteralString] = """
-CALL (c) {
-  OPTIONAL MATCH (c)<-[theirs:HOLDS_ROLE]-(:Person)-[k:KNOWS]-(:Person)
-        -[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  WHERE (theirs.endDate IS NULL OR theirs.endDate >= date())
-    AND (ours.endDate IS NULL OR ours.endDate >= date())
-  RETURN count(DISTINCT k) AS ourRelationshipCount
-}
-CALL (c) {
-  OPTIONAL MATCH (c)<-[current:HOLDS_ROLE]-(person:Person)
-  WHERE current.endDate IS NULL OR current.endDate >= date()
-  RETURN count(DISTINCT person) AS peopleCount
-}
-"""
+from graph.cypher.core import _rows
 
-COMPANY_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of companies read without them (graph/cypher/core/figures.py), and
+# whether they hold today: `fresh` is false where none are stored yet or a role they counted
+# has ended since (the caller then counts them anew).
+COMPANY_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (c:Company {id: id})
+RETURN c.id AS id, c.ourRelationshipCount AS ourRelationshipCount, c.peopleCount AS peopleCount,
+       c.peopleCount IS NOT NULL AND (c.figuresDue IS NULL OR c.figuresDue >= date()) AS fresh
 """
-    + _FIGURES
-    + """
-RETURN c.id AS id, ourRelationshipCount, peopleCount
-"""
-)
 
-_COMPANY_FILTER: Final[LiteralString] = """
-MATCH (c:Company)
-WHERE ($search IS NULL OR c.searchText CONTAINS $search)
-  AND ($statuses IS NULL OR c.status IN $statuses)
+_COMPANY_WHERE: Final[LiteralString] = """
+($statuses IS NULL OR c.status IN $statuses)
   AND ($valueClasses IS NULL OR c.valueClass IN $valueClasses)
   AND ($intentClasses IS NULL OR c.intentClass IN $intentClasses)
   AND ($stages IS NULL OR c.lifecycleStage IN $stages)
@@ -47,43 +29,51 @@ WHERE ($search IS NULL OR c.searchText CONTAINS $search)
       })
 """
 
-# One page of companies sorted by a stored property ($sort NAME or CREATED_AT), with the
-# total, in one round trip; the page's figures are read apart, when asked.
-COMPANY_PAGE_BY_PROPERTY: Final[LiteralString] = (
-    _COMPANY_FILTER
-    + """
-WITH c, CASE $sort WHEN 'NAME' THEN c.name WHEN 'CREATED_AT' THEN c.createdAt END AS sortKey
-ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+# Every company that passes the filters, as `c` with `rank` 0.
+_EVERY_COMPANY: Final[LiteralString] = (
+    """
+MATCH (c:Company)
+WHERE """
+    + _COMPANY_WHERE
+    + """WITH c, 0 AS rank
+"""
+)
+
+# Those whose searchText contains $search, found through their search keys ($key, the term's
+# key: graph/core/search.py), ranked: a whole line equal to the term first, a line starting
+# with it next, then the rest.
+_FOUND: Final[LiteralString] = (
+    """
+MATCH (key:SearchKey) WHERE key.text STARTS WITH $key
+MATCH (key)-[:KEY_OF]->(c:Company)
+WITH DISTINCT c
+WHERE c.searchText CONTAINS $search AND """
+    + _COMPANY_WHERE
+    + _rows.SEARCH_RANK.replace("$item", "c")
+)
+
+# One page of those, with the total, in one round trip: sorted by $sort (a stored property or
+# figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.
+_SORTED: Final[LiteralString] = """
+WITH c, rank
+WHERE ($minOurRelationships IS NULL OR c.ourRelationshipCount >= $minOurRelationships)
+WITH c, rank,
+     CASE $sort
+       WHEN 'NAME' THEN c.name
+       WHEN 'CREATED_AT' THEN c.createdAt
+       WHEN 'OUR_RELATIONSHIP_COUNT' THEN c.ourRelationshipCount
+       WHEN 'PEOPLE_COUNT' THEN c.peopleCount
+     END AS sortKey
+ORDER BY rank,
+         CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
          c.id ASC
 WITH collect(c) AS found
 RETURN size(found) AS total, [c IN found[$skip..$end] | properties(c)] AS page
 """
-)
 
-# One page of companies filtered or sorted by their figures, with the total, in one round
-# trip: the figures of every company that passes the other filters are computed first.
-COMPANY_PAGE_BY_FIGURES: Final[LiteralString] = (
-    _COMPANY_FILTER
-    + _FIGURES
-    + """
-WITH c, ourRelationshipCount, peopleCount
-WHERE ($minOurRelationships IS NULL OR ourRelationshipCount >= $minOurRelationships)
-WITH c, ourRelationshipCount, peopleCount,
-     CASE $sort
-       WHEN 'NAME' THEN c.name
-       WHEN 'CREATED_AT' THEN c.createdAt
-       WHEN 'OUR_RELATIONSHIP_COUNT' THEN ourRelationshipCount
-       WHEN 'PEOPLE_COUNT' THEN peopleCount
-     END AS sortKey
-ORDER BY CASE WHEN $descending THEN sortKey END DESC,
-         CASE WHEN NOT $descending THEN sortKey END ASC,
-         c.id ASC
-WITH collect(c {.*, ourRelationshipCount: ourRelationshipCount, peopleCount: peopleCount})
-     AS companies
-RETURN size(companies) AS total, companies[$skip..$end] AS page
-"""
-)
+COMPANY_PAGE: Final[LiteralString] = _EVERY_COMPANY + _SORTED
+COMPANY_SEARCH: Final[LiteralString] = _FOUND + _SORTED
 
 COMPANY_EDGE_COUNT: Final[LiteralString] = """
 MATCH (c:Company {id: $id})

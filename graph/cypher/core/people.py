@@ -4,72 +4,70 @@ By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
-# After `p` is bound: the graph-computed figures of a person.
-_FIGURES: Final[LiteralString] = """
-CALL (p) {
-  OPTIONAL MATCH (p)-[k:KNOWS]-(:Person)
-  RETURN max(k.strength) AS strongestTie, count(k) AS relationshipCount
-}
-"""
+from graph.cypher.core import _rows
 
-# The figures of people read without them.
-PEOPLE_FIGURES_BY_ID: Final[LiteralString] = (
-    """
+# The stored figures of people read without them (graph/cypher/core/figures.py); `fresh` is
+# false where none are stored yet (the caller then counts them).
+PEOPLE_FIGURES_BY_ID: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
+RETURN p.id AS id, p.strongestTie AS strongestTie, p.relationshipCount AS relationshipCount,
+       p.relationshipCount IS NOT NULL AS fresh
 """
-    + _FIGURES
-    + """
-RETURN p.id AS id, strongestTie, relationshipCount
-"""
-)
 
-_PERSON_FILTER: Final[LiteralString] = """
-MATCH (p:Person)
-WHERE ($search IS NULL OR p.searchText CONTAINS $search)
-  AND ($styles IS NULL OR p.communicationStyle IN $styles)
+_PERSON_WHERE: Final[LiteralString] = """
+($styles IS NULL OR p.communicationStyle IN $styles)
   AND ($companyId IS NULL OR EXISTS {
         (p)-[r:HOLDS_ROLE]->(:Company {id: $companyId})
         WHERE r.endDate IS NULL OR r.endDate >= date()
       })
 """
 
-# One page of people sorted by a stored property ($sort NAME or CREATED_AT), with the total,
-# in one round trip; the page's figures are read apart, when asked.
-PERSON_PAGE_BY_PROPERTY: Final[LiteralString] = (
-    _PERSON_FILTER
-    + """
-WITH p, CASE $sort WHEN 'NAME' THEN p.name WHEN 'CREATED_AT' THEN p.createdAt END AS sortKey
-ORDER BY CASE WHEN $descending THEN sortKey END DESC,
+# Everyone who passes the filters, as `p` with `rank` 0.
+_EVERYONE: Final[LiteralString] = (
+    """
+MATCH (p:Person)
+WHERE """
+    + _PERSON_WHERE
+    + """WITH p, 0 AS rank
+"""
+)
+
+# Those whose searchText contains $search, found through their search keys ($key, the term's
+# key: graph/core/search.py), ranked: a whole line equal to the term first, a line starting
+# with it next, then the rest.
+_FOUND: Final[LiteralString] = (
+    """
+MATCH (key:SearchKey) WHERE key.text STARTS WITH $key
+MATCH (key)-[:KEY_OF]->(p:Person)
+WITH DISTINCT p
+WHERE p.searchText CONTAINS $search AND """
+    + _PERSON_WHERE
+    + _rows.SEARCH_RANK.replace("$item", "p")
+)
+
+# One page of those, with the total, in one round trip: sorted by $sort (a stored property or
+# figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.
+_SORTED: Final[LiteralString] = """
+WITH p, rank
+WHERE ($minStrongestTie IS NULL OR p.strongestTie >= $minStrongestTie)
+WITH p, rank,
+     CASE $sort
+       WHEN 'NAME' THEN p.name
+       WHEN 'CREATED_AT' THEN p.createdAt
+       WHEN 'STRONGEST_TIE' THEN coalesce(p.strongestTie, -1.0)
+       WHEN 'RELATIONSHIP_COUNT' THEN p.relationshipCount
+     END AS sortKey
+ORDER BY rank,
+         CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
          p.id ASC
 WITH collect(p) AS found
 RETURN size(found) AS total, [p IN found[$skip..$end] | properties(p)] AS page
 """
-)
 
-# One page of people filtered or sorted by their figures, with the total, in one round trip:
-# the figures of everyone who passes the other filters are computed first.
-PERSON_PAGE_BY_FIGURES: Final[LiteralString] = (
-    _PERSON_FILTER
-    + _FIGURES
-    + """
-WITH p, strongestTie, relationshipCount
-WHERE ($minStrongestTie IS NULL OR strongestTie >= $minStrongestTie)
-WITH p, strongestTie, relationshipCount,
-     CASE $sort
-       WHEN 'NAME' THEN p.name
-       WHEN 'CREATED_AT' THEN p.createdAt
-       WHEN 'STRONGEST_TIE' THEN coalesce(strongestTie, -1.0)
-       WHEN 'RELATIONSHIP_COUNT' THEN relationshipCount
-     END AS sortKey
-ORDER BY CASE WHEN $descending THEN sortKey END DESC,
-         CASE WHEN NOT $descending THEN sortKey END ASC,
-         p.id ASC
-WITH collect(p {.*, strongestTie: strongestTie, relationshipCount: relationshipCount}) AS people
-RETURN size(people) AS total, people[$skip..$end] AS page
-"""
-)
+PERSON_PAGE: Final[LiteralString] = _EVERYONE + _SORTED
+PERSON_SEARCH: Final[LiteralString] = _FOUND + _SORTED
 
 PERSON_EDGE_COUNT: Final[LiteralString] = """
 MATCH (p:Person {id: $id})

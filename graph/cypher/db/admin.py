@@ -10,11 +10,11 @@ COUNT_NODES_AND_EDGES: Final[LiteralString] = """
 CALL () {
   MATCH (n)
   WHERE NOT n:Change AND NOT n:History AND NOT n:Import AND NOT n:ApiToken
-    AND NOT n:IdempotencyKey AND NOT n:DeletedItem
+    AND NOT n:IdempotencyKey AND NOT n:DeletedItem AND NOT n:SearchKey AND NOT n:Upgrade
   RETURN count(n) AS nodes
 }
 CALL () {
-  MATCH ()-[r]->() WHERE NOT type(r) IN ['CONCERNS', 'ARCHIVED'] RETURN count(r) AS edges
+  MATCH ()-[r]->() WHERE NOT type(r) IN ['CONCERNS', 'ARCHIVED', 'KEY_OF'] RETURN count(r) AS edges
 }
 RETURN nodes, edges
 """

@@ -26,6 +26,17 @@ CONSTRAINTS_AND_INDEXES: Final[tuple[LiteralString, ...]] = (
     "CREATE INDEX company_name IF NOT EXISTS FOR (c:Company) ON (c.name)",
     "CREATE INDEX company_is_ours IF NOT EXISTS FOR (c:Company) ON (c.isOurs)",
     "CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)",
+    # a search seeks its keys by prefix (graph/core/search.py)
+    "CREATE INDEX search_key_text IF NOT EXISTS FOR (k:SearchKey) ON (k.text)",
+    "CREATE CONSTRAINT upgrade_name IF NOT EXISTS FOR (u:Upgrade) REQUIRE u.name IS UNIQUE",
+    # the stored figures pages sort and filter by (graph/core/figures.py), and the day a
+    # company's figures next change by themselves
+    "CREATE INDEX company_people_count IF NOT EXISTS FOR (c:Company) ON (c.peopleCount)",
+    "CREATE INDEX company_our_relationship_count IF NOT EXISTS "
+    "FOR (c:Company) ON (c.ourRelationshipCount)",
+    "CREATE INDEX company_figures_due IF NOT EXISTS FOR (c:Company) ON (c.figuresDue)",
+    "CREATE INDEX person_strongest_tie IF NOT EXISTS FOR (p:Person) ON (p.strongestTie)",
+    "CREATE INDEX person_relationship_count IF NOT EXISTS FOR (p:Person) ON (p.relationshipCount)",
 )
 
 DEAL_SCHEMA: Final[tuple[LiteralString, ...]] = (
