@@ -32,7 +32,8 @@ made it. A slow result's refresh starts at the first read after a write of this 
 a refresh runs waits for the next one. So while a key is read, with T the time one computation
 takes, an answer misses at most the writes of the last (2 + REST_FACTOR) * T = 4T seconds,
 plus RECHECK_SECONDS for other processes' writes: for the referral index of the
-100,000-person benchmark graph, a few seconds (docs/ARCHITECTURE.md, "Cached results").
+100,000-person benchmark graph, T was 5-8 s on a busy 2-core machine (about 1 s on a quiet
+one), so up to about 30 s (docs/ARCHITECTURE.md, "Cached results").
 A quick result is never stale in this process (see above).
 """
 
