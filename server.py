@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
@@ -142,8 +141,6 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        workers = ThreadPoolExecutor(http.worker_threads, thread_name_prefix="guanxi-worker")
-        asyncio.get_running_loop().set_default_executor(workers)  # what off_loop runs on
         with connect() as graph:
             prepare(graph)
             load = demo_data

@@ -20,7 +20,3 @@ class HttpSettings(BaseSettings):
     # seconds in-flight requests get to finish after SIGTERM or Ctrl-C
     shutdown_grace: int = Field(default=5, ge=0)
     log_level: str = "INFO"
-    # threads that run the graph calls of requests (resolvers' off_loop): a slow read holds one
-    # for as long as it runs, so with too few (asyncio's default is the core count + 4), a
-    # quick write queues behind slow reads
-    worker_threads: int = Field(default=32, ge=1)
