@@ -4,12 +4,42 @@ A fingerprint is what one cheap statement returns (counts, newest timestamps); a
 result is served while the fingerprint read now equals the one read when it was computed.
 Writes this process makes are seen at once (the graph's write generation); the fingerprint,
 which also catches other processes' writes, is read again at most every RECHECK_SECONDS.
-Concurrent callers for the same key compute once; at most ENTRIES results are kept per graph,
-the least recently used dropped first.
+At most ENTRIES results are kept per graph, the least recently used dropped first.
+
+Refreshes never hold readers up behind a whole recomputation of a slow result
+(stale-while-revalidate):
+
+- The first computation of a key runs in the caller's thread; concurrent callers for the same
+  key wait for it (computed once). A failed one keeps nothing: the next call tries again.
+- Once there is a result, the first caller that finds it possibly outdated (a write by this
+  process since, or RECHECK_SECONDS passed) starts a refresh: the fingerprint read, and the
+  computation only if the fingerprint moved. One refresh runs per key at a time; every caller
+  meanwhile joins it rather than starting another.
+- A quick result (its last computation took under QUICK_SECONDS: every result of a small
+  graph) is refreshed in the caller's thread and its callers wait for the fresh one, so a write
+  is seen by the next read, as if there were no cache.
+- A slow result is refreshed in a background thread, and callers wait for it at most
+  WAIT_SECONDS, then get the previous result. After a computation of t seconds, the next
+  refresh waits REST_FACTOR * t (2t): under a steady stream of writes, refreshing a slow result
+  takes at most a third of one core. A failed refresh drops the result (logged): the next call
+  computes afresh in its own thread and sees the error.
+- A computation that reads another cached result (the referral network reads the referral
+  index) waits for that one's refresh: what it computes is stored under the new fingerprint.
+
+How stale: an answer reflects every write committed before the start of the computation that
+made it. A slow result's refresh starts at the first read after a write of this process
+(within RECHECK_SECONDS of another process's write) once its rest is over; a write made while
+a refresh runs waits for the next one. So while a key is read, with T the time one computation
+takes, an answer misses at most the writes of the last (2 + REST_FACTOR) * T = 4T seconds,
+plus RECHECK_SECONDS for other processes' writes: for the referral index of the
+100,000-person benchmark graph, T was 5-8 s on a busy 2-core machine (about 1 s on a quiet
+one), so up to about 30 s (docs/ARCHITECTURE.md, "Cached results").
+A quick result is never stale in this process (see above).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -19,22 +49,44 @@ from typing import Any, LiteralString, TypeVar, cast
 
 from graph.db.connection import Graph, Row
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 ENTRIES = 32
 RECHECK_SECONDS = 1.0
+# a result whose last computation took less than this is refreshed while its callers wait
+QUICK_SECONDS = 0.5
+# how long a caller waits for the refresh of a slow result before it takes the previous one
+WAIT_SECONDS = 0.05
+# after computing a slow result for t seconds, no refresh starts for REST_FACTOR * t seconds:
+# under a steady stream of writes, refreshes take at most a third of one core
+REST_FACTOR = 2.0
+
+
+@dataclass
+class _Refresh:
+    """One refresh of a slot: done once the slot holds its outcome."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
 
 
 @dataclass
 class _Slot:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    fingerprint: Row | None = None
-    generation: int = -1
-    checked_at: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards every field below
+    known: bool = False  # whether `result` holds a result
     result: Any = None
+    fingerprint: Row | None = None
+    generation: int = -1  # the graph's write generation when the fingerprint was read
+    checked_at: float = 0.0  # time.monotonic() then
+    took: float = 0.0  # seconds the last computation took
+    rest_until: float = 0.0  # time.monotonic() before which a slow result is not refreshed
+    refresh: _Refresh | None = None  # the refresh under way
 
 
 _SLOTS: weakref.WeakKeyDictionary[Graph, dict[Hashable, _Slot]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_RUNNING: set[threading.Thread] = set()  # background refreshes under way (guarded by _LOCK)
+_COMPUTING = threading.local()  # `depth`: computations under way in this thread
 
 
 def fingerprint(graph: Graph, statement: LiteralString) -> Row:
@@ -45,7 +97,8 @@ def fingerprint(graph: Graph, statement: LiteralString) -> Row:
 def cached(
     graph: Graph, key: Hashable, fingerprint_statement: LiteralString, compute: Callable[[], T]
 ) -> T:
-    """`compute()`'s result for `key`, reused while the fingerprint stays the same."""
+    """`compute()`'s result for `key`, reused while the fingerprint stays the same; refreshed
+    as the module docstring says (a slow one in the background, the previous result served)."""
     with _LOCK:
         slots = _SLOTS.setdefault(graph, {})
         slot = slots.pop(key, None) or _Slot()
@@ -53,25 +106,124 @@ def cached(
         while len(slots) > ENTRIES:
             del slots[next(iter(slots))]
     with slot.lock:
-        generation = graph.generation
-        kept = slot.result is not None and slot.generation == generation
-        if kept and time.monotonic() - slot.checked_at < RECHECK_SECONDS:
+        if (
+            slot.known
+            and slot.generation == graph.generation
+            and time.monotonic() - slot.checked_at < RECHECK_SECONDS
+        ):
             return cast(T, slot.result)
-        current = fingerprint(graph, fingerprint_statement)
-        if kept and slot.fingerprint == current:
-            slot.checked_at = time.monotonic()
-            return cast(T, slot.result)
+        # a computation reading another cached result must get a fresh one, or it would keep
+        # a stale answer under a new fingerprint
+        computing = getattr(_COMPUTING, "depth", 0) > 0
+        patient = not slot.known or slot.took < QUICK_SECONDS or computing
+        previous = slot.result
+        running = slot.refresh
+        if running is None and not patient and time.monotonic() < slot.rest_until:
+            return cast(T, previous)  # resting after the last computation
+        leading = running is None
+        if running is None:
+            running = slot.refresh = _Refresh()
+    refresh = _Refreshing(graph, key, slot, running, fingerprint_statement, compute)
+    if leading and patient:
+        refresh.run()
+    elif leading:
+        _start(refresh)
+    if not running.done.wait(None if patient else WAIT_SECONDS):
+        return cast(T, previous)  # the refresh goes on without this caller
+    if running.error is not None:
+        raise running.error
+    with slot.lock:
+        return cast(T, slot.result if slot.known else previous)
+
+
+@dataclass(frozen=True)
+class _Refreshing:
+    """One refresh's work: read the fingerprint, compute if it moved, store the outcome."""
+
+    graph: Graph
+    key: Hashable
+    slot: _Slot
+    running: _Refresh
+    statement: LiteralString
+    compute: Callable[[], Any]
+
+    def run(self) -> None:
+        slot = self.slot
         try:
-            fresh = compute()
-        except BaseException:
-            if slot.result is None:  # a failed first computation (a bad id) keeps no slot
-                with _LOCK:
-                    if slots.get(key) is slot:
-                        del slots[key]
-            raise
-        slot.fingerprint, slot.generation, slot.result = current, generation, fresh
-        slot.checked_at = time.monotonic()
-        return fresh
+            generation = self.graph.generation  # before the reads: a later write reads again
+            current = fingerprint(self.graph, self.statement)
+            with slot.lock:
+                unchanged = slot.known and slot.fingerprint == current
+                took, fresh = slot.took, slot.result
+            if not unchanged:
+                started = time.monotonic()
+                _COMPUTING.depth = getattr(_COMPUTING, "depth", 0) + 1
+                try:
+                    fresh = self.compute()
+                finally:
+                    _COMPUTING.depth -= 1
+                took = time.monotonic() - started
+            with slot.lock:
+                slot.known, slot.result = True, fresh
+                slot.fingerprint, slot.generation = current, generation
+                slot.checked_at = time.monotonic()
+                if not unchanged:
+                    slot.took = took
+                    slow = took >= QUICK_SECONDS
+                    slot.rest_until = slot.checked_at + REST_FACTOR * took if slow else 0.0
+        except BaseException as exc:
+            self.running.error = exc
+            with slot.lock:  # keep nothing: the next call computes afresh and sees the error
+                slot.known, slot.result = False, None
+            with _LOCK:
+                slots = _SLOTS.get(self.graph, {})
+                if slots.get(self.key) is slot:
+                    del slots[self.key]
+        finally:
+            with slot.lock:
+                slot.refresh = None
+            self.running.done.set()
+
+    def run_in_background(self) -> None:
+        try:
+            self.run()
+            if self.running.error is not None:
+                log.warning(
+                    "refreshing the cached %r failed; the next call computes it afresh: %r",
+                    self.key,
+                    self.running.error,
+                )
+        finally:
+            with _LOCK:
+                _RUNNING.discard(threading.current_thread())
+
+
+def _start(refresh: _Refreshing) -> None:
+    thread = threading.Thread(target=refresh.run_in_background, name="cache-refresh", daemon=True)
+    with _LOCK:
+        _RUNNING.add(thread)
+    thread.start()
+
+
+def refreshing() -> int:
+    """How many background refreshes are under way."""
+    with _LOCK:
+        return len(_RUNNING)
+
+
+def settle(timeout: float | None = None) -> bool:
+    """Wait for the background refreshes under way to end; False if some still run after
+    `timeout` seconds (for tests and shutdown)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        with _LOCK:
+            running = list(_RUNNING)
+        if not running:
+            return True
+        for thread in running:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                return False
 
 
 def clear() -> None:

@@ -2,10 +2,12 @@
 
 The referral network is read whole into an index (one statement: every referral with what its
 referred party stood for, every deal, every customer's status), kept until the graph changes
-(graph/db/cache.py), and walked in memory. A tree is walked level by level: each party enters
-the tree once, at the first level and by the earliest referral that reaches it; referrals that
-reach a party already in the tree are counted, not followed, so cycles and repeated referrals
-cost nothing.
+(graph/db/cache.py), and walked in memory. On a big graph (a read of 0.5 s or more) the index
+is rebuilt in the background after a write while the previous one is served, so an answer may
+miss the writes of the last few rebuild times (the cache's docstring says exactly how many).
+A tree is walked level by level: each party enters the tree once, at the first level and by the
+earliest referral that reaches it; referrals that reach a party already in the tree are
+counted, not followed, so cycles and repeated referrals cost nothing.
 
 Value is attributed from deals: a referred company brings its own deals; a referred person
 brings the deals of the customer companies where they held a role on the referral date (their
