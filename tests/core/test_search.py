@@ -28,7 +28,7 @@ query ($s: String) { companies(filter: {search: $s}) { totalCount nodes { name }
 """
 _SURNAMES = "高李王张刘陈杨赵黄周吴徐孙胡朱"
 _GIVEN = "敏伟芳娜秀英华明静丽强磊军洋勇艳杰娟涛"
-KEY_COUNT = "MATCH (k:SearchKey) RETURN count(k) AS keys"
+KEY_COUNT = search_statements.SEARCH_KEY_COUNT
 
 
 def _found(client: TestClient, text: str) -> list[str]:

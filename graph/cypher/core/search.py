@@ -47,3 +47,9 @@ PERSON_SEARCH_TEXTS: Final[LiteralString] = """
 MATCH (n:Person)
 RETURN collect([n.id, n.searchText]) AS items
 """
+
+# How many search keys there are (tests: no key is left pointing at nothing).
+SEARCH_KEY_COUNT: Final[LiteralString] = """
+MATCH (k:SearchKey)
+RETURN count(k) AS keys
+"""
