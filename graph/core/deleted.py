@@ -16,7 +16,6 @@ from typing import Any
 from graph.core.history import from_ms, to_ms
 from graph.core.kinds import COMPANY, PERSON, NodeKind
 from graph.core.models import Page
-from graph.core.search import write_search_keys
 from graph.cypher.core import deleted as cypher
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
@@ -61,7 +60,7 @@ def archive_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str, by: str | None) -
     tx.run(steps.repoint_to_archive, id=item_id)
     if steps.has_deals:
         tx.run(cypher.ARCHIVE_DEALS, id=item_id)
-    tx.run(kind.search_keys.clear, ids=[item_id])  # rebuilt from searchText on restore
+    tx.run(kind.search_keys.clear, ids=[item_id])  # restore_node writes them again
     tx.run(steps.archive_edges, id=item_id)
     tx.run(steps.remove_node, id=item_id)
 
@@ -92,9 +91,6 @@ def restore_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str) -> DeletedItem:
         )
     steps = kind.archive
     tx.run(steps.restore_node, id=item_id)
-    props = tx.run(kind.statements.props, id=item_id)[0]["props"]
-    if props.get("searchText") is not None:
-        write_search_keys(tx, kind.search_keys, [(item_id, props["searchText"])], replace=False)
     tx.run(steps.repoint_to_live, id=item_id)
     if steps.has_deals:
         tx.run(cypher.RESTORE_DEALS, id=item_id)

@@ -468,6 +468,8 @@ def restore_node(
     def work(tx: Tx) -> M:
         deleted.restore_in(tx, kind, id_)
         current = tx.run(kind.statements.props, id=id_)[0]["props"]
+        if current.get("searchText") is not None:  # the archive kept no keys
+            write_search_keys(tx, kind.search_keys, [(id_, current["searchText"])], replace=False)
         affected = _record_node_presence(tx, kind, current, note, gone=False)
         figures.refresh(tx, affected | figures.affected_by_new(tx, kind, [(id_, None)]))
         return read_back(tx, kind, id_)

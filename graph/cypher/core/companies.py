@@ -39,18 +39,8 @@ WHERE """
 """
 )
 
-# Those whose searchText contains $search, found through their search keys ($key, the term's
-# key: graph/core/search.py), ranked: a whole line equal to the term first, a line starting
-# with it next, then the rest.
-_FOUND: Final[LiteralString] = (
-    """
-MATCH (key:SearchKey) WHERE key.text STARTS WITH $key
-MATCH (key)-[:KEY_OF]->(c:Company)
-WITH DISTINCT c
-WHERE c.searchText CONTAINS $search AND """
-    + _COMPANY_WHERE
-    + _rows.SEARCH_RANK.replace("$item", "c")
-)
+# Those whose searchText contains $search, found through their search keys, ranked.
+_FOUND: Final[LiteralString] = _rows.found("Company", "c", _COMPANY_WHERE)
 
 # One page of those, with the total, in one round trip: sorted by $sort (a stored property or
 # figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.

@@ -33,18 +33,8 @@ WHERE """
 """
 )
 
-# Those whose searchText contains $search, found through their search keys ($key, the term's
-# key: graph/core/search.py), ranked: a whole line equal to the term first, a line starting
-# with it next, then the rest.
-_FOUND: Final[LiteralString] = (
-    """
-MATCH (key:SearchKey) WHERE key.text STARTS WITH $key
-MATCH (key)-[:KEY_OF]->(p:Person)
-WITH DISTINCT p
-WHERE p.searchText CONTAINS $search AND """
-    + _PERSON_WHERE
-    + _rows.SEARCH_RANK.replace("$item", "p")
-)
+# Those whose searchText contains $search, found through their search keys, ranked.
+_FOUND: Final[LiteralString] = _rows.found("Person", "p", _PERSON_WHERE)
 
 # One page of those, with the total, in one round trip: sorted by $sort (a stored property or
 # figure: graph/cypher/core/figures.py keeps the figures), after the search's rank.
