@@ -31,6 +31,7 @@ from graph.core.models import (
     Referral,
     Role,
 )
+from graph.core.people_order import people_order
 from graph.core.search import term_key
 from graph.cypher.core import (
     business,
@@ -246,7 +247,20 @@ def person_page(
     company_id: str | None = None,
     min_strongest_tie: float | None = None,
 ) -> Page[Person]:
-    query = people.PERSON_PAGE if search is None else people.PERSON_SEARCH
+    """A page of people; everyone (no search, no company) from the kept sort orders
+    (graph/core/people_order.py), a company's people or a search's from one statement."""
+    if search is None and company_id is None:
+        ids, total = people_order(graph).page_ids(
+            sort=sort,
+            descending=descending,
+            offset=offset,
+            limit=limit,
+            styles=_names(styles),
+            min_strongest_tie=min_strongest_tie,
+        )
+        found = [person for person in people_by_id(graph, ids) if person is not None]
+        return Page(items=found, total=total, offset=offset)
+    query = people.PERSON_SEARCH if search is not None else people.PEOPLE_AT_COMPANY_PAGE
     return _page(
         graph,
         query,

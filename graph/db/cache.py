@@ -95,10 +95,17 @@ def fingerprint(graph: Graph, statement: LiteralString) -> Row:
 
 
 def cached(
-    graph: Graph, key: Hashable, fingerprint_statement: LiteralString, compute: Callable[[], T]
+    graph: Graph,
+    key: Hashable,
+    fingerprint_statement: LiteralString,
+    compute: Callable[[], T],
+    *,
+    every_write: bool = False,
 ) -> T:
     """`compute()`'s result for `key`, reused while the fingerprint stays the same; refreshed
-    as the module docstring says (a slow one in the background, the previous result served)."""
+    as the module docstring says (a slow one in the background, the previous result served).
+    With `every_write`, any write of this process since also counts as a change: for a result
+    that writes change without moving any cheap fingerprint (a rename)."""
     with _LOCK:
         slots = _SLOTS.setdefault(graph, {})
         slot = slots.pop(key, None) or _Slot()
@@ -123,7 +130,7 @@ def cached(
         leading = running is None
         if running is None:
             running = slot.refresh = _Refresh()
-    refresh = _Refreshing(graph, key, slot, running, fingerprint_statement, compute)
+    refresh = _Refreshing(graph, key, slot, running, fingerprint_statement, compute, every_write)
     if leading and patient:
         refresh.run()
     elif leading:
@@ -146,6 +153,7 @@ class _Refreshing:
     running: _Refresh
     statement: LiteralString
     compute: Callable[[], Any]
+    every_write: bool
 
     def run(self) -> None:
         slot = self.slot
@@ -154,6 +162,8 @@ class _Refreshing:
             current = fingerprint(self.graph, self.statement)
             with slot.lock:
                 unchanged = slot.known and slot.fingerprint == current
+                if self.every_write and slot.generation != generation:
+                    unchanged = False
                 took, fresh = slot.took, slot.result
             if not unchanged:
                 started = time.monotonic()

@@ -56,6 +56,9 @@ WITH collect(p) AS found
 RETURN size(found) AS total, [p IN found[$skip..$end] | properties(p)] AS page
 """
 
+# Everyone, in the engine's own order: what the kept sort orders (graph/core/people_order.py),
+# which serve the pages of everyone, are tested against; at 100,000 people it reads and sorts
+# every person (0.75-2.9 s).
 PERSON_PAGE: Final[LiteralString] = _EVERYONE + _SORTED
 PERSON_SEARCH: Final[LiteralString] = _FOUND + _SORTED
 
@@ -81,3 +84,42 @@ CALL (p) {
 }
 RETURN roles, relationships, [] AS business, referrals
 """
+
+# What the people list's sort orders are built from (graph/core/people_order.py): every
+# person's sort and filter fields, one list each, in one row (a list per person is read in
+# 40% of the time rows take over Bolt: 5.9 s against 14.6 s at 100,000 people, loaded). The
+# time created as nanoseconds since 1970: Python sorts 100,000 of the driver's DateTime in 5 s.
+# (Engine quirk: `p.createdAt.epochSeconds` is null on the embedded engine; through
+# `datetime(p.createdAt)` it is the stored value's, as on Neo4j.)
+PEOPLE_ORDER_FIELDS: Final[LiteralString] = """
+MATCH (p:Person)
+RETURN collect([p.id, p.name,
+                datetime(p.createdAt).epochSeconds * 1000000000
+                  + datetime(p.createdAt).nanosecond,
+                coalesce(p.strongestTie, -1.0), p.relationshipCount,
+                p.communicationStyle]) AS people
+"""
+
+# When the sort orders are rebuilt: people added or deleted, changes recorded (a tie's
+# strength moves the figures), and otherwise once a minute, for what no count shows (a
+# rename by another process: this one's own writes are seen at once, graph/db/cache.py).
+# The counts come from the engine's per-label totals: 10-15 ms at 100,000 people, where any
+# property of every person (max(p.updatedAt)) costs a scan of a second or more.
+PEOPLE_ORDER_FINGERPRINT: Final[LiteralString] = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
+CALL () { MATCH (d:DeletedItem) RETURN count(d) AS deleted }
+RETURN people, changes, deleted, datetime().epochSeconds / 60 AS minute
+"""
+
+# The people of one company (a current role there), filtered and sorted as PERSON_PAGE: the
+# walk starts at the company, not at every person.
+PEOPLE_AT_COMPANY_PAGE: Final[LiteralString] = (
+    """
+MATCH (:Company {id: $companyId})<-[r:HOLDS_ROLE]-(p:Person)
+WHERE (r.endDate IS NULL OR r.endDate >= date())
+  AND ($styles IS NULL OR p.communicationStyle IN $styles)
+WITH DISTINCT p, 0 AS rank
+"""
+    + _SORTED
+)
