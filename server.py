@@ -36,12 +36,16 @@ from graph.analysis import network
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
 from graph.core.figures import refresh_due_figures
+from graph.core.people_order import people_order
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.connection import Graph, open_graph
 from graph.db.errors import Unauthenticated
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, ping
+from graph.keypersons.introductions import our_ties
+from graph.referrals.chains import referral_index
+from graph.referrals.referrers import referral_network
 from resolvers.auth import RequireCredential, connection_principal, principal_of
 from resolvers.context import Context
 from schema import build_schema, schema
@@ -162,10 +166,12 @@ def create_app(
                 )
             state["graph"] = graph
             purging = asyncio.create_task(_purge_periodically(graph))
+            warming = asyncio.create_task(run_in_threadpool(_warm_caches, graph))
             try:
                 yield
             finally:
                 purging.cancel()
+                await warming  # the graph stays open until the warm-up's reads end
                 state.clear()
                 network.stop_worker()
 
@@ -229,6 +235,17 @@ async def _purge_periodically(graph: Graph) -> None:
         except Exception:  # the next round tries again; serving goes on meanwhile
             log.exception("purging expired items failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+def _warm_caches(graph: Graph) -> None:
+    """Read what the slow cached results are built from once, while the server starts to
+    serve, so that the first planner to list people or follow a referral does not wait for it
+    (at 100,000 people: seconds each; a request meanwhile joins the read under way)."""
+    for build in (people_order, our_ties, referral_index, referral_network):
+        try:
+            build(graph)
+        except Exception:  # the first request builds it and reports the error
+            log.exception("warming the cached %s failed", build.__name__)
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

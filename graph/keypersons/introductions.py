@@ -11,6 +11,7 @@ from graph.core import reads
 from graph.core.kinds import PERSON
 from graph.core.models import Person, PersonTier, tiers_at_least
 from graph.cypher.keypersons import paths as cypher
+from graph.db import cache
 from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons.paths import (
@@ -54,16 +55,83 @@ def _check(max_hops: int, cap: int, first: int) -> None:
         raise InvalidInput(f"first: must be between 1 and {MAX_PATHS} (got {first})", field="first")
 
 
+# A tie as OUR_TIES reads it: [tie id, start id, end id, tier, strength].
+OurTie = tuple[str, str, str, str, float]
+
+
+@dataclass(frozen=True)
+class OurTies:
+    """Our people (id -> element id) and every tie with one of them at an end, by each end."""
+
+    ours: dict[str, str]
+    by_person: dict[str, list[OurTie]]
+
+    def answers(self, requests: Sequence[Request], meet: Collection[str]) -> bool:
+        """Whether these ties are all at hand: the people asked about, or those to meet, are
+        all ours."""
+        return all(person in self.ours for person in meet) or all(
+            person in self.ours for person, _, _ in requests
+        )
+
+    def meeting(
+        self, requests: Sequence[Request], meet: Collection[str], tiers: list[str]
+    ) -> Fetched:
+        """What MEETING_TIES answers for these, from memory."""
+        allowed = set(tiers)
+        ties: list[Tie] = []
+        for person, low, below in requests:
+            for tie_id, a, b, tier, strength in self.by_person.get(person, ()):
+                other = b if a == person else a
+                if (
+                    other in meet
+                    and tier in allowed
+                    and strength > 0
+                    and strength >= low
+                    and (below is None or strength < below)
+                ):
+                    ties.append(Tie(tie_id, a, b, tier, float(strength)))
+        return Fetched(found=frozenset(person for person, _, _ in requests), ties=ties)
+
+
+def _read_our_ties(graph: Graph) -> OurTies:
+    [row] = graph.read(cypher.OUR_TIES)
+    by_person: dict[str, list[OurTie]] = {}
+    seen: set[str] = set()
+    for tie in chain(*row["ties"]):
+        tie_id, a, b = tie[0], tie[1], tie[2]
+        if tie_id in seen:  # a tie between two of our people comes twice
+            continue
+        seen.add(tie_id)
+        entry: OurTie = (tie_id, a, b, tie[3], tie[4])
+        by_person.setdefault(a, []).append(entry)
+        if b != a:
+            by_person.setdefault(b, []).append(entry)
+    return OurTies({person: handle for person, handle in row["ours"]}, by_person)
+
+
+def our_ties(graph: Graph) -> OurTies:
+    """Our people and their ties, read once and kept until a change is recorded
+    (graph/db/cache.py: read again off the request path once the read is slow, so a
+    bestIntroductions answer may miss the last few seconds' changes to our people's ties)."""
+    return cache.cached(
+        graph, ("our-ties",), cypher.OUR_TIES_FINGERPRINT, lambda: _read_our_ties(graph)
+    )
+
+
 class _Fetcher:
     """The search's round trips, in one read transaction. It keeps the element id of every
-    person it has seen, to name the people a meeting looks for."""
+    person it has seen, to name the people a meeting looks for. With our people's ties at
+    hand (`ours`), a meeting they answer costs no round trip."""
 
-    def __init__(self, tx: Tx, tiers: list[str], handles: dict[str, str] | None = None) -> None:
+    def __init__(self, tx: Tx, tiers: list[str], ours: OurTies | None = None) -> None:
         self._tx = tx
         self._tiers = tiers
-        self._handles: dict[str, str] = dict(handles or {})
+        self._ours = ours
+        self._handles: dict[str, str] = {} if ours is None else dict(ours.ours)
 
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
+        if meet is not None and self._ours is not None and self._ours.answers(requests, meet):
+            return self._ours.meeting(requests, meet, self._tiers)
         asked = [list(request) for request in requests]
         if meet is None:
             [row] = self._tx.run(cypher.PATH_TIES, requests=asked, tiers=self._tiers)
@@ -138,6 +206,7 @@ def best_introductions(
     if (to_person_id is None) == (to_company_id is None):
         raise InvalidInput("give exactly one of toPersonId and toCompanyId", field="toPersonId")
     tiers = tiers_at_least(min_tier)
+    ours = our_ties(graph)
 
     def work(tx: Tx) -> Meeting | None:
         if to_company_id is not None:
@@ -150,11 +219,9 @@ def best_introductions(
         else:
             assert to_person_id is not None
             targets = [to_person_id]
-        [row] = tx.run(cypher.OUR_PEOPLE)
-        ours = {person: handle for person, handle in row["ours"]}
         return meet_in_the_middle(
             _Fetcher(tx, tiers, ours),
-            ours,
+            ours.ours,
             targets,
             max_hops=max_hops,
             k=first,

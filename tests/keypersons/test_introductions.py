@@ -13,6 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from graph.db.connection import Graph
+from graph.keypersons import introductions
 from tests import factories
 from tests.conftest import data, error
 
@@ -25,9 +26,9 @@ query ($a: ID!, $b: ID!, $hops: Int!, $first: Int!, $tier: PersonTier) {
 }
 """
 BEST = """
-query ($p: ID, $c: ID, $hops: Int!, $key: Boolean! = false) {
+query ($p: ID, $c: ID, $hops: Int!, $key: Boolean! = false, $tier: PersonTier) {
   bestIntroductions(toPersonId: $p, toCompanyId: $c, maxHops: $hops, first: 10,
-                    keyPersonsOnly: $key) {
+                    keyPersonsOnly: $key, minTier: $tier) {
     strength label people { id }
   }
 }
@@ -168,3 +169,30 @@ def test_best_introductions_arguments(client: TestClient, graph: Graph) -> None:
         "code": "NOT_FOUND",
         "field": "toCompanyId",
     }
+
+
+def test_best_introductions_follow_the_tier_floor_and_a_new_tie(
+    client: TestClient, graph: Graph
+) -> None:
+    """Our people's ties are kept in memory for the last hop (introductions.our_ties): the
+    tier floor applies to them, and a tie written since is seen by the next call."""
+    rng = random.Random(7)
+    g, people = _random_graph(graph, rng, size=16, edges=32)
+    ours_company = factories.company(graph, "Ours", isOurs=True)
+    ours = set(people[:4])
+    for person in ours:
+        factories.role(graph, person, ours_company)
+    target = next(p for p in people[4:] if not any(g.has_edge(p, o) for o in ours))
+
+    def best(tier: str | None) -> list[tuple[tuple[str, ...], float]]:
+        found = data(client, BEST, p=target, hops=3, tier=tier)["bestIntroductions"]
+        return [(tuple(p["id"] for p in path["people"]), path["strength"]) for path in found]
+
+    for tier in TIERS:
+        allowed = set(TIERS[TIERS.index(tier) :])
+        sub = nx.Graph([(u, v, d) for u, v, d in g.edges(data=True) if d["tier"] in allowed])
+        sub.add_nodes_from(people)
+        assert best(tier) == _brute_best(sub, ours, {target}, 3), tier
+    tie = factories.knows(graph, people[0], target, 1.0, tier="CONFIDANT")
+    assert best(None)[0] == ((people[0], target), 1.0)
+    assert tie in {t[0] for t in introductions.our_ties(graph).by_person[target]}

@@ -49,11 +49,29 @@ MEETING_TIES: Final[LiteralString] = (
     + _ANSWER
 )
 
-# Our people (a current role at one of our companies), as [id, element id].
-OUR_PEOPLE: Final[LiteralString] = """
+# Our people (a current role at one of our companies) as [id, element id], and every tie of
+# theirs as [tie id, start id, end id, tier, strength]: what the meetings of bestIntroductions
+# ask for, kept in memory (graph/keypersons/introductions.py `our_ties`). The ties are
+# collected in a subquery per person, as in PATH_TIES.
+OUR_TIES: Final[LiteralString] = """
 MATCH (:Company {isOurs: true})<-[r:HOLDS_ROLE]-(p:Person)
 WHERE r.endDate IS NULL OR r.endDate >= date()
-RETURN collect(DISTINCT [p.id, elementId(p)]) AS ours
+WITH DISTINCT p
+CALL (p) {
+  MATCH (p)-[k:KNOWS]-(q:Person)
+  RETURN collect([k.id, startNode(k).id, endNode(k).id, k.tier, k.strength]) AS ties
+}
+RETURN collect([p.id, elementId(p)]) AS ours, collect(ties) AS ties
+"""
+
+# When OUR_TIES is read again: every change to a tie, a role or a company's `isOurs` is
+# recorded (a Change), a deleted person leaves an archive, and a role may end by date. Label
+# counts: a few milliseconds.
+OUR_TIES_FINGERPRINT: Final[LiteralString] = """
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (d:DeletedItem) RETURN count(d) AS deleted }
+RETURN changes, people, deleted, date() AS today
 """
 
 # The people with a current role at the company (key persons only, if asked).
