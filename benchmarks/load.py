@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import sys
 import time
@@ -184,6 +185,13 @@ class LoadResult:
     errors: Counter[str]
     messages: list[str]
     peak_mib: float
+    server_cpu: float = 0.0  # CPU seconds the server process used during the run
+    engine_cpu: float = 0.0  # and this process: the embedded engine, the progress bar
+
+    def cpu_ms_per_call(self) -> tuple[float, float]:
+        """The server's and the engine's CPU time per call, in ms."""
+        calls = max(1, len(self.calls(WEIGHTS)))
+        return self.server_cpu * 1000 / calls, self.engine_cpu * 1000 / calls
 
     def calls(self, ops: Iterable[str]) -> list[float]:
         return [ms for op in ops for ms in self.latencies.get(op, [])]
@@ -225,6 +233,7 @@ def run(
     )
     context = multiprocessing.get_context("spawn")  # no fork of a process with a JVM
     done: Synchronized[int] = context.Value("q", 0)
+    cpu_before = (_cpu_seconds(server.pid), time.process_time())
     with context.Pool(clients, initializer=_share, initargs=(done,)) as pool:
         started = time.perf_counter()
         pending = [
@@ -244,6 +253,8 @@ def run(
                 )
                 time.sleep(0.25)
         results = [p.get() for p in pending]
+        server_cpu = _cpu_seconds(server.pid) - cpu_before[0]
+        engine_cpu = time.process_time() - cpu_before[1]
     # throughput over the time the clients ran, from the first call to the last answer
     window = max(r.window[1] for r in results) - min(r.window[0] for r in results)
     latencies = {op: [ms for r in results for ms in r.latencies.get(op, [])] for op in WEIGHTS}
@@ -257,7 +268,17 @@ def run(
         errors=errors,
         messages=[m for r in results for m in r.messages],
         peak_mib=server.peak_memory_mib(),
+        server_cpu=server_cpu,
+        engine_cpu=engine_cpu,
     )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far, from /proc."""
+    # the fields after the command's closing parenthesis start with the state (field 3);
+    # utime and stime are fields 14 and 15, in clock ticks
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _row(name: str, samples: list[float], errors: int, seconds: float) -> list[str]:
@@ -281,13 +302,18 @@ def section(result: LoadResult) -> Section:
         _row("**overall**", result.calls(WEIGHTS), result.error_count(WEIGHTS), result.seconds)
     )
     mix = ", ".join(f"{op} {weight}" for op, weight in WEIGHTS.items())
+    server_ms, engine_ms = result.cpu_ms_per_call()
+    cores = os.cpu_count() or 1
     return Section(
         title=f"Mixed load: {result.clients} clients for {result.seconds:.0f} s",
         intro=(
             f"`python -m benchmarks.load`'s run: {result.clients} client processes over "
             "loopback against one server (plain driver), each sending one operation after "
             f"another, chosen at random by weight ({mix}). Latency per call over HTTP; "
-            f"throughput over the run. Server peak memory {result.peak_mib:,.0f} MiB."
+            f"throughput over the run. Server peak memory {result.peak_mib:,.0f} MiB. "
+            f"CPU per call: the server {server_ms:.0f} ms, the embedded engine "
+            f"{engine_ms:.0f} ms; with {cores} cores and the clients on none of them, at "
+            f"most {cores * 1000 / max(server_ms + engine_ms, 0.001):.0f} operations/s."
         ),
         columns=["operation", "calls", "errors", "ops/s", "p50", "p99"],
         rows=rows,
