@@ -147,11 +147,13 @@ def make_app(graph: Graph) -> Starlette:
 def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """A client of the app, authenticated as an admin (per request: headers=auth_headers(...)).
 
-    The app purges expired items as it starts, in the background; the client is handed over
-    once that purge has finished, so that its statements (and retries) cannot land among the
-    ones a test counts, nor its writes expire a cached result mid-test.
+    The app purges expired items and warms its caches as it starts, in the background; the
+    client is handed over once both have finished, so that their statements (and retries)
+    cannot land among the ones a test counts, nor a purge's writes expire a cached result
+    mid-test.
     """
-    purged = threading.Event()
+    purged, warmed = threading.Event(), threading.Event()
+    warm = server._warm_caches  # pyright: ignore[reportPrivateUsage]
 
     def purge_and_tell(target: Graph) -> Purged:
         try:
@@ -159,9 +161,17 @@ def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
         finally:
             purged.set()
 
+    def warm_and_tell(target: Graph) -> None:
+        try:
+            warm(target)
+        finally:
+            warmed.set()
+
     monkeypatch.setattr(server, "purge_expired", purge_and_tell)
+    monkeypatch.setattr(server, "_warm_caches", warm_and_tell)
     with TestClient(make_app(graph), headers=auth_headers(Role.ADMIN)) as test_client:
         assert purged.wait(60), "the app's start-up purge did not finish within 60 s"
+        assert warmed.wait(60), "the app's start-up warming did not finish within 60 s"
         yield test_client
 
 
