@@ -36,6 +36,18 @@ CLASSIFIED_WITHOUT_REVENUE: Final = frozenset(
     {CompanyStatus.CURRENT, CompanyStatus.WON_BACK, CompanyStatus.CHURNED}
 )
 
+# The fields of each list VALUE_CLASS_ROWS returns, in order.
+_ROW_KEYS: Final = (
+    "id",
+    "name",
+    "valueClass",
+    "status",
+    "revenue",
+    "dealCount",
+    "otherCurrencyDeals",
+    "allDeals",
+)
+
 
 @dataclass(frozen=True)
 class CompanyValue:
@@ -90,18 +102,20 @@ def _classified(row: dict[str, Any]) -> bool:
 def build_report(
     rows: list[dict[str, Any]], *, currency: str, since: dt.date | None
 ) -> ValueClassReport:
-    """The report from the rows of VALUE_CLASS_ROWS (a pure function of them)."""
+    """The report from the companies of VALUE_CLASS_ROWS, each a dict by _ROW_KEYS (a pure
+    function of them)."""
     ranked = sorted(
         (row for row in rows if _classified(row)), key=lambda r: (-float(r["revenue"]), r["id"])
     )
     total = sum((Fraction(float(row["revenue"])) for row in ranked), Fraction(0))
     companies: list[CompanyValue] = []
     before = Fraction(0)
+    a_end, b_end = A_SHARE * total, B_SHARE * total
     for row in ranked:
         revenue = Fraction(float(row["revenue"]))
-        if revenue > 0 and before < A_SHARE * total:
+        if revenue > 0 and before < a_end:
             computed = ValueClass.A
-        elif revenue > 0 and before < B_SHARE * total:
+        elif revenue > 0 and before < b_end:
             computed = ValueClass.B
         else:
             computed = ValueClass.C
@@ -153,7 +167,8 @@ def value_classes(
     """Value classes A/B/C of every customer from its revenue (the rule above), beside the
     class set on it; one round trip. `currency` must be a three-letter code."""
     code = checked_currency(currency)
-    rows = graph.read(
+    found = graph.read(
         cypher.VALUE_CLASS_ROWS, since=since, currency=code, defaultCurrency=DEFAULT_CURRENCY
-    )
+    )[0]
+    rows = [dict(zip(_ROW_KEYS, company, strict=True)) for company in found["companies"]]
     return build_report(rows, currency=code, since=since)

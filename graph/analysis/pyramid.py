@@ -104,7 +104,8 @@ def _tier_count(tier: PersonTier, count: int, total: int) -> TierCount:
 def build_pyramid(
     team: list[str], company_id: str | None, rows: list[dict[str, str]]
 ) -> TierPyramid:
-    """The pyramid from the rows of PYRAMID_CONTACTS (a pure function of them)."""
+    """The pyramid from the team's relationships with contacts, one row each (`contactId`,
+    `tier`; a pure function of them)."""
     best: dict[str, PersonTier] = {}
     for row in rows:
         tier = PersonTier(row["tier"])
@@ -176,5 +177,17 @@ def tier_pyramid(
     else:
         assert person_ids is not None
         team = _people_team(graph, person_ids)
-    rows = graph.read(cypher.PYRAMID_CONTACTS, ids=team) if team else []
-    return build_pyramid(team, company_id, rows)
+    return build_pyramid(team, company_id, _contacts(graph, team))
+
+
+def _contacts(graph: Graph, team: list[str]) -> list[dict[str, str]]:
+    """One row per relationship a team member holds with someone not one of our people."""
+    if not team:
+        return []
+    found = graph.read(cypher.PYRAMID_CONTACTS, ids=team)[0]
+    ours = set(found["ours"])
+    return [
+        {"contactId": contact, "tier": tier}
+        for contact, tier in zip(found["contactIds"], found["tiers"], strict=True)
+        if contact not in ours
+    ]
