@@ -329,7 +329,7 @@ def operations(samples: Samples, s: Setup) -> list[Operation]:
             queries.TIER_PYRAMID,
             lambda r: {"c": OUR_COMPANY},
             cached=True,
-            note="cached per team until ties, roles or companies change; the fingerprint is "
+            note="cached per company until ties, roles or companies change; the fingerprint is "
             "read again at most once a second",
         ),
         Operation(

@@ -230,3 +230,6 @@ def test_a_cached_pyramid_follows_ties_roles_and_our_companies(
     last = tier_pyramid(graph, company_id=world.ours)
     assert last.total_contacts == 0
     assert tier_pyramid(graph, person_ids=[world.ann]).total_contacts == 0
+    with statements.count_during() as counter:
+        tier_pyramid(graph, person_ids=[world.ann])
+    assert counter.count == 2  # a team by ids is not cached: the team, then the contacts

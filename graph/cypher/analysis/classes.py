@@ -35,10 +35,10 @@ RETURN collect([c.id, c.name, c.valueClass, c.status, revenue, dealCount, otherC
                 allDeals]) AS companies
 """
 
-# What a tier pyramid depends on, in one cheap statement (it keys the pyramids' cache): every
-# app write of a KNOWS or HOLDS_ROLE edge (a tier, a role's end) and every node delete and
-# restore records a Change; the person and company counts; the newest company write (isOurs is
-# not in the change log); imports; and the date, as roles end with time.
+# What a tier pyramid depends on, in one cheap statement (it keys the cache of our companies'
+# pyramids): every app write of a KNOWS or HOLDS_ROLE edge (a tier, a role's end) and every
+# node delete and restore records a Change; the person and company counts; the newest company
+# write (isOurs is not in the change log); imports; and the date, as roles end with time.
 PYRAMID_FINGERPRINT: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
