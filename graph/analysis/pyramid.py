@@ -27,6 +27,9 @@ from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, NotFound
 
 MAX_TEAM: Final = 200
+# Up to this many people, a team's contacts are checked one by one for being ours; a larger
+# team reads all our people once (graph/cypher/analysis/classes.py, PYRAMID_CONTACTS).
+FEW: Final = 8
 TOLERANCE: Final = Fraction(1, 5)
 SEEDS_RULE: Final[dict[PersonTier, tuple[Fraction, Fraction]]] = {
     PersonTier.PASSER_BY: (Fraction(35, 100), Fraction(37, 100)),
@@ -167,7 +170,11 @@ def _contacts(graph: Graph, team: list[str]) -> list[dict[str, str]]:
     """One row per relationship a team member holds with someone not one of our people."""
     if not team:
         return []
-    found = graph.read(cypher.PYRAMID_CONTACTS, ids=team)[0]
+    statement = cypher.PYRAMID_CONTACTS_OF_FEW if len(team) <= FEW else cypher.PYRAMID_CONTACTS
+    rows = graph.read(statement, ids=team)
+    if not rows:  # the embedded engine's answer when no contact is left (see the statement)
+        return []
+    found = rows[0]
     ours = set(found["ours"])
     return [
         {"contactId": contact, "tier": tier}

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from graph.analysis import pyramid
 from graph.analysis.pyramid import MAX_TEAM, TierPyramid, Verdict, build_pyramid, tier_pyramid
 from graph.core import kinds, writes
 from graph.core.inputs import Patch
@@ -51,6 +52,12 @@ class World:
 @pytest.fixture
 def world(graph: Graph) -> World:
     return World(graph)
+
+
+@pytest.fixture(autouse=True, params=["each contact checked", "our people read once"])
+def contacts_statement(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test with either way of leaving our people out (by the team's size)."""
+    monkeypatch.setattr(pyramid, "FEW", MAX_TEAM if request.param == "each contact checked" else 0)
 
 
 def test_one_persons_pyramid(graph: Graph, world: World) -> None:
