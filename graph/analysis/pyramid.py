@@ -171,10 +171,7 @@ def _contacts(graph: Graph, team: list[str]) -> list[dict[str, str]]:
     if not team:
         return []
     statement = cypher.PYRAMID_CONTACTS_OF_FEW if len(team) <= FEW else cypher.PYRAMID_CONTACTS
-    rows = graph.read(statement, ids=team)
-    if not rows:  # the embedded engine's answer when no contact is left (see the statement)
-        return []
-    found = rows[0]
+    found = graph.read(statement, ids=team)[0]
     ours = set(found["ours"])
     return [
         {"contactId": contact, "tier": tier}

@@ -92,9 +92,8 @@ RETURN contactIds, tiers, ours
 
 # PYRAMID_CONTACTS for a team of a few: each contact's roles are read instead of all our
 # people (about 35 us a tie against 6 ms for the 1,000 of ours at 100,000 people), so the
-# contacts come already without our people, and `ours` is empty. When no contact is left,
-# Neo4j returns one row of empty lists, the embedded engine no row at all (the aggregation
-# after a WHERE that kept nothing): the caller takes no row as no contacts.
+# contacts come already without our people, and `ours` is empty (outside the aggregation: as
+# a grouping key, it would make no row at all when no contact is left).
 PYRAMID_CONTACTS_OF_FEW: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})-[k:KNOWS]-(q:Person)
@@ -105,5 +104,6 @@ CALL (q) {
 }
 WITH q, k, ourRoles
 WHERE ourRoles = 0
-RETURN collect(q.id) AS contactIds, collect(k.tier) AS tiers, [] AS ours
+WITH collect(q.id) AS contactIds, collect(k.tier) AS tiers
+RETURN contactIds, tiers, [] AS ours
 """
