@@ -328,12 +328,18 @@ def operations(samples: Samples, s: Setup) -> list[Operation]:
             f"tierPyramid: the staff of {OUR_COMPANY}",
             queries.TIER_PYRAMID,
             lambda r: {"c": OUR_COMPANY},
+            cached=True,
+            note="cached per company until ties, roles or companies change; the fingerprint is "
+            "read again at most once a second",
         ),
         Operation(
             "valueClasses",
             "valueClasses: counts and the first 20 customers",
             queries.VALUE_CLASSES,
             lambda r: {},
+            cached=True,
+            note="cached until companies or deals change; the fingerprint is read again at "
+            "most once a second",
         ),
     ]
     return ops

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from graph.analysis.classes import CompanyValue, ValueClassReport, value_classes
+from graph.analysis.classes import CompanyValue, ValueClassReport, build_report, value_classes
+from graph.core import kinds, writes
+from graph.core.inputs import Patch
 from graph.core.models import ValueClass
+from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
 from graph.deals import deals
 from tests import factories
+from tests.conftest import StatementLog
 
 A, B, C = ValueClass.A, ValueClass.B, ValueClass.C
 
@@ -270,3 +279,88 @@ def test_a_currency_must_be_a_three_letter_code(graph: Graph) -> None:
     with pytest.raises(InvalidInput) as caught:
         value_classes(graph, currency="yuan")
     assert caught.value.field == "currency"
+
+
+@contextmanager
+def _elsewhere(graph: Graph) -> Iterator[None]:
+    """Writes as another process makes them: this graph's write generation does not move, so
+    only the cache's fingerprint can tell."""
+    generation = graph.generation
+    yield
+    graph.generation = generation
+
+
+def test_cached_classes_follow_deals_and_companies(
+    graph: Graph, statements: StatementLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big, small, prospect = (factories.company(graph, name) for name in ("big", "small", "new"))
+    _deal(graph, big, 90)
+    _deal(graph, small, 10)
+    first = value_classes(graph)
+    assert _classes(first) == {big: A, small: B}
+    with statements.count_during() as counter:
+        again = value_classes(graph)
+    assert again is first and counter.count == 0  # checked a moment ago: no statement at all
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
+
+    with _elsewhere(graph):  # a deal recorded
+        _deal(graph, small, 500)
+    assert _classes(value_classes(graph)) == {small: A, big: B}
+    [deal] = deals.deals_for_companies(graph, [big])[0]
+    with _elsewhere(graph):  # a deal's amount changed: the counts stay
+        deals.update_deal(graph, deal.id, Patch({"amount": 3000}))
+    assert _classes(value_classes(graph)) == {big: A, small: B}
+    with _elsewhere(graph):  # a paying status classifies a company without deals
+        writes.update_node(graph, kinds.COMPANY, prospect, Patch({"status": "CURRENT"}))
+    assert _classes(value_classes(graph)) == {big: A, small: B, prospect: C}
+    with _elsewhere(graph):  # one of ours is no customer (no change recorded)
+        writes.update_node(graph, kinds.COMPANY, big, Patch({"isOurs": True}))
+    assert _classes(value_classes(graph)) == {small: A, prospect: C}
+
+
+def _fraction_report(revenues: list[float]) -> list[tuple[ValueClass, float, float]]:
+    """The Pareto in Fractions, as build_report once computed it: (class, share, cumulative
+    share) per customer, highest revenue first."""
+    ranked = sorted(revenues, reverse=True)
+    total = sum((Fraction(r) for r in ranked), Fraction(0))
+    before, out = Fraction(0), []
+    for revenue in map(Fraction, ranked):
+        if revenue > 0 and before < Fraction(80, 100) * total:
+            computed = A
+        elif revenue > 0 and before < Fraction(95, 100) * total:
+            computed = B
+        else:
+            computed = C
+        before += revenue
+        shares = (float(revenue / total), float(before / total)) if total else (0.0, 0.0)
+        out.append((computed, *shares))
+    return out
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=1e12),
+            st.sampled_from([0.1, 0.2, 0.3, 0.7, 0.8, 0.05, 0.15, 1e-300, 5e-324]),
+        ),
+        max_size=30,
+    )
+)
+def test_the_pareto_is_exact_on_any_float_revenues(revenues: list[float]) -> None:
+    rows = [
+        {
+            "id": f"co_{i:03}",
+            "name": "",
+            "valueClass": None,
+            "status": "CURRENT",
+            "revenue": revenue,
+            "dealCount": 1,
+            "otherCurrencyDeals": 0,
+            "allDeals": 1,
+        }
+        for i, revenue in enumerate(revenues)
+    ]
+    report = build_report(rows, currency="CNY", since=None)
+    got = [(c.computed_class, c.share, c.cumulative_share) for c in report.companies]
+    assert got == _fraction_report(revenues)
+    assert report.summary.total_revenue == float(sum(map(Fraction, revenues), Fraction(0)))

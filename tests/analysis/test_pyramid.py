@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from graph.analysis import pyramid
 from graph.analysis.pyramid import MAX_TEAM, TierPyramid, Verdict, build_pyramid, tier_pyramid
+from graph.core import kinds, writes
+from graph.core.inputs import Patch
 from graph.core.models import TIER_RANK, PersonTier
+from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, NotFound
 from tests import factories
+from tests.conftest import StatementLog
 
 P, Q, F, C = (
     PersonTier.PASSER_BY,
@@ -45,6 +52,12 @@ class World:
 @pytest.fixture
 def world(graph: Graph) -> World:
     return World(graph)
+
+
+@pytest.fixture(autouse=True, params=["each contact checked", "our people read once"])
+def contacts_statement(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test with either way of leaving our people out (by the team's size)."""
+    monkeypatch.setattr(pyramid, "FEW", MAX_TEAM if request.param == "each contact checked" else 0)
 
 
 def test_one_persons_pyramid(graph: Graph, world: World) -> None:
@@ -190,3 +203,40 @@ def test_only_our_companies_have_a_pyramid(graph: Graph, world: World) -> None:
     assert world.customer in caught.value.message and "not one of our companies" in str(
         caught.value
     )
+
+
+@contextmanager
+def _elsewhere(graph: Graph) -> Iterator[None]:
+    """Writes as another process makes them: this graph's write generation does not move, so
+    only the cache's fingerprint can tell."""
+    generation = graph.generation
+    yield
+    graph.generation = generation
+
+
+def test_a_cached_pyramid_follows_ties_roles_and_our_companies(
+    graph: Graph, world: World, statements: StatementLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tie = factories.knows(graph, world.ann, world.x, 0.2, "ACQUAINTANCE")
+    factories.knows(graph, world.bob, world.y, 0.6, "FRIEND")
+    first = tier_pyramid(graph, company_id=world.ours)
+    assert _counts(first) == {P: 0, Q: 1, F: 1, C: 0}
+    with statements.count_during() as counter:
+        again = tier_pyramid(graph, company_id=world.ours)
+    assert again is first and counter.count == 0  # checked a moment ago: no statement at all
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
+
+    with _elsewhere(graph):  # a tie's tier moves
+        writes.update_edge(graph, kinds.RELATIONSHIP, tie, Patch({"tier": "CONFIDANT"}))
+    assert _counts(tier_pyramid(graph, company_id=world.ours)) == {P: 0, Q: 0, F: 1, C: 1}
+    with _elsewhere(graph):  # a contact joins our company: one of our people now
+        factories.role(graph, world.y, world.ours)
+    assert _counts(tier_pyramid(graph, company_id=world.ours)) == {P: 0, Q: 0, F: 0, C: 1}
+    with _elsewhere(graph):  # the customer becomes one of ours (no change recorded)
+        writes.update_node(graph, kinds.COMPANY, world.customer, Patch({"isOurs": True}))
+    last = tier_pyramid(graph, company_id=world.ours)
+    assert last.total_contacts == 0
+    assert tier_pyramid(graph, person_ids=[world.ann]).total_contacts == 0
+    with statements.count_during() as counter:
+        tier_pyramid(graph, person_ids=[world.ann])
+    assert counter.count == 2  # a team by ids is not cached: the team, then the contacts
