@@ -33,6 +33,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from graph.analysis import network
+from graph.analysis.classes import value_classes
 from graph.auth.credentials import AuthSettings
 from graph.auth.tokens import development_token
 from graph.core.figures import refresh_due_figures
@@ -241,7 +242,7 @@ def _warm_caches(graph: Graph) -> None:
     """Read what the slow cached results are built from once, while the server starts to
     serve, so that the first planner to list people or follow a referral does not wait for it
     (at 100,000 people: seconds each; a request meanwhile joins the read under way)."""
-    for build in (people_order, our_ties, referral_index, referral_network):
+    for build in (people_order, our_ties, referral_index, referral_network, value_classes):
         try:
             build(graph)
         except Exception:  # the first request builds it and reports the error
