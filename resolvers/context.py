@@ -32,6 +32,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
+E = TypeVar("E")
 
 
 async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -53,6 +54,22 @@ def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> D
     return DataLoader(load_fn=load)
 
 
+def _ends_loader(
+    graph: Graph,
+    batch: Callable[[Graph, Sequence[str]], list[list[tuple[Role, E]]]],
+    ends: DataLoader[str, E | None],
+    end_id: Callable[[Role], str],
+) -> DataLoader[str, list[Role]]:
+    """Roles by key, read with their other ends, which prime `ends` (no second round trip)."""
+
+    async def load(keys: list[str]) -> list[list[Role]]:
+        groups = await off_loop(batch, graph, keys)
+        ends.prime_many({end_id(role): end for group in groups for role, end in group})
+        return [[role for role, _ in group] for group in groups]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     """One loader per batch read; each batch is one database round trip."""
@@ -70,6 +87,12 @@ class Loaders:
     all_roles_by_company: DataLoader[str, list[Role]] = field(init=False)
     current_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
     all_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
+    # The same, read with the roles' people (companies), which they prime `people` (`companies`)
+    # with: for a selection that names them.
+    current_roles_and_people_by_company: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_and_people_by_company: DataLoader[str, list[Role]] = field(init=False)
+    current_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
     relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
     company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
@@ -98,6 +121,30 @@ class Loaders:
         self.all_roles_by_person = _loader(
             g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=True)
         )
+        self.current_roles_and_people_by_company = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=False),
+            self.people,
+            _person_id,
+        )
+        self.all_roles_and_people_by_company = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=True),
+            self.people,
+            _person_id,
+        )
+        self.current_roles_and_companies_by_person = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=False),
+            self.companies,
+            _company_id,
+        )
+        self.all_roles_and_companies_by_person = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=True),
+            self.companies,
+            _company_id,
+        )
         self.relationships_by_person = _loader(g, reads.relationships_for_people)
         self.company_relationships_by_company = _loader(
             g, reads.company_relationships_for_companies
@@ -109,6 +156,14 @@ class Loaders:
             return await off_loop(_roles_at, g, keys)
 
         self.roles_at = DataLoader(load_fn=roles_at)
+
+
+def _person_id(role: Role) -> str:
+    return role.person_id
+
+
+def _company_id(role: Role) -> str:
+    return role.company_id
 
 
 def _roles_at(graph: Graph, keys: Sequence[tuple[str, dt.datetime]]) -> list[list[Role]]:

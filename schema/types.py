@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph.core import models
 from resolvers import evolution
@@ -44,6 +45,17 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 def from_model(cls: type[T], model: Any) -> T:
     """Build a GraphQL type from the graph model of the same field names."""
     return cls(**{name: getattr(model, name) for name in _init_fields(cls)})
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the current field's selection names the field `name` (in fragments too)."""
+    pending: list[Selection] = list(info.selected_fields)
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField) and selection.name == name:
+            return True
+        pending.extend(selection.selections)
+    return False
 
 
 def _maybe(cls: type[T], model: Any) -> T | None:
@@ -93,7 +105,16 @@ class Company:
             roles = await evolution.roles_at(info.context, self.id, as_of)
             return [from_model(Role, role) for role in roles]
         loaders = info.context.loaders
-        loader = loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
+        if selects(info, "person"):  # read with the roles: no round trip for the people
+            loader = (
+                loaders.all_roles_and_people_by_company
+                if include_past
+                else loaders.current_roles_and_people_by_company
+            )
+        else:
+            loader = (
+                loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
+            )
         return [from_model(Role, role) for role in await loader.load(self.id)]
 
     @strawberry.field(description="Relationships with other companies, strongest first.")
@@ -143,7 +164,16 @@ class Person:
     @strawberry.field(description="Roles this person holds or held: past ones too by default.")
     async def roles(self, info: Info, include_past: bool = True) -> list[Role]:
         loaders = info.context.loaders
-        loader = loaders.all_roles_by_person if include_past else loaders.current_roles_by_person
+        if selects(info, "company"):  # read with the roles: no round trip for the companies
+            loader = (
+                loaders.all_roles_and_companies_by_person
+                if include_past
+                else loaders.current_roles_and_companies_by_person
+            )
+        else:
+            loader = (
+                loaders.all_roles_by_person if include_past else loaders.current_roles_by_person
+            )
         return [from_model(Role, role) for role in await loader.load(self.id)]
 
     @strawberry.field(description="Relationships with other people, strongest first.")
