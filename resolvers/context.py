@@ -47,6 +47,16 @@ async def reload(loader: DataLoader[str, V], key: str) -> V:
     return await loader.load(key)
 
 
+def peek(loader: DataLoader[K, V], key: K) -> V | None:
+    """What `loader` has already read for `key` in this request; None when it has not (or read
+    nothing). A field can then answer at once instead of awaiting the loader (which costs an
+    asyncio task per object: a third of the Python time of 1,000 roles with their people)."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return None
+    return future.result()
+
+
 def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> DataLoader[str, V]:
     async def load(keys: list[str]) -> list[V]:
         return await off_loop(batch, graph, keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -11,7 +12,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from graph.core import models
 from resolvers import evolution
-from resolvers.context import Context
+from resolvers.context import Context, peek
 from schema.enums import (
     BuyingRole,
     CommunicationStyle,
@@ -28,6 +29,7 @@ from schema.enums import (
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -58,6 +60,10 @@ def selects(info: Info, name: str) -> bool:
     return False
 
 
+async def _then(pending: Awaitable[A], then: Callable[[A], T]) -> T:
+    return then(await pending)
+
+
 def _maybe(cls: type[T], model: Any) -> T | None:
     return None if model is None else from_model(cls, model)
 
@@ -78,20 +84,24 @@ class Company:
     updated_at: dt.datetime | None
     figures: strawberry.Private[models.CompanyFigures | None]
 
+    # The figures are read with the company, or (for a company read without them) through a
+    # loader: a plain resolver answers at once in the first case, and awaits only in the second.
     @strawberry.field(
-        description="Relationships between its current people and current people of ours."
+        description="Relationships between its current people and current people of ours.",
+        graphql_type=int,
     )
-    async def our_relationship_count(self, info: Info) -> int:
-        return (await self._figures(info)).our_relationship_count
+    def our_relationship_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.our_relationship_count
+        return _then(self._figures(info), lambda f: f.our_relationship_count)
 
-    @strawberry.field(description="People holding a current role here.")
-    async def people_count(self, info: Info) -> int:
-        return (await self._figures(info)).people_count
+    @strawberry.field(description="People holding a current role here.", graphql_type=int)
+    def people_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.people_count
+        return _then(self._figures(info), lambda f: f.people_count)
 
     async def _figures(self, info: Info) -> models.CompanyFigures:
-        """Read with the company, or (for a company read without them) through a loader."""
-        if self.figures is not None:
-            return self.figures
         return await info.context.loaders.company_figures.load(self.id)
 
     @strawberry.field(
@@ -147,18 +157,23 @@ class Person:
     updated_at: dt.datetime | None
     figures: strawberry.Private[models.PersonFigures | None]
 
-    @strawberry.field(description="Strength of this person's strongest relationship.")
-    async def strongest_tie(self, info: Info) -> float | None:
-        return (await self._figures(info)).strongest_tie
+    # Read with the person, or (for a person read without them) through a loader: as Company's.
+    @strawberry.field(
+        description="Strength of this person's strongest relationship.",
+        graphql_type=float | None,
+    )
+    def strongest_tie(self, info: Info) -> float | None | Awaitable[float | None]:
+        if self.figures is not None:
+            return self.figures.strongest_tie
+        return _then(self._figures(info), lambda f: f.strongest_tie)
 
-    @strawberry.field
-    async def relationship_count(self, info: Info) -> int:
-        return (await self._figures(info)).relationship_count
+    @strawberry.field(graphql_type=int)
+    def relationship_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.relationship_count
+        return _then(self._figures(info), lambda f: f.relationship_count)
 
     async def _figures(self, info: Info) -> models.PersonFigures:
-        """Read with the person, or (for a person read without them) through a loader."""
-        if self.figures is not None:
-            return self.figures
         return await info.context.loaders.person_figures.load(self.id)
 
     @strawberry.field(description="Roles this person holds or held: past ones too by default.")
@@ -214,6 +229,23 @@ async def load_person(info: Info, id_: str) -> Person:
     return from_model(Person, found)
 
 
+# For a plain (not async) resolver: the item at once when the request has read it already (a
+# page, or roles read with their people, primed the loader), else awaited through the loader.
+# An async resolver costs an asyncio task per object even when nothing is awaited.
+
+
+def company_of(info: Info, id_: str) -> Company | Awaitable[Company]:
+    """A company by id: at once if this request has read it, else through the loader."""
+    found = peek(info.context.loaders.companies, id_)
+    return load_company(info, id_) if found is None else from_model(Company, found)
+
+
+def person_of(info: Info, id_: str) -> Person | Awaitable[Person]:
+    """A person by id: at once if this request has read them, else through the loader."""
+    found = peek(info.context.loaders.people, id_)
+    return load_person(info, id_) if found is None else from_model(Person, found)
+
+
 @strawberry.type(description="A position a person holds (or held) at a company.")
 class Role:
     id: strawberry.ID
@@ -235,13 +267,13 @@ class Role:
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person:
-        return await load_person(info, self.person_id)
+    @strawberry.field(graphql_type=Person)
+    def person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.person_id)
 
-    @strawberry.field
-    async def company(self, info: Info) -> Company:
-        return await load_company(info, self.company_id)
+    @strawberry.field(graphql_type=Company)
+    def company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.company_id)
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
@@ -273,13 +305,13 @@ class PersonRelationship:
     def suggested_tier(self) -> PersonTier:
         return evolution.suggested_tier(self.strength)
 
-    @strawberry.field
-    async def from_person(self, info: Info) -> Person:
-        return await load_person(info, self.from_person_id)
+    @strawberry.field(graphql_type=Person)
+    def from_person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.from_person_id)
 
-    @strawberry.field
-    async def to_person(self, info: Info) -> Person:
-        return await load_person(info, self.to_person_id)
+    @strawberry.field(graphql_type=Person)
+    def to_person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.to_person_id)
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
@@ -300,13 +332,13 @@ class CompanyRelationship:
         "back as `expectedVersion` to update only what you read."
     )
 
-    @strawberry.field
-    async def from_company(self, info: Info) -> Company:
-        return await load_company(info, self.from_company_id)
+    @strawberry.field(graphql_type=Company)
+    def from_company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.from_company_id)
 
-    @strawberry.field
-    async def to_company(self, info: Info) -> Company:
-        return await load_company(info, self.to_company_id)
+    @strawberry.field(graphql_type=Company)
+    def to_company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.to_company_id)
 
 
 Party = Annotated[Company | Person, strawberry.union("Party", description="A person or a company.")]
