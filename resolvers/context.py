@@ -33,6 +33,7 @@ T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 E = TypeVar("E")
+ItemT = TypeVar("ItemT")
 
 
 async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -66,16 +67,17 @@ def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> D
 
 def _ends_loader(
     graph: Graph,
-    batch: Callable[[Graph, Sequence[str]], list[list[tuple[Role, E]]]],
+    batch: Callable[[Graph, Sequence[str]], list[list[tuple[ItemT, E]]]],
     ends: DataLoader[str, E | None],
-    end_id: Callable[[Role], str],
-) -> DataLoader[str, list[Role]]:
-    """Roles by key, read with their other ends, which prime `ends` (no second round trip)."""
+    end_id: Callable[[E], str],
+) -> DataLoader[str, list[ItemT]]:
+    """Items (roles, relationships) by key, read with their other ends, which prime `ends`:
+    naming the ends then costs no second round trip."""
 
-    async def load(keys: list[str]) -> list[list[Role]]:
+    async def load(keys: list[str]) -> list[list[ItemT]]:
         groups = await off_loop(batch, graph, keys)
-        ends.prime_many({end_id(role): end for group in groups for role, end in group})
-        return [[role for role, _ in group] for group in groups]
+        ends.prime_many({end_id(end): end for group in groups for _, end in group})
+        return [[item for item, _ in group] for group in groups]
 
     return DataLoader(load_fn=load)
 
@@ -104,6 +106,10 @@ class Loaders:
     current_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
     all_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
     relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
+    # The same, read with the other people, which they prime `people` with.
+    relationships_and_people_by_person: DataLoader[str, list[PersonRelationship]] = field(
+        init=False
+    )
     company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
     interactions: DataLoader[str, Interaction | None] = field(init=False)
@@ -156,6 +162,9 @@ class Loaders:
             _company_id,
         )
         self.relationships_by_person = _loader(g, reads.relationships_for_people)
+        self.relationships_and_people_by_person = _ends_loader(
+            g, reads.relationships_and_people_for_people, self.people, _person_id
+        )
         self.company_relationships_by_company = _loader(
             g, reads.company_relationships_for_companies
         )
@@ -168,12 +177,12 @@ class Loaders:
         self.roles_at = DataLoader(load_fn=roles_at)
 
 
-def _person_id(role: Role) -> str:
-    return role.person_id
+def _person_id(person: Person) -> str:
+    return person.id
 
 
-def _company_id(role: Role) -> str:
-    return role.company_id
+def _company_id(company: Company) -> str:
+    return company.id
 
 
 def _roles_at(graph: Graph, keys: Sequence[tuple[str, dt.datetime]]) -> list[list[Role]]:

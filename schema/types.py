@@ -198,7 +198,15 @@ class Person:
         tiers: list[PersonTier] | None = None,
         min_strength: float | None = None,
     ) -> list[PersonRelationship]:
-        found = await info.context.loaders.relationships_by_person.load(self.id)
+        loaders = info.context.loaders
+        # read with the other people when the selection names them: no second round trip
+        with_people = selects(info, "fromPerson") or selects(info, "toPerson")
+        loader = (
+            loaders.relationships_and_people_by_person
+            if with_people
+            else loaders.relationships_by_person
+        )
+        found = await loader.load(self.id)
         return [
             from_model(PersonRelationship, r)
             for r in found

@@ -197,14 +197,31 @@ def roles_and_companies_for_people(
     return [[(role, company) for role, company in group if company is not None] for group in groups]
 
 
+def _related(
+    graph: Graph, ids: Sequence[str], *, with_people: bool
+) -> list[list[tuple[PersonRelationship, Person | None]]]:
+    rows = graph.read(relationships.RELATIONSHIPS_FOR_PEOPLE, ids=list(ids), withEnds=with_people)
+    groups: dict[str, list[tuple[PersonRelationship, Person | None]]] = {id_: [] for id_ in ids}
+    for row in rows:
+        groups[row["key"]] = [
+            (PersonRelationship.from_row(k), None if other is None else PERSON.model(other))
+            for k, other in row["relationships"]
+        ]
+    return [groups[id_] for id_ in ids]
+
+
 def relationships_for_people(graph: Graph, ids: Sequence[str]) -> list[list[PersonRelationship]]:
-    return _grouped(
-        graph,
-        relationships.RELATIONSHIPS_FOR_PEOPLE,
-        "relationship",
-        ids,
-        PersonRelationship.from_row,
-    )
+    return [[k for k, _ in group] for group in _related(graph, ids, with_people=False)]
+
+
+def relationships_and_people_for_people(
+    graph: Graph, ids: Sequence[str]
+) -> list[list[tuple[PersonRelationship, Person]]]:
+    """People's relationships, each with the other person, read in the same round trip."""
+    return [
+        [(k, other) for k, other in group if other is not None]
+        for group in _related(graph, ids, with_people=True)
+    ]
 
 
 def company_relationships_for_companies(

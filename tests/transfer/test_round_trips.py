@@ -74,6 +74,43 @@ def test_listing_companies_with_people_and_roles_is_a_fixed_number_of_round_trip
     assert large <= 5
 
 
+PERSON_WITH_TIES = """
+query ($p: ID!) { person(id: $p) {
+  name relationships { strength fromPerson { name } toPerson { name } } } }
+"""
+
+PERSON_WITH_ROLES = """
+query ($p: ID!) { person(id: $p) { name roles { title company { name peopleCount } } } }
+"""
+
+
+def test_naming_the_other_ends_of_a_persons_ties_and_roles_costs_no_round_trip(
+    client: TestClient, graph: Graph, statements: StatementLog
+) -> None:
+    """The relationships (roles) are read with the other people (companies): the person, then
+    their relationships or roles, and nothing more, whatever their number."""
+    me = factories.person(graph, "Me")
+    for i, strength in enumerate((0.2, 0.4, 0.6, 0.8)):
+        other = factories.person(graph, f"Other {i}")
+        ends = (me, other) if i % 2 else (other, me)  # either way round
+        factories.knows(graph, *ends, strength)
+        factories.role(graph, me, factories.company(graph, f"Co {i}"), title=f"T{i}")
+    result, count = _counted(client, statements, PERSON_WITH_TIES, p=me)
+    ties = result["person"]["relationships"]
+    assert [t["strength"] for t in ties] == [0.8, 0.6, 0.4, 0.2]
+    assert [{t["fromPerson"]["name"], t["toPerson"]["name"]} for t in ties] == [
+        {"Me", f"Other {i}"} for i in (3, 2, 1, 0)
+    ]
+    assert count == 2
+    result, count = _counted(client, statements, PERSON_WITH_ROLES, p=me)
+    roles = result["person"]["roles"]
+    assert sorted((r["title"], r["company"]["name"]) for r in roles) == [
+        (f"T{i}", f"Co {i}") for i in range(4)
+    ]
+    assert all(r["company"]["peopleCount"] == 1 for r in roles)
+    assert count == 2
+
+
 def _counted(
     client: TestClient, statements: StatementLog, query: str, **variables: Any
 ) -> tuple[dict[str, Any], int]:
