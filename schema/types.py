@@ -50,13 +50,16 @@ def from_model(cls: type[T], model: Any) -> T:
 
 
 def selects(info: Info, name: str) -> bool:
-    """Whether the current field's selection names the field `name` (in fragments too)."""
-    pending: list[Selection] = list(info.selected_fields)
+    """Whether the current field's selection names the field `name` (directly or through a
+    fragment; not deeper down)."""
+    pending: list[Selection] = [s for field in info.selected_fields for s in field.selections]
     while pending:
         selection = pending.pop()
-        if isinstance(selection, SelectedField) and selection.name == name:
-            return True
-        pending.extend(selection.selections)
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        else:
+            pending.extend(selection.selections)
     return False
 
 

@@ -111,6 +111,26 @@ def test_naming_the_other_ends_of_a_persons_ties_and_roles_costs_no_round_trip(
     assert count == 2
 
 
+COMPANY_WITH_PEOPLE = """
+query ($c: ID!) { company(id: $c) { name people { title ...Named } } }
+fragment Named on Role { ... on Role { person { name } } }
+"""
+
+
+def test_people_named_in_a_fragment_are_read_with_the_roles(
+    client: TestClient, graph: Graph, statements: StatementLog
+) -> None:
+    company = factories.company(graph, "Co")
+    for i in range(3):
+        factories.role(graph, factories.person(graph, f"P{i}"), company, title=f"T{i}")
+    result, count = _counted(client, statements, COMPANY_WITH_PEOPLE, c=company)
+    people = result["company"]["people"]
+    assert sorted((r["title"], r["person"]["name"]) for r in people) == [
+        (f"T{i}", f"P{i}") for i in range(3)
+    ]
+    assert count == 2  # the company, then its roles with their people
+
+
 def _counted(
     client: TestClient, statements: StatementLog, query: str, **variables: Any
 ) -> tuple[dict[str, Any], int]:
