@@ -18,7 +18,13 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph.auth.credentials import AuthSettings, Principal, authenticate, bearer
+from graph.auth.credentials import (
+    AuthSettings,
+    Principal,
+    authenticate,
+    authenticate_known,
+    bearer,
+)
 from graph.db.connection import Graph
 from graph.db.errors import Unauthenticated
 from resolvers.context import off_loop
@@ -38,6 +44,11 @@ def principal_of(scope: Mapping[str, object]) -> Principal | None:
 async def check_credential(graph: Graph, header: str | None, settings: AuthSettings) -> Principal:
     """The principal for an Authorization header value; Unauthenticated if it is not good."""
     credential = bearer(header)
+    # A JWT, or a token found recently, is checked on the loop: a worker thread per request
+    # costs more than the check. Only a token's first look-up leaves it.
+    known = authenticate_known(credential, settings)
+    if known is not None:
+        return known
     return await off_loop(authenticate, graph, credential, settings)
 
 

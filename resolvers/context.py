@@ -32,6 +32,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
+E = TypeVar("E")
+ItemT = TypeVar("ItemT")
 
 
 async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -46,9 +48,36 @@ async def reload(loader: DataLoader[str, V], key: str) -> V:
     return await loader.load(key)
 
 
+def peek(loader: DataLoader[K, V], key: K) -> V | None:
+    """What `loader` has already read for `key` in this request; None when it has not (or read
+    nothing). A field can then answer at once instead of awaiting the loader (which costs an
+    asyncio task per object: a third of the Python time of 1,000 roles with their people)."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return None
+    return future.result()
+
+
 def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> DataLoader[str, V]:
     async def load(keys: list[str]) -> list[V]:
         return await off_loop(batch, graph, keys)
+
+    return DataLoader(load_fn=load)
+
+
+def _ends_loader(
+    graph: Graph,
+    batch: Callable[[Graph, Sequence[str]], list[list[tuple[ItemT, E]]]],
+    ends: DataLoader[str, E | None],
+    end_id: Callable[[E], str],
+) -> DataLoader[str, list[ItemT]]:
+    """Items (roles, relationships) by key, read with their other ends, which prime `ends`:
+    naming the ends then costs no second round trip."""
+
+    async def load(keys: list[str]) -> list[list[ItemT]]:
+        groups = await off_loop(batch, graph, keys)
+        ends.prime_many({end_id(end): end for group in groups for _, end in group})
+        return [[item for item, _ in group] for group in groups]
 
     return DataLoader(load_fn=load)
 
@@ -70,7 +99,17 @@ class Loaders:
     all_roles_by_company: DataLoader[str, list[Role]] = field(init=False)
     current_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
     all_roles_by_person: DataLoader[str, list[Role]] = field(init=False)
+    # The same, read with the roles' people (companies), which they prime `people` (`companies`)
+    # with: for a selection that names them.
+    current_roles_and_people_by_company: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_and_people_by_company: DataLoader[str, list[Role]] = field(init=False)
+    current_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
+    all_roles_and_companies_by_person: DataLoader[str, list[Role]] = field(init=False)
     relationships_by_person: DataLoader[str, list[PersonRelationship]] = field(init=False)
+    # The same, read with the other people, which they prime `people` with.
+    relationships_and_people_by_person: DataLoader[str, list[PersonRelationship]] = field(
+        init=False
+    )
     company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
     interactions: DataLoader[str, Interaction | None] = field(init=False)
@@ -98,7 +137,34 @@ class Loaders:
         self.all_roles_by_person = _loader(
             g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=True)
         )
+        self.current_roles_and_people_by_company = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=False),
+            self.people,
+            _person_id,
+        )
+        self.all_roles_and_people_by_company = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=True),
+            self.people,
+            _person_id,
+        )
+        self.current_roles_and_companies_by_person = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=False),
+            self.companies,
+            _company_id,
+        )
+        self.all_roles_and_companies_by_person = _ends_loader(
+            g,
+            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=True),
+            self.companies,
+            _company_id,
+        )
         self.relationships_by_person = _loader(g, reads.relationships_for_people)
+        self.relationships_and_people_by_person = _ends_loader(
+            g, reads.relationships_and_people_for_people, self.people, _person_id
+        )
         self.company_relationships_by_company = _loader(
             g, reads.company_relationships_for_companies
         )
@@ -109,6 +175,14 @@ class Loaders:
             return await off_loop(_roles_at, g, keys)
 
         self.roles_at = DataLoader(load_fn=roles_at)
+
+
+def _person_id(person: Person) -> str:
+    return person.id
+
+
+def _company_id(company: Company) -> str:
+    return company.id
 
 
 def _roles_at(graph: Graph, keys: Sequence[tuple[str, dt.datetime]]) -> list[list[Role]]:

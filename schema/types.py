@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph.core import models
 from resolvers import evolution
-from resolvers.context import Context
+from resolvers.context import Context, peek
 from schema.enums import (
     BuyingRole,
     CommunicationStyle,
@@ -27,6 +29,7 @@ from schema.enums import (
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -44,6 +47,24 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 def from_model(cls: type[T], model: Any) -> T:
     """Build a GraphQL type from the graph model of the same field names."""
     return cls(**{name: getattr(model, name) for name in _init_fields(cls)})
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the current field's selection names the field `name` (directly or through a
+    fragment; not deeper down)."""
+    pending: list[Selection] = [s for field in info.selected_fields for s in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        else:
+            pending.extend(selection.selections)
+    return False
+
+
+async def _then(pending: Awaitable[A], then: Callable[[A], T]) -> T:
+    return then(await pending)
 
 
 def _maybe(cls: type[T], model: Any) -> T | None:
@@ -66,20 +87,24 @@ class Company:
     updated_at: dt.datetime | None
     figures: strawberry.Private[models.CompanyFigures | None]
 
+    # The figures are read with the company, or (for a company read without them) through a
+    # loader: a plain resolver answers at once in the first case, and awaits only in the second.
     @strawberry.field(
-        description="Relationships between its current people and current people of ours."
+        description="Relationships between its current people and current people of ours.",
+        graphql_type=int,
     )
-    async def our_relationship_count(self, info: Info) -> int:
-        return (await self._figures(info)).our_relationship_count
+    def our_relationship_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.our_relationship_count
+        return _then(self._figures(info), lambda f: f.our_relationship_count)
 
-    @strawberry.field(description="People holding a current role here.")
-    async def people_count(self, info: Info) -> int:
-        return (await self._figures(info)).people_count
+    @strawberry.field(description="People holding a current role here.", graphql_type=int)
+    def people_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.people_count
+        return _then(self._figures(info), lambda f: f.people_count)
 
     async def _figures(self, info: Info) -> models.CompanyFigures:
-        """Read with the company, or (for a company read without them) through a loader."""
-        if self.figures is not None:
-            return self.figures
         return await info.context.loaders.company_figures.load(self.id)
 
     @strawberry.field(
@@ -93,7 +118,16 @@ class Company:
             roles = await evolution.roles_at(info.context, self.id, as_of)
             return [from_model(Role, role) for role in roles]
         loaders = info.context.loaders
-        loader = loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
+        if selects(info, "person"):  # read with the roles: no round trip for the people
+            loader = (
+                loaders.all_roles_and_people_by_company
+                if include_past
+                else loaders.current_roles_and_people_by_company
+            )
+        else:
+            loader = (
+                loaders.all_roles_by_company if include_past else loaders.current_roles_by_company
+            )
         return [from_model(Role, role) for role in await loader.load(self.id)]
 
     @strawberry.field(description="Relationships with other companies, strongest first.")
@@ -126,24 +160,38 @@ class Person:
     updated_at: dt.datetime | None
     figures: strawberry.Private[models.PersonFigures | None]
 
-    @strawberry.field(description="Strength of this person's strongest relationship.")
-    async def strongest_tie(self, info: Info) -> float | None:
-        return (await self._figures(info)).strongest_tie
+    # Read with the person, or (for a person read without them) through a loader: as Company's.
+    @strawberry.field(
+        description="Strength of this person's strongest relationship.",
+        graphql_type=float | None,
+    )
+    def strongest_tie(self, info: Info) -> float | None | Awaitable[float | None]:
+        if self.figures is not None:
+            return self.figures.strongest_tie
+        return _then(self._figures(info), lambda f: f.strongest_tie)
 
-    @strawberry.field
-    async def relationship_count(self, info: Info) -> int:
-        return (await self._figures(info)).relationship_count
+    @strawberry.field(graphql_type=int)
+    def relationship_count(self, info: Info) -> int | Awaitable[int]:
+        if self.figures is not None:
+            return self.figures.relationship_count
+        return _then(self._figures(info), lambda f: f.relationship_count)
 
     async def _figures(self, info: Info) -> models.PersonFigures:
-        """Read with the person, or (for a person read without them) through a loader."""
-        if self.figures is not None:
-            return self.figures
         return await info.context.loaders.person_figures.load(self.id)
 
     @strawberry.field(description="Roles this person holds or held: past ones too by default.")
     async def roles(self, info: Info, include_past: bool = True) -> list[Role]:
         loaders = info.context.loaders
-        loader = loaders.all_roles_by_person if include_past else loaders.current_roles_by_person
+        if selects(info, "company"):  # read with the roles: no round trip for the companies
+            loader = (
+                loaders.all_roles_and_companies_by_person
+                if include_past
+                else loaders.current_roles_and_companies_by_person
+            )
+        else:
+            loader = (
+                loaders.all_roles_by_person if include_past else loaders.current_roles_by_person
+            )
         return [from_model(Role, role) for role in await loader.load(self.id)]
 
     @strawberry.field(description="Relationships with other people, strongest first.")
@@ -153,7 +201,15 @@ class Person:
         tiers: list[PersonTier] | None = None,
         min_strength: float | None = None,
     ) -> list[PersonRelationship]:
-        found = await info.context.loaders.relationships_by_person.load(self.id)
+        loaders = info.context.loaders
+        # read with the other people when the selection names them: no second round trip
+        with_people = selects(info, "fromPerson") or selects(info, "toPerson")
+        loader = (
+            loaders.relationships_and_people_by_person
+            if with_people
+            else loaders.relationships_by_person
+        )
+        found = await loader.load(self.id)
         return [
             from_model(PersonRelationship, r)
             for r in found
@@ -184,6 +240,23 @@ async def load_person(info: Info, id_: str) -> Person:
     return from_model(Person, found)
 
 
+# For a plain (not async) resolver: the item at once when the request has read it already (a
+# page, or roles read with their people, primed the loader), else awaited through the loader.
+# An async resolver costs an asyncio task per object even when nothing is awaited.
+
+
+def company_of(info: Info, id_: str) -> Company | Awaitable[Company]:
+    """A company by id: at once if this request has read it, else through the loader."""
+    found = peek(info.context.loaders.companies, id_)
+    return load_company(info, id_) if found is None else from_model(Company, found)
+
+
+def person_of(info: Info, id_: str) -> Person | Awaitable[Person]:
+    """A person by id: at once if this request has read them, else through the loader."""
+    found = peek(info.context.loaders.people, id_)
+    return load_person(info, id_) if found is None else from_model(Person, found)
+
+
 @strawberry.type(description="A position a person holds (or held) at a company.")
 class Role:
     id: strawberry.ID
@@ -205,13 +278,13 @@ class Role:
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person:
-        return await load_person(info, self.person_id)
+    @strawberry.field(graphql_type=Person)
+    def person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.person_id)
 
-    @strawberry.field
-    async def company(self, info: Info) -> Company:
-        return await load_company(info, self.company_id)
+    @strawberry.field(graphql_type=Company)
+    def company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.company_id)
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
@@ -243,13 +316,13 @@ class PersonRelationship:
     def suggested_tier(self) -> PersonTier:
         return evolution.suggested_tier(self.strength)
 
-    @strawberry.field
-    async def from_person(self, info: Info) -> Person:
-        return await load_person(info, self.from_person_id)
+    @strawberry.field(graphql_type=Person)
+    def from_person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.from_person_id)
 
-    @strawberry.field
-    async def to_person(self, info: Info) -> Person:
-        return await load_person(info, self.to_person_id)
+    @strawberry.field(graphql_type=Person)
+    def to_person(self, info: Info) -> Person | Awaitable[Person]:
+        return person_of(info, self.to_person_id)
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
@@ -270,13 +343,13 @@ class CompanyRelationship:
         "back as `expectedVersion` to update only what you read."
     )
 
-    @strawberry.field
-    async def from_company(self, info: Info) -> Company:
-        return await load_company(info, self.from_company_id)
+    @strawberry.field(graphql_type=Company)
+    def from_company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.from_company_id)
 
-    @strawberry.field
-    async def to_company(self, info: Info) -> Company:
-        return await load_company(info, self.to_company_id)
+    @strawberry.field(graphql_type=Company)
+    def to_company(self, info: Info) -> Company | Awaitable[Company]:
+        return company_of(info, self.to_company_id)
 
 
 Party = Annotated[Company | Person, strawberry.union("Party", description="A person or a company.")]

@@ -151,28 +151,78 @@ def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:
     return str(rows[0]["props"]["id"]) if rows else None
 
 
+def _held(
+    graph: Graph,
+    query: LiteralString,
+    ids: Sequence[str],
+    end: Callable[[dict[str, Any]], T] | None,
+    *,
+    include_past: bool,
+) -> list[list[tuple[Role, T | None]]]:
+    """Roles grouped by key (one row per key), each with its other end when `end` parses it."""
+    rows = graph.read(query, ids=list(ids), includePast=include_past, withEnds=end is not None)
+    groups: dict[str, list[tuple[Role, T | None]]] = {id_: [] for id_ in ids}
+    for row in rows:
+        groups[row["key"]] = [
+            (Role.from_row(role), None if end is None or other is None else end(other))
+            for role, other in row["roles"]
+        ]
+    return [groups[id_] for id_ in ids]
+
+
 def roles_for_companies(
     graph: Graph, ids: Sequence[str], *, include_past: bool
 ) -> list[list[Role]]:
-    return _grouped(
-        graph, roles.ROLES_FOR_COMPANIES, "role", ids, Role.from_row, includePast=include_past
-    )
+    groups = _held(graph, roles.ROLES_FOR_COMPANIES, ids, None, include_past=include_past)
+    return [[role for role, _ in group] for group in groups]
+
+
+def roles_and_people_for_companies(
+    graph: Graph, ids: Sequence[str], *, include_past: bool
+) -> list[list[tuple[Role, Person]]]:
+    """The roles of companies with their people, read in the same round trip."""
+    groups = _held(graph, roles.ROLES_FOR_COMPANIES, ids, PERSON.model, include_past=include_past)
+    return [[(role, person) for role, person in group if person is not None] for group in groups]
 
 
 def roles_for_people(graph: Graph, ids: Sequence[str], *, include_past: bool) -> list[list[Role]]:
-    return _grouped(
-        graph, roles.ROLES_FOR_PEOPLE, "role", ids, Role.from_row, includePast=include_past
-    )
+    groups = _held(graph, roles.ROLES_FOR_PEOPLE, ids, None, include_past=include_past)
+    return [[role for role, _ in group] for group in groups]
+
+
+def roles_and_companies_for_people(
+    graph: Graph, ids: Sequence[str], *, include_past: bool
+) -> list[list[tuple[Role, Company]]]:
+    """The roles of people with their companies, read in the same round trip."""
+    groups = _held(graph, roles.ROLES_FOR_PEOPLE, ids, COMPANY.model, include_past=include_past)
+    return [[(role, company) for role, company in group if company is not None] for group in groups]
+
+
+def _related(
+    graph: Graph, ids: Sequence[str], *, with_people: bool
+) -> list[list[tuple[PersonRelationship, Person | None]]]:
+    rows = graph.read(relationships.RELATIONSHIPS_FOR_PEOPLE, ids=list(ids), withEnds=with_people)
+    groups: dict[str, list[tuple[PersonRelationship, Person | None]]] = {id_: [] for id_ in ids}
+    for row in rows:
+        groups[row["key"]] = [
+            (PersonRelationship.from_row(k), None if other is None else PERSON.model(other))
+            for k, other in row["relationships"]
+        ]
+    return [groups[id_] for id_ in ids]
 
 
 def relationships_for_people(graph: Graph, ids: Sequence[str]) -> list[list[PersonRelationship]]:
-    return _grouped(
-        graph,
-        relationships.RELATIONSHIPS_FOR_PEOPLE,
-        "relationship",
-        ids,
-        PersonRelationship.from_row,
-    )
+    return [[k for k, _ in group] for group in _related(graph, ids, with_people=False)]
+
+
+def relationships_and_people_for_people(
+    graph: Graph, ids: Sequence[str]
+) -> list[list[tuple[PersonRelationship, Person]]]:
+    """People's relationships, each with the other person, read in the same round trip."""
+    return [
+        [(k, other) for k, other in group if other is not None]
+        for group in _related(graph, ids, with_people=True)
+    ]
 
 
 def company_relationships_for_companies(

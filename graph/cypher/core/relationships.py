@@ -4,12 +4,23 @@ By id and writes: graph/cypher/core/kinds.py."""
 
 from typing import Final, LiteralString
 
-# Strongest first.
+# Strongest first. One row per key: `relationships`, a list of [relationship, the other
+# person's properties or null], the other person only when `$withEnds` (so that naming them
+# costs no second round trip). A list, not a row per relationship: the driver takes about
+# 50 us a row (docs/ARCHITECTURE.md). Collected in a subquery from the key's node, found at the
+# top (a look-up by id inside the subquery would scan).
 RELATIONSHIPS_FOR_PEOPLE: Final[LiteralString] = """
 UNWIND $ids AS key
-MATCH (p:Person {id: key})-[k:KNOWS]-(:Person)
-RETURN key, k {.*, fromId: startNode(k).id, toId: endNode(k).id} AS relationship
-ORDER BY key, k.strength DESC, k.id
+MATCH (p:Person {id: key})
+CALL (p) {
+  MATCH (p)-[k:KNOWS]-(q:Person)
+  WITH k, q ORDER BY k.strength DESC, k.id
+  RETURN collect([
+    k {.*, fromId: startNode(k).id, toId: endNode(k).id},
+    CASE WHEN $withEnds THEN properties(q) END
+  ]) AS relationships
+}
+RETURN key, relationships
 """
 
 RELATIONSHIP_PAGE: Final[LiteralString] = """
