@@ -13,7 +13,7 @@ then the id ascending.
 
 How stale: the people and their fields are read again (off the request path once the read
 is slow) after any write of this process (a rename moves no count), when people are added or
-deleted or changes are recorded (a tie's strength), and otherwise once a minute
+deleted or changes are recorded (a tie's strength), and otherwise every ten minutes
 (PEOPLE_ORDER_FINGERPRINT). Meanwhile a page may place a person where their fields put them
 at the last read (it shows their fields as they are now: its people are read afresh), and
 leaves out a person deleted since. graph/db/cache.py says how far behind that can be.
