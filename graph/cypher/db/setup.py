@@ -53,8 +53,6 @@ HISTORY_SCHEMA: Final[tuple[LiteralString, ...]] = (
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (ch:Change) REQUIRE ch.id IS UNIQUE",
     "CREATE INDEX change_subject IF NOT EXISTS FOR (ch:Change) ON (ch.subjectId)",
     "CREATE INDEX change_pair IF NOT EXISTS FOR (ch:Change) ON (ch.pairKey)",
-    # the caches count the changes of the kinds they depend on (REFERRAL_INDEX_FINGERPRINT)
-    "CREATE INDEX change_kind IF NOT EXISTS FOR (ch:Change) ON (ch.subjectKind)",
     "CREATE CONSTRAINT history_subject IF NOT EXISTS FOR (h:History) REQUIRE h.subjectId IS UNIQUE",
 )
 

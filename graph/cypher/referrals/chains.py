@@ -61,22 +61,17 @@ RETURN byPeople, byCompanies, deals, statuses
 """
 )
 
-# What the referral figures depend on, in one cheap statement: counts of people, companies
-# and deals, of the changes to referrals, roles and companies (their edits and forced deletes
-# append one; the index `change_kind` counts them), the newest company write (isOurs is not
-# in the change log) and deal write, and the date (roles end with time). Changes to ties (an
-# interaction, a strength) are not counted: the referral network does not read them, and
-# counting every change rebuilt it after each of them (1-5 s of the server at 100,000 people).
+# What the referral figures depend on, in one cheap statement: counts of people, companies,
+# deals and changes (referral, role and company edits and forced deletes append one), the
+# newest company write (isOurs is not in the change log) and deal write, and the date (roles
+# end with time).
 REFERRAL_INDEX_FINGERPRINT: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
-CALL () { MATCH (ch:Change {subjectKind: 'REFERRAL'}) RETURN count(ch) AS referralChanges }
-CALL () { MATCH (ch:Change {subjectKind: 'ROLE'}) RETURN count(ch) AS roleChanges }
-CALL () { MATCH (ch:Change {subjectKind: 'COMPANY'}) RETURN count(ch) AS companyChanges }
+CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
 CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
 CALL () { MATCH (i:Import) RETURN count(i) AS imports }
-RETURN people, companies, newestCompany, referralChanges, roleChanges, companyChanges, deals,
-       newestDeal, imports, date() AS today
+RETURN people, companies, newestCompany, changes, deals, newestDeal, imports, date() AS today
 """
 
 # The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
