@@ -10,6 +10,7 @@ from itertools import chain
 from graph.core import reads
 from graph.core.kinds import PERSON
 from graph.core.models import Person, PersonTier, tiers_at_least
+from graph.cypher.core import people
 from graph.cypher.keypersons import paths as cypher
 from graph.db import cache
 from graph.db.connection import Graph, Tx
@@ -25,6 +26,12 @@ from graph.keypersons.paths import (
 )
 
 MAX_PATHS = 20
+# A target with at most this many ties is searched in full (no strength threshold) up to
+# FULL_SEARCH_HOPS: the ties of its neighbours are fewer round trips than the threshold's
+# runs. At 100,000 people, to 25 people of 10 ties, 3 hops: 27 ms against 59 ms (median); to
+# people of 200 ties, 0.36-0.54 s against 0.09 s, so the threshold stays for them.
+FEW_TIES = 20
+FULL_SEARCH_HOPS = 3
 MAX_BEST_HOPS = 4
 STRONG = 0.5
 MODERATE = 0.2
@@ -191,6 +198,16 @@ def find_introductions(
     return Introductions(found.paths, people)
 
 
+def _first_threshold(tx: Tx, person_id: str, max_hops: int) -> float | None:
+    """No threshold (0) for a search to a person of few ties (FEW_TIES, its stored figure);
+    the search's own first threshold otherwise. The answer does not depend on it."""
+    if max_hops > FULL_SEARCH_HOPS:
+        return None
+    rows = tx.run(people.PEOPLE_FIGURES_BY_ID, ids=[person_id])
+    count = rows[0]["relationshipCount"] if rows else None
+    return 0.0 if count is not None and count <= FEW_TIES else None
+
+
 def best_introductions(
     graph: Graph,
     *,
@@ -217,9 +234,11 @@ def best_introductions(
             targets = [row["id"] for row in rows]
             if not targets:
                 return None
+            threshold = None
         else:
             assert to_person_id is not None
             targets = [to_person_id]
+            threshold = _first_threshold(tx, to_person_id, max_hops)
         return meet_in_the_middle(
             _Fetcher(tx, tiers, ours),
             ours.ours,
@@ -227,6 +246,7 @@ def best_introductions(
             max_hops=max_hops,
             k=first,
             check_sources=False,
+            threshold=threshold,
         )
 
     found = graph.read_tx(work)

@@ -196,3 +196,24 @@ def test_best_introductions_follow_the_tier_floor_and_a_new_tie(
     tie = factories.knows(graph, people[0], target, 1.0, tier="CONFIDANT")
     assert best(None)[0] == ((people[0], target), 1.0)
     assert tie in {t[0] for t in introductions.our_ties(graph).by_person[target]}
+
+
+def test_a_person_of_few_ties_is_searched_without_a_threshold(graph: Graph) -> None:
+    """The threshold only changes what the search costs; a target of FEW_TIES ties or fewer is
+    searched in full up to FULL_SEARCH_HOPS, any other with the search's own thresholds."""
+    few, many = factories.person(graph, "Few"), factories.person(graph, "Many")
+    for i in range(introductions.FEW_TIES + 1):
+        other = factories.person(graph, f"Other {i}")
+        factories.knows(graph, many, other, 0.5)
+        if i < introductions.FEW_TIES:  # exactly FEW_TIES: still few
+            factories.knows(graph, few, other, 0.5)
+
+    def first(person: str, hops: int) -> float | None:
+        return graph.read_tx(
+            lambda tx: introductions._first_threshold(tx, person, hops)  # pyright: ignore[reportPrivateUsage]
+        )
+
+    assert first(few, introductions.FULL_SEARCH_HOPS) == 0.0
+    assert first(many, introductions.FULL_SEARCH_HOPS) is None
+    assert first(few, introductions.FULL_SEARCH_HOPS + 1) is None
+    assert first("pe_nobody", 2) is None
