@@ -167,7 +167,7 @@ def create_app(
                 )
             state["graph"] = graph
             purging = asyncio.create_task(_purge_periodically(graph))
-            warming = asyncio.create_task(run_in_threadpool(_warm_caches, graph))
+            warming = asyncio.create_task(run_in_threadpool(warm_caches, graph))
             try:
                 yield
             finally:
@@ -238,7 +238,7 @@ async def _purge_periodically(graph: Graph) -> None:
         await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
-def _warm_caches(graph: Graph) -> None:
+def warm_caches(graph: Graph) -> None:
     """Read what the slow cached results are built from once, while the server starts to
     serve, so that the first planner to list people or follow a referral does not wait for it
     (at 100,000 people: seconds each; a request meanwhile joins the read under way)."""

@@ -153,7 +153,7 @@ def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
     mid-test.
     """
     purged, warmed = threading.Event(), threading.Event()
-    warm = server._warm_caches  # pyright: ignore[reportPrivateUsage]
+    warm = server.warm_caches
 
     def purge_and_tell(target: Graph) -> Purged:
         try:
@@ -168,7 +168,7 @@ def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
             warmed.set()
 
     monkeypatch.setattr(server, "purge_expired", purge_and_tell)
-    monkeypatch.setattr(server, "_warm_caches", warm_and_tell)
+    monkeypatch.setattr(server, "warm_caches", warm_and_tell)
     with TestClient(make_app(graph), headers=auth_headers(Role.ADMIN)) as test_client:
         assert purged.wait(60), "the app's start-up purge did not finish within 60 s"
         assert warmed.wait(60), "the app's start-up warming did not finish within 60 s"
