@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +22,6 @@ import server
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings, Principal, issue_jwt
 from graph.auth.tokens import Role
-from graph.core.retention import Purged, purge_expired
 from graph.db import cache
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
@@ -152,27 +151,37 @@ def client(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
     cannot land among the ones a test counts, nor a purge's writes expire a cached result
     mid-test.
     """
-    purged, warmed = threading.Event(), threading.Event()
-    warm = server.warm_caches
-
-    def purge_and_tell(target: Graph) -> Purged:
-        try:
-            return purge_expired(target)
-        finally:
-            purged.set()
-
-    def warm_and_tell(target: Graph) -> None:
-        try:
-            warm(target)
-        finally:
-            warmed.set()
-
-    monkeypatch.setattr(server, "purge_expired", purge_and_tell)
-    monkeypatch.setattr(server, "warm_caches", warm_and_tell)
+    purged = _tell_when_done(monkeypatch, "purge_expired")
+    warmed = _tell_when_done(monkeypatch, "warm_caches")
     with TestClient(make_app(graph), headers=auth_headers(Role.ADMIN)) as test_client:
         assert purged.wait(60), "the app's start-up purge did not finish within 60 s"
         assert warmed.wait(60), "the app's start-up warming did not finish within 60 s"
         yield test_client
+
+
+def _tell_when_done(monkeypatch: pytest.MonkeyPatch, name: str) -> threading.Event:
+    """Wrap server.`name` (a start-up task given the graph) so that the event is set when it
+    ends, however it ends."""
+    done = threading.Event()
+    task: Callable[[Graph], object] = getattr(server, name)
+
+    def task_and_tell(target: Graph) -> object:
+        try:
+            return task(target)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(server, name, task_and_tell)
+    return done
+
+
+@contextlib.contextmanager
+def elsewhere(graph: Graph) -> Iterator[None]:
+    """Writes as another process makes them: this graph's write generation does not move, so
+    only a cached result's fingerprint can tell."""
+    generation = graph.generation
+    yield
+    graph.generation = generation
 
 
 def gql(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -23,7 +21,7 @@ from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
 from graph.deals import deals
 from tests import factories
-from tests.conftest import StatementLog
+from tests.conftest import StatementLog, elsewhere
 
 A, B, C = ValueClass.A, ValueClass.B, ValueClass.C
 
@@ -281,15 +279,6 @@ def test_a_currency_must_be_a_three_letter_code(graph: Graph) -> None:
     assert caught.value.field == "currency"
 
 
-@contextmanager
-def _elsewhere(graph: Graph) -> Iterator[None]:
-    """Writes as another process makes them: this graph's write generation does not move, so
-    only the cache's fingerprint can tell."""
-    generation = graph.generation
-    yield
-    graph.generation = generation
-
-
 def test_cached_classes_follow_deals_and_companies(
     graph: Graph, statements: StatementLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,17 +292,17 @@ def test_cached_classes_follow_deals_and_companies(
     assert again is first and counter.count == 0  # checked a moment ago: no statement at all
     monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
 
-    with _elsewhere(graph):  # a deal recorded
+    with elsewhere(graph):  # a deal recorded
         _deal(graph, small, 500)
     assert _classes(value_classes(graph)) == {small: A, big: B}
     [deal] = deals.deals_for_companies(graph, [big])[0]
-    with _elsewhere(graph):  # a deal's amount changed: the counts stay
+    with elsewhere(graph):  # a deal's amount changed: the counts stay
         deals.update_deal(graph, deal.id, Patch({"amount": 3000}))
     assert _classes(value_classes(graph)) == {big: A, small: B}
-    with _elsewhere(graph):  # a paying status classifies a company without deals
+    with elsewhere(graph):  # a paying status classifies a company without deals
         writes.update_node(graph, kinds.COMPANY, prospect, Patch({"status": "CURRENT"}))
     assert _classes(value_classes(graph)) == {big: A, small: B, prospect: C}
-    with _elsewhere(graph):  # one of ours is no customer (no change recorded)
+    with elsewhere(graph):  # one of ours is no customer (no change recorded)
         writes.update_node(graph, kinds.COMPANY, big, Patch({"isOurs": True}))
     assert _classes(value_classes(graph)) == {small: A, prospect: C}
 

@@ -32,7 +32,7 @@ from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import NotFound
 from tests import factories
-from tests.conftest import StatementLog
+from tests.conftest import StatementLog, elsewhere
 
 TOLERANCE = 1e-6
 EDGE_READS = {cypher.PEOPLE_TIES_OUT, cypher.COMPANY_TIES_OUT, cypher.PEOPLE_TIES}
@@ -320,13 +320,11 @@ def test_cache_until_the_graph_changes(
         again = network_measures(graph, Network.RELATIONSHIPS)
     assert again is first and counter.count == 1  # the fingerprint only
 
-    # a write by another process: this graph's write generation does not move
-    generation = graph.generation
-    _know(graph, world, *next(_strangers(world)))
-    graph.generation = generation
-    elsewhere = network_measures(graph, Network.RELATIONSHIPS)
-    assert elsewhere is not first and elsewhere.edge_count == first.edge_count + 1
-    first = elsewhere
+    with elsewhere(graph):  # a write by another process
+        _know(graph, world, *next(_strangers(world)))
+    seen = network_measures(graph, Network.RELATIONSHIPS)
+    assert seen is not first and seen.edge_count == first.edge_count + 1
+    first = seen
 
     _know(graph, world, *next(_strangers(world)))
     added = network_measures(graph, Network.RELATIONSHIPS)
@@ -334,12 +332,11 @@ def test_cache_until_the_graph_changes(
     _check_measures(added, _expected(Network.RELATIONSHIPS, world.relationship_edges(), None))
 
     # one deleted and another added by another process: the same counts, but the change log
-    # moved (this graph's write generation is put back, so only the fingerprint can tell)
-    generation = graph.generation
-    gone = world.knows.pop(0)
-    writes.delete_edge(graph, kinds.RELATIONSHIP, world.knows_ids.pop(gone))
-    _know(graph, world, *next(_strangers(world)))
-    graph.generation = generation
+    # moved
+    with elsewhere(graph):
+        gone = world.knows.pop(0)
+        writes.delete_edge(graph, kinds.RELATIONSHIP, world.knows_ids.pop(gone))
+        _know(graph, world, *next(_strangers(world)))
     swapped = network_measures(graph, Network.RELATIONSHIPS)
     assert swapped is not added and swapped.edge_count == added.edge_count
     _check_measures(swapped, _expected(Network.RELATIONSHIPS, world.relationship_edges(), None))
@@ -351,11 +348,10 @@ def test_cache_until_the_graph_changes(
     assert more is not referrals and more.edge_count >= referrals.edge_count
 
     # one referral deleted and another made elsewhere: the same count, but the change log moved
-    generation = graph.generation
-    writes.delete_edge(graph, kinds.REFERRAL, made)
-    world.referrals.pop()
-    _refer(graph, world, world.people[2], world.people[3])
-    graph.generation = generation
+    with elsewhere(graph):
+        writes.delete_edge(graph, kinds.REFERRAL, made)
+        world.referrals.pop()
+        _refer(graph, world, world.people[2], world.people[3])
     swapped_referrals = network_measures(graph, Network.REFERRALS)
     assert swapped_referrals is not more
     _check_measures(swapped_referrals, _expected(Network.REFERRALS, world.referrals, None))

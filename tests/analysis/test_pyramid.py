@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -17,7 +15,7 @@ from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, NotFound
 from tests import factories
-from tests.conftest import StatementLog
+from tests.conftest import StatementLog, elsewhere
 
 P, Q, F, C = (
     PersonTier.PASSER_BY,
@@ -205,15 +203,6 @@ def test_only_our_companies_have_a_pyramid(graph: Graph, world: World) -> None:
     )
 
 
-@contextmanager
-def _elsewhere(graph: Graph) -> Iterator[None]:
-    """Writes as another process makes them: this graph's write generation does not move, so
-    only the cache's fingerprint can tell."""
-    generation = graph.generation
-    yield
-    graph.generation = generation
-
-
 def test_a_cached_pyramid_follows_ties_roles_and_our_companies(
     graph: Graph, world: World, statements: StatementLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,13 +215,13 @@ def test_a_cached_pyramid_follows_ties_roles_and_our_companies(
     assert again is first and counter.count == 0  # checked a moment ago: no statement at all
     monkeypatch.setattr(cache, "RECHECK_SECONDS", 0.0)
 
-    with _elsewhere(graph):  # a tie's tier moves
+    with elsewhere(graph):  # a tie's tier moves
         writes.update_edge(graph, kinds.RELATIONSHIP, tie, Patch({"tier": "CONFIDANT"}))
     assert _counts(tier_pyramid(graph, company_id=world.ours)) == {P: 0, Q: 0, F: 1, C: 1}
-    with _elsewhere(graph):  # a contact joins our company: one of our people now
+    with elsewhere(graph):  # a contact joins our company: one of our people now
         factories.role(graph, world.y, world.ours)
     assert _counts(tier_pyramid(graph, company_id=world.ours)) == {P: 0, Q: 0, F: 0, C: 1}
-    with _elsewhere(graph):  # the customer becomes one of ours (no change recorded)
+    with elsewhere(graph):  # the customer becomes one of ours (no change recorded)
         writes.update_node(graph, kinds.COMPANY, world.customer, Patch({"isOurs": True}))
     last = tier_pyramid(graph, company_id=world.ours)
     assert last.total_contacts == 0
