@@ -62,16 +62,12 @@ def _check(max_hops: int, cap: int, first: int) -> None:
         raise InvalidInput(f"first: must be between 1 and {MAX_PATHS} (got {first})", field="first")
 
 
-# A tie as OUR_TIES reads it: [tie id, start id, end id, tier, strength].
-OurTie = tuple[str, str, str, str, float]
-
-
 @dataclass(frozen=True)
 class OurTies:
     """Our people (id -> element id) and every tie with one of them at an end, by each end."""
 
     ours: dict[str, str]
-    by_person: dict[str, list[OurTie]]
+    by_person: dict[str, list[Tie]]
 
     def answers(self, requests: Sequence[Request], meet: Collection[str]) -> bool:
         """Whether these ties are all at hand: the people asked about, or those to meet, are
@@ -83,26 +79,27 @@ class OurTies:
     def meeting(
         self, requests: Sequence[Request], meet: Collection[str], tiers: list[str]
     ) -> Fetched:
-        """What MEETING_TIES answers for these, from memory."""
+        """What MEETING_TIES answers for these, from memory (the people a meeting asks about
+        were reached through ties: all of them are found)."""
         allowed = set(tiers)
         ties: list[Tie] = []
         for person, low, below in requests:
-            for tie_id, a, b, tier, strength in self.by_person.get(person, ()):
-                other = b if a == person else a
+            for tie in self.by_person.get(person, ()):
+                other = tie.b if tie.a == person else tie.a
                 if (
                     other in meet
-                    and tier in allowed
-                    and strength > 0
-                    and strength >= low
-                    and (below is None or strength < below)
+                    and tie.tier in allowed
+                    and tie.strength > 0
+                    and tie.strength >= low
+                    and (below is None or tie.strength < below)
                 ):
-                    ties.append(Tie(tie_id, a, b, tier, float(strength)))
+                    ties.append(tie)
         return Fetched(found=frozenset(person for person, _, _ in requests), ties=ties)
 
 
 def _read_our_ties(graph: Graph) -> OurTies:
     [row] = graph.read(cypher.OUR_TIES)
-    by_person: dict[str, list[OurTie]] = {}
+    by_person: dict[str, list[Tie]] = {}
     seen: set[str] = set()
     for person, _, ties in row["ours"]:
         for tie_id, other, starts, tier, strength in ties:
@@ -110,10 +107,10 @@ def _read_our_ties(graph: Graph) -> OurTies:
                 continue
             seen.add(tie_id)
             a, b = (person, other) if starts else (other, person)
-            entry: OurTie = (tie_id, a, b, tier, strength)
-            by_person.setdefault(a, []).append(entry)
+            tie = Tie(tie_id, a, b, tier, float(strength))
+            by_person.setdefault(a, []).append(tie)
             if b != a:
-                by_person.setdefault(b, []).append(entry)
+                by_person.setdefault(b, []).append(tie)
     return OurTies({person: handle for person, handle, _ in row["ours"]}, by_person)
 
 

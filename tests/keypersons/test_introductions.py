@@ -195,7 +195,7 @@ def test_best_introductions_follow_the_tier_floor_and_a_new_tie(
         assert best(tier) == _brute_best(sub, ours, {target}, 3), tier
     tie = factories.knows(graph, people[0], target, 1.0, tier="CONFIDANT")
     assert best(None)[0] == ((people[0], target), 1.0)
-    assert tie in {t[0] for t in introductions.our_ties(graph).by_person[target]}
+    assert tie in {t.id for t in introductions.our_ties(graph).by_person[target]}
 
 
 def test_a_person_of_few_ties_is_searched_without_a_threshold(graph: Graph) -> None:
