@@ -1,7 +1,7 @@
 """The benchmark of the API's read operations, in one run, written to BENCHMARKS.md.
 
     .venv/bin/python -m benchmarks [--people 100000] [--rounds 50] [--warmup 5]
-                                   [--op-budget 20] [--no-rust] [--output BENCHMARKS.md]
+                                   [--op-budget 20] [--no-pure-driver] [--output BENCHMARKS.md]
                                    [--load-clients 8] [--load-seconds 60] [--no-load]
                                    [--import-people 5000] [--import-sizes 1000,...,50000]
                                    [--no-import]
@@ -14,9 +14,10 @@ benchmarks/data/, then:
 2. counts the database round trips of each GraphQL operation in-process (the app over the
    same graph, a listener on it, recording every statement with its parameters), and shows
    they do not grow with the result;
-3. starts a second server on the same driver with its Rust extension (neo4j-rust-ext,
-   installed on first use into benchmarks/data/, never into the project's environment;
-   checked inside the process), and a bare Starlette + Strawberry app served the same way
+3. starts a second server on the same driver without its Rust extension (the app depends on
+   neo4j-rust-ext; the pure-Python driver is installed on first use into benchmarks/data/,
+   never into the project's environment; checked inside each process), and a bare Starlette +
+   Strawberry app served the same way
    (benchmarks/bare_server.py);
 4. after discarded warm-up rounds, times each operation round by round, interleaved, the
    order rotating: over HTTP on both servers; the statements the app ran for it (recorded in
@@ -71,8 +72,8 @@ from benchmarks.harness import (
     log_meeting,
     log_variables,
     percentiles,
+    pure_driver,
     result_size,
-    rust_extension,
     server_process,
     synthetic_graph,
 )
@@ -96,7 +97,7 @@ SLOW_SAMPLES = 3  # ... or this often when one round of it takes longer than its
 # Operations answered in one round trip whatever the size of the result (the path search takes
 # a round trip per hop by design, bounded by maxHops, so it is not among them).
 ROUND_TRIP_TARGETS = ("keyPersonMap", "lifecycleTimeline")
-PLAIN, RUST = "GraphQL", "GraphQL + Rust ext"
+PLAIN, PURE = "GraphQL", "GraphQL, pure-Python driver"
 STATEMENTS, FLOOR = "app's statements", "floor"
 FIXED_COST_ROUNDS = 200
 
@@ -232,12 +233,12 @@ def _ties(samples: Samples) -> list[tuple[str, str]]:
     return ties
 
 
-def _rust_server(
-    endpoint: BoltEndpoint, rust_dir: Path | None
+def _pure_server(
+    endpoint: BoltEndpoint, pure_dir: Path | None
 ) -> AbstractContextManager[ServerProcess | None]:
-    if rust_dir is None:
+    if pure_dir is None:
         return contextlib.nullcontext()
-    return server_process(endpoint, pythonpath=rust_dir)
+    return server_process(endpoint, pythonpath=pure_dir)
 
 
 # -- the first calls ---------------------------------------------------------------------------
@@ -446,23 +447,24 @@ def rust_section(
             [
                 label,
                 ms(t.p50(PLAIN)),
-                ms(t.p50(RUST)),
-                ratio(t.p50(RUST) / t.p50(PLAIN)),
+                ms(t.p50(PURE)),
+                ratio(t.p50(PLAIN) / t.p50(PURE)),
                 ms(t.p99(PLAIN)),
-                ms(t.p99(RUST)),
+                ms(t.p99(PURE)),
             ]
         )
-    plain, rust = servers
+    plain, pure = servers
     return Section(
         title="With and without the driver's Rust extension",
         intro=(
-            f"Two servers, interleaved in the same rounds: neo4j {plain.driver['version']} "
-            f"pure Python (Rust extension active: {plain.driver['rust']}), and neo4j "
-            f"{rust.driver['version']} with neo4j-rust-ext (Rust extension active: "
-            f"{rust.driver['rust']}, checked inside the server process; loaded from "
-            f"`{Path(rust.driver['path']).relative_to(ROOT)}`)."
+            f"Two servers, interleaved in the same rounds: the app as installed, neo4j "
+            f"{plain.driver['version']} with neo4j-rust-ext (Rust extension active: "
+            f"{plain.driver['rust']}, checked inside the server process), and neo4j "
+            f"{pure.driver['version']} pure Python (Rust extension active: "
+            f"{pure.driver['rust']}; loaded from "
+            f"`{Path(pure.driver['path']).relative_to(ROOT)}`)."
         ),
-        columns=["operation", "p50", "Rust ext p50", "Rust/plain", "p99", "Rust ext p99"],
+        columns=["operation", "p50", "pure-Python p50", "Rust/pure", "p99", "pure-Python p99"],
         rows=rows,
     )
 
@@ -542,7 +544,7 @@ def memory_section(servers: list[ServerProcess]) -> Section:
         columns=["server", "peak (VmHWM)", "at the end (VmRSS)"],
         rows=[
             [name, f"{s.peak_memory_mib():,.0f} MiB", f"{s.memory_mib():,.0f} MiB"]
-            for name, s in zip((PLAIN, RUST), servers, strict=False)
+            for name, s in zip((PLAIN, PURE), servers, strict=False)
         ],
     )
 
@@ -644,7 +646,11 @@ def main() -> None:
         "every k-th round only",
     )
     parser.add_argument("--floor-repetitions", type=int, default=300)
-    parser.add_argument("--no-rust", action="store_true", help="skip the Rust extension server")
+    parser.add_argument(
+        "--no-pure-driver",
+        action="store_true",
+        help="skip the second server, on the driver without its Rust extension",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--load-clients", type=int, default=8)
     parser.add_argument("--load-seconds", type=float, default=60.0)
@@ -659,7 +665,7 @@ def main() -> None:
     parser.add_argument("--import-rounds", type=int, default=2)
     parser.add_argument("--no-import", action="store_true", help="skip the import sweep")
     args = parser.parse_args()
-    rust_dir = None if args.no_rust else rust_extension()
+    pure_dir = None if args.no_pure_driver else pure_driver()
     started = time.perf_counter()
     load_result: load.LoadResult | None = None
     with synthetic_graph(args.people) as (graph, endpoint, samples):
@@ -680,13 +686,15 @@ def main() -> None:
                 statement_times = [c.timed(graph) for c in counted]
 
                 with (
-                    _rust_server(endpoint, rust_dir) as rust,
+                    _pure_server(endpoint, pure_dir) as pure,
                     server_process(None, module="benchmarks.bare_server") as bare,
                 ):
-                    servers = [plain] + ([rust] if rust else [])
-                    if rust is not None and not rust.driver["rust"]:
-                        raise SystemExit(f"the Rust extension is not active in {rust.driver}")
-                    clients = {PLAIN: plain.client} | ({RUST: rust.client} if rust else {})
+                    servers = [plain] + ([pure] if pure else [])
+                    if not plain.driver.get("rust", True):
+                        print(f"warning: the Rust extension is not active in {plain.driver}")
+                    if pure is not None and pure.driver["rust"]:
+                        raise SystemExit(f"the Rust extension is active in {pure.driver}")
+                    clients = {PLAIN: plain.client} | ({PURE: pure.client} if pure else {})
                     print(
                         f"timing {len(ops)} operations x {len(clients) + 2} variants ...",
                         flush=True,
@@ -770,7 +778,7 @@ def main() -> None:
         growth_section(growth),
         writes_section(writes),
         *load_sections,
-        *([rust_section(ops, timings, writes, servers)] if rust_dir else []),
+        *([rust_section(ops, timings, writes, servers)] if pure_dir else []),
         memory,
         floor.section(result),
         *import_sections,

@@ -299,15 +299,16 @@ def server(endpoint: BoltEndpoint) -> Iterator[httpx2.Client]:
         yield running.client
 
 
-def rust_extension(directory: Path = DATA) -> Path:
-    """A directory holding the installed driver's version with its Rust extension
-    (neo4j-rust-ext, a drop-in), installed there by pip on first use: put it first on a
-    process's PYTHONPATH. Never installed into the project's environment."""
+def pure_driver(directory: Path = DATA) -> Path:
+    """A directory holding the installed driver's version without its Rust extension (the
+    app depends on neo4j-rust-ext), installed there by pip on first use: put it first on a
+    process's PYTHONPATH for the pure-Python driver. Never installed into the project's
+    environment."""
     version = importlib.metadata.version("neo4j")
     # named site-packages so that mypy, which checks benchmarks/, leaves it alone
-    target = directory / f"neo4j-rust-ext-{version}" / "site-packages"
+    target = directory / f"neo4j-{version}-pure" / "site-packages"
     if not (target / ".installed").exists():
-        print(f"installing neo4j-rust-ext=={version} into {target} ...", flush=True)
+        print(f"installing neo4j=={version} alone into {target} ...", flush=True)
         shutil.rmtree(target, ignore_errors=True)
         subprocess.run(
             [
@@ -319,7 +320,6 @@ def rust_extension(directory: Path = DATA) -> Path:
                 "--disable-pip-version-check",
                 "--target",
                 str(target),
-                f"neo4j-rust-ext=={version}",
                 f"neo4j=={version}",
             ],
             check=True,
