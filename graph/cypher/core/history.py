@@ -89,9 +89,10 @@ RETURN c.id AS companyId, collect(ch {.*}) AS changes
 # The changes touching a customer's neighbourhood in [$fromMs, $toMs), summed up per subject
 # (its kind, its state before the first and after the last in (atMs, seq) order, when the last
 # happened, how many), and its roles whose start or end date falls in [$fromDay, $toDay).
-# Only the first and last change of each subject are read beyond their sort keys: shipping
-# every change (`ch {.*}`, with its JSON states and temporals) cost the embedded engine and
-# the driver about 0.25 ms a change, six times the walk itself.
+# Only the first and last change of each subject are read beyond their sort keys: the engine
+# builds every change's map (`ch {.*}`) in microseconds, but sending and decoding its 17
+# values (JSON states, temporals) cost about 0.12 ms a change: for the 680 changes of a busy
+# customer's year at 100,000 people, 5 ms to build and 80 ms to receive.
 CHANGES_FOR_COMPANY: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
