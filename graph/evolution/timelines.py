@@ -192,12 +192,9 @@ def neighbourhood_diff(
     )
     if not rows:
         raise NotFound("company", company_id, field="companyId")
-    by_subject: dict[str, list[Change]] = {}
-    for change in (Change.from_row(c) for c in rows[0]["changes"]):
-        by_subject.setdefault(change.subject_id, []).append(change)
     found: list[NeighbourhoodChange] = []
-    for subject_id, changes in by_subject.items():
-        found.extend(_net(subject_id, changes, end))
+    for subject in rows[0]["subjects"]:
+        found.extend(_net(_Span.from_row(subject), end))
     found.extend(_dated_roles(rows[0]["datedRoles"], found, start, end))
     found.sort(key=lambda c: (c.at, c.category.value, c.subject_id, c.field or ""))
     return found
@@ -231,21 +228,43 @@ def _dated_roles(
     return moves
 
 
-def _net(subject_id: str, changes: list[Change], end: dt.datetime) -> list[NeighbourhoodChange]:
-    first, last = changes[0], changes[-1]
-    kind = first.subject_kind
-    before, after = first.before, last.after
+@dataclass(frozen=True)
+class _Span:
+    """A subject's changes in a window, summed up: its state before the first and after the
+    last (in time order, ties by sequence), when the last happened and how many there were."""
+
+    subject_id: str
+    kind: SubjectKind
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: dt.datetime
+    changes: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> _Span:
+        return cls(
+            subject_id=row["subjectId"],
+            kind=SubjectKind(row["subjectKind"]),
+            before=None if row["before"] is None else json.loads(row["before"]),
+            after=None if row["after"] is None else json.loads(row["after"]),
+            at=from_ms(int(row["atMs"])),
+            changes=int(row["changes"]),
+        )
+
+
+def _net(span: _Span, end: dt.datetime) -> list[NeighbourhoodChange]:
+    kind, before, after = span.kind, span.before, span.after
 
     def move(category: ChangeCategory, name: str | None = None) -> NeighbourhoodChange:
         return NeighbourhoodChange(
             category,
             kind,
-            subject_id,
+            span.subject_id,
             name,
             None if before is None or name is None else before.get(name),
             None if after is None or name is None else after.get(name),
-            last.at,
-            len(changes),
+            span.at,
+            span.changes,
         )
 
     if before is None and after is None:

@@ -238,6 +238,45 @@ def test_neighbourhood_diff_between_two_dates(graph: Graph) -> None:
         evolution.neighbourhood_diff(graph, ids["customer"], at("2025-01-01"), at("2024-01-01"))
 
 
+def test_the_diff_nets_many_changes_in_time_order_ties_by_sequence(graph: Graph) -> None:
+    ids = _world(graph)
+    # four writes taking effect at the same instant: their order is the order they were made
+    for strength in (0.1, 0.2, 0.4, 0.7):
+        writes.update_edge(
+            graph,
+            kinds.RELATIONSHIP,
+            ids["tie"],
+            Patch({"strength": strength}),
+            note=note("2026-03-01"),
+        )
+    # moves that cancel out do not show
+    for status in ("TARGET", "CURRENT"):
+        writes.update_node(
+            graph,
+            kinds.COMPANY,
+            ids["customer"],
+            Patch({"status": status}),
+            note=note("2026-04-01"),
+        )
+    writes.update_edge(
+        graph, kinds.ROLE, ids["ceo-role"], Patch({"isKeyPerson": False}), note=note("2026-05-01")
+    )
+    writes.update_edge(
+        graph, kinds.ROLE, ids["ceo-role"], Patch({"isKeyPerson": True}), note=note("2026-06-01")
+    )
+    diff = evolution.neighbourhood_diff(graph, ids["customer"], at("2026-01-01"), at("2026-12-31"))
+    assert [
+        (c.category.value, c.subject_id, c.field, c.before, c.after, c.at, c.changes) for c in diff
+    ] == [("STRENGTH_MOVE", ids["tie"], "strength", 0.9, 0.7, at("2026-03-01"), 4)]
+    # the status moves that cancel out, and the first of the two role changes
+    inside = evolution.neighbourhood_diff(
+        graph, ids["customer"], at("2026-04-01"), at("2026-05-02")
+    )
+    assert [(c.category.value, c.field, c.before, c.after, c.changes) for c in inside] == [
+        ("ROLE_CHANGED", "isKeyPerson", True, False, 1)
+    ]
+
+
 def test_tier_suggestion_follows_the_ladder() -> None:
     assert [evolution.suggested_tier(s) for s in (0.1, 0.2, 0.55, 0.95)] == [
         PersonTier.PASSER_BY,

@@ -86,15 +86,25 @@ WITH c, ch ORDER BY ch.atMs, ch.seq
 RETURN c.id AS companyId, collect(ch {.*}) AS changes
 """
 
-# The changes touching a customer's neighbourhood in [$fromMs, $toMs), oldest first, and its
-# roles whose start or end date falls in [$fromDay, $toDay).
+# The changes touching a customer's neighbourhood in [$fromMs, $toMs), summed up per subject
+# (its kind, its state before the first and after the last in (atMs, seq) order, when the last
+# happened, how many), and its roles whose start or end date falls in [$fromDay, $toDay).
+# Only the first and last change of each subject are read beyond their sort keys: the engine
+# builds every change's map (`ch {.*}`) in microseconds, but sending and decoding its 17
+# values (JSON states, temporals) cost about 0.12 ms a change: for the 680 changes of a busy
+# customer's year at 100,000 people, 5 ms to build and 80 ms to receive.
 CHANGES_FOR_COMPANY: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
   OPTIONAL MATCH (c)<-[:CONCERNS]-(ch:Change)
   WHERE ch.atMs >= $fromMs AND ch.atMs < $toMs
   WITH ch ORDER BY ch.atMs, ch.seq
-  RETURN collect(ch {.*}) AS changes
+  WITH ch.subjectId AS subjectId, collect(ch) AS changes
+  WHERE subjectId IS NOT NULL
+  WITH subjectId, changes[0] AS first, changes[size(changes) - 1] AS last,
+       size(changes) AS total
+  RETURN collect({subjectId: subjectId, subjectKind: first.subjectKind, before: first.before,
+                  after: last.after, atMs: last.atMs, changes: total}) AS subjects
 }
 CALL (c) {
   OPTIONAL MATCH (c)<-[r:HOLDS_ROLE]-(:Person)
@@ -102,7 +112,7 @@ CALL (c) {
      OR (r.endDate >= $fromDay AND r.endDate < $toDay)
   RETURN collect(r {.id, .startDate, .endDate}) AS datedRoles
 }
-RETURN c.id AS companyId, changes, datedRoles
+RETURN c.id AS companyId, subjects, datedRoles
 """
 
 # The states of subjects at a time: `seen` is how many of their changes happened by then
