@@ -7,7 +7,7 @@ settings, and what schema.graphql records (the SDL is the same in every mode).
 from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError, GraphQLObjectType
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -17,9 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
-from strawberry.types.field import StrawberryField
 
 from graph.db.errors import GuanxiError
 from graph.db.settings import ApiSettings
@@ -69,40 +67,6 @@ class _Schema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
-def _attribute(name: str) -> Callable[..., object]:
-    def resolve(source: object, info: object) -> object:
-        return getattr(source, name)
-
-    resolve._is_default = True  # type: ignore[attr-defined]  # as Strawberry marks its own
-    return resolve
-
-
-def _lean_basic_fields(built: strawberry.Schema) -> None:
-    """Give each field Strawberry reads from an attribute (a "basic" field: no resolver, no
-    permission or other field extension) a resolver that just reads it.
-
-    Strawberry's own reaches the attribute through three calls (its wrapper, the field's
-    `get_result`, the configured default resolver); this one through one: 0.14 instead of
-    0.64 µs a field, for most fields of every answer (707 of the 711 of the benchmark's
-    keyPersonMap query: its execution 7.0 -> 6.6 ms CPU, min of 100). The same value:
-    Strawberry's default resolver is `getattr`, and this schema has no exception handlers
-    (with them, Strawberry wraps basic fields too). graphql-core still builds an info per field.
-    """
-    if built.config.default_resolver is not getattr or built.schema_converter.exception_handlers:
-        return
-    for graphql_type in built._schema.type_map.values():
-        if not isinstance(graphql_type, GraphQLObjectType):
-            continue
-        for field in graphql_type.fields.values():
-            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if (
-                isinstance(definition, StrawberryField)
-                and definition.is_basic_field
-                and not definition.is_subscription
-            ):
-                field.resolve = _attribute(definition.python_name)
-
-
 def _parser_cache() -> ParserCache:
     return _ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
 
@@ -145,15 +109,13 @@ def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
     batching = (
         None if settings.max_batch == 0 else BatchingConfig(max_operations=settings.max_batch)
     )
-    built = _Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(batching_config=batching),
     )
-    _lean_basic_fields(built)
-    return built
 
 
 schema = build_schema()
