@@ -52,6 +52,8 @@ class PeopleOrder:
     _orders: dict[tuple[str, bool], list[PersonFields]] = field(default_factory=dict)
     # the filtered orders asked for lately, the least recently used dropped past FILTERED
     _filtered: dict[_Filtered, list[PersonFields]] = field(default_factory=dict)
+    # each sort order's place of every person, made on first use (ranked_page_ids)
+    _places: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sorted_by(self, sort: str, descending: bool) -> list[PersonFields]:
@@ -94,6 +96,38 @@ class PeopleOrder:
                 while len(self._filtered) > FILTERED:
                     del self._filtered[next(iter(self._filtered))]
         return [row[_ID] for row in chosen[offset : offset + limit]], len(chosen)
+
+    def ranked_page_ids(
+        self,
+        ranks: dict[str, int],
+        *,
+        sort: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        styles: Sequence[str] | None,
+        min_strongest_tie: float | None,
+    ) -> tuple[list[str], int] | None:
+        """The ids of one page of the people a search found (id -> rank) who pass the
+        filters, by rank and then as `sorted_by`, and how many pass; None when one of them is
+        not in the order (added since it was read: the caller asks the statement)."""
+        order = self.sorted_by(sort, descending)
+        with self._lock:
+            places = self._places.get((sort, descending))
+            if places is None:
+                places = {row[_ID]: place for place, row in enumerate(order)}
+                self._places[(sort, descending)] = places
+        found: list[tuple[int, int]] = []
+        for id_, rank in ranks.items():
+            place = places.get(id_)
+            if place is None:
+                return None
+            found.append((rank, place))
+        found.sort()
+        rows = [order[place] for _, place in found]
+        if styles is not None or min_strongest_tie is not None:
+            rows = [row for row in rows if _passes(row, styles, min_strongest_tie)]
+        return [row[_ID] for row in rows[offset : offset + limit]], len(rows)
 
 
 def _null_last(column: int) -> Callable[[PersonFields], tuple[bool, Any]]:

@@ -32,7 +32,7 @@ from graph.core.models import (
     Role,
 )
 from graph.core.people_order import people_order
-from graph.core.search import term_key
+from graph.core.search import exact_key, term_key
 from graph.cypher.core import (
     business,
     companies,
@@ -42,6 +42,7 @@ from graph.cypher.core import (
     relationships,
     roles,
 )
+from graph.cypher.core import search as search_statements
 from graph.db.connection import Graph
 
 T = TypeVar("T")
@@ -310,6 +311,28 @@ def person_page(
         )
         found = [person for person in people_by_id(graph, ids) if person is not None]
         return Page(items=found, total=total, offset=offset)
+    if search is not None and company_id is None and exact_key(search):
+        # the keys alone find, count and rank the people a short term matches (SearchKey);
+        # the kept orders sort them (at 100,000 people "gm", 3,271 people: no person read)
+        ranks: dict[str, int] = {}
+        for id_, rank in graph.read(
+            search_statements.PERSON_KEYS_FOUND, key=search, length=len(search)
+        )[0]["found"]:
+            if rank < ranks.get(id_, 3):
+                ranks[id_] = rank
+        ranked = people_order(graph).ranked_page_ids(
+            ranks,
+            sort=sort,
+            descending=descending,
+            offset=offset,
+            limit=limit,
+            styles=_names(styles),
+            min_strongest_tie=min_strongest_tie,
+        )
+        if ranked is not None:
+            ids, total = ranked
+            found = [person for person in people_by_id(graph, ids) if person is not None]
+            return Page(items=found, total=total, offset=offset)
     query = people.PERSON_SEARCH if search is not None else people.PEOPLE_AT_COMPANY_PAGE
     return _page(
         graph,

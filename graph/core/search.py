@@ -13,6 +13,7 @@ on both engines) finds every item that can match; the search then keeps those wh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypedDict
 
 from pypinyin import Style, lazy_pinyin
 
@@ -42,20 +43,60 @@ def search_term(text: str | None) -> str | None:
     return " ".join(text.lower().split())
 
 
-def search_keys(text: str) -> list[str]:
+class SearchKey(TypedDict):
+    """One search key of an item, and what a short term that starts it says of the item.
+
+    `gap`: how many of the key's characters lie together in a line (the key's start, before a
+    space that was removed), the most of any line the key comes from; `head`: the same for a
+    key that starts a line, else 0; `whole`: the key is a whole line. A term of at most
+    KEY_LENGTH characters and no space (`exact_key`) lies in a line when a key starts with it
+    and has a gap of at least its length, starts a line when such a key has that head, and is
+    a whole line when it is a key that is one: no item need be read to find, count or rank it.
+    """
+
+    text: str
+    gap: int
+    head: int
+    whole: bool
+
+
+def search_key_rows(text: str) -> list[SearchKey]:
     """The search keys of a `searchText`: each suffix of each line, spaces removed, cut to
-    KEY_LENGTH characters, without repeats (in a stable order)."""
-    keys: dict[str, None] = {}
+    KEY_LENGTH characters, without repeats (in a stable order), with what they say of a short
+    term (SearchKey)."""
+    keys: dict[str, SearchKey] = {}
     for line in text.split("\n"):
-        joined = "".join(line.split())
+        words = line.split()
+        joined = "".join(words)
+        together = [left for word in words for left in range(len(word), 0, -1)]
         for start in range(len(joined)):
-            keys[joined[start : start + KEY_LENGTH]] = None
-    return list(keys)
+            key = joined[start : start + KEY_LENGTH]
+            gap = min(together[start], KEY_LENGTH)
+            head = gap if start == 0 and not line[:1].isspace() else 0
+            seen = keys.get(key)
+            if seen is None:
+                keys[key] = SearchKey(text=key, gap=gap, head=head, whole=key == line)
+            else:
+                seen["gap"] = max(seen["gap"], gap)
+                seen["head"] = max(seen["head"], head)
+                seen["whole"] = seen["whole"] or key == line
+    return list(keys.values())
+
+
+def search_keys(text: str) -> list[str]:
+    """The texts of the search keys of a `searchText` (search_key_rows)."""
+    return [key["text"] for key in search_key_rows(text)]
 
 
 def term_key(term: str) -> str:
     """The key prefix every item matching `term` (a `search_term`) has a key starting with."""
     return "".join(term.split())[:KEY_LENGTH]
+
+
+def exact_key(term: str) -> bool:
+    """Whether the keys alone find, count and rank the items that match `term` (a
+    `search_term`): it is its own key, at most KEY_LENGTH characters without a space."""
+    return term == term_key(term)
 
 
 def write_search_keys(
@@ -67,7 +108,7 @@ def write_search_keys(
         return
     if replace:
         tx.run(statements.clear, ids=[id_ for id_, _ in items])
-    tx.run(statements.add, rows=[{"id": id_, "keys": search_keys(text)} for id_, text in items])
+    tx.run(statements.add, rows=[{"id": id_, "keys": search_key_rows(text)} for id_, text in items])
 
 
 BACKFILL_BATCH = 5_000

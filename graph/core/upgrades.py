@@ -24,7 +24,16 @@ def _log_progress(what: str, done: int, total: int) -> None:
 def upgrade(graph: Graph, progress: Progress = _log_progress) -> list[str]:
     """Apply the upgrades this database has not had yet; returns their names."""
     applied: list[str] = []
-    for name, apply in (("search-keys", search.backfill_search_keys),):
+    # (name, what applies it, the later upgrades it makes needless): keys written now have
+    # their ranks, so a database that gets its first keys needs no second pass for them
+    steps: tuple[
+        tuple[str, Callable[[Graph, Callable[[int, int], None]], None], tuple[str, ...]], ...
+    ] = (
+        ("search-keys", search.backfill_search_keys, ("search-key-ranks",)),
+        # the keys again, with what they say of a short term and their item (SearchKey)
+        ("search-key-ranks", search.backfill_search_keys, ()),
+    )
+    for name, apply, covers in steps:
         if graph.read(cypher.UPGRADE_DONE, name=name)[0]["done"]:
             continue
 
@@ -32,7 +41,8 @@ def upgrade(graph: Graph, progress: Progress = _log_progress) -> list[str]:
             progress(name, done, total)
 
         apply(graph, step)
-        graph.write(cypher.UPGRADE_MARK, name=name)
+        for done in (name, *covers):
+            graph.write(cypher.UPGRADE_MARK, name=done)
         applied.append(name)
     return applied
 

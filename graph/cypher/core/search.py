@@ -1,5 +1,6 @@
-"""Search keys: (:SearchKey {text})-[:KEY_OF]->(item), every suffix of an item's search lines
-(graph/core/search.py). Built per label (fixed names, never input)."""
+"""Search keys: (:SearchKey {text, gap, head, whole, item, of})-[:KEY_OF]->(item), every suffix
+of an item's search lines, with what it says of a short term (graph/core/search.py), the item's
+id and label. Built per label (fixed names, never input)."""
 
 from typing import Final, LiteralString, NamedTuple
 
@@ -28,14 +29,37 @@ WITH row, row.id AS id
 MATCH (n:"""
         + label
         + """ {id: id})
-UNWIND row.keys AS text
-CREATE (:SearchKey {text: text})-[:KEY_OF]->(n)
+UNWIND row.keys AS key
+CREATE (:SearchKey {text: key.text, gap: key.gap, head: key.head, whole: key.whole,
+                    item: id, of: '"""
+        + label
+        + """'})-[:KEY_OF]->(n)
 """,
+    )
+
+
+def keys_found(label: LiteralString) -> LiteralString:
+    """The items labelled `label` that a term of at most 8 characters and no space ($key, of
+    $length characters) lies in, from their keys alone (graph/core/search.py SearchKey): one
+    [item id, rank] per key that shows it, the rank as the search's (`_rows.found`)."""
+    return (
+        """
+MATCH (key:SearchKey)
+WHERE key.text STARTS WITH $key AND key.of = '"""
+        + label
+        + """' AND key.gap >= $length
+RETURN collect([key.item, CASE WHEN key.whole AND key.text = $key THEN 0
+                               WHEN key.head >= $length THEN 1
+                               ELSE 2 END]) AS found
+"""
     )
 
 
 COMPANY_SEARCH_KEYS: Final = search_key_statements("Company")
 PERSON_SEARCH_KEYS: Final = search_key_statements("Person")
+
+# The people a short term finds, from the keys alone (graph/core/reads.py person_page).
+PERSON_KEYS_FOUND: Final[LiteralString] = keys_found("Person")
 
 # Every item's searchText, for the one-off backfill of keys (one row of lists).
 COMPANY_SEARCH_TEXTS: Final[LiteralString] = """
@@ -52,4 +76,19 @@ RETURN collect([n.id, n.searchText]) AS items
 SEARCH_KEY_COUNT: Final[LiteralString] = """
 MATCH (k:SearchKey)
 RETURN count(k) AS keys
+"""
+
+# The keys of one item, all they hold (tests: every write keeps them as its name says).
+SEARCH_KEYS_OF: Final[LiteralString] = """
+MATCH (key:SearchKey)-[:KEY_OF]->(n)
+WHERE n.id = $id
+RETURN key.text AS text, key.gap AS gap, key.head AS head, key.whole AS whole,
+       key.item AS item, key.of AS of
+ORDER BY text
+"""
+
+# Keys as the search-keys upgrade wrote them, before they said more (tests: the upgrade).
+SEARCH_KEY_RANKS_REMOVED: Final[LiteralString] = """
+MATCH (key:SearchKey)
+REMOVE key.gap, key.head, key.whole, key.item, key.of
 """
