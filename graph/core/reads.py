@@ -315,11 +315,10 @@ def person_page(
         # the keys alone find, count and rank the people a short term matches (SearchKey);
         # the kept orders sort them (at 100,000 people "gm", 3,271 people: no person read)
         ranks: dict[str, int] = {}
-        for id_, rank in graph.read(
-            search_statements.PERSON_KEYS_FOUND, key=search, length=len(search)
-        )[0]["found"]:
-            if rank < ranks.get(id_, 3):
-                ranks[id_] = rank
+        keyed = graph.read(search_statements.PERSON_KEYS_FOUND, key=search, length=len(search))
+        for row in sorted(keyed, key=lambda row: int(row["rank"])):  # the best rank first
+            for id_ in row["items"]:
+                ranks.setdefault(str(id_), int(row["rank"]))
         ranked = people_order(graph).ranked_page_ids(
             ranks,
             sort=sort,
