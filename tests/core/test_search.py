@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from graph.core import kinds, reads, writes
 from graph.core.inputs import Patch
+from graph.core.people_order import people_order
 from graph.core.search import (
     KEY_LENGTH,
     SearchKey,
@@ -28,7 +29,7 @@ from graph.cypher.core import upgrades
 from graph.db.connection import Graph
 from graph.transfer.importer import directory_sources, import_records
 from tests import factories
-from tests.conftest import data
+from tests.conftest import data, elsewhere
 
 PEOPLE = """
 query ($s: String, $first: Int) {
@@ -259,3 +260,18 @@ def test_the_upgrade_gives_old_keys_what_they_say(client: TestClient, graph: Gra
     assert _found(client, "gm") == ["高敏", "高敏华", "李高敏"]
     assert _stored(graph, company) == _expected("北辰物流", company, "Company")
     assert upgrade(graph) == []
+
+
+def test_a_person_the_kept_order_lacks_is_found_by_the_statement(graph: Graph) -> None:
+    first = factories.person(graph, "高敏")
+    order = people_order(graph)
+    later = factories.person(graph, "郭明")  # after the order was read
+    asked: dict[str, Any] = dict(
+        sort="NAME", descending=False, offset=0, limit=5, styles=None, min_strongest_tie=None
+    )
+    assert order.ranked_page_ids({first: 0}, **asked) == ([first], 1)
+    assert order.ranked_page_ids({first: 0, later: 0}, **asked) is None
+    with elsewhere(graph):
+        other = factories.person(graph, "甘美")  # as another process writes it
+    page = reads.person_page(graph, offset=0, limit=5, search="gm")
+    assert (page.total, {p.id for p in page.items}) == (3, {first, later, other})
