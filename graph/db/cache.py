@@ -35,10 +35,15 @@ plus RECHECK_SECONDS for other processes' writes: for the referral index of the
 100,000-person benchmark graph, T was 5-8 s on a busy 2-core machine (about 1 s on a quiet
 one), so up to about 30 s (docs/ARCHITECTURE.md, "Cached results").
 A quick result is never stale in this process (see above).
+
+A result that took FREEZE_SECONDS or more to compute is moved, with everything else alive,
+out of the cyclic garbage collector's reach, so that no full collection walks it while
+requests wait (`_out_of_the_collector`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -60,6 +65,9 @@ WAIT_SECONDS = 0.05
 # after computing a slow result for t seconds, no refresh starts for REST_FACTOR * t seconds:
 # under a steady stream of writes, refreshes take at most a third of one core
 REST_FACTOR = 2.0
+# after a computation this slow (a whole-graph result at scale), every object alive is moved
+# out of the cyclic garbage collector's reach (_out_of_the_collector)
+FREEZE_SECONDS = 1.0
 
 
 @dataclass
@@ -173,6 +181,8 @@ class _Refreshing:
                 finally:
                     _COMPUTING.depth -= 1
                 took = time.monotonic() - started
+                if took >= FREEZE_SECONDS:
+                    _out_of_the_collector()
             with slot.lock:
                 slot.known, slot.result = True, fresh
                 slot.fingerprint, slot.generation = current, generation
@@ -206,6 +216,20 @@ class _Refreshing:
         finally:
             with _LOCK:
                 _RUNNING.discard(threading.current_thread())
+
+
+def _out_of_the_collector() -> None:
+    """Move every object alive into the collector's permanent generation (`gc.freeze`).
+
+    The slow results are large (at 100,000 people the people orders, our ties and the referral
+    index hold about 700,000 objects), and a full collection walks every object the collector
+    tracks: 380-470 ms with the interpreter held, every request waiting, at moments nobody
+    chooses (the single p99 samples of 400-560 ms in the benchmark). Frozen objects are still
+    freed by their reference counts when a result is replaced (results hold no cycles), so
+    only cyclic garbage alive at that moment would stay; the young generations are collected
+    first to keep that small."""
+    gc.collect(1)
+    gc.freeze()
 
 
 def _start(refresh: _Refreshing) -> None:

@@ -8,6 +8,7 @@ refreshes do not rest with REST_FACTOR at 0 (or do not start with a huge one).
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 
@@ -149,3 +150,22 @@ def test_a_slow_result_rests_after_a_computation(
     assert _get(graph, compute) == 1  # the previous result, while the refresh runs
     assert cache.settle()
     assert _get(graph, compute) == 2
+
+
+def test_a_slow_result_is_moved_out_of_the_collectors_reach(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection would walk a large result with every request waiting: after a slow
+    computation the objects alive are frozen (and a quick one leaves the collector alone)."""
+    gc.unfreeze()
+    try:
+        assert _get(graph, Computation()) == 1  # quick: nothing frozen
+        assert gc.get_freeze_count() == 0
+        monkeypatch.setattr(cache, "FREEZE_SECONDS", 0.0)
+        result = {"kept": [[n] for n in range(1_000)]}
+        assert cache.cached(graph, ("big",), REFERRAL_INDEX_FINGERPRINT, lambda: result) is result
+        assert gc.get_freeze_count() > 0
+        assert gc.is_tracked(result)
+        assert all(o is not result for o in gc.get_objects())  # frozen: not walked
+    finally:
+        gc.unfreeze()
