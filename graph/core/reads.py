@@ -309,8 +309,7 @@ def person_page(
             styles=_names(styles),
             min_strongest_tie=min_strongest_tie,
         )
-        found = [person for person in people_by_id(graph, ids) if person is not None]
-        return Page(items=found, total=total, offset=offset)
+        return _people_page(graph, ids, total, offset)
     if search is not None and company_id is None and exact_key(search):
         # the keys alone find, count and rank the people a short term matches (SearchKey);
         # the kept orders sort them (at 100,000 people "gm", 3,271 people: no person read)
@@ -329,9 +328,7 @@ def person_page(
             min_strongest_tie=min_strongest_tie,
         )
         if ranked is not None:
-            ids, total = ranked
-            found = [person for person in people_by_id(graph, ids) if person is not None]
-            return Page(items=found, total=total, offset=offset)
+            return _people_page(graph, *ranked, offset)
     query = people.PERSON_SEARCH if search is not None else people.PEOPLE_AT_COMPANY_PAGE
     return _page(
         graph,
@@ -347,6 +344,12 @@ def person_page(
         companyId=company_id,
         minStrongestTie=min_strongest_tie,
     )
+
+
+def _people_page(graph: Graph, ids: list[str], total: int, offset: int) -> Page[Person]:
+    """A page of the people a kept order chose, read by id (one deleted since drops out)."""
+    found = [person for person in people_by_id(graph, ids) if person is not None]
+    return Page(items=found, total=total, offset=offset)
 
 
 def role_page(
