@@ -5,22 +5,10 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
+from graph.cypher.db import admin
 from graph.db.connection import Graph
 
-CREATE: LiteralString = """
-CREATE (a:RowProbe {name: 'a', born: date('2020-01-02'),
-                    at: localdatetime('2021-02-03T04:05:06.789')})
-CREATE (b:RowProbe {name: 'b', tags: ['x', 'y']})
-CREATE (a)-[:ROW_PROBE {weight: 0.5}]->(b)
-"""
-
-READ: LiteralString = """
-MATCH (a:RowProbe {name: 'a'})-[k:ROW_PROBE]->(b:RowProbe)
-RETURN a, k, [a, b] AS nodes, [k] AS edges,
-       {node: b, values: [1, 'x', null, [2.5, true]], at: a.at, born: a.born} AS nested,
-       a {.*} AS projected, b {.*, friend: a} AS projectedWithNode,
-       a.at AS at, 'text' AS text, 7 AS number, null AS nothing, [] AS empty, {} AS none
-"""
+CREATE, READ = admin.ROW_PROBE_CREATE, admin.ROW_PROBE_READ
 
 
 def _driver_rows(graph: Graph, query: LiteralString) -> list[dict[str, Any]]:

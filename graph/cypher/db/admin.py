@@ -42,3 +42,21 @@ ALL_EDGES: Final[LiteralString] = """
 MATCH (a)-[r]->(b)
 RETURN elementId(a) AS start, elementId(b) AS end, type(r) AS type, properties(r) AS props
 """
+
+# Two probe nodes and an edge holding every kind of value a row can carry, and a read of them
+# in every shape (nodes, edges, lists and maps of them, projections, temporal values): the
+# tests compare `Graph.read`'s rows with the driver's `Record.data()` (tests/db/test_rows.py).
+ROW_PROBE_CREATE: Final[LiteralString] = """
+CREATE (a:RowProbe {name: 'a', born: date('2020-01-02'),
+                    at: localdatetime('2021-02-03T04:05:06.789')})
+CREATE (b:RowProbe {name: 'b', tags: ['x', 'y']})
+CREATE (a)-[:ROW_PROBE {weight: 0.5}]->(b)
+"""
+
+ROW_PROBE_READ: Final[LiteralString] = """
+MATCH (a:RowProbe {name: 'a'})-[k:ROW_PROBE]->(b:RowProbe)
+RETURN a, k, [a, b] AS nodes, [k] AS edges,
+       {node: b, values: [1, 'x', null, [2.5, true]], at: a.at, born: a.born} AS nested,
+       a {.*} AS projected, b {.*, friend: a} AS projectedWithNode,
+       a.at AS at, 'text' AS text, 7 AS number, null AS nothing, [] AS empty, {} AS none
+"""
