@@ -83,11 +83,6 @@ def search_key_rows(text: str) -> list[SearchKey]:
     return list(keys.values())
 
 
-def search_keys(text: str) -> list[str]:
-    """The texts of the search keys of a `searchText` (search_key_rows)."""
-    return [key["text"] for key in search_key_rows(text)]
-
-
 def term_key(term: str) -> str:
     """The key prefix every item matching `term` (a `search_term`) has a key starting with."""
     return "".join(term.split())[:KEY_LENGTH]

@@ -19,7 +19,6 @@ from graph.core.search import (
     SearchKey,
     exact_key,
     search_key_rows,
-    search_keys,
     search_term,
     search_text,
 )
@@ -100,7 +99,7 @@ def test_keys_follow_renames_deletes_and_restores(client: TestClient, graph: Gra
     assert _found(client, "gao") == []
     assert _found(client, "lh") == ["李华"]
     keys = graph.read(KEY_COUNT)[0]["keys"]
-    assert keys == len(search_keys(search_text("李华")))
+    assert keys == len(search_key_rows(search_text("李华")))
 
     writes.delete_node(graph, kinds.PERSON, pid)
     assert _found(client, "li hua") == []
