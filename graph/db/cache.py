@@ -52,6 +52,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar, cast
 
+from graph.db import deadline
 from graph.db.connection import Graph, Row
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,12 @@ class _Refreshing:
     every_write: bool
 
     def run(self) -> None:
+        # others may wait for this result: the deadline of the request that started it does
+        # not apply (its size is the graph's, not the request's)
+        with deadline.lifted():
+            self._run()
+
+    def _run(self) -> None:
         slot = self.slot
         try:
             generation = self.graph.generation  # before the reads: a later write reads again

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, LiteralString, TypeVar, cast
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
+from graph.db import deadline
 from graph.db.engine import EmbeddedEngine
 from graph.db.errors import Conflict, TimedOut
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
@@ -100,6 +101,7 @@ class Tx:
 
     def run(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one parameterised statement (one database round trip)."""
+        deadline.check()  # a request of many short statements stops at the next one
         for listener in self._listeners:
             listener(query, params)
         result = self._tx.run(query, params)
@@ -146,7 +148,9 @@ class Graph:
 
         def attempt(tx: Tx) -> T:
             attempts.append(tx)
-            return work(tx)
+            result = work(tx)
+            deadline.check()  # past the request's deadline: roll back rather than commit
+            return result
 
         try:
             with self.driver.session(database=self.database) as session:
@@ -178,16 +182,25 @@ class Graph:
         return result
 
     def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
-        """`work` as a transaction function, with the transaction timeout when one is set."""
+        """`work` as a transaction function, with the transaction timeout when one is set: the
+        shorter of GUANXI_TX_TIMEOUT and what is left of the request's deadline."""
 
         def unit(tx: ManagedTransaction) -> T:
             return work(Tx(tx, self.listeners, publishing=bool(self.event_listeners)))
 
-        if self.tx_timeout > 0:
-            return neo4j.unit_of_work(timeout=self.tx_timeout)(unit)
+        timeouts = [self.tx_timeout] if self.tx_timeout > 0 else []
+        left = deadline.remaining()
+        if left is not None:
+            deadline.check()
+            timeouts.append(max(left, 0.001))
+        if timeouts:
+            return neo4j.unit_of_work(timeout=min(timeouts))(unit)
         return unit
 
     def _timed_out(self) -> TimedOut:
+        expired = deadline.expired()
+        if expired is not None:  # the request's deadline stopped it, not the statement's limit
+            return expired
         log.warning("a transaction ran past GUANXI_TX_TIMEOUT (%g s): stopped", self.tx_timeout)
         return TimedOut(
             f"the query ran longer than the {self.tx_timeout:g} s limit (GUANXI_TX_TIMEOUT) "

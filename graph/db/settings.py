@@ -50,6 +50,10 @@ class ApiSettings(BaseSettings):
     max_cost: int = Field(default=50_000, ge=1)
     max_batch: int = Field(default=10, ge=0)  # operations in one request (a JSON array); 0: none
     tx_timeout: float = Field(default=30.0, ge=0)  # seconds; 0: no timeout
+    # seconds a GraphQL operation may run, all its statements and resolvers; 0: no deadline
+    request_timeout: float = Field(default=20.0, ge=0)
+    # operations holding a heavy field (schema/limits.py, WEIGHTS) one credential may run at once
+    max_heavy_per_credential: int = Field(default=2, ge=1)
     # seconds the driver retries a transaction that failed on a transient error (a deadlock,
     # a concurrent change to the same record) before the write is refused as a CONFLICT
     tx_retry_time: float = Field(default=30.0, ge=0)
