@@ -22,7 +22,7 @@ from strawberry.types import ExecutionContext
 from graph.db.errors import GuanxiError
 from graph.db.settings import ApiSettings
 from schema.errors import ErrorCodes
-from schema.limits import CostLimit, shape_rule
+from schema.limits import CostLimit, HeavySlots, RequestDeadline, shape_rule
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -78,9 +78,12 @@ def _validation_cache() -> ValidationCache:
 DOCUMENT_CACHES = (_parser_cache, _validation_cache)
 
 
-def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
+def build_schema(
+    settings: ApiSettings | None = None, *, heavy: HeavySlots | None = None
+) -> strawberry.Schema:
     """The schema with the limits of `settings`; production mode also hides introspection and
-    "Did you mean ...?" suggestions."""
+    "Did you mean ...?" suggestions. `heavy`: the count of heavy operations each credential
+    runs (by default one of its own, shared by the schema's requests)."""
     settings = settings or ApiSettings()
     rules = [shape_rule(settings.max_depth, settings.max_aliases)]
     production = settings.production
@@ -94,8 +97,13 @@ def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
     def tokens() -> MaxTokensLimiter:
         return MaxTokensLimiter(settings.max_tokens)
 
+    heavy = heavy or HeavySlots(settings.max_heavy_per_credential)
+
     def cost() -> CostLimit:
-        return CostLimit(settings.max_cost)  # after the validation cache: see CostLimit
+        return CostLimit(settings.max_cost, heavy)  # after the validation cache: see CostLimit
+
+    def request_deadline() -> RequestDeadline:
+        return RequestDeadline(settings.request_timeout)
 
     extensions: list[Callable[[], SchemaExtension]] = [
         error_codes,
@@ -103,6 +111,7 @@ def build_schema(settings: ApiSettings | None = None) -> strawberry.Schema:
         validation_rules,
         *DOCUMENT_CACHES,
         cost,
+        request_deadline,
     ]
     if production:
         extensions.insert(1, DisableIntrospection)

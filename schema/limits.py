@@ -6,24 +6,36 @@ fragments spread inside fragments cannot make them exponential, and a fragment m
 it is being walked counts as nothing: graphql-core's NoFragmentCyclesRule reports the cycle;
 these rules never recurse into it.
 
-The cost estimate: every field costs 1 each time it is resolved, and a field inside a list is
-resolved once per item, so
+The cost estimate: every field costs 1 each time it is resolved, plus its weight (below), and a
+field inside a list is resolved once per item, so
 
-    cost(selection) = sum over its fields f of  1 + size(f) * cost(selection of f)
+    cost(selection) = sum over its fields f of  1 + weight(f) + size(f) * cost(selection of f)
 
 where size(f) is 1 for a field that is not a list, and for a list its `first` or `limit`
 argument (as written, from the variables, or the argument's default), or for the `edges` and
 `nodes` of a connection the connection's `first` (the default page size, 20, when absent), or
-else DEFAULT_LIST_SIZE; sizes are capped at MAX_PAGE_SIZE, since a resolver refuses more.
-Fragments on alternative types all count, so the estimate is an upper bound.
+else, for a list without a page, its documented size in LIST_SIZES (a person's relationships
+count as 100, a customer's people as 200: the sizes of a hub and of a large customer on the
+benchmark graph) or UNPAGED_LIST_SIZE, 20, for the short lists of values (a change's fields).
+A list longer than its documented size is not refused; GUANXI_REQUEST_TIMEOUT bounds what it
+costs (graph/db/deadline.py). Sizes are capped at
+MAX_PAGE_SIZE, since a resolver refuses more; a size that is not an integer (a float variable)
+counts at that cap. Fragments on alternative types all count, so the estimate is an upper bound.
+
+The weight: a resolved field costs about 20 µs of the server's time; the fields in WEIGHTS do far
+more (a path search, a whole-graph measure, a history), measured at 100,000 people
+(BENCHMARKS.md), and cost that many units more. The searches for paths grow with `maxHops`: their
+weight doubles with each hop past two. These are the "heavy" fields: a credential may run at most
+GUANXI_MAX_HEAVY_PER_CREDENTIAL operations holding one at a time (HeavyOperations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any, Final
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -48,12 +60,67 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
 
+from graph.db.deadline import deadline
+from graph.keypersons.paths import MAX_HOPS
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
-DEFAULT_LIST_SIZE = DEFAULT_PAGE_SIZE  # a list field with no size argument, e.g. Person.roles
+UNPAGED_LIST_SIZE = DEFAULT_PAGE_SIZE  # a list without a page, unless LIST_SIZES says more
+# (type, field): lists without a page whose items are records of the graph, at the size of the
+# longest on the benchmark graph (100,000 people): a hub's relationships, a large customer
+LIST_SIZES: Final[Mapping[tuple[str, str], int]] = {
+    ("Person", "relationships"): 100,
+    ("Person", "referralsMade"): 50,
+    ("Person", "referralsReceived"): 50,
+    ("Company", "people"): 200,
+    ("Company", "companyRelationships"): 50,
+    ("Company", "referralsMade"): 50,
+    ("Company", "referralsReceived"): 50,
+    ("KeyPersonMap", "entries"): 200,
+    ("KeyPersonMap", "plan"): 200,
+    ("KeyPersonMap", "mismatches"): 200,
+    ("OrgChart", "people"): 200,
+    ("OrgChart", "roots"): 200,
+    ("OrgChartNode", "reports"): 200,
+    ("TierPyramid", "team"): 200,
+    ("KeyPersonEntry", "relationships"): 8,
+    ("KeyPersonEntry", "roles"): 5,  # a person's current roles at one customer
+    ("OrgChartNode", "roles"): 5,
+    ("IntroductionPath", "people"): MAX_HOPS + 1,
+    ("IntroductionPath", "steps"): MAX_HOPS,
+    ("Query", "recentMoves"): 100,
+    ("Query", "lifecycleTimeline"): 10,
+}
+# Person.roles: with the past ones (the default), or only the current (`includePast: false`)
+PAST_ROLES_SIZE, CURRENT_ROLES_SIZE = 20, 3
 SIZE_ARGUMENTS = ("first", "limit")
+HOPS_ARGUMENT = "maxHops"
+# (type, field): the field's weight in units of about 20 µs, from its p50 at 100,000 people
+WEIGHTS: Final[Mapping[tuple[str, str], int]] = {
+    ("Query", "bestIntroductions"): 2_500,  # x2 a hop past 2: 3 hops 5,000, 4 hops 10,000
+    ("Query", "introductionPaths"): 1_250,  # x2 a hop past 2: 4 hops 5,000, 6 hops 20,000
+    ("Query", "keyPersonMap"): 2_500,
+    ("Query", "orgChart"): 1_000,
+    ("Query", "customerChanges"): 1_000,
+    ("Query", "recentMoves"): 2_500,
+    ("Query", "fadingRelationships"): 2_500,
+    ("Query", "relationshipHistory"): 1_500,
+    ("Query", "changeHistory"): 1_000,
+    ("Query", "relationshipHealth"): 1_000,
+    ("Query", "strengthExplanation"): 500,
+    ("Query", "referralChain"): 2_000,
+    ("Query", "topReferrers"): 1_500,
+    ("Query", "referralConversion"): 1_500,
+    ("Query", "tierPyramid"): 1_000,
+    ("Query", "valueClasses"): 2_000,
+    ("Query", "dealDepth"): 1_000,
+    ("Query", "networkMeasures"): 5_000,
+    ("Query", "relationshipMeasures"): 2_500,
+    ("Query", "exportRecords"): 10_000,
+    ("Mutation", "importRecords"): 10_000,
+}
 
 
 def limit_error(message: str, setting: str, nodes: Any = None) -> GraphQLError:
@@ -167,6 +234,7 @@ class _Cost:
         self._variables = variables
         self._done: dict[tuple[str, int | None], int] = {}
         self._walking: set[str] = set()
+        self.heavy = False  # a field of WEIGHTS was met
 
     def of(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, pending: int | None
@@ -194,27 +262,57 @@ class _Cost:
         if field is None:
             return 0
         sized = any(name in field.args for name in SIZE_ARGUMENTS)
-        size = self._size(node, field.args) if sized else None
+        size = self._size(node, field.args, SIZE_ARGUMENTS) if sized else None
         type_ = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
         if isinstance(type_, GraphQLList):
-            count = next(n for n in (size, pending, DEFAULT_LIST_SIZE) if n is not None)
+            documented = self._documented_size(node, parent.name)
+            count = next(n for n in (size, pending, documented) if n is not None)
             inner_pending = None
         else:
             count, inner_pending = 1, size
         below = self.of(node.selection_set, get_named_type(field.type), inner_pending)
-        return 1 + count * below
+        return 1 + self._weight(node, parent.name, field.args) + count * below
 
-    def _size(self, node: FieldNode, arguments: Mapping[str, Any]) -> int:
-        """The field's `first`/`limit` as asked (or its default), within 0..MAX_PAGE_SIZE."""
+    def _documented_size(self, node: FieldNode, parent: str) -> int:
+        """The size an unpaged list counts at (LIST_SIZES, module docstring)."""
+        if (parent, node.name.value) == ("Person", "roles"):
+            current_only = any(
+                argument.name.value == "includePast"
+                and isinstance(argument.value, BooleanValueNode)
+                and not argument.value.value
+                for argument in node.arguments or ()
+            )
+            return CURRENT_ROLES_SIZE if current_only else PAST_ROLES_SIZE
+        return LIST_SIZES.get((parent, node.name.value), UNPAGED_LIST_SIZE)
+
+    def _weight(self, node: FieldNode, parent: str, arguments: Mapping[str, Any]) -> int:
+        """The field's weight (WEIGHTS), doubled for each hop past two of a path search."""
+        weight = WEIGHTS.get((parent, node.name.value), 0)
+        if weight and HOPS_ARGUMENT in arguments:
+            self.heavy = True
+            hops = self._size(node, arguments, (HOPS_ARGUMENT,))
+            return weight << max(0, min(hops, MAX_HOPS) - 2)
+        if weight:
+            self.heavy = True
+        return weight
+
+    def _size(self, node: FieldNode, arguments: Mapping[str, Any], names: tuple[str, ...]) -> int:
+        """The field's argument of one of `names` as asked (or its default), within
+        0..MAX_PAGE_SIZE: the default page when absent, MAX_PAGE_SIZE when it is not a whole
+        number (the resolver refuses it, or reads a float variable such as 100.0 as 100)."""
         value: Any = None
-        for name in SIZE_ARGUMENTS:
+        for name in names:
             if name in arguments:
                 value = arguments[name].default_value
         for argument in node.arguments or ():
-            if argument.name.value in SIZE_ARGUMENTS:
+            if argument.name.value in names:
                 value = self._value(argument.value)
+        if value is None:
+            return DEFAULT_PAGE_SIZE  # the page a resolver gives when not asked for one
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if not isinstance(value, int) or isinstance(value, bool):
-            return DEFAULT_PAGE_SIZE
+            return MAX_PAGE_SIZE
         return min(max(value, 0), MAX_PAGE_SIZE)
 
     def _value(self, node: ValueNode) -> Any:
@@ -247,9 +345,19 @@ def estimate_cost(
     operation_name: str | None = None,
 ) -> int:
     """The estimated cost of the operation to run (module docstring); 0 if there is none."""
+    return _estimate(schema, document, variables, operation_name)[0]
+
+
+def _estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+) -> tuple[int, bool]:
+    """(the estimated cost, whether the operation holds a heavy field)."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
-        return 0
+        return 0, False
     values = dict(variables or {})
     for definition in operation.variable_definitions or ():
         name = definition.variable.name.value
@@ -257,21 +365,55 @@ def estimate_cost(
             values[name] = int(definition.default_value.value)
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return 0
-    return _Cost(schema, _fragments(document), values).of(operation.selection_set, root, None)
+        return 0, False
+    cost = _Cost(schema, _fragments(document), values)
+    return cost.of(operation.selection_set, root, None), cost.heavy
+
+
+class HeavySlots:
+    """How many operations holding a heavy field each credential is running (event loop only)."""
+
+    def __init__(self, per_credential: int) -> None:
+        self.per_credential = per_credential
+        self._running: dict[Hashable, int] = {}
+
+    def take(self, holder: Hashable) -> bool:
+        """Take one of `holder`'s slots; False when all are in use."""
+        if self._running.get(holder, 0) >= self.per_credential:
+            return False
+        self._running[holder] = self._running.get(holder, 0) + 1
+        return True
+
+    def give_back(self, holder: Hashable) -> None:
+        left = self._running.get(holder, 0) - 1
+        if left > 0:
+            self._running[holder] = left
+        else:
+            self._running.pop(holder, None)
 
 
 class CostLimit(SchemaExtension):
-    """Refuses an operation whose estimated cost is over `max_cost`, before it runs.
+    """Refuses an operation whose estimated cost is over `max_cost`, before it runs, and one
+    holding a heavy field while its credential already runs `slots.per_credential` such.
 
     Runs at validation, after the document rules passed (ValidationCache, listed before it,
     has validated by then; otherwise it validates itself), because the estimate needs the
     variables, which validation rules do not see.
     """
 
-    def __init__(self, max_cost: int) -> None:
+    def __init__(self, max_cost: int, slots: HeavySlots) -> None:
         super().__init__()
         self.max_cost = max_cost
+        self.slots = slots
+        self._holder: Hashable | None = None
+        self._holding = False
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            if self._holding:
+                self.slots.give_back(self._holder)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -282,20 +424,54 @@ class CostLimit(SchemaExtension):
                     context.schema._schema, document, context.validation_rules
                 )
             if not context.pre_execution_errors:
-                try:
-                    cost = estimate_cost(
-                        context.schema._schema, document, context.variables, context.operation_name
-                    )
-                except RecursionError:
-                    context.pre_execution_errors = [too_nested()]
-                    cost = 0
-                if cost > self.max_cost:
-                    context.pre_execution_errors = [
-                        limit_error(
-                            f"the estimated cost of the query is {cost:,}, over the limit of "
-                            f"{self.max_cost:,}: ask for smaller pages (`first`) or fewer "
-                            "nested lists",
-                            "GUANXI_MAX_COST",
-                        )
-                    ]
+                context.pre_execution_errors = self._refusals(document) or None
         yield
+
+    def _refusals(self, document: DocumentNode) -> list[GraphQLError]:
+        context = self.execution_context
+        try:
+            cost, heavy = _estimate(
+                context.schema._schema, document, context.variables, context.operation_name
+            )
+        except RecursionError:
+            return [too_nested()]
+        if cost > self.max_cost:
+            return [
+                limit_error(
+                    f"the estimated cost of the query is {cost:,}, over the limit of "
+                    f"{self.max_cost:,}: ask for smaller pages (`first`) or fewer "
+                    "nested lists",
+                    "GUANXI_MAX_COST",
+                )
+            ]
+        if heavy:
+            principal = getattr(context.context, "principal", None)
+            self._holder = principal if isinstance(principal, Hashable) else None
+            if not self.slots.take(self._holder):
+                return [
+                    limit_error(
+                        f"this credential already runs {self.slots.per_credential} heavy "
+                        "operations (paths, introductions, measures, histories, referral "
+                        "chains): try again when one has answered",
+                        "GUANXI_MAX_HEAVY_PER_CREDENTIAL",
+                    )
+                ]
+            self._holding = True
+        return []
+
+
+class RequestDeadline(SchemaExtension):
+    """Gives each query and mutation GUANXI_REQUEST_TIMEOUT seconds: every statement it runs
+    checks the deadline (graph/db/deadline.py). Subscriptions live on: their events are not one
+    request."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        with deadline(self.seconds):
+            yield

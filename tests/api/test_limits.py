@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 import graphql
@@ -24,10 +26,11 @@ from graph.db.setup import count_nodes_and_edges
 from resolvers.context import Context
 from schema import build_schema, schema
 from schema.errors import ErrorCodes
-from schema.limits import estimate_cost
+from schema.limits import LIST_SIZES, WEIGHTS, estimate_cost
 from server import create_app
 from tests.conftest import STATEMENTS, error, gql
 
+ROOT = Path(__file__).resolve().parents[2]
 ROOMY = {"max_depth": 100, "max_aliases": 1000, "max_tokens": 100_000, "max_cost": 10**9}
 
 
@@ -182,25 +185,87 @@ PAGED = "query ($n: Int = 2) { companies(first: $n) { nodes { name people { titl
 
 def test_cost_is_list_sizes_times_nesting() -> None:
     core = schema._schema
-    # companies 1 + nodes (1 + 5 * (name 1 + people (1 + 20 * title 1))) = 112
+    # companies 1 + nodes (1 + 5 * (name 1 + people (1 + 200 * title 1))) = 1,012: a company's
+    # people, a list without a page, count at their documented size (LIST_SIZES)
     literal = "{ companies(first: 5) { nodes { name people { title } } } }"
-    assert estimate_cost(core, graphql.parse(literal)) == 112
-    assert estimate_cost(core, graphql.parse(PAGED), {"n": 5}) == 112
-    assert estimate_cost(core, graphql.parse(PAGED)) == 2 + 2 * 22  # the variable's default
+    assert estimate_cost(core, graphql.parse(literal)) == 1012
+    assert estimate_cost(core, graphql.parse(PAGED), {"n": 5}) == 1012
+    assert estimate_cost(core, graphql.parse(PAGED)) == 2 + 2 * 202  # the variable's default
     # no `first`: the default page of 20; `edges` counts like `nodes`; pageInfo is no list
     unpaged = "{ companies { edges { node { name } } pageInfo { hasNextPage } } }"
     assert estimate_cost(core, graphql.parse(unpaged)) == 1 + (1 + 20 * 2) + 2
-    # a list with its own size argument, and the size capped at the page maximum
-    assert estimate_cost(core, graphql.parse("{ topReferrers(limit: 3) { rank } }")) == 4
+    # a list with its own size argument (and a weight: WEIGHTS), and the size capped at the
+    # page maximum
+    referrers = "{ topReferrers(limit: 3) { rank } }"
+    assert estimate_cost(core, graphql.parse(referrers)) == 4 + WEIGHTS["Query", "topReferrers"]
     capped = "{ companies(first: 1000000000) { nodes { name } } }"
     assert estimate_cost(core, graphql.parse(capped)) == 2 + 100
 
 
+def test_a_size_sent_as_a_float_counts_as_its_value_or_the_cap() -> None:
+    """Finding 6: `first` sent as 100.0 was estimated as a page of 20, and ran as 100."""
+    core = schema._schema
+    query = graphql.parse("query ($n: Int) { companies(first: $n) { nodes { name } } }")
+    assert estimate_cost(core, query, {"n": 100.0}) == 2 + 100
+    assert estimate_cost(core, query, {"n": 7.0}) == 2 + 7
+    assert estimate_cost(core, query, {"n": "many"}) == 2 + 100  # refused later; counted high
+    assert estimate_cost(core, query, {}) == 2 + 20  # absent: the default page
+
+
+def test_unpaged_lists_of_records_count_at_their_documented_size() -> None:
+    """Finding 2: lists without a page counted as 20 items, a hub's relationships are 392."""
+    core = schema._schema
+    hub = """{ person(id: "p") { relationships { toPerson { relationships {
+        toPerson { relationships { strength } } } } } } }"""
+    per = LIST_SIZES["Person", "relationships"]
+    assert per >= 100
+    assert estimate_cost(core, graphql.parse(hub)) == 1 + 1 + per * (1 + 1 + per * (2 + per))
+    # current roles only is a short list; with the past ones (the default) a longer one
+    current = '{ person(id: "p") { roles(includePast: false) { title } } }'
+    every = '{ person(id: "p") { roles { title } } }'
+    assert estimate_cost(core, graphql.parse(current)) < estimate_cost(core, graphql.parse(every))
+
+
+def test_path_searches_cost_more_with_each_hop() -> None:
+    """Finding 3: heavy fields were nearly free; a path search's work grows with its hops."""
+    core = schema._schema
+
+    def best(hops: int) -> int:
+        query = f'{{ bestIntroductions(toPersonId: "p", maxHops: {hops}) {{ strength }} }}'
+        return estimate_cost(core, graphql.parse(query))
+
+    assert best(2) > WEIGHTS["Query", "bestIntroductions"]
+    assert best(3) - best(2) == WEIGHTS["Query", "bestIntroductions"]
+    assert best(4) - best(3) == 2 * WEIGHTS["Query", "bestIntroductions"]
+
+
+def test_the_probe_s_queries_are_refused_before_they_run(client: TestClient) -> None:
+    """Findings 2 and 3: the hub's nested relationships and 8 aliased 4-hop introductions."""
+    hub = """{ person(id: "p") { relationships { toPerson { relationships {
+        toPerson { relationships { strength } } } } } } }"""
+    aliased = " ".join(
+        f'i{n}: bestIntroductions(toPersonId: "p", maxHops: 4, first: 20) {{ strength }}'
+        for n in range(8)
+    )
+    for query in (hub, f"{{ {aliased} }}"):
+        found = error(client, query)
+        assert found["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "GUANXI_MAX_COST"}
+
+
+def test_the_map_page_s_own_queries_stay_within_the_default_cost() -> None:
+    """The cost model refuses what the key-person map itself asks of a 200-person customer."""
+    queries = (ROOT / "ui" / "src" / "queries.js").read_text()
+    documents = re.findall(r"`\s*(query [^`]*)`", queries)
+    assert len(documents) >= 5
+    for document in documents:
+        assert estimate_cost(schema._schema, graphql.parse(document)) <= ApiSettings().max_cost
+
+
 def test_cost_at_the_limit_passes_and_one_more_is_refused(graph: Graph) -> None:
-    passed(run(graph, PAGED, {"n": 5}, max_cost=112))
-    message = refused(run(graph, PAGED, {"n": 5}, max_cost=111), "GUANXI_MAX_COST")
-    assert "112, over the limit of 111" in message
-    passed(run(graph, PAGED, {"n": 2}, max_cost=111))  # the same document, a smaller page
+    passed(run(graph, PAGED, {"n": 5}, max_cost=1012))
+    message = refused(run(graph, PAGED, {"n": 5}, max_cost=1011), "GUANXI_MAX_COST")
+    assert "1,012, over the limit of 1,011" in message
+    passed(run(graph, PAGED, {"n": 2}, max_cost=1011))  # the same document, a smaller page
 
 
 def test_default_cost_limit_through_the_api(client: TestClient) -> None:
