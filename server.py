@@ -20,6 +20,7 @@ from typing import Any
 
 import uvicorn
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -41,13 +42,20 @@ from graph.core.people_order import people_order
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.connection import Graph, open_graph
+from graph.db.deadline import request_timed_out
 from graph.db.errors import Unauthenticated
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, ping
 from graph.keypersons.introductions import our_ties
 from graph.referrals.chains import referral_index
 from graph.referrals.referrers import referral_network
-from resolvers.auth import RequireCredential, connection_principal, principal_of
+from resolvers.auth import (
+    RequireCredential,
+    check_credential,
+    connection_credential,
+    connection_principal,
+    principal_of,
+)
 from resolvers.context import Context
 from schema import build_schema, schema
 from seed.demo import load_demo
@@ -62,6 +70,7 @@ log = logging.getLogger("guanxi")
 
 PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 PURGE_EVERY_SECONDS = 3600
+DEADLINE_GRACE = 1.0  # seconds past GUANXI_REQUEST_TIMEOUT before the server stops waiting
 
 
 class GuanxiGraphQL(SpecGraphQL[Context]):
@@ -75,12 +84,23 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         metrics: Metrics,
         auth: AuthSettings,
         settings: ApiSettings | None = None,
+        *,
+        max_message_bytes: int = 0,
     ) -> None:
         served = schema if settings is None else build_schema(settings)
-        production = (settings or ApiSettings()).production
-        super().__init__(served, metrics, graphql_ide=None if production else "graphiql")
+        api = settings or ApiSettings()
+        super().__init__(
+            served,
+            metrics,
+            graphql_ide=None if api.production else "graphiql",
+            max_message_bytes=max_message_bytes,
+            recheck_seconds=auth.token_cache_seconds,
+        )
         self._graph_of = graph_of
         self._auth = auth
+        # the request's own deadline (schema/limits.py) stops its statements; this one also
+        # stops what runs between them, a little later so that a write is rolled back first
+        self._deadline = api.request_timeout + DEADLINE_GRACE if api.request_timeout else None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -89,6 +109,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             graph=self._graph_of(),
             principal=principal_of(request.scope),
             request_id=request.scope.get(REQUEST_ID_KEY),
+            credential=request.headers.get("authorization"),
         )
 
     async def execute_single(
@@ -104,9 +125,17 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         RequireCredential without one, and it runs nothing; this is the second guard."""
         if context.principal is None:
             raise HTTPException(401, "missing credential: send 'Authorization: Bearer <token>'")
-        return await super().execute_single(
+        running = super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+        try:
+            return await asyncio.wait_for(running, self._deadline)
+        except TimeoutError:
+            stopped = request_timed_out(self._deadline or 0)
+            return ExecutionResult(
+                data=None,
+                errors=[GraphQLError(stopped.message, extensions={"code": stopped.code})],
+            )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket without the Authorization header authenticates in connection_init."""
@@ -117,7 +146,19 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
                 )
             except Unauthenticated as exc:
                 raise ConnectionRejectionError({"message": exc.message}) from None
+            context.credential = connection_credential(context.connection_params)
         return await super().on_ws_connect(context)
+
+    async def socket_refusal(self, context: Context) -> str | None:
+        """An open socket runs nothing more once its credential has died: a revoked or
+        deleted token (seen within GUANXI_TOKEN_CACHE_SECONDS), an expired JWT."""
+        try:
+            context.principal = await check_credential(
+                context.graph, context.credential, self._auth
+            )
+        except Unauthenticated as exc:
+            return exc.message
+        return None
 
 
 def create_app(
@@ -193,7 +234,9 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     metrics = Metrics(PATHS)
-    graphql_app: Any = GuanxiGraphQL(graph_of, metrics, auth_settings, settings)
+    graphql_app: Any = GuanxiGraphQL(
+        graph_of, metrics, auth_settings, settings, max_message_bytes=http.max_body_bytes
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql_app),  # the view answers other methods with a JSON 405
@@ -264,6 +307,7 @@ def main() -> None:
         host=http.host,
         port=http.port,
         timeout_graceful_shutdown=http.shutdown_grace,
+        ws_max_size=http.max_body_bytes,  # WebSocket messages: the same limit as bodies
         log_config=None,
         access_log=False,
     )

@@ -52,12 +52,17 @@ async def check_credential(graph: Graph, header: str | None, settings: AuthSetti
     return await off_loop(authenticate, graph, credential, settings)
 
 
+def connection_credential(payload: Mapping[str, object] | None) -> str | None:
+    """The Authorization entry of a WebSocket's connection_init payload, if it has one."""
+    header = None if payload is None else payload.get("Authorization", payload.get("authorization"))
+    return header if isinstance(header, str) else None
+
+
 async def connection_principal(
     graph: Graph, payload: Mapping[str, object] | None, settings: AuthSettings
 ) -> Principal:
     """The principal for a WebSocket connection_init payload carrying an Authorization entry."""
-    header = None if payload is None else payload.get("Authorization", payload.get("authorization"))
-    return await check_credential(graph, header if isinstance(header, str) else None, settings)
+    return await check_credential(graph, connection_credential(payload), settings)
 
 
 def unauthenticated_response(message: str) -> JSONResponse:

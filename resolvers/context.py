@@ -205,6 +205,8 @@ class Context:
     principal: Principal | None = None
     # A WebSocket's connection_init payload (Strawberry sets it), where it may authenticate.
     connection_params: dict[str, object] | None = None
+    # The Authorization header value the principal was found from (a socket checks it again).
+    credential: str | None = None
     # The request's id (X-Request-ID), which an internal error quotes to the client.
     request_id: str | None = None
     loaders: Loaders = field(init=False)

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import uvicorn
 
 from graph.db.engine import BoltEndpoint
 from tests.conftest import AUTH
@@ -103,3 +105,23 @@ def _wait_ready(server: LiveServer) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError(f"the server was not ready within 60 s:\n{server.log.read_text()}")
+
+
+@contextmanager
+def served_in_a_thread(app: Any) -> Iterator[str]:
+    """`app` served by uvicorn in a thread of this process; yields its host:port."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+

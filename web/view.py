@@ -25,11 +25,13 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from web.context import current as current_request
 from web.errors import error_response
 from web.metrics import Metrics
+from web.sockets import GuardedTransportWSHandler, LimitedWebSocketAdapter
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -96,11 +98,35 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
     """Strawberry's ASGI view, following the GraphQL-over-HTTP spec; records each operation's
-    name, latency and errors in `metrics`."""
+    name, latency and errors in `metrics`.
 
-    def __init__(self, schema: Any, metrics: Metrics, **options: Any) -> None:
+    WebSockets speak graphql-transport-ws only (web/sockets.py): messages up to
+    `max_message_bytes`, the credential checked again by `socket_refusal` before each
+    operation and every `recheck_seconds`. The legacy `graphql-ws` protocol (of the
+    unmaintained subscriptions-transport-ws) is refused at the handshake (4406).
+    """
+
+    websocket_adapter_class = LimitedWebSocketAdapter
+    graphql_transport_ws_handler_class = GuardedTransportWSHandler
+
+    def __init__(
+        self,
+        schema: Any,
+        metrics: Metrics,
+        *,
+        max_message_bytes: int = 0,
+        recheck_seconds: float = 0,
+        **options: Any,
+    ) -> None:
+        options.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(schema, **options)
         self.metrics = metrics
+        self.max_message_bytes = max_message_bytes
+        self.recheck_seconds = recheck_seconds
+
+    async def socket_refusal(self, context: ContextT) -> str | None:
+        """Why an open socket with this context may run nothing more; None: it may."""
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -6,15 +6,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
 from graph.core.events import Event, InteractionLogged
@@ -22,6 +19,7 @@ from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput
 from tests import factories
 from tests.conftest import auth_headers, make_app
+from tests.live_server import served_in_a_thread
 
 PROTOCOL = "graphql-transport-ws"
 CHANGED = """subscription ($c: ID, $p: ID) {
@@ -39,30 +37,11 @@ LOG = """mutation ($ours: [ID!]!, $theirs: [ID!]!, $summary: String!) {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(graph: Graph) -> Iterator[str]:
     """The app served by uvicorn in a thread; yields its base URL (host:port)."""
-    app = make_app(graph)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(timeout=10)
+    with served_in_a_thread(make_app(graph)) as base:
+        yield base
 
 
 def _post(base: str, query: str, **variables: Any) -> dict[str, Any]:
