@@ -124,4 +124,3 @@ def served_in_a_thread(app: Any) -> Iterator[str]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
-
