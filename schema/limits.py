@@ -83,7 +83,9 @@ LIST_SIZES: Final[Mapping[tuple[str, str], int]] = {
     ("KeyPersonMap", "mismatches"): 200,
     ("OrgChart", "people"): 200,
     ("OrgChart", "roots"): 200,
-    ("OrgChartNode", "reports"): 200,
+    # a manager's direct reports: a tree's levels multiply, so its flat `people` (with each
+    # one's managerId) is the way to read a deep chart
+    ("OrgChartNode", "reports"): 10,
     ("TierPyramid", "team"): 200,
     ("KeyPersonEntry", "relationships"): 8,
     ("KeyPersonEntry", "roles"): 5,  # a person's current roles at one customer
