@@ -175,9 +175,15 @@ def create_app(
     `demo_data`: load the demo data when the graph is empty; by default only on the embedded
     engine (GUANXI_DEMO_DATA=0 or 1 overrides). `settings`: the mode and limits, `http`: the
     HTTP settings (both by default from the environment). `dev_token`: log an admin API token
-    for development (kept in the data directory); by default only on the embedded engine.
+    for development (kept in the data directory); by default only on the embedded engine, and
+    never in production mode (GUANXI_MODE=production: dev_token=True is then a ValueError).
     `auth`: the credential settings (by default from GUANXI_JWT_* and friends).
     """
+    # Production mode never makes or logs a development token, whatever the engine: an admin
+    # secret in the log (and a link that signs in with it) is for a laptop's demo only.
+    production = (settings or ApiSettings()).production
+    if production and dev_token:
+        raise ValueError("production mode makes no development token: set GUANXI_MODE=demo")
     http = http or HttpSettings()
     state: dict[str, Graph] = {}
     auth_settings = auth or AuthSettings()
@@ -197,7 +203,7 @@ def create_app(
                 load_demo(graph)
                 log.info("demo data loaded")
             embedded = connect is open_graph and Neo4jSettings().uri is None
-            make_dev_token = embedded if dev_token is None else dev_token
+            make_dev_token = not production and (embedded if dev_token is None else dev_token)
             if make_dev_token:
                 secret = development_token(graph, EngineSettings().data_dir / "dev-token")
                 log.info("development admin token (send 'Authorization: Bearer %s')", secret)

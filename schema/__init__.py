@@ -25,6 +25,7 @@ from schema.errors import ErrorCodes
 from schema.limits import CostLimit, HeavySlots, RequestDeadline, shape_rule
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.scalars import SCALARS
 from schema.subscription import Subscription
 
 # A document seen before is parsed and validated once (the caches are keyed by its text and
@@ -123,7 +124,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(batching_config=batching),
+        config=StrawberryConfig(batching_config=batching, scalar_map=SCALARS),
     )
 
 

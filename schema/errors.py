@@ -29,8 +29,15 @@ _INPUT_HINTS = (
 
 # graphql-core's parse(max_tokens=...) refusal, and its "Did you mean ...?" suggestions (the
 # validation flag hide_suggestions does not reach variable coercion, so they are cut here).
+# A suggestion is not always last: an input object's unknown field is followed by "Found: ..."
+# (the value sent). graphql-core words every one as `did_you_mean` does: "Did you mean", maybe
+# words ("the enum value", "to use an inline fragment on"), then one to five quoted names
+# ("'a'", "'a' or 'b'", "'a', 'b', or 'c'") and "?"; names hold no quote, so the pattern cannot
+# run on into the rest of the message.
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
-_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?$")
+_SUGGESTION = re.compile(
+    r"\s*Did you mean (?:[A-Za-z ]+ )?'[^']*'(?:, '[^']*')*(?:,? or '[^']*')?\?"
+)
 
 
 def _code(error: GraphQLError) -> str:

@@ -4,7 +4,8 @@ API tokens are looked up by the hash of their secret (graph/auth/tokens.py); a t
 remembered for `token_cache_seconds`, so most requests cost no database round trip (a token
 revoked in this process is forgotten at once; one revoked elsewhere within that time). JWTs are
 HS256-signed with GUANXI_JWT_SECRET, carry `sub`, `role` and `exp`, and are checked against
-GUANXI_JWT_ISSUER and GUANXI_JWT_AUDIENCE when those are set.
+GUANXI_JWT_ISSUER and GUANXI_JWT_AUDIENCE when those are set; one that lives longer than
+GUANXI_JWT_MAX_LIFETIME (a day by default) is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.auth import tokens
@@ -36,6 +37,10 @@ class AuthSettings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    # seconds a JWT may live: `exp - iat`, or `exp - now` for one without `iat`. A JWT that
+    # would live longer is refused, so that a leaked one (or one minted with `exp` in 9999)
+    # cannot be used for years.
+    jwt_max_lifetime: float = Field(default=86_400.0, gt=0)
     token_cache_seconds: float = 10.0
 
     @field_validator("jwt_secret")
@@ -140,6 +145,13 @@ def _jwt_principal(credential: str, settings: AuthSettings) -> Principal:
         raise Unauthenticated("the JWT has expired") from None
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"invalid JWT: {exc}") from None
+    issued = claims.get("iat")
+    start = time.time() if issued is None else float(issued)  # PyJWT checked both are numbers
+    if float(claims["exp"]) - start > settings.jwt_max_lifetime:
+        raise Unauthenticated(
+            f"invalid JWT: it lives longer than GUANXI_JWT_MAX_LIFETIME "
+            f"({settings.jwt_max_lifetime:g} seconds)"
+        )
     try:
         role = tokens.parse_role(str(claims["role"]))
     except InvalidInput as exc:

@@ -11,7 +11,12 @@ from graph.db.errors import InvalidInput
 
 DEFAULT_CURRENCY = "CNY"
 
-Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+# The largest amount one deal may hold, in its own currency: far above any real order, and
+# low enough that the totals of millions of deals stay exact to the unit and finite (two
+# amounts near the float maximum summed to infinity, which no figure or page could answer).
+MAX_AMOUNT = 1e15
+
+Amount = Annotated[float, Field(ge=0.0, le=MAX_AMOUNT, allow_inf_nan=False)]
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN)]
 

@@ -21,7 +21,7 @@ from enum import Enum
 from typing import Any
 
 from graph.core.events import RelationshipChanged
-from graph.core.inputs import MAX_NOTES, MAX_TEXT
+from graph.core.inputs import INSTANT_RANGE, MAX_NOTES, MAX_TEXT, checked_instant
 from graph.core.models import to_datetime
 from graph.cypher.core import history as cypher
 from graph.db.connection import Graph, Tx
@@ -88,6 +88,11 @@ class ChangeNote:
             raise InvalidInput(
                 f"change.reason: must be at most {MAX_NOTES} characters", field="change.reason"
             )
+        if self.at is not None:
+            try:
+                checked_instant(self.at)
+            except ValueError as exc:
+                raise InvalidInput(f"change.at: {exc}", field="change.at") from None
         return self
 
 
@@ -155,8 +160,13 @@ def from_ms(ms: int) -> dt.datetime:
 
 
 def as_utc(stamp: dt.datetime) -> dt.datetime:
-    """An aware UTC datetime (a naive one is taken as UTC)."""
-    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+    """An aware UTC datetime (a naive one is taken as UTC); InvalidInput for one that leaves
+    the calendar in UTC (year 0 or 10000: the API refuses those before, graph/core/inputs.py
+    `checked_instant`; this keeps any other caller from an OverflowError)."""
+    try:
+        return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+    except OverflowError:
+        raise InvalidInput(f"date: {INSTANT_RANGE}", field="date") from None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ Fields use the API's camelCase names, so an error names the field as the client 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -39,11 +41,52 @@ MAX_NAME = 200
 MAX_TEXT = 200
 MAX_NOTES = 5000
 
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+# Characters a name may not hold: controls (NUL, line breaks, C1), and the bidirectional
+# overrides, embeddings and isolates, which make a name display as other text than it is.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable_name(value: str) -> str:
+    """`value` when it is a name a person can read: no control or bidirectional control
+    character, and something visible beside spaces and format characters (zero-width spaces
+    and joiners, Unicode category Cf); ValueError otherwise."""
+    for char in value:
+        if unicodedata.category(char) == "Cc":
+            raise ValueError(f"must not hold control characters (U+{ord(char):04X})")
+        if char in BIDI_CONTROLS:
+            raise ValueError(
+                f"must not hold bidirectional override, embedding or isolate characters "
+                f"(U+{ord(char):04X})"
+            )
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise ValueError("must hold a visible character, not only spaces or zero-width ones")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(printable_name)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 Notes = Annotated[str, Field(max_length=MAX_NOTES)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+
+# The instants a write or a query may name (every DateTime the API takes, an interaction's
+# `at`, a change's `at`, an `asOf`): from the start of 1900 to the start of 9999, UTC. Outside,
+# nothing the graph holds can be dated, and a date near year 1 or 9999 leaves the calendar when
+# turned to UTC or moved by a window (OverflowError, which answered INTERNAL).
+EARLIEST_INSTANT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_INSTANT = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)  # excluded
+INSTANT_RANGE = "must lie between 1900-01-01 and 9999-01-01 (UTC)"
+
+
+def checked_instant(stamp: dt.datetime) -> dt.datetime:
+    """`stamp` in UTC (a naive one is taken as UTC); ValueError when outside the range."""
+    try:
+        utc = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+    except OverflowError:  # year 0 or 10000 once in UTC
+        raise ValueError(INSTANT_RANGE) from None
+    if not EARLIEST_INSTANT <= utc < LATEST_INSTANT:
+        raise ValueError(INSTANT_RANGE)
+    return utc
 
 
 class Fields(BaseModel):

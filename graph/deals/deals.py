@@ -28,7 +28,8 @@ ID_PREFIX = "de"
 
 
 class DealFields(Fields):
-    """A deal's user-set fields; currency is an ISO 4217 code (null or absent: CNY)."""
+    """A deal's user-set fields; currency is an ISO 4217 code (null or absent: CNY); the
+    amount is from 0 to MAX_AMOUNT (1e15) in that currency."""
 
     amount: Amount
     currency: Currency = DEFAULT_CURRENCY

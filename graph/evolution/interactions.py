@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from graph.core import figures, kinds
 from graph.core.events import InteractionLogged
@@ -30,13 +30,12 @@ from graph.core.history import (
     Effective,
     EvidenceKind,
     SubjectKind,
-    as_utc,
     from_ms,
     record,
     to_ms,
 )
 from graph.core.idempotency import Idempotency, create_once
-from graph.core.inputs import Fields, Notes, checked_external_id
+from graph.core.inputs import Fields, Notes, checked_external_id, checked_instant
 from graph.core.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
 from graph.core.writes import create_edge_in
 from graph.cypher.evolution import interactions as cypher
@@ -46,6 +45,7 @@ from graph.evolution.strength import InteractionKind, StrengthModel, clamp, conf
 
 MAX_OURS = 20
 MAX_THEIRS = 50
+LOCAL_DAY_BEHIND = dt.timedelta(hours=12)  # the furthest a local clock is behind UTC
 
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)]
 
@@ -72,10 +72,20 @@ class InteractionFields(Fields):
     @field_validator("at")
     @classmethod
     def _not_future(cls, at: dt.datetime) -> dt.datetime:
-        at = as_utc(at)
+        at = checked_instant(at)  # from 1900 on: nothing earlier is a meeting we held
         if at > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
             raise ValueError("must not be in the future")
         return at
+
+    @field_validator("follow_up_date")
+    @classmethod
+    def _follow_up_after(cls, date: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        at: dt.datetime | None = info.data.get("at")  # absent when `at` itself was refused
+        # `at` is in UTC here and the sender's day may be the one before (offsets down to
+        # -12:00): refused only before the interaction's day in every time zone
+        if date is not None and at is not None and date < (at - LOCAL_DAY_BEHIND).date():
+            raise ValueError(f"must not be before the interaction ({at.isoformat()})")
+        return date
 
     @model_validator(mode="after")
     def _sides_apart(self) -> InteractionFields:

@@ -375,6 +375,34 @@ def test_production_hides_suggestions_and_demo_shows_them(
     assert production["extensions"] == demo["extensions"]
 
 
+FILTERED = "query ($f: PersonFilter) { people(filter: $f) { totalCount } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ('{ people(filter: {serch: "x"}) { totalCount } }', None),
+        (FILTERED, {"f": {"serch": "x"}}),
+        (FILTERED, {"f": {"serch": "x", "companyID": "y"}}),
+    ],
+    ids=["in the query", "in variables", "two fields"],
+)
+def test_production_hides_suggestions_inside_messages(
+    graph: Graph, query: str, variables: dict[str, Any] | None
+) -> None:
+    """Finding 7: a misspelt input-object field got "Did you mean 'search'?" in the middle of
+    the message (before "Found: ..."), which the end-anchored stripping missed."""
+    demo = run(graph, query, variables, mode="demo")["errors"]
+    assert all("Did you mean" in e["message"] for e in demo)
+    production = run(graph, query, variables, mode="production")["errors"]
+    assert len(production) == len(demo)
+    for shown in production:
+        assert "Did you mean" not in shown["message"], shown["message"]
+        assert "'search'" not in shown["message"] and "'companyId'" not in shown["message"]
+        assert "Found:" in shown["message"]  # the rest of the message is kept
+        assert shown["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 @pytest.mark.parametrize(("mode", "ide"), [("demo", True), ("production", False)])
 def test_the_ide_is_served_in_demo_mode_only(graph: Graph, mode: str, ide: bool) -> None:
     settings = ApiSettings(mode=mode)

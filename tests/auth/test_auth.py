@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -28,12 +29,14 @@ from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 import resolvers.auth
+import server
 from graph.auth import tokens
 from graph.auth.credentials import AuthSettings, issue_jwt, revoke_token
 from graph.auth.tokens import Role
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.errors import Unauthenticated
+from graph.db.settings import ApiSettings
 from graph.db.setup import count_nodes_and_edges
 from resolvers.auth import connection_principal
 from schema import schema
@@ -283,6 +286,38 @@ def test_jwts_are_checked(anonymous: TestClient) -> None:
     assert "invalid JWT" in _unauthenticated(anonymous, {"Authorization": f"Bearer {unsigned}"})
 
 
+def test_jwts_living_past_the_maximum_lifetime_are_refused(anonymous: TestClient) -> None:
+    """A JWT with `exp` in year 9999 was accepted: one whose `exp - iat` (or, without `iat`,
+    `exp - now`) is over GUANXI_JWT_MAX_LIFETIME (a day by default) is refused now."""
+    assert AUTH.jwt_max_lifetime == 86_400
+    secret = AUTH.jwt_secret
+    assert secret is not None
+    now = dt.datetime.now(dt.UTC)
+    far = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+    day = dt.timedelta(days=1)
+    for claims in (
+        {"sub": "ana", "role": "admin", "exp": far},  # no iat
+        {"sub": "ana", "role": "admin", "iat": now, "exp": far},
+        {"sub": "ana", "role": "admin", "iat": now, "exp": now + day + dt.timedelta(seconds=5)},
+        {"sub": "ana", "role": "admin", "exp": now + day + dt.timedelta(minutes=5)},
+    ):
+        token = jwt.encode(claims, secret.get_secret_value(), algorithm="HS256")
+        refused = _unauthenticated(anonymous, {"Authorization": f"Bearer {token}"})
+        assert "GUANXI_JWT_MAX_LIFETIME" in refused, claims
+    for claims in (
+        {"sub": "ana", "role": "admin", "iat": now, "exp": now + day},
+        {"sub": "ana", "role": "admin", "exp": now + day - dt.timedelta(minutes=5)},
+    ):
+        token = jwt.encode(claims, secret.get_secret_value(), algorithm="HS256")
+        response = anonymous.post(
+            "/graphql", json={"query": COUNT}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, claims
+    assert issue_jwt("ana", Role.ADMIN, AUTH, lifetime=day)  # the benchmarks' lifetime
+    with pytest.raises(ValueError, match="jwt_max_lifetime"):
+        AuthSettings(jwt_max_lifetime=0)
+
+
 def test_jwt_issuer_and_audience_when_set(graph: Graph) -> None:
     strict = AuthSettings(
         jwt_secret=AUTH.jwt_secret, jwt_issuer="https://id.example", jwt_audience="guanxi"
@@ -358,6 +393,52 @@ def test_the_development_token_is_kept_and_reused(graph: Graph, tmp_path: Path) 
     assert second != first and tokens.token_for_secret(graph, first) is None
     live = [t for t in tokens.list_tokens(graph) if t.revoked_at is None]
     assert [t.name for t in live] == ["development"]
+
+
+@pytest.mark.parametrize("mode", ["production", "demo"])
+def test_production_mode_makes_and_logs_no_development_token(
+    graph: Graph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    mode: str,
+) -> None:
+    """Finding 5: with GUANXI_MODE=production the embedded engine still made the development
+    admin token and logged its secret and a /map/#token=... link at every start. Production
+    makes and logs none (demo mode still does: the same start-up, the other mode)."""
+
+    @contextlib.contextmanager
+    def embedded_engine() -> Iterator[Graph]:  # open_graph with NEO4J_URI unset, on the test graph
+        yield graph
+
+    monkeypatch.setattr(server, "open_graph", embedded_engine)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("GUANXI_MODE", mode)
+    monkeypatch.setenv("GUANXI_DATA_DIR", str(tmp_path))
+    caplog.set_level(logging.INFO, logger="guanxi")
+    with TestClient(server.create_app(embedded_engine, demo_data=False, auth=AUTH)):
+        pass
+    live = [t.name for t in tokens.list_tokens(graph) if t.revoked_at is None]
+    logged = caplog.text
+    if mode == "production":
+        assert live == []
+        assert not (tmp_path / "dev-token").exists()
+        assert "development admin token" not in logged and "#token=" not in logged
+    else:
+        assert live == ["development"]
+        secret = (tmp_path / "dev-token").read_text().strip()
+        assert "development admin token" in logged and f"#token={secret}" in logged
+
+
+def test_production_mode_refuses_an_explicit_development_token(graph: Graph) -> None:
+    """Finding 5: asking for a development token in production mode is a configuration error
+    at once, not a token made anyway nor a request silently dropped."""
+    with pytest.raises(ValueError, match="GUANXI_MODE=demo"):
+        server.create_app(
+            lambda: contextlib.nullcontext(graph),
+            settings=ApiSettings(mode="production"),
+            dev_token=True,
+        )
 
 
 def test_a_websocket_can_authenticate_in_connection_init(graph: Graph) -> None:

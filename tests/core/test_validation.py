@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from graph.core import reads
 from graph.db.connection import Graph
 from tests import factories
-from tests.conftest import counts, error
+from tests.conftest import counts, data, error
 
 REL = """mutation ($input: PersonRelationshipInput!) { createRelationship(input: $input) { id } }"""
 ROLE = """mutation ($input: RoleInput!) { createRole(input: $input) { id } }"""
@@ -222,3 +222,87 @@ def test_an_internal_error_quotes_the_requests_own_id(client: TestClient, graph:
     [err] = response.json()["errors"]
     assert response.headers["X-Request-ID"] == "trace-42"
     assert err["extensions"] == {"code": "INTERNAL", "requestId": "trace-42"}
+
+
+OUT_OF_RANGE = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+DATED = {
+    "keyPersonMap.asOf": "query ($id: ID!, $at: DateTime) {"
+    " keyPersonMap(companyId: $id, asOf: $at) { summary { keyPersons } } }",
+    "relationship.asOf": "query ($tie: ID!, $at: DateTime) {"
+    " relationship(id: $tie, asOf: $at) { strength } }",
+    "logInteraction.at": "mutation ($li: ID!, $zhou: ID!, $at: DateTime!) {"
+    " logInteraction(input: {kind: MEETING, at: $at, ourPersonIds: [$li],"
+    " theirPersonIds: [$zhou]}) { id } }",
+    "change.at": "mutation ($id: ID!, $at: DateTime) {"
+    ' updateCompany(id: $id, input: {industry: "x"}, change: {at: $at}) { id } }',
+}
+
+
+@pytest.mark.parametrize("at", OUT_OF_RANGE)
+@pytest.mark.parametrize("where", list(DATED))
+def test_dates_out_of_range_are_refused_as_input(
+    client: TestClient, graph: Graph, where: str, at: str
+) -> None:
+    """Finding 8: a date whose UTC instant leaves the calendar (year 0 or 10000) answered
+    INTERNAL; every DateTime argument now refuses dates outside 1900-9998 as bad input, and
+    nothing is written."""
+    ids = factories.book(graph, ["li"], {"acme": ["zhou"]})
+    tie = factories.knows(graph, ids["li"], ids["zhou"], 0.4)
+    before = counts(graph)
+    variables = {"id": ids["acme"], "tie": tie, "li": ids["li"], "zhou": ids["zhou"], "at": at}
+    query = DATED[where]
+    used = {k: v for k, v in variables.items() if f"${k}" in query}
+    err = error(client, query, **used)
+    assert err["extensions"]["code"] == "BAD_USER_INPUT", err
+    assert "1900-01-01" in err["message"], err["message"]
+    assert counts(graph) == before
+
+
+UNREADABLE_NAMES = {
+    "zero-width only": "\u200b\u200c\u200d\ufeff",
+    "zero-width and spaces": " \u200b \u2060 ",
+    "NUL": "Ana\x00Li",
+    "C1 control": "Ana\x85Li",
+    "line break": "Ana\nLi",
+    "right-to-left override": "Ana\u202egpj.exe",
+    "isolate": "\u2066Ana\u2069",
+}
+
+
+@pytest.mark.parametrize("kind", ["Company", "Person"])
+@pytest.mark.parametrize("name", list(UNREADABLE_NAMES.values()), ids=list(UNREADABLE_NAMES))
+def test_unreadable_names_are_refused(
+    client: TestClient, graph: Graph, kind: str, name: str
+) -> None:
+    """Finding 16: names made only of zero-width characters, or holding NUL, other controls
+    or bidirectional overrides, were stored; they are refused and nothing is written."""
+    err = error(
+        client,
+        f"mutation ($input: {kind}Input!) {{ create{kind}(input: $input) {{ id }} }}",
+        input={"name": name},
+    )
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.name"}, err
+    assert counts(graph) == (0, 0)
+
+
+def test_readable_names_with_format_characters_are_kept(client: TestClient) -> None:
+    """Finding 16's rule refuses no real name: a joiner inside an emoji sequence, a
+    right-to-left mark beside Arabic, spaces inside."""
+    for name in ("👩\u200d💻 Ana", "\u200fعلي", "欧阳 娜娜"):
+        created = data(
+            client, "mutation ($n: String!) { createPerson(input: {name: $n}) { name } }", n=name
+        )
+        assert created["createPerson"]["name"] == name
+
+
+def test_a_rename_to_an_unreadable_name_is_refused(client: TestClient, graph: Graph) -> None:
+    """Finding 16: the patch path checks names as the create path does."""
+    company = factories.company(graph, "Acme")
+    err = error(
+        client,
+        'mutation ($id: ID!) { updateCompany(id: $id, input: {name: "\\u200b"}) { id } }',
+        id=company,
+    )
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.name"}, err
+    [found] = reads.companies_by_id(graph, [company])
+    assert found is not None and found.name == "Acme"

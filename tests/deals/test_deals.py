@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 import strawberry
+from starlette.testclient import TestClient
 from strawberry.types import ExecutionResult
 
+from graph.core.currency import MAX_AMOUNT
 from graph.core.inputs import Patch
 from graph.cypher.db.setup import DEAL_SCHEMA
 from graph.db.connection import Graph
@@ -25,6 +27,8 @@ from schema.deals import DealMutation, DealQuery
 from schema.errors import ErrorCodes
 from tests import factories
 from tests.conftest import ADMIN, counts
+from tests.conftest import data as gql_data
+from tests.conftest import error as gql_error
 
 
 @strawberry.type
@@ -504,3 +508,38 @@ def test_graphql_deal_depth(graph: Graph) -> None:
     message, extensions = _error(graph, DEPTH, c="co_missing")
     assert extensions == {"code": "NOT_FOUND", "field": "companyId"}
     assert "co_missing" in message
+
+
+def test_amounts_over_the_maximum_are_refused_and_sums_stay_finite(
+    graph: Graph, client: TestClient
+) -> None:
+    """Finding 9: two deals of 1.7e308 made every total infinite (dealDepth and
+    relationshipMeasures failed, valueClasses answered INTERNAL to everyone). An amount over
+    MAX_AMOUNT is refused with nothing written; deals at the maximum add up to finite totals."""
+    company = factories.company(graph, "Whale", status="CURRENT")
+    before = counts(graph)
+    for amount in (1.7e308, MAX_AMOUNT * 1.000001):
+        refused = gql_error(client, RECORD, input={"companyId": company, **_deal(amount)})
+        assert refused["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.amount"}
+        assert "less than or equal to 1000000000000000" in refused["message"]
+    assert counts(graph) == before
+    kept = [
+        gql_data(client, RECORD, input={"companyId": company, **_deal(MAX_AMOUNT)})
+        for _ in range(2)
+    ]
+    first_id = kept[0]["recordDeal"]["id"]
+    over = gql_error(
+        client,
+        "mutation ($id: ID!) { updateDeal(id: $id, input: {amount: 1.7e308}) { id } }",
+        id=first_id,
+    )
+    assert over["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.amount"}
+    assert _one(graph, first_id).amount == MAX_AMOUNT
+    depth = gql_data(client, DEPTH, c=company)["dealDepth"]
+    assert depth["totalAmount"] == 2 * MAX_AMOUNT
+    measures = gql_data(
+        client, "query ($c: ID!) { relationshipMeasures(companyId: $c) { revenue } }", c=company
+    )["relationshipMeasures"]
+    assert measures["revenue"] == 2 * MAX_AMOUNT
+    classes = gql_data(client, "{ valueClasses { totalRevenue } }")["valueClasses"]
+    assert classes["totalRevenue"] == 2 * MAX_AMOUNT

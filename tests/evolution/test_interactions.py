@@ -13,7 +13,9 @@ from graph.core import kinds, writes
 from graph.core.history import ChangeNote
 from graph.core.inputs import Patch
 from graph.db.connection import Graph
+from graph.db.errors import InvalidInput
 from graph.deals import deals
+from graph.evolution.interactions import InteractionFields
 from graph.evolution.strength import InteractionKind, StrengthModel
 from tests import factories
 from tests.conftest import counts, data, error
@@ -362,3 +364,40 @@ def test_relationship_as_of_now_equals_the_relationship(client: TestClient, grap
     past = data(client, query, id=ids["tie"], at=days_ago(5).isoformat())["relationship"]
     assert (past["interactionCount"], past["lastInteractionAt"]) == (0, None)
     assert past["updatedAt"].startswith(days_ago(200).date().isoformat())
+
+
+def test_a_follow_up_before_its_interaction_is_refused(client: TestClient, graph: Graph) -> None:
+    """Finding 16: a follow-up dated before its interaction was accepted; it is refused, with
+    nothing written, while one on the interaction's day (in any time zone) is kept."""
+    ids = _book(graph)
+    held = dt.datetime(2024, 5, 1, 1, 0, tzinfo=dt.UTC)
+    before = counts(graph)
+    err = error(
+        client,
+        LOG,
+        input={
+            "kind": "MEETING",
+            "at": held.isoformat(),
+            "ourPersonIds": [ids["li"]],
+            "theirPersonIds": [ids["zhou"]],
+            "followUpDate": "2024-04-29",
+        },
+    )
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.followUpDate"}, err
+    assert counts(graph) == before
+    # 2024-04-30 is the day of a meeting at 2024-04-30T21:00-04:00 (2024-05-01T01:00Z)
+    kept = _log(
+        client, [ids["li"]], [ids["zhou"]], held, followUp="call", followUpDate="2024-04-30"
+    )
+    assert kept["id"]
+
+
+def test_an_interaction_dated_before_1900_is_refused() -> None:
+    """Finding 16: an interaction dated year 1 was accepted; the graph's own check refuses
+    one before 1900 (the API's DateTime refuses it before, tests/core/test_validation.py)."""
+    for at in ("0001-01-01T00:00:00+00:00", "1899-12-31T23:59:59+00:00"):
+        with pytest.raises(InvalidInput) as refused:
+            InteractionFields.checked(
+                {"kind": "MEETING", "at": at, "ourPersonIds": ["a"], "theirPersonIds": ["b"]}
+            )
+        assert refused.value.field == "input.at" and "1900-01-01" in refused.value.message

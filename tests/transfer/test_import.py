@@ -293,3 +293,37 @@ def test_caches_see_an_import_made_by_another_process(
     graph.generation = generation  # as if another process had imported
     after = network_measures(graph, Network.RELATIONSHIPS)
     assert after.edge_count == first.edge_count + 2
+
+
+def test_an_import_refuses_what_the_api_refuses(graph: Graph, tmp_path: Path) -> None:
+    """Findings 9 and 16 on the import path: it validates with the API's models, so a file
+    can store neither an unreadable name nor an amount over the maximum."""
+    company = factories.company(graph, "Existing")
+    people = [
+        {"externalId": "p-ok", "name": "Ann Lee"},
+        {"externalId": "p-zw", "name": "\u200b\u200b"},
+        {"externalId": "p-nul", "name": "Ann\u0000Lee"},
+        {"externalId": "p-rlo", "name": "Ann\u202eeeL"},
+    ]
+    deals = [
+        {"externalId": "d-ok", "company": company, "amount": 1e15, "date": "2024-06-01",
+         "productLine": "Core"},
+        {"externalId": "d-big", "company": company, "amount": 1.7e308, "date": "2024-06-01",
+         "productLine": "Core"},
+    ]  # fmt: skip
+    _write(
+        tmp_path,
+        {
+            "people.jsonl": "\n".join(json.dumps(x) for x in people),
+            "deals.jsonl": "\n".join(json.dumps(x) for x in deals),
+        },
+    )
+    report = import_records(graph, directory_sources(tmp_path))
+    assert [(p.source, p.line, p.field) for p in report.problems] == [
+        ("people.jsonl", 2, "people.name"),
+        ("people.jsonl", 3, "people.name"),
+        ("people.jsonl", 4, "people.name"),
+        ("deals.jsonl", 2, "deals.amount"),
+    ]
+    assert report.counts["people.jsonl"].created == 1
+    assert report.counts["deals.jsonl"].created == 1
