@@ -7,7 +7,8 @@ from typing import Final, LiteralString
 # properties, the ties our current people hold with that person], and the properties of
 # those people of ours, each once. The people's properties let the map name them without
 # another round trip. (Lists rather than nested maps: ArcadeDB drops the other keys of a map
-# literal that holds a map projection.)
+# literal that holds a map projection.) Timestamps come as strings, as in KEY_PERSON_MAP_AS_OF
+# below, which says why.
 KEY_PERSON_MAP: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
@@ -20,17 +21,22 @@ CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
   WHERE ours.endDate IS NULL OR ours.endDate >= date()
   RETURN collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id,
-                             ourPersonId: o.id}) AS ties,
+                             ourPersonId: o.id, createdAt: toString(k.createdAt),
+                             updatedAt: toString(k.updatedAt)}) AS ties,
          collect(DISTINCT o) AS ours
 }
 WITH c, tiersWithUs,
-     collect([role {.*, personId: p.id, companyId: c.id}, p {.*}, ties]) AS rows,
+     collect([role {.*, personId: p.id, companyId: c.id, createdAt: toString(role.createdAt),
+                    updatedAt: toString(role.updatedAt)},
+              p {.*, createdAt: toString(p.createdAt), updatedAt: toString(p.updatedAt)},
+              ties]) AS rows,
      collect(ours) AS ourLists
 CALL (ourLists) {
   UNWIND ourLists AS ours
   UNWIND ours AS o
   WITH DISTINCT o
-  RETURN collect(o {.*}) AS ourPeople
+  RETURN collect(o {.*, createdAt: toString(o.createdAt), updatedAt: toString(o.updatedAt)})
+         AS ourPeople
 }
 RETURN c.id AS companyId, tiersWithUs, rows, ourPeople
 """
