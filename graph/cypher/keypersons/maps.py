@@ -105,8 +105,14 @@ ORDER BY new.startDate DESC, strongest DESC, p.id
 # properties of those people of ours, each once; and the time-index entries of those that
 # changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
 # after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
-# as it is now, and its index is not read. The indexes are read in one UNWIND at the end: the
+# as it is now, and its index is not read (its id is collected as null, which collect() skips;
+# an id may come more than once). The indexes are read in one UNWIND at the end: the
 # embedded engine serves a look-up there from the index, but not one inside a subquery.
+# Engine quirk: the embedded engine hashes an aggregation's grouping keys on every row; grouped
+# by the map's lists (`WITH c, business, rows, ourLists, collect(…)`), the ~110 look-up rows
+# cost it about 10 ms of CPU at 100,000 people, so the lists are carried by
+# head(collect(…)) instead (one row before the UNWIND). (A WITH DISTINCT over them, to drop the
+# repeated ids, costs more than the repeated look-ups.)
 # Timestamps (`createdAt`, `updatedAt`) come as strings (toString; an explicit entry replaces
 # the one of `.*`): the driver turns each DateTime into an object at 16 µs (51 with an offset),
 # 5.5 of the map's 17 ms of Python at 100,000 people; graph/core/models.py `to_datetime`
@@ -116,7 +122,8 @@ MATCH (c:Company {id: $companyId})
 CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
   RETURN collect(b {.*, createdAt: toString(b.createdAt), updatedAt: toString(b.updatedAt)})
-         AS business
+         AS business,
+         collect(CASE WHEN b.changedAtMs <= $atMs THEN null ELSE b.id END) AS businessIds
 }
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
 CALL (p) {
@@ -125,28 +132,27 @@ CALL (p) {
                      createdAt: toString(k.createdAt), updatedAt: toString(k.updatedAt)},
                   ours {.*, createdAt: toString(ours.createdAt),
                         updatedAt: toString(ours.updatedAt)}]) AS ties,
-         collect(DISTINCT o) AS ours
+         collect(DISTINCT o) AS ours,
+         collect(DISTINCT CASE WHEN k.changedAtMs <= $atMs THEN null ELSE k.id END)
+         + collect(DISTINCT CASE WHEN ours.changedAtMs <= $atMs THEN null ELSE ours.id END)
+         AS tieIds
 }
-WITH c, business,
+WITH c, business, businessIds,
      collect([role {.*, personId: p.id, companyId: c.id, createdAt: toString(role.createdAt),
                     updatedAt: toString(role.updatedAt)},
               ties,
               p {.*, createdAt: toString(p.createdAt), updatedAt: toString(p.updatedAt)}]) AS rows,
-     collect(ours) AS ourLists
+     collect(ours) AS ourLists,
+     collect(CASE WHEN role.changedAtMs <= $atMs THEN null ELSE role.id END) AS roleIds,
+     collect(tieIds) AS tieIdLists
 WITH c, business, rows, ourLists,
-     [b IN business WHERE NOT coalesce(b.changedAtMs <= $atMs, false) | b.id]
-     + [r IN rows WHERE r[0] IS NOT NULL AND NOT coalesce(r[0].changedAtMs <= $atMs, false)
-        | r[0].id]
-     + reduce(found = [], r IN rows | found
-       + [t IN r[1] WHERE t[0] IS NOT NULL AND NOT coalesce(t[0].changedAtMs <= $atMs, false)
-          | t[0].id]
-       + [t IN r[1] WHERE t[1] IS NOT NULL AND NOT coalesce(t[1].changedAtMs <= $atMs, false)
-          | t[1].id]) AS ids
+     reduce(found = businessIds + roleIds, ids IN tieIdLists | found + ids) AS ids
 UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
 OPTIONAL MATCH (h:History {subjectId: subjectId})
 WITH c, business, rows, ourLists, subjectId, h,
      size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
-WITH c, business, rows, ourLists,
+WITH c, head(collect(business)) AS business, head(collect(rows)) AS rows,
+     head(collect(ourLists)) AS ourLists,
      collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
               CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
 CALL (ourLists) {
