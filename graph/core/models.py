@@ -164,12 +164,12 @@ def to_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         stamp = value
     else:  # as toString() writes one: 2024-01-02T03:04, …05.123456789Z, …+01:00[Europe/Berlin]
-        text, zone = str(value), None
+        text, zone_id = str(value), ""
         if text.endswith("]"):  # a named zone after the offset, as Neo4j writes it
-            text, _, zone = text[:-1].partition("[")
+            text, _, zone_id = text[:-1].partition("[")
         stamp = dt.datetime.fromisoformat(text)
-        if stamp.tzinfo is None and zone:  # the zone id alone: its offset at that time
-            stamp = stamp.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+        if stamp.tzinfo is None and zone_id:  # the zone id alone: its offset at that time
+            stamp = stamp.replace(tzinfo=zoneinfo.ZoneInfo(zone_id))
     if stamp.tzinfo is None:
         return stamp.replace(tzinfo=dt.UTC)
     return stamp.astimezone(dt.UTC)
