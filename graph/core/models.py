@@ -6,6 +6,7 @@ Enum members are stored in the graph by name, e.g. `tier: "FRIEND"`.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, Self, TypeVar
@@ -147,7 +148,8 @@ def to_date(value: Any) -> dt.date | None:
 
 
 def to_datetime(value: Any) -> dt.datetime | None:
-    """A stored timestamp as an aware UTC datetime (naive values are UTC)."""
+    """A stored timestamp (a driver value, a datetime or an ISO string, as Cypher's toString()
+    writes one) as an aware UTC datetime (naive values are UTC)."""
     if value is None:
         return None
     if isinstance(value, neo4j.time.DateTime):
@@ -159,7 +161,15 @@ def to_datetime(value: Any) -> dt.datetime | None:
         if zone is None:
             return dt.datetime(y, mo, d, h, mi, s, ns // 1000, dt.UTC)
         return dt.datetime(y, mo, d, h, mi, s, ns // 1000, zone).astimezone(dt.UTC)
-    stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if isinstance(value, dt.datetime):
+        stamp = value
+    else:  # as toString() writes one: 2024-01-02T03:04, …05.123456789Z, …+01:00[Europe/Berlin]
+        text, zone_id = str(value), ""
+        if text.endswith("]"):  # a named zone after the offset, as Neo4j writes it
+            text, _, zone_id = text[:-1].partition("[")
+        stamp = dt.datetime.fromisoformat(text)
+        if stamp.tzinfo is None and zone_id:  # the zone id alone: its offset at that time
+            stamp = stamp.replace(tzinfo=zoneinfo.ZoneInfo(zone_id))
     if stamp.tzinfo is None:
         return stamp.replace(tzinfo=dt.UTC)
     return stamp.astimezone(dt.UTC)

@@ -7,6 +7,8 @@ import datetime as dt
 import neo4j.time
 
 from graph.core.models import to_datetime
+from graph.cypher.db import admin
+from graph.db.connection import Graph
 
 EIGHT_EAST = dt.timezone(dt.timedelta(hours=8))
 
@@ -32,3 +34,42 @@ def test_other_timestamps() -> None:
     assert to_datetime(dt.datetime(2024, 5, 1, 16, tzinfo=EIGHT_EAST)) == dt.datetime(
         2024, 5, 1, 8, tzinfo=dt.UTC
     )
+
+
+def test_timestamp_strings() -> None:
+    """As Cypher's toString() writes them: to the minute, to the nanosecond (cut to the
+    microsecond, as from the driver's value), with Z, an offset, or a named zone."""
+    assert to_datetime("2024-01-02T03:04") == dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC)
+    assert to_datetime("2024-01-02T03:04:05.123456789") == dt.datetime(
+        2024, 1, 2, 3, 4, 5, 123_456, dt.UTC
+    )
+    assert to_datetime("2024-01-02T03:04:05Z") == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert to_datetime("2024-01-02T11:04:05+08:00") == dt.datetime(
+        2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC
+    )
+    berlin_summer = dt.datetime(2024, 7, 1, 10, 0, 0, 500_000, dt.UTC)
+    assert to_datetime("2024-07-01T12:00:00.5+02:00[Europe/Berlin]") == berlin_summer
+    assert to_datetime("2024-07-01T12:00:00.5[Europe/Berlin]") == berlin_summer
+    assert to_datetime("2024-01-02T03:04:05.033267084Z[Etc/UTC]") == dt.datetime(
+        2024, 1, 2, 3, 4, 5, 33_267, dt.UTC
+    )
+    converted = to_datetime("2024-01-02T11:04:05+08:00")
+    assert converted is not None and converted.tzinfo is dt.UTC
+
+
+def test_the_engines_timestamp_strings_convert_to_the_same_instants(graph: Graph) -> None:
+    stamps = [
+        dt.datetime(2024, 1, 2, 3, 4, 5, 123_456),
+        dt.datetime(2024, 1, 2, 3, 4),
+        dt.datetime(2024, 1, 2, 3, 4, 5, 120_000, dt.UTC),
+        dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=EIGHT_EAST),
+        neo4j.time.DateTime(2024, 1, 2, 3, 4, 5, 123_456_789),
+        neo4j.time.DateTime(2024, 1, 2, 3, 4, 5, 987_654_321, tzinfo=EIGHT_EAST),
+    ]
+    graph.write(admin.TIMESTAMP_PROBE_CREATE, stamps=stamps)
+    rows = graph.read(admin.TIMESTAMP_PROBE_READ)
+    assert len(rows) == len(stamps) + 4
+    for row in rows:
+        assert isinstance(row["text"], str)
+        assert to_datetime(row["text"]) == to_datetime(row["at"]), row["text"]
+        assert row["projected"]["at"] == row["text"]

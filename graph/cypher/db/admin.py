@@ -60,3 +60,22 @@ RETURN a, k, [a, b] AS nodes, [k] AS edges,
        a {.*} AS projected, b {.*, friend: a} AS projectedWithNode,
        a.at AS at, 'text' AS text, 7 AS number, null AS nothing, [] AS empty, {} AS none
 """
+
+# Timestamps in the forms stored or written (a driver parameter with and without an offset, to
+# the nanosecond; datetime() with a named zone, with Z; localdatetime()), each read as the
+# driver's value and as toString() gives it (tests/core/test_temporal.py: both convert to the
+# same instant, as the key-person map's statement relies on).
+TIMESTAMP_PROBE_CREATE: Final[LiteralString] = """
+UNWIND $stamps AS stamp
+CREATE (:TimestampProbe {at: stamp})
+WITH count(*) AS created
+CREATE (:TimestampProbe {at: datetime('2024-07-01T12:00:00.5+02:00[Europe/Berlin]')})
+CREATE (:TimestampProbe {at: datetime('2024-01-02T03:04:05Z')})
+CREATE (:TimestampProbe {at: datetime()})
+CREATE (:TimestampProbe {at: localdatetime('2024-01-02T03:04:05.5')})
+"""
+
+TIMESTAMP_PROBE_READ: Final[LiteralString] = """
+MATCH (t:TimestampProbe)
+RETURN t.at AS at, toString(t.at) AS text, t {.*, at: toString(t.at)} AS projected
+"""

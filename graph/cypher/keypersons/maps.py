@@ -7,7 +7,8 @@ from typing import Final, LiteralString
 # properties, the ties our current people hold with that person], and the properties of
 # those people of ours, each once. The people's properties let the map name them without
 # another round trip. (Lists rather than nested maps: ArcadeDB drops the other keys of a map
-# literal that holds a map projection.)
+# literal that holds a map projection.) Timestamps come as strings, as in KEY_PERSON_MAP_AS_OF
+# below, which says why.
 KEY_PERSON_MAP: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
@@ -20,17 +21,22 @@ CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
   WHERE ours.endDate IS NULL OR ours.endDate >= date()
   RETURN collect(DISTINCT k {.*, fromId: startNode(k).id, toId: endNode(k).id,
-                             ourPersonId: o.id}) AS ties,
+                             ourPersonId: o.id, createdAt: toString(k.createdAt),
+                             updatedAt: toString(k.updatedAt)}) AS ties,
          collect(DISTINCT o) AS ours
 }
 WITH c, tiersWithUs,
-     collect([role {.*, personId: p.id, companyId: c.id}, p {.*}, ties]) AS rows,
+     collect([role {.*, personId: p.id, companyId: c.id, createdAt: toString(role.createdAt),
+                    updatedAt: toString(role.updatedAt)},
+              p {.*, createdAt: toString(p.createdAt), updatedAt: toString(p.updatedAt)},
+              ties]) AS rows,
      collect(ours) AS ourLists
 CALL (ourLists) {
   UNWIND ourLists AS ours
   UNWIND ours AS o
   WITH DISTINCT o
-  RETURN collect(o {.*}) AS ourPeople
+  RETURN collect(o {.*, createdAt: toString(o.createdAt), updatedAt: toString(o.updatedAt)})
+         AS ourPeople
 }
 RETURN c.id AS companyId, tiersWithUs, rows, ourPeople
 """
@@ -99,45 +105,62 @@ ORDER BY new.startDate DESC, strongest DESC, p.id
 # properties of those people of ours, each once; and the time-index entries of those that
 # changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
 # after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
-# as it is now, and its index is not read. The indexes are read in one UNWIND at the end: the
+# as it is now, and its index is not read (its id is collected as null, which collect() skips;
+# an id may come more than once). The indexes are read in one UNWIND at the end: the
 # embedded engine serves a look-up there from the index, but not one inside a subquery.
+# Engine quirk: the embedded engine hashes an aggregation's grouping keys on every row; grouped
+# by the map's lists (`WITH c, business, rows, ourLists, collect(…)`), the ~110 look-up rows
+# cost it about 10 ms of CPU at 100,000 people, so the lists are carried by
+# head(collect(…)) instead (one row before the UNWIND). (A WITH DISTINCT over them, to drop the
+# repeated ids, costs more than the repeated look-ups.)
+# Timestamps (`createdAt`, `updatedAt`) come as strings (toString; an explicit entry replaces
+# the one of `.*`): the driver turns each DateTime into an object at 16 µs (51 with an offset),
+# 5.5 of the map's 17 ms of Python at 100,000 people; graph/core/models.py `to_datetime`
+# parses the strings back to the same instants.
 KEY_PERSON_MAP_AS_OF: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
-  RETURN collect(properties(b)) AS business
+  RETURN collect(b {.*, createdAt: toString(b.createdAt), updatedAt: toString(b.updatedAt)})
+         AS business,
+         collect(CASE WHEN b.changedAtMs <= $atMs THEN null ELSE b.id END) AS businessIds
 }
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
 CALL (p) {
   OPTIONAL MATCH (p)-[k:KNOWS]-(o:Person)-[ours:HOLDS_ROLE]->(:Company {isOurs: true})
-  RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id},
-                  properties(ours)]) AS ties,
-         collect(DISTINCT o) AS ours
+  RETURN collect([k {.*, fromId: startNode(k).id, toId: endNode(k).id, ourPersonId: o.id,
+                     createdAt: toString(k.createdAt), updatedAt: toString(k.updatedAt)},
+                  ours {.*, createdAt: toString(ours.createdAt),
+                        updatedAt: toString(ours.updatedAt)}]) AS ties,
+         collect(DISTINCT o) AS ours,
+         collect(DISTINCT CASE WHEN k.changedAtMs <= $atMs THEN null ELSE k.id END)
+         + collect(DISTINCT CASE WHEN ours.changedAtMs <= $atMs THEN null ELSE ours.id END)
+         AS tieIds
 }
-WITH c, business,
-     collect([role {.*, personId: p.id, companyId: c.id}, ties, properties(p)]) AS rows,
-     collect(ours) AS ourLists
+WITH c, business, businessIds,
+     collect([role {.*, personId: p.id, companyId: c.id, createdAt: toString(role.createdAt),
+                    updatedAt: toString(role.updatedAt)},
+              ties,
+              p {.*, createdAt: toString(p.createdAt), updatedAt: toString(p.updatedAt)}]) AS rows,
+     collect(ours) AS ourLists,
+     collect(CASE WHEN role.changedAtMs <= $atMs THEN null ELSE role.id END) AS roleIds,
+     collect(tieIds) AS tieIdLists
 WITH c, business, rows, ourLists,
-     [b IN business WHERE NOT coalesce(b.changedAtMs <= $atMs, false) | b.id]
-     + [r IN rows WHERE r[0] IS NOT NULL AND NOT coalesce(r[0].changedAtMs <= $atMs, false)
-        | r[0].id]
-     + reduce(found = [], r IN rows | found
-       + [t IN r[1] WHERE t[0] IS NOT NULL AND NOT coalesce(t[0].changedAtMs <= $atMs, false)
-          | t[0].id]
-       + [t IN r[1] WHERE t[1] IS NOT NULL AND NOT coalesce(t[1].changedAtMs <= $atMs, false)
-          | t[1].id]) AS ids
+     reduce(found = businessIds + roleIds, ids IN tieIdLists | found + ids) AS ids
 UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
 OPTIONAL MATCH (h:History {subjectId: subjectId})
 WITH c, business, rows, ourLists, subjectId, h,
      size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
-WITH c, business, rows, ourLists,
+WITH c, head(collect(business)) AS business, head(collect(rows)) AS rows,
+     head(collect(ourLists)) AS ourLists,
      collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
               CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
 CALL (ourLists) {
   UNWIND ourLists AS ours
   UNWIND ours AS o
   WITH DISTINCT o
-  RETURN collect(properties(o)) AS ourPeople
+  RETURN collect(o {.*, createdAt: toString(o.createdAt), updatedAt: toString(o.updatedAt)})
+         AS ourPeople
 }
 RETURN c.id AS companyId, business, rows, ourPeople, states
 """
