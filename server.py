@@ -77,8 +77,13 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         settings: ApiSettings | None = None,
     ) -> None:
         served = schema if settings is None else build_schema(settings)
-        production = (settings or ApiSettings()).production
-        super().__init__(served, metrics, graphql_ide=None if production else "graphiql")
+        limits = settings or ApiSettings()
+        super().__init__(
+            served,
+            metrics,
+            max_tokens=limits.max_tokens,
+            graphql_ide=None if limits.production else "graphiql",
+        )
         self._graph_of = graph_of
         self._auth = auth
 

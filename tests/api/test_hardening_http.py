@@ -1,0 +1,167 @@
+"""HTTP hardening from issue 18's outside probe: each test names the finding it covers.
+
+Every refusal here is a 4xx (or a 503 that says what to install) with a JSON body carrying
+`extensions.code`, and none leaves a traceback in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from graphql import parse
+from starlette.testclient import TestClient
+
+import web.view
+from graph.db.settings import ApiSettings
+from tests.conftest import auth_headers
+from web.view import media_type_of, operations_in, response_media_type
+
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
+
+
+def only_error(response: httpx2.Response) -> dict[str, Any]:
+    """The single error of an HTTP-level refusal (JSON, with extensions.code)."""
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    errors: list[dict[str, Any]] = response.json()["errors"]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing was logged as an error, and nothing with a traceback."""
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert bad == [], [r.getMessage() for r in bad]
+
+
+# finding 4: the view's own look at the document stops at the token limit
+
+
+def many_operations(count: int) -> str:
+    """`count` named operations: 5 tokens each (`query`, the name, `{`, the field, `}`)."""
+    return " ".join(f"query Q{index} {{ __typename }}" for index in range(count))
+
+
+def test_a_document_over_the_token_limit_without_operation_name_gets_the_limit_error(
+    client: TestClient,
+) -> None:
+    """Finding 4: without `operationName` the view looked for the document's operations with
+    an unbounded parse before the schema's token limit applied (95,000 tokens: 1.4 s of
+    blocked event loop). Now the look stops at the limit, so a document of several operations
+    over the limit is refused by the limit, not parsed whole to find it holds several."""
+    limit = ApiSettings().max_tokens
+    document = many_operations(limit // 5 + 100)
+    response = client.post("/graphql", json={"query": document}, headers=auth_headers())
+    assert response.status_code == 200, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED", error
+    assert "GUANXI_MAX_TOKENS" in error["message"], error
+    assert "data" not in response.json() or response.json()["data"] is None
+
+
+def test_every_parse_of_the_view_is_bounded_by_the_token_limit(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 4: the view never calls graphql-core's parse without `max_tokens`."""
+    seen: list[int | None] = []
+
+    def spy(source: str, **options: Any) -> Any:
+        seen.append(options.get("max_tokens"))
+        return parse(source, **options)
+
+    monkeypatch.setattr(web.view, "parse", spy)
+    operations_in.cache_clear()
+    for query in ("query A { __typename }", many_operations(2000)):
+        client.post("/graphql", json={"query": query}, headers=auth_headers())
+    assert seen and all(tokens == ApiSettings().max_tokens for tokens in seen), seen
+
+
+def test_operations_in_gives_up_at_the_limit() -> None:
+    """Finding 4: a 95,000-token document is not parsed whole: it has no operations to the
+    view (the schema then refuses it by the limit); one under the limit is read as before."""
+    assert operations_in(many_operations(19_000), 5000) == ()
+    assert operations_in(many_operations(3), 5000) == ("Q0", "Q1", "Q2")
+    assert operations_in("{ __typename }", 5000) == (None,)
+
+
+# finding 10: JSON too deep to parse, and bodies that are not UTF-8
+
+
+DEEP = 100_000  # far past Python's recursion limit
+DEEP_JSON = "[" * DEEP + "]" * DEEP
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ('{"query": "{ __typename }", "variables": {"v": ' + DEEP_JSON + "}}").encode(),
+        DEEP_JSON.encode(),
+        b'{"query": "{ __typename }", "operationName": "caf\xe9"}',
+        b'{"query": "{ \xff\xfe__typename }"}',
+    ],
+    ids=["deep-variables", "deep-body", "latin-1-body", "invalid-utf-8-body"],
+)
+def test_a_post_body_too_deep_or_not_utf_8_is_a_clear_400(
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    """Finding 10: these were a plain 500 with a logged traceback."""
+    response = client.post(
+        "/graphql", content=body, headers={**auth_headers(), "content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    error = only_error(response)
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "JSON" in error["message"]
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("param", ["variables", "extensions"])
+def test_get_parameters_too_deep_are_a_clear_400(
+    client: TestClient, caplog: pytest.LogCaptureFixture, param: str
+) -> None:
+    """Finding 10: the same over GET, in the `variables` and `extensions` parameters."""
+    params = {"query": "{ __typename }", param: "[" * 5000 + "]" * 5000}
+    response = client.get("/graphql", params=params, headers=auth_headers())
+    assert response.status_code == 400, response.text
+    error = only_error(response)
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert param in error["message"]
+    no_tracebacks(caplog)
+
+
+# finding 17: media types are case-insensitive
+
+
+@pytest.mark.parametrize(
+    "content_type", ["APPLICATION/JSON", "Application/Json; Charset=UTF-8", "application/JSON"]
+)
+def test_the_json_content_type_in_any_case_is_served(client: TestClient, content_type: str) -> None:
+    """Finding 17: `Content-Type: APPLICATION/JSON` got 415."""
+    response = client.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={**auth_headers(), "content-type": content_type},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_media_type_of_lowercases() -> None:
+    """Finding 17."""
+    assert media_type_of(" Application/JSON ; charset=utf-8") == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("APPLICATION/GRAPHQL-RESPONSE+JSON", "application/graphql-response+json"),
+        ("application/graphql-response+json;Q=0.5, application/json", "application/json"),
+        ("application/graphql-response+json; Q=0, */*", "application/json"),
+    ],
+)
+def test_accept_is_read_case_insensitively(accept: str, chosen: str) -> None:
+    """Finding 17: media types and the `q` parameter's name are case-insensitive."""
+    assert response_media_type(accept) == chosen
