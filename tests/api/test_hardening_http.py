@@ -7,17 +7,20 @@ Every refusal here is a 4xx (or a 503 that says what to install) with a JSON bod
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 from graphql import parse
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 import web.view
 from graph.db.settings import ApiSettings
 from tests.conftest import auth_headers
+from web.pages import page_routes
 from web.view import media_type_of, operations_in, response_media_type
 
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
@@ -130,6 +133,47 @@ def test_get_parameters_too_deep_are_a_clear_400(
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert param in error["message"]
     no_tracebacks(caplog)
+
+
+# finding 13: the map's vendor files missing
+
+
+@pytest.fixture
+def ui_without_vendor(tmp_path: Path) -> Path:
+    """A copy of ui/ as a checkout has it before `npm ci`: no node_modules."""
+    ui = tmp_path / "ui"
+    ui.mkdir()
+    shutil.copy(UI_DIR / "index.html", ui / "index.html")
+    shutil.copy(UI_DIR / "map.css", ui / "map.css")
+    shutil.copytree(UI_DIR / "src", ui / "src")
+    return ui
+
+
+def test_missing_vendor_files_are_a_503_that_says_what_to_install(
+    ui_without_vendor: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Finding 13: without ui/node_modules, /map/vendor/cytoscape/* answered 500 with a
+    traceback."""
+    with TestClient(Starlette(routes=page_routes(ui_without_vendor))) as pages:
+        response = pages.get("/map/vendor/cytoscape/cytoscape.esm.min.mjs")
+        assert response.status_code == 503, response.text
+        error = only_error(response)
+        assert error["extensions"]["code"] == "UNAVAILABLE"
+        assert "npm ci" in error["message"] and "ui/" in error["message"]
+        assert pages.get("/map/").status_code == 200  # the page itself is still served
+    no_tracebacks(caplog)
+
+
+def test_vendor_files_installed_later_are_served(ui_without_vendor: Path) -> None:
+    """Finding 13: the check is made per request, so `make ui` needs no restart."""
+    with TestClient(Starlette(routes=page_routes(ui_without_vendor))) as pages:
+        assert pages.get("/map/vendor/cytoscape/x.mjs").status_code == 503
+        dist = ui_without_vendor / "node_modules" / "cytoscape" / "dist"
+        dist.mkdir(parents=True)
+        (dist / "x.mjs").write_text("export default 1;\n")
+        response = pages.get("/map/vendor/cytoscape/x.mjs")
+        assert response.status_code == 200 and "export default 1" in response.text
+        assert pages.get("/map/vendor/cytoscape/missing.mjs").status_code == 404
 
 
 # finding 17: media types are case-insensitive
