@@ -197,7 +197,7 @@ def create_app(
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    metrics = Metrics(PATHS)
+    metrics = Metrics(PATHS, reserved=http.metric_operations)
     graphql_app: Any = GuanxiGraphQL(graph_of, metrics, auth_settings, settings)
     return Starlette(
         routes=[

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class HttpSettings(BaseSettings):
@@ -20,3 +22,13 @@ class HttpSettings(BaseSettings):
     # seconds in-flight requests get to finish after SIGTERM or Ctrl-C
     shutdown_grace: int = Field(default=5, ge=0)
     log_level: str = "INFO"
+    # operation names that always get their own metrics label (comma-separated), however many
+    # other names clients have sent (web/metrics.py)
+    metric_operations: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("metric_operations", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value

@@ -250,6 +250,7 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
             info.operation = name
         started = time.perf_counter()
         failed = True
+        validated = False  # refused before execution: its name takes no metrics label
         try:
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -263,9 +264,11 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
             raise
         else:
             failed = bool(result.errors)
+            validated = not is_request_error(result)
             return result
         finally:
-            self.metrics.observe_operation(name, time.perf_counter() - started, failed)
+            elapsed = time.perf_counter() - started
+            self.metrics.observe_operation(name, elapsed, failed, validated)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
