@@ -55,6 +55,7 @@ from web.logs import configure_logging
 from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
 from web.pages import PAGE_PREFIX, is_page_path, page_routes
+from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.view import SpecGraphQL
 
@@ -269,6 +270,7 @@ def main() -> None:
         host=http.host,
         port=http.port,
         timeout_graceful_shutdown=http.shutdown_grace,
+        http=HeaderTimeoutProtocol.with_timeout(http.header_timeout),
         log_config=None,
         access_log=False,
     )

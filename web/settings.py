@@ -19,6 +19,9 @@ class HttpSettings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # seconds /readyz waits for the database before answering 503
     ready_timeout: float = Field(default=2.0, gt=0)
+    # seconds a client has to send each request's line and headers before its connection is
+    # closed (uvicorn has no such limit: web/protocol.py)
+    header_timeout: float = Field(default=10.0, gt=0)
     # seconds in-flight requests get to finish after SIGTERM or Ctrl-C
     shutdown_grace: int = Field(default=5, ge=0)
     log_level: str = "INFO"
