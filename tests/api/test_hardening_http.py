@@ -7,27 +7,34 @@ Every refusal here is a 4xx (or a 503 that says what to install) with a JSON bod
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import shutil
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+import uvicorn
 from graphql import parse
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 import web.view
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.settings import ApiSettings
 from server import create_app
-from tests.conftest import AUTH, auth_headers
-from tests.live_server import live_server
+from tests.conftest import AUTH, auth_headers, make_app
+from tests.live_server import free_port, live_server
 from web.pages import page_routes
+from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.view import media_type_of, operations_in, response_media_type
 
@@ -281,6 +288,46 @@ def test_unfinished_request_heads_are_closed_after_the_header_timeout(
         assert httpx2.get(f"{server.base}/healthz").status_code == 200
         assert server.stop() == 0
         assert not [line for line in server.log_lines() if line["level"] == "ERROR"]
+
+
+@pytest.fixture
+def one_second_heads(graph: Graph) -> Iterator[int]:
+    """The app served by uvicorn in a thread with a 1 s header timeout; yields its port."""
+    port = free_port()
+    config = uvicorn.Config(
+        make_app(graph),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        http=HeaderTimeoutProtocol.with_timeout(1),
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_the_header_timeout_leaves_a_websocket_alone(one_second_heads: int) -> None:
+    """Finding 15: the deadline covers the request head only; a WebSocket upgraded from that
+    head (a subscription) stays open past it."""
+    url = f"ws://127.0.0.1:{one_second_heads}/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": auth_headers()}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+        time.sleep(2)  # past the deadline (1 s)
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "pong"
+    with socket.create_connection(("127.0.0.1", one_second_heads), timeout=20) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        assert _closed_within(sock), "a half-sent request head kept its connection open"
 
 
 def test_the_header_timeout_defaults_to_10_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
