@@ -63,6 +63,7 @@ from web.logs import configure_logging
 from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
 from web.pages import PAGE_PREFIX, is_page_path, page_routes
+from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.view import SpecGraphQL
 
@@ -92,6 +93,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         super().__init__(
             served,
             metrics,
+            max_tokens=api.max_tokens,
             graphql_ide=None if api.production else "graphiql",
             max_message_bytes=max_message_bytes,
             recheck_seconds=auth.token_cache_seconds,
@@ -239,7 +241,7 @@ def create_app(
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    metrics = Metrics(PATHS)
+    metrics = Metrics(PATHS, reserved=http.metric_operations)
     graphql_app: Any = GuanxiGraphQL(
         graph_of, metrics, auth_settings, settings, max_message_bytes=http.max_body_bytes
     )
@@ -314,6 +316,7 @@ def main() -> None:
         port=http.port,
         timeout_graceful_shutdown=http.shutdown_grace,
         ws_max_size=http.max_body_bytes,  # WebSocket messages: the same limit as bodies
+        http=HeaderTimeoutProtocol.with_timeout(http.header_timeout),
         log_config=None,
         access_log=False,
     )

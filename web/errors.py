@@ -14,6 +14,7 @@ CODES: dict[int, str] = {
     405: "METHOD_NOT_ALLOWED",
     413: "LIMIT_EXCEEDED",
     415: "UNSUPPORTED_MEDIA_TYPE",
+    503: "UNAVAILABLE",
 }
 
 

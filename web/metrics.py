@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
-# operation names come from clients: only this many distinct ones get their own label
+# Operation names come from clients: only this many distinct ones get their own label, first
+# come, and only names of operations that passed validation take one (issue 18, finding 14:
+# any `operationName`, even one naming nothing, used to take a label, so 200 junk requests
+# sent every later name to `other`). The names an operator lists (GUANXI_METRIC_OPERATIONS)
+# always get theirs: a client with a credential can still fill the first-come labels with
+# valid documents under made-up names, but not take those.
 MAX_OPERATION_NAMES = 200
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 ANONYMOUS = "anonymous"
@@ -19,9 +25,12 @@ OTHER = "other"
 class Metrics:
     """The app's metrics, in a registry of its own (one per app, so tests do not share it)."""
 
-    def __init__(self, paths: frozenset[str]) -> None:
+    def __init__(self, paths: frozenset[str], reserved: Iterable[str] = ()) -> None:
+        """`paths`: the app's own paths (others are counted as `other`); `reserved`: operation
+        names that always get their own label."""
         self.registry = CollectorRegistry()
         self._paths = paths
+        self._reserved = frozenset(name for name in reserved if _NAME.fullmatch(name))
         self._names: set[str] = set()
         self.operations = Counter(
             "guanxi_graphql_operations",
@@ -52,20 +61,24 @@ class Metrics:
         self._operation_series: dict[str, tuple[Counter, Histogram]] = {}
         self._response_series: dict[tuple[str, int], Counter] = {}
 
-    def operation_label(self, name: str | None) -> str:
-        """The label for an operation name: bounded in number and shape."""
+    def operation_label(self, name: str | None, validated: bool = True) -> str:
+        """The label for an operation name: bounded in number and shape. A name not yet
+        labelled takes a label only when its operation passed validation (`validated`)."""
         if name is None:
             return ANONYMOUS
-        if name in self._names:
+        if name in self._names or name in self._reserved:
             return name
-        if not _NAME.fullmatch(name) or len(self._names) >= MAX_OPERATION_NAMES:
+        if not validated or not _NAME.fullmatch(name) or len(self._names) >= MAX_OPERATION_NAMES:
             return OTHER
         self._names.add(name)
         return name
 
-    def observe_operation(self, name: str | None, seconds: float, failed: bool) -> None:
-        """Count one executed operation, its latency, and whether it had errors."""
-        label = self.operation_label(name)
+    def observe_operation(
+        self, name: str | None, seconds: float, failed: bool, validated: bool = True
+    ) -> None:
+        """Count one operation, its latency, and whether it had errors; `validated`: it passed
+        parsing and validation (it was executed)."""
+        label = self.operation_label(name, validated)
         series = self._operation_series.get(label)
         if series is None:  # prometheus_client's labels() checks and locks on every call
             series = (self.operations.labels(label), self.operation_seconds.labels(label))

@@ -19,6 +19,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from web.errors import error_response
 
 log = logging.getLogger("guanxi")
 
@@ -55,6 +58,27 @@ def _page_headers(index: Path) -> dict[str, str]:
     }
 
 
+class VendorFiles:
+    """The npm packages' files the page imports, from ui/node_modules. Before they are
+    installed every path answers 503 with a JSON error saying how to install them (issue 18,
+    finding 13: StaticFiles raised, a 500 with a traceback); they are looked for on each
+    request, so installing them needs no restart."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.files = StaticFiles(directory=directory, check_dir=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.directory.is_dir():
+            await self.files(scope, receive, send)
+            return
+        message = (  # no path of this machine: the client is anyone
+            "the key-person map's npm packages are not installed on the server: run `npm ci` "
+            "in ui/ (`make run` does it before it starts the server)"
+        )
+        await error_response(message, 503)(scope, receive, send)
+
+
 def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
     """Routes serving the page; `/` and `/map` redirect to `/map/`."""
     vendor = ui_dir / "node_modules" / "cytoscape" / "dist"
@@ -77,5 +101,5 @@ def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
         Route(f"{PAGE_PREFIX}/", index),
         Route(f"{PAGE_PREFIX}/map.css", stylesheet),
         Mount(f"{PAGE_PREFIX}/src", StaticFiles(directory=ui_dir / "src")),
-        Mount(f"{PAGE_PREFIX}/vendor/cytoscape", StaticFiles(directory=vendor, check_dir=False)),
+        Mount(f"{PAGE_PREFIX}/vendor/cytoscape", VendorFiles(vendor)),
     ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class HttpSettings(BaseSettings):
@@ -17,6 +19,19 @@ class HttpSettings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # seconds /readyz waits for the database before answering 503
     ready_timeout: float = Field(default=2.0, gt=0)
+    # seconds a client has to send each request's line and headers before its connection is
+    # closed (uvicorn has no such limit: web/protocol.py)
+    header_timeout: float = Field(default=10.0, gt=0)
     # seconds in-flight requests get to finish after SIGTERM or Ctrl-C
     shutdown_grace: int = Field(default=5, ge=0)
     log_level: str = "INFO"
+    # operation names that always get their own metrics label (comma-separated), however many
+    # other names clients have sent (web/metrics.py)
+    metric_operations: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("metric_operations", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value

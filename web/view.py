@@ -7,7 +7,13 @@
   `application/json` every GraphQL response is 200.
 - Only queries over GET (a mutation gets 405); POST bodies must be `application/json` (form
   posts and text/plain get 415), so neither a link nor a cross-site form can mutate.
-- HTTP-level errors (bad JSON, a missing query, batches...) are JSON with `extensions.code`.
+- HTTP-level errors (bad JSON, a missing query, batches...) are JSON with `extensions.code`;
+  so is JSON nested too deeply for Python's parser, or a body that is not UTF-8 (a 400).
+- Media types are case-insensitive (RFC 9110): `Content-Type: APPLICATION/JSON` is JSON, and
+  so is the `q` of an Accept header's `Q=0.5`.
+- The view looks at the document itself only to name its operation (for the metrics and the
+  access log); that look stops at the schema's token limit (GUANXI_MAX_TOKENS), so a document
+  over the limit costs no more than one under it before the schema refuses it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.types import QueryParams
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -49,7 +56,7 @@ def response_media_type(accept: str | None) -> str:
         quality = 1.0
         for param in params:
             key, _, value = param.partition("=")
-            if key.strip() == "q":
+            if key.strip().lower() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
@@ -62,8 +69,24 @@ def response_media_type(accept: str | None) -> str:
 
 
 def media_type_of(content_type: str | None) -> str:
-    """The media type of a Content-Type header value, its parameters left out, as sent."""
-    return (content_type or "").split(";", 1)[0].strip()
+    """The media type of a Content-Type header value, its parameters left out, in lower case
+    (media types are case-insensitive)."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _media_types_lowercased(scope: Scope) -> Scope:
+    """The scope with its Content-Type's media type in lower case: Strawberry compares it as
+    sent, and would refuse `APPLICATION/JSON` after this view has accepted it."""
+    headers = [
+        (name, _lowercase_media_type(value) if name == b"content-type" else value)
+        for name, value in scope["headers"]
+    ]
+    return {**scope, "headers": headers}
+
+
+def _lowercase_media_type(value: bytes) -> bytes:
+    media_type, separator, parameters = value.partition(b";")
+    return media_type.lower() + separator + parameters
 
 
 # The request body this task has parsed, with its raw bytes (see SpecGraphQL.parse_http_body).
@@ -73,11 +96,13 @@ _PARSED_BODY: ContextVar[tuple[str | bytes, Any] | None] = ContextVar(
 
 
 @lru_cache(maxsize=512)
-def operations_in(query: str) -> tuple[str | None, ...]:
+def operations_in(query: str, max_tokens: int) -> tuple[str | None, ...]:
     """The names of the document's operations (None for an anonymous one); empty when it does
-    not parse (execution then reports why)."""
+    not parse or has more than `max_tokens` tokens (execution then reports why: the schema
+    refuses it by the same limit). The parse stops at the limit, so a huge document costs no
+    more than one at the limit (issue 18, finding 4)."""
     try:
-        document = parse(query, no_location=True)
+        document = parse(query, no_location=True, max_tokens=max_tokens)
     except GraphQLError:
         return ()
     return tuple(
@@ -114,13 +139,17 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
         schema: Any,
         metrics: Metrics,
         *,
+        max_tokens: int,
         max_message_bytes: int = 0,
         recheck_seconds: float = 0,
         **options: Any,
     ) -> None:
+        """`max_tokens`: the schema's token limit (GUANXI_MAX_TOKENS), which bounds the view's
+        own parse of a document too."""
         options.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(schema, **options)
         self.metrics = metrics
+        self.max_tokens = max_tokens
         self.max_message_bytes = max_message_bytes
         self.recheck_seconds = recheck_seconds
 
@@ -132,6 +161,7 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        scope = _media_types_lowercased(scope)
         request = Request(scope=scope, receive=receive)
         media_type = response_media_type(request.headers.get("accept"))
         request.state.media_type = media_type
@@ -186,7 +216,26 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
         parsed = _PARSED_BODY.get()
         if parsed is not None and parsed[0] is data:
             return parsed[1]
-        return super().parse_json(data)
+        try:
+            return super().parse_json(data)
+        except RecursionError:  # issue 18, finding 10: was a 500 with a traceback
+            raise HTTPException(400, "the JSON is nested too deeply to parse") from None
+        except UnicodeDecodeError:  # the same finding: JSON over HTTP is UTF-8 (RFC 8259)
+            raise HTTPException(400, "the body is not JSON in UTF-8") from None
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """A GET's parameters, `variables` and `extensions` parsed as JSON; a refusal names the
+        parameter (issue 18, finding 10: JSON nested too deeply was a 500 here too)."""
+        parsed: dict[str, Any] = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                try:
+                    parsed[name] = self.decode_json(parsed[name])
+                except (ValueError, RecursionError) as exc:
+                    deep = isinstance(exc, RecursionError)
+                    why = "JSON nested too deeply to parse" if deep else "not valid JSON"
+                    raise HTTPException(400, f"the `{name}` parameter is {why}") from None
+        return parsed
 
     def _check_batch(self, body: list[Any]) -> None:
         """A JSON array is a batch: allowed up to GUANXI_MAX_BATCH operations (0: none)."""
@@ -216,7 +265,7 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
     ) -> ExecutionResult:
         name = request_data.operation_name
         if name is None and request_data.query:
-            operations = operations_in(request_data.query)
+            operations = operations_in(request_data.query, self.max_tokens)
             if len(operations) > 1:
                 raise HTTPException(
                     400,
@@ -228,6 +277,7 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
             info.operation = name
         started = time.perf_counter()
         failed = True
+        validated = False  # refused before execution: its name takes no metrics label
         try:
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -241,9 +291,11 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
             raise
         else:
             failed = bool(result.errors)
+            validated = not is_request_error(result)
             return result
         finally:
-            self.metrics.observe_operation(name, time.perf_counter() - started, failed)
+            elapsed = time.perf_counter() - started
+            self.metrics.observe_operation(name, elapsed, failed, validated)
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -199,7 +199,7 @@ def test_a_body_is_parsed_once(client: TestClient, monkeypatch: pytest.MonkeyPat
         ("application/json; charset=utf-8", "application/json"),
         (" application/json ;charset=utf-8", "application/json"),
         ('multipart/form-data; boundary="a;b"', "multipart/form-data"),
-        ("Application/JSON", "Application/JSON"),  # as sent: not JSON to the view (415)
+        ("Application/JSON", "application/json"),  # case-insensitive (issue 18, finding 17)
         ("", ""),
         (None, ""),
     ],
