@@ -272,6 +272,11 @@ class _Known:
                 wanted.append((person, needs[person], have))
         return wanted
 
+    def knows_from(self, person: str, strength: float) -> bool:
+        """Whether every tie of the person at least this strong is at hand."""
+        have = self._all_from.get(person)
+        return have is not None and have <= strength
+
     def fetch(self, requests: Sequence[Request], *, meet: Collection[str] | None = None) -> None:
         """Fetch these; a meeting's ties (`meet`) are only some of the people's, so they do
         not count as known for later rounds."""
@@ -301,33 +306,64 @@ class _Known:
 
 class _Side:
     """The walk from one end: for each person reached within the rounds done, the highest
-    product of strengths from the end to them (over walks, an upper bound for paths)."""
+    product of strengths from the end to them (over walks, an upper bound for paths).
+
+    `reach` bounds the rest of a path beyond the next hop: a path of two hops or more ends
+    with a tie of one of the other ends to someone who is none of the ends, so once those
+    ties are known (from `floor` on), no such path is stronger than its first hops' product
+    times the strongest of them (`_reach`). A person's ties then matter from
+    floor / (product * reach) on; a tie to one of the other ends is known already."""
 
     def __init__(self, ends: Iterable[str], other_ends: Collection[str]) -> None:
-        self.best = dict.fromkeys(ends, 1.0)
+        self.ends = frozenset(ends)
+        self.best = dict.fromkeys(self.ends, 1.0)
         self.rounds = 0
+        self.reach = 1.0
         self._other_ends = other_ends  # a path goes on through none of them
 
     def needs(self, floor: float) -> dict[str, float]:
         """The least strength of the ties the next round needs, by person."""
+        if floor <= 0:
+            return {person: 0.0 for person in self.best if person not in self._other_ends}
+        bar = floor / self.reach if self.reach > 0 else math.inf
         return {
-            person: (min(1.0, floor / product) if floor > 0 else 0.0)
+            person: min(1.0, bar / product)
             for person, product in self.best.items()
-            if product >= floor and person not in self._other_ends
+            if product >= bar and person not in self._other_ends
         }
 
     def advance(self, known: _Known, floor: float) -> None:
         """One more hop, through the ties at hand."""
+        bar = floor / self.reach if self.reach > 0 else math.inf
         best = dict(self.best)
+        ends = self._other_ends
         for person, product in self.best.items():
-            if product < floor or person in self._other_ends:
+            if product < bar or person in ends:
                 continue
             for other, tie in known.adj.get(person, ()):
                 further = product * tie.strength
-                if further >= floor and further > best.get(other, -1.0):
+                if further >= (floor if other in ends else bar) and further > best.get(
+                    other, -1.0
+                ):
                     best[other] = further
         self.best = best
         self.rounds += 1
+
+
+def _reach(known: _Known, ends: Collection[str], others: Collection[str], floor: float) -> float:
+    """The strongest tie of `ends` to someone in neither set, if every tie of theirs from
+    `floor` on is known (1.0 if not): no path of two hops or more has a stronger last hop
+    (it stops at the first end it reaches and passes through none of the others)."""
+    strongest = 0.0
+    for end in ends:
+        if end in known.missing:
+            continue
+        if not known.knows_from(end, floor):
+            return 1.0
+        for other, tie in known.adj.get(end, ()):
+            if other not in ends and other not in others and tie.strength > strongest:
+                strongest = tie.strength
+    return strongest
 
 
 def _merged(*needs: Mapping[str, float]) -> dict[str, float]:
@@ -336,6 +372,17 @@ def _merged(*needs: Mapping[str, float]) -> dict[str, float]:
         for person, need in side.items():
             merged[person] = min(need, merged.get(person, 1.0))
     return merged
+
+
+def _bound(known: _Known, source: _Side, target: _Side, floor: float) -> bool:
+    """Bound each side's paths by the other ends' ties once they are known; whether that
+    changed a bound."""
+    changed = False
+    for side, other in ((source, target), (target, source)):
+        if side.reach == 1.0 and floor > 0:
+            side.reach = _reach(known, other.ends, side.ends, floor)
+            changed = changed or side.reach < 1.0
+    return changed
 
 
 def _walk(
@@ -355,11 +402,14 @@ def _walk(
             ends = source.best.keys() | target.best.keys() if both else target.best.keys()
             if (both and not ends <= known.found) or not ends & known.found:
                 return  # a source, or every target, does not exist
+            _bound(known, source, target, floor)
             if both:
                 source.advance(known, floor)
             if source.rounds + target.rounds < max_hops:
                 target.advance(known, floor)
             continue
+        if _bound(known, source, target, floor):
+            from_source, from_target = source.needs(floor), target.needs(floor)
         asked_source = known.requests(from_source)
         asked_target = known.requests(from_target)
         left = max_hops - source.rounds - target.rounds

@@ -180,3 +180,28 @@ def test_paths_exactly_at_the_threshold_are_found() -> None:
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]
     found = meet_in_the_middle(memory, ["o1"], ["t"], max_hops=3, k=1, threshold=0.25)
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]
+
+
+def test_the_bound_by_the_other_ends_ties_is_tight() -> None:
+    """s - a - b - t (0.5 * 0.752 * 0.8 = 0.3008) against the direct tie (0.3), the threshold:
+    a's tie to b is wanted from 0.3 / (0.5 * 0.8) = 0.75 on, 0.8 being t's strongest tie to
+    someone other than s, so a bound 1% tighter misses the better path."""
+    ties = [
+        Tie("1", "s", "a", "FRIEND", 0.5),
+        Tie("2", "a", "b", "FRIEND", 0.752),
+        Tie("3", "b", "t", "FRIEND", 0.8),
+        Tie("4", "s", "t", "FRIEND", 0.3),
+        Tie("5", "t", "c", "FRIEND", 0.1),
+    ]
+    people = ["s", "a", "b", "c", "t"]
+    for sources, check in (({"s"}, True), ({"s"}, False)):
+        found = meet_in_the_middle(
+            Memory(people, ties, sources),
+            ["s"],
+            ["t"],
+            max_hops=3,
+            k=1,
+            check_sources=check,
+            threshold=0.3,
+        )
+        assert [p.person_ids for p in found.paths] == [("s", "a", "b", "t")]
