@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -86,34 +85,44 @@ def adjacency(ties: Iterable[Tie]) -> dict[str, list[tuple[str, Tie]]]:
 
 
 def _hop_distances(adj: Adjacency, starts: set[str], limit: int) -> dict[str, int]:
-    distance = {node: 0 for node in starts}
-    queue = deque(starts)
-    while queue:
-        node = queue.popleft()
-        if distance[node] == limit:
-            continue
-        for other, _ in adj.get(node, ()):
-            if other not in distance:
-                distance[other] = distance[node] + 1
-                queue.append(other)
+    distance = dict.fromkeys(starts, 0)
+    frontier = list(starts)
+    for hop in range(1, limit + 1):
+        reached: list[str] = []
+        for node in frontier:
+            for other, _ in adj.get(node, ()):
+                if other not in distance:
+                    distance[other] = hop
+                    reached.append(other)
+        frontier = reached
     return distance
 
 
-def _lower_bounds(
-    adj: Adjacency, nodes: set[str], targets: set[str], max_hops: int
-) -> list[dict[str, float]]:
+Hops = Mapping[str, Sequence[tuple[str, float, Tie]]]
+
+
+def _hops(adj: Adjacency, useful: set[str]) -> dict[str, list[tuple[str, float, Tie]]]:
+    """The ties between useful people, each with its weight -log(strength), by person."""
+    log = math.log
+    return {
+        v: [(other, -log(tie.strength), tie) for other, tie in adj.get(v, ()) if other in useful]
+        for v in useful
+    }
+
+
+def _lower_bounds(hops: Hops, targets: set[str], max_hops: int) -> list[dict[str, float]]:
     """bound[j][v]: the least weight from v to a target in at most j hops (paths not simple)."""
-    bound = [{v: (0.0 if v in targets else math.inf) for v in nodes}]
+    bound = [{v: (0.0 if v in targets else math.inf) for v in hops}]
+    inner = [(v, ties) for v, ties in hops.items() if v not in targets]
     for _ in range(max_hops):
         previous = bound[-1]
         current = dict(previous)
-        for v in nodes:
-            if v in targets:
-                continue
+        for v, ties in inner:
             best = previous[v]
-            for other, tie in adj.get(v, ()):
-                if other in previous:
-                    best = min(best, -math.log(tie.strength) + previous[other])
+            for other, weight, _ in ties:
+                candidate = weight + previous[other]
+                if candidate < best:
+                    best = candidate
             current[v] = best
         bound.append(current)
     return bound
@@ -142,7 +151,8 @@ def top_paths(
     }
     if not useful:
         return []
-    bound = _lower_bounds(adj, useful, target_set, max_hops)
+    hops = _hops(adj, useful)
+    bound = _lower_bounds(hops, target_set, max_hops)
 
     counter = 0
     heap: list[tuple[float, int, float, tuple[str, ...], tuple[Tie, ...]]] = []
@@ -176,13 +186,14 @@ def top_paths(
                 "the path search grew too large; lower maxHops or raise the minimum tier"
             )
         hops_left = max_hops - len(ties) - 1
-        for other, tie in adj.get(last, ()):
-            if other not in useful or other in nodes or other in source_set:
+        left = bound[hops_left]
+        for other, step, tie in hops[last]:
+            if other in nodes or other in source_set:
                 continue
-            rest = bound[hops_left].get(other, math.inf)
+            rest = left[other]
             if rest == math.inf:
                 continue
-            weight = g - math.log(tie.strength)
+            weight = g + step  # g - log(strength), as the bounds add it
             heapq.heappush(heap, (weight + rest, counter, weight, (*nodes, other), (*ties, tie)))
             counter += 1
     return sorted(found, key=Path.rank_key)[:k]
@@ -342,9 +353,7 @@ class _Side:
                 continue
             for other, tie in known.adj.get(person, ()):
                 further = product * tie.strength
-                if further >= (floor if other in ends else bar) and further > best.get(
-                    other, -1.0
-                ):
+                if further >= (floor if other in ends else bar) and further > best.get(other, -1.0):
                     best[other] = further
         self.best = best
         self.rounds += 1
