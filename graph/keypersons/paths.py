@@ -20,7 +20,7 @@ import heapq
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from graph.db.errors import GuanxiError
 
@@ -35,9 +35,9 @@ class SearchTooLarge(GuanxiError):
     code = "LIMIT_EXCEEDED"
 
 
-@dataclass(frozen=True)
-class Tie:
-    """One relationship as the search sees it."""
+class Tie(NamedTuple):
+    """One relationship as the search sees it (a named tuple: a search makes thousands, and
+    a frozen dataclass took 3.5 µs each, a third of the Python of a 6-hop search)."""
 
     id: str
     a: str
