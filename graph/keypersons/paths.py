@@ -211,6 +211,10 @@ def top_paths(
 # sources' side, its last s from the targets'. The last round is a meeting: it asks only for
 # the ties that reach a person the other side has reached (the sources themselves, when the
 # search walks from the targets only), which the engine checks before it reads the tie.
+# Once the ends' ties from t on are known, each side also divides t by the other ends'
+# strongest tie to someone who is none of the ends (`_Side.reach`): a path of two hops or
+# more ends with such a tie, so a person reached with product g needs only the ties from
+# t / (g * reach) on, and none when g * reach < t.
 # `top_paths` over what was fetched then ranks those paths exactly; if it finds k paths and
 # the k-th is at least t strong, no other path can enter the top k: that is the answer. If
 # not, the search runs again with a lower threshold (the k-th strength found, when k paths
@@ -348,12 +352,15 @@ class _Side:
         bar = floor / self.reach if self.reach > 0 else math.inf
         best = dict(self.best)
         ends = self._other_ends
+        adj = known.adj
         for person, product in self.best.items():
             if product < bar or person in ends:
                 continue
-            for other, tie in known.adj.get(person, ()):
+            for other, tie in adj.get(person, ()):
                 further = product * tie.strength
-                if further >= (floor if other in ends else bar) and further > best.get(other, -1.0):
+                if further > best.get(other, -1.0) and (
+                    further >= bar or (further >= floor and other in ends)
+                ):
                     best[other] = further
         self.best = best
         self.rounds += 1
