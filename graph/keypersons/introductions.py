@@ -149,15 +149,20 @@ class _Fetcher:
             )
         ties: list[Tie] = []
         handles = self._handles
-        for tie_id, person, other, handle, starts, tier, strength in chain(*by_person):
+        strongest: dict[str, float] = {}
+        for tie_id, person, other, handle, starts, tier, strength, top in chain(*by_person):
             handles[other] = handle
+            if top is not None:
+                strongest[other] = float(top)
             if starts:
                 ties.append(Tie(tie_id, person, other, tier, float(strength)))
             else:
                 ties.append(Tie(tie_id, other, person, tier, float(strength)))
         for person, handle in found:
             handles[person] = handle
-        return Fetched(found=frozenset(person for person, _ in found), ties=ties)
+        return Fetched(
+            found=frozenset(person for person, _ in found), ties=ties, strongest=strongest
+        )
 
 
 @dataclass(frozen=True)

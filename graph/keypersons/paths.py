@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from graph.db.errors import GuanxiError
@@ -239,10 +239,12 @@ def _too_large() -> SearchTooLarge:
 @dataclass(frozen=True)
 class Fetched:
     """One round trip's answer: which of the people asked exist, and their ties in the
-    strength ranges asked."""
+    strength ranges asked; and, where known, the strongest tie of each person at the other
+    end of those ties (their stored `strongestTie`, graph/core/figures.py)."""
 
     found: frozenset[str]
     ties: Sequence[Tie]
+    strongest: Mapping[str, float] = field(default_factory=dict[str, float])
 
 
 class Fetch(Protocol):
@@ -265,8 +267,10 @@ class Meeting:
 class _Known:
     """The ties fetched so far, and from which strength on each person's ties are known."""
 
-    def __init__(self, fetch: Fetch) -> None:
+    def __init__(self, fetch: Fetch, ends: Collection[str]) -> None:
         self._fetch = fetch
+        self._ends = ends  # always asked: whether they exist is part of the answer
+        self._strongest: dict[str, float] = {}  # a person's strongest tie, where known
         self.adj: dict[str, list[tuple[str, Tie]]] = {}
         self._tie_ids: set[str] = set()
         self._all_from: dict[str, float] = {}  # every tie at least this strong is known
@@ -282,9 +286,13 @@ class _Known:
         for person in sorted(needs):
             if person in self.missing:
                 continue
+            need = needs[person]
+            strongest = self._strongest.get(person)
+            if strongest is not None and strongest < need and person not in self._ends:
+                continue  # no tie of theirs is that strong
             have = self._all_from.get(person)
-            if have is None or needs[person] < have:
-                wanted.append((person, needs[person], have))
+            if have is None or need < have:
+                wanted.append((person, need, have))
         return wanted
 
     def knows_from(self, person: str, strength: float) -> bool:
@@ -305,6 +313,7 @@ class _Known:
         self.found |= got.found
         self.missing |= {person for person, _, _ in requests} - got.found
         self.ties += len(got.ties)
+        self._strongest.update(got.strongest)
         if self.ties > MAX_FETCHED:
             raise _too_large()
         for tie in got.ties:
@@ -472,7 +481,7 @@ def meet_in_the_middle(
     source_set, target_set = set(sources), set(targets)
     if k <= 0 or max_hops <= 0 or not source_set or not target_set:
         return Meeting([], frozenset(), 0, 0)
-    known = _Known(fetch)
+    known = _Known(fetch, source_set | target_set)
     if threshold is None:
         # Between two people at most 4 hops apart, the search asks for every tie of the people
         # next to one end, and for the ties of those next to the other that meet them: little
