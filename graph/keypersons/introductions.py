@@ -139,20 +139,30 @@ class _Fetcher:
             return self._ours.meeting(requests, meet, self._tiers)
         asked = [list(request) for request in requests]
         if meet is None:
-            [row] = self._tx.run(cypher.PATH_TIES, requests=asked, tiers=self._tiers)
+            [[found, by_person]] = self._tx.run_plain(
+                cypher.PATH_TIES, requests=asked, tiers=self._tiers
+            )
         else:
-            handles = {self._handles[p]: True for p in meet if p in self._handles}
-            [row] = self._tx.run(
-                cypher.MEETING_TIES, requests=asked, tiers=self._tiers, meet=handles
+            meeting = {self._handles[p]: True for p in meet if p in self._handles}
+            [[found, by_person]] = self._tx.run_plain(
+                cypher.MEETING_TIES, requests=asked, tiers=self._tiers, meet=meeting
             )
         ties: list[Tie] = []
-        for tie_id, person, other, handle, starts, tier, strength in chain(*row["ties"]):
-            self._handles[other] = handle
-            a, b = (person, other) if starts else (other, person)
-            ties.append(Tie(tie_id, a, b, tier, float(strength)))
-        for person, handle in row["found"]:
-            self._handles[person] = handle
-        return Fetched(found=frozenset(person for person, _ in row["found"]), ties=ties)
+        handles = self._handles
+        strongest: dict[str, float] = {}
+        for tie_id, person, other, handle, starts, tier, strength, top in chain(*by_person):
+            handles[other] = handle
+            if top is not None:
+                strongest[other] = float(top)
+            if starts:
+                ties.append(Tie(tie_id, person, other, tier, float(strength)))
+            else:
+                ties.append(Tie(tie_id, other, person, tier, float(strength)))
+        for person, handle in found:
+            handles[person] = handle
+        return Fetched(
+            found=frozenset(person for person, _ in found), ties=ties, strongest=strongest
+        )
 
 
 @dataclass(frozen=True)

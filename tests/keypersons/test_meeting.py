@@ -52,7 +52,7 @@ class Memory:
 
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
         self.asked.append(list(requests))
-        found, got = set(), []
+        found, got, others = set(), [], set[str]()
         for person, low, below in requests:
             assert 0.0 <= low <= 1.0 and (below is None or low < below)
             if person not in self.people:
@@ -66,7 +66,12 @@ class Memory:
                     continue
                 if tie.strength >= low and (below is None or tie.strength < below):
                     got.append(tie)
-        return Fetched(frozenset(found), got)
+                    others.add(other)
+        # the other ends' strongest ties, as the statements give their stored figure
+        strongest = {
+            person: max(t.strength for t in self.ties if person in (t.a, t.b)) for person in others
+        }
+        return Fetched(frozenset(found), got, strongest)
 
 
 # The first threshold: the default, or any (the answer must not depend on it).
@@ -180,3 +185,45 @@ def test_paths_exactly_at_the_threshold_are_found() -> None:
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]
     found = meet_in_the_middle(memory, ["o1"], ["t"], max_hops=3, k=1, threshold=0.25)
     assert [p.person_ids for p in found.paths] == [("o1", "a", "b", "t")]
+
+
+def test_the_bound_by_the_other_ends_ties_is_tight() -> None:
+    """s - a - b - t (0.5 * 0.752 * 0.8 = 0.3008) against the direct tie (0.3), the threshold:
+    a's tie to b is wanted from 0.3 / (0.5 * 0.8) = 0.75 on, 0.8 being t's strongest tie to
+    someone other than s, so a bound 1% tighter misses the better path."""
+    ties = [
+        Tie("1", "s", "a", "FRIEND", 0.5),
+        Tie("2", "a", "b", "FRIEND", 0.752),
+        Tie("3", "b", "t", "FRIEND", 0.8),
+        Tie("4", "s", "t", "FRIEND", 0.3),
+        Tie("5", "t", "c", "FRIEND", 0.1),
+    ]
+    people = ["s", "a", "b", "c", "t"]
+    for sources, check in (({"s"}, True), ({"s"}, False)):
+        found = meet_in_the_middle(
+            Memory(people, ties, sources),
+            ["s"],
+            ["t"],
+            max_hops=3,
+            k=1,
+            check_sources=check,
+            threshold=0.3,
+        )
+        assert [p.person_ids for p in found.paths] == [("s", "a", "b", "t")]
+
+
+def test_people_whose_ties_are_all_too_weak_are_not_asked_about() -> None:
+    """s - a - t at 0.81: beyond the ends' ties a path of that strength needs ties of 1.0,
+    and a's and w's strongest (given with the ties that reach them) are 0.9."""
+    ties = [
+        Tie("1", "s", "a", "FRIEND", 0.9),
+        Tie("2", "a", "t", "FRIEND", 0.9),
+        Tie("3", "s", "w", "FRIEND", 0.9),
+        Tie("4", "w", "x", "FRIEND", 0.05),
+        Tie("5", "x", "t", "FRIEND", 0.9),
+    ]
+    memory = Memory(["s", "a", "t", "w", "x"], ties, set())
+    found = meet_in_the_middle(memory, ["s"], ["t"], max_hops=4, k=1, threshold=0.81)
+    assert [p.person_ids for p in found.paths] == [("s", "a", "t")]
+    asked = {person for trip in memory.asked for person, _, _ in trip}
+    assert asked == {"s", "t"}
