@@ -45,9 +45,9 @@ BENCH_JWT_SECRET = secrets.token_urlsafe(32)
 BENCH_AUTH = AuthSettings(jwt_secret=SecretStr(BENCH_JWT_SECRET))
 
 
-def admin_headers() -> dict[str, str]:
+def admin_headers(subject: str = "benchmarks") -> dict[str, str]:
     """An Authorization header the benchmark's servers accept (an admin JWT, 1 day)."""
-    token = issue_jwt("benchmarks", Role.ADMIN, BENCH_AUTH, lifetime=dt.timedelta(days=1))
+    token = issue_jwt(subject, Role.ADMIN, BENCH_AUTH, lifetime=dt.timedelta(days=1))
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -72,6 +72,7 @@ MIN_OPS_PER_SECOND = 100
 READ_P99_MS = 1000.0
 WRITE_P99_MS = 500.0
 MAX_MESSAGES = 10  # error messages kept per client
+CREDENTIALS = 16  # distinct credentials the clients use, each its own
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class Plan:
 
     base_url: str
     headers: dict[str, str]
+    # one credential per client, as each planner has their own: the server limits the heavy
+    # operations of each credential (GUANXI_MAX_HEAVY_PER_CREDENTIAL)
+    client_headers: list[dict[str, str]]
     customers: list[str]
     names: list[str]
     targets: list[str]  # people to find introductions to
@@ -134,7 +138,8 @@ def client(plan: Plan, seconds: float, seed: int) -> ClientResult:
     result = ClientResult()
     first = time.time()
     deadline = time.perf_counter() + seconds
-    with httpx2.Client(base_url=plan.base_url, headers=plan.headers, timeout=120) as http:
+    headers = plan.client_headers[seed % len(plan.client_headers)]
+    with httpx2.Client(base_url=plan.base_url, headers=headers, timeout=120) as http:
         while time.perf_counter() < deadline:
             op = rng.choices(ops, weights)[0]
             query, variables = request(plan, op, rng)
@@ -167,6 +172,7 @@ def make_plan(http: httpx2.Client, samples_targets: list[str], **fixed: Any) -> 
     return Plan(
         base_url=str(http.base_url).rstrip("/"),
         headers=admin_headers(),
+        client_headers=[admin_headers(f"planner-{n}") for n in range(CREDENTIALS)],
         customers=[c["id"] for c in customers["data"]["companies"]["nodes"]],
         names=[p["name"] for p in people["data"]["people"]["nodes"]],
         targets=samples_targets,
