@@ -62,7 +62,12 @@ from seed.demo import load_demo
 from web.logs import configure_logging
 from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
-from web.pages import PAGE_PREFIX, is_page_path, page_routes
+from web.pages import (
+    PAGE_PREFIX,
+    is_page_path,
+    page_routes,
+    warn_if_vendor_files_are_missing,
+)
 from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.view import SpecGraphQL
@@ -195,6 +200,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        warn_if_vendor_files_are_missing()
         with connect() as graph:
             prepare(graph)
             load = demo_data

@@ -79,11 +79,20 @@ class VendorFiles:
         await error_response(message, 503)(scope, receive, send)
 
 
+def _vendor_dir(ui_dir: Path) -> Path:
+    return ui_dir / "node_modules" / "cytoscape" / "dist"
+
+
+def warn_if_vendor_files_are_missing(ui_dir: Path = UI_DIR) -> None:
+    """Log how to install the page's npm packages when they are not there (called as the
+    server starts, once its logging is set up: not when the app is built)."""
+    if not _vendor_dir(ui_dir).is_dir():
+        log.warning("the key-person map needs its npm packages: run `npm ci` in %s", ui_dir)
+
+
 def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
     """Routes serving the page; `/` and `/map` redirect to `/map/`."""
-    vendor = ui_dir / "node_modules" / "cytoscape" / "dist"
-    if not vendor.is_dir():
-        log.warning("the key-person map needs its npm packages: run `npm ci` in %s", ui_dir)
+    vendor = _vendor_dir(ui_dir)
     headers = _page_headers(ui_dir / "index.html")
 
     async def to_page(request: Request) -> Response:

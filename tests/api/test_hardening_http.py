@@ -33,7 +33,7 @@ from graph.db.settings import ApiSettings
 from server import create_app
 from tests.conftest import AUTH, auth_headers, make_app
 from tests.live_server import free_port, live_server
-from web.pages import page_routes
+from web.pages import page_routes, warn_if_vendor_files_are_missing
 from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.view import media_type_of, operations_in, response_media_type
@@ -371,3 +371,19 @@ def test_media_type_of_lowercases() -> None:
 def test_accept_is_read_case_insensitively(accept: str, chosen: str) -> None:
     """Finding 17: media types and the `q` parameter's name are case-insensitive."""
     assert response_media_type(accept) == chosen
+
+
+def test_missing_vendor_files_are_logged_at_start_not_when_the_app_is_built(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Finding 13's warning came from `app = create_app()` at import, before the JSON logging
+    was set up: a plain line in a log of JSON lines. It is logged as the server starts."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "index.html").write_text("<html></html>")
+    with caplog.at_level(logging.WARNING, logger="guanxi"):
+        page_routes(tmp_path)
+        assert not caplog.records
+        warn_if_vendor_files_are_missing(tmp_path)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the key-person map needs its npm packages: run `npm ci` in {tmp_path}"
+    ]
