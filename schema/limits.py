@@ -426,7 +426,8 @@ class CostLimit(SchemaExtension):
                     context.schema._schema, document, context.validation_rules
                 )
             if not context.pre_execution_errors:
-                context.pre_execution_errors = self._refusals(document) or None
+                # an empty list, not None: None would make Strawberry validate again
+                context.pre_execution_errors = self._refusals(document)
         yield
 
     def _refusals(self, document: DocumentNode) -> list[GraphQLError]:

@@ -425,3 +425,27 @@ def test_the_default_mode_is_demo_on_the_embedded_engine_only(
     monkeypatch.setenv("GUANXI_MAX_COST", "0")
     with pytest.raises(ValueError, match="max_cost"):
         ApiSettings()
+
+
+def test_a_document_seen_before_is_not_validated_again(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validation cache answers for a repeated document; a limit that passes must leave
+    its answer (no errors) in place, or Strawberry validates again: 2 ms a request."""
+    import strawberry.schema.schema as strawberry_schema
+
+    calls = 0
+    validate = strawberry_schema.validate_document
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate_document", counted)
+    served = build_schema(ApiSettings(mode="demo"))
+    document = "{ companies(first: 3) { totalCount } }"
+    for _ in range(3):
+        result = asyncio.run(served.execute(document, context_value=Context(graph=graph)))
+        assert not result.errors, result.errors
+    assert calls <= 1
