@@ -108,10 +108,11 @@ def _wait_ready(server: LiveServer) -> None:
 
 
 @contextmanager
-def served_in_a_thread(app: Any) -> Iterator[str]:
-    """`app` served by uvicorn in a thread of this process; yields its host:port."""
+def served_in_a_thread(app: Any, **options: Any) -> Iterator[str]:
+    """`app` served by uvicorn in a thread of this process (with uvicorn's `options`); yields
+    its host:port."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()

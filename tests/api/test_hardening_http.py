@@ -11,7 +11,6 @@ import json
 import logging
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,6 @@ from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 from graphql import parse
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -32,7 +30,7 @@ from graph.db.engine import BoltEndpoint
 from graph.db.settings import ApiSettings
 from server import create_app
 from tests.conftest import AUTH, auth_headers, make_app
-from tests.live_server import free_port, live_server
+from tests.live_server import live_server, served_in_a_thread
 from web.pages import page_routes, warn_if_vendor_files_are_missing
 from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
@@ -293,26 +291,9 @@ def test_unfinished_request_heads_are_closed_after_the_header_timeout(
 @pytest.fixture
 def one_second_heads(graph: Graph) -> Iterator[int]:
     """The app served by uvicorn in a thread with a 1 s header timeout; yields its port."""
-    port = free_port()
-    config = uvicorn.Config(
-        make_app(graph),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        http=HeaderTimeoutProtocol.with_timeout(1),
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        running.should_exit = True
-        thread.join(timeout=10)
+    http = HeaderTimeoutProtocol.with_timeout(1)
+    with served_in_a_thread(make_app(graph), http=http) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 def test_the_header_timeout_leaves_a_websocket_alone(one_second_heads: int) -> None:
