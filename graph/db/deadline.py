@@ -17,9 +17,9 @@ from contextvars import ContextVar
 
 from graph.db.errors import TimedOut
 
-# monotonic time by which the current request must be done, and its length (for the message)
 # a statement the database stops this close to the deadline was stopped by it
 _MARGIN = 0.01
+# monotonic time by which the current request must be done, and its length (for the message)
 _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("guanxi_deadline", default=None)
 
 
