@@ -18,15 +18,15 @@ else, for a list without a page, its documented size in LIST_SIZES (a person's r
 count as 100, a customer's people as 200: the sizes of a hub and of a large customer on the
 benchmark graph) or UNPAGED_LIST_SIZE, 20, for the short lists of values (a change's fields).
 A list longer than its documented size is not refused; GUANXI_REQUEST_TIMEOUT bounds what it
-costs (graph/db/deadline.py). Sizes are capped at
-MAX_PAGE_SIZE, since a resolver refuses more; a size that is not an integer (a float variable)
-counts at that cap. Fragments on alternative types all count, so the estimate is an upper bound.
+costs (graph/db/deadline.py). Sizes are capped at MAX_PAGE_SIZE, since a resolver refuses
+more; a size that is not an integer (a float variable) counts at that cap. Fragments on
+alternative types all count, so the estimate is an upper bound.
 
 The weight: a resolved field costs about 20 µs of the server's time; the fields in WEIGHTS do far
 more (a path search, a whole-graph measure, a history), measured at 100,000 people
 (BENCHMARKS.md), and cost that many units more. The searches for paths grow with `maxHops`: their
 weight doubles with each hop past two. These are the "heavy" fields: a credential may run at most
-GUANXI_MAX_HEAVY_PER_CREDENTIAL operations holding one at a time (HeavyOperations).
+GUANXI_MAX_HEAVY_PER_CREDENTIAL operations holding one at a time (HeavySlots, CostLimit).
 """
 
 from __future__ import annotations
@@ -290,12 +290,12 @@ class _Cost:
     def _weight(self, node: FieldNode, parent: str, arguments: Mapping[str, Any]) -> int:
         """The field's weight (WEIGHTS), doubled for each hop past two of a path search."""
         weight = WEIGHTS.get((parent, node.name.value), 0)
-        if weight and HOPS_ARGUMENT in arguments:
-            self.heavy = True
+        if not weight:
+            return 0
+        self.heavy = True
+        if HOPS_ARGUMENT in arguments:
             hops = self._size(node, arguments, (HOPS_ARGUMENT,))
             return weight << max(0, min(hops, MAX_HOPS) - 2)
-        if weight:
-            self.heavy = True
         return weight
 
     def _size(self, node: FieldNode, arguments: Mapping[str, Any], names: tuple[str, ...]) -> int:
