@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, LiteralString, TypeVar, cast
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
-from graph.db import deadline
+from graph.db import deadline, packing
 from graph.db.engine import EmbeddedEngine
 from graph.db.errors import Conflict, TimedOut
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = dict[str, Any]
+packing.install()  # before any driver connects: each connection copies the packing functions
 StatementListener = Callable[[str, dict[str, Any]], None]
 
 
