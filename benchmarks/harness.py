@@ -24,7 +24,6 @@ from typing import Any
 
 import httpx2
 from pydantic import SecretStr
-from rich.progress import Progress
 
 from benchmarks.serve import STATUS_ENV
 from graph.auth.credentials import AuthSettings, issue_jwt
@@ -37,6 +36,7 @@ from graph.db.engine import BoltEndpoint, EmbeddedEngine
 from graph.db.settings import EngineSettings
 from graph.db.setup import count_nodes_and_edges, delete_everything
 from graph.evolution import interactions
+from seed.progress import KindProgress
 from seed.synthetic import GENERATOR_VERSION, Synthetic, generate, load, referral_reach
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,9 +172,10 @@ def synthetic_graph(
                 total = data.row_count()
                 started = time.perf_counter()
                 timings: dict[str, float] = {}
-                with Progress() as progress:
-                    task = progress.add_task("loading rows", total=total)
-                    load(graph, data, progress=lambda n: progress.advance(task, n), timings=timings)
+                steps = {step: len(rows) for step, rows in data.steps() if rows}
+                steps["FIGURES"] = len(data.people) + len(data.companies)
+                with KindProgress(steps) as progress:
+                    load(graph, data, progress=progress.advance, timings=timings)
                 seconds = time.perf_counter() - started
                 print(f"loaded {total:,} rows in {seconds:.0f} s ({total / seconds:,.0f} rows/s)")
                 print("  " + ", ".join(f"{name.lower()} {s:.0f} s" for name, s in timings.items()))

@@ -49,8 +49,9 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, LiteralString
 
 from graph.core import figures, kinds, writes
@@ -1226,24 +1227,25 @@ def load(
     data: Synthetic,
     *,
     batch_size: int = 5000,
-    progress: Any = None,
+    progress: Callable[[str, int], None] | None = None,
     timings: dict[str, float] | None = None,
 ) -> None:
     """Write the generated rows in batches (the database must hold none of them yet): the
     companies, people and edges through the same write path as the API and the import (their
     creation not recorded: the generated history records it), the rest as generated; then
     the stored figures of every company and person, counted once (FIGURES) rather than per
-    batch of edges; with `timings`, add the seconds each step took under its name
-    (COMPANIES, ROLES, …, FIGURES)."""
+    batch of edges. `progress(step, n)` hears of the rows of each step as they are written
+    (and of the items counted, as step FIGURES); with `timings`, add the seconds each step took
+    under its name (COMPANIES, ROLES, …, FIGURES)."""
     for step, rows in data.steps():
         started = time.perf_counter()
         for batch in _batches(rows, batch_size):
             _write(graph, step, batch)
             if progress is not None:
-                progress(len(batch))
+                progress(step, len(batch))
         if timings is not None:
             timings[step] = timings.get(step, 0.0) + time.perf_counter() - started
     started = time.perf_counter()
-    figures.backfill_figures(graph, progress)
+    figures.backfill_figures(graph, None if progress is None else partial(progress, "FIGURES"))
     if timings is not None:
         timings["FIGURES"] = timings.get("FIGURES", 0.0) + time.perf_counter() - started
