@@ -24,8 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
 from graph.core.retention import purge_expired
@@ -44,6 +42,7 @@ from graph.transfer.importer import (
 )
 from graph.transfer.records import FileError, FileFormat
 from seed.demo import load_demo
+from seed.progress import KindProgress
 from seed.synthetic import generate
 from seed.synthetic_files import write_synthetic
 
@@ -60,13 +59,10 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count_lines(paths: list[Path]) -> int:
-    total = 0
-    for path in paths:
-        with path.open("rb") as handle:
-            lines = sum(1 for line in handle if line.strip())
-        total += lines - (1 if path.suffix == ".csv" and lines else 0)
-    return total
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return lines - (1 if path.suffix == ".csv" and lines else 0)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -82,29 +78,23 @@ def _import(args: argparse.Namespace) -> int:
     if not sources:
         print(f"error: no record files in {directory} (companies.csv, people.jsonl, …)")
         return 2
-    total = _count_lines([directory / s.name for s in sources])
-    print("importing " + ", ".join(s.name for s in sources) + f" ({total:,} records)")
+    totals = {s.name: _count_lines(directory / s.name) for s in sources}
+    print("importing " + ", ".join(totals) + f" ({sum(totals.values()):,} records)")
     started = time.perf_counter()
     with open_graph() as graph:
         prepare(graph)
-        columns = (
-            TextColumn("{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns) as progress:
-            tasks = {
-                "checked": progress.add_task("checking", total=total),
-                "written": progress.add_task("writing", total=total),
-            }
+        with KindProgress({"checking": sum(totals.values()), **totals}) as progress:
+
+            def advance(phase: str, source: str, n: int) -> None:
+                progress.advance("checking" if phase == "checked" else source, n)
+
             report = import_records(
                 graph,
                 sources,
                 strict=args.strict,
                 batch_size=args.batch_size,
                 by=args.by,
-                progress=lambda phase, n: progress.advance(tasks[phase], n),
+                progress=advance,
             )
     seconds = time.perf_counter() - started
     for name, counts in report.counts.items():

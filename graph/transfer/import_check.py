@@ -159,7 +159,7 @@ class Checker:
     """Checks the sources of one import in order, yielding batches of good records and
     collecting the bad ones in `problems`; `rows` counts the records read per source."""
 
-    def __init__(self, graph: Graph, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(self, graph: Graph, progress: Callable[[str, int], None] | None = None) -> None:
         self.graph = graph
         self.progress = progress
         self.now = dt.datetime.now(dt.UTC)
@@ -183,7 +183,7 @@ class Checker:
             for raw in source.records():
                 count += 1
                 if self.progress is not None and count % 1000 == 0:
-                    self.progress(1000)
+                    self.progress(source.name, 1000)
                 record = self._record(source, spec, raw, state)
                 if record is not None:
                     chunk.append(record)
@@ -195,7 +195,7 @@ class Checker:
         except FileError as exc:
             self.problems.append(Problem(source.name, 1, str(exc)))
         if self.progress is not None:
-            self.progress(count % 1000)
+            self.progress(source.name, count % 1000)
         self.rows[source.name] = count
 
     def _record(
