@@ -159,3 +159,35 @@ def break_records(directory: Path, fraction: float, seed: int) -> list[Breakage]
         with (directory / name).open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows([header, *rows])
     return broken
+
+
+# A column of each file whose change is an update (free text, or a date for reporting lines).
+_SYNCED: dict[str, tuple[str, str]] = {
+    "companies.csv": ("region", "region {n}"),
+    "people.csv": ("notes", "synced {n}"),
+    "roles.csv": ("department", "department {n}"),
+    "company_relationships.csv": ("notes", "synced {n}"),
+    "relationships.csv": ("notes", "synced {n}"),
+    "referrals.csv": ("note", "synced {n}"),
+    "deals.csv": ("note", "synced {n}"),
+    "reporting_lines.csv": ("since", "2025-01-{day:02d}"),
+}
+
+
+def change_records(directory: Path, share: float) -> int:
+    """Change one column (_SYNCED) of every record at a step of 1/`share` in each CSV file of
+    `directory` (as written by `write_synthetic`): what a sync of a CRM sends, mostly unchanged
+    records and some updated ones. Returns how many records were changed."""
+    step = max(1, round(1 / share))
+    changed = 0
+    for name, (column, value) in _SYNCED.items():
+        path = directory / name
+        if not path.exists():
+            continue
+        header, rows = _read(path)
+        for n, row in enumerate(rows[::step]):
+            row[header.index(column)] = value.format(n=n, day=n % 28 + 1)
+            changed += 1
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *rows])
+    return changed

@@ -26,9 +26,12 @@ def modules() -> list[ModuleType]:
 
 def _collect(found: dict[str, str], key: str, value: object) -> None:
     """A statement under `key`; a kind's statements (a NamedTuple) by field name, other tuples
-    numbered, nested ones likewise; anything else (a flag) is no statement."""
+    numbered, a dict's by key, nested ones likewise; anything else (a flag) is no statement."""
     if isinstance(value, str):
         found[key] = value
+    elif isinstance(value, dict):
+        for name, item in cast("dict[str, object]", value).items():
+            _collect(found, f"{key}[{name}]", item)
     elif isinstance(value, tuple):
         items = cast("tuple[object, ...]", value)
         names: Sequence[str | int] = getattr(items, "_fields", range(len(items)))

@@ -54,3 +54,54 @@ BULK_HISTORIES: Final[LiteralString] = """
 UNWIND $rows AS row
 CREATE (h:History) SET h = row
 """
+
+
+def _bare_edge(start: LiteralString, rel: LiteralString, end: LiteralString) -> LiteralString:
+    return (
+        """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+MATCH (a:"""
+        + start
+        + """ {id: fromId})
+MATCH (b:"""
+        + end
+        + """ {id: toId})
+CREATE (a)-[r:"""
+        + rel
+        + """]->(b)
+SET r = row.props
+"""
+    )
+
+
+# The engine's best case for a first load, per kind of record: plain `UNWIND $rows … CREATE`
+# of the same rows {props, (edges) fromId, toId}, nothing checked, looked up or counted, no
+# search key, no figure (benchmarks/imports.py compares the import and the loader with it).
+BARE_CREATE: Final[dict[str, LiteralString]] = {
+    "companies": "UNWIND $rows AS row CREATE (n:Company) SET n = row.props",
+    "people": "UNWIND $rows AS row CREATE (n:Person) SET n = row.props",
+    "roles": _bare_edge("Person", "HOLDS_ROLE", "Company"),
+    "company_relationships": _bare_edge("Company", "DOES_BUSINESS_WITH", "Company"),
+    "reporting_lines": BULK_REPORTING_LINES,
+    "relationships": _bare_edge("Person", "KNOWS", "Person"),
+    # a party is a person or a company: looked up under both labels, as the app does
+    "referrals": """
+UNWIND $rows AS row
+WITH row, row.fromId AS fromId, row.toId AS toId
+OPTIONAL MATCH (fromPerson:Person {id: fromId})
+OPTIONAL MATCH (fromCompany:Company {id: fromId})
+OPTIONAL MATCH (toPerson:Person {id: toId})
+OPTIONAL MATCH (toCompany:Company {id: toId})
+WITH row, coalesce(fromPerson, fromCompany) AS a, coalesce(toPerson, toCompany) AS b
+CREATE (a)-[r:REFERRED]->(b)
+SET r = row.props
+""",
+    "deals": """
+UNWIND $rows AS row
+WITH row, row.toId AS companyId
+MATCH (c:Company {id: companyId})
+CREATE (d:Deal) SET d = row.props
+CREATE (d)-[:FOR]->(c)
+""",
+}
