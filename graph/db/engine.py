@@ -6,7 +6,6 @@ The same driver and the same Cypher run against it as against Neo4j.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -190,6 +189,8 @@ def lock_holder(data_dir: Path, database: str) -> int | None:
     jpype = sys.modules.get("jpype")
     if not sys.platform.startswith("linux") or (jpype is not None and jpype.isJVMStarted()):
         return None  # (struct flock is laid out differently elsewhere)
+    import fcntl  # POSIX only: imported here so that the module loads anywhere
+
     path = data_dir / ENGINE_DIR / DATABASES_DIR / database / "database.lck"
     try:
         handle = os.open(path, os.O_RDONLY)
