@@ -12,17 +12,22 @@
     python -m seed token list
 
 Each works against the configured database (NEO4J_URI, or the embedded engine in
-GUANXI_DATA_DIR). The record format is described in docs/IMPORT_EXPORT.md, backups in
-docs/BACKUP.md.
+GUANXI_DATA_DIR: the running server's when it runs, else one started for the command). The
+record format is described in docs/IMPORT_EXPORT.md, backups in docs/BACKUP.md. A command that
+fails prints one line `error: ...` on stderr and exits 2 (GUANXI_DEBUG=1: the traceback too).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import time
 from pathlib import Path
+
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from pydantic import ValidationError
 
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
@@ -30,6 +35,7 @@ from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
+from graph.db.engine import EngineError
 from graph.db.errors import GuanxiError, NotFound
 from graph.db.settings import EngineSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, delete_everything
@@ -303,8 +309,57 @@ def main(argv: list[str] | None = None) -> int:
     listing.set_defaults(run=_token_list)
 
     args = parser.parse_args(argv)
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("GUANXI_DEBUG") == "1":
+            raise
+        print(f"error: {_failure(exc)}", file=sys.stderr)
+        return 2
     return code
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _database() -> str:
+    """The database a command uses, as the user configured it."""
+    uri = Neo4jSettings().uri
+    if uri:
+        return uri
+    return f"the embedded engine in {EngineSettings().data_dir}"
+
+
+def _failure(exc: Exception) -> str:
+    """What went wrong, in one line: the expected failures said plainly, anything else with
+    its type and how to see the traceback."""
+    if isinstance(exc, ServiceUnavailable):
+        return f"cannot reach the database at {_database()}: {_one_line(str(exc))}"
+    if isinstance(exc, AuthError):
+        hint = " (NEO4J_USERNAME, NEO4J_PASSWORD)" if Neo4jSettings().uri else ""
+        return f"the database at {_database()} refused the credentials{hint}: {exc.message}"
+    if isinstance(exc, Neo4jError):
+        return f"the database refused a statement: {exc.code}: {_one_line(exc.message or '')}"
+    if isinstance(exc, DriverError):  # a NEO4J_URI of an unknown scheme, among others
+        return f"the database connection failed: {_one_line(str(exc))}"
+    if isinstance(exc, GuanxiError):
+        return _one_line(exc.message)
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return f"invalid setting ({exc.title}): {problems}"
+    if isinstance(exc, EngineError | BackupError | FileError | OSError):
+        return _one_line(str(exc))
+    return (
+        f"{type(exc).__name__}: {_one_line(str(exc))} (run it again with GUANXI_DEBUG=1 "
+        "to see the traceback)"
+    )
 
 
 if __name__ == "__main__":

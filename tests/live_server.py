@@ -65,15 +65,23 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(endpoint: BoltEndpoint, log: Path, **env: str) -> Iterator[LiveServer]:
-    """Start `python server.py` against `endpoint`; stop it (SIGTERM) on exit."""
+def live_server(endpoint: BoltEndpoint | None, log: Path, **env: str) -> Iterator[LiveServer]:
+    """Start `python server.py` against `endpoint` (None: its own embedded engine, in
+    GUANXI_DATA_DIR of `env`); stop it (SIGTERM) on exit."""
     port = free_port()
+    database = (
+        {}
+        if endpoint is None
+        else {
+            "NEO4J_URI": endpoint.uri,
+            "NEO4J_USERNAME": endpoint.username,
+            "NEO4J_PASSWORD": endpoint.password,
+            "NEO4J_DATABASE": endpoint.database,
+        }
+    )
     environment = {
-        **os.environ,
-        "NEO4J_URI": endpoint.uri,
-        "NEO4J_USERNAME": endpoint.username,
-        "NEO4J_PASSWORD": endpoint.password,
-        "NEO4J_DATABASE": endpoint.database,
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+        **database,
         "GUANXI_DEMO_DATA": "0",
         "GUANXI_PORT": str(port),
         # accept the JWTs of tests.conftest.auth_headers, and make no development token

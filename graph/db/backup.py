@@ -6,8 +6,9 @@ does). A transaction still open when it starts is not in it.
 
 - `backup_engine` backs up an engine running in this process.
 - `backup_data_dir` backs up the database of a data directory: through the HTTP API of the
-  engine that holds it when one runs (the app, `make run`: the engine publishes its port in the
-  data directory), else by starting the engine here for the time of the backup.
+  engine that holds it when one runs (the app, `make run`: the engine publishes its ports in the
+  data directory, graph/db/engine.py ENGINE_FILE), else by starting the engine here for the
+  time of the backup.
 - `restore_data_dir` restores a backup into a data directory that holds no database, with no
   engine running on it; the engine started there next serves the restored graph.
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import time
 import urllib.error
@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.db.engine import ENGINE_DIR, HTTP_FILE, EmbeddedEngine, engine_password, start_engine_jvm
+from graph.db.engine import (
+    ENGINE_DIR,
+    EmbeddedEngine,
+    engine_password,
+    published_engine,
+    running_endpoint,
+    start_engine_jvm,
+)
 
 DATABASE = "guanxi"  # the embedded engine's database, as graph/db/connection.py names it
 
@@ -73,22 +80,6 @@ def backup_engine(engine: EmbeddedEngine, target: Path) -> Path:
     return target
 
 
-def _running_port(data_dir: Path) -> int | None:
-    """The HTTP port of the engine that holds `data_dir`, if one is running."""
-    try:
-        published = json.loads((data_dir / HTTP_FILE).read_text())
-        pid, port = int(published["pid"]), int(published["port"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None  # left behind by an engine that did not stop in order
-    except PermissionError:
-        pass  # another user's process: it runs
-    return port
-
-
 def _backup_over_http(data_dir: Path, port: int, target: Path) -> None:
     """Ask the running engine for a backup (ArcadeDB's BACKUP DATABASE), then move it out of
     the server's backup directory, the only place its SQL command may write to."""
@@ -129,7 +120,8 @@ def backup_data_dir(data_dir: Path, target: Path, heap: str = "2g") -> BackupRes
         raise BackupError(f"{data_dir} holds no embedded database to back up")
     target = _checked_target(target)
     started = time.perf_counter()
-    port = _running_port(data_dir)
+    published = published_engine(data_dir)
+    port = None if published is None else published.http_port
     via = "running engine (HTTP)"
     try:
         if port is not None:
@@ -155,8 +147,8 @@ def restore_data_dir(source: Path, data_dir: Path, heap: str = "2g") -> Path:
     source, data_dir = source.resolve(), data_dir.resolve()
     if not source.is_file():
         raise BackupError(f"{source}: no such backup file")
-    if _running_port(data_dir) is not None:
-        raise BackupError(f"an engine is running on {data_dir}: stop it first")
+    if running_endpoint(data_dir) is not None:
+        raise BackupError(f"an engine is running on {data_dir} (the app?): stop it first")
     database = data_dir / ENGINE_DIR / "databases" / DATABASE
     if database.exists():
         raise BackupError(

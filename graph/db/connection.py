@@ -19,7 +19,7 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph.db import deadline, packing
-from graph.db.engine import EmbeddedEngine
+from graph.db.engine import EmbeddedEngine, running_endpoint
 from graph.db.errors import Conflict, TimedOut
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
 
@@ -237,7 +237,9 @@ def open_graph(
     engine_settings: EngineSettings | None = None,
     api_settings: ApiSettings | None = None,
 ) -> Generator[Graph, None, None]:
-    """Connect to `NEO4J_URI`, or start the embedded engine when it is unset; close on exit."""
+    """Connect to `NEO4J_URI`; when it is unset, to the embedded engine of GUANXI_DATA_DIR:
+    the one already running there (a server's, which publishes how to reach it), else one
+    started here. Close on exit, and stop the engine only if it was started here."""
     neo4j_settings = neo4j_settings or Neo4jSettings()
     api_settings = api_settings or ApiSettings()
     tx_timeout = api_settings.tx_timeout
@@ -247,13 +249,18 @@ def open_graph(
         auth = (neo4j_settings.username, neo4j_settings.password.get_secret_value())
     else:
         engine_settings = engine_settings or EngineSettings()
-        engine = EmbeddedEngine(
-            engine_settings.data_dir,
-            database="guanxi",
-            heap=engine_settings.engine_heap,
-            command_timeout=tx_timeout,
-        )
-        endpoint = engine.start()
+        endpoint = running_endpoint(engine_settings.data_dir)
+        if endpoint is not None:
+            # its statements keep the limit that engine's process set (arcadedb.command.timeout)
+            log.info("using the engine already running on %s", engine_settings.data_dir)
+        else:
+            engine = EmbeddedEngine(
+                engine_settings.data_dir,
+                database="guanxi",
+                heap=engine_settings.engine_heap,
+                command_timeout=tx_timeout,
+            )
+            endpoint = engine.start()
         uri, database = endpoint.uri, endpoint.database
         auth = (endpoint.username, endpoint.password)
     driver = GraphDatabase.driver(

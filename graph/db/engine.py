@@ -11,10 +11,13 @@ import logging
 import os
 import secrets
 import socket
+import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import neo4j
 from pydantic import SecretStr
 
 from graph.db.settings import Neo4jSettings
@@ -24,10 +27,18 @@ log = logging.getLogger(__name__)
 _LOGGING_PROPERTIES = Path(__file__).with_name("engine-logging.properties")
 _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 _USER = "root"
-# Where a running engine says how to reach its HTTP API (for `python -m seed backup` from
-# another process): {"pid": ..., "port": ...}, removed when it stops.
-HTTP_FILE = "engine-http.json"
+# Where a running engine says how to reach it, so that the command line tools (another
+# process) use it instead of starting an engine on a locked directory: {"pid", "bolt_uri",
+# "http_port", "username", "database"}, readable only by the user, removed when it stops. The
+# password is in PASSWORD_FILE beside it.
+ENGINE_FILE = "engine.json"
+PASSWORD_FILE = "engine-password"
 ENGINE_DIR = "engine"  # the ArcadeDB server's root under the data directory
+DATABASES_DIR = "databases"  # under ENGINE_DIR, one directory per database
+
+
+class EngineError(Exception):
+    """The embedded engine could not start; the message says why."""
 
 
 def _free_port() -> int:
@@ -82,14 +93,119 @@ def start_engine_jvm(heap: str) -> None:
     )
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write `path` readable only by the user, never partly written nor briefly readable by
+    others (a temporary file made 0600, then renamed)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
 def engine_password(data_dir: Path) -> str:
     """The root password of the engine of `data_dir`, made once and kept beside the data."""
-    path = data_dir / "engine-password"
+    path = data_dir / PASSWORD_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
+        _write_private(path, secrets.token_urlsafe(24))
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class PublishedEngine:
+    """What a running engine wrote in ENGINE_FILE of its data directory."""
+
+    pid: int
+    bolt_uri: str
+    http_port: int
+    username: str
+    database: str
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: it runs
+    return True
+
+
+def published_engine(data_dir: Path) -> PublishedEngine | None:
+    """What the engine of `data_dir` published, if the process that wrote it still lives.
+
+    None when nothing is published, the file is unreadable or malformed, or its process has
+    gone (an engine that did not stop in order leaves the file behind: it is ignored). The
+    process id may since have been reused: whether the engine answers is for the caller to see.
+    """
+    try:
+        found = json.loads((data_dir / ENGINE_FILE).read_text())
+        published = PublishedEngine(
+            pid=int(found["pid"]),
+            bolt_uri=str(found["bolt_uri"]),
+            http_port=int(found["http_port"]),
+            username=str(found["username"]),
+            database=str(found["database"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return published if _alive(published.pid) else None
+
+
+def running_endpoint(data_dir: Path) -> BoltEndpoint | None:
+    """How to reach the running engine of `data_dir` over Bolt: its published address and the
+    directory's password, when its process lives and Bolt answers there; else None (nothing
+    runs, or a stale file). A live engine that refuses the password raises neo4j's AuthError."""
+    data_dir = data_dir.resolve()
+    published = published_engine(data_dir)
+    if published is None:
+        return None
+    try:
+        password = (data_dir / PASSWORD_FILE).read_text().strip()
+    except OSError:
+        return None
+    endpoint = BoltEndpoint(published.bolt_uri, published.username, password, published.database)
+    auth = (endpoint.username, endpoint.password)
+    try:
+        with neo4j.GraphDatabase.driver(
+            endpoint.uri, auth=auth, connection_timeout=5, connection_acquisition_timeout=5
+        ) as driver:
+            driver.verify_connectivity()
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError):
+        return None  # the process id now belongs to another process
+    return endpoint
+
+
+def lock_holder(data_dir: Path, database: str) -> int | None:
+    """The id of another process holding the lock of the engine's database in `data_dir`, or
+    None. ArcadeDB locks `database.lck` with a POSIX record lock (Java's FileChannel.tryLock),
+    which F_GETLK reports without taking it.
+
+    Only asked while this process runs no JVM: closing a descriptor of a file drops every
+    POSIX lock the process holds on it, so the question would release this process's own lock.
+    """
+    jpype = sys.modules.get("jpype")
+    if not sys.platform.startswith("linux") or (jpype is not None and jpype.isJVMStarted()):
+        return None  # (struct flock is laid out differently elsewhere)
+    import fcntl  # POSIX only: imported here so that the module loads anywhere
+
+    path = data_dir / ENGINE_DIR / DATABASES_DIR / database / "database.lck"
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # no database yet: nothing holds it
+    try:
+        layout = "hhqqi"  # struct flock on Linux: type, whence, start, len, pid
+        asked = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(handle, fcntl.F_GETLK, asked)
+        kind, _, _, _, pid = struct.unpack(layout, answer[: struct.calcsize(layout)])
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    return None if kind == fcntl.F_UNLCK else int(pid)
 
 
 class EmbeddedEngine:
@@ -110,6 +226,13 @@ class EmbeddedEngine:
         if self._endpoint is not None:
             return self._endpoint
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        holder = lock_holder(self.data_dir, self.database)
+        if holder is not None:
+            raise EngineError(
+                f"the data directory {self.data_dir} is in use by process {holder}, which does "
+                "not say how to reach its engine (still starting, or an older Guanxi): stop it "
+                "or try again"
+            )
         password = engine_password(self.data_dir)
         os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.data_dir / "jvm-error.log"))
         # Imported here: the JVM is needed only for the embedded engine.
@@ -127,29 +250,41 @@ class EmbeddedEngine:
                 "bolt_port": bolt_port,
             },
         )
-        server.start()
+        try:
+            server.start()
+        except Exception as exc:  # ArcadeDBError, wrapping the Java exception
+            if "LockException" in str(exc):
+                raise EngineError(
+                    f"the data directory {self.data_dir} is in use by another engine"
+                ) from exc
+            raise EngineError(f"the embedded engine did not start: {exc}") from exc
         self._server = server
         set_command_timeout(self.command_timeout)
         try:
             server.get_database(self.database)
         except Exception:
             server.create_database(self.database)
-        http_file = self.data_dir / HTTP_FILE
-        http_file.write_text(json.dumps({"pid": os.getpid(), "port": http_port}))
-        http_file.chmod(0o600)
         self._endpoint = BoltEndpoint(
             uri=f"bolt://127.0.0.1:{bolt_port}",
             username=_USER,
             password=password,
             database=self.database,
         )
+        published = {
+            "pid": os.getpid(),
+            "bolt_uri": self._endpoint.uri,
+            "http_port": http_port,
+            "username": _USER,
+            "database": self.database,
+        }
+        _write_private(self.data_dir / ENGINE_FILE, json.dumps(published))
         log.info("embedded engine started: %s, data in %s", self._endpoint.uri, self.data_dir)
         return self._endpoint
 
     def stop(self) -> None:
         """Stop the server; its data stays on disk for the next start."""
         if self._server is not None:
-            (self.data_dir / HTTP_FILE).unlink(missing_ok=True)
+            (self.data_dir / ENGINE_FILE).unlink(missing_ok=True)
             self._server.stop()
             self._server = None
             self._endpoint = None
