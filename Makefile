@@ -82,13 +82,13 @@ seed: $(STAMP)
 
 PEOPLE ?= 100000
 ROUNDS ?= 50
-# the import's batch sizes (the whole sweep: 1000,5000,10000,20000,50000; about 10 minutes)
-IMPORT_SIZES ?= 10000
+# the scale of loading and syncing (benchmarks/imports.py; about 15 minutes at 100,000)
+IMPORT_PEOPLE ?= 100000
 ## Benchmark the API (graph built on first use; PEOPLE=3000 ROUNDS=5 for a quick run): every read
 ## operation's latency beside its statements and its floor, the fixed cost of a request, a write,
-## the mixed load (8 clients, 60 s), the import at IMPORT_SIZES: BENCHMARKS.md.
+## the mixed load (8 clients, 60 s), loading and syncing at IMPORT_PEOPLE: BENCHMARKS.md.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS) --import-sizes $(IMPORT_SIZES)
+	$(BIN)/python -m benchmarks --people $(PEOPLE) --rounds $(ROUNDS) --import-people $(IMPORT_PEOPLE)
 
 ## The mixed load alone (issue 17's throughput targets): 8 clients for 60 s at PEOPLE.
 load: $(STAMP)

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks [--people 100000] [--rounds 50] [--warmup 5]
                                    [--op-budget 20] [--no-pure-driver] [--output BENCHMARKS.md]
                                    [--load-clients 8] [--load-seconds 60] [--no-load]
-                                   [--import-people 5000] [--import-sizes 1000,...,50000]
+                                   [--import-people 100000] [--import-batch-size 10000]
                                    [--no-import]
 
 Builds (or reuses) the synthetic graph with four years of history at that scale in
@@ -31,9 +31,10 @@ benchmarks/data/, then:
    plain server;
 7. reads the servers' peak memory (VmHWM) and times Strawberry against plain graphql-core over
    the key-person map's data already fetched (benchmarks/floor.py);
-8. imports the synthetic graph at a smaller scale (--import-people) as record files into an
-   empty engine of its own, per batch size, against a bare UNWIND loop over the same rows
-   (benchmarks/imports.py);
+8. loads and syncs (benchmarks/imports.py, --import-people): the record files of the
+   synthetic graph imported into an empty engine of its own and then again with a share
+   changed, and the synthetic graph with history loaded, beside a bare UNWIND … CREATE of the
+   same rows, per kind (issue 19's targets);
 9. prints the tables and writes them to BENCHMARKS.md with the scale, machine and date, and
    each target met or missed, by how much, beside the floor.
 
@@ -91,6 +92,7 @@ from graph.cypher.db import admin
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.setup import count_nodes_and_edges
+from graph.transfer.importer import DEFAULT_BATCH_SIZE
 
 MIN_SAMPLES = 5  # an operation over its time budget is still timed this often ...
 SLOW_SAMPLES = 3  # ... or this often when one round of it takes longer than its whole budget
@@ -658,12 +660,11 @@ def main() -> None:
     parser.add_argument(
         "--import-people",
         type=int,
-        default=5_000,
-        help="scale of the import sweep (each size imports the whole graph twice)",
+        default=imports.LOAD_PEOPLE,
+        help="scale of the loading and syncing benchmark (benchmarks/imports.py)",
     )
-    parser.add_argument("--import-sizes", default=",".join(str(s) for s in imports.SIZES))
-    parser.add_argument("--import-rounds", type=int, default=2)
-    parser.add_argument("--no-import", action="store_true", help="skip the import sweep")
+    parser.add_argument("--import-batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--no-import", action="store_true", help="skip loading and syncing")
     args = parser.parse_args()
     pure_dir = None if args.no_pure_driver else pure_driver()
     started = time.perf_counter()
@@ -727,10 +728,10 @@ def main() -> None:
     import_sections: list[Section] = []
     import_targets: list[Target] = []
     if not args.no_import:
-        print(f"timing imports at {args.import_people:,} people ...", flush=True)
-        sizes = [int(size) for size in args.import_sizes.split(",")]
-        section, import_targets = imports.measure(args.import_people, sizes, args.import_rounds)
-        import_sections = [section]
+        print(f"loading and syncing at {args.import_people:,} people ...", flush=True)
+        import_sections, import_targets = imports.measure(
+            args.import_people, args.import_batch_size
+        )
 
     load_sections = [] if load_result is None else [load.section(load_result)]
     load_targets = [] if load_result is None else load.targets(load_result)
@@ -751,7 +752,7 @@ def main() -> None:
                 f"round runs every operation once per variant "
                 f"({'; '.join([*clients, STATEMENTS, FLOOR])}), the order of the variants "
                 f"rotating; time budget {args.op_budget:g} s an operation; the reads took "
-                f"{bench_seconds / 60:.1f} min with the load, before the import sweep",
+                f"{bench_seconds / 60:.1f} min with the load, before loading and syncing",
             ),
             (
                 "setup",
