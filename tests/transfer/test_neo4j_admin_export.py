@@ -271,8 +271,16 @@ def test_the_files_load_as_the_graph_every_node_and_edge_once_with_its_values(
     )  # a quoted "" stays an empty string; an empty cell is no property
 
 
+def _wang_knows_a_stranger(graph: Graph) -> None:
+    """Wang is in Acme's neighbourhood (周强 knows him); whom he knows is not."""
+    found = graph.read(statements.EXPORTED_NODES)
+    (wang,) = [r["props"]["id"] for r in found if r["props"].get("name") == "Wang, Wei"]
+    factories.knows(graph, wang, factories.person(graph, "Stranger"), 0.5)
+
+
 def test_relationship_files_name_only_ids_of_their_id_space(graph: Graph) -> None:
     ids = _build(graph)
+    _wang_knows_a_stranger(graph)
     for files in (export(graph), export(graph, ids["acme"])):
         read = read_files(files)
         for name, space, id_ in read.references:
@@ -281,6 +289,7 @@ def test_relationship_files_name_only_ids_of_their_id_space(graph: Graph) -> Non
 
 def test_a_neighbourhood_holds_the_edges_among_its_nodes(graph: Graph) -> None:
     ids = _build(graph)
+    _wang_knows_a_stranger(graph)
     read = read_files(export(graph, ids["acme"]))
     people = {n["name"] for (space, _), n in read.nodes.items() if space == "Person"}
     assert people == {"周强", "李娜", "Wang, Wei"}  # not Far Away: nobody at Acme knows him
