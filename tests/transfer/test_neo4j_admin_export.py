@@ -344,8 +344,8 @@ def test_cells_by_type_and_arrays_joined_by_the_delimiter() -> None:
 
 
 def test_the_documented_command_names_every_file_the_export_writes() -> None:
-    command = DOC.read_text(encoding="utf-8").split("neo4j-admin database import full", 2)[2]
-    command = command.split("```", 1)[0]
+    blocks = DOC.read_text(encoding="utf-8").split("```")[1::2]
+    (command,) = [b for b in blocks if "bin/neo4j-admin database import full" in b]
     named = re.findall(r"--(nodes|relationships)=\$DIR/(\S+?\.csv)", command)
     assert sorted(named) == sorted(
         [("nodes", f.name) for f in neo4j_admin.NODE_FILES]
