@@ -225,6 +225,8 @@ EDGE_FILES: Final[tuple[EdgeFile, ...]] = (
     REPORTING_LINES,
     DEAL_COMPANIES,
 )
+# Every file, in the order they are written (nodes first).
+FILES: Final[tuple[NodeFile | EdgeFile, ...]] = (*NODE_FILES, *EDGE_FILES)
 
 
 def _quoted(text: str) -> str:
@@ -279,8 +281,7 @@ class _Files:
     def __init__(self, open_file: Callable[[str], IO[str]]) -> None:
         self._handles: dict[str, IO[str]] = {}
         self.counts: dict[str, int] = {}
-        every: list[NodeFile | EdgeFile] = [*NODE_FILES, *EDGE_FILES]
-        for file in every:
+        for file in FILES:
             handle = open_file(file.name)
             handle.write(",".join(file.header) + "\n")
             self._handles[file.name] = handle

@@ -257,7 +257,7 @@ def test_the_files_load_as_the_graph_every_node_and_edge_once_with_its_values(
     _build(graph)
     _hard_values(graph)
     files = export(graph)
-    assert set(files) == {f.name for f in (*neo4j_admin.NODE_FILES, *neo4j_admin.EDGE_FILES)}
+    assert set(files) == {f.name for f in neo4j_admin.FILES}
     read = read_files(files)
     nodes, edges = stored(graph)
     assert read.nodes == nodes
@@ -309,7 +309,7 @@ def test_the_demo_data_with_interactions_and_versions_round_trips(graph: Graph) 
 def test_every_system_property_has_a_type_and_the_figures_are_left_to_prepare() -> None:
     assert set(neo4j_admin.SYSTEM_TYPES) == writes.SYSTEM_KEYS - figures.FIGURE_KEYS
     assert neo4j_admin.LEFT_OUT == figures.FIGURE_KEYS
-    headers = {h for f in (*neo4j_admin.NODE_FILES, *neo4j_admin.EDGE_FILES) for h in f.header}
+    headers = {h for f in neo4j_admin.FILES for h in f.header}
     assert {"strength:double", "since:date", "createdAt:datetime", "isOurs:boolean"} <= headers
     assert {"version:long", "searchText:string", "id:ID(Person)", ":END_ID(Company)"} <= headers
 
