@@ -18,7 +18,8 @@ import neo4j.time
 import pytest
 
 from graph.core import figures, kinds, writes
-from graph.core.models import to_datetime
+from graph.core.inputs import Fields
+from graph.core.models import PersonTier, to_datetime
 from graph.cypher.transfer import neo4j_admin as statements
 from graph.db.connection import Graph
 from graph.transfer import neo4j_admin
@@ -353,3 +354,21 @@ def test_the_documented_command_names_every_file_the_export_writes() -> None:
     )
     assert f"--array-delimiter={neo4j_admin.ARRAY_DELIMITER_OPTION}" in command
     assert "--id-type=string" in command and "--multiline-fields=true" in command
+
+
+def test_a_new_field_gets_its_column_from_its_type() -> None:
+    class Tagged(Fields):
+        tags: list[str] | None = None
+        visits: int = 0
+        seen_at: dt.datetime | None = None
+        tier: PersonTier | None = None
+
+    assert neo4j_admin.field_columns(Tagged) == (
+        Column("externalId", "string"),
+        Column("tags", "string[]"),
+        Column("visits", "long"),
+        Column("seenAt", "datetime"),
+        Column("tier", "string"),
+    )
+    with pytest.raises(TypeError, match="no neo4j-admin type"):
+        neo4j_admin.admin_type(dict[str, int])
