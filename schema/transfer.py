@@ -17,7 +17,9 @@ from schema.types import Info
 
 strawberry.enum(RecordKind, description="A kind of record: one file of an import or export.")
 strawberry.enum(
-    ExportFormat, description="CSV or JSON Lines (one file per kind), or one GraphML file."
+    ExportFormat,
+    description="CSV or JSON Lines (one file per kind), one GraphML file, or the CSV files of "
+    "`neo4j-admin database import full` (one per label and relationship type).",
 )
 
 _RECORDS = "Records as JSON objects with the format's fields, as lines of a .jsonl file."

@@ -21,6 +21,7 @@ from graph.cypher.transfer import records as cypher
 from graph.db.connection import Graph
 from graph.db.errors import NotFound
 from graph.transfer.graphml import GraphMLWriter
+from graph.transfer.neo4j_admin import write_neo4j_admin
 from graph.transfer.records import SPECS, FileFormat, RecordKind, RecordWriter
 
 PAGE_SIZE = 2_000
@@ -171,6 +172,7 @@ class ExportFormat(Enum):
     CSV = "csv"
     JSONL = "jsonl"
     GRAPHML = "graphml"
+    NEO4J_ADMIN = "neo4j-admin"  # the CSV files of `neo4j-admin database import full`
 
 
 def write_export(
@@ -185,6 +187,8 @@ def write_export(
         export_records(graph, scope, writer.write)
         writer.close()
         return {"graph.graphml": writer.nodes + writer.edges}
+    if fmt is ExportFormat.NEO4J_ADMIN:
+        return write_neo4j_admin(graph, scope, open_file)
     file_format = FileFormat(fmt.value)
     writers = {
         kind: RecordWriter(open_file(f"{kind.value}.{fmt.value}"), kind, file_format)
