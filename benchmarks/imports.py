@@ -142,7 +142,7 @@ def timed_import(graph: Graph, directory: Path, batch_size: int) -> Timed:
 
     started = time.perf_counter()
     report = import_records(
-        graph, directory_sources(directory), batch_size=batch_size, progress=heard
+        graph, directory_sources(directory), batch_size=batch_size, progress=heard, bulk=True
     )
     total = time.perf_counter() - started
     assert not report.problems, report.problems[:3]

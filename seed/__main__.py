@@ -2,7 +2,7 @@
 
     python -m seed [--reset]                      load the demo data (once)
     python -m seed import DIR [--strict] [--batch-size N] [--by NAME] [--problems FILE]
-    python -m seed export DIR [--format csv|jsonl|graphml] [--company ID]
+    python -m seed export DIR [--format csv|jsonl|graphml|neo4j-admin] [--company ID]
     python -m seed synthetic DIR [--people N] [--seed S] [--format csv|jsonl]
     python -m seed backup FILE.zip                 back up the embedded engine's database
     python -m seed restore FILE.zip [--data-dir DIR]  restore it into an empty data directory
@@ -101,6 +101,7 @@ def _import(args: argparse.Namespace) -> int:
                 batch_size=args.batch_size,
                 by=args.by,
                 progress=advance,
+                bulk=True,
             )
     seconds = time.perf_counter() - started
     for name, counts in report.counts.items():

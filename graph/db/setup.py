@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from graph.cypher.db import admin, setup
 from graph.db.connection import Graph
+from graph.db.errors import Conflict, GuanxiError
 
 
 def ensure_schema(graph: Graph) -> None:
@@ -18,6 +22,26 @@ def ensure_schema(graph: Graph) -> None:
         *setup.TOKEN_SCHEMA,
     ):
         graph.write(statement)
+
+
+@contextmanager
+def schema_lifted(graph: Graph) -> Iterator[None]:
+    """Lift the rules and indexes a first load into an empty database does not need
+    (`LIFTED_FOR_FIRST_LOAD`) while it writes, and build them again when it ends, however it
+    ends (a process that dies meanwhile builds them at its next start: `prepare`)."""
+    for statement in setup.LIFTED_FOR_FIRST_LOAD:
+        graph.write(statement)
+    try:
+        yield
+    finally:
+        try:
+            ensure_schema(graph)
+        except Conflict as exc:
+            raise GuanxiError(
+                "the load is written, but two edges of one kind share an id or external id "
+                "(written by another client meanwhile?), so their uniqueness rule could not be "
+                "built again: remove one of them, then restart the server"
+            ) from exc
 
 
 def delete_everything(graph: Graph) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,7 @@ from graph.core.writes import New, Update, changed_fields, create_in, new_props,
 from graph.cypher.transfer import records as cypher
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput
+from graph.db.setup import schema_lifted
 from graph.deals.deals import ID_PREFIX as DEAL_ID_PREFIX
 from graph.deals.deals import DealFields
 from graph.transfer.import_check import Checker, Problem, Record, Source
@@ -106,8 +108,12 @@ def import_records(
     batch_size: int = DEFAULT_BATCH_SIZE,
     by: str | None = None,
     progress: Callable[[str, str, int], None] | None = None,
+    bulk: bool = False,
 ) -> ImportReport:
     """Import the sources in order (companies and people before the edges that name them).
+
+    `bulk` (the command line's imports): into an empty database, lift the edges' uniqueness
+    rules and the search keys' index while it writes (graph/db/setup.py `schema_lifted`).
 
     `progress(phase, source, n)` hears of the records of a source checked (phase "checked")
     and then written or found bad (phase "written"), as they go, and of the items whose figures
@@ -120,6 +126,20 @@ def import_records(
     counts = graph.read(cypher.LABEL_COUNTS)[0]
     initial = counts["people"] == 0 and counts["companies"] == 0
     run = _Run(f"im_{uuid.uuid4().hex}", by, dt.datetime.now(dt.UTC), initial)
+    with schema_lifted(graph) if bulk and initial else nullcontext():
+        return _import(graph, sources, checker, step, report, run, strict, batch_size)
+
+
+def _import(
+    graph: Graph,
+    sources: Sequence[Source],
+    checker: Checker,
+    step: Callable[[str, int], None] | None,
+    report: ImportReport,
+    run: _Run,
+    strict: bool,
+    batch_size: int,
+) -> ImportReport:
     jobs = ((source, batch) for source in sources for batch in checker.batches(source, batch_size))
     outcomes: list[tuple[Source, _Batch]] = []
     if strict:

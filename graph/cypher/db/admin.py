@@ -79,3 +79,14 @@ TIMESTAMP_PROBE_READ: Final[LiteralString] = """
 MATCH (t:TimestampProbe)
 RETURN t.at AS at, toString(t.at) AS text, t {.*, at: toString(t.at)} AS projected
 """
+
+# The names of the indexes (a uniqueness rule's among them) and of the uniqueness rules
+# (tests: a first load builds again what it lifted).
+INDEX_NAMES: Final[LiteralString] = """
+SHOW INDEXES YIELD name
+RETURN collect(name) AS names
+"""
+CONSTRAINT_NAMES: Final[LiteralString] = """
+SHOW CONSTRAINTS YIELD name
+RETURN collect(name) AS names
+"""
