@@ -17,14 +17,16 @@ start of the app counts them (`prepare` runs `backfill_figures`).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 from graph.core import figures
 from graph.core.history import ChangeNote
@@ -42,6 +44,7 @@ from graph.transfer.records import SPECS, RecordKind, find_files, object_record,
 # From the batch-size sweeps in BENCHMARKS.md: 10,000 ran within 4-8% of the fastest size
 # (50,000 in one run, 20,000 in the next) with a smaller transaction, and 14-20% faster than
 # 5,000.
+T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 10_000
 MAX_BATCH_SIZE = 50_000
 
@@ -153,10 +156,8 @@ def _import(
             report.problems, report.refused = checker.problems, True
             return _finished(report, checker, sources)
     else:
-        # each batch is written as soon as it is checked (a thread checking ahead of the
-        # writes measured slower: both need the interpreter lock)
         outcomes = []
-        for source, batch in jobs:
+        for source, batch in _ahead(jobs):
             outcomes.append((source, _commit(graph, run, source, batch)))
             if step is not None:
                 step(source.name, len(batch))
@@ -173,6 +174,23 @@ def _import(
     if run.initial and report.written:
         figures.backfill_figures(graph, None if step is None else partial(step, "figures"))
     return _finished(report, checker, sources)
+
+
+def _ahead(jobs: Iterator[T]) -> Iterator[T]:
+    """`jobs`, each made in a thread while the caller works on the one before: the next
+    batch is read and checked (Python) while the database writes this one (the driver waits
+    on its socket without the interpreter lock). Never two at once: the generator moves on
+    only after its last item was taken."""
+    context = contextvars.copy_context()  # the caller's request deadline holds there too
+
+    def take() -> T | None:
+        return context.run(next, jobs, None)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="import-check") as pool:
+        coming = pool.submit(take)
+        while (job := coming.result()) is not None:
+            coming = pool.submit(take)
+            yield job
 
 
 def _finished(report: ImportReport, checker: Checker, sources: Sequence[Source]) -> ImportReport:
@@ -315,7 +333,7 @@ def _by_key(
 
 
 def _existing(
-    tx: Tx, queries: list[tuple[LiteralString, list[dict[str, Any]]]]
+    tx: Tx, queries: list[tuple[LiteralString, list[dict[str, Any]]]], **params: Any
 ) -> tuple[dict[int, list[Any]], set[int]]:
     """What look-ups that answer `existing` and `lines` found: the stored items (by line) and
     the lines whose ends exist."""
@@ -323,21 +341,23 @@ def _existing(
     lines: set[int] = set()
     for query, part in queries:
         if part:
-            result = tx.run(query, rows=part)[0]
+            result = tx.run(query, rows=part, **params)[0]
             existing.update((int(item[0]), item) for item in result["existing"])
             lines.update(int(line) for line in result["lines"])
     return existing, lines
 
 
 def _find(
-    tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], batch: Sequence[Record]
+    tx: Tx, kind: NodeKind[Any, Any] | EdgeKind[Any, Any], batch: Sequence[Record], *, lock: bool
 ) -> tuple[dict[int, list[Any]], set[int]]:
-    """The stored items the records name, locked (by line), and the lines whose ends exist."""
+    """The stored items the records name (by line), locked if `lock`, and the lines whose
+    ends exist."""
     rows = _key_rows(batch)
     if isinstance(kind, NodeKind):
         statements = kind.statements
-        return _existing(tx, _by_key(rows, statements.find_by_external_id, statements.find_by_id))
-    return _existing(tx, [(kind.statements.find, rows)])
+        queries = _by_key(rows, statements.find_by_external_id, statements.find_by_id)
+        return _existing(tx, queries, lock=lock)
+    return _existing(tx, [(kind.statements.find, rows)], lock=lock)
 
 
 def _write_items(
@@ -373,13 +393,13 @@ def _write_items(
         tx, kind, [new[r.line] for r in fresh], None, recorded=False, count_figures=counted
     )
     fresh_lines = {r.line for r in fresh}
-    existing, found = _find(tx, kind, [r for r in batch if r.line not in fresh_lines])
+    existing, found = _find(tx, kind, [r for r in batch if r.line not in fresh_lines], lock=False)
     missing = [r for r in batch if r.line in found and r.line not in existing]
     created |= create_in(
         tx, kind, [new[r.line] for r in missing], None, recorded=False, count_figures=counted
     )
     outcome = _Batch()
-    updates: list[Update] = []
+    changed: list[Record] = []
     for record in batch:
         if record.line in created:
             outcome.created += 1
@@ -396,12 +416,24 @@ def _write_items(
             problem = _conflict(source, record, current)
             if problem is not None:
                 outcome.problems.append(problem)
-                continue
-            after = changed_fields(kind.fields, current, record.props)
-            if after is None:
+            elif changed_fields(kind.fields, current, record.props) is None:
                 outcome.unchanged += 1
             else:
-                updates.append(Update(current, after, _ends(record)))
+                changed.append(record)
+    # what changed is read again under the write lock, and compared again
+    locked, _ = _find(tx, kind, changed, lock=True)
+    updates: list[Update] = []
+    for record in changed:
+        current = locked[record.line][1] if record.line in locked else None
+        after = None if current is None else changed_fields(kind.fields, current, record.props)
+        if current is None:
+            outcome.problems.append(
+                Problem(source.name, record.line, "its item was deleted meanwhile")
+            )
+        elif after is None:
+            outcome.unchanged += 1
+        else:
+            updates.append(Update(current, after, _ends(record)))
     if updates:
         note = ChangeNote(by=run.by, reason=f"imported from {source.name}")
         update_in(tx, kind, updates, note, now=now)

@@ -4,10 +4,12 @@ kind from its label or type (fixed names from graph/core/kinds.py, never input).
 Batch statements take `$rows` and serve the API (one row), the import and the synthetic
 loader (thousands) alike:
 - `find_by_external_id` / `find_by_id` (nodes) and `find` (edges), rows {line, key, byId,
-  fromId, toId}: the stored items the rows name, each written to itself first (the write lock:
-  a concurrent write then waits, or conflicts and is retried, instead of being overwritten),
-  as `existing` [line, properties, (edges) from id, to id], and `lines`, the rows whose ends
-  exist. An edge is found from its ends, never by its own properties, which no index serves;
+  fromId, toId}: the stored items the rows name, with `$lock` each written to itself first
+  (the write lock: a concurrent write then waits, or conflicts and is retried, instead of
+  being overwritten), as `existing` [line, properties, (edges) from id, to id], and `lines`,
+  the rows whose ends exist. A sync looks everything up unlocked and locks what changed (a
+  lock is a write: it cost a third of a sync's look-ups). An edge is found from its ends,
+  never by its own properties, which no index serves;
   of a kind with at most one edge per pair, whichever edge joins the pair is found.
 - `create`, rows {line, props, (edges) fromId, toId}: new items, `lines` those created (an
   edge whose end is gone is not).
@@ -61,7 +63,8 @@ def node_statements(label: LiteralString) -> NodeStatements:
     """The statements of the nodes labelled `label`."""
     node = "(n:" + label
     find_tail = """
-FOREACH (locked IN CASE WHEN n IS NULL THEN [] ELSE [n] END | SET locked.id = locked.id)
+FOREACH (locked IN CASE WHEN n IS NULL OR NOT $lock THEN [] ELSE [n] END |
+         SET locked.id = locked.id)
 RETURN collect(CASE WHEN n IS NOT NULL THEN [row.line, properties(n)] END) AS existing,
        collect(row.line) AS lines
 """
@@ -231,7 +234,8 @@ RETURN """
         + ends
         + existing
         + """
-FOREACH (locked IN CASE WHEN r IS NULL THEN [] ELSE [r] END | SET locked.id = locked.id)
+FOREACH (locked IN CASE WHEN r IS NULL OR NOT $lock THEN [] ELSE [r] END |
+         SET locked.id = locked.id)
 RETURN collect(CASE WHEN r IS NOT NULL
                     THEN [row.line, properties(r), startNode(r).id, endNode(r).id] END)
          AS existing,
