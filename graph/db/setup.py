@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 from graph.cypher.db import admin, setup
@@ -25,7 +25,7 @@ def ensure_schema(graph: Graph) -> None:
 
 
 @contextmanager
-def schema_lifted(graph: Graph) -> Iterator[None]:
+def schema_lifted(graph: Graph) -> Generator[None, None, None]:
     """Lift the rules and indexes a first load into an empty database does not need
     (`LIFTED_FOR_FIRST_LOAD`) while it writes, and build them again when it ends, however it
     ends (a process that dies meanwhile builds them at its next start: `prepare`)."""
