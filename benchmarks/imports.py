@@ -159,6 +159,10 @@ def timed_import(graph: Graph, directory: Path, batch_size: int) -> Timed:
     return timed
 
 
+def _per_kind(timed: Timed) -> str:
+    return ", ".join(f"{kind} {seconds:.0f}" for kind, seconds in timed.seconds.items())
+
+
 def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f}" if seconds > 0 else "-"
 
@@ -182,9 +186,11 @@ def measure(
     with _scratch_graph() as graph:
         print("  initial load (python -m seed import's code) ...", flush=True)
         initial = timed_import(graph, directory, batch_size)
+        print(f"    {initial.total:.0f} s: {_per_kind(initial)}", flush=True)
         nodes, edges = count_nodes_and_edges(graph)
         print(f"  incremental sync ({changed_count:,} records changed) ...", flush=True)
         sync = timed_import(graph, synced, batch_size)
+        print(f"    {sync.total:.0f} s: {_per_kind(sync)}", flush=True)
     shutil.rmtree(synced, ignore_errors=True)
     print(f"  the synthetic loader, {people:,} people with history ...", flush=True)
     loaded = generate(people, 7, history=True)
@@ -193,6 +199,7 @@ def measure(
         started = time.perf_counter()
         load(graph, loaded, timings=timings)
         load_seconds = time.perf_counter() - started
+    print(f"    {load_seconds:.0f} s: " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     load_rows = loaded.row_count()
     load_counts = {step: len(rows) for step, rows in loaded.steps()}
     del loaded
