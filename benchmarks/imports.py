@@ -266,6 +266,11 @@ def measure(
         f"the end; the bare loop {total_bare:.1f} s (it writes no search key and counts no "
         "figure)."
     )
+    section.notes.append(
+        "Where the time goes, and what a load does about each part (the driver's packing of "
+        "instants, the edges' uniqueness rules, the figures, checking, look-ups, history, "
+        'batch size, heap): docs/ARCHITECTURE.md, "Loading".'
+    )
     updated = sum(c.updated for c in sync.report.counts.values())
     unchanged = sum(c.unchanged for c in sync.report.counts.values())
     section.notes.append(
