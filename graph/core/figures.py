@@ -215,15 +215,19 @@ def backfill_figures(graph: Graph, progress: Callable[[int], None] | None = None
     to do it costs two reads. Returns how many items it counted.
 
     The companies and the people are counted side by side, in two threads: the engine then
-    runs a statement on each core, and the two write different nodes, so they never clash."""
+    runs a statement on each core, and the two write different nodes (a clash on a shared page
+    is retried by `write_tx`); when one side fails, the other stops at its next batch."""
     people = sorted(str(i) for i in graph.read(cypher.PEOPLE_WITHOUT_FIGURES)[0]["ids"])
     companies = sorted(str(i) for i in graph.read(cypher.COMPANIES_WITHOUT_FIGURES)[0]["ids"])
     if people or companies:
         log.info("counting the figures of %d people and %d companies", len(people), len(companies))
     lock = threading.Lock()
+    stop = threading.Event()  # one side failed: the other stops at its next batch
 
     def count(ids: list[str], of_people: bool) -> None:
         for batch in _batches(ids):
+            if stop.is_set():
+                return
 
             def work(tx: Tx, batch: list[str] = batch) -> None:
                 refresh_figures(tx, batch if of_people else [], [] if of_people else batch)
@@ -239,8 +243,12 @@ def backfill_figures(graph: Graph, progress: Callable[[int], None] | None = None
             pool.submit(contextvars.copy_context().run, count, companies, False),
             pool.submit(contextvars.copy_context().run, count, people, True),
         ]
-        for future in done:
-            future.result()
+        try:
+            for future in done:
+                future.result()
+        except BaseException:
+            stop.set()
+            raise
     return len(people) + len(companies)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from contextlib import contextmanager
 
+import neo4j
+
 from graph.cypher.db import admin, setup
 from graph.db.connection import Graph
 from graph.db.errors import Conflict, GuanxiError
@@ -28,19 +30,23 @@ def ensure_schema(graph: Graph) -> None:
 def schema_lifted(graph: Graph) -> Generator[None, None, None]:
     """Lift the rules and indexes a first load into an empty database does not need
     (`LIFTED_FOR_FIRST_LOAD`) while it writes, and build them again when it ends, however it
-    ends (a process that dies meanwhile builds them at its next start: `prepare`)."""
-    for statement in setup.LIFTED_FOR_FIRST_LOAD:
-        graph.write(statement)
+    ends. Only while no one else writes: a rule lifted lets anyone's duplicate in. Should the
+    process die meanwhile, the next `prepare` (the server's start, any `python -m seed`
+    command) builds them."""
     try:
+        for statement in setup.LIFTED_FOR_FIRST_LOAD:
+            graph.write(statement)
         yield
     finally:
         try:
             ensure_schema(graph)
-        except Conflict as exc:
+        except (Conflict, neo4j.exceptions.DatabaseError) as exc:
+            # the embedded engine reports a rule it cannot build as a ConstraintError (a
+            # Conflict here), Neo4j as Schema.ConstraintCreationFailed
             raise GuanxiError(
-                "the load is written, but two edges of one kind share an id or external id "
-                "(written by another client meanwhile?), so their uniqueness rule could not be "
-                "built again: remove one of them, then restart the server"
+                "the load is written, but two edges of one kind share an id or external id, "
+                "so their uniqueness rule could not be built again: remove one of them, then "
+                f"restart the server ({exc})"
             ) from exc
 
 

@@ -222,6 +222,19 @@ class Checker:
             )
             return None
         state.seen[record.key] = raw.line
+        if record.given_id and record.given_id != record.key:
+            # keyed by external id, with a Guanxi id that another record already gives
+            first = state.ids.setdefault(record.given_id, raw.line)
+            if first != raw.line:
+                self.problems.append(
+                    Problem(
+                        source.name,
+                        raw.line,
+                        f"the same id '{record.given_id}' as line {first}; each id may appear once",
+                        "id",
+                    )
+                )
+                return None
         label = _NODE_LABEL.get(source.kind)
         if label is not None:
             record.id = record.given_id or f"{_NODE_PREFIX[label]}_{uuid.uuid4().hex}"
@@ -301,6 +314,7 @@ class Checker:
 @dataclass
 class _SourceState:
     seen: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)  # Guanxi ids given beside an external id
     pairs: dict[frozenset[Hashable], int] = field(default_factory=dict)
     manager: dict[Hashable, Hashable] = field(default_factory=dict)
 

@@ -8,11 +8,13 @@ writes record theirs. The default writes every good record and reports the bad o
 refuses the whole import when any record is bad, and then writes in one transaction, so a
 problem found while writing rolls everything back.
 
-Into a database that holds no company and no person (an initial load), the stored figures
-(graph/core/figures.py) are counted once at the end instead of per batch: a batch of ties
-changes the figures of nearly every company, and recounting them all per batch made the import
-of a 100,000-person CRM take 20 minutes. Should the import stop before that count, the next
-start of the app counts them (`prepare` runs `backfill_figures`).
+A bulk import (the command line with an engine of its own: no one else writes meanwhile)
+into a database that holds no company and no person is a first load: the stored figures
+(graph/core/figures.py) are counted once at the end instead of per batch (a batch of ties
+changes the figures of nearly every company: recounted per batch, a 100,000-person CRM took
+20 minutes), and the edges' uniqueness rules are lifted while it writes. Should it stop
+before the end, the next start of the app (or any `python -m seed` command) counts the
+figures and builds the rules (`prepare`).
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ from graph.deals.deals import DealFields
 from graph.transfer.import_check import Checker, Problem, Record, Source
 from graph.transfer.records import SPECS, RecordKind, find_files, object_record, read_records
 
+T = TypeVar("T")
+
 # From the batch-size sweeps in BENCHMARKS.md: 10,000 ran within 4-8% of the fastest size
 # (50,000 in one run, 20,000 in the next) with a smaller transaction, and 14-20% faster than
 # 5,000.
-T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 10_000
 MAX_BATCH_SIZE = 50_000
 
@@ -115,8 +118,10 @@ def import_records(
 ) -> ImportReport:
     """Import the sources in order (companies and people before the edges that name them).
 
-    `bulk` (the command line's imports): into an empty database, lift the edges' uniqueness
-    rules and the search keys' index while it writes (graph/db/setup.py `schema_lifted`).
+    `bulk`: no one else writes to the database meanwhile (the command line with an engine of
+    its own). Then, into an empty database, the edges' uniqueness rules and the search keys'
+    index are lifted while it writes (graph/db/setup.py `schema_lifted`), and the stored
+    figures are counted once at the end instead of per batch.
 
     `progress(phase, source, n)` hears of the records of a source checked (phase "checked")
     and then written or found bad (phase "written"), as they go, and of the items whose figures
@@ -127,9 +132,9 @@ def import_records(
     step = None if progress is None else partial(progress, "written")
     report = ImportReport({s.name: SourceCounts(s.kind) for s in sources}, strict=strict)
     counts = graph.read(cypher.LABEL_COUNTS)[0]
-    initial = counts["people"] == 0 and counts["companies"] == 0
+    initial = bulk and counts["people"] == 0 and counts["companies"] == 0
     run = _Run(f"im_{uuid.uuid4().hex}", by, dt.datetime.now(dt.UTC), initial)
-    with schema_lifted(graph) if bulk and initial else nullcontext():
+    with schema_lifted(graph) if initial else nullcontext():
         return _import(graph, sources, checker, step, report, run, strict, batch_size)
 
 
@@ -425,12 +430,14 @@ def _write_items(
     updates: list[Update] = []
     for record in changed:
         current = locked[record.line][1] if record.line in locked else None
-        after = None if current is None else changed_fields(kind.fields, current, record.props)
+        problem = None if current is None else _conflict(source, record, current)
         if current is None:
             outcome.problems.append(
-                Problem(source.name, record.line, "its item was deleted meanwhile")
+                Problem(source.name, record.line, "its item was deleted or re-keyed meanwhile")
             )
-        elif after is None:
+        elif problem is not None:
+            outcome.problems.append(problem)
+        elif (after := changed_fields(kind.fields, current, record.props)) is None:
             outcome.unchanged += 1
         else:
             updates.append(Update(current, after, _ends(record)))

@@ -108,3 +108,35 @@ def test_a_rule_that_cannot_be_built_again_is_a_clear_error(graph: Graph) -> Non
         delete_everything(graph)
         ensure_schema(graph)
     assert _rules(graph) >= LIFTED
+
+
+def test_without_bulk_an_import_into_an_empty_database_lifts_nothing(
+    graph: Graph, tmp_path: Path
+) -> None:
+    """importRecords, or the command line beside a running server: others may write meanwhile."""
+    data = generate(150, history=False)
+    write_synthetic(data, tmp_path, FileFormat.CSV)
+    seen: list[bool] = []
+    figures_heard: list[int] = []
+
+    def progress(phase: str, source: str, n: int) -> None:
+        seen.append(_rules(graph) >= LIFTED)
+        if source == "figures":
+            figures_heard.append(n)
+
+    report = import_records(graph, directory_sources(tmp_path), progress=progress)
+    assert not report.problems and seen and all(seen) and not figures_heard
+    assert_figures_hold(graph, [c["id"] for c in data.companies], [p["id"] for p in data.people])
+
+
+def test_an_id_given_twice_beside_other_external_ids_is_a_bad_record(
+    graph: Graph, tmp_path: Path
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "externalId,id,name\np-1,pe_same,周强\np-2,pe_other,李娜\np-3,pe_same,王芳\n",
+        encoding="utf-8",
+    )
+    report = import_records(graph, directory_sources(tmp_path), bulk=True)
+    assert [(p.source, p.line, p.field) for p in report.problems] == [("people.csv", 4, "id")]
+    assert "line 2" in report.problems[0].reason
+    assert report.written == 2

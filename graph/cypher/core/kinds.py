@@ -2,7 +2,7 @@
 kind from its label or type (fixed names from graph/core/kinds.py, never input).
 
 Batch statements take `$rows` and serve the API (one row), the import and the synthetic
-loader (thousands) alike:
+loader (thousands) alike (the `find` ones only the import):
 - `find_by_external_id` / `find_by_id` (nodes) and `find` (edges), rows {line, key, byId,
   fromId, toId}: the stored items the rows name, with `$lock` each written to itself first
   (the write lock: a concurrent write then waits, or conflicts and is retried, instead of
