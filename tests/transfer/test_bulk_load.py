@@ -61,6 +61,7 @@ def test_a_bulk_import_counts_figures_once_and_builds_every_rule_again(
     for name, count in counts.items():
         assert heard["written", name] == count, name
         assert heard["checked", name] == count, name
+        assert report.counts[name].created == count, name
     assert heard["written", "figures"] == len(data.people) + len(data.companies)
     assert assert_figures_hold(
         graph, [c["id"] for c in data.companies], [p["id"] for p in data.people]
