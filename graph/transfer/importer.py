@@ -287,7 +287,7 @@ def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
     elif source.kind is RecordKind.DEALS:
         outcome = _write_deals(tx, run, source, batch)
     else:
-        outcome = _write_reporting_lines(tx, run, source, batch)
+        outcome = _write_reporting_lines(tx, source, batch)
     if outcome.created or outcome.updated:
         tx.run(
             cypher.IMPORT_MARK,
@@ -524,11 +524,11 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
     return outcome
 
 
-def _write_reporting_lines(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
-    # a first load's people are all new: none has a line but those of this file's earlier
-    # batches, and a file names each person once (reading them all per batch took 35 s of a
-    # 100,000-person load)
-    lines = [] if run.initial else tx.run(cypher.ALL_REPORTING_LINES)[0]["lines"]
+def _write_reporting_lines(tx: Tx, source: Source, batch: list[Record]) -> _Batch:
+    # the batch's people's lines only (reading every stored line per batch took 35 s of a
+    # 100,000-person first load, and longer in a sync)
+    people = [record.ends[0] for record in batch]
+    lines = tx.run(cypher.REPORTING_LINES_OF, ids=people)[0]["lines"]
     stored = {p: (m, since) for p, m, since in lines}
     outcome = _Batch()
     rows: list[dict[str, Any]] = []

@@ -5,6 +5,7 @@ at the end, count the stored figures once, and say how far they are per file."""
 from __future__ import annotations
 
 import collections
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from graph.db.setup import delete_everything, ensure_schema, schema_lifted
 from graph.transfer.importer import directory_sources, import_records
 from graph.transfer.records import FileFormat
 from seed.synthetic import Synthetic, generate, load
-from seed.synthetic_files import write_synthetic
+from seed.synthetic_files import change_records, write_synthetic
 from tests.core.test_figures import assert_figures_hold
 
 LIFTED = {"knows_id", "knows_external_id", "role_id", "referral_id", "business_external_id"}
@@ -141,3 +142,20 @@ def test_an_id_given_twice_beside_other_external_ids_is_a_bad_record(
     assert [(p.source, p.line, p.field) for p in report.problems] == [("people.csv", 4, "id")]
     assert "line 2" in report.problems[0].reason
     assert report.written == 2
+
+
+def test_a_sync_updates_what_changed_and_leaves_the_rest(graph: Graph, tmp_path: Path) -> None:
+    data = generate(150, history=False)
+    counts = write_synthetic(data, tmp_path / "first", FileFormat.CSV)
+    import_records(graph, directory_sources(tmp_path / "first"), bulk=True)
+    shutil.copytree(tmp_path / "first", tmp_path / "synced")
+    changed = change_records(tmp_path / "synced", 0.25)
+
+    report = import_records(graph, directory_sources(tmp_path / "synced"), bulk=True)
+
+    assert not report.problems
+    assert sum(c.updated for c in report.counts.values()) == changed
+    for name, count in counts.items():
+        tally = report.counts[name]
+        assert (tally.created, tally.updated + tally.unchanged) == (0, count), name
+        assert tally.updated == len(range(0, count, 4)), name
