@@ -29,8 +29,10 @@ the default batch size, alternating, and checks that each broken record is repor
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import DATA
-from benchmarks.report import Section, Target
+from benchmarks.report import Report, Section, Target, machine, targets_section, today
 from graph.cypher.transfer.bulk import BARE_CREATE
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import EmbeddedEngine
@@ -362,20 +364,26 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.1, help="share of records changed")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--broken", type=float, help="time clean files against this share broken")
+    parser.add_argument("--output", help="also write the report here (Markdown)")
     args = parser.parse_args()
     if args.broken is not None:
         measure_broken(args.people, args.broken, max(args.rounds, 1))
         return
+    load_before = os.getloadavg()[0]
     sections, targets = measure(args.people, args.batch_size, args.changed)
-    for section in sections:
-        print(f"\n{section.title}\n{section.intro}")
-        print(" | ".join(section.columns))
-        for row in section.rows:
-            print(" | ".join(row))
-        for note in section.notes:
-            print(f"- {note}")
-    for target in targets:
-        print(f"target: {target.name}: {target.measured} ({target.verdict})")
+    report = Report(
+        title="Loading and syncing",
+        command=" ".join([".venv/bin/python -m benchmarks.imports", *sys.argv[1:]]),
+        facts=[
+            ("machine", machine()),
+            ("date", today()),
+            ("load", f"{load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"),
+        ],
+        sections=[*sections, targets_section(targets)],
+    )
+    print(report.text())
+    if args.output:
+        Path(args.output).write_text(report.markdown())
 
 
 if __name__ == "__main__":
