@@ -28,7 +28,21 @@ from tests.conftest import AUTH, auth_headers
 
 # Not measured for coverage: under the tracer its thousand operations take 70% longer, a minute
 # of `make test`, for about 20 lines (odd argument combinations) that no other test reaches.
-pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.no_cover,
+    # graphql-core leaves an async sibling's coroutine unawaited when another field of the
+    # same selection raises at once (graphql-core#236, #269): the answer is right, and the
+    # warning surfaces whenever the collector frees it, in this test or not (CI, 20:39)
+    pytest.mark.filterwarnings(
+        "ignore:Exception ignored in. <coroutine object GraphQLCoreConverter"
+        ":pytest.PytestUnraisableExceptionWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:coroutine 'GraphQLCoreConverter.from_resolver.<locals>._async_resolver' was "
+        "never awaited:RuntimeWarning"
+    ),
+]
 
 EXAMPLES = 1_000
 SOCKET_EXAMPLES = 300
