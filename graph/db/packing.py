@@ -25,10 +25,11 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# The driver's hydration modules: Bolt 5 (v2, "I": UTC seconds) and Bolt 4 (v1, "F": local seconds)
+# The driver's hydration modules, and whether each is Bolt 4's: Bolt 5 (v2, "I": UTC
+# seconds) and Bolt 4 (v1, "F": local seconds)
 _MODULES = (
-    "neo4j._codec.hydration.bolt.v2.temporal",
-    "neo4j._codec.hydration.bolt.v1.temporal",
+    ("neo4j._codec.hydration.bolt.v2.temporal", False),
+    ("neo4j._codec.hydration.bolt.v1.temporal", True),
 )
 _INSTALLED = "_guanxi_fast_datetime"
 
@@ -49,29 +50,19 @@ def _fixed_offset(value: object) -> tuple[int, int, int] | None:
     )
 
 
-def fast_v2(original: Callable[[Any], Any], structure: type) -> Callable[[Any], Any]:
-    """The Bolt 5 dehydrator: Structure(b"I", UTC seconds, nanoseconds, offset)."""
+def fast_dehydrator(
+    original: Callable[[Any], Any], structure: type, *, bolt4: bool
+) -> Callable[[Any], Any]:
+    """The fast dehydrator in front of `original`: Bolt 5's Structure(b"I", UTC seconds,
+    nanoseconds, offset), or with `bolt4` Bolt 4's Structure(b"F", local seconds, ...)."""
+    tag = b"F" if bolt4 else b"I"
 
     def dehydrate(value: Any) -> Any:
         parts = _fixed_offset(value)
         if parts is None:
             return original(value)
         seconds, nanoseconds, offset = parts
-        return structure(b"I", seconds, nanoseconds, offset)
-
-    setattr(dehydrate, _INSTALLED, original)
-    return dehydrate
-
-
-def fast_v1(original: Callable[[Any], Any], structure: type) -> Callable[[Any], Any]:
-    """The Bolt 4 dehydrator: Structure(b"F", local seconds, nanoseconds, offset)."""
-
-    def dehydrate(value: Any) -> Any:
-        parts = _fixed_offset(value)
-        if parts is None:
-            return original(value)
-        seconds, nanoseconds, offset = parts
-        return structure(b"F", seconds + offset, nanoseconds, offset)
+        return structure(tag, seconds + offset if bolt4 else seconds, nanoseconds, offset)
 
     setattr(dehydrate, _INSTALLED, original)
     return dehydrate
@@ -82,13 +73,14 @@ def install() -> bool:
     as each connection copies them when it starts). False if the driver's modules moved."""
     try:
         packstream = importlib.import_module("neo4j._codec.packstream")
-        modules = [importlib.import_module(name) for name in _MODULES]
+        modules = [importlib.import_module(name) for name, _ in _MODULES]
         structure: type = packstream.Structure
         originals = [module.dehydrate_datetime for module in modules]
     except (ImportError, AttributeError):
         log.warning("the neo4j driver's temporal modules moved: datetimes packed the slow way")
         return False
-    for module, original, make in zip(modules, originals, (fast_v2, fast_v1), strict=True):
+    for module, original, (_, bolt4) in zip(modules, originals, _MODULES, strict=True):
         if not hasattr(original, _INSTALLED):
-            setattr(module, "dehydrate_datetime", make(original, structure))  # noqa: B010
+            fast = fast_dehydrator(original, structure, bolt4=bolt4)
+            setattr(module, "dehydrate_datetime", fast)  # noqa: B010
     return True

@@ -17,8 +17,8 @@ from graph.db.connection import Graph
 # the driver's own functions, whether or not packing is installed in this process
 DRIVER_V2 = getattr(v2.dehydrate_datetime, "_guanxi_fast_datetime", v2.dehydrate_datetime)
 DRIVER_V1 = getattr(v1.dehydrate_datetime, "_guanxi_fast_datetime", v1.dehydrate_datetime)
-FAST_V2 = packing.fast_v2(DRIVER_V2, Structure)
-FAST_V1 = packing.fast_v1(DRIVER_V1, Structure)
+FAST_V2 = packing.fast_dehydrator(DRIVER_V2, Structure, bolt4=False)
+FAST_V1 = packing.fast_dehydrator(DRIVER_V1, Structure, bolt4=True)
 
 OFFSETS = [
     dt.UTC,
