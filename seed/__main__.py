@@ -35,7 +35,7 @@ from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
-from graph.db.engine import EngineError, running_endpoint
+from graph.db.engine import EngineError
 from graph.db.errors import GuanxiError, NotFound
 from graph.db.settings import EngineSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, delete_everything
@@ -87,9 +87,6 @@ def _import(args: argparse.Namespace) -> int:
     totals = {s.name: _count_lines(directory / s.name) for s in sources}
     print("importing " + ", ".join(totals) + f" ({sum(totals.values()):,} records)")
     started = time.perf_counter()
-    # no one else writes while this command runs an engine of its own: a first load may then
-    # lift the edges' uniqueness rules and count the figures once (docs/IMPORT_EXPORT.md)
-    alone = not Neo4jSettings().uri and running_endpoint(EngineSettings().data_dir) is None
     with open_graph() as graph:
         prepare(graph)
         with KindProgress({"checking": sum(totals.values()), **totals}) as progress:
@@ -104,7 +101,9 @@ def _import(args: argparse.Namespace) -> int:
                 batch_size=args.batch_size,
                 by=args.by,
                 progress=advance,
-                bulk=alone,
+                # no one else writes to an engine of its own: a first load may then lift the
+                # edges' uniqueness rules and count the figures once (docs/IMPORT_EXPORT.md)
+                bulk=graph.engine_of_its_own,
             )
     seconds = time.perf_counter() - started
     for name, counts in report.counts.items():

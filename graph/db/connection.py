@@ -133,6 +133,8 @@ class Graph:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout  # seconds; 0: none
+        # an embedded engine this process started: no other process writes to it (open_graph)
+        self.engine_of_its_own = False
         self.listeners: list[StatementListener] = []
         # hear of the events published by committed write transactions (graph/core/events.py)
         self.event_listeners: list[EventListener] = []
@@ -267,6 +269,7 @@ def open_graph(
         uri, auth=auth, max_transaction_retry_time=api_settings.tx_retry_time
     )
     graph = Graph(driver, database, tx_timeout=tx_timeout)
+    graph.engine_of_its_own = engine is not None
     try:
         driver.verify_connectivity()
         yield graph

@@ -145,6 +145,10 @@ def test_a_stale_published_engine_is_ignored(tmp_path: Path) -> None:
         assert published is not None and published.pid == os.getpid()
         endpoint = running_endpoint(data_dir)  # the live one, found as another process would
         assert endpoint is not None and endpoint.uri == published.bolt_uri
+        assert graph.engine_of_its_own  # no one else writes to it: a first load may go bulk
+        with open_graph(Neo4jSettings(uri=None), settings, ApiSettings(tx_timeout=0)) as beside:
+            assert not beside.engine_of_its_own  # a tool beside it: others may write
+            assert beside.read("RETURN 1 AS one") == [{"one": 1}]
     assert not (data_dir / ENGINE_FILE).exists()
 
 
