@@ -206,40 +206,83 @@ def build_map(
     )
 
 
+# What each company tier promises, in the seeds' words: the noun a mismatch names it by.
+_TIER_NOUN = {
+    CompanyTier.TRANSACTIONAL: "a transactional relationship",
+    CompanyTier.PREFERRED_SUPPLIER: "a preferred supplier",
+    CompanyTier.PARTNERSHIP: "a partnership",
+    CompanyTier.STRATEGIC_ALLIANCE: "a strategic alliance",
+}
+
+
+def _key_persons(count: int) -> str:
+    return f"{count} key person" + ("" if count == 1 else "s")
+
+
+def _covered_of(covered: int, total: int) -> str:
+    """E.g. "only 1 of 2 key persons is covered", "none of the 3 key persons is covered"."""
+    if total == 1:
+        return "the only key person is not covered"
+    if covered == 0:
+        return f"none of the {total} key persons is covered"
+    return f"only {covered} of {total} key persons {'is' if covered == 1 else 'are'} covered"
+
+
 def _mismatches(
     tier: CompanyTier | None, summary: KeyPersonSummary, min_covered: int
 ) -> list[TierMismatch]:
-    """Where the company tier and the key-person map disagree (the seeds' tier definitions)."""
+    """Where the company tier and the key-person map disagree (the seeds' tier definitions).
+
+    The coverage target is `min_covered`, but never more than the key persons there: with 2
+    key persons and a target of 3, covering both meets it."""
     if tier is None:
         return []
     found: list[TierMismatch] = []
     rank = COMPANY_TIER_RANK[tier]
+    noun = _TIER_NOUN[tier]
+    expected = min(min_covered, summary.key_persons)
     if rank >= COMPANY_TIER_RANK[CompanyTier.PARTNERSHIP] and not summary.reaches_executives:
         found.append(
             TierMismatch(
                 "NO_EXECUTIVE_RELATIONSHIP",
                 f"the tier is {tier.value}, but none of our people holds a covering relationship "
-                "with an executive there; a partnership reaches top management",
+                f"with an executive there; {noun} reaches top management",
             )
         )
-    if rank >= COMPANY_TIER_RANK[CompanyTier.PREFERRED_SUPPLIER] and summary.covered < min_covered:
+    if rank >= COMPANY_TIER_RANK[CompanyTier.PREFERRED_SUPPLIER] and summary.covered < expected:
+        target = (
+            "all of them expected"
+            if expected == summary.key_persons
+            else f"at least {expected} expected"
+        )
+        if summary.key_persons == 1:
+            target = "it should be"
         found.append(
             TierMismatch(
                 "TOO_FEW_COVERED_KEY_PERSONS",
-                f"the tier is {tier.value}, but only {summary.covered} of "
-                f"{summary.key_persons} key persons are covered (at least {min_covered} "
-                "expected); a preferred supplier has good relations with many key persons",
+                f"the tier is {tier.value}, but {_covered_of(summary.covered, summary.key_persons)}"
+                f" ({target}); {noun} has good relations with many key persons",
             )
         )
-    if tier is CompanyTier.TRANSACTIONAL and (
-        summary.reaches_executives or summary.covered >= min_covered
-    ):
+    coverage_met = summary.covered > 0 and summary.covered >= expected
+    if tier is CompanyTier.TRANSACTIONAL and (summary.reaches_executives or coverage_met):
+        facts = []
+        if summary.covered > 0:
+            verb = "is" if summary.covered == 1 else "are"
+            facts.append(f"{_key_persons(summary.covered)} {verb} covered")
+        if summary.reaches_executives:
+            facts.append("an executive is reached")
+        if not coverage_met:  # an executive alone: not yet a preferred supplier's coverage
+            deserves = "a higher tier"
+        elif summary.reaches_executives:
+            deserves = f"{CompanyTier.PARTNERSHIP.value} (a partnership reaches top management)"
+        else:
+            deserves = f"{CompanyTier.PREFERRED_SUPPLIER.value} (its key persons are covered)"
         found.append(
             TierMismatch(
                 "DEEPER_THAN_TIER",
-                f"the tier is TRANSACTIONAL, but {summary.covered} key persons are covered"
-                + (" and an executive is reached" if summary.reaches_executives else "")
-                + "; the relationship may deserve a higher tier",
+                f"the tier is TRANSACTIONAL, but {' and '.join(facts)}; the relationship may "
+                f"deserve {deserves}",
             )
         )
     return found
