@@ -29,6 +29,7 @@ from schema.enums import (
 )
 from schema.inputs import IdempotencyKey
 from schema.pagination import Connection
+from schema.rounding import described, rounded, rounded_or_none
 from schema.types import (
     Company,
     Info,
@@ -281,17 +282,17 @@ class StrengthContribution:
     def by(self) -> str | None:
         return self.model.by
 
-    @strawberry.field(description="Its full worth when made.")
+    @strawberry.field(description=described("Its full worth when made."))
     def value(self) -> float:
-        return self.model.value
+        return rounded(self.model.value)
 
-    @strawberry.field(description="The share of it left when the strength was computed.")
+    @strawberry.field(description=described("The share of it left when the strength was computed."))
     def remaining(self) -> float:
-        return self.model.left
+        return rounded(self.model.left)
 
-    @strawberry.field(description="value x remaining: what it adds to the strength.")
+    @strawberry.field(description=described("value x remaining: what it adds to the strength."))
     def contribution(self) -> float:
-        return self.model.contribution
+        return rounded(self.model.contribution)
 
 
 @strawberry.type(description="Why a relationship's strength is what it is, at a time.")
@@ -311,13 +312,17 @@ class StrengthExplanation:
     def evaluated_at(self) -> dt.datetime | None:
         return self.model.evaluated_at
 
-    @strawberry.field(description="The strength: the sum of the contributions, kept in [0, 1].")
+    @strawberry.field(
+        description=described("The strength: the sum of the contributions, kept in [0, 1].")
+    )
     def strength(self) -> float:
-        return self.model.strength
+        return rounded(self.model.strength)
 
-    @strawberry.field(description="The sum of the contributions before keeping it in [0, 1].")
+    @strawberry.field(
+        description=described("The sum of the contributions before keeping it in [0, 1].")
+    )
     def raw(self) -> float:
-        return self.model.raw
+        return rounded(self.model.raw)
 
     @strawberry.field
     def half_life_days(self) -> float:
@@ -360,13 +365,15 @@ class RelationshipHealth:
     def trend(self) -> Trend:
         return self.model.trend
 
-    @strawberry.field
+    @strawberry.field(description=described("The strength in effect then."))
     def strength(self) -> float:
-        return self.model.strength
+        return rounded(self.model.strength)
 
-    @strawberry.field(description="1 just after a contact, halving every half-life since.")
+    @strawberry.field(
+        description=described("1 just after a contact, halving every half-life since.")
+    )
     def recency(self) -> float:
-        return self.model.recency
+        return rounded(self.model.recency)
 
     @strawberry.field
     def last_interaction_at(self) -> dt.datetime | None:
@@ -397,13 +404,29 @@ class FadingRelationship:
     async def company(self, info: Info) -> Company:
         return await load_company(info, self.model.company_id)
 
-    @strawberry.field(description="Strength at the start of the window.")
+    @strawberry.field(
+        description=described(
+            "The strength in effect at the start of the window, decayed to then by the "
+            "strength model."
+        )
+    )
     def strength_before(self) -> float:
-        return self.model.strength_before
+        return rounded(self.model.strength_before)
 
-    @strawberry.field(description="How much the strength fell over the window.")
+    @strawberry.field(
+        description=described("The strength in effect now, decayed to now by the strength model.")
+    )
+    def strength_now(self) -> float:
+        return rounded(self.model.strength_now)
+
+    @strawberry.field(
+        description=described(
+            "How much the strength fell over the window: strengthBefore - strengthNow. Silence "
+            "counts (decay), and so do interactions that went badly."
+        )
+    )
     def drop(self) -> float:
-        return self.model.drop
+        return rounded(self.model.drop)
 
     @strawberry.field(description="Days since the last interaction; null if there was none.")
     def days_silent(self) -> int | None:
@@ -491,9 +514,11 @@ class RelationshipMeasures:
     def relationships(self) -> int:
         return self.model.relationships
 
-    @strawberry.field(description="Breadth: share of their current people one of ours knows.")
+    @strawberry.field(
+        description=described("Breadth: share of their current people one of ours knows.")
+    )
     def coverage(self) -> float | None:
-        return self.model.coverage
+        return rounded_or_none(self.model.coverage)
 
 
 @strawberry.input(description="Give exactly one.")

@@ -17,6 +17,7 @@ from graph.keypersons.paths import Path as PathModel
 from resolvers import keypersons as resolve
 from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
+from schema.rounding import described, rounded, rounded_or_none
 from schema.types import (
     Company,
     Info,
@@ -38,7 +39,7 @@ from schema.types import (
 class OurRelationship:
     is_strongest: bool = strawberry.field(description="The strongest of this person's ties to us.")
     tier: PersonTier
-    strength: float
+    strength: float = strawberry.field(description=described("The relationship's strength."))
     level: RelationshipLevel | None
     last_updated: dt.datetime | None = strawberry.field(
         description="When the relationship last changed."
@@ -89,7 +90,7 @@ def _entries(
         return OurRelationship(
             is_strongest=tie.is_strongest,
             tier=relationship.tier,
-            strength=relationship.strength,
+            strength=rounded(relationship.strength),
             level=relationship.level,
             last_updated=relationship.updated_at,
             relationship=from_model(PersonRelationship, relationship),
@@ -131,7 +132,9 @@ class KeyPersonSummary:
     single_threaded: int = strawberry.field(
         description="Key persons whom only one of our people has a relationship with."
     )
-    coverage_ratio: float | None = strawberry.field(description="covered / keyPersons.")
+    coverage_ratio: float | None = strawberry.field(
+        description=described("covered / keyPersons; null without key persons.")
+    )
     tier_distribution: list[TierCount] = strawberry.field(
         description="Key persons by the tier of their strongest tie to us."
     )
@@ -166,7 +169,7 @@ class KeyPersonMap:
             covered=s.covered,
             uncovered=s.uncovered,
             single_threaded=s.single_threaded,
-            coverage_ratio=s.coverage_ratio,
+            coverage_ratio=rounded_or_none(s.coverage_ratio),
             tier_distribution=[TierCount(tier=t, count=n) for t, n in s.tier_distribution.items()],
             reaches_executives=s.reaches_executives,
         )
@@ -262,9 +265,9 @@ class PathStep:
     def tier(self) -> PersonTier:
         return PersonTier(self.tie.tier)
 
-    @strawberry.field
+    @strawberry.field(description=described("The tie's strength."))
     def strength(self) -> float:
-        return self.tie.strength
+        return rounded(self.tie.strength)
 
 
 @strawberry.type(
@@ -274,9 +277,9 @@ class PathStep:
 class IntroductionPath:
     model: strawberry.Private[PathModel]
 
-    @strawberry.field
+    @strawberry.field(description=described("The product of the hops' strengths."))
     def strength(self) -> float:
-        return self.model.strength
+        return rounded(self.model.strength)
 
     @strawberry.field
     def hops(self) -> int:
@@ -316,9 +319,9 @@ class Move:
     def previous_role(self) -> Role:
         return from_model(Role, self.model.previous)
 
-    @strawberry.field(description="The strongest of our relationships with them.")
+    @strawberry.field(description=described("The strongest of our relationships with them."))
     def strongest(self) -> float:
-        return self.model.strongest
+        return rounded(self.model.strongest)
 
     @strawberry.field
     def relationships(self) -> list[PersonRelationship]:

@@ -26,6 +26,7 @@ from schema.enums import (
     Stance,
     ValueClass,
 )
+from schema.rounding import described, rounded, rounded_or_none
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -162,13 +163,13 @@ class Person:
 
     # Read with the person, or (for a person read without them) through a loader: as Company's.
     @strawberry.field(
-        description="Strength of this person's strongest relationship.",
+        description=described("Strength of this person's strongest relationship."),
         graphql_type=float | None,
     )
     def strongest_tie(self, info: Info) -> float | None | Awaitable[float | None]:
         if self.figures is not None:
-            return self.figures.strongest_tie
-        return _then(self._figures(info), lambda f: f.strongest_tie)
+            return rounded_or_none(self.figures.strongest_tie)
+        return _then(self._figures(info), lambda f: rounded_or_none(f.strongest_tie))
 
     @strawberry.field(graphql_type=int)
     def relationship_count(self, info: Info) -> int | Awaitable[int]:
@@ -294,7 +295,12 @@ class PersonRelationship:
     to_person_id: strawberry.Private[str]
     external_id: str | None
     tier: PersonTier
-    strength: float
+    strength: float = strawberry.field(
+        description=described(
+            "Strength in [0, 1], as last computed (it stands still between interactions; "
+            "`fadingRelationships` and health count its decay since)."
+        )
+    )
     level: RelationshipLevel | None
     since: dt.date | None
     notes: str | None
@@ -309,9 +315,12 @@ class PersonRelationship:
         "back as `expectedVersion` to update only what you read."
     )
 
+    def __post_init__(self) -> None:
+        self.strength = rounded(self.strength)
+
     @strawberry.field(
-        description="The tier the strength model reads from the strength (tiers themselves "
-        "are set by people; compare the two)."
+        description="The tier the strength model reads from the strength shown (tiers "
+        "themselves are set by people; compare the two)."
     )
     def suggested_tier(self) -> PersonTier:
         return evolution.suggested_tier(self.strength)
@@ -333,7 +342,7 @@ class CompanyRelationship:
     external_id: str | None
     tier: CompanyTier
     lifecycle_stage: LifecycleStage | None
-    strength: float
+    strength: float = strawberry.field(description=described("Strength in [0, 1]."))
     since: dt.date | None
     notes: str | None
     created_at: dt.datetime | None
@@ -342,6 +351,9 @@ class CompanyRelationship:
         description="Goes up by one with every change (an interaction's included): send it "
         "back as `expectedVersion` to update only what you read."
     )
+
+    def __post_init__(self) -> None:
+        self.strength = rounded(self.strength)
 
     @strawberry.field(graphql_type=Company)
     def from_company(self, info: Info) -> Company | Awaitable[Company]:
