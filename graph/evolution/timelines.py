@@ -480,13 +480,46 @@ class FadingRelationship:
     company_id: str
     value_class: ValueClass | None
     revenue: float
-    strength_before: float
-    drop: float
+    strength_before: float  # decayed to the window's start
+    strength_now: float  # decayed to now
+    drop: float  # strength_before - strength_now
     days_silent: int | None  # days since the last interaction; None: never
     reasons: list[str]
 
 
 _CLASS_ORDER = {ValueClass.A: 0, ValueClass.B: 1, ValueClass.C: 2, None: 3}
+
+
+def decayed(model: StrengthModel, value: float, at_ms: int, then_ms: int) -> float:
+    """A strength `value` computed at `at_ms`, as the model has it at `then_ms`: what is left
+    of its deposits by then (it stands still in the store between interactions)."""
+    return clamp(value * model.decay(then_ms - at_ms))
+
+
+def _fall(
+    model: StrengthModel,
+    row: dict[str, Any],
+    current: PersonRelationship,
+    since_ms: int,
+    now_ms: int,
+) -> tuple[float, float]:
+    """(the decayed strength at the window's start, the decayed strength now)."""
+    props = row["relationship"]
+    created_ms = to_ms(current.created_at) if current.created_at else now_ms
+    raw = float(props.get("strengthRaw", current.strength))
+    raw_at = int(props.get("strengthAtMs") or props.get("changedAtMs") or created_ms)
+    now = decayed(model, raw, raw_at, now_ms)
+    seen, changes = row["seen"], row["changes"]
+    if seen is None:  # no recorded history: as it is now from its creation on
+        return (decayed(model, raw, raw_at, since_ms) if created_ms <= since_ms else raw), now
+    if seen == 0:  # recorded after the window's start: from its first strength on
+        first = row["firstState"]
+        return (float(json.loads(first).get("strength", 0.0)) if first else raw), now
+    if seen == changes and raw_at <= since_ms:  # unchanged since: the same deposits
+        return decayed(model, raw, raw_at, since_ms), now
+    then = json.loads(row["state"]) if row["state"] else {}
+    value = float(then.get("strength", current.strength))
+    return decayed(model, value, int(row["stateAtMs"]), since_ms), now
 
 
 def fading_relationships(
@@ -498,11 +531,19 @@ def fading_relationships(
     company_id: str | None = None,
     offset: int = 0,
     limit: int = 20,
+    at: dt.datetime | None = None,
+    model: StrengthModel | None = None,
 ) -> Page[FadingRelationship]:
     """Our people's relationships at customers whose strength fell by more than `min_drop`
     over the last `window_days`, or with no interaction for `silent_days` (counted from their
     creation when there was none); most valuable customers first (value class, then deal
-    revenue), then the largest drop."""
+    revenue), then the largest drop.
+
+    The fall is the strength model's: the strength in effect at the window's start decayed to
+    then, against the strength in effect now decayed to now (`at`, now by default). A tie left
+    silent thus falls by what decay took over the window; interactions that went badly take
+    their withdrawals too. A tie recorded within the window is compared with its first
+    strength."""
     if not 0 < window_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"windowDays: must be 1 to {MAX_WINDOW_DAYS}", field="windowDays")
     if silent_days is not None and not 0 < silent_days <= MAX_WINDOW_DAYS:
@@ -511,16 +552,16 @@ def fading_relationships(
         raise InvalidInput("minDrop: must be between 0 and 1", field="minDrop")
     if min_drop is None and silent_days is None:
         raise InvalidInput("give minDrop, silentDays or both", field="minDrop")
-    now = dt.datetime.now(dt.UTC)
+    model = model or configured_model()
+    now = as_utc(at or dt.datetime.now(dt.UTC))
     since = now - dt.timedelta(days=window_days)
     rows = graph.read(cypher.OUR_TIES_SINCE, companyId=company_id, sinceMs=to_ms(since))
     found: list[FadingRelationship] = []
     for row in rows:
         props = row["relationship"]
         current = PersonRelationship.from_row(props)
-        then = state_at(props, row["seen"], row["state"], since)
-        before = current.strength if then is None else float(then["strength"])
-        drop = before - current.strength
+        before, after = _fall(model, row, current, to_ms(since), to_ms(now))
+        drop = before - after
         last = props.get("lastInteractionAtMs")
         # never met: silent since it was recorded (its first recorded change, else createdAt)
         reference = row["firstAtMs"]
@@ -549,6 +590,7 @@ def fading_relationships(
                 value_class=None if value_class is None else ValueClass(value_class),
                 revenue=float(row["revenue"] or 0.0),
                 strength_before=before,
+                strength_now=after,
                 drop=drop,
                 days_silent=days_silent if last is not None else None,
                 reasons=reasons,

@@ -126,8 +126,9 @@ RETURN subjectId, CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
 """
 
 # Relationships between our people (current role at one of our companies) and people with a
-# current role at a customer, with the strength then ($sinceMs) from the time index, when it
-# was first recorded, and the customer's value class and deal revenue (for ordering).
+# current role at a customer, with the strength then ($sinceMs) from the time index and when
+# that state took effect (for its decay), how many changes it has, when it was first recorded,
+# and the customer's value class and deal revenue (for ordering).
 OUR_TIES_SINCE: Final[LiteralString] = """
 MATCH (:Company {isOurs: true})<-[ours:HOLDS_ROLE]-(o:Person)-[k:KNOWS]-(p:Person)
       -[theirs:HOLDS_ROLE]->(c:Company)
@@ -149,6 +150,9 @@ RETURN k {.*, fromId: startNode(k).id, toId: endNode(k).id} AS relationship,
        o.id AS ourPersonId, p.id AS theirPersonId, c.id AS companyId,
        c.valueClass AS valueClass, revenue,
        CASE WHEN h IS NULL THEN null ELSE h.at[0] END AS firstAtMs,
+       CASE WHEN h IS NULL THEN null ELSE h.state[0] END AS firstState,
        CASE WHEN h IS NULL THEN null ELSE seen END AS seen,
+       CASE WHEN h IS NULL THEN null ELSE size(h.at) END AS changes,
+       CASE WHEN seen > 0 THEN h.at[seen - 1] END AS stateAtMs,
        CASE WHEN seen > 0 THEN h.state[seen - 1] END AS state
 """
