@@ -517,7 +517,7 @@ def _fall(
         return (float(json.loads(first).get("strength", 0.0)) if first else raw), now
     if seen == changes and raw_at <= since_ms:  # unchanged since: the same deposits
         return decayed(model, raw, raw_at, since_ms), now
-    then = json.loads(row["state"]) if row["state"] else {}
+    then: dict[str, Any] = json.loads(row["state"]) if row["state"] else {}
     value = float(then.get("strength", current.strength))
     return decayed(model, value, int(row["stateAtMs"]), since_ms), now
 

@@ -266,7 +266,7 @@ def _mismatches(
         )
     coverage_met = summary.covered > 0 and summary.covered >= expected
     if tier is CompanyTier.TRANSACTIONAL and (summary.reaches_executives or coverage_met):
-        facts = []
+        facts: list[str] = []
         if summary.covered > 0:
             verb = "is" if summary.covered == 1 else "are"
             facts.append(f"{_key_persons(summary.covered)} {verb} covered")
