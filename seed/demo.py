@@ -8,6 +8,11 @@ each item is created at its `recordedAt` (by default its `since`, `startDate` or
 first entry of an item gives the state it was created in, overriding its fields),
 `interactions` are logged and `deals` recorded. The demo is loaded once: when the graph already
 holds it, loading again changes nothing.
+
+The demo lives: its dates are the story's as written on its `_anchor` day, and `load_demo`
+moves every one of them (`DATED` fields, wherever they occur) by the whole days from the anchor
+to the day it loads. So whatever the calendar says, a new user sees the story as it was
+written: the ties' tiers and strengths, the days since each contact, what is fading.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from graph.keypersons.maps import set_reporting_line
 DEMO_FILE = Path(__file__).with_name("demo.json")
 PREFIX = "demo:"
 DEFAULT_RECORDED_AT = "2015-01-01"
+# The fields that hold a date or an instant, in any section (a history entry's `fields` too):
+# the ones the load moves to keep the story's distance from today.
+DATED = frozenset({"at", "since", "startDate", "endDate", "date", "recordedAt", "followUpDate"})
 
 _NOT_FIELDS = ("key", "person", "company", "from", "to", "recordedAt")
 # section -> (kind, (field, section) of its start, (field, section) of its end); referral ends
@@ -67,10 +75,46 @@ class _Event:
     run: Callable[[], None] = field(compare=False)
 
 
-def load_demo(graph: Graph) -> dict[str, int]:
-    """Load the demo into a graph that does not hold it yet; returns how many items of each
-    kind the demo has."""
-    demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+def anchor() -> dt.date:
+    """The day the demo's story was written: its dates read as intended on that day."""
+    return dt.date.fromisoformat(json.loads(DEMO_FILE.read_text(encoding="utf-8"))["_anchor"])
+
+
+def shift(today: dt.date | None = None) -> dt.timedelta:
+    """How far a load on `today` (the current UTC day by default) moves the story's dates."""
+    return (today or dt.datetime.now(dt.UTC).date()) - anchor()
+
+
+def story_time(value: str, today: dt.date | None = None) -> dt.datetime:
+    """A date or instant of the story (as in demo.json) as a load on `today` records it."""
+    return _time(value) + shift(today)
+
+
+def _moved(value: str, by: dt.timedelta) -> str:
+    if len(value) <= len("2000-01-01"):
+        return (dt.date.fromisoformat(value) + by).isoformat()
+    return (dt.datetime.fromisoformat(value) + by).isoformat()
+
+
+def shifted(item: Any, by: dt.timedelta) -> Any:
+    """`item` (any part of demo.json) with every date and instant in a `DATED` field moved."""
+    if isinstance(item, list):
+        return [shifted(i, by) for i in item]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(item, dict):
+        return {
+            k: _moved(v, by) if k in DATED and isinstance(v, str) else shifted(v, by)
+            for k, v in item.items()  # pyright: ignore[reportUnknownVariableType]
+        }
+    return item
+
+
+def load_demo(graph: Graph, today: dt.date | None = None) -> dict[str, int]:
+    """Load the demo into a graph that does not hold it yet, its dates moved so that `today`
+    (the current UTC day by default) is the story's anchor day; returns how many items of
+    each kind the demo has."""
+    by = shift(today)
+    demo = shifted(json.loads(DEMO_FILE.read_text(encoding="utf-8")), by)
+    default_recorded_at = _moved(DEFAULT_RECORDED_AT, by)
     counts = {section: len(demo.get(section, [])) for section in [*_NODES, *_EDGES]}
     counts |= {
         section: len(demo[section]) for section in ("interactions", "deals", "reportingLines")
@@ -90,11 +134,24 @@ def load_demo(graph: Graph) -> dict[str, int]:
 
     for section, kind in _NODES.items():
         for item in demo[section]:
-            _schedule(graph, add, ids, created, history, section, item, kind, None)
+            _schedule(
+                graph, add, ids, created, history, section, item, kind, None, default_recorded_at
+            )
     for section, (edge_kind, (from_key, from_section), (to_key, to_section)) in _EDGES.items():
         for item in demo[section]:
             ends = (_end(item[from_key], from_section), _end(item[to_key], to_section))
-            _schedule(graph, add, ids, created, history, section, item, edge_kind, ends)
+            _schedule(
+                graph,
+                add,
+                ids,
+                created,
+                history,
+                section,
+                item,
+                edge_kind,
+                ends,
+                default_recorded_at,
+            )
     for item in demo["interactions"]:
         add(item["at"], 2, _interaction(graph, ids, item))
     for item in demo["deals"]:
@@ -130,6 +187,7 @@ def _schedule(
     item: dict[str, Any],
     kind: NodeKind[Any, Any] | EdgeKind[Any, Any],
     ends: tuple[str, str] | None,
+    default_recorded_at: str,
 ) -> None:
     """Schedule an item's creation (an edge: not before its ends) and its dated changes."""
     name = f"{section}:{item['key']}"
@@ -144,7 +202,7 @@ def _schedule(
         or item.get("since")
         or item.get("startDate")
         or item.get("date")
-        or DEFAULT_RECORDED_AT
+        or default_recorded_at
     )
     if ends is not None:  # not before its ends exist
         created_at = max([created_at, created[ends[0]], created[ends[1]]], key=_time)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 
 import pytest
@@ -13,7 +12,7 @@ from graph.db.setup import count_nodes_and_edges
 from graph.evolution import timelines as evolution
 from graph.keypersons.maps import key_person_map
 from graph.referrals.chains import referral_chain
-from seed.demo import load_demo
+from seed.demo import load_demo, story_time
 from tests.factories import demo_id
 
 
@@ -94,7 +93,7 @@ def test_the_demo_has_a_history_to_explore(demo: Graph) -> None:
     lina = demo_id(demo, "person", "lina")
 
     def lina_tie(day: str | None) -> tuple[models.PersonTier, float] | None:
-        as_of = None if day is None else dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
+        as_of = None if day is None else story_time(day)  # the story's day, as loaded today
         found = key_person_map(demo, huadong, as_of=as_of)
         [entry] = [e for e in found.entries if e.person_id == zhouqiang]
         ties = [t.relationship for t in entry.ties if t.our_person_id == lina]
@@ -113,7 +112,7 @@ def test_the_demo_has_a_history_to_explore(demo: Graph) -> None:
     moves = evolution.neighbourhood_diff(
         demo,
         jinshan,
-        dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-        dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        story_time("2024-01-01"),
+        story_time("2025-01-01"),
     )
     assert {m.category.value for m in moves} >= {"ENDED_ROLE", "STAGE_CHANGE", "TIER_MOVE"}
