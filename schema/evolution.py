@@ -421,8 +421,8 @@ class FadingRelationship:
 
     @strawberry.field(
         description=described(
-            "How much the strength fell over the window: strengthBefore - strengthNow. Silence "
-            "counts (decay), and so do interactions that went badly."
+            "How much the strength fell over the window: strengthBefore - strengthNow (negative "
+            "when it rose). Silence counts (decay), and so do interactions that went badly."
         )
     )
     def drop(self) -> float:
@@ -665,7 +665,9 @@ class EvolutionQuery:
     @strawberry.field(
         description="Our relationships at customers whose strength fell by more than "
         "`minDrop` over `windowDays`, or with no interaction for `silentDays` (null turns a "
-        "test off); most valuable customers first."
+        "test off); most valuable customers first. The fall is the strength model's: the "
+        "strength in effect at the window's start decayed to then, against the strength in "
+        "effect now decayed to now."
     )
     async def fading_relationships(
         self,
