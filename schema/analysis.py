@@ -16,6 +16,7 @@ from resolvers import analysis as resolve
 from resolvers.pagination import page_of
 from schema.auth import NETWORK_MEASURES
 from schema.pagination import Connection
+from schema.rounding import described, rounded, rounded_or_none
 from schema.types import Company, Info, Party, Person, load_company, load_party, load_person
 
 strawberry.enum(
@@ -29,7 +30,9 @@ strawberry.enum(
 class PyramidTier:
     tier: PersonTier
     count: int
-    share: float | None = strawberry.field(description="Null when there are no contacts.")
+    share: float | None = strawberry.field(
+        description=described("Null when there are no contacts.")
+    )
     expected_share_low: float = strawberry.field(description="The seeds' rule, low end.")
     expected_share_high: float = strawberry.field(description="The seeds' rule, high end.")
     expected_count_low: float
@@ -70,7 +73,7 @@ class TierPyramid:
             PyramidTier(
                 tier=t.tier,
                 count=t.count,
-                share=t.share,
+                share=rounded_or_none(t.share),
                 expected_share_low=t.expected_share[0],
                 expected_share_high=t.expected_share[1],
                 expected_count_low=t.expected_count[0],
@@ -103,13 +106,15 @@ class CustomerValue:
     def other_currency_deals(self) -> int:
         return self.model.other_currency_deals
 
-    @strawberry.field(description="Share of all customers' revenue.")
+    @strawberry.field(description=described("Share of all customers' revenue."))
     def share(self) -> float:
-        return self.model.share
+        return rounded(self.model.share)
 
-    @strawberry.field(description="Share of revenue of this customer and those ranked above.")
+    @strawberry.field(
+        description=described("Share of revenue of this customer and those ranked above.")
+    )
     def cumulative_share(self) -> float:
-        return self.model.cumulative_share
+        return rounded(self.model.cumulative_share)
 
     @strawberry.field(description="The class from revenue (the Pareto rule).")
     def computed_class(self) -> ValueClass:

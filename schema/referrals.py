@@ -12,6 +12,7 @@ from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
 from schema.pagination import Connection
+from schema.rounding import described, rounded_or_none
 from schema.types import Info, Party, load_party
 
 strawberry.enum(
@@ -206,9 +207,9 @@ class ReferralConversion:
     def converted(self) -> int:
         return self.model.converted
 
-    @strawberry.field(description="converted / (referred - alreadyCustomers).")
+    @strawberry.field(description=described("converted / (referred - alreadyCustomers)."))
     def rate(self) -> float | None:
-        return self.model.rate
+        return rounded_or_none(self.model.rate)
 
     @strawberry.field(description="From the referral to the customer's first deal after it.")
     def median_days_to_first_deal(self) -> float | None:
