@@ -111,7 +111,8 @@ def shifted(item: Any, by: dt.timedelta) -> Any:
 def load_demo(graph: Graph, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo into a graph that does not hold it yet, its dates moved so that `today`
     (the current UTC day by default) is the story's anchor day; returns how many items of
-    each kind the demo has."""
+    each kind the demo has. `today` may not lie after the current day: interactions held in
+    the future are refused."""
     by = shift(today)
     demo = shifted(json.loads(DEMO_FILE.read_text(encoding="utf-8")), by)
     default_recorded_at = _moved(DEFAULT_RECORDED_AT, by)
