@@ -29,7 +29,7 @@ from schema.enums import (
 )
 from schema.inputs import IdempotencyKey
 from schema.pagination import Connection
-from schema.rounding import described, rounded, rounded_or_none
+from schema.rounding import described, rounded, rounded_json, rounded_or_none
 from schema.types import (
     Company,
     Info,
@@ -149,13 +149,13 @@ class Change:
     def changed(self) -> list[str]:
         return self.model.changed
 
-    @strawberry.field(description="The recorded fields before (null on creation).")
+    @strawberry.field(description=described("The recorded fields before (null on creation)."))
     def before(self) -> JSON | None:
-        return None if self.model.before is None else JSON(self.model.before)
+        return None if self.model.before is None else JSON(rounded_json(self.model.before))
 
-    @strawberry.field(description="The recorded fields after (null on deletion).")
+    @strawberry.field(description=described("The recorded fields after (null on deletion)."))
     def after(self) -> JSON | None:
-        return None if self.model.after is None else JSON(self.model.after)
+        return None if self.model.after is None else JSON(rounded_json(self.model.after))
 
     @strawberry.field
     def by(self) -> str | None:
@@ -226,13 +226,13 @@ class NeighbourhoodChange:
     def field(self) -> str | None:
         return self.model.field
 
-    @strawberry.field(description="Its value at the start of the window.")
+    @strawberry.field(description=described("Its value at the start of the window."))
     def before(self) -> JSON | None:
-        return None if self.model.before is None else JSON(self.model.before)
+        return None if self.model.before is None else JSON(rounded_json(self.model.before))
 
-    @strawberry.field(description="Its value at the end of the window.")
+    @strawberry.field(description=described("Its value at the end of the window."))
     def after(self) -> JSON | None:
-        return None if self.model.after is None else JSON(self.model.after)
+        return None if self.model.after is None else JSON(rounded_json(self.model.after))
 
     @strawberry.field(description="When the last change behind this move took effect.")
     def at(self) -> dt.datetime:

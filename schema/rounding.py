@@ -7,7 +7,7 @@ here, and says so in its description (`ROUNDED`).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 DECIMALS: Final = 4
 ROUNDED: Final = f"Rounded to {DECIMALS} decimals."
@@ -25,3 +25,15 @@ def rounded_or_none(value: float | None) -> float | None:
 def described(text: str) -> str:
     """A field's description, saying that it is rounded."""
     return f"{text} {ROUNDED}" if text else ROUNDED
+
+
+def rounded_json(value: Any) -> Any:
+    """A recorded state or value (a change's before and after) with its floats rounded: they
+    are strengths."""
+    if isinstance(value, float):
+        return rounded(value)
+    if isinstance(value, dict):
+        return {k: rounded_json(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list):
+        return [rounded_json(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    return value

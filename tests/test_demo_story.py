@@ -160,3 +160,14 @@ def test_strengths_are_rounded_over_graphql(client: TestClient, graph: Graph) ->
         for tie in entry["relationships"]:
             assert tie["strength"] == round(tie["strength"], 4)
             assert tie["strength"] == tie["relationship"]["strength"]
+    lina, zhou = demo_id(graph, "person", "lina"), demo_id(graph, "person", "zhouqiang")
+    history = data(
+        client,
+        """query ($a: ID!, $b: ID!) { relationshipHistory(a: $a, b: $b, first: 50) {
+             nodes { after } } }""",
+        a=lina,
+        b=zhou,
+    )["relationshipHistory"]["nodes"]
+    recorded = [n["after"]["strength"] for n in history if n["after"]]
+    assert recorded and all(s == round(s, 4) for s in recorded)
+    assert any(s != round(s, 2) for s in recorded)  # interactions' strengths, rounded
