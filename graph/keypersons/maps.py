@@ -34,6 +34,7 @@ from graph.core.models import (
     current_at,
     tiers_at_least,
     to_date,
+    to_datetime,
 )
 from graph.cypher.keypersons import maps as cypher
 from graph.db.connection import Graph, Tx
@@ -408,7 +409,7 @@ def _chart_at(
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The roles current at `at` (their properties then) and the reporting lines among their
     people then (person id -> manager id), in one round trip. A line with no recorded history
-    (set before lines were recorded) stands from its `since` day, or always without one."""
+    (imported, or set before lines were recorded) stands from `line_start`."""
     rows = graph.read(
         cypher.ORG_CHART_AS_OF, companyId=company_id, atMs=to_ms(at), linePrefix=LINE_PREFIX
     )
@@ -420,11 +421,11 @@ def _chart_at(
     people = {str(r["personId"]) for r in roles if r is not None}
     found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
     manager: dict[str, str] = {}
-    for person_id, manager_id, since in row["lines"]:
+    for person_id, manager_id, since, created_at in row["lines"]:
         seen, state = found.get(reporting_line_subject(person_id), (None, None))
-        if seen is None:  # never recorded: the line as it stands, from its `since` day
-            day = to_date(since)
-            line = {"managerId": manager_id} if day is None or day <= at.date() else None
+        if seen is None:  # never recorded: the line as it stands, from when it began
+            began = manager_id is not None and line_start(since, created_at) <= at
+            line = {"managerId": manager_id} if began else None
         else:
             line = state_at({}, seen, state, at)
         if line is not None and line.get("managerId") in people and person_id in people:
@@ -453,14 +454,46 @@ def _line_change(
     )
 
 
-def _line_props(row: dict[str, Any]) -> dict[str, Any] | None:
-    """A line as REPORTING_LINE_LOCKED reads it, as the properties its history records (a line
-    set before lines were recorded is taken as created on its `since` day)."""
-    if row["managerId"] is None:
+# When a line with no recorded history, no `since` and no stored creation time (set before lines
+# kept either) began: before anything, as the org chart of any date read it.
+_ALWAYS = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def line_start(since: Any, created_at: Any) -> dt.datetime:
+    """When a reporting line with no recorded history began: its `since` day, else when it was
+    stored, else always (`_ALWAYS`)."""
+    day = to_date(since)
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(), dt.UTC)
+    return to_datetime(created_at) or _ALWAYS
+
+
+def line_props(manager_id: str | None, since: Any, created_at: Any) -> dict[str, Any] | None:
+    """A stored line as the properties its history records (None: no line); `createdAt` is when
+    it began (`line_start`), which dates its creation when its first change is recorded."""
+    if manager_id is None:
         return None
-    since = to_date(row["since"])
-    created = None if since is None else dt.datetime.combine(since, dt.time(), dt.UTC)
-    return {"managerId": row["managerId"], "since": since, "createdAt": created}
+    return {
+        "managerId": manager_id,
+        "since": to_date(since),
+        "createdAt": line_start(since, created_at),
+    }
+
+
+def record_line_changes(
+    tx: Tx,
+    changes: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]],
+    note: ChangeNote | None,
+) -> None:
+    """Record changes of reporting lines written in `tx` by another path (the import's
+    batches): (person id, line before, line after) each, a line as {managerId, since} (None: no
+    line), taking effect at `note.at` or now."""
+    if not changes:
+        return
+    subjects = [reporting_line_subject(person) for person, _, _ in changes]
+    effective = effective_time(tx, note, subjects)
+    made = [_line_change(person, before, after) for person, before, after in changes]
+    record(tx, made, effective, note)
 
 
 def set_reporting_line(
@@ -496,7 +529,8 @@ def set_reporting_line(
         effective = effective_time(tx, note, [subject], default=day)
         tx.run(cypher.REPORTING_LINE_SET, personId=person_id, managerId=manager_id, since=since)
         after = {"managerId": manager_id, "since": since}
-        record(tx, [_line_change(person_id, _line_props(current), after)], effective, note)
+        before = line_props(current["managerId"], current["since"], current["createdAt"])
+        record(tx, [_line_change(person_id, before, after)], effective, note)
 
     graph.write_tx(work)
 
@@ -508,7 +542,10 @@ def remove_reporting_line(graph: Graph, person_id: str, *, note: ChangeNote | No
 
     def work(tx: Tx) -> bool:
         rows = tx.run(cypher.REPORTING_LINE_LOCKED, personId=person_id)
-        before = _line_props(rows[0]) if rows else None
+        row = rows[0] if rows else None
+        before = (
+            None if row is None else line_props(row["managerId"], row["since"], row["createdAt"])
+        )
         if before is None:
             return False
         subject = reporting_line_subject(person_id)

@@ -4,6 +4,8 @@ the chart as of a past date."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -11,6 +13,7 @@ from graph.core import kinds, writes
 from graph.core.history import ChangeNote
 from graph.db.connection import Graph
 from graph.keypersons.maps import reporting_line_subject
+from graph.transfer.importer import directory_sources, import_records
 from tests import factories
 from tests.conftest import data, error
 
@@ -158,3 +161,46 @@ def test_reporting_lines_have_a_past(client: TestClient, graph: Graph) -> None:
         len(data(client, HISTORY, s=reporting_line_subject(ids["Ann"]))["changeHistory"]["nodes"])
         == 2
     )
+
+
+def test_imported_lines_keep_their_past(client: TestClient, graph: Graph, tmp_path: Path) -> None:
+    """The import's lines: a new line stands from when it was stored (not recorded one by
+    one, as other imported items); a line the import replaces is recorded, after its creation
+    dated from when it was stored."""
+    company = factories.company(graph, "Org")
+    ids = {}
+    for key in ("a", "b", "c"):
+        ids[key] = factories.person(graph, key.upper(), externalId=key)
+        writes.create_edge(
+            graph,
+            kinds.ROLE,
+            ids[key],
+            company,
+            kinds.ROLE.checked({"title": key}),
+            note=ChangeNote(at=_day("2019-01-01")),
+        )
+
+    def load(lines: str) -> None:
+        (tmp_path / "reporting_lines.csv").write_text("person,manager,since\n" + lines)
+        report = import_records(graph, directory_sources(tmp_path))
+        assert not report.problems
+
+    def manager_of_b(at: dt.datetime | None) -> str | None:
+        chart = data(client, CHART_AS_OF, c=company, at=None if at is None else at.isoformat())
+        found = {p["person"]["name"]: p["managerId"] for p in chart["orgChart"]["people"]}
+        return found["B"]
+
+    load("b,a,\n")
+    assert manager_of_b(_day("2020-01-01")) is None  # stored now, no since: not there then
+    assert manager_of_b(None) == ids["a"]
+    time.sleep(0.01)  # two imports a few ms apart, so that a moment lies between them
+    load("b,c,\n")
+    log = data(client, HISTORY, s=reporting_line_subject(ids["b"]))["changeHistory"]["nodes"]
+    assert [(c["operation"], c["after"]["managerId"]) for c in log] == [
+        ("CREATED", ids["a"]),
+        ("UPDATED", ids["c"]),
+    ]
+    created, moved = (dt.datetime.fromisoformat(c["at"]) for c in log)
+    assert manager_of_b(created + (moved - created) / 2) == ids["a"]
+    assert manager_of_b(moved + dt.timedelta(milliseconds=1)) == ids["c"]
+    assert manager_of_b(None) == ids["c"]

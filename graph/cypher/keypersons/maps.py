@@ -57,14 +57,14 @@ RETURN c.id AS companyId, roles, lines
 """
 
 # The org chart as it was at $atMs, in one row: every role ever held at the company, the
-# current reporting line of each of their people as [personId, managerId, since] (nulls: no
-# line), and the time-index entries ([subjectId, seen, state], as in KEY_PERSON_MAP_AS_OF) of
-# the roles changed after $atMs and of each person's reporting line (subject $linePrefix +
-# the person's id; graph/keypersons/maps.py `reporting_line_subject`). The lines are read from
-# their history, not from the edges: a line removed since then has no edge. The indexes are
-# read in one UNWIND at the end: the embedded engine serves a look-up there from the index,
-# not one inside a subquery, and the lists are carried by head(collect(…)) (see
-# KEY_PERSON_MAP_AS_OF).
+# current reporting line of each of their people as [personId, managerId, since, createdAt]
+# (nulls: no line), and the time-index entries ([subjectId, seen, state], as in
+# KEY_PERSON_MAP_AS_OF) of the roles changed after $atMs and of each person's reporting line
+# (subject $linePrefix + the person's id; graph/keypersons/maps.py `reporting_line_subject`).
+# The lines are read from their history, not from the edges: a line removed since then has no
+# edge. The indexes are read in one UNWIND at the end: the embedded engine serves a look-up
+# there from the index, not one inside a subquery; the lists are carried by head(collect(…))
+# (see KEY_PERSON_MAP_AS_OF).
 ORG_CHART_AS_OF: Final[LiteralString] = """
 MATCH (c:Company {id: $companyId})
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
@@ -76,7 +76,7 @@ WITH c,
 CALL (people) {
   UNWIND people AS report
   OPTIONAL MATCH (report)-[line:REPORTS_TO]->(manager:Person)
-  RETURN collect([report.id, manager.id, line.since]) AS lines
+  RETURN collect([report.id, manager.id, line.since, toString(line.createdAt)]) AS lines
 }
 WITH c, roles, lines, roleIds + [line IN lines | $linePrefix + line[0]] AS ids
 UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
@@ -103,7 +103,8 @@ MATCH (person:Person {id: $personId})
 SET person.id = person.id
 WITH person
 OPTIONAL MATCH (person)-[line:REPORTS_TO]->(manager:Person)
-RETURN person.id AS personId, manager.id AS managerId, line.since AS since
+RETURN person.id AS personId, manager.id AS managerId, line.since AS since,
+       toString(line.createdAt) AS createdAt
 """
 
 REPORTING_LINE_SET: Final[LiteralString] = """
@@ -112,7 +113,7 @@ MATCH (manager:Person {id: $managerId})
 OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
 DELETE old
 WITH DISTINCT person, manager
-CREATE (person)-[:REPORTS_TO {since: $since}]->(manager)
+CREATE (person)-[:REPORTS_TO {since: $since, createdAt: datetime()}]->(manager)
 """
 
 REPORTING_LINE_REMOVE: Final[LiteralString] = """
