@@ -187,7 +187,9 @@ def test_imported_lines_keep_their_past(client: TestClient, graph: Graph, tmp_pa
 
     def manager_of_b(at: dt.datetime | None) -> str | None:
         chart = data(client, CHART_AS_OF, c=company, at=None if at is None else at.isoformat())
-        found = {p["person"]["name"]: p["managerId"] for p in chart["orgChart"]["people"]}
+        found: dict[str, str | None] = {
+            p["person"]["name"]: p["managerId"] for p in chart["orgChart"]["people"]
+        }
         return found["B"]
 
     load("b,a,\n")
