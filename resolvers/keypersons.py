@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from graph.core.history import ChangeNote
 from graph.core.models import PersonTier
 from graph.keypersons import introductions
 from graph.keypersons import maps as keypersons
@@ -37,18 +38,28 @@ async def key_person_map(
     return found
 
 
-async def org_chart(ctx: Context, company_id: str) -> list[OrgChartEntry]:
-    return await off_loop(keypersons.org_chart, ctx.graph, company_id)
+async def org_chart(
+    ctx: Context, company_id: str, as_of: dt.datetime | None = None
+) -> list[OrgChartEntry]:
+    return await off_loop(keypersons.org_chart, ctx.graph, company_id, as_of=as_of)
 
 
 async def set_reporting_line(
-    ctx: Context, person_id: str, manager_id: str, since: dt.date | None
+    ctx: Context,
+    person_id: str,
+    manager_id: str,
+    since: dt.date | None,
+    note: ChangeNote | None = None,
 ) -> None:
-    await off_loop(keypersons.set_reporting_line, ctx.graph, person_id, manager_id, since)
+    await off_loop(
+        keypersons.set_reporting_line, ctx.graph, person_id, manager_id, since, note=note
+    )
 
 
-async def remove_reporting_line(ctx: Context, person_id: str) -> bool:
-    return await off_loop(keypersons.remove_reporting_line, ctx.graph, person_id)
+async def remove_reporting_line(
+    ctx: Context, person_id: str, note: ChangeNote | None = None
+) -> bool:
+    return await off_loop(keypersons.remove_reporting_line, ctx.graph, person_id, note=note)
 
 
 async def recent_moves(ctx: Context, days: int, min_tier: PersonTier) -> list[Move]:

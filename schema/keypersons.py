@@ -17,6 +17,7 @@ from graph.keypersons.paths import Path as PathModel
 from resolvers import keypersons as resolve
 from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
+from schema.history import ChangeNoteInput, to_note
 from schema.rounding import described, rounded, rounded_or_none
 from schema.types import (
     Company,
@@ -153,8 +154,13 @@ class TierMismatch:
 class KeyPersonMap:
     model: strawberry.Private[km.KeyPersonMap]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The company: with asOf, as it was then (status, classes, lifecycle stage)."
+    )
     async def company(self, info: Info) -> Company:
+        then = self.model.company
+        if then is not None:
+            return from_model(Company, then)
         return from_model(Company, await info.context.loaders.companies.load(self.model.company_id))
 
     @strawberry.field(description="The closest tier of its relationships with our companies.")
@@ -360,7 +366,8 @@ class KeyPersonQuery:
         as_of: Annotated[
             dt.datetime | None,
             strawberry.argument(
-                description="The map as it was then: roles, ties, tiers and strengths."
+                description="The map as it was then: the company (status, classes, stage), "
+                "roles, ties, tiers and strengths (as the strength model had them then)."
             ),
         ] = None,
     ) -> KeyPersonMap:
@@ -376,8 +383,19 @@ class KeyPersonQuery:
         return KeyPersonMap(model=found)
 
     @strawberry.field(description="A customer's reporting lines, as a tree.")
-    async def org_chart(self, info: Info, company_id: strawberry.ID) -> OrgChart:
-        return _org_chart(await resolve.org_chart(info.context, company_id))
+    async def org_chart(
+        self,
+        info: Info,
+        company_id: strawberry.ID,
+        as_of: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="The chart as it was then: the people with a role then, their "
+                "roles then, and the reporting lines recorded as standing then."
+            ),
+        ] = None,
+    ) -> OrgChart:
+        return _org_chart(await resolve.org_chart(info.context, company_id, as_of))
 
     @strawberry.field(description="Our contacts (at minTier or above) who changed company lately.")
     async def recent_moves(
@@ -446,13 +464,24 @@ class KeyPersonMutation:
         person_id: strawberry.ID,
         manager_id: strawberry.ID,
         since: dt.date | None = None,
+        change: Annotated[
+            ChangeNoteInput | None,
+            strawberry.argument(
+                description="Who, why, and when the line took effect (default: the since "
+                "day, else now). Lines keep a history, so orgChart(asOf:) shows past ones."
+            ),
+        ] = None,
     ) -> Person | None:
-        await resolve.set_reporting_line(info.context, person_id, manager_id, since)
+        await resolve.set_reporting_line(
+            info.context, person_id, manager_id, since, to_note(change)
+        )
         return await load_person(info, person_id)
 
     @strawberry.mutation(
         permission_classes=ADMIN_ONLY,
         description="Remove a person's reporting line; false if there was none.",
     )
-    async def remove_reporting_line(self, info: Info, person_id: strawberry.ID) -> bool | None:
-        return await resolve.remove_reporting_line(info.context, person_id)
+    async def remove_reporting_line(
+        self, info: Info, person_id: strawberry.ID, change: ChangeNoteInput | None = None
+    ) -> bool | None:
+        return await resolve.remove_reporting_line(info.context, person_id, to_note(change))

@@ -1,7 +1,9 @@
 """Recording changes, and reading states as they were on a past date.
 
 Every change of a relationship (tier, strength, level, stage), of a role (dates, key-person
-flag, buying role, …) and of a company's status, classes or stage is appended, in the same
+flag, buying role, …), of a company's status, classes or stage, and of a person's reporting
+line (its manager and `since`; the subject is the line of one person, see
+graph/keypersons/maps.py `reporting_line_subject`) is appended, in the same
 transaction as the change itself, to the change log and to the subject's time index (see
 graph/cypher/core/history.py). Nothing recorded is ever updated or deleted.
 
@@ -38,6 +40,7 @@ class SubjectKind(Enum):
     ROLE = "ROLE"
     COMPANY = "COMPANY"
     REFERRAL = "REFERRAL"
+    REPORTING_LINE = "REPORTING_LINE"
 
 
 class Operation(Enum):
@@ -70,6 +73,7 @@ TRACKED: dict[SubjectKind, tuple[str, ...]] = {
     ),
     SubjectKind.COMPANY: ("status", "valueClass", "intentClass", "lifecycleStage"),
     SubjectKind.REFERRAL: ("date", "note"),
+    SubjectKind.REPORTING_LINE: ("managerId", "since"),
 }
 
 
@@ -178,15 +182,24 @@ class Effective:
 
 
 def effective_time(
-    tx: Tx, note: ChangeNote | None, subject_ids: Sequence[str], *, field_name: str = "change.at"
+    tx: Tx,
+    note: ChangeNote | None,
+    subject_ids: Sequence[str],
+    *,
+    field_name: str = "change.at",
+    default: dt.datetime | None = None,
 ) -> Effective:
-    """When a change to these subjects takes effect: the note's time or now.
+    """When a change to these subjects takes effect: the note's time, else `default` (a time
+    the change itself implies, such as a reporting line's `since` day), else now.
 
-    Refused when it is in the future, or before the latest recorded change of a subject.
+    Refused when the note's time is in the future, or before the latest recorded change of a
+    subject; a `default` in the future becomes now, one before that change becomes its time.
     """
     now = dt.datetime.now(dt.UTC)
     explicit = note is not None and note.at is not None
     at = as_utc(note.at) if note is not None and note.at is not None else now
+    if not explicit and default is not None:
+        at = min(as_utc(default), now)
     if at > now + FUTURE_TOLERANCE:
         raise InvalidInput(f"{field_name}: must not be in the future", field=field_name)
     tracked: set[str] = set()

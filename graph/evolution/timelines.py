@@ -267,8 +267,8 @@ def _net(span: _Span, end: dt.datetime) -> list[NeighbourhoodChange]:
             span.changes,
         )
 
-    if before is None and after is None:
-        return []
+    if (before is None and after is None) or kind is SubjectKind.REPORTING_LINE:
+        return []  # reporting lines: the org chart's history (orgChart(asOf:)), not a move
     if kind is SubjectKind.ROLE:
         if before is None:
             return [move(ChangeCategory.NEW_ROLE)]

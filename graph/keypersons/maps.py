@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graph.core.history import as_utc, state_at, to_ms
+from graph.core.history import (
+    TRACKED,
+    ChangeNote,
+    ChangeRecord,
+    SubjectKind,
+    as_utc,
+    effective_time,
+    record,
+    state_at,
+    to_ms,
+)
 from graph.core.models import (
     COMPANY_TIER_RANK,
     TIER_RANK,
+    Company,
     CompanyTier,
     Person,
     PersonRelationship,
@@ -21,6 +33,8 @@ from graph.core.models import (
     Stance,
     current_at,
     tiers_at_least,
+    to_date,
+    to_datetime,
 )
 from graph.cypher.keypersons import maps as cypher
 from graph.db.connection import Graph, Tx
@@ -122,6 +136,9 @@ class KeyPersonMap:
     mismatches: list[TierMismatch] = field(default_factory=list)
     # The people its entries name (theirs and ours), as read with it, by id.
     people: dict[str, Person] = field(default_factory=dict)
+    # The company as it was at the map's date (its status, classes and stage then); None for
+    # the current map, whose company the caller reads as it is now.
+    company: Company | None = None
 
     @property
     def plan(self) -> list[KeyPersonEntry]:
@@ -312,12 +329,14 @@ def key_person_map(
     if not rows:
         raise NotFound("company", company_id, field="companyId")
     row = rows[0]
+    company: Company | None = None
     if as_of is None:
         tiers_with_us = row["tiersWithUs"]
         entries = [{"role": r, "person": p, "ties": t} for r, p, t in row["rows"]]
     else:
-        tiers_with_us, entries = _map_at(row, as_of)
-    return build_map(
+        company_then, tiers_with_us, entries = _map_at(row, as_of)
+        company = Company.from_row(company_then)
+    found = build_map(
         company_id,
         tiers_with_us,
         entries,
@@ -326,13 +345,17 @@ def key_person_map(
         everyone=everyone,
         min_covered_key_persons=min_covered_key_persons,
     )
+    return found if company is None else replace(found, company=company)
 
 
-def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[str, Any]]]:
-    """The tiers with us and the map's rows (see `build_map`), as of `at`, from the row of
-    KEY_PERSON_MAP_AS_OF."""
+def _then(
+    states: list[list[Any]], at: dt.datetime
+) -> Callable[[dict[str, Any] | None], dict[str, Any] | None]:
+    """A function that gives an item's stored properties as they were at `at` (None: it did
+    not exist then), from the time-index entries [subjectId, seen, state] of an as-of read
+    (items left out have not changed since `at`, or were never recorded)."""
     at_ms = to_ms(at)
-    found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
+    found = {subject: (seen, state) for subject, seen, state in states if subject}
 
     def then(props: dict[str, Any] | None) -> dict[str, Any] | None:
         if props is None:
@@ -344,6 +367,19 @@ def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[
             seen, state = (-1 if settled else None), None
         return state_at(props, seen, state, at)
 
+    return then
+
+
+def _map_at(
+    row: dict[str, Any], at: dt.datetime
+) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+    """The company's properties, the tiers with us and the map's rows (see `build_map`), as
+    of `at`, from the row of KEY_PERSON_MAP_AS_OF. A company that did not exist yet then keeps
+    its name, with none of its recorded fields (status, classes, stage) known."""
+    then = _then(row["states"], at)
+    company = then(row["company"])
+    if company is None:
+        company = {**row["company"], **dict.fromkeys(TRACKED[SubjectKind.COMPANY])}
     tiers = [str(b["tier"]) for b in (then(p) for p in row["business"]) if b is not None]
     rows: list[dict[str, Any]] = []
     for role_props, ties, person in row["rows"]:
@@ -358,7 +394,7 @@ def _map_at(row: dict[str, Any], at: dt.datetime) -> tuple[list[str], list[dict[
             if tie is not None and current_at(ours, at)
         ]
         rows.append({"role": role, "person": person, "ties": held})
-    return tiers, rows
+    return company, tiers, rows
 
 
 @dataclass(frozen=True)
@@ -369,16 +405,33 @@ class OrgChartEntry:
     depth: int
 
 
-def org_chart(graph: Graph, company_id: str) -> list[OrgChartEntry]:
-    """The company's current people in reporting order: each manager before their reports."""
-    rows = graph.read(cypher.ORG_CHART, companyId=company_id)
-    if not rows:
-        raise NotFound("company", company_id, field="companyId")
+def reporting_line_subject(person_id: str) -> str:
+    """The subject id under which the changes of a person's reporting line are recorded (one
+    subject per person: a new manager is an update of it, a removal its deletion)."""
+    return f"{LINE_PREFIX}{person_id}"
+
+
+LINE_PREFIX = "rl_"
+
+
+def org_chart(
+    graph: Graph, company_id: str, *, as_of: dt.datetime | None = None
+) -> list[OrgChartEntry]:
+    """The company's current people in reporting order: each manager before their reports.
+    With `as_of`, as it was then: the roles current then, with their fields then, and the
+    reporting lines recorded as standing then."""
+    if as_of is None:
+        rows = graph.read(cypher.ORG_CHART, companyId=company_id)
+        if not rows:
+            raise NotFound("company", company_id, field="companyId")
+        role_rows = rows[0]["roles"]
+        manager = {line["personId"]: line["managerId"] for line in rows[0]["lines"]}
+    else:
+        role_rows, manager = _chart_at(graph, company_id, as_utc(as_of))
     roles: dict[str, list[Role]] = {}
-    for role_row in rows[0]["roles"]:
+    for role_row in role_rows:
         role = Role.from_row(role_row)
         roles.setdefault(role.person_id, []).append(role)
-    manager = {line["personId"]: line["managerId"] for line in rows[0]["lines"]}
     reports: dict[str | None, list[str]] = {}
     for person_id in sorted(roles, key=lambda p: (_seniority_rank(roles[p]), p)):
         reports.setdefault(manager.get(person_id), []).append(person_id)
@@ -394,15 +447,110 @@ def org_chart(graph: Graph, company_id: str) -> list[OrgChartEntry]:
     return ordered
 
 
+def _chart_at(
+    graph: Graph, company_id: str, at: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The roles current at `at` (their properties then) and the reporting lines among their
+    people then (person id -> manager id), in one round trip. A line with no recorded history
+    (imported, or set before lines were recorded) stands from `line_start`."""
+    rows = graph.read(
+        cypher.ORG_CHART_AS_OF, companyId=company_id, atMs=to_ms(at), linePrefix=LINE_PREFIX
+    )
+    if not rows:
+        raise NotFound("company", company_id, field="companyId")
+    row = rows[0]
+    then = _then(row["states"], at)
+    roles = [r for r in (then(props) for props in row["roles"]) if current_at(r, at)]
+    people = {str(r["personId"]) for r in roles if r is not None}
+    found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
+    manager: dict[str, str] = {}
+    for person_id, manager_id, since, created_at in row["lines"]:
+        seen, state = found.get(reporting_line_subject(person_id), (None, None))
+        if seen is None:  # never recorded: the line as it stands, from when it began
+            began = manager_id is not None and line_start(since, created_at) <= at
+            line = {"managerId": manager_id} if began else None
+        else:
+            line = state_at({}, seen, state, at)
+        if line is not None and line.get("managerId") in people and person_id in people:
+            manager[person_id] = str(line["managerId"])
+    return [r for r in roles if r is not None], manager
+
+
 def _seniority_rank(roles: list[Role]) -> int:
     order = list(Seniority)
     return min((order.index(r.seniority) for r in roles if r.seniority), default=len(order))
 
 
-def set_reporting_line(
-    graph: Graph, person_id: str, manager_id: str, since: dt.date | None = None
+def _line_change(
+    person_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> ChangeRecord:
+    """The recorded change of a person's reporting line: its [manager and `since`] before and
+    after (None: no line), between the person and the manager (the new one, else the old)."""
+    manager = (after or before or {}).get("managerId")
+    return ChangeRecord(
+        SubjectKind.REPORTING_LINE,
+        reporting_line_subject(person_id),
+        before,
+        after,
+        ends=(person_id, str(manager)),
+        people_ids=[person_id],  # the change concerns the report's employers on the day
+    )
+
+
+# When a line with no recorded history, no `since` and no stored creation time (set before lines
+# kept either) began: before anything, as the org chart of any date read it.
+_ALWAYS = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def line_start(since: Any, created_at: Any) -> dt.datetime:
+    """When a reporting line with no recorded history began: its `since` day, else when it was
+    stored, else always (`_ALWAYS`)."""
+    day = to_date(since)
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(), dt.UTC)
+    return to_datetime(created_at) or _ALWAYS
+
+
+def line_props(manager_id: str | None, since: Any, created_at: Any) -> dict[str, Any] | None:
+    """A stored line as the properties its history records (None: no line); `createdAt` is when
+    it began (`line_start`), which dates its creation when its first change is recorded."""
+    if manager_id is None:
+        return None
+    return {
+        "managerId": manager_id,
+        "since": to_date(since),
+        "createdAt": line_start(since, created_at),
+    }
+
+
+def record_line_changes(
+    tx: Tx,
+    changes: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]],
+    note: ChangeNote | None,
 ) -> None:
-    """Record that `person_id` reports to `manager_id` (replacing an earlier line)."""
+    """Record changes of reporting lines written in `tx` by another path (the import's
+    batches): (person id, line before, line after) each, a line as {managerId, since} (None: no
+    line), taking effect at `note.at` or now."""
+    if not changes:
+        return
+    subjects = [reporting_line_subject(person) for person, _, _ in changes]
+    effective = effective_time(tx, note, subjects)
+    made = [_line_change(person, before, after) for person, before, after in changes]
+    record(tx, made, effective, note)
+
+
+def set_reporting_line(
+    graph: Graph,
+    person_id: str,
+    manager_id: str,
+    since: dt.date | None = None,
+    *,
+    note: ChangeNote | None = None,
+) -> None:
+    """Record that `person_id` reports to `manager_id` (replacing an earlier line). The change
+    takes effect at `note.at`, else on the `since` day (not before the line's latest recorded
+    change, not after now), else now."""
+    note = note.checked() if note is not None else None
 
     def work(tx: Tx) -> None:
         if person_id == manager_id:
@@ -418,15 +566,38 @@ def set_reporting_line(
                 f"managerId: '{manager_id}' already reports (directly or not) to '{person_id}'",
                 field="managerId",
             )
+        [current] = tx.run(cypher.REPORTING_LINE_LOCKED, personId=person_id)
+        subject = reporting_line_subject(person_id)
+        day = None if since is None else dt.datetime.combine(since, dt.time(), dt.UTC)
+        effective = effective_time(tx, note, [subject], default=day)
         tx.run(cypher.REPORTING_LINE_SET, personId=person_id, managerId=manager_id, since=since)
+        after = {"managerId": manager_id, "since": since}
+        before = line_props(current["managerId"], current["since"], current["createdAt"])
+        record(tx, [_line_change(person_id, before, after)], effective, note)
 
     graph.write_tx(work)
 
 
-def remove_reporting_line(graph: Graph, person_id: str) -> bool:
-    """Remove the line from `person_id` to their manager; False when there was none."""
-    rows = graph.write(cypher.REPORTING_LINE_REMOVE, personId=person_id)
-    return bool(rows and rows[0]["removed"])
+def remove_reporting_line(graph: Graph, person_id: str, *, note: ChangeNote | None = None) -> bool:
+    """Remove the line from `person_id` to their manager, recorded as taking effect at
+    `note.at` (now by default); False when there was none."""
+    note = note.checked() if note is not None else None
+
+    def work(tx: Tx) -> bool:
+        rows = tx.run(cypher.REPORTING_LINE_LOCKED, personId=person_id)
+        row = rows[0] if rows else None
+        before = (
+            None if row is None else line_props(row["managerId"], row["since"], row["createdAt"])
+        )
+        if before is None:
+            return False
+        subject = reporting_line_subject(person_id)
+        effective = effective_time(tx, note, [subject])
+        tx.run(cypher.REPORTING_LINE_REMOVE, personId=person_id)
+        record(tx, [_line_change(person_id, before, None)], effective, note)
+        return True
+
+    return graph.write_tx(work)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,19 @@
-"""Org charts: reporting lines recorded through the API, returned as a tree."""
+"""Org charts: reporting lines recorded through the API, returned as a tree; their history and
+the chart as of a past date."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from pathlib import Path
+
 from starlette.testclient import TestClient
 
+from graph.core import kinds, writes
+from graph.core.history import ChangeNote
 from graph.db.connection import Graph
+from graph.keypersons.maps import reporting_line_subject
+from graph.transfer.importer import directory_sources, import_records
 from tests import factories
 from tests.conftest import data, error
 
@@ -72,3 +81,128 @@ def test_unknown_people_and_self(client: TestClient, graph: Graph) -> None:
         "field": "personId",
     }
     assert error(client, SET, p=someone, m=someone)["extensions"]["field"] == "managerId"
+
+
+CHART_AS_OF = """query ($c: ID!, $at: DateTime) { orgChart(companyId: $c, asOf: $at) {
+  people { person { name } managerId } } }"""
+SET_AT = """mutation ($p: ID!, $m: ID!, $since: Date, $at: DateTime) {
+  setReportingLine(personId: $p, managerId: $m, since: $since, change: {at: $at, by: "hr"}) {
+    id } }"""
+REMOVE_AT = """mutation ($p: ID!, $at: DateTime) {
+  removeReportingLine(personId: $p, change: {at: $at}) }"""
+HISTORY = """query ($s: ID!) { changeHistory(subjectId: $s) { nodes {
+  subjectKind operation changed before after by at } } }"""
+
+
+def _day(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def test_reporting_lines_have_a_past(client: TestClient, graph: Graph) -> None:
+    company = factories.company(graph, "Org")
+    ids: dict[str, str] = {}
+    for name, started in [("Boss", "2019-01-01"), ("Ann", "2019-01-01"), ("Bob", "2020-01-01")]:
+        ids[name] = factories.person(graph, name)
+        writes.create_edge(
+            graph,
+            kinds.ROLE,
+            ids[name],
+            company,
+            kinds.ROLE.checked({"title": name, "startDate": started}),
+            note=ChangeNote(at=_day(started)),
+        )
+    names = {id_: name for name, id_ in ids.items()}
+
+    def managers(at: str | None) -> dict[str, str | None]:
+        chart = data(client, CHART_AS_OF, c=company, at=at)["orgChart"]["people"]
+        return {
+            p["person"]["name"]: None if p["managerId"] is None else names[p["managerId"]]
+            for p in chart
+        }
+
+    # Ann reports to Boss from her `since` day (no change.at: the line takes effect then)
+    data(client, SET_AT, p=ids["Ann"], m=ids["Boss"], since="2019-06-01", at=None)
+    # Bob reports to Ann from 2021, moves to Boss in 2022; Ann's line ends in 2023
+    data(client, SET_AT, p=ids["Bob"], m=ids["Ann"], since=None, at="2021-01-01T00:00:00Z")
+    data(client, SET_AT, p=ids["Bob"], m=ids["Boss"], since=None, at="2022-01-01T00:00:00Z")
+    assert data(client, REMOVE_AT, p=ids["Ann"], at="2023-01-01T00:00:00Z") == {
+        "removeReportingLine": True
+    }
+    assert managers("2019-03-01T00:00:00Z") == {"Boss": None, "Ann": None}  # Bob not there yet
+    assert managers("2020-06-01T00:00:00Z") == {"Boss": None, "Ann": "Boss", "Bob": None}
+    assert managers("2021-06-01T00:00:00Z") == {"Boss": None, "Ann": "Boss", "Bob": "Ann"}
+    assert managers("2022-06-01T00:00:00Z") == {"Boss": None, "Ann": "Boss", "Bob": "Boss"}
+    now = {"Boss": None, "Ann": None, "Bob": "Boss"}
+    assert managers("2023-06-01T00:00:00Z") == now
+    assert managers(None) == now
+
+    # the log holds each change, with who made it and when it took effect
+    bob = data(client, HISTORY, s=reporting_line_subject(ids["Bob"]))["changeHistory"]["nodes"]
+    assert [(c["subjectKind"], c["operation"], c["changed"]) for c in bob] == [
+        ("REPORTING_LINE", "CREATED", ["managerId"]),
+        ("REPORTING_LINE", "UPDATED", ["managerId"]),
+    ]
+    assert bob[1]["before"] == {"managerId": ids["Ann"], "since": None}
+    assert bob[1]["after"] == {"managerId": ids["Boss"], "since": None}
+    assert (bob[1]["by"], bob[1]["at"]) == ("hr", "2022-01-01T00:00:00+00:00")
+    ann = data(client, HISTORY, s=reporting_line_subject(ids["Ann"]))["changeHistory"]["nodes"]
+    assert [(c["operation"], c["at"][:10]) for c in ann] == [
+        ("CREATED", "2019-06-01"),
+        ("DELETED", "2023-01-01"),
+    ]
+    # history is append-only: no change before the line's latest one
+    refused = error(
+        client, SET_AT, p=ids["Bob"], m=ids["Ann"], since=None, at="2021-06-01T00:00:00Z"
+    )
+    assert refused["extensions"]["field"] == "change.at"
+    # removing a line that is not there records nothing
+    assert data(client, REMOVE_AT, p=ids["Ann"], at=None) == {"removeReportingLine": False}
+    assert (
+        len(data(client, HISTORY, s=reporting_line_subject(ids["Ann"]))["changeHistory"]["nodes"])
+        == 2
+    )
+
+
+def test_imported_lines_keep_their_past(client: TestClient, graph: Graph, tmp_path: Path) -> None:
+    """The import's lines: a new line stands from when it was stored (not recorded one by
+    one, as other imported items); a line the import replaces is recorded, after its creation
+    dated from when it was stored."""
+    company = factories.company(graph, "Org")
+    ids = {}
+    for key in ("a", "b", "c"):
+        ids[key] = factories.person(graph, key.upper(), externalId=key)
+        writes.create_edge(
+            graph,
+            kinds.ROLE,
+            ids[key],
+            company,
+            kinds.ROLE.checked({"title": key}),
+            note=ChangeNote(at=_day("2019-01-01")),
+        )
+
+    def load(lines: str) -> None:
+        (tmp_path / "reporting_lines.csv").write_text("person,manager,since\n" + lines)
+        report = import_records(graph, directory_sources(tmp_path))
+        assert not report.problems
+
+    def manager_of_b(at: dt.datetime | None) -> str | None:
+        chart = data(client, CHART_AS_OF, c=company, at=None if at is None else at.isoformat())
+        found: dict[str, str | None] = {
+            p["person"]["name"]: p["managerId"] for p in chart["orgChart"]["people"]
+        }
+        return found["B"]
+
+    load("b,a,\n")
+    assert manager_of_b(_day("2020-01-01")) is None  # stored now, no since: not there then
+    assert manager_of_b(None) == ids["a"]
+    time.sleep(0.01)  # two imports a few ms apart, so that a moment lies between them
+    load("b,c,\n")
+    log = data(client, HISTORY, s=reporting_line_subject(ids["b"]))["changeHistory"]["nodes"]
+    assert [(c["operation"], c["after"]["managerId"]) for c in log] == [
+        ("CREATED", ids["a"]),
+        ("UPDATED", ids["c"]),
+    ]
+    created, moved = (dt.datetime.fromisoformat(c["at"]) for c in log)
+    assert manager_of_b(created + (moved - created) / 2) == ids["a"]
+    assert manager_of_b(moved + dt.timedelta(milliseconds=1)) == ids["c"]
+    assert manager_of_b(None) == ids["c"]

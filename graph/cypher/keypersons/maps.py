@@ -56,10 +56,55 @@ CALL (people) {
 RETURN c.id AS companyId, roles, lines
 """
 
+# The org chart as it was at $atMs, in one row: every role ever held at the company, the
+# current reporting line of each of their people as [personId, managerId, since, createdAt]
+# (nulls: no line), and the time-index entries ([subjectId, seen, state], as in
+# KEY_PERSON_MAP_AS_OF) of the roles changed after $atMs and of each person's reporting line
+# (subject $linePrefix + the person's id; graph/keypersons/maps.py `reporting_line_subject`).
+# The lines are read from their history, not from the edges: a line removed since then has no
+# edge. The indexes are read in one UNWIND at the end: the embedded engine serves a look-up
+# there from the index, not one inside a subquery; the lists are carried by head(collect(…))
+# (see KEY_PERSON_MAP_AS_OF).
+ORG_CHART_AS_OF: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
+WITH c,
+     collect(role {.*, personId: p.id, companyId: c.id, createdAt: toString(role.createdAt),
+                   updatedAt: toString(role.updatedAt)}) AS roles,
+     collect(CASE WHEN role.changedAtMs <= $atMs THEN null ELSE role.id END) AS roleIds,
+     collect(DISTINCT p) AS people
+CALL (people) {
+  UNWIND people AS report
+  OPTIONAL MATCH (report)-[line:REPORTS_TO]->(manager:Person)
+  RETURN collect([report.id, manager.id, line.since, toString(line.createdAt)]) AS lines
+}
+WITH c, roles, lines, roleIds + [line IN lines | $linePrefix + line[0]] AS ids
+UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
+OPTIONAL MATCH (h:History {subjectId: subjectId})
+WITH c, roles, lines, subjectId, h, size([t IN coalesce(h.at, []) WHERE t <= $atMs]) AS seen
+WITH c, head(collect(roles)) AS roles, head(collect(lines)) AS lines,
+     collect([subjectId, CASE WHEN h IS NULL THEN null ELSE seen END,
+              CASE WHEN seen > 0 THEN h.state[seen - 1] END]) AS states
+RETURN c.id AS companyId, roles, lines, states
+"""
+
 MANAGER_CHAIN_REACHES: Final[LiteralString] = """
 MATCH (manager:Person {id: $managerId})
 MATCH (person:Person {id: $personId})
 RETURN EXISTS { (manager)-[:REPORTS_TO*0..]->(person) } AS cycle
+"""
+
+# A person's reporting line as it stands, read under the write lock (the person written to
+# itself first: on the embedded engine a read locks nothing, so two writers of one person's line
+# clash at commit and the later runs again on the new state). No row: no such person; a row
+# with a null managerId: no line.
+REPORTING_LINE_LOCKED: Final[LiteralString] = """
+MATCH (person:Person {id: $personId})
+SET person.id = person.id
+WITH person
+OPTIONAL MATCH (person)-[line:REPORTS_TO]->(manager:Person)
+RETURN person.id AS personId, manager.id AS managerId, line.since AS since,
+       toString(line.createdAt) AS createdAt
 """
 
 REPORTING_LINE_SET: Final[LiteralString] = """
@@ -68,7 +113,7 @@ MATCH (manager:Person {id: $managerId})
 OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
 DELETE old
 WITH DISTINCT person, manager
-CREATE (person)-[:REPORTS_TO {since: $since}]->(manager)
+CREATE (person)-[:REPORTS_TO {since: $since, createdAt: datetime()}]->(manager)
 """
 
 REPORTING_LINE_REMOVE: Final[LiteralString] = """
@@ -99,11 +144,12 @@ RETURN new {.*, personId: p.id, companyId: newCompany.id} AS role, previous, str
 ORDER BY new.startDate DESC, strongest DESC, p.id
 """
 
-# The key-person map as it was at $atMs, in one row: every company relationship with our
-# companies; every role ever held at the customer as [role, the ties its person has with anyone
-# who ever worked for us as [tie, that person's role with us], its person's properties]; the
-# properties of those people of ours, each once; and the time-index entries of those that
-# changed after $atMs: [subjectId, seen (changes by then; null: no index), state (JSON
+# The key-person map as it was at $atMs, in one row: the company's properties; every company
+# relationship with our companies; every role ever held at the customer as [role, the ties its
+# person has with anyone who ever worked for us as [tie, that person's role with us], its
+# person's properties]; the properties of those people of ours, each once; and the time-index
+# entries of those that changed after $atMs, the company among them: [subjectId, seen (changes
+# by then; null: no index), state (JSON
 # after the last of them)]. An item whose latest change (`changedAtMs`) took effect by then is
 # as it is now, and its index is not read (its id is collected as null, which collect() skips;
 # an id may come more than once). The indexes are read in one UNWIND at the end: the
@@ -123,7 +169,8 @@ CALL (c) {
   OPTIONAL MATCH (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true})
   RETURN collect(b {.*, createdAt: toString(b.createdAt), updatedAt: toString(b.updatedAt)})
          AS business,
-         collect(CASE WHEN b.changedAtMs <= $atMs THEN null ELSE b.id END) AS businessIds
+         collect(CASE WHEN b.changedAtMs <= $atMs THEN null ELSE b.id END)
+         + CASE WHEN c.changedAtMs <= $atMs THEN [] ELSE [c.id] END AS businessIds
 }
 OPTIONAL MATCH (c)<-[role:HOLDS_ROLE]-(p:Person)
 CALL (p) {
@@ -162,5 +209,7 @@ CALL (ourLists) {
   RETURN collect(o {.*, createdAt: toString(o.createdAt), updatedAt: toString(o.updatedAt)})
          AS ourPeople
 }
-RETURN c.id AS companyId, business, rows, ourPeople, states
+RETURN c.id AS companyId, c {.*, createdAt: toString(c.createdAt),
+                             updatedAt: toString(c.updatedAt)} AS company,
+       business, rows, ourPeople, states
 """

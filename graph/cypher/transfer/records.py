@@ -74,7 +74,7 @@ MATCH (manager:Person {id: managerId})
 OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
 DELETE old
 WITH DISTINCT row, person, manager
-CREATE (person)-[:REPORTS_TO {since: row.since}]->(manager)
+CREATE (person)-[:REPORTS_TO {since: row.since, createdAt: datetime()}]->(manager)
 RETURN collect(row.line) AS lines
 """
 
@@ -83,11 +83,12 @@ MATCH (p:Person)-[l:REPORTS_TO]->(m:Person)
 RETURN collect([p.id, m.id, l.since]) AS lines
 """
 
-# The stored lines of the people $ids (a batch of reporting lines compares with these).
+# The stored lines of the people $ids (a batch of reporting lines compares with these), with
+# when each was stored (null for a line stored before lines kept that).
 REPORTING_LINES_OF: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})-[l:REPORTS_TO]->(m:Person)
-RETURN collect([p.id, m.id, l.since]) AS lines
+RETURN collect([p.id, m.id, l.since, toString(l.createdAt)]) AS lines
 """
 
 # One mark per committed import batch: what it wrote (caches count these to see imports).
