@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import re
 import socket
 from collections.abc import Iterator
@@ -40,8 +41,12 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOT = ROOT / "docs" / "images" / "key-person-map.png"
-# the page needs no more than a viewer may do
+IMAGES = ROOT / "docs" / "images"
+# the page needs no more than a viewer may do; the big customers are imported by an admin
 TOKEN = issue_jwt("e2e-viewer", Role.VIEWER, AUTH)
+ADMIN = issue_jwt("e2e-admin", Role.ADMIN, AUTH)
+# ui/src/layout.js MIN_LABEL_PX: no label is drawn smaller on screen at the default zoom
+MIN_LABEL_PX = 10
 DRAWN = '#graph[aria-busy="false"]'
 
 KEY_PERSON_MAP = """
@@ -99,13 +104,13 @@ def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
     assert errors == []
 
 
-def api(server: LiveServer, query: str, **variables: Any) -> dict[str, Any]:
-    """The API's own answer, with the same credential the page uses."""
+def api(server: LiveServer, query: str, token: str = TOKEN, **variables: Any) -> dict[str, Any]:
+    """The API's own answer, with the same credential the page uses (unless told)."""
     response = httpx2.post(
         server.graphql_url,
         json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        timeout=30,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120,
     )
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
@@ -434,3 +439,216 @@ def test_every_operation_of_the_page_is_valid_against_the_schema() -> None:
         assert "${" not in document  # plain text, nothing spliced in
         errors = graphql.validate(schema._schema, graphql.parse(document))
         assert errors == [], (document, errors)
+
+
+# ---- a customer as big as real ones: 45 and 200 people, imported through the API ----
+
+DEPARTMENTS = [
+    "管理层 Management", "财务 Finance", "采购 Procurement", "信息技术 IT", "生产 Operations",
+    "物流 Logistics", "销售 Sales", "人力资源 HR", "质量 Quality", "研发 R&D",
+]  # fmt: skip
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯鹏晨欣怡瑶琪婷博"
+BUYING_ROLES = ["DECISION_MAKER", "INFLUENCER", "CHAMPION", "GATEKEEPER", "BLOCKER", "USER"]
+TIERS = ["CONFIDANT", "FRIEND", "ACQUAINTANCE", "PASSER_BY"]
+
+IMPORT = """
+mutation ($input: ImportRecordsInput!) {
+  importRecords(input: $input, strict: true, by: "map test") {
+    refused summary problems { kind line field reason }
+  }
+}"""
+
+
+def customer_records(size: int, seed: int) -> dict[str, list[dict[str, Any]]]:
+    """A customer of `size` people as a CRM would send it: departments under a general
+    manager, reporting lines (heads to the GM, staff to their head), key persons with buying
+    roles (the GM, most heads, a few others), and ties from eight of our own account people:
+    some key persons covered by several of ours, some by one, some by none."""
+    rng = random.Random(seed)
+    tag = f"big{size}"
+    company = f"{tag}-co"
+    ours = f"{tag}-ours"
+    records: dict[str, list[dict[str, Any]]] = {
+        "companies": [
+            {"externalId": company, "name": f"测试集团 Test Group {size}", "industry": "Logistics",
+             "region": "Shanghai", "status": "CURRENT", "valueClass": "A"},
+            {"externalId": ours, "name": f"关系科技 Field Team {size}", "isOurs": True,
+             "status": "CURRENT"},
+        ],
+        "people": [], "roles": [], "relationships": [], "reportingLines": [],
+    }  # fmt: skip
+    used: set[str] = set()
+
+    def person(key: str) -> str:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
+        while name in used:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        used.add(name)
+        records["people"].append({"externalId": key, "name": name})
+        return key
+
+    def role(key: str, at: str, title: str, department: str | None, **fields: Any) -> None:
+        records["roles"].append(
+            {"externalId": f"{key}-role", "person": key, "company": at, "title": title,
+             "department": department, **fields}
+        )  # fmt: skip
+
+    our_people = [person(f"{tag}-us-{i}") for i in range(8)]
+    for key in our_people:
+        role(key, ours, "客户经理 Account manager", "Sales")
+    departments = DEPARTMENTS[: max(4, min(len(DEPARTMENTS), size // 20))]
+    gm = person(f"{tag}-gm")
+    role(gm, company, "总经理 General manager", departments[0], isKeyPerson=True,
+         buyingRole="DECISION_MAKER", seniority="EXECUTIVE")  # fmt: skip
+    key_people = [gm]
+    heads: dict[str, str] = {}
+    for index, department in enumerate(departments):
+        head = person(f"{tag}-head-{index}")
+        heads[department] = head
+        is_key = index % 4 != 3  # most heads are key persons
+        role(head, company, f"{department.split()[1]} director", department,
+             isKeyPerson=is_key, seniority="SENIOR",
+             buyingRole=BUYING_ROLES[index % len(BUYING_ROLES)] if is_key else None)  # fmt: skip
+        records["reportingLines"].append({"person": head, "manager": gm})
+        if is_key:
+            key_people.append(head)
+    staff: list[str] = []
+    for index in range(size - 1 - len(departments)):
+        department = departments[index % len(departments)]
+        key = person(f"{tag}-staff-{index}")
+        is_key = index % 23 == 5  # a few more key persons among the staff
+        role(key, company, rng.choice(["经理 Manager", "专员 Specialist", "工程师 Engineer"]),
+             department, isKeyPerson=is_key, seniority="MIDDLE" if is_key else "STAFF",
+             buyingRole="INFLUENCER" if is_key else None)  # fmt: skip
+        records["reportingLines"].append({"person": key, "manager": heads[department]})
+        (key_people if is_key else staff).append(key)
+
+    def tie(ours_key: str, theirs: str, tier: str) -> None:
+        strength = {"CONFIDANT": 0.85, "FRIEND": 0.6, "ACQUAINTANCE": 0.35, "PASSER_BY": 0.12}
+        records["relationships"].append(
+            {"externalId": f"{ours_key}>{theirs}", "fromPerson": ours_key, "toPerson": theirs,
+             "tier": tier, "strength": round(strength[tier] - rng.random() * 0.1, 2)}
+        )  # fmt: skip
+
+    for index, key in enumerate(key_people):
+        threads = [3, 2, 1, 0, 1, 2][index % 6]  # covered, single-threaded and uncovered
+        for ours_key in rng.sample(our_people, threads):
+            tie(ours_key, key, TIERS[rng.randrange(3)] if threads > 1 else "FRIEND")
+    for theirs in rng.sample(staff, min(len(staff), size // 6)):
+        tie(rng.choice(our_people), theirs, rng.choice(TIERS[1:]))
+    return records
+
+
+@pytest.fixture(scope="module")
+def big_customers(server: LiveServer) -> dict[int, str]:
+    """A 45-person and a 200-person customer, imported through the API: size -> company id."""
+    found: dict[int, str] = {}
+    for size in (45, 200):
+        result = api(server, IMPORT, ADMIN, input=customer_records(size, seed=size))
+        assert result["importRecords"]["refused"] is False, result["importRecords"]["problems"][:3]
+        names = customers(server)
+        found[size] = next(i for name, i in names.items() if name.endswith(f"Test Group {size}"))
+    return found
+
+
+def legibility(page: Page) -> dict[str, Any]:
+    """What the drawing looks like on screen, measured through cytoscape's API: the smallest
+    label in screen px (font size × zoom), the people whose node lies (partly) outside the
+    canvas, and the pairs of key persons whose nodes overlap."""
+    measured: dict[str, Any] = page.evaluate(
+        """() => {
+          const cy = guanxiGraph;
+          const zoom = cy.zoom();
+          const width = cy.width(), height = cy.height();
+          const people = cy.nodes('node.person');
+          const fonts = people.map(n => parseFloat(n.style('font-size')) * zoom);
+          const outside = people.filter(n => {
+            const b = n.renderedBoundingBox({includeLabels: false, includeOverlays: false});
+            return b.x1 < 0 || b.y1 < 0 || b.x2 > width || b.y2 > height;
+          }).map(n => n.id());
+          const keys = cy.nodes('node.key').map(n => [n.id(), n.renderedBoundingBox(
+            {includeLabels: false, includeOverlays: false})]);
+          const overlaps = [];
+          for (let i = 0; i < keys.length; i++) for (let j = i + 1; j < keys.length; j++) {
+            const [a, p] = keys[i], [b, q] = keys[j];
+            if (p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2) overlaps.push([a, b]);
+          }
+          return {zoom, width, height, people: people.length, keys: keys.length,
+                  their: cy.nodes('node.their').length,
+                  minLabelPx: Math.min(...fonts), outside, overlaps};
+        }"""
+    )
+    return measured
+
+
+def assert_legible(page: Page, their_people: int) -> dict[str, Any]:
+    seen = legibility(page)
+    assert seen["their"] == their_people, seen
+    assert seen["minLabelPx"] >= MIN_LABEL_PX, seen
+    assert seen["outside"] == [], seen
+    assert seen["overlaps"] == [], seen
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [45, 200])
+def test_a_big_customer_is_legible_at_the_default_zoom(
+    page: Page, server: LiveServer, big_customers: dict[int, str], size: int
+) -> None:
+    open_customer(page, big_customers[size])
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=IMAGES / f"key-person-map-{size}.png")
+    print("DEBUG", legibility(page), page.get_attribute("#graph", "data-rounds"))
+    seen = assert_legible(page, size)
+    print(f"{size} people: {seen}")  # the figures the report quotes (pytest -s)
+    # the layout uses the canvas: the drawing spans most of it one way or the other
+    box = page.evaluate("() => guanxiGraph.nodes().renderedBoundingBox({includeLabels: false})")
+    assert max(box["w"] / seen["width"], box["h"] / seen["height"]) > 0.8, box
+
+
+@pytest.mark.slow
+def test_the_key_persons_only_filter_keeps_them_and_our_contacts(
+    page: Page, server: LiveServer, big_customers: dict[int, str]
+) -> None:
+    company_id = big_customers[200]
+    open_customer(page, company_id)
+    everyone = node_ids(page, "node.their")
+    page.check("#key-only")
+    page.wait_for_function("() => guanxiGraph.nodes('node.their').length < 60")
+    page.wait_for_selector(DRAWN)
+    answer = api(server, KEY_PERSON_MAP, companyId=company_id, asOf=None)["keyPersonMap"]
+    key = [entry for entry in answer["entries"] if entry["isKeyPerson"]]
+    assert node_ids(page, "node.their") == {e["person"]["id"] for e in key} < everyone
+    assert node_ids(page, "edge.tie") == {
+        t["relationship"]["id"] for e in key for t in e["relationships"]
+    }
+    assert_legible(page, len(key))
+
+
+@pytest.mark.slow
+def test_at_900_px_everything_is_in_reach_and_a_resize_refits(
+    browser: Browser, server: LiveServer, big_customers: dict[int, str]
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 860}, base_url=server.base)
+    page = context.new_page()
+    try:
+        open_customer(page, big_customers[200])
+        wide = legibility(page)
+        page.set_viewport_size({"width": 900, "height": 760})
+        # the canvas follows the window: it is refitted to the narrower canvas
+        page.wait_for_function(f"() => guanxiGraph.width() < {wide['width'] - 100}")
+        page.wait_for_function(
+            f"() => Number(document.querySelector('#graph').dataset.zoom) < {wide['zoom']:.3f}"
+        )
+        assert_legible(page, 200)
+        for control in ("#views button[data-view='introductions']", "#search", "#key-only",
+                        "#as-of-today", "#group-by"):  # fmt: skip
+            box = page.locator(control).bounding_box()
+            assert box is not None, control
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 900, (control, box)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 760, (control, box)
+        graph = page.locator("#graph").bounding_box()
+        assert graph is not None and graph["width"] >= 450 and graph["height"] >= 400, graph
+    finally:
+        context.close()
