@@ -533,8 +533,10 @@ def customer_records(size: int, seed: int) -> dict[str, list[dict[str, Any]]]:
 
     for index, key in enumerate(key_people):
         threads = [3, 2, 1, 0, 1, 2][index % 6]  # covered, single-threaded and uncovered
+        # the fifth of every six holds one faint tie: uncovered and single-threaded at once
+        single = "PASSER_BY" if index % 6 == 4 else "FRIEND"
         for ours_key in rng.sample(our_people, threads):
-            tie(ours_key, key, TIERS[rng.randrange(3)] if threads > 1 else "FRIEND")
+            tie(ours_key, key, TIERS[rng.randrange(3)] if threads > 1 else single)
     for theirs in rng.sample(staff, min(len(staff), size // 6)):
         tie(rng.choice(our_people), theirs, rng.choice(TIERS[1:]))
     return records
@@ -636,10 +638,11 @@ def test_at_900_px_everything_is_in_reach_and_a_resize_refits(
         open_customer(page, big_customers[200])
         wide = legibility(page)
         page.set_viewport_size({"width": 900, "height": 760})
-        # the canvas follows the window: it is refitted to the narrower canvas
-        page.wait_for_function(f"() => guanxiGraph.width() < {wide['width'] - 100}")
+        # the canvas follows the window: the drawing is fitted again to the narrower canvas
         page.wait_for_function(
-            f"() => Number(document.querySelector('#graph').dataset.zoom) < {wide['zoom']:.3f}"
+            """width => guanxiGraph.width() < width - 100 && document.querySelector('#graph')
+                 .dataset.canvas === `${guanxiGraph.width()}x${guanxiGraph.height()}`""",
+            arg=wide["width"],
         )
         assert_legible(page, 200)
         for control in ("#views button[data-view='introductions']", "#search", "#key-only",
@@ -652,3 +655,167 @@ def test_at_900_px_everything_is_in_reach_and_a_resize_refits(
         assert graph is not None and graph["width"] >= 450 and graph["height"] >= 400, graph
     finally:
         context.close()
+
+
+TIE_WORDS = re.compile(
+    r"^(confidant|friend|acquaintance|passer-by) · strength \d{1,3}% · "
+    r"(last contact (today|1 day ago|\d+ days ago)|no contact logged) · $"
+)
+
+
+@pytest.mark.slow
+def test_both_gaps_show_at_once_and_badges_keep_tier_and_strength_apart(
+    page: Page, server: LiveServer, big_customers: dict[int, str]
+) -> None:
+    open_customer(page, big_customers[45])
+    both = node_ids(page, "node.uncovered.single")
+    assert both, "the 45-person customer has a key person both uncovered and single-threaded"
+    styles = page.evaluate(
+        """() => guanxiGraph.nodes('node.key').map(n => [n.id(), n.hasClass('uncovered'),
+             n.hasClass('single'), n.style('background-color'), n.style('border-color')])"""
+    )
+    red, orange = "rgb(220,38,38)", "rgb(245,158,11)"
+    for node_id, uncovered, single, fill, ring in styles:
+        assert (fill == red) == uncovered, (node_id, fill)
+        assert (ring == orange) == single, (node_id, ring)
+    shown = page.eval_on_selector_all(
+        ".key-persons .tie-words", "spans => spans.map(s => s.textContent)"
+    )
+    assert shown and all(TIE_WORDS.match(text) for text in shown), shown
+
+
+@pytest.mark.slow
+def test_the_chosen_introduction_path_carries_the_highlight(page: Page, server: LiveServer) -> None:
+    paths_query = """query ($id: ID!) {
+      bestIntroductions(toPersonId: $id, first: 3) { people { id } steps { relationshipId } }
+    }"""
+    # a key person with more than one way in, so that choosing another path is seen
+    target, paths, at = "", [], ""
+    for company_id in customers(server).values():
+        answer = api(server, KEY_PERSON_MAP, companyId=company_id, asOf=None)["keyPersonMap"]
+        for entry in answer["entries"]:
+            if entry["isKeyPerson"]:
+                found = api(server, paths_query, id=entry["person"]["id"])["bestIntroductions"]
+                if len(found) > len(paths):
+                    target, paths, at = entry["person"]["id"], found, company_id
+        if len(paths) >= 3:
+            break
+    assert len(paths) >= 2, "the demo has a key person with several introduction paths"
+    open_customer(page, at)
+    open_company_person_introductions(page, target)
+    last = len(paths) - 1
+    assert node_ids(page, "node.best") == {p["id"] for p in paths[0]["people"]}
+    page.click(f'#introduction-list li[data-path="{last}"] button')
+    chosen = paths[last]
+    assert node_ids(page, "node.chosen") == {p["id"] for p in chosen["people"]}
+    assert node_ids(page, "edge.chosen") == {s["relationshipId"] for s in chosen["steps"]}
+    assert node_ids(page, ".best") == set()  # the best path's halo left with the choice
+    assert page.get_attribute(f'#introduction-list li[data-path="{last}"]', "aria-current") == (
+        "true"
+    )
+
+
+def open_company_person_introductions(page: Page, person_id: str) -> None:
+    """Open a person's introductions the way a user does: their panel, then the button."""
+    page.evaluate("id => window.guanxiOpenPerson(id)", person_id)
+    page.wait_for_selector(f'#person[data-person-id="{person_id}"][aria-busy="false"]')
+    page.click("#find-introductions")
+    page.wait_for_selector(f'{DRAWN}[data-view="introductions"]')
+
+
+CALL_PLAN = """
+query ($companyId: ID!) {
+  keyPersonMap(companyId: $companyId) {
+    callPlan(first: 10) {
+      rank action why
+      keyPerson { id name } who { id name } nearest { id }
+      relationship { relationship { id } }
+      path { people { id name } steps { fromPerson { id } toPerson { id } relationshipId kind } }
+    }
+  }
+}"""
+
+
+def drawn_step(step: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """The people, hops and dashed hops a call-plan step should draw (ui/src/elements.js)."""
+    if step["action"] in ("DEEPEN", "REKINDLE"):
+        return (
+            {step["who"]["id"], step["keyPerson"]["id"]},
+            {step["relationship"]["relationship"]["id"]},
+            set(),
+        )
+    if step["action"] == "INTRODUCE":
+        hops = {
+            hop["relationshipId"]
+            if hop["kind"] == "RELATIONSHIP"
+            else f"hop:{hop['kind']}:{hop['fromPerson']['id']}:{hop['toPerson']['id']}"
+            for hop in step["path"]["steps"]
+        }
+        dashed = {
+            f"hop:{hop['kind']}:{hop['fromPerson']['id']}:{hop['toPerson']['id']}"
+            for hop in step["path"]["steps"]
+            if hop["kind"] != "RELATIONSHIP"
+        }
+        return {p["id"] for p in step["path"]["people"]}, hops, dashed
+    people = {step["keyPerson"]["id"]} | ({step["nearest"]["id"]} if step["nearest"] else set())
+    return people, set(), set()
+
+
+@pytest.mark.slow
+def test_the_next_calls_list_is_the_call_plan_and_a_click_draws_each_step(
+    page: Page, server: LiveServer
+) -> None:
+    beichen = next(i for name, i in customers(server).items() if "Beichen" in name)
+    plan = api(server, CALL_PLAN, companyId=beichen)["keyPersonMap"]["callPlan"]
+    assert plan, "Beichen has key persons with gaps"
+    open_customer(page, beichen)
+    page.wait_for_selector("#call-plan ol.call-plan li")
+    rows = page.eval_on_selector_all(
+        "#call-plan li",
+        "items => items.map(li => [li.dataset.rank, li.dataset.action,"
+        " li.querySelector('.why').textContent])",
+    )
+    assert rows == [[str(s["rank"]), s["action"], s["why"]] for s in plan]
+    for step in plan:
+        page.click(f'#call-plan li[data-rank="{step["rank"]}"] button')
+        page.wait_for_selector(f'#graph[data-step="{step["rank"]}"]')
+        people, hops, dashed = drawn_step(step)
+        assert node_ids(page, "node.step") == people, step
+        assert node_ids(page, "edge.step") == hops, step
+        assert node_ids(page, "edge.dashed") == dashed, step
+        assert not node_ids(page, "node.step.faded")
+
+
+@pytest.mark.slow
+def test_done_when_the_plan_for_huang_wei_is_drawn(page: Page, server: LiveServer) -> None:
+    """Issue 20: the demo customer with 黄伟 shows a call plan whose first step for him is an
+    introduction through 陈静 or a rekindle of 王浩's tie, and a click draws it."""
+    beichen = next(i for name, i in customers(server).items() if "Beichen" in name)
+    plan = api(server, CALL_PLAN, companyId=beichen)["keyPersonMap"]["callPlan"]
+    step = next(s for s in plan if s["keyPerson"]["name"].startswith("黄伟"))
+    through = [p["name"] for p in (step["path"] or {"people": []})["people"][:-1]]
+    assert (step["action"] == "INTRODUCE" and any(n.startswith("陈静") for n in through)) or (
+        step["action"] == "REKINDLE" and step["who"]["name"].startswith("王浩")
+    ), step
+
+    open_customer(page, beichen)
+    row = page.locator(f'#call-plan li[data-rank="{step["rank"]}"]')
+    assert row.get_attribute("data-person-id") == step["keyPerson"]["id"]
+    assert "黄伟" in row.inner_text() and step["why"] in row.inner_text()
+    row.locator("button").click()
+    page.wait_for_selector(f'#graph[data-step="{step["rank"]}"]')
+    people, hops, dashed = drawn_step(step)
+    assert step["keyPerson"]["id"] in people
+    assert node_ids(page, "node.step") == people
+    assert node_ids(page, "edge.step") == hops
+    assert node_ids(page, "edge.dashed") == dashed
+    # the drawn step is on screen: every node of it inside the canvas
+    outside = page.evaluate(
+        """() => guanxiGraph.nodes('.step').filter(n => {
+          const b = n.renderedBoundingBox({includeLabels: false});
+          return b.x1 < 0 || b.y1 < 0 || b.x2 > guanxiGraph.width() || b.y2 > guanxiGraph.height();
+        }).map(n => n.id())"""
+    )
+    assert outside == []
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=IMAGES / "key-person-map-call-plan.png")

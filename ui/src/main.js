@@ -57,8 +57,8 @@ const cy = cytoscape({
   minZoom: 0.05,
   maxZoom: 3,
 });
-// the graph, for the end-to-end tests (and for poking around in the browser's console)
-Object.assign(window, { guanxiGraph: cy });
+// the graph and the person panel, for the end-to-end tests (and for the browser's console)
+Object.assign(window, { guanxiGraph: cy, guanxiOpenPerson: (/** @type {string} */ id) => showPerson(id) });
 
 const state = {
   /** @type {View} */
@@ -73,6 +73,10 @@ const state = {
   introductionsTo: null,
   /** Only the key persons and our people who hold ties with them. */
   keyOnly: false,
+  /** How the drawing was laid out. @type {"fcose" | "preset"} */
+  layout: "preset",
+  /** The canvas size the drawing was laid out for. */
+  laidOutFor: "",
   // counters: an answer that arrives after a newer request started is dropped
   drawing: 0,
   personRequest: 0,
@@ -112,8 +116,14 @@ function draw(elements, layout = "preset") {
     cy.elements().remove();
     cy.add(/** @type {cytoscape.ElementDefinition[]} */ (elements));
   });
+  state.layout = layout;
+  layOutAndFit();
+}
+
+/** Lay the drawing out (fCoSE, when it is the key-person map) and fit it. */
+function layOutAndFit() {
   setLabelFont(BASE_FONT);
-  if (layout === "fcose" && window.cytoscapeFcose && cy.nodes().nonempty()) {
+  if (state.layout === "fcose" && window.cytoscapeFcose && cy.nodes().nonempty()) {
     /** Lay out with labels of this size; the zoom a fit then needs. @param {number} font */
     const layOut = (font) => {
       setLabelFont(font);
@@ -228,6 +238,8 @@ function refit() {
   const { zoom, pan } = fitView(nodeBox(), cy.width(), cy.height());
   setLabelFont(labelFont(zoom));
   cy.viewport({ zoom, pan });
+  state.laidOutFor = `${cy.width()}x${cy.height()}`;
+  graphBox.dataset.canvas = state.laidOutFor; // what the drawing is fitted to (for the tests)
   graphBox.dataset.zoom = zoom.toFixed(3);
 }
 
@@ -365,6 +377,7 @@ function drawStep(step) {
       else if (!element.isParent()) element.addClass("faded");
     });
   });
+  refit(); // people the step brought in are on screen too
   graphBox.dataset.step = String(step.rank);
   for (const row of document.querySelectorAll("#call-plan li")) {
     row.setAttribute("aria-current", String(row.getAttribute("data-rank") === String(step.rank)));
@@ -554,8 +567,23 @@ function wire() {
     state.keyOnly = keyOnly.checked;
     void refresh();
   });
-  // the canvas follows the window (and the side panel): refit, labels stay legible
-  new ResizeObserver(() => refit()).observe(graphBox);
+  // the canvas follows the window: the key-person map is laid out again for the new shape
+  // (the same seed: the same picture, rearranged), the other views refitted; labels stay legible
+  /** @type {number | undefined} */
+  let resizing;
+  new ResizeObserver(() => {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(() => {
+      cy.resize();
+      const size = `${cy.width()}x${cy.height()}`;
+      if (size === state.laidOutFor || cy.width() === 0) return;
+      if (state.layout === "fcose") {
+        cy.elements(".step-added").remove();
+        cy.elements().removeClass("step faded");
+        layOutAndFit();
+      } else refit();
+    }, 150);
+  }).observe(graphBox);
   const groupBy = /** @type {HTMLSelectElement} */ ($("#group-by"));
   groupBy.addEventListener("change", () => {
     state.groupBy = groupBy.value === "reporting" ? "reporting" : "department";
