@@ -599,14 +599,13 @@ def test_a_big_customer_is_legible_at_the_default_zoom(
     page: Page, server: LiveServer, big_customers: dict[int, str], size: int
 ) -> None:
     open_customer(page, big_customers[size])
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=IMAGES / f"key-person-map-{size}.png")
-    print("DEBUG", legibility(page), page.get_attribute("#graph", "data-rounds"))
     seen = assert_legible(page, size)
     print(f"{size} people: {seen}")  # the figures the report quotes (pytest -s)
     # the layout uses the canvas: the drawing spans most of it one way or the other
     box = page.evaluate("() => guanxiGraph.nodes().renderedBoundingBox({includeLabels: false})")
     assert max(box["w"] / seen["width"], box["h"] / seen["height"]) > 0.8, box
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=IMAGES / f"key-person-map-{size}.png")
 
 
 @pytest.mark.slow
@@ -690,7 +689,8 @@ def test_the_chosen_introduction_path_carries_the_highlight(page: Page, server: 
       bestIntroductions(toPersonId: $id, first: 3) { people { id } steps { relationshipId } }
     }"""
     # a key person with more than one way in, so that choosing another path is seen
-    target, paths, at = "", [], ""
+    target, at = "", ""
+    paths: list[dict[str, Any]] = []
     for company_id in customers(server).values():
         answer = api(server, KEY_PERSON_MAP, companyId=company_id, asOf=None)["keyPersonMap"]
         for entry in answer["entries"]:
