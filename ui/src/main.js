@@ -122,6 +122,7 @@ function draw(elements, layout = "preset") {
 
 /** Lay the drawing out (fCoSE, when it is the key-person map) and fit it. */
 function layOutAndFit() {
+  const started = performance.now();
   setLabelFont(BASE_FONT);
   if (state.layout === "fcose" && window.cytoscapeFcose && cy.nodes().nonempty()) {
     /** Lay out with labels of this size; the zoom a fit then needs. @param {number} font */
@@ -154,6 +155,7 @@ function layOutAndFit() {
     graphBox.dataset.layoutFont = String(Math.round(font * 10) / 10);
   }
   refit();
+  graphBox.dataset.layoutMs = String(Math.round(performance.now() - started));
 }
 
 /**
