@@ -160,7 +160,7 @@ export function packBlocks(blocks, aspect) {
   // try a few row widths around the ideal one; keep the packing whose box best fits the canvas
   /** @type {{scale: number, shifts: Map<string, {dx: number, dy: number}>} | null} */
   let best = null;
-  for (const factor of [0.8, 0.9, 1, 1.1, 1.25, 1.4, 1.6]) {
+  for (let factor = 0.6; factor <= 2; factor += 0.05) {
     const rowWidth = Math.max(widest, Math.sqrt(area * aspect) * factor);
     /** @type {Map<string, {dx: number, dy: number}>} */
     const placed = new Map();

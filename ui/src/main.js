@@ -152,6 +152,13 @@ function layOutAndFit() {
       font = Math.max(font, labelFont(zoom) * 1.04);
       zoom = layOut(font);
     }
+    // when the rounds stop short, the labels the fit needs are larger than the layout's:
+    // pack the boxes again around those, so that no box runs into the next one's title
+    if (font * zoom < MIN_LABEL_PX) {
+      font = labelFont(zoom);
+      setLabelFont(font);
+      packDrawing(font);
+    }
     graphBox.dataset.layoutFont = String(Math.round(font * 10) / 10);
   }
   refit();
