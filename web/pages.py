@@ -29,7 +29,18 @@ UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 PAGE_PREFIX = "/map"
 # exactly what page_routes serves: nothing else under /map/ is open
 _OPEN_PATHS = frozenset({"/", PAGE_PREFIX, f"{PAGE_PREFIX}/", f"{PAGE_PREFIX}/map.css"})
-_OPEN_PREFIXES = (f"{PAGE_PREFIX}/src/", f"{PAGE_PREFIX}/vendor/cytoscape/")
+# the npm packages the page loads, each served from its own folder in ui/node_modules: the
+# graph (cytoscape) and its layout (cytoscape-fcose, built on cose-base and layout-base)
+_VENDOR = {
+    "cytoscape": Path("cytoscape") / "dist",
+    "cytoscape-fcose": Path("cytoscape-fcose"),
+    "cose-base": Path("cose-base"),
+    "layout-base": Path("layout-base"),
+}
+_OPEN_PREFIXES = (
+    f"{PAGE_PREFIX}/src/",
+    *(f"{PAGE_PREFIX}/vendor/{name}/" for name in _VENDOR),
+)
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 
@@ -79,20 +90,19 @@ class VendorFiles:
         await error_response(message, 503)(scope, receive, send)
 
 
-def _vendor_dir(ui_dir: Path) -> Path:
-    return ui_dir / "node_modules" / "cytoscape" / "dist"
+def _vendor_dirs(ui_dir: Path) -> dict[str, Path]:
+    return {name: ui_dir / "node_modules" / where for name, where in _VENDOR.items()}
 
 
 def warn_if_vendor_files_are_missing(ui_dir: Path = UI_DIR) -> None:
     """Log how to install the page's npm packages when they are not there (called as the
     server starts, once its logging is set up: not when the app is built)."""
-    if not _vendor_dir(ui_dir).is_dir():
+    if not all(folder.is_dir() for folder in _vendor_dirs(ui_dir).values()):
         log.warning("the key-person map needs its npm packages: run `npm ci` in %s", ui_dir)
 
 
 def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
     """Routes serving the page; `/` and `/map` redirect to `/map/`."""
-    vendor = _vendor_dir(ui_dir)
     headers = _page_headers(ui_dir / "index.html")
 
     async def to_page(request: Request) -> Response:
@@ -110,5 +120,8 @@ def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
         Route(f"{PAGE_PREFIX}/", index),
         Route(f"{PAGE_PREFIX}/map.css", stylesheet),
         Mount(f"{PAGE_PREFIX}/src", StaticFiles(directory=ui_dir / "src")),
-        Mount(f"{PAGE_PREFIX}/vendor/cytoscape", VendorFiles(vendor)),
+        *(
+            Mount(f"{PAGE_PREFIX}/vendor/{name}", VendorFiles(folder))
+            for name, folder in _vendor_dirs(ui_dir).items()
+        ),
     ]

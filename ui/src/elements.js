@@ -8,6 +8,7 @@
  * @typedef {import("./types").OrgChartPerson} OrgChartPerson
  * @typedef {import("./types").ReferralChainsResult} ReferralChainsResult
  * @typedef {import("./types").IntroductionPath} IntroductionPath
+ * @typedef {import("./types").CallStep} CallStep
  */
 
 const COLUMN = 240; // horizontal distance between columns
@@ -16,6 +17,9 @@ const THEIR_START = 420; // x of the customer's first column; our people stand a
 const NO_DEPARTMENT = "(no department)";
 const PER_ROW = 3; // people side by side in a department's box
 const DEPARTMENT_GAP = 70; // room for a department box's label and padding
+/** Above this many of their people on the map, only key persons' labels carry the title. */
+export const BRIEF_LABELS_ABOVE = 60;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Line width for a strength in 0..1. @param {number} strength */
 export function edgeWidth(strength) {
@@ -48,11 +52,45 @@ function theirClasses(entry) {
     .join(" ");
 }
 
-/** @param {KeyPersonEntry} entry */
-function theirLabel(entry) {
+/**
+ * A person's label: name and title; only the name for others than key persons when the map
+ * is crowded (brief).
+ * @param {KeyPersonEntry} entry
+ * @param {boolean} [brief]
+ */
+function theirLabel(entry, brief = false) {
   const role = entry.roles[0];
-  const title = role ? role.title : "";
+  const title = role && (!brief || entry.isKeyPerson) ? role.title : "";
   return title ? `${entry.person.name}\n${title}` : entry.person.name;
+}
+
+/**
+ * Only the key persons and their contacts: the key persons, and (through the ties kept on
+ * each entry) our people who hold ties with them.
+ * @param {KeyPersonEntry[]} entries
+ * @returns {KeyPersonEntry[]}
+ */
+export function keyPersonsOnly(entries) {
+  return entries.filter((entry) => entry.isKeyPerson);
+}
+
+/**
+ * A tie in words, its set tier apart from its decayed strength:
+ * "confidant · strength 21% · last contact 140 days ago".
+ * @param {{tier: string, strength: number}} tie
+ * @param {string | null | undefined} lastContact  ISO time of the last interaction, if any
+ * @param {number} [now]  ms since the epoch
+ * @param {number | null} [days]  days since the last contact, when the API says it
+ */
+export function tieWords(tie, lastContact, now = Date.now(), days = null) {
+  const tier = tie.tier.toLowerCase().replaceAll("_", "-");
+  const parts = [tier, `strength ${Math.round(tie.strength * 100)}%`];
+  const since =
+    days ?? (lastContact ? Math.max(0, Math.floor((now - Date.parse(lastContact)) / DAY_MS)) : null);
+  if (since === null) parts.push("no contact logged");
+  else if (since === 0) parts.push("last contact today");
+  else parts.push(`last contact ${since === 1 ? "1 day" : `${since} days`} ago`);
+  return parts.join(" · ");
 }
 
 /**
@@ -66,9 +104,10 @@ function theirLabel(entry) {
 export function keyPersonElements(entries, orgChart, groupBy) {
   /** @type {Element[]} */
   const elements = [];
+  const brief = entries.length > BRIEF_LABELS_ABOVE;
   elements.push(...ourSide(entries));
-  if (groupBy === "department") elements.push(...byDepartment(entries));
-  else elements.push(...byReportingLine(entries, orgChart));
+  if (groupBy === "department") elements.push(...byDepartment(entries, brief));
+  else elements.push(...byReportingLine(entries, orgChart, brief));
   for (const entry of entries) {
     for (const tie of entry.relationships) {
       elements.push({
@@ -132,8 +171,9 @@ function ourSide(entries) {
  * The customer's people by department: departments stacked top to bottom, each a box with
  * its people in rows of PER_ROW (key persons first, as the API lists them).
  * @param {KeyPersonEntry[]} entries
+ * @param {boolean} brief
  */
-function byDepartment(entries) {
+function byDepartment(entries, brief) {
   /** @type {Map<string, KeyPersonEntry[]>} */
   const departments = new Map();
   for (const entry of entries) {
@@ -154,7 +194,7 @@ function byDepartment(entries) {
       const row = Math.floor(index / PER_ROW);
       elements.push({
         group: "nodes",
-        data: { id: entry.person.id, label: theirLabel(entry), parent },
+        data: { id: entry.person.id, label: theirLabel(entry, brief), parent },
         position: { x: THEIR_START + (index % PER_ROW) * COLUMN * 0.75, y: top + row * ROW },
         classes: theirClasses(entry),
       });
@@ -169,8 +209,9 @@ function byDepartment(entries) {
  * reports, with an edge from each manager to each report on the map.
  * @param {KeyPersonEntry[]} entries
  * @param {OrgChartPerson[]} orgChart
+ * @param {boolean} brief
  */
-function byReportingLine(entries, orgChart) {
+function byReportingLine(entries, orgChart, brief) {
   const onMap = new Set(entries.map((entry) => entry.person.id));
   /** @type {Map<string, string>} */
   const managerOf = new Map();
@@ -205,7 +246,7 @@ function byReportingLine(entries, orgChart) {
     /** @type {Element} */
     const node = {
       group: "nodes",
-      data: { id, label: theirLabel(entry), parent: null },
+      data: { id, label: theirLabel(entry, brief), parent: null },
       classes: theirClasses(entry),
     };
     elements.push(node);
@@ -342,4 +383,47 @@ export function introductionElements(paths) {
   });
   elements.push(...nodes.values(), ...edges.values());
   return elements;
+}
+
+/**
+ * What a call-plan step draws on the map: the people it involves and the hops between them.
+ * A hop is the tie itself (relationshipId, drawn already when its ends are on the map) or,
+ * for a reporting-line or colleague hop of an introduction, a dashed edge of its own.
+ * @param {CallStep} step
+ * @returns {{people: {id: string, name: string}[], hops: {id: string, source: string, target: string, relationshipId: string | null, dashed: boolean}[]}}
+ */
+export function stepDrawing(step) {
+  /** @type {Map<string, {id: string, name: string}>} */
+  const people = new Map();
+  /** @param {{id: string, name: string} | null | undefined} person */
+  const add = (person) => {
+    if (person && !people.has(person.id)) people.set(person.id, { id: person.id, name: person.name });
+  };
+  /** @type {{id: string, source: string, target: string, relationshipId: string | null, dashed: boolean}[]} */
+  const hops = [];
+  if ((step.action === "DEEPEN" || step.action === "REKINDLE") && step.relationship) {
+    const who = step.who ?? step.relationship.ourPerson;
+    add(who);
+    add(step.keyPerson);
+    const id = step.relationship.relationship.id;
+    hops.push({ id, source: who.id, target: step.keyPerson.id, relationshipId: id, dashed: false });
+  } else if (step.action === "INTRODUCE" && step.path) {
+    for (const person of step.path.people) add(person);
+    for (const hop of step.path.steps) {
+      const tie = hop.kind === "RELATIONSHIP" ? hop.relationshipId : null;
+      hops.push({
+        id: tie ?? `hop:${hop.kind}:${hop.fromPerson.id}:${hop.toPerson.id}`,
+        source: hop.fromPerson.id,
+        target: hop.toPerson.id,
+        relationshipId: tie,
+        dashed: !tie,
+      });
+    }
+    add(step.keyPerson);
+  } else {
+    add(step.keyPerson);
+    add(step.nearest);
+    add(step.who);
+  }
+  return { people: [...people.values()], hops };
 }

@@ -5,8 +5,28 @@
 import cytoscape from "cytoscape";
 import { ApiError, graphql, storeToken, storedToken, takeTokenFromAddress } from "./api.js";
 import { h } from "./dom.js";
-import { introductionElements, keyPersonElements, referralElements } from "./elements.js";
-import { introductionPanel, personPanel, referralPanel, summaryPanel } from "./panel.js";
+import {
+  introductionElements,
+  keyPersonElements,
+  keyPersonsOnly,
+  referralElements,
+  stepDrawing,
+} from "./elements.js";
+import {
+  BASE_FONT,
+  FIT_PADDING,
+  GROUP_PADDING,
+  LABEL_ROOM,
+  LAYOUT_SEED,
+  MIN_LABEL_PX,
+  fcoseOptions,
+  fitView,
+  labelFont,
+  packBlocks,
+  typicalCell,
+  withSeed,
+} from "./layout.js";
+import { callPlanPanel, introductionPanel, personPanel, referralPanel, summaryPanel } from "./panel.js";
 import * as Q from "./queries.js";
 import { STYLE } from "./style.js";
 
@@ -14,11 +34,13 @@ import { STYLE } from "./style.js";
  * @typedef {import("./types").KeyPersonMapResult} KeyPersonMapResult
  * @typedef {import("./types").CompanyHit} CompanyHit
  * @typedef {import("./types").Element} Element
+ * @typedef {import("./types").CallStep} CallStep
  * @typedef {"map" | "referrals" | "introductions"} View
  */
 
 const DAY = 24 * 60 * 60 * 1000;
-const MAX_FIT_ZOOM = 1.25;
+// cytoscape-fcose's UMD build comes in as a classic script (index.html) and leaves itself here
+if (window.cytoscapeFcose) cytoscape.use(window.cytoscapeFcose);
 
 /** @param {string} selector */
 function $(selector) {
@@ -32,11 +54,11 @@ const cy = cytoscape({
   container: graphBox,
   style: STYLE,
   layout: { name: "preset" },
-  minZoom: 0.2,
+  minZoom: 0.05,
   maxZoom: 3,
 });
-// the graph, for the end-to-end tests (and for poking around in the browser's console)
-Object.assign(window, { guanxiGraph: cy });
+// the graph and the person panel, for the end-to-end tests (and for the browser's console)
+Object.assign(window, { guanxiGraph: cy, guanxiOpenPerson: (/** @type {string} */ id) => showPerson(id) });
 
 const state = {
   /** @type {View} */
@@ -49,6 +71,12 @@ const state = {
   since: Date.now(),
   /** @type {{id: string, name: string} | null} */
   introductionsTo: null,
+  /** Only the key persons and our people who hold ties with them. */
+  keyOnly: false,
+  /** How the drawing was laid out. @type {"fcose" | "preset"} */
+  layout: "preset",
+  /** The canvas size the drawing was laid out for. */
+  laidOutFor: "",
   // counters: an answer that arrives after a newer request started is dropped
   drawing: 0,
   personRequest: 0,
@@ -78,19 +106,148 @@ function signIn() {
 }
 
 /**
- * Replace the graph's elements and fit them in view.
+ * Replace the graph's elements, lay them out (fCoSE for the key-person map, the builders'
+ * positions otherwise) and fit them in view.
  * @param {Element[]} elements
+ * @param {"fcose" | "preset"} [layout]
  */
-function draw(elements) {
+function draw(elements, layout = "preset") {
   cy.batch(() => {
     cy.elements().remove();
     cy.add(/** @type {cytoscape.ElementDefinition[]} */ (elements));
   });
-  cy.fit(undefined, 30);
-  if (cy.zoom() > MAX_FIT_ZOOM) {
-    cy.zoom(MAX_FIT_ZOOM); // a small graph stays at reading size
-    cy.center();
+  state.layout = layout;
+  layOutAndFit();
+}
+
+/** Lay the drawing out (fCoSE, when it is the key-person map) and fit it. */
+function layOutAndFit() {
+  const started = performance.now();
+  setLabelFont(BASE_FONT);
+  if (state.layout === "fcose" && window.cytoscapeFcose && cy.nodes().nonempty()) {
+    /** Lay out with labels of this size; the zoom a fit then needs. @param {number} font */
+    const layOut = (font) => {
+      setLabelFont(font);
+      const people = cy.nodes(".their").toArray();
+      const cell = typicalCell(
+        people.map((node) => node.boundingBox({ includeLabels: true, includeOverlays: false })),
+        people.map((node) => node.boundingBox({ includeLabels: false, includeOverlays: false })),
+      );
+      const options = /** @type {cytoscape.LayoutOptions} */ (fcoseOptions(cy.nodes().length, cell));
+      // the ties stay out of the layout: pulled towards our people, the people holding them
+      // stretched their department's box into mostly empty space; without them each box is
+      // a compact tiling of its people (reporting lines, when drawn, still shape the trees)
+      withSeed(LAYOUT_SEED, () => cy.elements().not(".tie").layout(options).run());
+      packDrawing(font);
+      return fitView(nodeBox(), cy.width(), cy.height()).zoom;
+    };
+    // labels are part of a node's size in the layout, so a layout is only as legible as the
+    // labels it made room for: while the fit would draw them under MIN_LABEL_PX, lay out
+    // again with the labels the fit needs; the labels are only part of the drawing's size,
+    // so the rounds close in (at 45 and 200 people the fifth layout is within 5%); the fit
+    // then sizes the labels for its own zoom, so they are never under MIN_LABEL_PX
+    let font = BASE_FONT;
+    let zoom = layOut(font);
+    for (let round = 0; round < 4 && font * zoom < MIN_LABEL_PX; round += 1) {
+      font = Math.max(font, labelFont(zoom) * 1.04);
+      zoom = layOut(font);
+    }
+    // when the rounds stop short, the labels the fit needs are larger than the layout's:
+    // pack the boxes again around those, so that no box runs into the next one's title
+    if (font * zoom < MIN_LABEL_PX) {
+      font = labelFont(zoom);
+      setLabelFont(font);
+      packDrawing(font);
+    }
+    graphBox.dataset.layoutFont = String(Math.round(font * 10) / 10);
   }
+  refit();
+  graphBox.dataset.layoutMs = String(Math.round(performance.now() - started));
+}
+
+/**
+ * Pack the drawing's blocks (each department box, our company's box, each reporting tree:
+ * the top-level nodes joined by reporting lines) into rows that fill the canvas.
+ */
+/** @param {number} font  the labels' size (model units) */
+function packDrawing(font) {
+  /** @param {cytoscape.NodeSingular} node */
+  const topOf = (node) => {
+    let top = node;
+    while (top.parent().nonempty()) top = /** @type {cytoscape.NodeSingular} */ (top.parent().first());
+    return top.id();
+  };
+  /** @type {Map<string, string>} */
+  const root = new Map();
+  /** @param {string} id @returns {string} */
+  const find = (id) => {
+    const up = root.get(id) ?? id;
+    if (up === id) return id;
+    const found = find(up);
+    root.set(id, found);
+    return found;
+  };
+  cy.edges(".reports").forEach((edge) => {
+    const [a, b] = [find(topOf(edge.source())), find(topOf(edge.target()))];
+    if (a !== b) root.set(a, b);
+  });
+  /** @type {Map<string, cytoscape.NodeCollection>} */
+  const groups = new Map();
+  cy.nodes().forEach((node) => {
+    const key = find(topOf(node));
+    groups.set(key, (groups.get(key) ?? cy.collection()).union(node).nodes());
+  });
+  // a box's size from its people (cytoscape updates a compound's own box only when drawn),
+  // with the box's padding around them and its label above
+  const titled = GROUP_PADDING + 1.1 * 1.3 * font;
+  const blocks = [...groups].map(([id, members]) => {
+    const box = members.filter(":childless").boundingBox({ includeLabels: true, includeOverlays: false });
+    const boxed = members.filter(":parent").nonempty();
+    const [side, top] = boxed ? [GROUP_PADDING, titled] : [0, 0];
+    const ours = members.filter(".ours").nonempty();
+    return { id, ours, x1: box.x1 - side, y1: box.y1 - top, w: box.w + 2 * side, h: box.h + top + side };
+  });
+  blocks.sort((a, b) => Number(b.ours) - Number(a.ours)); // ours opens the first row
+  const aspect = (cy.width() - 2 * FIT_PADDING) / Math.max(1, cy.height() - 2 * FIT_PADDING - LABEL_ROOM);
+  const shifts = packBlocks(blocks, aspect);
+  cy.batch(() => {
+    for (const [id, members] of groups) {
+      const shift = shifts.get(id);
+      if (shift) members.filter(":childless").shift({ x: shift.dx, y: shift.dy });
+    }
+  });
+}
+
+/** The nodes' bounding box, labels aside. */
+function nodeBox() {
+  return cy.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
+}
+
+/** Labels (and their wrapping width) in model units; people's nodes grow with their labels
+ * so that they stay visible beside them. @param {number} font */
+function setLabelFont(font) {
+  const size = Math.max(26, Math.round(font * 1.3));
+  cy.batch(() => {
+    cy.nodes().style({ "font-size": font, "text-max-width": `${Math.round(font * 12.5)}px` });
+    cy.nodes(".person").style({ width: size, height: size });
+    cy.nodes(".person.key, .person.target").style({ width: size * 1.4, height: size * 1.4 });
+    cy.nodes(".group").style({ "font-size": Math.round(font * 1.1 * 10) / 10 });
+  });
+}
+
+/**
+ * Fit the drawing to the canvas (after a drawing, and whenever the canvas changes size):
+ * every node on screen, and labels never under MIN_LABEL_PX on screen.
+ */
+function refit() {
+  cy.resize();
+  if (cy.nodes().empty() || cy.width() === 0 || cy.height() === 0) return;
+  const { zoom, pan } = fitView(nodeBox(), cy.width(), cy.height());
+  setLabelFont(labelFont(zoom));
+  cy.viewport({ zoom, pan });
+  state.laidOutFor = `${cy.width()}x${cy.height()}`;
+  graphBox.dataset.canvas = state.laidOutFor; // what the drawing is fitted to (for the tests)
+  graphBox.dataset.zoom = zoom.toFixed(3);
 }
 
 /** Empty the graph and the panels that describe it (after a failure: nothing stale stays). */
@@ -162,8 +319,76 @@ async function drawKeyPersonMap(isCurrent) {
   const result = await graphql(Q.KEY_PERSON_MAP, { companyId: state.company.id, asOf: asOf() });
   if (!isCurrent()) return;
   const map = result.keyPersonMap;
-  draw(keyPersonElements(map.entries, result.orgChart.people, state.groupBy));
-  $("#summary").replaceChildren(...summaryPanel(map, showPerson));
+  const entries = state.keyOnly ? keyPersonsOnly(map.entries) : map.entries;
+  draw(keyPersonElements(entries, result.orgChart.people, state.groupBy), "fcose");
+  const plan = h("section", { id: "call-plan" });
+  $("#summary").replaceChildren(plan, ...summaryPanel(map, showPerson));
+  if (asOf()) {
+    plan.replaceChildren(h("p", { class: "notes" }, "Next calls: for today's map only."));
+    return;
+  }
+  plan.replaceChildren(h("h2", {}, "Next calls"), h("p", { class: "empty" }, "Planning…"));
+  /** @type {import("./types").CallPlanResult} */
+  let planned;
+  try {
+    planned = await graphql(Q.CALL_PLAN, { companyId: state.company.id });
+  } catch (error) {
+    if (!isCurrent()) return;
+    // the map stands without the plan: say why it is missing, keep the drawing
+    plan.replaceChildren(
+      h("h2", {}, "Next calls"),
+      h("p", { class: "empty" }, `No call plan: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    return;
+  }
+  if (!isCurrent()) return;
+  plan.replaceChildren(...callPlanPanel(planned.keyPersonMap.callPlan, drawStep));
+}
+
+/** Elements a drawn step added to the map (people or hops not drawn already). */
+const STEP_ADDED = "step-added";
+
+/**
+ * Draw one step of the call plan: the tie to deepen or rekindle, or the introduction's path
+ * hop by hop (reporting-line and colleague hops dashed), or the key person and the nearest
+ * person we reach; everything else fades.
+ * @param {CallStep} step
+ */
+function drawStep(step) {
+  const { people, hops } = stepDrawing(step);
+  cy.batch(() => {
+    cy.elements(`.${STEP_ADDED}`).remove();
+    cy.elements().removeClass("step faded");
+    const keyPerson = cy.$id(step.keyPerson.id);
+    const anchor = keyPerson.nonempty() ? keyPerson.position() : { x: 0, y: 0 };
+    people.forEach((person, index) => {
+      if (cy.$id(person.id).nonempty()) return;
+      cy.add({
+        group: "nodes",
+        data: { id: person.id, label: person.name },
+        position: { x: anchor.x - 120 * (people.length - index), y: anchor.y + 60 * (index % 2 ? 1 : -1) },
+        classes: `person intermediary ${STEP_ADDED}`,
+      });
+    });
+    for (const hop of hops) {
+      if (cy.$id(hop.id).nonempty()) continue;
+      cy.add({
+        group: "edges",
+        data: { id: hop.id, source: hop.source, target: hop.target },
+        classes: `hop ${hop.dashed ? "dashed" : ""} ${STEP_ADDED}`,
+      });
+    }
+    const drawn = new Set([...people.map((p) => p.id), ...hops.map((hop) => hop.id)]);
+    cy.elements().forEach((element) => {
+      if (drawn.has(element.id())) element.addClass("step");
+      else if (!element.isParent()) element.addClass("faded");
+    });
+  });
+  refit(); // people the step brought in are on screen too
+  graphBox.dataset.step = String(step.rank);
+  for (const row of document.querySelectorAll("#call-plan li")) {
+    row.setAttribute("aria-current", String(row.getAttribute("data-rank") === String(step.rank)));
+  }
 }
 
 /** @param {() => boolean} isCurrent */
@@ -194,13 +419,22 @@ async function drawIntroductions(isCurrent) {
   if (!isCurrent()) return;
   const paths = result.bestIntroductions;
   draw(introductionElements(paths));
-  /** @param {number} index */
+  /** The chosen path carries the highlight (at first the best one); the others fade.
+   * @param {number} index */
   const highlight = (index) => {
     const path = paths[index];
     const ids = new Set([...path.people.map((p) => p.id), ...path.steps.map((s) => s.relationshipId)]);
-    cy.elements().forEach((element) => {
-      element.toggleClass("faded", !ids.has(element.id()));
+    cy.batch(() => {
+      cy.elements().removeClass("best");
+      cy.elements().forEach((element) => {
+        element.toggleClass("chosen", ids.has(element.id()));
+        element.toggleClass("faded", !ids.has(element.id()));
+      });
     });
+    graphBox.dataset.path = String(index);
+    for (const row of document.querySelectorAll("#introduction-list ol.paths li")) {
+      row.setAttribute("aria-current", String(row.getAttribute("data-path") === String(index)));
+    }
   };
   list.replaceChildren(...introductionPanel(target.name, paths, highlight));
 }
@@ -335,6 +569,28 @@ function wire() {
       void refresh();
     });
   }
+  const keyOnly = /** @type {HTMLInputElement} */ ($("#key-only"));
+  keyOnly.addEventListener("change", () => {
+    state.keyOnly = keyOnly.checked;
+    void refresh();
+  });
+  // the canvas follows the window: the key-person map is laid out again for the new shape
+  // (the same seed: the same picture, rearranged), the other views refitted; labels stay legible
+  /** @type {number | undefined} */
+  let resizing;
+  new ResizeObserver(() => {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(() => {
+      cy.resize();
+      const size = `${cy.width()}x${cy.height()}`;
+      if (size === state.laidOutFor || cy.width() === 0) return;
+      if (state.layout === "fcose") {
+        cy.elements(".step-added").remove();
+        cy.elements().removeClass("step faded");
+        layOutAndFit();
+      } else refit();
+    }, 150);
+  }).observe(graphBox);
   const groupBy = /** @type {HTMLSelectElement} */ ($("#group-by"));
   groupBy.addEventListener("change", () => {
     state.groupBy = groupBy.value === "reporting" ? "reporting" : "department";

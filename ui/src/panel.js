@@ -2,7 +2,7 @@
 /** The side panels: a customer's key persons and gaps, a person's details, referral and
  * introduction summaries. Each returns elements; main.js places them. */
 
-import { gaps } from "./elements.js";
+import { gaps, tieWords } from "./elements.js";
 import { h, percent, present, tierChip, words } from "./dom.js";
 
 /**
@@ -10,6 +10,7 @@ import { h, percent, present, tierChip, words } from "./dom.js";
  * @typedef {import("./types").PersonDetailsResult} PersonDetailsResult
  * @typedef {import("./types").ReferralChainsResult} ReferralChainsResult
  * @typedef {import("./types").IntroductionPath} IntroductionPath
+ * @typedef {import("./types").CallStep} CallStep
  * @typedef {(personId: string) => void} OnPerson
  */
 
@@ -72,8 +73,9 @@ export function summaryPanel(map, onPerson) {
               h(
                 "span",
                 { class: "status" },
-                strongest ? tierChip(strongest.tier) : null,
-                strongest ? ` ${percent(strongest.strength)} · ` : "",
+                strongest
+                  ? h("span", { class: "tie-words" }, `${tieWords(strongest, strongest.relationship.lastInteractionAt)} · `)
+                  : null,
                 `${entry.threads} of ours`,
                 uncovered ? h("span", { class: "mark uncovered" }, "uncovered") : null,
                 singleThreaded ? h("span", { class: "mark single" }, "single-threaded") : null,
@@ -133,9 +135,8 @@ export function personPanel(details, onPerson, onIntroductions) {
         return h(
           "li",
           { "data-relationship-id": tie.id },
-          tierChip(tie.tier),
-          ` ${percent(tie.strength)} `,
           h("button", { type: "button", class: "link", onclick: () => onPerson(other.id) }, other.name),
+          h("span", { class: "tie-words" }, ` ${tieWords(tie, tie.lastInteractionAt)}`),
           tie.level ? h("span", { class: "level" }, ` · ${words(tie.level)}`) : null,
         );
       }),
@@ -225,6 +226,54 @@ export function introductionPanel(name, paths, onPath) {
                 path.people.map((p) => p.name).join(" → "),
               ),
               h("span", { class: "status" }, ` ${path.hops === 1 ? "1 hop" : `${path.hops} hops`} · strength ${percent(path.strength)} · ${words(path.label)}`),
+            ),
+          ),
+        ),
+  ]);
+}
+
+const ACTION_WORDS = {
+  DEEPEN: "deepen",
+  REKINDLE: "rekindle",
+  INTRODUCE: "introduce",
+  NOBODY_IN_REACH: "nobody in reach",
+};
+
+/**
+ * The call plan: the next calls, ranked; each row says what to do and why, and a click
+ * draws the step on the map.
+ * @param {CallStep[]} steps
+ * @param {(step: CallStep) => void} onStep
+ */
+export function callPlanPanel(steps, onStep) {
+  return present([
+    h("h2", {}, "Next calls"),
+    steps.length === 0
+      ? h("p", { class: "empty" }, "No key person here needs a step.")
+      : h(
+          "ol",
+          { class: "call-plan" },
+          steps.map((step) =>
+            h(
+              "li",
+              {
+                "data-rank": String(step.rank),
+                "data-action": step.action,
+                "data-person-id": step.keyPerson.id,
+                "aria-current": "false",
+              },
+              h(
+                "button",
+                { type: "button", class: "link step", onclick: () => onStep(step) },
+                h("span", { class: `action action-${step.action}` }, ACTION_WORDS[step.action]),
+                " ",
+                step.keyPerson.name,
+                step.who ? ` · ${step.who.name}` : "",
+              ),
+              h("span", { class: "why" }, step.why),
+              step.gaps.length
+                ? h("span", { class: "gaps" }, step.gaps.map((gap) => words(gap)).join(" · "))
+                : null,
             ),
           ),
         ),

@@ -28,12 +28,31 @@ query KeyPersonMap($companyId: ID!, $asOf: DateTime) {
       roles { id title department buyingRole seniority }
       relationships {
         tier strength
-        relationship { id }
+        relationship { id lastInteractionAt }
         ourPerson { id name roles(includePast: false) { company { id name isOurs } } }
       }
     }
   }
   orgChart(companyId: $companyId) { people { person { id } managerId } }
+}`;
+
+/** The next calls at a customer (today's map only), ranked across the account. */
+export const CALL_PLAN = `
+query CallPlan($companyId: ID!) {
+  keyPersonMap(companyId: $companyId) {
+    callPlan(first: 10) {
+      rank action gaps score why lastContactDays
+      keyPerson { id name }
+      who { id name }
+      nearest { id name }
+      relationship { tier strength relationship { id } ourPerson { id name } }
+      path {
+        strength hops
+        people { id name }
+        steps { fromPerson { id } toPerson { id } relationshipId kind }
+      }
+    }
+  }
 }`;
 
 export const LIFECYCLE = `
@@ -49,7 +68,7 @@ query PersonDetails($id: ID!) {
       id title department buyingRole seniority isKeyPerson isCurrent startDate endDate
       desiredTier stance company { id name isOurs }
     }
-    relationships { id tier strength level fromPerson { id name } toPerson { id name } }
+    relationships { id tier strength level lastInteractionAt fromPerson { id name } toPerson { id name } }
   }
   interactions(filter: { personId: $id }, first: 5) {
     totalCount

@@ -1,6 +1,8 @@
 // @ts-check
 /** The cytoscape stylesheet: tiers by colour, strength by line width, gaps by border. */
 
+import { GROUP_PADDING } from "./layout.js";
+
 /** Tier colours, closest first; map.css uses the same ones for the legend. */
 export const TIER_COLOURS = {
   CONFIDANT: "#c0392b",
@@ -37,7 +39,7 @@ export const STYLE = [
       "background-opacity": 0.6,
       "border-color": "#cbd5e1",
       "border-style": "solid",
-      padding: "18px",
+      padding: `${GROUP_PADDING}px`,
       shape: "round-rectangle",
     },
   },
@@ -48,13 +50,11 @@ export const STYLE = [
     selector: "node.key",
     style: { shape: "star", width: 36, height: 36, "background-color": "#1e293b" },
   },
+  // two channels, so that both show at once: uncovered is the fill, single-threaded the ring
+  { selector: "node.uncovered", style: { "background-color": "#dc2626" } },
   {
     selector: "node.single",
-    style: { "border-width": 4, "border-color": "#f59e0b", "border-style": "double" },
-  },
-  {
-    selector: "node.uncovered",
-    style: { "border-width": 4, "border-color": "#dc2626", "background-color": "#fecaca" },
+    style: { "border-width": 5, "border-color": "#f59e0b", "border-style": "double" },
   },
   {
     selector: "edge",
@@ -94,8 +94,15 @@ export const STYLE = [
   { selector: "node.downstream", style: { "background-color": "#0d9488" } },
   { selector: "node.target", style: { shape: "star", width: 36, height: 36 } },
   { selector: "node.intermediary", style: { "background-color": "#94a3b8" } },
-  { selector: "node.best", style: { "border-width": 4, "border-color": "#facc15" } },
-  { selector: "edge.best", style: { "underlay-color": "#facc15", "underlay-opacity": 0.5, "underlay-padding": 5 } },
+  { selector: "node.best, node.chosen", style: { "underlay-color": "#facc15", "underlay-opacity": 0.7, "underlay-padding": 6 } },
+  { selector: "edge.best, edge.chosen", style: { "underlay-color": "#facc15", "underlay-opacity": 0.5, "underlay-padding": 5 } },
+  {
+    selector: "edge.hop",
+    style: { width: 3, "line-color": "#1e293b", "target-arrow-shape": "triangle", "target-arrow-color": "#1e293b" },
+  },
+  { selector: "edge.dashed", style: { "line-style": "dashed" } },
+  { selector: "node.step", style: { "underlay-color": "#2563eb", "underlay-opacity": 0.35, "underlay-padding": 7 } },
+  { selector: "edge.step", style: { "underlay-color": "#2563eb", "underlay-opacity": 0.35, "underlay-padding": 4, opacity: 1 } },
   { selector: ":selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.25 } },
   { selector: ".faded", style: { opacity: 0.15 } },
 ];

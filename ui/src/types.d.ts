@@ -16,7 +16,7 @@ export interface CompanyHit extends Named {
 export interface OurTie {
   tier: Tier;
   strength: number;
-  relationship: { id: string };
+  relationship: { id: string; lastInteractionAt?: string | null };
   ourPerson: Named & { roles: { company: Named & { isOurs: boolean } }[] };
 }
 
@@ -95,6 +95,51 @@ export interface IntroductionPath {
   }[];
 }
 
+export type CallAction = "DEEPEN" | "REKINDLE" | "INTRODUCE" | "NOBODY_IN_REACH";
+export type KeyPersonGap = "UNCOVERED" | "SINGLE_THREADED" | "BELOW_DESIRED_TIER" | "FADING";
+export type PathStepKind = "RELATIONSHIP" | "REPORTING_LINE" | "COLLEAGUE";
+
+/** One step of keyPersonMap.callPlan (the contract of issue 20). */
+export interface CallStep {
+  rank: number;
+  action: CallAction;
+  keyPerson: Named;
+  gaps: KeyPersonGap[];
+  who: Named | null;
+  relationship: {
+    tier: Tier;
+    strength: number;
+    relationship: { id: string };
+    ourPerson: Named;
+  } | null;
+  lastContactDays: number | null;
+  path: {
+    strength: number;
+    hops: number;
+    people: Named[];
+    steps: {
+      fromPerson: { id: string };
+      toPerson: { id: string };
+      relationshipId: string | null;
+      kind: PathStepKind;
+    }[];
+  } | null;
+  nearest: Named | null;
+  score: number;
+  why: string;
+}
+
+export interface CallPlanResult {
+  keyPersonMap: { callPlan: CallStep[] };
+}
+
+declare global {
+  interface Window {
+    /** cytoscape-fcose, loaded as a classic script (its UMD build) before the page's modules. */
+    cytoscapeFcose?: import("cytoscape").Ext;
+  }
+}
+
 export interface PersonDetailsResult {
   person: {
     id: string;
@@ -122,6 +167,7 @@ export interface PersonDetailsResult {
       tier: Tier;
       strength: number;
       level: string | null;
+      lastInteractionAt: string | null;
       fromPerson: Named;
       toPerson: Named;
     }[];
