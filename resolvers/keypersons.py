@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.core.models import PersonTier
-from graph.keypersons import introductions
+from graph.evolution.strength import configured_model
+from graph.keypersons import callplan, introductions
 from graph.keypersons import maps as keypersons
-from graph.keypersons.introductions import PathLabel
+from graph.keypersons.callplan import CallPlan
+from graph.keypersons.introductions import PathLabel, PathStepKind
 from graph.keypersons.maps import CoverageRule, KeyPersonMap, Move, OrgChartEntry
 from graph.keypersons.paths import Path
 from resolvers.context import Context, off_loop
@@ -63,6 +65,7 @@ async def introduction_paths(
     max_hops: int,
     first: int,
     min_tier: PersonTier | None,
+    via: list[PathStepKind],
 ) -> list[Path]:
     found = await off_loop(
         introductions.find_introductions,
@@ -72,6 +75,7 @@ async def introduction_paths(
         max_hops=max_hops,
         first=first,
         min_tier=min_tier,
+        via=via,
     )
     ctx.loaders.people.prime_many(found.people)  # the people on the paths, read with them
     return found.paths
@@ -86,6 +90,7 @@ async def best_introductions(
     max_hops: int,
     first: int,
     min_tier: PersonTier | None,
+    via: list[PathStepKind],
 ) -> list[Path]:
     return await off_loop(
         introductions.best_introductions,
@@ -96,8 +101,16 @@ async def best_introductions(
         max_hops=max_hops,
         first=first,
         min_tier=min_tier,
+        via=via,
     )
 
 
 def path_label(path: Path) -> PathLabel:
     return introductions.label(path.strength)
+
+
+async def call_plan(ctx: Context, found: KeyPersonMap, first: int) -> CallPlan:
+    model = configured_model()
+    plan = await off_loop(callplan.call_plan, ctx.graph, found, model=model, first=first)
+    ctx.loaders.people.prime_many(plan.people)  # everyone its steps name, read with it
+    return plan

@@ -1,0 +1,31 @@
+"""The call plan's reads (graph/keypersons/callplan.py)."""
+
+from typing import Final, LiteralString
+
+# The customer's name and value class, and every tie our current people hold with its current
+# people, as [tie id, their person's id, our person's id, tier, strength, strengthRaw,
+# strengthAtMs, createdAt, lastInteractionAtMs]: what the strength model needs to tell the
+# strength now (graph/evolution/strength.py). A MATCH inside the subquery (not OPTIONAL): no
+# tie gives an empty list, where an OPTIONAL MATCH would collect one list of nulls.
+CALL_PLAN_TIES: Final[LiteralString] = """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  MATCH (c)<-[r:HOLDS_ROLE]-(p:Person)-[k:KNOWS]-(o:Person)
+        -[ours:HOLDS_ROLE]->(:Company {isOurs: true})
+  WHERE (r.endDate IS NULL OR r.endDate >= date())
+    AND (ours.endDate IS NULL OR ours.endDate >= date())
+  RETURN collect(DISTINCT [k.id, p.id, o.id, k.tier, k.strength, k.strengthRaw,
+                           k.strengthAtMs, toString(k.createdAt), k.lastInteractionAtMs])
+         AS ties
+}
+RETURN c.name AS name, c.valueClass AS valueClass, ties
+"""
+
+# The recorded states of these ties: the times (ms) and the JSON after each change
+# (graph/core/history.py). `UNWIND $ids AS id MATCH (h:History {subjectId: id})`: the look-up
+# on a named value uses the index in the embedded engine.
+TIE_HISTORIES: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (h:History {subjectId: id})
+RETURN id, h.at AS at, h.state AS states
+"""
