@@ -6,21 +6,23 @@ SINGLE_THREADED (one of our people only), BELOW_DESIRED_TIER (`tierGap` above 0)
 tie of ours with them has faded: `TieState.faded`).
 
 Their step (`CallAction`), decided by `choose`:
-- uncovered: the strongest way in wins: a tie of ours weighed by its strength now (DEEPEN it,
-  or REKINDLE it when it was once strong and has faded), or an introduction path of two hops
-  or more (INTRODUCE), weighed by its strength (the product of its hops, as
-  `introductionPaths` shows it; reporting lines and colleagues at the customer count with
-  `ORG_HOP_STRENGTH`). Equal weights prefer DEEPEN, then REKINDLE. No way in: NOBODY_IN_REACH,
-  with the nearest person there we do reach.
+- uncovered: the strongest way in wins: a tie of ours weighed by its strength now (DEEPEN it),
+  or, when it was once strong and has faded, by REKINDLE_SHARE of its peak strength if that is
+  more (REKINDLE it: a shared past comes back in part with a meeting), or an introduction path
+  of two hops or more (INTRODUCE), weighed by the product of its hops' strengths now
+  (reporting lines and colleagues at the customer count with `ORG_HOP_STRENGTH`; the search
+  ranks by stored strengths, as `introductionPaths` shows them, and the plan weighs the few
+  best it finds again by their strengths now). Equal weights prefer DEEPEN, then REKINDLE.
+  No way in: NOBODY_IN_REACH, with the nearest person there we do reach.
 - covered: REKINDLE a faded tie that was once strong; else, single-threaded, INTRODUCE a
   second person of ours; else DEEPEN the strongest tie.
 
 The rank is `score`'s (a pure function), highest first; the score does not depend on the
 action, so only the top `first` key persons are searched for paths.
 
-Strength now is the strength model's (graph/evolution/strength.py, handed in by the caller:
-keypersons may not import evolution): the stored raw strength decayed from when it was last
-evaluated (`strengthAtMs`) to now.
+Every weight is a strength now, the strength model's (graph/evolution/strength.py, handed in
+by the caller: keypersons may not import evolution): the stored raw strength decayed from when
+it was last evaluated (`strengthAtMs`) to now.
 """
 
 from __future__ import annotations
@@ -53,16 +55,22 @@ from graph.keypersons.paths import Path
 DAY_MS = 86_400_000
 MAX_STEPS = 50
 PLAN_HOPS = 3  # a path of the plan: at most this many hops (as bestIntroductions' default)
+PLAN_PATHS = 4  # paths asked per key person beyond their threads, weighed again by strength now
 NEAREST_HOPS = 4  # the search for the nearest person we reach, when nobody reaches the key person
 
 # Fading: a tie has faded when its strength now is below FADED_SHARE of the floor of the
-# highest tier it ever held (its set tier, a recorded tier, or the tier its recorded strength
-# suggests), or fell by more than FADING_DROP over the last FADING_WINDOW_DAYS (the defaults of
-# fadingRelationships). It was once strong when that highest tier is FRIEND or above.
+# highest tier it was ever set to (now or in its recorded history), or fell by more than
+# FADING_DROP over the last FADING_WINDOW_DAYS (the defaults of fadingRelationships). It was
+# once strong when that tier, or the tier its highest strength suggests, is FRIEND or above.
 FADED_SHARE = 0.5
 FADING_DROP = 0.1
 FADING_WINDOW_DAYS = 90
 ONCE_STRONG = PersonTier.FRIEND
+# A faded tie that was once strong is weighed at this share of its peak strength (at least its
+# strength now): half of a friend's 0.8 (0.4) beats an introduction through a colleague our
+# friend knows at 0.68 (0.68 * 0.3 = 0.20), and about ties with one through their manager
+# (0.68 * 0.6 = 0.41).
+REKINDLE_SHARE = 0.5
 
 
 class StrengthModel(Protocol):
@@ -165,12 +173,21 @@ class TieState:
     strength: float  # stored
     now: float  # the strength model's, now
     before: float | None  # the model's at the start of the fading window (None: no tie then)
-    peak: PersonTier  # the highest tier it ever held (set, recorded, or suggested by strength)
+    peak: PersonTier  # the highest tier it was ever set to (now or in its recorded history)
+    peak_strength: float  # the highest strength it ever held (stored or recorded)
     last_contact_days: int | None
 
+    def once_strong(self, model: StrengthModel) -> bool:
+        """Its peak tier, or its peak strength's suggested tier, is ONCE_STRONG or above."""
+        return (
+            max(TIER_RANK[self.peak], TIER_RANK[model.suggested_tier(self.peak_strength)])
+            >= (TIER_RANK[ONCE_STRONG])
+        )
+
     @property
-    def once_strong(self) -> bool:
-        return TIER_RANK[self.peak] >= TIER_RANK[ONCE_STRONG]
+    def rekindled(self) -> float:
+        """What rekindling it is weighed at: REKINDLE_SHARE of its peak, at least its now."""
+        return max(self.now, REKINDLE_SHARE * self.peak_strength)
 
     def faded(self, model: StrengthModel) -> bool:
         """Its strength now is well below its peak tier's floor, or fell over the window."""
@@ -182,6 +199,30 @@ class TieState:
 
 def _decayed(model: StrengthModel, value: float, from_ms: int, at_ms: int) -> float:
     return min(1.0, max(0.0, value * model.decay(at_ms - from_ms)))
+
+
+def strength_now(
+    model: StrengthModel,
+    strength: float,
+    raw: float | None,
+    raw_at_ms: int | None,
+    created: str | None,
+    now_ms: int,
+) -> float:
+    """A relationship's strength at `now_ms` by the model: its raw strength (`strengthRaw`,
+    else `strength`) decayed from when it was evaluated (`strengthAtMs`, else its creation)."""
+    created_at = to_datetime(created)
+    since = raw_at_ms if raw_at_ms is not None else to_ms(created_at) if created_at else now_ms
+    return _decayed(model, float(raw if raw is not None else strength), int(since), now_ms)
+
+
+def path_weight(path: Path, now: Mapping[str, float]) -> float:
+    """The product of a path's hops' strengths now (`now`, by tie id; a hop not in it, an org
+    hop among them, counts its stored strength)."""
+    product = 1.0
+    for tie in path.ties:
+        product *= now.get(tie.id, tie.strength)
+    return product
 
 
 def tie_states(
@@ -200,27 +241,21 @@ def tie_states(
         created_ms = to_ms(created_at) if created_at is not None else now_ms
         raw_value = float(raw if raw is not None else strength)
         raw_ms = int(raw_at) if raw_at is not None else created_ms
-        now = _decayed(model, raw_value, raw_ms, now_ms)
+        now = strength_now(model, float(strength), raw, raw_at, created, now_ms)
         peak = PersonTier(tier)
+        peak_strength = float(strength)
         at, states = histories.get(tie_id, ((), ()))
         before: float | None = None
         recorded = [(int(t), json.loads(s)) for t, s in zip(at, states, strict=False) if s]
         for when, state in recorded:
-            for candidate in (
-                PersonTier(state["tier"]) if state.get("tier") else None,
-                model.suggested_tier(float(state["strength"]))
-                if state.get("strength") is not None
-                else None,
-            ):
-                if candidate is not None and TIER_RANK[candidate] > TIER_RANK[peak]:
-                    peak = candidate
+            if state.get("tier") and TIER_RANK[PersonTier(state["tier"])] > TIER_RANK[peak]:
+                peak = PersonTier(state["tier"])
+            if state.get("strength") is not None:
+                peak_strength = max(peak_strength, float(state["strength"]))
             if when <= since_ms and state.get("strength") is not None:
                 before = _decayed(model, float(state["strength"]), when, since_ms)
         if not recorded and raw_ms <= since_ms:
             before = _decayed(model, raw_value, raw_ms, since_ms)
-        suggested = model.suggested_tier(float(strength))
-        if TIER_RANK[suggested] > TIER_RANK[peak]:
-            peak = suggested
         found[tie_id] = TieState(
             id=tie_id,
             their_id=their_id,
@@ -230,6 +265,7 @@ def tie_states(
             now=now,
             before=before,
             peak=peak,
+            peak_strength=peak_strength,
             last_contact_days=None if last is None else max(0, (now_ms - int(last)) // DAY_MS),
         )
     return found
@@ -387,12 +423,12 @@ def _hop_words(path: Path, index: int, name: Mapping[str, str]) -> str:
     return f"who knows {name[following]} as {tier_words(PersonTier(tie.tier))}"
 
 
-def _path_words(path: Path, name: Mapping[str, str]) -> str:
+def _path_words(path: Path, name: Mapping[str, str], now: Mapping[str, float]) -> str:
     first = path.ties[0]
     ours = name[path.person_ids[0]]
     if hop_kind(first) is PathStepKind.RELATIONSHIP:
         known = f"whom {ours} knows as {tier_words(PersonTier(first.tier))} (strength "
-        known += f"{first.strength:.2f})"
+        known += f"{now.get(first.id, first.strength):.2f})"
     else:
         known = f"{ours}'s {hop_kind(first).value.lower().replace('_', ' ')}"
     parts = [
@@ -406,32 +442,35 @@ def _path_words(path: Path, name: Mapping[str, str]) -> str:
 def choose(
     planned: Planned,
     states: Mapping[str, TieState],
-    paths: Sequence[Path],
+    paths: Sequence[tuple[Path, float]],
     model: StrengthModel,
 ) -> tuple[CallAction, OurTie | None, Path | None, float | None]:
     """The step for a key person (see the module's docstring): its action, the tie or the
-    path, and the weight of that way in."""
+    path, and the weight of that way in. `paths`: the paths found with their weights, the
+    heaviest first."""
     entry = planned.entry
     held = [(t, states[t.relationship.id]) for t in entry.ties if t.relationship.id in states]
-    faded_strong = [(t, s) for t, s in held if s.faded(model) and s.once_strong]
+    faded_strong = [(t, s) for t, s in held if s.faded(model) and s.once_strong(model)]
     if KeyPersonGap.UNCOVERED in planned.gaps:
         options: list[tuple[float, int, CallAction, OurTie | None, Path | None]] = []
         for tie, state in held:
-            rekindle = state.faded(model) and state.once_strong
+            rekindle = state.faded(model) and state.once_strong(model)
             action = CallAction.REKINDLE if rekindle else CallAction.DEEPEN
-            options.append((state.now, 1 if rekindle else 2, action, tie, None))
-        multi = [p for p in paths if p.hops >= 2]
+            weight = state.rekindled if rekindle else state.now
+            options.append((weight, 1 if rekindle else 2, action, tie, None))
+        multi = [(p, w) for p, w in paths if p.hops >= 2]
         if multi:
-            options.append((multi[0].strength, 0, CallAction.INTRODUCE, None, multi[0]))
+            best, weight = multi[0]
+            options.append((weight, 0, CallAction.INTRODUCE, None, best))
         if not options:
             return CallAction.NOBODY_IN_REACH, None, None, None
         weight, _, action, way, path = max(options, key=lambda o: (o[0], o[1]))
         return action, way, path, weight
     if faded_strong:
         faded, was = max(faded_strong, key=lambda ts: (TIER_RANK[ts[1].peak], ts[1].strength))
-        return CallAction.REKINDLE, faded, None, was.now
+        return CallAction.REKINDLE, faded, None, was.rekindled
     if KeyPersonGap.SINGLE_THREADED in planned.gaps and paths:
-        return CallAction.INTRODUCE, None, paths[0], paths[0].strength
+        return CallAction.INTRODUCE, None, paths[0][0], paths[0][1]
     strongest = entry.strongest
     assert strongest is not None  # covered
     known = states.get(strongest.relationship.id)
@@ -449,11 +488,14 @@ def why(
     tie: OurTie | None,
     path: Path | None,
     nearest: Path | None,
+    weight: float | None,
     states: Mapping[str, TieState],
+    now: Mapping[str, float],
     name: Mapping[str, str],
     company_name: str,
 ) -> str:
-    """The step in one sentence a planner can act on."""
+    """The step in one sentence a planner can act on; strengths are strengths now (`now`, by
+    tie id; `weight`, the path's)."""
     entry = planned.entry
     who = f"{name[entry.person_id]} ({_role_words(entry)})"
     gaps = _gap_words(planned.gaps, entry, name)
@@ -473,18 +515,18 @@ def why(
         assert path is not None
         return (
             f"{who} {gaps}: ask {name[path.person_ids[0]]} to get an introduction through "
-            f"{_path_words(path, name)}, a path of strength {path.strength:.2f}."
+            f"{_path_words(path, name, now)}, a path of strength {weight:.2f}."
         )
     assert tie is not None
     state = states.get(tie.relationship.id)
     ours = name[tie.our_person_id]
-    now = state.now if state else tie.relationship.strength
+    strength = state.now if state else tie.relationship.strength
     days = state.last_contact_days if state else None
     if action is CallAction.REKINDLE:
         peak = state.peak if state else tie.relationship.tier
         return (
             f"{who} {gaps}: ask {ours} to rekindle their tie, once {tier_words(peak)} and now "
-            f"faded to strength {now:.2f} ({_contact(days)})."
+            f"faded to strength {strength:.2f} ({_contact(days)})."
         )
     along = (
         " and bring a colleague of ours along"
@@ -494,7 +536,7 @@ def why(
     )
     return (
         f"{who} {gaps}: ask {ours}, who knows them as {tier_words(tie.relationship.tier)} "
-        f"(strength {now:.2f}, {_contact(days)}), to meet them{along}."
+        f"(strength {strength:.2f}, {_contact(days)}), to meet them{along}."
     )
 
 
@@ -502,15 +544,20 @@ def plan_steps(
     planned: Sequence[Planned],
     states: Mapping[str, TieState],
     paths: Mapping[str, Sequence[Path]],
+    hops_now: Mapping[str, float],
     nearest: Path | None,
     name: Mapping[str, str],
     company_name: str,
     model: StrengthModel,
 ) -> list[CallStep]:
-    """The steps of these ranked key persons (a pure function of what was read)."""
+    """The steps of these ranked key persons (a pure function of what was read): `paths` as
+    the search ranked them, `hops_now` the strength now of relationship hops on them, by tie
+    id, beside those of `states`."""
+    now = {**hops_now, **{tie_id: state.now for tie_id, state in states.items()}}
     steps: list[CallStep] = []
     for rank, item in enumerate(planned, start=1):
-        found = paths.get(item.entry.person_id, ())
+        found = [(p, path_weight(p, now)) for p in paths.get(item.entry.person_id, ())]
+        found.sort(key=lambda pw: -pw[1])  # stable: the search's order among equals
         action, tie, path, weight = choose(item, states, found, model)
         state = states.get(tie.relationship.id) if tie else None
         reached = nearest if action is CallAction.NOBODY_IN_REACH else None
@@ -534,14 +581,20 @@ def plan_steps(
                 nearest_path=reached,
                 strength=None if weight is None else round(weight, 4),
                 score=item.score,
-                why=why(item, action, tie, path, reached, states, name, company_name),
+                why=why(item, action, tie, path, reached, weight, states, now, name, company_name),
             )
         )
     return steps
 
 
 _Read = tuple[
-    str, list[Planned], dict[str, TieState], dict[str, list[Path]], Path | None, dict[str, Person]
+    str,
+    list[Planned],
+    dict[str, TieState],
+    dict[str, list[Path]],
+    dict[str, float],
+    Path | None,
+    dict[str, Person],
 ]
 
 
@@ -573,11 +626,29 @@ def call_plan(
         top = ranked(found, states, None if value is None else ValueClass(value), model)[:first]
         wanted = [p for p in top if p.wants_path]
         paths: dict[str, list[Path]] = {}
+        hops_now: dict[str, float] = {}
         nearest: Path | None = None
         if wanted:
             org = introductions.read_org(tx, [found.company_id], kinds)
-            requests = [(p.entry.person_id, p.left_out(), p.entry.threads + 2) for p in wanted]
+            requests = [
+                (p.entry.person_id, p.left_out(), p.entry.threads + PLAN_PATHS) for p in wanted
+            ]
             paths = introductions.paths_at_customer(tx, ours, org, requests, max_hops=PLAN_HOPS)
+            hops = sorted(
+                {
+                    (path.person_ids[i], tie.id)
+                    for some in paths.values()
+                    for path in some
+                    for i, tie in enumerate(path.ties)
+                    if hop_kind(tie) is PathStepKind.RELATIONSHIP and tie.id not in states
+                }
+            )
+            if hops:
+                [hop_row] = tx.run(cypher.HOP_STATES, hops=[list(hop) for hop in hops])
+                hops_now = {
+                    tie_id: strength_now(model, float(strength), raw, raw_at, created, now_ms)
+                    for tie_id, strength, raw, raw_at, created in hop_row["hops"]
+                }
             if any(not p.entry.ties and not paths.get(p.entry.person_id) for p in wanted):
                 there = [person for people in org.members.values() for person in people]
                 nearest = introductions.nearest_at_customer(tx, ours, there, max_hops=NEAREST_HOPS)
@@ -589,9 +660,9 @@ def call_plan(
         }
         missing = named - found.people.keys()
         people = {**found.people, **introductions.people_on(tx, missing)}
-        return str(row["name"]), top, states, paths, nearest, people
+        return str(row["name"]), top, states, paths, hops_now, nearest, people
 
-    company_name, top, states, paths, nearest, people = graph.read_tx(work)
+    company_name, top, states, paths, hops_now, nearest, people = graph.read_tx(work)
     name = {id_: person.name for id_, person in people.items()}
-    steps = plan_steps(top, states, paths, nearest, name, company_name, model)
+    steps = plan_steps(top, states, paths, hops_now, nearest, name, company_name, model)
     return CallPlan(found.company_id, company_name, steps, people)

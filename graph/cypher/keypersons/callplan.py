@@ -29,3 +29,16 @@ UNWIND $ids AS id
 MATCH (h:History {subjectId: id})
 RETURN id, h.at AS at, h.state AS states
 """
+
+# The strength model's state of the relationship hops of some paths, each asked as [one end's
+# id, tie id]: [tie id, strength, strengthRaw, strengthAtMs, createdAt]. An edge is found from
+# an end (no index serves an edge's own properties): the end's look-up by a named value uses
+# the index in the embedded engine, then its ties are few.
+HOP_STATES: Final[LiteralString] = """
+UNWIND $hops AS hop
+WITH hop[0] AS personId, hop[1] AS tieId
+MATCH (:Person {id: personId})-[k:KNOWS]-(:Person)
+WHERE k.id = tieId
+RETURN collect(DISTINCT [k.id, k.strength, k.strengthRaw, k.strengthAtMs,
+                         toString(k.createdAt)]) AS hops
+"""
