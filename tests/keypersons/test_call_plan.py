@@ -12,11 +12,19 @@ from starlette.testclient import TestClient
 from graph.core import kinds, writes
 from graph.core.history import ChangeNote
 from graph.core.inputs import Patch
-from graph.core.models import BuyingRole, Seniority, ValueClass
+from graph.core.models import BuyingRole, PersonTier, Seniority, ValueClass
 from graph.db.connection import Graph
 from graph.evolution.interactions import InteractionFields, log_interaction
-from graph.evolution.strength import InteractionKind, configured_model
-from graph.keypersons.callplan import CallAction, CallPlan, CallStep, KeyPersonGap, call_plan, score
+from graph.evolution.strength import InteractionKind, StrengthModel, configured_model
+from graph.keypersons.callplan import (
+    CallAction,
+    CallPlan,
+    CallStep,
+    KeyPersonGap,
+    call_plan,
+    score,
+    tie_states,
+)
 from graph.keypersons.introductions import PathStepKind, find_introductions, hop_kind
 from graph.keypersons.maps import key_person_map, set_reporting_line
 from seed.demo import load_demo
@@ -51,6 +59,40 @@ def test_uncovered_decision_maker_at_a_outranks_single_threaded_influencers() ->
     # the value class orders the same gap across customers
     same = [score([G.UNCOVERED], None, [BuyingRole.BLOCKER], [], v) for v in ValueClass]
     assert same == sorted(same, reverse=True) and len(set(same)) == 3
+
+
+DAY = 86_400_000
+
+
+def test_tie_states_tell_strength_now_peak_and_fading() -> None:
+    model = StrengthModel()
+    now = 1_800_000_000_000
+    rows = [
+        # set 10 days ago at 0.6, no recorded history: little decay, nothing before the window
+        ["fresh", "k", "o", "FRIEND", 0.6, 0.6, now - 10 * DAY, None, None],
+        # a friend at 0.9 120 days ago; a sour meeting 5 days ago left 0.3: a fall over the
+        # window (0.71 then, 0.29 now), still above half a friend's floor
+        ["fell", "k", "o", "FRIEND", 0.3, 0.3, now - 5 * DAY, None, now - 5 * DAY],
+        # a confidant once, set down to a passer-by since
+        ["demoted", "k", "o", "PASSER_BY", 0.1, 0.1, now - 30 * DAY, None, None],
+    ]
+    histories = {
+        "fell": ([now - 120 * DAY, now - 5 * DAY], ['{"tier": "FRIEND", "strength": 0.9}', "{}"]),
+        "demoted": (
+            [now - 900 * DAY, now - 30 * DAY],
+            ['{"tier": "CONFIDANT", "strength": 0.85}', '{"tier": "PASSER_BY", "strength": 0.1}'],
+        ),
+    }
+    states = tie_states(rows, histories, model, now)
+    fresh, fell, demoted = states["fresh"], states["fell"], states["demoted"]
+    assert fresh.now == pytest.approx(0.6 * 0.5 ** (10 / 90))
+    assert fresh.before is None and not fresh.faded(model)
+    assert fell.before == pytest.approx(0.9 * 0.5 ** (30 / 90))
+    assert fell.now == pytest.approx(0.3 * 0.5 ** (5 / 90)) and fell.now > 0.25
+    assert fell.faded(model) and fell.once_strong(model)
+    assert fell.last_contact_days == 5
+    assert demoted.peak is PersonTier.CONFIDANT and demoted.peak_strength == 0.85
+    assert demoted.faded(model) and demoted.rekindled == pytest.approx(0.425)
 
 
 def _key(graph: Graph, ids: dict[str, str], name: str, company: str, **fields: Any) -> None:
@@ -201,17 +243,20 @@ def test_rekindle_a_faded_tie_that_was_once_strong(graph: Graph) -> None:
 
 
 def test_rekindle_when_uncovered_and_the_tie_was_demoted(graph: Graph) -> None:
-    ids = factories.book(graph, ["li", "wang"], {"acme": []}, acme={"valueClass": "B"})
+    ids = factories.book(graph, ["li", "wang"], {"acme": ["x"]}, acme={"valueClass": "B"})
     _key(graph, ids, "cfo", "acme", buyingRole="BLOCKER", seniority="EXECUTIVE")
     old = _tie(graph, ids["wang"], ids["cfo"], 0.8, "FRIEND", days_ago=400)
+    _tie(graph, ids["li"], ids["x"], 0.68, "FRIEND")  # through a colleague: 0.20
     note = ChangeNote(by="test", at=dt.datetime.now(dt.UTC) - dt.timedelta(days=30))
     writes.update_edge(
         graph, kinds.RELATIONSHIP, old, Patch({"tier": "PASSER_BY", "strength": 0.1}), note=note
     )
     step = _step(_plan(graph, ids["acme"]), ids["cfo"])
     assert G.UNCOVERED in step.gaps
-    assert step.action is CallAction.REKINDLE  # its history shows it was a friend at 0.8
-    assert "once a friend" in step.why
+    # its history shows it was a friend at 0.8: weighed at half that, 0.4, above 0.20
+    assert step.action is CallAction.REKINDLE and step.who_id == ids["wang"]
+    assert step.strength == pytest.approx(0.4)
+    assert "once a friend and now faded to strength 0.08" in step.why
 
 
 def test_nobody_in_reach_names_the_nearest(graph: Graph) -> None:
