@@ -452,6 +452,7 @@ ViaArg = Annotated[
         "people with a current role at the target's customer (must include RELATIONSHIP)."
     ),
 ]
+RELATIONSHIPS = [PathStepKind.RELATIONSHIP]  # the default: never changed in place
 BestHopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_BEST_HOPS}.")]
 
 
@@ -520,7 +521,7 @@ class KeyPersonQuery:
             PersonTier | None,
             strawberry.argument(description="Every relationship hop at least this tier."),
         ] = None,
-        via: ViaArg | None = None,
+        via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.introduction_paths(
             info.context,
@@ -529,7 +530,7 @@ class KeyPersonQuery:
             max_hops=max_hops,
             first=first,
             min_tier=min_tier,
-            via=via or [PathStepKind.RELATIONSHIP],
+            via=via,
         )
         return [IntroductionPath(model=path) for path in found]
 
@@ -547,7 +548,7 @@ class KeyPersonQuery:
         max_hops: BestHopsArg = 3,
         first: int = 5,
         min_tier: PersonTier | None = None,
-        via: ViaArg | None = None,
+        via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.best_introductions(
             info.context,
@@ -557,7 +558,7 @@ class KeyPersonQuery:
             max_hops=max_hops,
             first=first,
             min_tier=min_tier,
-            via=via or [PathStepKind.RELATIONSHIP],
+            via=via,
         )
         return [IntroductionPath(model=path) for path in found]
 
