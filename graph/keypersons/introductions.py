@@ -473,16 +473,22 @@ def paths_at_customer(
 ) -> dict[str, list[Path]]:
     """For each (target, our people left out, k): the k best paths from our other people to
     the target, through relationships and `org`'s hops, passing through none of our people;
-    one bounded search each (`meet_in_the_middle`), in this transaction."""
+    one bounded search each (`meet_in_the_middle`), in this transaction. A search that grows
+    too large (SearchTooLarge) finds none, so that one crowded key person leaves the others'
+    answers."""
     fetcher = _Fetcher(tx, tiers_at_least(None), ours)
     fetcher.know(org.handles)
     fetch = _WithOrg(fetcher, org)
     found: dict[str, list[Path]] = {}
     for target, left_out, k in requests:
         sources = [p for p in ours.ours if p not in left_out and p != target]
-        meeting = meet_in_the_middle(
-            fetch, sources, [target], max_hops=max_hops, k=k, check_sources=False
-        )
+        try:
+            meeting = meet_in_the_middle(
+                fetch, sources, [target], max_hops=max_hops, k=k, check_sources=False
+            )
+        except SearchTooLarge:
+            found[target] = []
+            continue
         found[target] = [
             path for path in meeting.paths if not any(p in ours.ours for p in path.person_ids[1:])
         ]

@@ -4,8 +4,11 @@ reporting lines and colleagues, the why sentence, over GraphQL, and on the demo 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
 from typing import Any
 
+import networkx as nx
 import pytest
 from starlette.testclient import TestClient
 
@@ -400,3 +403,61 @@ def test_demo_beichen_huang_wei(demo: Graph) -> None:
         assert step.action is CallAction.REKINDLE
         assert step.who_id == wang
     assert step.why.startswith("黄伟 (财务总监 CFO, blocker) is uncovered: ask ")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_paths_via_org_hops_match_networkx(graph: Graph, seed: int) -> None:
+    """On random graphs: the best path through relationships, reporting lines and colleagues
+    at the target's customer is as strong as the strongest simple path networkx finds over
+    the same hops (a pair joined several ways counts its strongest)."""
+    rng = random.Random(seed)
+    acme = factories.company(graph, "Acme")
+    inside = [factories.person(graph, f"A{i}") for i in range(7)]
+    outside = [factories.person(graph, f"O{i}") for i in range(6)]
+    for person in inside:
+        factories.role(graph, person, acme)
+    g = nx.Graph()
+    g.add_nodes_from(inside + outside)
+
+    def join(a: str, b: str, strength: float) -> None:
+        if not g.has_edge(a, b) or g.edges[a, b]["strength"] < strength:
+            g.add_edge(a, b, strength=strength)
+
+    for i, a in enumerate(inside):
+        for b in inside[i + 1 :]:
+            join(a, b, 0.3)
+    for i in range(1, len(inside)):
+        if rng.random() < 0.6:
+            manager = inside[rng.randrange(i)]
+            set_reporting_line(graph, inside[i], manager)
+            join(inside[i], manager, 0.6)
+    everyone = inside + outside
+    pairs: set[frozenset[str]] = set()
+    while len(pairs) < 16:
+        a, b = rng.sample(everyone, 2)
+        if frozenset((a, b)) in pairs:
+            continue
+        pairs.add(frozenset((a, b)))
+        strength = rng.choice([0.1, 0.2, 0.25, 0.5, 0.8, 1.0])
+        factories.knows(graph, a, b, strength)
+        join(a, b, strength)
+    every = frozenset(PathStepKind)
+    checked = 0
+    for _ in range(8):
+        a, b = rng.choice(outside), rng.choice(inside)
+        for hops in (2, 3, 4):
+            expected = max(
+                (
+                    math.prod(g.edges[u, v]["strength"] for u, v in zip(p, p[1:], strict=False))
+                    for p in nx.all_simple_paths(g, a, b, cutoff=hops)
+                ),
+                default=None,
+            )
+            found = find_introductions(graph, a, b, max_hops=hops, first=1, via=every).paths
+            if expected is None:
+                assert found == []
+                continue
+            checked += 1
+            assert found and found[0].strength == pytest.approx(expected), (a, b, hops)
+            assert found[0].hops <= hops
+    assert checked
