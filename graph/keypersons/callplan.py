@@ -46,7 +46,7 @@ from graph.core.models import (
 )
 from graph.cypher.keypersons import callplan as cypher
 from graph.db.connection import Graph, Tx
-from graph.db.errors import InvalidInput
+from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons import introductions
 from graph.keypersons.introductions import PathStepKind, hop_kind
 from graph.keypersons.maps import KeyPersonEntry, KeyPersonMap, OurTie
@@ -616,7 +616,10 @@ def call_plan(
     kinds = frozenset(PathStepKind)
 
     def work(tx: Tx) -> _Read:
-        [row] = tx.run(cypher.CALL_PLAN_TIES, companyId=found.company_id)
+        rows = tx.run(cypher.CALL_PLAN_TIES, companyId=found.company_id)
+        if not rows:  # deleted since the map was read
+            raise NotFound("company", found.company_id, field="companyId")
+        row = rows[0]
         ids = sorted({tie[0] for tie in row["ties"]})
         histories: dict[str, tuple[list[int], list[str]]] = {}
         for h in tx.run(cypher.TIE_HISTORIES, ids=ids) if ids else []:
