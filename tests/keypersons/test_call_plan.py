@@ -461,3 +461,26 @@ def test_paths_via_org_hops_match_networkx(graph: Graph, seed: int) -> None:
             assert found and found[0].strength == pytest.approx(expected), (a, b, hops)
             assert found[0].hops <= hops
     assert checked
+
+
+BEST_VIA = """
+query ($p: ID, $c: ID, $via: [PathStepKind!]) {
+  bestIntroductions(toPersonId: $p, toCompanyId: $c, via: $via, keyPersonsOnly: true) {
+    people { id } steps { kind }
+  }
+}
+"""
+
+
+def test_best_introductions_via_reporting_lines(
+    client: TestClient, graph: Graph, acme: dict[str, str]
+) -> None:
+    cfo = acme["cfo"]
+    assert data(client, BEST_VIA, p=cfo)["bestIntroductions"] == []
+    via = ["RELATIONSHIP", "REPORTING_LINE"]
+    [best, *_] = data(client, BEST_VIA, p=cfo, via=via)["bestIntroductions"]
+    assert [p["id"] for p in best["people"]] == [acme["li"], acme["coo"], cfo]
+    assert [s["kind"] for s in best["steps"]] == ["RELATIONSHIP", "REPORTING_LINE"]
+    # to anyone at the company: a path ends at the first key person it reaches
+    found = data(client, BEST_VIA, c=acme["acme"], via=via)["bestIntroductions"]
+    assert all(len(p["people"]) == 2 for p in found)
