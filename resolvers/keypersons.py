@@ -6,9 +6,11 @@ import datetime as dt
 
 from graph.core.history import ChangeNote
 from graph.core.models import PersonTier
-from graph.keypersons import introductions
+from graph.evolution.strength import configured_model
+from graph.keypersons import callplan, introductions
 from graph.keypersons import maps as keypersons
-from graph.keypersons.introductions import PathLabel
+from graph.keypersons.callplan import CallPlan
+from graph.keypersons.introductions import PathLabel, PathStepKind
 from graph.keypersons.maps import CoverageRule, KeyPersonMap, Move, OrgChartEntry
 from graph.keypersons.paths import Path
 from resolvers.context import Context, off_loop
@@ -74,6 +76,7 @@ async def introduction_paths(
     max_hops: int,
     first: int,
     min_tier: PersonTier | None,
+    via: list[PathStepKind],
 ) -> list[Path]:
     found = await off_loop(
         introductions.find_introductions,
@@ -83,6 +86,7 @@ async def introduction_paths(
         max_hops=max_hops,
         first=first,
         min_tier=min_tier,
+        via=via,
     )
     ctx.loaders.people.prime_many(found.people)  # the people on the paths, read with them
     return found.paths
@@ -97,6 +101,7 @@ async def best_introductions(
     max_hops: int,
     first: int,
     min_tier: PersonTier | None,
+    via: list[PathStepKind],
 ) -> list[Path]:
     return await off_loop(
         introductions.best_introductions,
@@ -107,8 +112,16 @@ async def best_introductions(
         max_hops=max_hops,
         first=first,
         min_tier=min_tier,
+        via=via,
     )
 
 
 def path_label(path: Path) -> PathLabel:
     return introductions.label(path.strength)
+
+
+async def call_plan(ctx: Context, found: KeyPersonMap, first: int) -> CallPlan:
+    model = configured_model()
+    plan = await off_loop(callplan.call_plan, ctx.graph, found, model=model, first=first)
+    ctx.loaders.people.prime_many(plan.people)  # everyone its steps name, read with it
+    return plan

@@ -9,9 +9,18 @@ from typing import Annotated
 import strawberry
 
 from graph.core import models
-from graph.db.errors import NotFound
+from graph.db.errors import InvalidInput, NotFound
+from graph.keypersons import callplan as cp
 from graph.keypersons import maps as km
-from graph.keypersons.introductions import MAX_BEST_HOPS, MODERATE, STRONG
+from graph.keypersons.callplan import CallAction, KeyPersonGap
+from graph.keypersons.introductions import (
+    MAX_BEST_HOPS,
+    MODERATE,
+    ORG_HOP_STRENGTH,
+    STRONG,
+    PathStepKind,
+    hop_kind,
+)
 from graph.keypersons.paths import MAX_HOPS, Tie
 from graph.keypersons.paths import Path as PathModel
 from resolvers import keypersons as resolve
@@ -28,6 +37,9 @@ from schema.types import (
     from_model,
     load_person,
 )
+
+for _enum in (CallAction, KeyPersonGap, PathStepKind):
+    strawberry.enum(_enum)
 
 # The map's entries and ties hold plain values, built once when the entries are answered: a
 # field read from an attribute is a "basic" field to Strawberry, which skips its resolver
@@ -73,20 +85,21 @@ class KeyPersonEntry:
     strongest: OurRelationship | None
 
 
-def _entries(
-    entries: list[km.KeyPersonEntry], people: Mapping[str, models.Person]
-) -> list[KeyPersonEntry]:
-    """The entries as GraphQL types; `people` holds everyone they name, theirs and ours. Each
-    person's type is built once, however many entries and ties name them."""
-    built: dict[str, Person] = {}
+class _Built:
+    """GraphQL types of the people a map or a plan names (`people` holds them all, theirs and
+    ours), each built once however many entries, ties and steps name them."""
 
-    def person(id_: str) -> Person:
-        found = built.get(id_)
+    def __init__(self, people: Mapping[str, models.Person]) -> None:
+        self._people = people
+        self._built: dict[str, Person] = {}
+
+    def person(self, id_: str) -> Person:
+        found = self._built.get(id_)
         if found is None:
-            found = built[id_] = from_model(Person, people[id_])
+            found = self._built[id_] = from_model(Person, self._people[id_])
         return found
 
-    def our(tie: km.OurTie) -> OurRelationship:
+    def our(self, tie: km.OurTie) -> OurRelationship:
         relationship = tie.relationship
         return OurRelationship(
             is_strongest=tie.is_strongest,
@@ -95,8 +108,16 @@ def _entries(
             level=relationship.level,
             last_updated=relationship.updated_at,
             relationship=from_model(PersonRelationship, relationship),
-            our_person=person(tie.our_person_id),
+            our_person=self.person(tie.our_person_id),
         )
+
+
+def _entries(
+    entries: list[km.KeyPersonEntry], people: Mapping[str, models.Person]
+) -> list[KeyPersonEntry]:
+    """The entries as GraphQL types; `people` holds everyone they name, theirs and ours."""
+    built = _Built(people)
+    person, our = built.person, built.our
 
     found: list[KeyPersonEntry] = []
     for entry in entries:
@@ -153,6 +174,7 @@ class TierMismatch:
 @strawberry.type(description="Who the key persons at a customer are and who of ours knows them.")
 class KeyPersonMap:
     model: strawberry.Private[km.KeyPersonMap]
+    as_of: strawberry.Private[dt.datetime | None] = None
 
     @strawberry.field(
         description="The company: with asOf, as it was then (status, classes, lifecycle stage)."
@@ -207,6 +229,26 @@ class KeyPersonMap:
     def mismatches(self) -> list[TierMismatch]:
         return [TierMismatch(rule=m.rule, reason=m.reason) for m in self.model.mismatches]
 
+    @strawberry.field(
+        description="The next calls at this customer, ranked across the account: one step per "
+        "key person with a gap (uncovered, single-threaded, below the desired tier, fading), "
+        "the highest score first. Current map only: on a map asked with asOf it is refused "
+        "(BAD_USER_INPUT), since introductions are searched in today's graph."
+    )
+    async def call_plan(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description=f"At most {cp.MAX_STEPS} steps.")
+        ] = 10,
+    ) -> list[CallStep]:
+        if self.as_of is not None:
+            raise InvalidInput(
+                "callPlan: only for the current map; ask keyPersonMap without asOf",
+                field="asOf",
+            )
+        return _call_steps(await resolve.call_plan(info.context, self.model, first))
+
 
 @strawberry.type(description="A person in the org chart, with the people reporting to them.")
 class OrgChartNode:
@@ -249,11 +291,21 @@ def _org_chart(entries: list[km.OrgChartEntry]) -> OrgChart:
     return OrgChart(roots=[n for n in people if n.model.manager_id is None], people=people)
 
 
-@strawberry.type(description="One hop of a path: a relationship between two people.")
+@strawberry.type(
+    description="One hop of a path: a relationship between two people, or (when the search "
+    "was asked `via` them) a reporting line or colleagues at the customer, which have no "
+    "relationship id nor tier, and the strength "
+    + ", ".join(f"{kind.value} {value}" for kind, value in ORG_HOP_STRENGTH.items())
+    + "."
+)
 class PathStep:
     tie: strawberry.Private[Tie]
     from_id: strawberry.Private[str]
     to_id: strawberry.Private[str]
+
+    @strawberry.field
+    def kind(self) -> PathStepKind:
+        return hop_kind(self.tie)
 
     @strawberry.field
     async def from_person(self, info: Info) -> Person:
@@ -263,12 +315,16 @@ class PathStep:
     async def to_person(self, info: Info) -> Person:
         return await load_person(info, self.to_id)
 
-    @strawberry.field
-    def relationship_id(self) -> strawberry.ID:
+    @strawberry.field(description="null for a reporting-line or colleague hop.")
+    def relationship_id(self) -> strawberry.ID | None:
+        if hop_kind(self.tie) is not PathStepKind.RELATIONSHIP:
+            return None
         return strawberry.ID(self.tie.id)
 
-    @strawberry.field
-    def tier(self) -> PersonTier:
+    @strawberry.field(description="null for a reporting-line or colleague hop.")
+    def tier(self) -> PersonTier | None:
+        if hop_kind(self.tie) is not PathStepKind.RELATIONSHIP:
+            return None
         return PersonTier(self.tie.tier)
 
     @strawberry.field(description=described("The tie's strength."))
@@ -309,6 +365,61 @@ class IntroductionPath:
         ]
 
 
+@strawberry.type(description="The next step for a key person: who should act, and why.")
+class CallStep:
+    rank: int = strawberry.field(description="1 = call first.")
+    action: CallAction
+    key_person: Person = strawberry.field(description="Whom the step is about.")
+    gaps: list[KeyPersonGap] = strawberry.field(description="Why they need a step.")
+    who: Person | None = strawberry.field(
+        description="Our person who should act (null for NOBODY_IN_REACH)."
+    )
+    relationship: OurRelationship | None = strawberry.field(
+        description="DEEPEN and REKINDLE: the tie."
+    )
+    last_contact_days: int | None = strawberry.field(
+        description="DEEPEN and REKINDLE: days since the last interaction on the tie."
+    )
+    path: IntroductionPath | None = strawberry.field(
+        description="INTRODUCE: the path, our person first, the key person last."
+    )
+    nearest: Person | None = strawberry.field(
+        description="NOBODY_IN_REACH: the nearest person at the customer we do reach."
+    )
+    strength: float | None = strawberry.field(
+        description="The weight of the way in: the tie's strength now (the strength model's "
+        "decay since it was last evaluated), or the path's strength."
+    )
+    score: float = strawberry.field(
+        description="What the step changes (higher first): value factor x (coverage + tier "
+        "gap + fading + buying role + seniority points)."
+    )
+    why: str = strawberry.field(description="One sentence a planner can act on.")
+
+
+def _call_steps(plan: cp.CallPlan) -> list[CallStep]:
+    built = _Built(plan.people)
+    person, our = built.person, built.our
+
+    return [
+        CallStep(
+            rank=step.rank,
+            action=step.action,
+            key_person=person(step.key_person_id),
+            gaps=list(step.gaps),
+            who=None if step.who_id is None else person(step.who_id),
+            relationship=None if step.tie is None else our(step.tie),
+            last_contact_days=step.last_contact_days,
+            path=None if step.path is None else IntroductionPath(model=step.path),
+            nearest=None if step.nearest_id is None else person(step.nearest_id),
+            strength=step.strength,
+            score=step.score,
+            why=step.why,
+        )
+        for step in plan.steps
+    ]
+
+
 @strawberry.type(description="Someone we know well who moved to another company recently.")
 class Move:
     model: strawberry.Private[km.Move]
@@ -335,6 +446,14 @@ class Move:
 
 
 HopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_HOPS}.")]
+ViaArg = Annotated[
+    list[PathStepKind],
+    strawberry.argument(
+        description="The kinds of hop a path may take; REPORTING_LINE and COLLEAGUE join "
+        "people with a current role at the target's customer (must include RELATIONSHIP)."
+    ),
+]
+RELATIONSHIPS = [PathStepKind.RELATIONSHIP]  # the default: never changed in place
 BestHopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_BEST_HOPS}.")]
 
 
@@ -380,7 +499,7 @@ class KeyPersonQuery:
             covered_min_strength=covered_min_strength,
             min_covered_key_persons=min_covered_key_persons,
         )
-        return KeyPersonMap(model=found)
+        return KeyPersonMap(model=found, as_of=as_of)
 
     @strawberry.field(description="A customer's reporting lines, as a tree.")
     async def org_chart(
@@ -412,8 +531,10 @@ class KeyPersonQuery:
         max_hops: HopsArg = 4,
         first: int = 5,
         min_tier: Annotated[
-            PersonTier | None, strawberry.argument(description="Every hop at least this tier.")
+            PersonTier | None,
+            strawberry.argument(description="Every relationship hop at least this tier."),
         ] = None,
+        via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.introduction_paths(
             info.context,
@@ -422,6 +543,7 @@ class KeyPersonQuery:
             max_hops=max_hops,
             first=first,
             min_tier=min_tier,
+            via=via,
         )
         return [IntroductionPath(model=path) for path in found]
 
@@ -439,6 +561,7 @@ class KeyPersonQuery:
         max_hops: BestHopsArg = 3,
         first: int = 5,
         min_tier: PersonTier | None = None,
+        via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.best_introductions(
             info.context,
@@ -448,6 +571,7 @@ class KeyPersonQuery:
             max_hops=max_hops,
             first=first,
             min_tier=min_tier,
+            via=via,
         )
         return [IntroductionPath(model=path) for path in found]
 

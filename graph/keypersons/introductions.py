@@ -1,9 +1,10 @@
-"""Who can introduce us: the strongest paths through person-to-person relationships."""
+"""Who can introduce us: the strongest paths through person-to-person relationships, and, when
+asked (`via`), through the reporting lines and colleagues at the customer too."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from itertools import chain
 
@@ -17,10 +18,12 @@ from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons.paths import (
     MAX_HOPS,
+    Fetch,
     Fetched,
     Meeting,
     Path,
     Request,
+    SearchTooLarge,
     Tie,
     meet_in_the_middle,
 )
@@ -35,6 +38,170 @@ FULL_SEARCH_HOPS = 3
 MAX_BEST_HOPS = 4
 STRONG = 0.5
 MODERATE = 0.2
+
+
+class PathStepKind(Enum):
+    """What joins the two people of a hop: a relationship (KNOWS), a reporting line between
+    them, or current roles at the same customer (colleagues)."""
+
+    RELATIONSHIP = "RELATIONSHIP"
+    REPORTING_LINE = "REPORTING_LINE"
+    COLLEAGUE = "COLLEAGUE"
+
+
+# The strength of a hop that is not a relationship, multiplied into a path like a
+# relationship's strength. A reporting line counts as a friend-tier tie (0.6, above the friend
+# floor of 0.5): a manager and a report talk every week and an introduction between them is an
+# ordinary request. Colleagues (current roles at the same customer, nothing more known) count
+# as an acquaintance (0.3, within 0.2-0.5): they can pass a name on, without weight. So a
+# path through a manager our friend knows at 0.68 reads 0.68 * 0.6 = 0.41; through a mere
+# colleague 0.68 * 0.3 = 0.20.
+ORG_HOP_STRENGTH: Mapping[PathStepKind, float] = {
+    PathStepKind.REPORTING_LINE: 0.6,
+    PathStepKind.COLLEAGUE: 0.3,
+}
+RELATIONSHIPS_ONLY = frozenset({PathStepKind.RELATIONSHIP})
+
+
+def hop_kind(tie: Tie) -> PathStepKind:
+    """The kind of a path's hop: org hops carry their kind in place of a tier."""
+    if tie.tier == PathStepKind.REPORTING_LINE.value:
+        return PathStepKind.REPORTING_LINE
+    if tie.tier == PathStepKind.COLLEAGUE.value:
+        return PathStepKind.COLLEAGUE
+    return PathStepKind.RELATIONSHIP
+
+
+@dataclass(frozen=True)
+class Org:
+    """The current people of some customers and the reporting lines among them: the hops a
+    path may take besides relationships (`via`). Colleagues are people with a current role at
+    the same one of these customers; a reporting line joins a report and a manager both there.
+    An org hop is a `Tie` whose id names the pair (`line:report>manager`,
+    `colleague:a|b`), whose tier is its kind, and whose strength is ORG_HOP_STRENGTH's."""
+
+    members: Mapping[str, Sequence[str]]  # company id -> its current people
+    lines: Sequence[tuple[str, str]]  # (report, manager)
+    kinds: frozenset[PathStepKind]
+    companies: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
+    by_person: Mapping[str, Sequence[Tie]] = field(default_factory=dict[str, Sequence[Tie]])
+    handles: Mapping[str, str] = field(default_factory=dict[str, str])  # element ids
+
+    @classmethod
+    def of(
+        cls,
+        members: Mapping[str, Sequence[str]],
+        lines: Iterable[tuple[str, str]],
+        kinds: Collection[PathStepKind],
+        handles: Mapping[str, str] | None = None,
+    ) -> Org:
+        companies: dict[str, set[str]] = {}
+        for company_id, people_there in members.items():
+            for person in people_there:
+                companies.setdefault(person, set()).add(company_id)
+        known = sorted(set(lines))
+        by_person: dict[str, list[Tie]] = {}
+        if PathStepKind.REPORTING_LINE in kinds:
+            strength = ORG_HOP_STRENGTH[PathStepKind.REPORTING_LINE]
+            for report, manager in known:
+                if report == manager:
+                    continue
+                tie = Tie(
+                    f"line:{report}>{manager}",
+                    report,
+                    manager,
+                    PathStepKind.REPORTING_LINE.value,
+                    strength,
+                )
+                by_person.setdefault(report, []).append(tie)
+                by_person.setdefault(manager, []).append(tie)
+        return cls(
+            members=members,
+            lines=known,
+            kinds=frozenset(kinds),
+            companies={p: frozenset(c) for p, c in companies.items()},
+            by_person=by_person,
+            handles=dict(handles or {}),
+        )
+
+    def strongest(self, person: str) -> float:
+        """The strongest org hop of this person (0 for none)."""
+        best = 0.0
+        if self.by_person.get(person):
+            best = ORG_HOP_STRENGTH[PathStepKind.REPORTING_LINE]
+        if PathStepKind.COLLEAGUE in self.kinds and any(
+            len(self.members[c]) > 1 for c in self.companies.get(person, ())
+        ):
+            best = max(best, ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE])
+        return best
+
+    def ties(self, person: str, low: float, below: float | None) -> list[Tie]:
+        """The person's org hops of strength in [low, below)."""
+
+        def wanted(strength: float) -> bool:
+            return strength >= low and (below is None or strength < below)
+
+        found = [tie for tie in self.by_person.get(person, ()) if wanted(tie.strength)]
+        colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
+        if PathStepKind.COLLEAGUE in self.kinds and wanted(colleague):
+            for company_id in sorted(self.companies.get(person, ())):
+                for other in self.members[company_id]:
+                    if other != person:
+                        a, b = sorted((person, other))
+                        found.append(
+                            Tie(
+                                f"colleague:{a}|{b}",
+                                a,
+                                b,
+                                PathStepKind.COLLEAGUE.value,
+                                colleague,
+                            )
+                        )
+        return found
+
+
+class _WithOrg:
+    """A fetch that adds the org hops of the people asked about to the relationships the
+    database answers (they live in memory: a customer's people and lines, read once)."""
+
+    def __init__(self, fetch: Fetch, org: Org) -> None:
+        self._fetch = fetch
+        self._org = org
+
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
+        got = self._fetch(requests, meet=meet)
+        org = self._org
+        ties = list(got.ties)
+        for person, low, below in requests:
+            if person not in org.companies:
+                continue
+            for tie in org.ties(person, low, below):
+                other = tie.b if tie.a == person else tie.a
+                if meet is None or other in meet:
+                    ties.append(tie)
+        strongest = dict(got.strongest)
+        for person, value in got.strongest.items():
+            if person in org.companies:
+                strongest[person] = max(value, org.strongest(person))
+        return Fetched(found=got.found, ties=ties, strongest=strongest)
+
+
+def read_org(tx: Tx, company_ids: Sequence[str], kinds: Collection[PathStepKind]) -> Org:
+    """The current people of these customers and the reporting lines among them, one round
+    trip (none when `kinds` holds relationships only)."""
+    if not (set(kinds) - RELATIONSHIPS_ONLY) or not company_ids:
+        return Org.of({}, [], kinds)
+    rows = tx.run(cypher.CUSTOMER_ORG, companyIds=list(company_ids))
+    members = {row["companyId"]: sorted(p for p, _ in row["people"]) for row in rows}
+    handles = {p: handle for row in rows for p, handle in row["people"]}
+    lines = [(report, manager) for row in rows for report, manager in row["lines"]]
+    return Org.of(members, lines, kinds, handles)
+
+
+def _check_via(via: Collection[PathStepKind]) -> frozenset[PathStepKind]:
+    if PathStepKind.RELATIONSHIP not in via:
+        raise InvalidInput("via: must include RELATIONSHIP", field="via")
+    return frozenset(via)
 
 
 class PathLabel(Enum):
@@ -134,6 +301,10 @@ class _Fetcher:
         self._ours = ours
         self._handles: dict[str, str] = {} if ours is None else dict(ours.ours)
 
+    def know(self, handles: Mapping[str, str]) -> None:
+        """Element ids of people a meeting may look for that no answer named (org hops)."""
+        self._handles.update(handles)
+
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
         if meet is not None and self._ours is not None and self._ours.answers(requests, meet):
             return self._ours.meeting(requests, meet, self._tiers)
@@ -181,19 +352,27 @@ def find_introductions(
     max_hops: int = 4,
     first: int = 5,
     min_tier: PersonTier | None = None,
+    via: Collection[PathStepKind] = RELATIONSHIPS_ONLY,
 ) -> Introductions:
     """The `first` strongest simple paths from one person to another, best first, with the
     people on them: a search from both ends that meet in the middle (`meet_in_the_middle`), a
-    few round trips in one read transaction."""
+    few round trips in one read transaction. With `via`, hops may also be reporting lines and
+    colleagues at the target's customers (`Org`; `minTier` bounds relationship hops only)."""
     _check(max_hops, MAX_HOPS, first)
+    kinds = _check_via(via)
     if from_id == to_id:
         raise InvalidInput("toPersonId: must differ from fromPersonId", field="toPersonId")
     tiers = tiers_at_least(min_tier)
 
     def work(tx: Tx) -> tuple[Meeting, dict[str, Person]]:
-        found = meet_in_the_middle(
-            _Fetcher(tx, tiers), [from_id], [to_id], max_hops=max_hops, k=first
-        )
+        fetcher = _Fetcher(tx, tiers)
+        fetch: Fetch = fetcher
+        if kinds != RELATIONSHIPS_ONLY:
+            [row] = tx.run(cypher.PERSON_CUSTOMERS, personId=to_id)
+            org = read_org(tx, row["companyIds"], kinds)
+            fetcher.know(org.handles)
+            fetch = _WithOrg(fetcher, org)
+        found = meet_in_the_middle(fetch, [from_id], [to_id], max_hops=max_hops, k=first)
         on_paths = sorted({id_ for path in found.paths for id_ in path.person_ids})
         rows = tx.run(PERSON.statements.by_id, ids=on_paths) if on_paths else []
         return found, {row["item"]["id"]: PERSON.model(row["item"]) for row in rows}
@@ -224,16 +403,31 @@ def best_introductions(
     max_hops: int = 3,
     first: int = 5,
     min_tier: PersonTier | None = None,
+    via: Collection[PathStepKind] = RELATIONSHIPS_ONLY,
 ) -> list[Path]:
     """The strongest paths from any of our people to the person, or to anyone at the company:
-    a search from the targets whose last round meets our people (`meet_in_the_middle`)."""
+    a search from the targets whose last round meets our people (`meet_in_the_middle`). With
+    `via`, hops may also be reporting lines and colleagues at the customer (the company, or
+    the person's)."""
     _check(max_hops, MAX_BEST_HOPS, first)
+    kinds = _check_via(via)
     if (to_person_id is None) == (to_company_id is None):
         raise InvalidInput("give exactly one of toPersonId and toCompanyId", field="toPersonId")
     tiers = tiers_at_least(min_tier)
     ours = our_ties(graph)
 
     def work(tx: Tx) -> Meeting | None:
+        fetcher = _Fetcher(tx, tiers, ours)
+        fetch: Fetch = fetcher
+        if kinds != RELATIONSHIPS_ONLY:
+            if to_company_id is not None:
+                customers = [to_company_id]
+            else:
+                [row] = tx.run(cypher.PERSON_CUSTOMERS, personId=to_person_id)
+                customers = row["companyIds"]
+            org = read_org(tx, customers, kinds)
+            fetcher.know(org.handles)
+            fetch = _WithOrg(fetcher, org)
         if to_company_id is not None:
             rows = tx.run(
                 cypher.PEOPLE_AT, companyId=to_company_id, keyPersonsOnly=key_persons_only
@@ -245,9 +439,11 @@ def best_introductions(
         else:
             assert to_person_id is not None
             targets = [to_person_id]
-            threshold = _first_threshold(tx, to_person_id, max_hops)
+            threshold = None
+            if kinds == RELATIONSHIPS_ONLY:  # colleagues would make a full search wide
+                threshold = _first_threshold(tx, to_person_id, max_hops)
         return meet_in_the_middle(
-            _Fetcher(tx, tiers, ours),
+            fetch,
             ours.ours,
             targets,
             max_hops=max_hops,
@@ -265,3 +461,61 @@ def best_introductions(
     if to_person_id is not None and to_person_id in found.missing:
         raise NotFound("person", to_person_id, field="toPersonId")
     return found.paths
+
+
+def paths_at_customer(
+    tx: Tx,
+    ours: OurTies,
+    org: Org,
+    requests: Sequence[tuple[str, frozenset[str], int]],
+    *,
+    max_hops: int,
+) -> dict[str, list[Path]]:
+    """For each (target, our people left out, k): the k best paths from our other people to
+    the target, through relationships and `org`'s hops, passing through none of our people;
+    one bounded search each (`meet_in_the_middle`), in this transaction. A search that grows
+    too large (SearchTooLarge) finds none, so that one crowded key person leaves the others'
+    answers."""
+    fetcher = _Fetcher(tx, tiers_at_least(None), ours)
+    fetcher.know(org.handles)
+    fetch = _WithOrg(fetcher, org)
+    found: dict[str, list[Path]] = {}
+    for target, left_out, k in requests:
+        sources = [p for p in ours.ours if p not in left_out and p != target]
+        try:
+            meeting = meet_in_the_middle(
+                fetch, sources, [target], max_hops=max_hops, k=k, check_sources=False
+            )
+        except SearchTooLarge:
+            found[target] = []
+            continue
+        found[target] = [
+            path for path in meeting.paths if not any(p in ours.ours for p in path.person_ids[1:])
+        ]
+    return found
+
+
+def nearest_at_customer(
+    tx: Tx, ours: OurTies, people_there: Collection[str], *, max_hops: int
+) -> Path | None:
+    """The best path from one of our people to anyone of `people_there` (through
+    relationships), or None when there is none within `max_hops` or the search grows too
+    large."""
+    try:
+        meeting = meet_in_the_middle(
+            _Fetcher(tx, tiers_at_least(None), ours),
+            ours.ours,
+            people_there,
+            max_hops=max_hops,
+            k=1,
+            check_sources=False,
+        )
+    except SearchTooLarge:
+        return None
+    return meeting.paths[0] if meeting.paths else None
+
+
+def people_on(tx: Tx, ids: Collection[str]) -> dict[str, Person]:
+    """These people by id, in one round trip (none for no ids)."""
+    rows = tx.run(PERSON.statements.by_id, ids=sorted(ids)) if ids else []
+    return {row["item"]["id"]: PERSON.model(row["item"]) for row in rows}

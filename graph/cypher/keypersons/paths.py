@@ -84,3 +84,33 @@ MATCH (:Company {id: $companyId})<-[r:HOLDS_ROLE]-(p:Person)
 WHERE (r.endDate IS NULL OR r.endDate >= date()) AND ($keyPersonsOnly = false OR r.isKeyPerson)
 RETURN DISTINCT p.id AS id
 """
+
+# The customers where a person holds a current role (none of ours): where a path to them may
+# also run through reporting lines and colleagues.
+PERSON_CUSTOMERS: Final[LiteralString] = """
+MATCH (:Person {id: $personId})-[r:HOLDS_ROLE]->(c:Company)
+WHERE (r.endDate IS NULL OR r.endDate >= date()) AND coalesce(c.isOurs, false) = false
+RETURN collect(DISTINCT c.id) AS companyIds
+"""
+
+# Per customer in $companyIds: its current people as [id, element id] (element ids name them
+# for a meeting of the same transaction, as in PATH_TIES) and the reporting lines among them
+# as [report id, manager id] (graph/keypersons/introductions.py `Org`). `UNWIND … MATCH
+# (c:Company {id: companyId})`: a look-up on a named value uses the index in the embedded
+# engine (on a list element it scans).
+CUSTOMER_ORG: Final[LiteralString] = """
+UNWIND $companyIds AS companyId
+MATCH (c:Company {id: companyId})
+CALL (c) {
+  OPTIONAL MATCH (c)<-[r:HOLDS_ROLE]-(p:Person)
+  WHERE r.endDate IS NULL OR r.endDate >= date()
+  RETURN collect(DISTINCT p) AS people
+}
+CALL (people) {
+  UNWIND people AS report
+  MATCH (report)-[:REPORTS_TO]->(manager:Person)
+  WHERE manager IN people
+  RETURN collect([report.id, manager.id]) AS lines
+}
+RETURN companyId, [p IN people | [p.id, elementId(p)]] AS people, lines
+"""
