@@ -253,6 +253,24 @@ def operations(samples: Samples, s: Setup) -> list[Operation]:
             lambda r: {"c": customer, "at": s.as_of.isoformat()},
         ),
         Operation(
+            "callPlan",
+            "callPlan: customer of 50, first 10",
+            queries.CALL_PLAN,
+            lambda r: {"c": customer},
+        ),
+        Operation(
+            "orgChart",
+            "orgChart: customer of 50",
+            queries.ORG_CHART,
+            lambda r: {"c": customer, "at": None},
+        ),
+        Operation(
+            "orgChart",
+            f"orgChart asOf {AS_OF_DAYS} days back",
+            queries.ORG_CHART,
+            lambda r: {"c": customer, "at": s.as_of.isoformat()},
+        ),
+        Operation(
             "introductionPaths",
             "introductionPaths: 4 hops, median-degree people 3-4 apart",
             queries.PATHS,

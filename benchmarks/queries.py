@@ -23,6 +23,17 @@ MAP: Final = """query ($c: ID!, $at: DateTime) {
                             relationship { id } ourPerson { id name } } }
   mismatches { rule reason } } }"""
 
+# The call plan of a customer: the next step per key person with a gap, ranked.
+CALL_PLAN: Final = """query ($c: ID!) { keyPersonMap(companyId: $c) {
+  callPlan(first: 10) { rank action score strength why lastContactDays
+    keyPerson { id name } who { id name } nearest { id name }
+    relationship { tier strength relationship { id } }
+    path { strength hops steps { kind relationshipId fromPerson { id } toPerson { id } } } } } }"""
+
+# A customer's reporting lines as a tree; `at` null for now, or a past time.
+ORG_CHART: Final = """query ($c: ID!, $at: DateTime) { orgChart(companyId: $c, asOf: $at) {
+  people { depth managerId person { id name } } } }"""
+
 PATHS: Final = """query ($a: ID!, $b: ID!, $first: Int = 5, $hops: Int = 4) {
   introductionPaths(fromPersonId: $a, toPersonId: $b, maxHops: $hops, first: $first) {
   strength hops label steps { relationshipId tier strength } people { id name } } }"""
