@@ -191,7 +191,8 @@ def plan(fixture: Fixture, writes: int, seed_value: int = 9) -> list[Write]:
     every strength set is a distinct value, so each must show in the history once."""
     rng = random.Random(seed_value)
     out: list[Write] = []
-    strengths = rng.sample(range(300_000, 700_000), writes)
+    # distinct at the 4 decimals the API shows
+    strengths = rng.sample(range(3_000, 7_000), writes)
     for n in range(writes):
         if rng.random() < 0.5:
             ours = list(fixture.ours) if rng.random() < 0.25 else [rng.choice(fixture.ours)]
@@ -209,7 +210,7 @@ def plan(fixture: Fixture, writes: int, seed_value: int = 9) -> list[Write]:
             }
             out.append(Write("interaction", LOG_INTERACTION, {"input": data}))
         else:
-            patch: dict[str, Any] = {"strength": strengths[n] / 1_000_000}
+            patch: dict[str, Any] = {"strength": strengths[n] / 10_000}
             if rng.random() < 1 / 3:
                 patch["tier"] = rng.choice(TIERS)
             target = rng.choice(sorted(fixture.relationships))

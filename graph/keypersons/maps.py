@@ -504,7 +504,8 @@ _ALWAYS = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 def line_start(since: Any, created_at: Any) -> dt.datetime:
     """When a reporting line with no recorded history began: its `since` day, else when it was
-    stored, else always (`_ALWAYS`)."""
+    stored (lines are stored without a creation time now: the record export does not carry
+    one back), else always (`_ALWAYS`)."""
     day = to_date(since)
     if day is not None:
         return dt.datetime.combine(day, dt.time(), dt.UTC)

@@ -113,7 +113,7 @@ MATCH (manager:Person {id: $managerId})
 OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
 DELETE old
 WITH DISTINCT person, manager
-CREATE (person)-[:REPORTS_TO {since: $since, createdAt: datetime()}]->(manager)
+CREATE (person)-[:REPORTS_TO {since: $since}]->(manager)
 """
 
 REPORTING_LINE_REMOVE: Final[LiteralString] = """

@@ -74,7 +74,7 @@ MATCH (manager:Person {id: managerId})
 OPTIONAL MATCH (person)-[old:REPORTS_TO]->(:Person)
 DELETE old
 WITH DISTINCT row, person, manager
-CREATE (person)-[:REPORTS_TO {since: row.since, createdAt: datetime()}]->(manager)
+CREATE (person)-[:REPORTS_TO {since: row.since}]->(manager)
 RETURN collect(row.line) AS lines
 """
 
