@@ -666,6 +666,25 @@ def test_at_900_px_everything_is_in_reach_and_a_resize_refits(
         context.close()
 
 
+@pytest.mark.slow
+def test_a_short_window_fits_the_200_person_customer_too(
+    browser: Browser, server: LiveServer, big_customers: dict[int, str]
+) -> None:
+    """At 900 × 650 (a laptop's window) the fit needs a zoom under 0.05: cytoscape ignores a
+    zoom below its minZoom, which left the drawing at zoom 1, every node off the canvas."""
+    context = browser.new_context(viewport={"width": 900, "height": 650}, base_url=server.base)
+    page = context.new_page()
+    try:
+        open_customer(page, big_customers[200])
+        seen = legibility(page)
+        assert float(page.get_attribute("#graph", "data-zoom") or 0) == pytest.approx(
+            seen["zoom"], abs=0.001
+        ), seen  # the zoom the fit chose is the one drawn
+        assert_legible(page, 200)
+    finally:
+        context.close()
+
+
 TIE_WORDS = re.compile(
     r"^(confidant|friend|acquaintance|passer-by) · strength \d{1,3}% · "
     r"(last contact (today|1 day ago|\d+ days ago)|no contact logged) · $"

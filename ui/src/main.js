@@ -18,6 +18,7 @@ import {
   GROUP_PADDING,
   LABEL_ROOM,
   LAYOUT_SEED,
+  MIN_FIT_ZOOM,
   MIN_LABEL_PX,
   fcoseOptions,
   fitView,
@@ -54,7 +55,7 @@ const cy = cytoscape({
   container: graphBox,
   style: STYLE,
   layout: { name: "preset" },
-  minZoom: 0.05,
+  minZoom: MIN_FIT_ZOOM, // a fit may go that low (a big customer in a short window)
   maxZoom: 3,
 });
 // the graph and the person panel, for the end-to-end tests (and for the browser's console)
