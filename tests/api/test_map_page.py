@@ -284,6 +284,34 @@ def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServe
 
 
 @pytest.mark.slow
+def test_holding_an_arrow_key_on_the_slider_asks_for_one_map(
+    page: Page, server: LiveServer
+) -> None:
+    """Each arrow key press is a `change`: without waiting for the slider to rest, a held key
+    sent a map request per day and most were refused (LIMIT_EXCEEDED, heavy reads per
+    credential)."""
+    company_id = next(i for name, i in customers(server).items() if "Beichen" in name)
+    open_customer(page, company_id)
+    refused: list[str] = []
+    asked: list[str] = []
+    page.on("response", lambda r: refused.append(r.text()) if r.status >= 400 else None)
+    page.on(
+        "request",
+        lambda r: asked.append(r.post_data or "") if "asOf" in (r.post_data or "") else None,
+    )
+    page.focus("#as-of")
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_selector(f'{DRAWN}:not([data-as-of=""])')
+    as_of = page.get_attribute("#graph", "data-as-of")
+    assert as_of
+    assert (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(as_of)).days in (29, 30, 31)
+    assert refused == []
+    assert len([body for body in asked if "KeyPersonMap" in body]) == 1
+    assert_map_matches_api(page, server, company_id, as_of)
+
+
+@pytest.mark.slow
 def test_grouping_by_reporting_line_draws_the_org_chart(page: Page, server: LiveServer) -> None:
     company_id = next(i for name, i in customers(server).items() if "East China" in name)
     open_customer(page, company_id)

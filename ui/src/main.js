@@ -50,6 +50,9 @@ function $(selector) {
   return element;
 }
 
+/** How long the date slider must rest before the map of its date is asked for (ms). */
+const SLIDER_SETTLE_MS = 250;
+
 const graphBox = $("#graph");
 const cy = cytoscape({
   container: graphBox,
@@ -604,7 +607,14 @@ function wire() {
     $("#as-of-label").textContent = when ? when.slice(0, 10) : "today";
   };
   slider.addEventListener("input", label);
-  slider.addEventListener("change", () => void refresh());
+  // the keyboard's arrows fire a change per step: draw once the slider rests, or a held key
+  // sends a map request per day and runs into the per-credential limit on heavy reads
+  /** @type {number | undefined} */
+  let settling;
+  slider.addEventListener("change", () => {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(() => void refresh(), SLIDER_SETTLE_MS);
+  });
   $("#as-of-today").addEventListener("click", () => {
     slider.value = slider.max;
     label();
