@@ -432,8 +432,10 @@ def org_chart(
     for role_row in role_rows:
         role = Role.from_row(role_row)
         roles.setdefault(role.person_id, []).append(role)
+    order = sorted(roles, key=lambda p: (_seniority_rank(roles[p]), p))
+    manager = _without_cycles(manager, order)
     reports: dict[str | None, list[str]] = {}
-    for person_id in sorted(roles, key=lambda p: (_seniority_rank(roles[p]), p)):
+    for person_id in order:
         reports.setdefault(manager.get(person_id), []).append(person_id)
     ordered: list[OrgChartEntry] = []
 
@@ -445,6 +447,25 @@ def org_chart(
     for root in reports.get(None, []):
         visit(root, 0)
     return ordered
+
+
+def _without_cycles(manager: dict[str, str], order: list[str]) -> dict[str, str]:
+    """The lines less one per cycle, that of its first person in `order` (the most senior),
+    who heads the chart instead. Today's lines have no cycle (`set_reporting_line` refuses
+    one), but a line set with a past `change.at` is checked against today's lines only, so
+    the lines of a past date may hold one; the chart must still show everyone then."""
+    kept = dict(manager)
+    rank = {person: index for index, person in enumerate(order)}
+    for start in order:
+        path: list[str] = []
+        person = start
+        while person in kept and person not in path:
+            path.append(person)
+            person = kept[person]
+        if person in path:
+            cycle = path[path.index(person) :]
+            del kept[min(cycle, key=lambda p: rank.get(p, len(rank)))]
+    return kept
 
 
 def _chart_at(

@@ -284,6 +284,34 @@ def test_the_date_slider_replays_the_map_as_it_was(page: Page, server: LiveServe
 
 
 @pytest.mark.slow
+def test_holding_an_arrow_key_on_the_slider_asks_for_one_map(
+    page: Page, server: LiveServer
+) -> None:
+    """Each arrow key press is a `change`: without waiting for the slider to rest, a held key
+    sent a map request per day and most were refused (LIMIT_EXCEEDED, heavy reads per
+    credential)."""
+    company_id = next(i for name, i in customers(server).items() if "Beichen" in name)
+    open_customer(page, company_id)
+    refused: list[str] = []
+    asked: list[str] = []
+    page.on("response", lambda r: refused.append(r.text()) if r.status >= 400 else None)
+    page.on(
+        "request",
+        lambda r: asked.append(r.post_data or "") if "asOf" in (r.post_data or "") else None,
+    )
+    page.focus("#as-of")
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_selector(f'{DRAWN}:not([data-as-of=""])')
+    as_of = page.get_attribute("#graph", "data-as-of")
+    assert as_of
+    assert (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(as_of)).days in (29, 30, 31)
+    assert refused == []
+    assert len([body for body in asked if "KeyPersonMap" in body]) == 1
+    assert_map_matches_api(page, server, company_id, as_of)
+
+
+@pytest.mark.slow
 def test_grouping_by_reporting_line_draws_the_org_chart(page: Page, server: LiveServer) -> None:
     company_id = next(i for name, i in customers(server).items() if "East China" in name)
     open_customer(page, company_id)
@@ -662,6 +690,25 @@ def test_at_900_px_everything_is_in_reach_and_a_resize_refits(
             assert box["y"] >= 0 and box["y"] + box["height"] <= 760, (control, box)
         graph = page.locator("#graph").bounding_box()
         assert graph is not None and graph["width"] >= 450 and graph["height"] >= 400, graph
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+def test_a_short_window_fits_the_200_person_customer_too(
+    browser: Browser, server: LiveServer, big_customers: dict[int, str]
+) -> None:
+    """At 900 × 650 (a laptop's window) the fit needs a zoom under 0.05: cytoscape ignores a
+    zoom below its minZoom, which left the drawing at zoom 1, every node off the canvas."""
+    context = browser.new_context(viewport={"width": 900, "height": 650}, base_url=server.base)
+    page = context.new_page()
+    try:
+        open_customer(page, big_customers[200])
+        seen = legibility(page)
+        assert float(page.get_attribute("#graph", "data-zoom") or 0) == pytest.approx(
+            seen["zoom"], abs=0.001
+        ), seen  # the zoom the fit chose is the one drawn
+        assert_legible(page, 200)
     finally:
         context.close()
 

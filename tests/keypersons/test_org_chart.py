@@ -206,3 +206,31 @@ def test_imported_lines_keep_their_past(client: TestClient, graph: Graph, tmp_pa
     assert manager_of_b(_day("2020-01-01")) == ids["a"]  # before the move, the first line
     assert manager_of_b(moved + dt.timedelta(milliseconds=1)) == ids["c"]
     assert manager_of_b(None) == ids["c"]
+
+
+def test_a_past_cycle_still_shows_everyone(client: TestClient, graph: Graph) -> None:
+    """A line set with a past `change.at` is checked for cycles against today's lines only:
+    X reports to Y from 2021 to 2025, and Y to X from 2022 (accepted: X has no line today).
+    The chart of 2023 still lists both; the more senior heads it."""
+    company = factories.company(graph, "Org")
+    ids: dict[str, str] = {}
+    for name, seniority in [("X", "EXECUTIVE"), ("Y", "SENIOR")]:
+        ids[name] = factories.person(graph, name)
+        writes.create_edge(
+            graph,
+            kinds.ROLE,
+            ids[name],
+            company,
+            kinds.ROLE.checked({"title": name, "startDate": "2020-01-01", "seniority": seniority}),
+            note=ChangeNote(at=_day("2020-01-01")),
+        )
+    data(client, SET_AT, p=ids["X"], m=ids["Y"], since=None, at="2021-01-01T00:00:00Z")
+    data(client, REMOVE_AT, p=ids["X"], at="2025-01-01T00:00:00Z")
+    data(client, SET_AT, p=ids["Y"], m=ids["X"], since=None, at="2022-01-01T00:00:00Z")
+    query = """query ($c: ID!, $at: DateTime) { orgChart(companyId: $c, asOf: $at) {
+      roots { person { name } reports { person { name } } }
+      people { person { name } managerId depth } } }"""
+    chart = data(client, query, c=company, at="2023-01-01T00:00:00Z")["orgChart"]
+    assert [(p["person"]["name"], p["depth"]) for p in chart["people"]] == [("X", 0), ("Y", 1)]
+    assert chart["roots"] == [{"person": {"name": "X"}, "reports": [{"person": {"name": "Y"}}]}]
+    assert chart["people"][0]["managerId"] is None

@@ -12,6 +12,9 @@ export const MIN_LABEL_PX = 10;
 export const BASE_FONT = 12;
 /** The most a small map is enlarged to fit: it stays at reading size. */
 export const MAX_FIT_ZOOM = 1.25;
+/** The least a fit zooms to; cytoscape's minZoom is the same (it ignores a zoom below its
+ * minZoom, so a fit under it would leave the drawing at the zoom it had, mostly off screen). */
+export const MIN_FIT_ZOOM = 0.01;
 /** Room around the drawing (screen px); below it, two lines of the last row's labels. */
 export const FIT_PADDING = 24;
 export const LABEL_ROOM = 2 * 1.3 * MIN_LABEL_PX + 6;
@@ -116,7 +119,7 @@ export function typicalCell(withLabels, bare) {
 export function fitView(box, width, height) {
   const room = { w: width - 2 * FIT_PADDING, h: height - 2 * FIT_PADDING - LABEL_ROOM };
   const zoom = Math.max(
-    0.01,
+    MIN_FIT_ZOOM,
     Math.min(MAX_FIT_ZOOM, room.w / Math.max(box.w, 1), room.h / Math.max(box.h, 1)),
   );
   const pan = {

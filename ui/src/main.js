@@ -18,6 +18,7 @@ import {
   GROUP_PADDING,
   LABEL_ROOM,
   LAYOUT_SEED,
+  MIN_FIT_ZOOM,
   MIN_LABEL_PX,
   fcoseOptions,
   fitView,
@@ -49,12 +50,15 @@ function $(selector) {
   return element;
 }
 
+/** How long the date slider must rest before the map of its date is asked for (ms). */
+const SLIDER_SETTLE_MS = 250;
+
 const graphBox = $("#graph");
 const cy = cytoscape({
   container: graphBox,
   style: STYLE,
   layout: { name: "preset" },
-  minZoom: 0.05,
+  minZoom: MIN_FIT_ZOOM, // a fit may go that low (a big customer in a short window)
   maxZoom: 3,
 });
 // the graph and the person panel, for the end-to-end tests (and for the browser's console)
@@ -603,7 +607,14 @@ function wire() {
     $("#as-of-label").textContent = when ? when.slice(0, 10) : "today";
   };
   slider.addEventListener("input", label);
-  slider.addEventListener("change", () => void refresh());
+  // the keyboard's arrows fire a change per step: draw once the slider rests, or a held key
+  // sends a map request per day and runs into the per-credential limit on heavy reads
+  /** @type {number | undefined} */
+  let settling;
+  slider.addEventListener("change", () => {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(() => void refresh(), SLIDER_SETTLE_MS);
+  });
   $("#as-of-today").addEventListener("click", () => {
     slider.value = slider.max;
     label();
