@@ -90,6 +90,9 @@ class Org:
     companies: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
     by_person: Mapping[str, Sequence[Tie]] = field(default_factory=dict[str, Sequence[Tie]])
     handles: Mapping[str, str] = field(default_factory=dict[str, str])  # element ids
+    colleague_ties: dict[str, list[Tie]] = field(
+        default_factory=dict[str, list[Tie]], compare=False, repr=False
+    )
 
     @classmethod
     def of(
@@ -146,21 +149,26 @@ class Org:
             return strength >= low and (below is None or strength < below)
 
         found = [tie for tie in self.by_person.get(person, ()) if wanted(tie.strength)]
-        colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
-        if PathStepKind.COLLEAGUE in self.kinds and wanted(colleague):
+        if PathStepKind.COLLEAGUE in self.kinds and wanted(
+            ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
+        ):
+            found.extend(self._colleagues(person))
+        return found
+
+    def _colleagues(self, person: str) -> list[Tie]:
+        """The person's colleague hops, made once (a search asks again at each threshold)."""
+        found = self.colleague_ties.get(person)
+        if found is None:
+            found = []
+            colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
             for company_id in sorted(self.companies.get(person, ())):
                 for other in self.members[company_id]:
                     if other != person:
                         a, b = sorted((person, other))
                         found.append(
-                            Tie(
-                                f"colleague:{a}|{b}",
-                                a,
-                                b,
-                                PathStepKind.COLLEAGUE.value,
-                                colleague,
-                            )
+                            Tie(f"colleague:{a}|{b}", a, b, PathStepKind.COLLEAGUE.value, colleague)
                         )
+            self.colleague_ties[person] = found
         return found
 
 

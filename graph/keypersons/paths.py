@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Collection, Generator, Iterable, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -299,19 +299,34 @@ class _Known:
         self.trips = 0
 
     def requests(self, needs: Mapping[str, float]) -> list[Request]:
-        """What is still to fetch for these needs (least strength by person)."""
-        wanted: list[Request] = []
-        for person in sorted(needs):
-            if person in self.missing:
+        """What is still to fetch for these needs (least strength by person), by person."""
+        return sorted(self._wanted(needs))
+
+    def count(self, needs: Mapping[str, float], limit: int) -> int:
+        """How many people `requests` would ask about, counting no further than `limit`."""
+        found = 0
+        for _ in self._wanted(needs):
+            found += 1
+            if found >= limit:
+                break
+        return found
+
+    def _wanted(self, needs: Mapping[str, float]) -> Iterator[Request]:
+        missing, strongest_of, ends, all_from = (
+            self.missing,
+            self._strongest,
+            self._ends,
+            self._all_from,
+        )
+        for person, need in needs.items():
+            if person in missing:
                 continue
-            need = needs[person]
-            strongest = self._strongest.get(person)
-            if strongest is not None and strongest < need and person not in self._ends:
+            strongest = strongest_of.get(person)
+            if strongest is not None and strongest < need and person not in ends:
                 continue  # no tie of theirs is that strong
-            have = self._all_from.get(person)
+            have = all_from.get(person)
             if have is None or need < have:
-                wanted.append((person, need, have))
-        return wanted
+                yield (person, need, have)
 
     def knows_from(self, person: str, strength: float) -> bool:
         """Whether every tie of the person at least this strong is at hand."""
@@ -364,17 +379,27 @@ class _Side:
         self.rounds = 0
         self.reach = 1.0
         self._other_ends = other_ends  # a path goes on through none of them
+        # the last needs, and the (floor, reach, rounds) they were for: the sources' side of
+        # the call plan's searches holds a thousand people and is asked every round
+        self._needs: tuple[tuple[float, float, int], dict[str, float]] | None = None
 
     def needs(self, floor: float) -> dict[str, float]:
-        """The least strength of the ties the next round needs, by person."""
+        """The least strength of the ties the next round needs, by person (not to be changed:
+        the same dict answers until the side advances or its bound changes)."""
+        key = (floor, self.reach, self.rounds)
+        if self._needs is not None and self._needs[0] == key:
+            return self._needs[1]
         if floor <= 0:
-            return {person: 0.0 for person in self.best if person not in self._other_ends}
-        bar = floor / self.reach if self.reach > 0 else math.inf
-        return {
-            person: min(1.0, bar / product)
-            for person, product in self.best.items()
-            if product >= bar and person not in self._other_ends
-        }
+            found = {person: 0.0 for person in self.best if person not in self._other_ends}
+        else:
+            bar = floor / self.reach if self.reach > 0 else math.inf
+            found = {
+                person: min(1.0, bar / product)
+                for person, product in self.best.items()
+                if product >= bar and person not in self._other_ends
+            }
+        self._needs = (key, found)
+        return found
 
     def advance(self, known: _Known, floor: float) -> None:
         """One more hop, through the ties at hand."""
@@ -455,25 +480,30 @@ def _walk(
             continue
         if _bound(known, source, target, floor):
             from_source, from_target = source.needs(floor), target.needs(floor)
-        asked_source = known.requests(from_source)
+        # The sources' side may be large (the call plan's: our thousand people) and is seldom
+        # walked: it is counted only as far as the choices below need, and listed when walked.
         asked_target = known.requests(from_target)
+        targets_asked = len(asked_target)
+        sources_asked = known.count(
+            from_source, max(targets_asked, _SMALL_FRONTIER - targets_asked) + 1
+        )
         left = max_hops - source.rounds - target.rounds
         if left == 1:
             walker, other, needs = (
                 (source, target, from_source)
-                if len(asked_source) <= len(asked_target)
+                if sources_asked <= targets_asked
                 else (target, source, from_target)
             )
             yield from known.fetch(known.requests(needs), meet=set(other.best))
             walker.advance(known, floor)
-        elif not asked_source or not asked_target:  # a round at no cost
-            (source if not asked_source else target).advance(known, floor)
-        elif left > 2 and len(asked_source) + len(asked_target) <= _SMALL_FRONTIER:
+        elif not sources_asked or not asked_target:  # a round at no cost
+            (source if not sources_asked else target).advance(known, floor)
+        elif left > 2 and sources_asked + targets_asked <= _SMALL_FRONTIER:
             yield from known.fetch(known.requests(_merged(from_source, from_target)))
             source.advance(known, floor)
             target.advance(known, floor)
-        elif len(asked_source) <= len(asked_target):
-            yield from known.fetch(asked_source)
+        elif sources_asked <= targets_asked:
+            yield from known.fetch(known.requests(from_source))
             source.advance(known, floor)
         else:
             yield from known.fetch(asked_target)
