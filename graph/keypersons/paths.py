@@ -300,9 +300,9 @@ class _Known:
 
     def requests(self, needs: Mapping[str, float]) -> list[Request]:
         """What is still to fetch for these needs (least strength by person), by person."""
-        return sorted(self._wanted(needs))
+        return sorted(self._wanted(needs.items()))
 
-    def count(self, needs: Mapping[str, float], limit: int) -> int:
+    def count(self, needs: Iterable[tuple[str, float]], limit: int) -> int:
         """How many people `requests` would ask about, counting no further than `limit`."""
         found = 0
         for _ in self._wanted(needs):
@@ -311,14 +311,14 @@ class _Known:
                 break
         return found
 
-    def _wanted(self, needs: Mapping[str, float]) -> Iterator[Request]:
+    def _wanted(self, needs: Iterable[tuple[str, float]]) -> Iterator[Request]:
         missing, strongest_of, ends, all_from = (
             self.missing,
             self._strongest,
             self._ends,
             self._all_from,
         )
-        for person, need in needs.items():
+        for person, need in needs:
             if person in missing:
                 continue
             strongest = strongest_of.get(person)
@@ -379,27 +379,23 @@ class _Side:
         self.rounds = 0
         self.reach = 1.0
         self._other_ends = other_ends  # a path goes on through none of them
-        # the last needs, and the (floor, reach, rounds) they were for: the sources' side of
-        # the call plan's searches holds a thousand people and is asked every round
-        self._needs: tuple[tuple[float, float, int], dict[str, float]] | None = None
 
     def needs(self, floor: float) -> dict[str, float]:
-        """The least strength of the ties the next round needs, by person (not to be changed:
-        the same dict answers until the side advances or its bound changes)."""
-        key = (floor, self.reach, self.rounds)
-        if self._needs is not None and self._needs[0] == key:
-            return self._needs[1]
+        """The least strength of the ties the next round needs, by person."""
+        return dict(self.each_need(floor))
+
+    def each_need(self, floor: float) -> Iterator[tuple[str, float]]:
+        """`needs`, one at a time (the sources' side may be large, and is mostly counted)."""
+        ends = self._other_ends
         if floor <= 0:
-            found = {person: 0.0 for person in self.best if person not in self._other_ends}
-        else:
-            bar = floor / self.reach if self.reach > 0 else math.inf
-            found = {
-                person: min(1.0, bar / product)
-                for person, product in self.best.items()
-                if product >= bar and person not in self._other_ends
-            }
-        self._needs = (key, found)
-        return found
+            for person in self.best:
+                if person not in ends:
+                    yield person, 0.0
+            return
+        bar = floor / self.reach if self.reach > 0 else math.inf
+        for person, product in self.best.items():
+            if product >= bar and person not in ends:
+                yield person, min(1.0, bar / product)
 
     def advance(self, known: _Known, floor: float) -> None:
         """One more hop, through the ties at hand."""
@@ -464,10 +460,12 @@ def _walk(
     end has reached."""
     first = True
     while source.rounds + target.rounds < max_hops:
-        from_source, from_target = source.needs(floor), target.needs(floor)
         if first:
             first = False
-            asked = known.requests(_merged(from_source, from_target) if both else from_target)
+            from_target = target.needs(floor)
+            asked = known.requests(
+                _merged(source.needs(floor), from_target) if both else from_target
+            )
             yield from known.fetch(asked)
             ends = source.best.keys() | target.best.keys() if both else target.best.keys()
             if (both and not ends <= known.found) or not ends & known.found:
@@ -478,32 +476,31 @@ def _walk(
             if source.rounds + target.rounds < max_hops:
                 target.advance(known, floor)
             continue
-        if _bound(known, source, target, floor):
-            from_source, from_target = source.needs(floor), target.needs(floor)
+        _bound(known, source, target, floor)
         # The sources' side may be large (the call plan's: our thousand people) and is seldom
         # walked: it is counted only as far as the choices below need, and listed when walked.
+        from_target = target.needs(floor)
         asked_target = known.requests(from_target)
         targets_asked = len(asked_target)
-        sources_asked = known.count(
-            from_source, max(targets_asked, _SMALL_FRONTIER - targets_asked) + 1
-        )
+        limit = max(targets_asked, _SMALL_FRONTIER - targets_asked) + 1
+        sources_asked = known.count(source.each_need(floor), limit)
         left = max_hops - source.rounds - target.rounds
         if left == 1:
-            walker, other, needs = (
-                (source, target, from_source)
-                if sources_asked <= targets_asked
-                else (target, source, from_target)
-            )
-            yield from known.fetch(known.requests(needs), meet=set(other.best))
-            walker.advance(known, floor)
+            if sources_asked <= targets_asked:
+                needs = known.requests(source.needs(floor))
+                yield from known.fetch(needs, meet=target.best.keys())
+                source.advance(known, floor)
+            else:
+                yield from known.fetch(asked_target, meet=source.best.keys())
+                target.advance(known, floor)
         elif not sources_asked or not asked_target:  # a round at no cost
             (source if not sources_asked else target).advance(known, floor)
         elif left > 2 and sources_asked + targets_asked <= _SMALL_FRONTIER:
-            yield from known.fetch(known.requests(_merged(from_source, from_target)))
+            yield from known.fetch(known.requests(_merged(source.needs(floor), from_target)))
             source.advance(known, floor)
             target.advance(known, floor)
         elif sources_asked <= targets_asked:
-            yield from known.fetch(known.requests(from_source))
+            yield from known.fetch(known.requests(source.needs(floor)))
             source.advance(known, floor)
         else:
             yield from known.fetch(asked_target)
