@@ -159,7 +159,7 @@ class Org:
         """The person's colleague hops, made once (a search asks again at each threshold)."""
         found = self.colleague_ties.get(person)
         if found is None:
-            found = []
+            found = list[Tie]()
             colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
             for company_id in sorted(self.companies.get(person, ())):
                 for other in self.members[company_id]:
