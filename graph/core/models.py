@@ -366,6 +366,10 @@ class PersonRelationship:
     last_interaction_at: dt.datetime | None = None
     interaction_count: int = 0
     version: int = 1
+    # The strength model's state (graph/evolution/strength.py): the raw strength and when it
+    # was evaluated, in ms (None: not kept for this tie; `strength` and its creation count).
+    strength_raw: float | None = None
+    strength_at_ms: int | None = None
 
     def other(self, person_id: str) -> str:
         return self.to_person_id if self.from_person_id == person_id else self.from_person_id
@@ -387,7 +391,17 @@ class PersonRelationship:
             last_interaction_at=_from_ms(row.get("lastInteractionAtMs")),
             interaction_count=int(row.get("interactionCount") or 0),
             version=int(row.get("version") or 1),
+            strength_raw=_float_or_none(row.get("strengthRaw")),
+            strength_at_ms=_int_or_none(row.get("strengthAtMs")),
         )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _from_ms(value: Any) -> dt.datetime | None:

@@ -232,7 +232,7 @@ def tie_states(
     now_ms: int,
     window_days: int = FADING_WINDOW_DAYS,
 ) -> dict[str, TieState]:
-    """The ties of CALL_PLAN_TIES, by id, with the recorded states of TIE_HISTORIES (times in
+    """The ties of `map_ties`, by id, with their recorded states (CALL_PLAN_HISTORIES: times in
     ms and JSON states, oldest first): strength now and at the window's start, peak tier."""
     since_ms = now_ms - window_days * DAY_MS
     found: dict[str, TieState] = {}
@@ -587,6 +587,35 @@ def plan_steps(
     return steps
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def map_ties(found: KeyPersonMap) -> list[list[Any]]:
+    """The ties of the map's entries as `tie_states` reads them: [tie id, their person's id,
+    our person's id, tier, strength, strengthRaw, strengthAtMs, createdAt, last interaction
+    (ms)] (the map read every tie of ours with the customer's people it shows, with all their
+    properties)."""
+    rows: list[list[Any]] = []
+    for entry in found.entries:
+        for tie in entry.ties:
+            k = tie.relationship
+            last = k.last_interaction_at
+            rows.append(
+                [
+                    k.id,
+                    entry.person_id,
+                    tie.our_person_id,
+                    k.tier.value,
+                    k.strength,
+                    k.strength_raw,
+                    k.strength_at_ms,
+                    k.created_at,
+                    None if last is None else (last - _EPOCH) // dt.timedelta(milliseconds=1),
+                ]
+            )
+    return rows
+
+
 _Read = tuple[
     str,
     list[Planned],
@@ -606,25 +635,27 @@ def call_plan(
     first: int = 10,
     now: dt.datetime | None = None,
 ) -> CallPlan:
-    """The call plan of a current key-person map: its reads (the customer's ties with our
-    people and their recorded states, its org), then one bounded path search per key person
-    among the top `first` who may need an introduction, in one read transaction."""
+    """The call plan of a current key-person map: its reads (the recorded states of the map's
+    ties with our people, the customer's org), then one bounded path search per key person
+    among the top `first` who may need an introduction (run together), in one read
+    transaction."""
     if not 1 <= first <= MAX_STEPS:
         raise InvalidInput(f"first: must be between 1 and {MAX_STEPS} (got {first})", field="first")
     now_ms = to_ms(now or dt.datetime.now(dt.UTC))
     ours = introductions.our_ties(graph)
     kinds = frozenset(PathStepKind)
+    rows = map_ties(found)
 
     def work(tx: Tx) -> _Read:
-        rows = tx.run(cypher.CALL_PLAN_TIES, companyId=found.company_id)
-        if not rows:  # deleted since the map was read
+        ids = sorted({tie[0] for tie in rows})
+        read = tx.run(cypher.CALL_PLAN_HISTORIES, ids=ids, companyId=found.company_id)
+        if not read:  # deleted since the map was read
             raise NotFound("company", found.company_id, field="companyId")
-        row = rows[0]
-        ids = sorted({tie[0] for tie in row["ties"]})
+        row = read[0]
         histories: dict[str, tuple[list[int], list[str]]] = {}
-        for h in tx.run(cypher.TIE_HISTORIES, ids=ids) if ids else []:
-            histories[h["id"]] = (list(h["at"] or []), list(h["states"] or []))
-        states = tie_states(row["ties"], histories, model, now_ms)
+        for tie_id, at, recorded in row["histories"]:
+            histories[tie_id] = (list(at or []), list(recorded or []))
+        states = tie_states(rows, histories, model, now_ms)
         value = row["valueClass"]
         top = ranked(found, states, None if value is None else ValueClass(value), model)[:first]
         wanted = [p for p in top if p.wants_path]

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import chain
+from typing import Any, LiteralString
 
 from graph.core import reads
 from graph.core.kinds import PERSON
@@ -18,6 +19,7 @@ from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons.paths import (
     MAX_HOPS,
+    Ask,
     Fetch,
     Fetched,
     Meeting,
@@ -26,6 +28,8 @@ from graph.keypersons.paths import (
     SearchTooLarge,
     Tie,
     meet_in_the_middle,
+    run_together,
+    search,
 )
 
 MAX_PATHS = 20
@@ -86,6 +90,9 @@ class Org:
     companies: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
     by_person: Mapping[str, Sequence[Tie]] = field(default_factory=dict[str, Sequence[Tie]])
     handles: Mapping[str, str] = field(default_factory=dict[str, str])  # element ids
+    colleague_ties: dict[str, list[Tie]] = field(
+        default_factory=dict[str, list[Tie]], compare=False, repr=False
+    )
 
     @classmethod
     def of(
@@ -142,21 +149,26 @@ class Org:
             return strength >= low and (below is None or strength < below)
 
         found = [tie for tie in self.by_person.get(person, ()) if wanted(tie.strength)]
-        colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
-        if PathStepKind.COLLEAGUE in self.kinds and wanted(colleague):
+        if PathStepKind.COLLEAGUE in self.kinds and wanted(
+            ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
+        ):
+            found.extend(self._colleagues(person))
+        return found
+
+    def _colleagues(self, person: str) -> list[Tie]:
+        """The person's colleague hops, made once (a search asks again at each threshold)."""
+        found = self.colleague_ties.get(person)
+        if found is None:
+            found = list[Tie]()
+            colleague = ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]
             for company_id in sorted(self.companies.get(person, ())):
                 for other in self.members[company_id]:
                     if other != person:
                         a, b = sorted((person, other))
                         found.append(
-                            Tie(
-                                f"colleague:{a}|{b}",
-                                a,
-                                b,
-                                PathStepKind.COLLEAGUE.value,
-                                colleague,
-                            )
+                            Tie(f"colleague:{a}|{b}", a, b, PathStepKind.COLLEAGUE.value, colleague)
                         )
+            self.colleague_ties[person] = found
         return found
 
 
@@ -164,15 +176,24 @@ class _WithOrg:
     """A fetch that adds the org hops of the people asked about to the relationships the
     database answers (they live in memory: a customer's people and lines, read once)."""
 
-    def __init__(self, fetch: Fetch, org: Org) -> None:
+    def __init__(self, fetch: _Fetcher, org: Org) -> None:
         self._fetch = fetch
         self._org = org
 
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
-        got = self._fetch(requests, meet=meet)
-        org = self._org
+        [got] = self.many([Ask(requests, meet)])
+        return got
+
+    def many(self, asks: Sequence[Ask]) -> list[Fetched]:
+        """Each ask's answer (`_Fetcher.many`), with its org hops."""
+        return [
+            self._with_org(ask, got) for ask, got in zip(asks, self._fetch.many(asks), strict=True)
+        ]
+
+    def _with_org(self, ask: Ask, got: Fetched) -> Fetched:
+        org, meet = self._org, ask.meet
         ties = list(got.ties)
-        for person, low, below in requests:
+        for person, low, below in ask.requests:
             if person not in org.companies:
                 continue
             for tie in org.ties(person, low, below):
@@ -291,49 +312,126 @@ def our_ties(graph: Graph) -> OurTies:
 
 
 class _Fetcher:
-    """The search's round trips, in one read transaction. It keeps the element id of every
+    """The searches' round trips, in one read transaction. It keeps the element id of every
     person it has seen, to name the people a meeting looks for. With our people's ties at
-    hand (`ours`), a meeting they answer costs no round trip."""
+    hand (`ours`), a meeting they answer costs no round trip.
+
+    It also keeps the ties it fetched for each person (`_ties`: all of theirs from `_from` on)
+    and asks the database only for the rest, so that searches run together (`many`, the call
+    plan's: one per key person) share what any of them fetched; a round of them is at most one
+    PATH_TIES and one MEETING_TIES. Each ask is answered with exactly the ties it asked for,
+    as a fetch of its own would have been."""
 
     def __init__(self, tx: Tx, tiers: list[str], ours: OurTies | None = None) -> None:
         self._tx = tx
         self._tiers = tiers
         self._ours = ours
         self._handles: dict[str, str] = {} if ours is None else dict(ours.ours)
+        self._exists: dict[str, bool] = {}  # people asked about: whether they exist
+        self._ties: dict[str, list[Tie]] = {}
+        self._from: dict[str, float] = {}
+        self._strongest: dict[str, float] = {}  # the other ends' stored strongestTie
 
     def know(self, handles: Mapping[str, str]) -> None:
         """Element ids of people a meeting may look for that no answer named (org hops)."""
         self._handles.update(handles)
 
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
-        if meet is not None and self._ours is not None and self._ours.answers(requests, meet):
-            return self._ours.meeting(requests, meet, self._tiers)
-        asked = [list(request) for request in requests]
-        if meet is None:
-            [[found, by_person]] = self._tx.run_plain(
-                cypher.PATH_TIES, requests=asked, tiers=self._tiers
-            )
-        else:
+        [got] = self.many([Ask(requests, meet)])
+        return got
+
+    def _at_hand(self, person: str, low: float) -> bool:
+        known = self._from.get(person)
+        return self._exists.get(person) is False or (known is not None and known <= low)
+
+    def many(self, asks: Sequence[Ask]) -> list[Fetched]:
+        """Each ask's answer: first one PATH_TIES for the ties the plain asks need that are
+        not at hand, then one MEETING_TIES for those the meetings need."""
+        ours = self._ours
+        by_ours = [
+            ask.meet is not None and ours is not None and ours.answers(ask.requests, ask.meet)
+            for ask in asks
+        ]
+        plain: dict[str, float] = {}
+        for ask, answered in zip(asks, by_ours, strict=True):
+            if ask.meet is None and not answered:
+                for person, low, _ in ask.requests:
+                    if not self._at_hand(person, low):
+                        plain[person] = min(low, plain.get(person, low))
+        if plain:
+            asked = [[p, low, self._from.get(p)] for p, low in sorted(plain.items())]
+            for person, ties in self._read(cypher.PATH_TIES, asked).items():
+                self._ties.setdefault(person, []).extend(ties)
+            for person, low in plain.items():
+                self._from[person] = low
+        meeting: dict[str, float] = {}
+        meet: set[str] = set()
+        for ask, answered in zip(asks, by_ours, strict=True):
+            if ask.meet is not None and not answered:
+                for person, low, _ in ask.requests:
+                    if not self._at_hand(person, low):
+                        meeting[person] = min(low, meeting.get(person, low))
+                        meet.update(ask.meet)
+        met: dict[str, list[Tie]] = {}
+        if meeting:
+            asked = [[p, low, self._from.get(p)] for p, low in sorted(meeting.items())]
+            met = self._read(cypher.MEETING_TIES, asked, meet)
+        answers: list[Fetched] = []
+        for ask, answered in zip(asks, by_ours, strict=True):
+            if answered:
+                assert ours is not None and ask.meet is not None
+                answers.append(ours.meeting(ask.requests, ask.meet, self._tiers))
+            else:
+                answers.append(self._answer(ask, met))
+        return answers
+
+    def _read(
+        self, statement: LiteralString, asked: list[list[Any]], meet: Collection[str] = ()
+    ) -> dict[str, list[Tie]]:
+        """The ties of the people asked about, in the ranges asked, by person; whether each
+        exists, the element ids and strongest ties seen are kept."""
+        if statement is cypher.MEETING_TIES:
             meeting = {self._handles[p]: True for p in meet if p in self._handles}
             [[found, by_person]] = self._tx.run_plain(
-                cypher.MEETING_TIES, requests=asked, tiers=self._tiers, meet=meeting
+                statement, requests=asked, tiers=self._tiers, meet=meeting
             )
-        ties: list[Tie] = []
-        handles = self._handles
-        strongest: dict[str, float] = {}
+        else:
+            [[found, by_person]] = self._tx.run_plain(statement, requests=asked, tiers=self._tiers)
+        handles, strongest = self._handles, self._strongest
+        got: dict[str, list[Tie]] = {}
         for tie_id, person, other, handle, starts, tier, strength, top in chain(*by_person):
             handles[other] = handle
             if top is not None:
                 strongest[other] = float(top)
             if starts:
-                ties.append(Tie(tie_id, person, other, tier, float(strength)))
+                tie = Tie(tie_id, person, other, tier, float(strength))
             else:
-                ties.append(Tie(tie_id, other, person, tier, float(strength)))
+                tie = Tie(tie_id, other, person, tier, float(strength))
+            got.setdefault(person, []).append(tie)
+        for person, _, _ in asked:
+            self._exists[person] = False
         for person, handle in found:
             handles[person] = handle
-        return Fetched(
-            found=frozenset(person for person, _ in found), ties=ties, strongest=strongest
-        )
+            self._exists[person] = True
+        return got
+
+    def _answer(self, ask: Ask, met: Mapping[str, Sequence[Tie]]) -> Fetched:
+        """An ask's ties from what is at hand and what its round's meeting read."""
+        meet = ask.meet
+        ties: list[Tie] = []
+        strongest: dict[str, float] = {}
+        for person, low, below in ask.requests:
+            for tie in chain(met.get(person, ()), self._ties.get(person, ())):
+                if tie.strength < low or (below is not None and tie.strength >= below):
+                    continue
+                other = tie.b if tie.a == person else tie.a
+                if meet is not None and other not in meet:
+                    continue
+                ties.append(tie)
+                if other in self._strongest:
+                    strongest[other] = self._strongest[other]
+        found = frozenset(person for person, _, _ in ask.requests if self._exists.get(person))
+        return Fetched(found=found, ties=ties, strongest=strongest)
 
 
 @dataclass(frozen=True)
@@ -473,20 +571,26 @@ def paths_at_customer(
 ) -> dict[str, list[Path]]:
     """For each (target, our people left out, k): the k best paths from our other people to
     the target, through relationships and `org`'s hops, passing through none of our people;
-    one bounded search each (`meet_in_the_middle`), in this transaction. A search that grows
+    one bounded search each (`meet_in_the_middle`), run together in this transaction (a round
+    of round trips for all of them at once, sharing the ties fetched). A search that grows
     too large (SearchTooLarge) finds none, so that one crowded key person leaves the others'
     answers."""
     fetcher = _Fetcher(tx, tiers_at_least(None), ours)
     fetcher.know(org.handles)
-    fetch = _WithOrg(fetcher, org)
+    searches = [
+        search(
+            [p for p in ours.ours if p not in left_out and p != target],
+            [target],
+            max_hops=max_hops,
+            k=k,
+            check_sources=False,
+        )
+        for target, left_out, k in requests
+    ]
     found: dict[str, list[Path]] = {}
-    for target, left_out, k in requests:
-        sources = [p for p in ours.ours if p not in left_out and p != target]
-        try:
-            meeting = meet_in_the_middle(
-                fetch, sources, [target], max_hops=max_hops, k=k, check_sources=False
-            )
-        except SearchTooLarge:
+    met = run_together(searches, _WithOrg(fetcher, org).many)
+    for (target, _, _), meeting in zip(requests, met, strict=True):
+        if isinstance(meeting, SearchTooLarge):
             found[target] = []
             continue
         found[target] = [

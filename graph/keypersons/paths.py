@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -254,6 +254,19 @@ class Fetch(Protocol):
     def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched: ...
 
 
+class Ask(NamedTuple):
+    """One round trip a search asks for: what `Fetch` is called with."""
+
+    requests: Sequence[Request]
+    meet: Collection[str] | None
+
+
+class FetchMany(Protocol):
+    """The rounds of several searches at once: each ask's answer, as `Fetch` answers it."""
+
+    def __call__(self, asks: Sequence[Ask]) -> list[Fetched]: ...
+
+
 @dataclass(frozen=True)
 class Meeting:
     """The paths found, the ends that do not exist, and what the search cost."""
@@ -264,11 +277,16 @@ class Meeting:
     ties: int
 
 
+# A search as a generator: it yields each round trip it needs and is sent the answer; it
+# returns the Meeting. `run` answers it with a Fetch; `run_together` answers several searches'
+# rounds together, one FetchMany call a round.
+Search = Generator[Ask, Fetched, Meeting]
+
+
 class _Known:
     """The ties fetched so far, and from which strength on each person's ties are known."""
 
-    def __init__(self, fetch: Fetch, ends: Collection[str]) -> None:
-        self._fetch = fetch
+    def __init__(self, ends: Collection[str]) -> None:
         self._ends = ends  # always asked: whether they exist is part of the answer
         self._strongest: dict[str, float] = {}  # a person's strongest tie, where known
         self.adj: dict[str, list[tuple[str, Tie]]] = {}
@@ -281,34 +299,51 @@ class _Known:
         self.trips = 0
 
     def requests(self, needs: Mapping[str, float]) -> list[Request]:
-        """What is still to fetch for these needs (least strength by person)."""
-        wanted: list[Request] = []
-        for person in sorted(needs):
-            if person in self.missing:
+        """What is still to fetch for these needs (least strength by person), by person."""
+        return sorted(self._wanted(needs.items()))
+
+    def count(self, needs: Iterable[tuple[str, float]], limit: int) -> int:
+        """How many people `requests` would ask about, counting no further than `limit`."""
+        found = 0
+        for _ in self._wanted(needs):
+            found += 1
+            if found >= limit:
+                break
+        return found
+
+    def _wanted(self, needs: Iterable[tuple[str, float]]) -> Iterator[Request]:
+        missing, strongest_of, ends, all_from = (
+            self.missing,
+            self._strongest,
+            self._ends,
+            self._all_from,
+        )
+        for person, need in needs:
+            if person in missing:
                 continue
-            need = needs[person]
-            strongest = self._strongest.get(person)
-            if strongest is not None and strongest < need and person not in self._ends:
+            strongest = strongest_of.get(person)
+            if strongest is not None and strongest < need and person not in ends:
                 continue  # no tie of theirs is that strong
-            have = self._all_from.get(person)
+            have = all_from.get(person)
             if have is None or need < have:
-                wanted.append((person, need, have))
-        return wanted
+                yield (person, need, have)
 
     def knows_from(self, person: str, strength: float) -> bool:
         """Whether every tie of the person at least this strong is at hand."""
         have = self._all_from.get(person)
         return have is not None and have <= strength
 
-    def fetch(self, requests: Sequence[Request], *, meet: Collection[str] | None = None) -> None:
-        """Fetch these; a meeting's ties (`meet`) are only some of the people's, so they do
-        not count as known for later rounds."""
+    def fetch(
+        self, requests: Sequence[Request], *, meet: Collection[str] | None = None
+    ) -> Generator[Ask, Fetched, None]:
+        """Fetch these (a round trip yielded to the caller); a meeting's ties (`meet`) are only
+        some of the people's, so they do not count as known for later rounds."""
         if not requests:
             return
         self.asked += len(requests)
         if self.asked > MAX_ASKED:
             raise _too_large()
-        got = self._fetch(requests, meet=meet)
+        got = yield Ask(requests, meet)
         self.trips += 1
         self.found |= got.found
         self.missing |= {person for person, _, _ in requests} - got.found
@@ -347,14 +382,20 @@ class _Side:
 
     def needs(self, floor: float) -> dict[str, float]:
         """The least strength of the ties the next round needs, by person."""
+        return dict(self.each_need(floor))
+
+    def each_need(self, floor: float) -> Iterator[tuple[str, float]]:
+        """`needs`, one at a time (the sources' side may be large, and is mostly counted)."""
+        ends = self._other_ends
         if floor <= 0:
-            return {person: 0.0 for person in self.best if person not in self._other_ends}
+            for person in self.best:
+                if person not in ends:
+                    yield person, 0.0
+            return
         bar = floor / self.reach if self.reach > 0 else math.inf
-        return {
-            person: min(1.0, bar / product)
-            for person, product in self.best.items()
-            if product >= bar and person not in self._other_ends
-        }
+        for person, product in self.best.items():
+            if product >= bar and person not in ends:
+                yield person, min(1.0, bar / product)
 
     def advance(self, known: _Known, floor: float) -> None:
         """One more hop, through the ties at hand."""
@@ -412,18 +453,20 @@ def _bound(known: _Known, source: _Side, target: _Side, floor: float) -> bool:
 
 def _walk(
     known: _Known, source: _Side, target: _Side, max_hops: int, floor: float, *, both: bool
-) -> None:
+) -> Generator[Ask, Fetched, None]:
     """Rounds from the two ends until they cover maxHops. The first asks for the targets (and
     the sources, with `both`); each next one walks from the end with fewer people to ask
     about (both at once while they are few); the last is a meeting with the people the other
     end has reached."""
     first = True
     while source.rounds + target.rounds < max_hops:
-        from_source, from_target = source.needs(floor), target.needs(floor)
         if first:
             first = False
-            asked = known.requests(_merged(from_source, from_target) if both else from_target)
-            known.fetch(asked)
+            from_target = target.needs(floor)
+            asked = known.requests(
+                _merged(source.needs(floor), from_target) if both else from_target
+            )
+            yield from known.fetch(asked)
             ends = source.best.keys() | target.best.keys() if both else target.best.keys()
             if (both and not ends <= known.found) or not ends & known.found:
                 return  # a source, or every target, does not exist
@@ -433,30 +476,34 @@ def _walk(
             if source.rounds + target.rounds < max_hops:
                 target.advance(known, floor)
             continue
-        if _bound(known, source, target, floor):
-            from_source, from_target = source.needs(floor), target.needs(floor)
-        asked_source = known.requests(from_source)
+        _bound(known, source, target, floor)
+        # The sources' side may be large (the call plan's: our thousand people) and is seldom
+        # walked: it is counted only as far as the choices below need, and listed when walked.
+        from_target = target.needs(floor)
         asked_target = known.requests(from_target)
+        targets_asked = len(asked_target)
+        limit = max(targets_asked, _SMALL_FRONTIER - targets_asked) + 1
+        sources_asked = known.count(source.each_need(floor), limit)
         left = max_hops - source.rounds - target.rounds
         if left == 1:
-            walker, other, needs = (
-                (source, target, from_source)
-                if len(asked_source) <= len(asked_target)
-                else (target, source, from_target)
-            )
-            known.fetch(known.requests(needs), meet=set(other.best))
-            walker.advance(known, floor)
-        elif not asked_source or not asked_target:  # a round at no cost
-            (source if not asked_source else target).advance(known, floor)
-        elif left > 2 and len(asked_source) + len(asked_target) <= _SMALL_FRONTIER:
-            known.fetch(known.requests(_merged(from_source, from_target)))
+            if sources_asked <= targets_asked:
+                needs = known.requests(source.needs(floor))
+                yield from known.fetch(needs, meet=target.best.keys())
+                source.advance(known, floor)
+            else:
+                yield from known.fetch(asked_target, meet=source.best.keys())
+                target.advance(known, floor)
+        elif not sources_asked or not asked_target:  # a round at no cost
+            (source if not sources_asked else target).advance(known, floor)
+        elif left > 2 and sources_asked + targets_asked <= _SMALL_FRONTIER:
+            yield from known.fetch(known.requests(_merged(source.needs(floor), from_target)))
             source.advance(known, floor)
             target.advance(known, floor)
-        elif len(asked_source) <= len(asked_target):
-            known.fetch(asked_source)
+        elif sources_asked <= targets_asked:
+            yield from known.fetch(known.requests(source.needs(floor)))
             source.advance(known, floor)
         else:
-            known.fetch(asked_target)
+            yield from known.fetch(asked_target)
             target.advance(known, floor)
 
 
@@ -478,10 +525,67 @@ def meet_in_the_middle(
     run's threshold is `threshold` (by default one by maxHops); the answer does not depend
     on it.
     """
+    found = search(
+        sources,
+        targets,
+        max_hops=max_hops,
+        k=k,
+        check_sources=check_sources,
+        threshold=threshold,
+    )
+    return run(found, fetch)
+
+
+def run(found: Search, fetch: Fetch) -> Meeting:
+    """Answer one search's round trips with `fetch`, one call each."""
+    try:
+        ask = next(found)
+        while True:
+            ask = found.send(fetch(ask.requests, meet=ask.meet))
+    except StopIteration as done:
+        meeting: Meeting = done.value
+        return meeting
+
+
+def run_together(searches: Sequence[Search], fetch: FetchMany) -> list[Meeting | SearchTooLarge]:
+    """Answer several searches' round trips together: each round, one `fetch` call for the
+    next round trip of every search not done yet. A search that grows too large ends with
+    its SearchTooLarge, the others go on; the answers are each search's own."""
+    done: list[Meeting | SearchTooLarge | None] = [None] * len(searches)
+    waiting: dict[int, Ask] = {}
+
+    def step(index: int, got: Fetched | None) -> None:
+        try:
+            waiting[index] = next(searches[index]) if got is None else searches[index].send(got)
+        except StopIteration as stopped:
+            done[index] = stopped.value
+        except SearchTooLarge as error:
+            done[index] = error
+
+    for index in range(len(searches)):
+        step(index, None)
+    while waiting:
+        asked = sorted(waiting)
+        answers = fetch([waiting.pop(index) for index in asked])
+        for index, got in zip(asked, answers, strict=True):
+            step(index, got)
+    return [found for found in done if found is not None]
+
+
+def search(
+    sources: Collection[str],
+    targets: Collection[str],
+    *,
+    max_hops: int,
+    k: int,
+    check_sources: bool = True,
+    threshold: float | None = None,
+) -> Search:
+    """`meet_in_the_middle` as a generator of its round trips (see `Search`)."""
     source_set, target_set = set(sources), set(targets)
     if k <= 0 or max_hops <= 0 or not source_set or not target_set:
         return Meeting([], frozenset(), 0, 0)
-    known = _Known(fetch, source_set | target_set)
+    known = _Known(source_set | target_set)
     if threshold is None:
         # Between two people at most 4 hops apart, the search asks for every tie of the people
         # next to one end, and for the ties of those next to the other that meet them: little
@@ -491,7 +595,7 @@ def meet_in_the_middle(
     while True:
         floor = threshold * (1 - _MARGIN)
         source, target = _Side(source_set, target_set), _Side(target_set, source_set)
-        _walk(known, source, target, max_hops, floor, both=check_sources)
+        yield from _walk(known, source, target, max_hops, floor, both=check_sources)
         if missing is None:
             missing = frozenset(known.missing & (target_set | source_set))
             if missing & source_set or missing >= target_set:

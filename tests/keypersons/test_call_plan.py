@@ -16,9 +16,11 @@ from graph.core import kinds, writes
 from graph.core.history import ChangeNote
 from graph.core.inputs import Patch
 from graph.core.models import BuyingRole, PersonTier, Seniority, ValueClass
-from graph.db.connection import Graph
+from graph.cypher.keypersons import paths as paths_cypher
+from graph.db.connection import Graph, Tx
 from graph.evolution.interactions import InteractionFields, log_interaction
 from graph.evolution.strength import InteractionKind, StrengthModel, configured_model
+from graph.keypersons import introductions
 from graph.keypersons.callplan import (
     CallAction,
     CallPlan,
@@ -30,6 +32,7 @@ from graph.keypersons.callplan import (
 )
 from graph.keypersons.introductions import PathStepKind, find_introductions, hop_kind
 from graph.keypersons.maps import key_person_map, set_reporting_line
+from graph.keypersons.paths import Path
 from seed.demo import load_demo
 from tests import factories
 from tests.conftest import data, error
@@ -484,3 +487,61 @@ def test_best_introductions_via_reporting_lines(
     # to anyone at the company: a path ends at the first key person it reaches
     found = data(client, BEST_VIA, c=acme["acme"], via=via)["bestIntroductions"]
     assert all(len(p["people"]) == 2 for p in found)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_searches_run_together_find_what_each_finds_alone(graph: Graph, seed: int) -> None:
+    """The plan's searches, one per key person, run together and share the ties fetched: each
+    finds exactly the paths it finds alone (those match networkx, above), in fewer round
+    trips than one after the other."""
+    rng = random.Random(seed)
+    ids = factories.book(
+        graph, ["o0", "o1", "o2", "o3"], {"acme": [f"a{i}" for i in range(7)], "else": ["e0"]}
+    )
+    inside = [ids[f"a{i}"] for i in range(7)]
+    for i in range(1, len(inside)):
+        if rng.random() < 0.5:
+            set_reporting_line(graph, inside[i], inside[rng.randrange(i)])
+    ours = [ids[f"o{i}"] for i in range(4)]
+    everyone = [*ours, *inside, ids["e0"], *(factories.person(graph, f"X{i}") for i in range(8))]
+    pairs: set[frozenset[str]] = set()
+    while len(pairs) < 30:
+        a, b = rng.sample(everyone, 2)
+        if frozenset((a, b)) not in pairs:
+            pairs.add(frozenset((a, b)))
+            factories.knows(graph, a, b, rng.choice([0.1, 0.2, 0.25, 0.5, 0.8, 1.0]))
+    requests = [
+        (target, frozenset(rng.sample(ours, rng.randrange(3))), rng.randint(1, 5))
+        for target in inside
+    ]
+    kinds = frozenset(PathStepKind)
+    tied = introductions.our_ties(graph)
+    counted: list[str] = []
+
+    def count(statement: str, _: Any) -> None:
+        if statement in (paths_cypher.PATH_TIES, paths_cypher.MEETING_TIES):
+            counted.append(statement)
+
+    def together(tx: Tx) -> dict[str, list[Path]]:
+        org = introductions.read_org(tx, [ids["acme"]], kinds)
+        return introductions.paths_at_customer(tx, tied, org, requests, max_hops=3)
+
+    def alone(tx: Tx) -> tuple[dict[str, list[Path]], list[int]]:
+        org = introductions.read_org(tx, [ids["acme"]], kinds)
+        found: dict[str, list[Path]] = {}
+        trips: list[int] = []
+        for request in requests:
+            before = len(counted)
+            found.update(introductions.paths_at_customer(tx, tied, org, [request], max_hops=3))
+            trips.append(len(counted) - before)
+        return found, trips
+
+    graph.listeners.append(count)
+    try:
+        expected, trips = graph.read_tx(alone)
+        counted.clear()
+        assert graph.read_tx(together) == expected
+    finally:
+        graph.listeners.remove(count)
+    assert any(expected.values())
+    assert len(counted) <= 2 * max(trips) and len(counted) < sum(trips)

@@ -227,3 +227,32 @@ def test_people_whose_ties_are_all_too_weak_are_not_asked_about() -> None:
     assert [p.person_ids for p in found.paths] == [("s", "a", "t")]
     asked = {person for trip in memory.asked for person, _, _ in trip}
     assert asked == {"s", "t"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.integers(1, 4), st.integers(1, 5), st.data())
+def test_searches_run_together_answer_as_alone(
+    graph: tuple[list[str], list[Tie]], max_hops: int, k: int, data: st.DataObject
+) -> None:
+    """Several searches answered a round at a time (`run_together`) find what each finds
+    alone, in as many rounds as the longest of them takes."""
+    people, ties = graph
+    sources = set(data.draw(st.lists(st.sampled_from(people), min_size=1, unique=True)))
+    targets = data.draw(st.lists(st.sampled_from(people), min_size=1, max_size=4))
+    memory = Memory(people, ties, sources)
+    alone = [
+        meet_in_the_middle(memory, sources, [t], max_hops=max_hops, k=k, check_sources=False)
+        for t in targets
+    ]
+    rounds: list[int] = []
+
+    def many(asks: Sequence[paths.Ask]) -> list[Fetched]:
+        rounds.append(len(asks))
+        return [memory(ask.requests, meet=ask.meet) for ask in asks]
+
+    searches = [
+        paths.search(sources, [t], max_hops=max_hops, k=k, check_sources=False) for t in targets
+    ]
+    together = paths.run_together(searches, many)
+    assert together == alone
+    assert len(rounds) == max((found.trips for found in alone), default=0)
