@@ -324,9 +324,9 @@ class NetworkAnalysis:
     def edge_count(self) -> int:
         return self.model.edge_count
 
-    @strawberry.field(description="Of the communities found; null without edges.")
+    @strawberry.field(description=described("Of the communities found; null without edges."))
     def modularity(self) -> float | None:
-        return self.model.modularity
+        return rounded_or_none(self.model.modularity)
 
     @strawberry.field(description="Null when betweenness is exact, else the sources sampled.")
     def betweenness_sources(self) -> int | None:

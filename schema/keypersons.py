@@ -232,8 +232,9 @@ class KeyPersonMap:
     @strawberry.field(
         description="The next calls at this customer, ranked across the account: one step per "
         "key person with a gap (uncovered, single-threaded, below the desired tier, fading), "
-        "the highest score first. Current map only: on a map asked with asOf it is refused "
-        "(BAD_USER_INPUT), since introductions are searched in today's graph."
+        "the highest score first. Current map only: on a map asked with asOf it is null with "
+        "a BAD_USER_INPUT error (the rest of the map stands), since introductions are searched "
+        "in today's graph."
     )
     async def call_plan(
         self,
@@ -241,7 +242,7 @@ class KeyPersonMap:
         first: Annotated[
             int, strawberry.argument(description=f"At most {cp.MAX_STEPS} steps.")
         ] = 10,
-    ) -> list[CallStep]:
+    ) -> list[CallStep] | None:
         if self.as_of is not None:
             raise InvalidInput(
                 "callPlan: only for the current map; ask keyPersonMap without asOf",

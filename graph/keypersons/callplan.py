@@ -71,6 +71,8 @@ ONCE_STRONG = PersonTier.FRIEND
 # friend knows at 0.68 (0.68 * 0.3 = 0.20), and about ties with one through their manager
 # (0.68 * 0.6 = 0.41).
 REKINDLE_SHARE = 0.5
+# A path that weighs less than this now (its ties long decayed: it reads "0.00") is no way in.
+MIN_PATH_WEIGHT = 0.01
 
 
 class StrengthModel(Protocol):
@@ -449,6 +451,7 @@ def choose(
     path, and the weight of that way in. `paths`: the paths found with their weights, the
     heaviest first."""
     entry = planned.entry
+    paths = [(p, w) for p, w in paths if w >= MIN_PATH_WEIGHT]
     held = [(t, states[t.relationship.id]) for t in entry.ties if t.relationship.id in states]
     faded_strong = [(t, s) for t, s in held if s.faded(model) and s.once_strong(model)]
     if KeyPersonGap.UNCOVERED in planned.gaps:

@@ -574,6 +574,9 @@ def set_reporting_line(
     change, not after now), else now."""
     note = note.checked() if note is not None else None
 
+    if since is not None and since > dt.datetime.now(dt.UTC).date():
+        raise InvalidInput("since: must not be in the future", field="since")
+
     def work(tx: Tx) -> None:
         if person_id == manager_id:
             raise InvalidInput("managerId: a person cannot report to themselves", field="managerId")

@@ -35,7 +35,7 @@ from graph.keypersons.maps import key_person_map, set_reporting_line
 from graph.keypersons.paths import Path
 from seed.demo import load_demo
 from tests import factories
-from tests.conftest import data, error
+from tests.conftest import data, error, gql
 
 G = KeyPersonGap
 
@@ -305,6 +305,10 @@ query ($c: ID!, $at: DateTime, $first: Int! = 10) {
 """
 
 
+PLAN_AND_MAP = """query ($c: ID!, $at: DateTime) {
+  keyPersonMap(companyId: $c, asOf: $at) { callPlan { rank } company { id } } }"""
+
+
 def test_call_plan_over_graphql(client: TestClient, graph: Graph, acme: dict[str, str]) -> None:
     steps = data(client, PLAN, c=acme["acme"])["keyPersonMap"]["callPlan"]
     first, second = steps
@@ -329,6 +333,9 @@ def test_call_plan_of_a_past_map_is_refused(
     found = error(client, PLAN, c=acme["acme"], at="2020-01-01T00:00:00Z")
     assert found["extensions"]["code"] == "BAD_USER_INPUT"
     assert "only for the current map" in found["message"]
+    # the plan is null, the rest of the past map stands
+    body = gql(client, PLAN_AND_MAP, c=acme["acme"], at="2020-01-01T00:00:00Z")
+    assert body["data"]["keyPersonMap"] == {"callPlan": None, "company": {"id": acme["acme"]}}
     assert error(client, PLAN, c=acme["acme"], first=0)["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -545,3 +552,18 @@ def test_searches_run_together_find_what_each_finds_alone(graph: Graph, seed: in
         graph.listeners.remove(count)
     assert any(expected.values())
     assert len(counted) <= 2 * max(trips) and len(counted) < sum(trips)
+
+
+def test_a_path_whose_ties_have_long_decayed_is_no_way_in(graph: Graph) -> None:
+    """Ties set five years ago and silent since weigh about 0 now: the plan does not send
+    anyone through them ("a path of strength 0.00"); with a live tie of ours it deepens that."""
+    ids = factories.book(graph, ["li", "zhang"], {"far": ["m"]})
+    _key(graph, ids, "k", "far", buyingRole="DECISION_MAKER")
+    _tie(graph, ids["li"], ids["m"], 0.9, "CONFIDANT", days_ago=1800)
+    _tie(graph, ids["m"], ids["k"], 0.9, "CONFIDANT", days_ago=1800)
+    step = _step(_plan(graph, ids["far"]), ids["k"])
+    assert step.action is not CallAction.INTRODUCE, step.why
+    ids["zhang-k"] = _tie(graph, ids["zhang"], ids["k"], 0.9, "CONFIDANT")
+    step = _step(_plan(graph, ids["far"]), ids["k"])  # single-threaded: Zhang only
+    assert step.action is CallAction.DEEPEN and step.tie is not None, step.why
+    assert step.tie.relationship.id == ids["zhang-k"]

@@ -81,6 +81,10 @@ def test_unknown_people_and_self(client: TestClient, graph: Graph) -> None:
         "field": "personId",
     }
     assert error(client, SET, p=someone, m=someone)["extensions"]["field"] == "managerId"
+    manager = factories.person(graph, "Manager")
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    found = error(client, SET_AT, p=someone, m=manager, since=tomorrow, at=None)
+    assert found["extensions"] == {"code": "BAD_USER_INPUT", "field": "since"}
 
 
 CHART_AS_OF = """query ($c: ID!, $at: DateTime) { orgChart(companyId: $c, asOf: $at) {
