@@ -425,12 +425,20 @@ def _hop_words(path: Path, index: int, name: Mapping[str, str]) -> str:
     return f"who knows {name[following]} as {tier_words(PersonTier(tie.tier))}"
 
 
+def _strength_words(shown: float, now: float | None) -> str:
+    """The words of a strength as shown (`shown`, stored), and as it is today (`now`) when
+    decay has moved it since it was last worked out: "strength 0.68 as recorded, 0.64 today"."""
+    if now is None or round(shown, 2) == round(now, 2):
+        return f"strength {shown:.2f}"
+    return f"strength {shown:.2f} as recorded, {now:.2f} today"
+
+
 def _path_words(path: Path, name: Mapping[str, str], now: Mapping[str, float]) -> str:
     first = path.ties[0]
     ours = name[path.person_ids[0]]
     if hop_kind(first) is PathStepKind.RELATIONSHIP:
-        known = f"whom {ours} knows as {tier_words(PersonTier(first.tier))} (strength "
-        known += f"{now.get(first.id, first.strength):.2f})"
+        known = f"whom {ours} knows as {tier_words(PersonTier(first.tier))} "
+        known += f"({_strength_words(first.strength, now.get(first.id))})"
     else:
         known = f"{ours}'s {hop_kind(first).value.lower().replace('_', ' ')}"
     parts = [
@@ -497,8 +505,9 @@ def why(
     name: Mapping[str, str],
     company_name: str,
 ) -> str:
-    """The step in one sentence a planner can act on; strengths are strengths now (`now`, by
-    tie id; `weight`, the path's)."""
+    """The step in one sentence a planner can act on. A strength is quoted as the map and the
+    path show it (stored), and beside it the strength now (`now`, by tie id; `weight`, the
+    path's) when decay has moved it, which is what weighed the step."""
     entry = planned.entry
     who = f"{name[entry.person_id]} ({_role_words(entry)})"
     gaps = _gap_words(planned.gaps, entry, name)
@@ -518,18 +527,18 @@ def why(
         assert path is not None
         return (
             f"{who} {gaps}: ask {name[path.person_ids[0]]} to get an introduction through "
-            f"{_path_words(path, name, now)}, a path of strength {weight:.2f}."
+            f"{_path_words(path, name, now)}, a path of {_strength_words(path.strength, weight)}."
         )
     assert tie is not None
     state = states.get(tie.relationship.id)
     ours = name[tie.our_person_id]
-    strength = state.now if state else tie.relationship.strength
+    strength = _strength_words(tie.relationship.strength, state.now if state else None)
     days = state.last_contact_days if state else None
     if action is CallAction.REKINDLE:
         peak = state.peak if state else tie.relationship.tier
         return (
-            f"{who} {gaps}: ask {ours} to rekindle their tie, once {tier_words(peak)} and now "
-            f"faded to strength {strength:.2f} ({_contact(days)})."
+            f"{who} {gaps}: ask {ours} to rekindle their tie, once {tier_words(peak)}, now "
+            f"faded: {strength} ({_contact(days)})."
         )
     along = (
         " and bring a colleague of ours along"
@@ -539,7 +548,7 @@ def why(
     )
     return (
         f"{who} {gaps}: ask {ours}, who knows them as {tier_words(tie.relationship.tier)} "
-        f"(strength {strength:.2f}, {_contact(days)}), to meet them{along}."
+        f"({strength}, {_contact(days)}), to meet them{along}."
     )
 
 
