@@ -437,15 +437,16 @@ def _path_words(path: Path, name: Mapping[str, str], now: Mapping[str, float]) -
     first = path.ties[0]
     ours = name[path.person_ids[0]]
     if hop_kind(first) is PathStepKind.RELATIONSHIP:
-        known = f"whom {ours} knows as {tier_words(PersonTier(first.tier))} "
-        known += f"({_strength_words(first.strength, now.get(first.id))})"
+        known = f"whom {ours} knows as {tier_words(PersonTier(first.tier))}, "
+        known += _strength_words(first.strength, now.get(first.id))
     else:
         known = f"{ours}'s {hop_kind(first).value.lower().replace('_', ' ')}"
+    # who the first go-between is to us comes right after their name, so that it is not read
+    # as said of the next person
     parts = [
-        f"{name[path.person_ids[i]]}, {_hop_words(path, i, name)}"
+        f"{name[path.person_ids[i]]}{f' ({known})' if i == 1 else ''}, {_hop_words(path, i, name)}"
         for i in range(1, len(path.person_ids) - 1)
     ]
-    parts[0] += f", {known}"
     return "; then ".join(parts)
 
 

@@ -163,8 +163,8 @@ def test_introduction_through_a_reporting_line(graph: Graph, acme: dict[str, str
     ]
     assert step.strength == pytest.approx(0.68 * 0.6)
     assert step.why == (
-        "Cfo (CFO, blocker) is uncovered: ask Li to get an introduction through Coo, Cfo's "
-        "manager, whom Li knows as a friend (strength 0.68), a path of strength 0.41."
+        "Cfo (CFO, blocker) is uncovered: ask Li to get an introduction through Coo (whom Li "
+        "knows as a friend, strength 0.68), Cfo's manager, a path of strength 0.41."
     )
 
 
