@@ -137,7 +137,10 @@ class Change:
     def subject_kind(self) -> SubjectKind:
         return self.model.subject_kind
 
-    @strawberry.field(description="The id of the relationship, role or company changed.")
+    @strawberry.field(
+        description="The id of the relationship, role, company or reporting line "
+        "(rl_<personId>) changed."
+    )
     def subject_id(self) -> strawberry.ID:
         return strawberry.ID(self.model.subject_id)
 
