@@ -108,6 +108,11 @@ class StrengthModel(BaseSettings):
         """What is left of a deposit after `elapsed_ms` (1 for none or negative)."""
         return float(0.5 ** (max(elapsed_ms, 0) / DAY_MS / self.half_life_days))
 
+    def decayed(self, value: float, at_ms: int, then_ms: int) -> float:
+        """A strength `value` computed at `at_ms`, as the model has it at `then_ms`: what is
+        left of its deposits by then (it stands still in the store between interactions)."""
+        return clamp(value * self.decay(then_ms - at_ms))
+
     def deposit(self, kind: InteractionKind, sentiment: int) -> float:
         return self.weights.get(kind, 0.0) * self.sentiment_factors.get(sentiment, 0.5)
 

@@ -490,12 +490,6 @@ class FadingRelationship:
 _CLASS_ORDER = {ValueClass.A: 0, ValueClass.B: 1, ValueClass.C: 2, None: 3}
 
 
-def decayed(model: StrengthModel, value: float, at_ms: int, then_ms: int) -> float:
-    """A strength `value` computed at `at_ms`, as the model has it at `then_ms`: what is left
-    of its deposits by then (it stands still in the store between interactions)."""
-    return clamp(value * model.decay(then_ms - at_ms))
-
-
 def _fall(
     model: StrengthModel,
     row: dict[str, Any],
@@ -508,18 +502,18 @@ def _fall(
     created_ms = to_ms(current.created_at) if current.created_at else now_ms
     raw = float(props.get("strengthRaw", current.strength))
     raw_at = int(props.get("strengthAtMs") or props.get("changedAtMs") or created_ms)
-    now = decayed(model, raw, raw_at, now_ms)
+    now = model.decayed(raw, raw_at, now_ms)
     seen, changes = row["seen"], row["changes"]
     if seen is None:  # no recorded history: as it is now from its creation on
-        return (decayed(model, raw, raw_at, since_ms) if created_ms <= since_ms else raw), now
+        return (model.decayed(raw, raw_at, since_ms) if created_ms <= since_ms else raw), now
     if seen == 0:  # recorded after the window's start: from its first strength on
         first = row["firstState"]
         return (float(json.loads(first).get("strength", 0.0)) if first else raw), now
     if seen == changes and raw_at <= since_ms:  # unchanged since: the same deposits
-        return decayed(model, raw, raw_at, since_ms), now
+        return model.decayed(raw, raw_at, since_ms), now
     then: dict[str, Any] = json.loads(row["state"]) if row["state"] else {}
     value = float(then.get("strength", current.strength))
-    return decayed(model, value, int(row["stateAtMs"]), since_ms), now
+    return model.decayed(value, int(row["stateAtMs"]), since_ms), now
 
 
 def fading_relationships(

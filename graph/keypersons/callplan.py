@@ -83,6 +83,8 @@ class StrengthModel(Protocol):
 
     def decay(self, elapsed_ms: int) -> float: ...
 
+    def decayed(self, value: float, at_ms: int, then_ms: int) -> float: ...
+
     def suggested_tier(self, strength: float) -> PersonTier: ...
 
 
@@ -199,10 +201,6 @@ class TieState:
         return self.before is not None and self.before - self.now > FADING_DROP
 
 
-def _decayed(model: StrengthModel, value: float, from_ms: int, at_ms: int) -> float:
-    return min(1.0, max(0.0, value * model.decay(at_ms - from_ms)))
-
-
 def strength_now(
     model: StrengthModel,
     strength: float,
@@ -215,7 +213,7 @@ def strength_now(
     else `strength`) decayed from when it was evaluated (`strengthAtMs`, else its creation)."""
     created_at = to_datetime(created)
     since = raw_at_ms if raw_at_ms is not None else to_ms(created_at) if created_at else now_ms
-    return _decayed(model, float(raw if raw is not None else strength), int(since), now_ms)
+    return model.decayed(float(raw if raw is not None else strength), int(since), now_ms)
 
 
 def path_weight(path: Path, now: Mapping[str, float]) -> float:
@@ -243,7 +241,7 @@ def tie_states(
         created_ms = to_ms(created_at) if created_at is not None else now_ms
         raw_value = float(raw if raw is not None else strength)
         raw_ms = int(raw_at) if raw_at is not None else created_ms
-        now = strength_now(model, float(strength), raw, raw_at, created, now_ms)
+        now = model.decayed(raw_value, raw_ms, now_ms)
         peak = PersonTier(tier)
         peak_strength = float(strength)
         at, states = histories.get(tie_id, ((), ()))
@@ -255,9 +253,9 @@ def tie_states(
             if state.get("strength") is not None:
                 peak_strength = max(peak_strength, float(state["strength"]))
             if when <= since_ms and state.get("strength") is not None:
-                before = _decayed(model, float(state["strength"]), when, since_ms)
+                before = model.decayed(float(state["strength"]), when, since_ms)
         if not recorded and raw_ms <= since_ms:
-            before = _decayed(model, raw_value, raw_ms, since_ms)
+            before = model.decayed(raw_value, raw_ms, since_ms)
         found[tie_id] = TieState(
             id=tie_id,
             their_id=their_id,
