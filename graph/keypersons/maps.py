@@ -34,7 +34,6 @@ from graph.core.models import (
     current_at,
     tiers_at_least,
     to_date,
-    to_datetime,
 )
 from graph.cypher.keypersons import maps as cypher
 from graph.db.connection import Graph, Tx
@@ -485,10 +484,10 @@ def _chart_at(
     people = {str(r["personId"]) for r in roles if r is not None}
     found = {subject: (seen, state) for subject, seen, state in row["states"] if subject}
     manager: dict[str, str] = {}
-    for person_id, manager_id, since, created_at in row["lines"]:
+    for person_id, manager_id, since in row["lines"]:
         seen, state = found.get(reporting_line_subject(person_id), (None, None))
         if seen is None:  # never recorded: the line as it stands, from when it began
-            began = manager_id is not None and line_start(since, created_at) <= at
+            began = manager_id is not None and line_start(since) <= at
             line = {"managerId": manager_id} if began else None
         else:
             line = state_at({}, seen, state, at)
@@ -518,22 +517,19 @@ def _line_change(
     )
 
 
-# When a line with no recorded history, no `since` and no stored creation time (set before lines
-# kept either) began: before anything, as the org chart of any date read it.
+# When a line with no recorded history and no `since` began: before anything, as the org chart
+# of any date read it (a line keeps no creation time: the record export could not carry it).
 _ALWAYS = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def line_start(since: Any, created_at: Any) -> dt.datetime:
-    """When a reporting line with no recorded history began: its `since` day, else when it was
-    stored (lines are stored without a creation time now: the record export does not carry
-    one back), else always (`_ALWAYS`)."""
+def line_start(since: Any) -> dt.datetime:
+    """When a reporting line with no recorded history began: its `since` day, else always
+    (`_ALWAYS`)."""
     day = to_date(since)
-    if day is not None:
-        return dt.datetime.combine(day, dt.time(), dt.UTC)
-    return to_datetime(created_at) or _ALWAYS
+    return _ALWAYS if day is None else dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
-def line_props(manager_id: str | None, since: Any, created_at: Any) -> dict[str, Any] | None:
+def line_props(manager_id: str | None, since: Any) -> dict[str, Any] | None:
     """A stored line as the properties its history records (None: no line); `createdAt` is when
     it began (`line_start`), which dates its creation when its first change is recorded."""
     if manager_id is None:
@@ -541,7 +537,7 @@ def line_props(manager_id: str | None, since: Any, created_at: Any) -> dict[str,
     return {
         "managerId": manager_id,
         "since": to_date(since),
-        "createdAt": line_start(since, created_at),
+        "createdAt": line_start(since),
     }
 
 
@@ -597,7 +593,7 @@ def set_reporting_line(
         effective = effective_time(tx, note, [subject], default=day)
         tx.run(cypher.REPORTING_LINE_SET, personId=person_id, managerId=manager_id, since=since)
         after = {"managerId": manager_id, "since": since}
-        before = line_props(current["managerId"], current["since"], current["createdAt"])
+        before = line_props(current["managerId"], current["since"])
         record(tx, [_line_change(person_id, before, after)], effective, note)
 
     graph.write_tx(work)
@@ -611,9 +607,7 @@ def remove_reporting_line(graph: Graph, person_id: str, *, note: ChangeNote | No
     def work(tx: Tx) -> bool:
         rows = tx.run(cypher.REPORTING_LINE_LOCKED, personId=person_id)
         row = rows[0] if rows else None
-        before = (
-            None if row is None else line_props(row["managerId"], row["since"], row["createdAt"])
-        )
+        before = None if row is None else line_props(row["managerId"], row["since"])
         if before is None:
             return False
         subject = reporting_line_subject(person_id)

@@ -533,8 +533,7 @@ def _write_reporting_lines(tx: Tx, run: _Run, source: Source, batch: list[Record
     # 100,000-person first load, and longer in a sync)
     people = [record.ends[0] for record in batch]
     lines = tx.run(cypher.REPORTING_LINES_OF, ids=people)[0]["lines"]
-    stored = {p: (m, since) for p, m, since, _ in lines}
-    created = {p: at for p, _, _, at in lines}
+    stored = {p: (m, since) for p, m, since in lines}
     outcome = _Batch()
     rows: list[dict[str, Any]] = []
     for record in batch:
@@ -555,7 +554,7 @@ def _write_reporting_lines(tx: Tx, run: _Run, source: Source, batch: list[Record
                 outcome.created += 0 if person in stored else 1
                 if person in stored:
                     manager, since = stored[person]
-                    before = line_props(manager, since, created[person])
+                    before = line_props(manager, since)
                     replaced.append(
                         (person, before, {"managerId": row["toId"], "since": row["since"]})
                     )

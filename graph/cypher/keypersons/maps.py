@@ -57,8 +57,8 @@ RETURN c.id AS companyId, roles, lines
 """
 
 # The org chart as it was at $atMs, in one row: every role ever held at the company, the
-# current reporting line of each of their people as [personId, managerId, since, createdAt]
-# (nulls: no line), and the time-index entries ([subjectId, seen, state], as in
+# current reporting line of each of their people as [personId, managerId, since] (nulls: no
+# line), and the time-index entries ([subjectId, seen, state], as in
 # KEY_PERSON_MAP_AS_OF) of the roles changed after $atMs and of each person's reporting line
 # (subject $linePrefix + the person's id; graph/keypersons/maps.py `reporting_line_subject`).
 # The lines are read from their history, not from the edges: a line removed since then has no
@@ -76,7 +76,7 @@ WITH c,
 CALL (people) {
   UNWIND people AS report
   OPTIONAL MATCH (report)-[line:REPORTS_TO]->(manager:Person)
-  RETURN collect([report.id, manager.id, line.since, toString(line.createdAt)]) AS lines
+  RETURN collect([report.id, manager.id, line.since]) AS lines
 }
 WITH c, roles, lines, roleIds + [line IN lines | $linePrefix + line[0]] AS ids
 UNWIND CASE WHEN size(ids) = 0 THEN [null] ELSE ids END AS subjectId
@@ -103,8 +103,7 @@ MATCH (person:Person {id: $personId})
 SET person.id = person.id
 WITH person
 OPTIONAL MATCH (person)-[line:REPORTS_TO]->(manager:Person)
-RETURN person.id AS personId, manager.id AS managerId, line.since AS since,
-       toString(line.createdAt) AS createdAt
+RETURN person.id AS personId, manager.id AS managerId, line.since AS since
 """
 
 REPORTING_LINE_SET: Final[LiteralString] = """

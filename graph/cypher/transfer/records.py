@@ -83,12 +83,11 @@ MATCH (p:Person)-[l:REPORTS_TO]->(m:Person)
 RETURN collect([p.id, m.id, l.since]) AS lines
 """
 
-# The stored lines of the people $ids (a batch of reporting lines compares with these), with
-# when each was stored (null for a line stored before lines kept that).
+# The stored lines of the people $ids (a batch of reporting lines compares with these).
 REPORTING_LINES_OF: Final[LiteralString] = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})-[l:REPORTS_TO]->(m:Person)
-RETURN collect([p.id, m.id, l.since, toString(l.createdAt)]) AS lines
+RETURN collect([p.id, m.id, l.since]) AS lines
 """
 
 # One mark per committed import batch: what it wrote (caches count these to see imports).
