@@ -78,18 +78,19 @@ class Path:
 def ranked(paths: Iterable[Path]) -> list[Path]:
     """Paths in rank order: by strength, highest first, strengths within TIE_TOLERANCE
     (relative) of the strongest of their group counting as equal; then fewer hops; then the
-    person ids along the path. Groups are formed from the strongest down, so a path's group
-    depends only on the paths at least as strong."""
+    person ids along the path (and, for two hops between the same people, such as a
+    relationship and a reporting line, the hops' ids). Groups are formed from the strongest
+    down, so a path's group depends only on the paths at least as strong."""
     by_strength = sorted(((p.strength, p) for p in paths), key=lambda sp: -sp[0])
-    keyed: list[tuple[int, int, tuple[str, ...], Path]] = []
+    keyed: list[tuple[int, int, tuple[str, ...], tuple[str, ...], Path]] = []
     group, floor = -1, math.inf
     for strength, path in by_strength:
         if strength < floor:
             group += 1
             floor = strength * (1 - TIE_TOLERANCE)
-        keyed.append((group, path.hops, path.person_ids, path))
-    keyed.sort(key=lambda item: item[:3])
-    return [item[3] for item in keyed]
+        keyed.append((group, path.hops, path.person_ids, tuple(t.id for t in path.ties), path))
+    keyed.sort(key=lambda item: item[:4])
+    return [item[4] for item in keyed]
 
 
 Adjacency = Mapping[str, Sequence[tuple[str, Tie]]]
