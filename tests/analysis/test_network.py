@@ -289,6 +289,20 @@ def test_sampled_betweenness_follows_networkx_sampling(graph: Graph, kind: Netwo
     assert every.betweenness_sources is None and exact.betweenness_sources is None
     for a, b in zip(every.nodes, exact.nodes, strict=True):
         assert a.betweenness == pytest.approx(b.betweenness, abs=TOLERANCE)
+    if kind is Network.RELATIONSHIPS:  # weighted: the same sources, by distance
+        lengths = _weigh(expected, world.weights())
+        lengths.remove_edges_from([(a, b) for a, b, w in lengths.edges(data="weight") if not w])
+        for _, _, attrs in lengths.edges(data=True):
+            attrs["distance"] = network.distance(attrs["weight"])
+        wanted = nx.betweenness_centrality(
+            lengths, k=5, normalized=True, seed=network.SEED, weight="distance"
+        )
+        weighted = network_measures(
+            graph, kind, weighted=True, betweenness_limit=2, betweenness_sources=5
+        )
+        assert weighted.betweenness_sources == 5
+        for node in weighted.nodes:
+            assert node.betweenness == pytest.approx(wanted[node.ref.id], abs=TOLERANCE)
 
 
 def test_neighbourhood(graph: Graph) -> None:
