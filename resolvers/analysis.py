@@ -24,5 +24,9 @@ async def value_classes(ctx: Context, since: dt.date | None, currency: str) -> V
     return await off_loop(classes.value_classes, ctx.graph, since=since, currency=currency)
 
 
-async def network_measures(ctx: Context, kind: Network, company_id: str | None) -> NetworkMeasures:
-    return await off_loop(network.network_measures, ctx.graph, kind, company_id=company_id)
+async def network_measures(
+    ctx: Context, kind: Network, company_id: str | None, weighted: bool = False
+) -> NetworkMeasures:
+    return await off_loop(
+        network.network_measures, ctx.graph, kind, company_id=company_id, weighted=weighted
+    )

@@ -4,6 +4,7 @@ the tier pyramid and customer value classes from deals."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -258,11 +259,17 @@ class NodeMeasures:
     def out_degree(self) -> int | None:
         return self.model.out_degree
 
-    @strawberry.field(description="PageRank, damping 0.85; the ranks add up to 1.")
+    @strawberry.field(
+        description="PageRank, damping 0.85; the ranks add up to 1. Weighted by strength when "
+        "the measures are `weighted`."
+    )
     def pagerank(self) -> float:
         return self.model.pagerank
 
-    @strawberry.field(description="Normalised betweenness (as networkx), sampled on big networks.")
+    @strawberry.field(
+        description="Normalised betweenness (as networkx), sampled on big networks; when "
+        "`weighted`, over shortest paths by distance 1 / strength."
+    )
     def betweenness(self) -> float:
         return self.model.betweenness
 
@@ -324,9 +331,19 @@ class NetworkAnalysis:
     def edge_count(self) -> int:
         return self.model.edge_count
 
-    @strawberry.field(description=described("Of the communities found; null without edges."))
+    @strawberry.field(
+        description=described(
+            "Of the communities found (weighted by strength when `weighted`); null without edges."
+        )
+    )
     def modularity(self) -> float | None:
         return rounded_or_none(self.model.modularity)
+
+    @strawberry.field(
+        description="Whether the measures weigh edges by strength (the `weighted` argument)."
+    )
+    def weighted(self) -> bool:
+        return self.model.weighted
 
     @strawberry.field(description="Null when betweenness is exact, else the sources sampled.")
     def betweenness_sources(self) -> int | None:
@@ -368,9 +385,24 @@ class NetworkQuery:
         "people, whom they know, and where those work).",
     )
     async def network_measures(
-        self, info: Info, network: nm.Network, company_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        network: nm.Network,
+        company_id: strawberry.ID | None = None,
+        weighted: Annotated[
+            bool,
+            strawberry.argument(
+                description="False (the default): every edge counts alike. True: each edge "
+                "weighs what networkx's `weight` would: a relationship or company relationship "
+                "its strength, a current role 1, a pair's referrals their number. PageRank, "
+                "communities and modularity use the weight; betweenness follows shortest paths "
+                "by distance 1 / weight (rounded to a multiple of 2^-20), so a strong tie is a "
+                "short one. An edge of strength 0 is then no edge; degree stays the count of "
+                "edges."
+            ),
+        ] = False,
     ) -> NetworkAnalysis:
         found = await resolve.network_measures(
-            info.context, network, None if company_id is None else str(company_id)
+            info.context, network, None if company_id is None else str(company_id), weighted
         )
         return NetworkAnalysis(model=found)

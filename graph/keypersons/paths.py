@@ -2,6 +2,10 @@
 
 A path's strength is the product of its hops' strengths, multiplied in path order. Paths rank
 by strength (highest first), then by fewer hops, then by the person ids along the path.
+Strengths are compared with a relative tolerance (`TIE_TOLERANCE`, 1e-10), so that products
+equal in exact arithmetic tie whatever their floating-point rounding (0.1 * 0.2 * 0.8 and
+0.8 * 0.2 * 0.1 differ in the last bit): going down from the strongest path, a path ties with
+the strongest of its group when it is within the tolerance of it (`ranked`).
 
 `top_paths` ranks the paths of ties already at hand. It is best-first over weights
 -log(strength) with an admissible lower bound (the lightest way to a target within the hops
@@ -26,6 +30,12 @@ from graph.db.errors import GuanxiError
 
 MAX_HOPS = 6
 MAX_EXPANSIONS = 200_000
+# Strengths within this relative distance of the strongest of their group are equal. A product
+# of at most MAX_HOPS strengths is off its exact value by a few 1e-16; distinct products of
+# strengths that people set or a model computed are far further apart.
+TIE_TOLERANCE = 1e-10
+# The searches keep every path within this of the k-th (more than the tolerance, and the
+# rounding of sums of logarithms), so that the group at the k-th place is whole.
 _MARGIN = 1e-9
 
 
@@ -64,8 +74,23 @@ class Path:
     def hops(self) -> int:
         return len(self.ties)
 
-    def rank_key(self) -> tuple[float, int, tuple[str, ...]]:
-        return (-self.strength, self.hops, self.person_ids)
+
+def ranked(paths: Iterable[Path]) -> list[Path]:
+    """Paths in rank order: by strength, highest first, strengths within TIE_TOLERANCE
+    (relative) of the strongest of their group counting as equal; then fewer hops; then the
+    person ids along the path (and, for two hops between the same people, such as a
+    relationship and a reporting line, the hops' ids). Groups are formed from the strongest
+    down, so a path's group depends only on the paths at least as strong."""
+    by_strength = sorted(((p.strength, p) for p in paths), key=lambda sp: -sp[0])
+    keyed: list[tuple[int, int, tuple[str, ...], tuple[str, ...], Path]] = []
+    group, floor = -1, math.inf
+    for strength, path in by_strength:
+        if strength < floor:
+            group += 1
+            floor = strength * (1 - TIE_TOLERANCE)
+        keyed.append((group, path.hops, path.person_ids, tuple(t.id for t in path.ties), path))
+    keyed.sort(key=lambda item: item[:4])
+    return [item[4] for item in keyed]
 
 
 Adjacency = Mapping[str, Sequence[tuple[str, Tie]]]
@@ -136,21 +161,35 @@ def top_paths(
     max_hops: int,
     k: int,
 ) -> list[Path]:
-    """The k best simple paths from a source to a target, in at most `max_hops` hops.
+    """The k best simple paths from a source to a target, in at most `max_hops` hops, in rank
+    order (`ranked`).
 
     A path stops at the first target it reaches and passes through no other source, so
     each path starts at the source closest to the target along it.
     """
+    return _top(adj, sources, targets, max_hops=max_hops, k=k)[0]
+
+
+def _top(
+    adj: Adjacency,
+    sources: Iterable[str],
+    targets: Iterable[str],
+    *,
+    max_hops: int,
+    k: int,
+) -> tuple[list[Path], float | None]:
+    """`top_paths`, and the k-th highest strength of all paths (None when there are fewer
+    than k): the k-th in rank order may be a little weaker, within the tolerance."""
     source_set, target_set = set(sources), set(targets)
     if k <= 0 or max_hops <= 0 or not source_set or not target_set:
-        return []
+        return [], None
     from_sources = _hop_distances(adj, source_set, max_hops)
     to_targets = _hop_distances(adj, target_set, max_hops)
     useful = {
         v for v, d in from_sources.items() if v in to_targets and d + to_targets[v] <= max_hops
     }
     if not useful:
-        return []
+        return [], None
     hops = _hops(adj, useful)
     bound = _lower_bounds(hops, target_set, max_hops)
 
@@ -196,7 +235,10 @@ def top_paths(
             weight = g + step  # g - log(strength), as the bounds add it
             heapq.heappush(heap, (weight + rest, counter, weight, (*nodes, other), (*ties, tie)))
             counter += 1
-    return sorted(found, key=Path.rank_key)[:k]
+    if len(found) < k:
+        return ranked(found), None
+    kth = sorted((path.strength for path in found), reverse=True)[k - 1]
+    return ranked(found)[:k], kth
 
 
 # The search in the database.
@@ -216,9 +258,12 @@ def top_paths(
 # more ends with such a tie, so a person reached with product g needs only the ties from
 # t / (g * reach) on, and none when g * reach < t.
 # `top_paths` over what was fetched then ranks those paths exactly; if it finds k paths and
-# the k-th is at least t strong, no other path can enter the top k: that is the answer. If
-# not, the search runs again with a lower threshold (the k-th strength found, when k paths
-# were found), asking only for what it does not have yet.
+# the k-th highest strength is at least t, no other path can enter the top k: that is the
+# answer. (The k-th in rank order is in the group of the k-th highest, whose strongest is at
+# least t, so every path of that group is at least t * (1 - TIE_TOLERANCE) strong, above
+# the floor the search fetched from: the group is whole.) If not, the search runs again with
+# a lower threshold (the k-th highest strength found, when k paths were found), asking only
+# for what it does not have yet.
 
 Request = tuple[str, float, float | None]
 """A person, the least strength of the ties wanted, and the strength from which on all the
@@ -600,11 +645,11 @@ def search(
             missing = frozenset(known.missing & (target_set | source_set))
             if missing & source_set or missing >= target_set:
                 return Meeting([], missing, known.trips, known.ties)
-        paths = top_paths(known.adj, source_set, target_set - missing, max_hops=max_hops, k=k)
-        if threshold == 0 or (len(paths) == k and paths[-1].strength >= threshold):
+        paths, kth = _top(known.adj, source_set, target_set - missing, max_hops=max_hops, k=k)
+        if threshold == 0 or (kth is not None and kth >= threshold):
             return Meeting(paths, missing, known.trips, known.ties)
-        if len(paths) == k:
-            threshold = paths[-1].strength
+        if kth is not None:
+            threshold = kth
         else:
             threshold = threshold / _THRESHOLD_STEP
             if threshold < _LOWEST_THRESHOLD:

@@ -13,6 +13,7 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import networkx as nx
 import pytest
@@ -27,6 +28,7 @@ from graph.analysis.network import (
     project,
 )
 from graph.core import kinds, writes
+from graph.core.models import PartyKind, PartyRef
 from graph.cypher.analysis import network as cypher
 from graph.db import cache
 from graph.db.connection import Graph
@@ -44,6 +46,7 @@ class World:
     companies: list[str] = field(default_factory=list)
     knows: list[tuple[str, str]] = field(default_factory=list)
     knows_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    strengths: dict[tuple[str, str], float] = field(default_factory=dict)
     roles: list[tuple[str, str, bool]] = field(default_factory=list)  # person, company, current
     business: list[tuple[str, str]] = field(default_factory=list)
     referrals: list[tuple[str, str]] = field(default_factory=list)
@@ -51,6 +54,14 @@ class World:
     def relationship_edges(self) -> list[tuple[str, str]]:
         current = [(p, c) for p, c, now in self.roles if now]
         return self.knows + self.business + current
+
+    def weights(self) -> dict[frozenset[str], float]:
+        """The documented weights: a relationship's strength, a company relationship's
+        (0.5 here), a current role 1."""
+        found = {frozenset(pair): self.strengths[pair] for pair in self.knows}
+        found |= {frozenset(pair): 0.5 for pair in self.business}
+        found |= {frozenset((p, c)): 1.0 for p, c, now in self.roles if now}
+        return found
 
 
 def _world(graph: Graph, seed: int, people: int = 40, ties: int = 90) -> World:
@@ -95,6 +106,7 @@ def _world(graph: Graph, seed: int, people: int = 40, ties: int = 90) -> World:
 def _know(graph: Graph, world: World, a: str, b: str, strength: float = 0.5) -> None:
     world.knows_ids[(a, b)] = factories.knows(graph, a, b, strength)
     world.knows.append((a, b))
+    world.strengths[(a, b)] = strength
 
 
 def _strangers(world: World) -> Iterator[tuple[str, str]]:
@@ -130,6 +142,20 @@ def _expected(network_: Network, edges: Iterable[tuple[str, str]], extra: str | 
     return g
 
 
+def _weigh(g: nx.Graph, weights: dict[frozenset[str], float] | None = None) -> nx.Graph:
+    """Each edge's `weight`: from `weights` (undirected), else the number of times the pair
+    occurs among the referrals (`_weigh_referrals`)."""
+    for a, b, attrs in g.edges(data=True):
+        attrs["weight"] = weights[frozenset((a, b))] if weights is not None else 1.0
+    return g
+
+
+def _weigh_referrals(g: nx.DiGraph, referrals: list[tuple[str, str]]) -> nx.DiGraph:
+    for a, b, attrs in g.edges(data=True):
+        attrs["weight"] = float(referrals.count((a, b)))
+    return g
+
+
 def _edge_set(g: nx.Graph) -> set[tuple[str, str]] | set[frozenset[str]]:
     if g.is_directed():
         return set(g.edges())
@@ -147,16 +173,29 @@ def _check_projection(graph: Graph, expected: nx.Graph, company_id: str | None =
     assert got == _edge_set(expected)
 
 
-def _check_measures(result: NetworkMeasures, expected: nx.Graph) -> None:
+def _check_measures(result: NetworkMeasures, expected: nx.Graph, *, weighted: bool = False) -> None:
+    """With `weighted`, networkx weighs by each edge's `weight`, and betweenness follows the
+    documented distance; an edge of weight 0 is none."""
     assert result.node_count == expected.number_of_nodes()
     assert result.edge_count == expected.number_of_edges()
+    assert result.weighted is weighted
     by_id = {n.ref.id: n for n in result.nodes}
     assert set(by_id) == set(expected.nodes())
+    weight = "weight" if weighted else None
     # numpy is not installed, so networkx's own pure-Python reference implementation
     pagerank = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(
-        expected, alpha=0.85, tol=1e-12, max_iter=1000
+        expected, alpha=0.85, tol=1e-12, max_iter=1000, weight=weight
     )
-    betweenness = nx.betweenness_centrality(expected, normalized=True)
+    if weighted:
+        lengths = expected.copy()
+        lengths.remove_edges_from(
+            [(a, b) for a, b, w in expected.edges(data="weight") if not w > 0]
+        )
+        for _, _, attrs in lengths.edges(data=True):
+            attrs["distance"] = network.distance(attrs["weight"])
+        betweenness = nx.betweenness_centrality(lengths, normalized=True, weight="distance")
+    else:
+        betweenness = nx.betweenness_centrality(expected, normalized=True)
     for node in expected.nodes():
         measure = by_id[node]
         assert measure.degree == expected.degree(node)
@@ -180,10 +219,16 @@ def _check_measures(result: NetworkMeasures, expected: nx.Graph) -> None:
             c.members
         )
         assert all(by_id[r.id].community == c.id for r in c.members)
-    undirected = expected.to_undirected()
+    undirected = nx.Graph()  # a reciprocal pair's weights add up
+    undirected.add_nodes_from(expected.nodes())
+    for a, b, w in expected.edges(data="weight", default=1.0):
+        if weighted and not w > 0:
+            continue
+        before = undirected.edges[a, b]["weight"] if undirected.has_edge(a, b) else 0.0
+        undirected.add_edge(a, b, weight=before + w)
     if undirected.number_of_edges():
         assert result.modularity == pytest.approx(
-            nx.community.modularity(undirected, members), abs=TOLERANCE
+            nx.community.modularity(undirected, members, weight=weight), abs=TOLERANCE
         )
 
 
@@ -244,6 +289,20 @@ def test_sampled_betweenness_follows_networkx_sampling(graph: Graph, kind: Netwo
     assert every.betweenness_sources is None and exact.betweenness_sources is None
     for a, b in zip(every.nodes, exact.nodes, strict=True):
         assert a.betweenness == pytest.approx(b.betweenness, abs=TOLERANCE)
+    if kind is Network.RELATIONSHIPS:  # weighted: the same sources, by distance
+        lengths = _weigh(expected, world.weights())
+        lengths.remove_edges_from([(a, b) for a, b, w in lengths.edges(data="weight") if not w])
+        for _, _, attrs in lengths.edges(data=True):
+            attrs["distance"] = network.distance(attrs["weight"])
+        wanted = nx.betweenness_centrality(
+            lengths, k=5, normalized=True, seed=network.SEED, weight="distance"
+        )
+        weighted = network_measures(
+            graph, kind, weighted=True, betweenness_limit=2, betweenness_sources=5
+        )
+        assert weighted.betweenness_sources == 5
+        for node in weighted.nodes:
+            assert node.betweenness == pytest.approx(wanted[node.ref.id], abs=TOLERANCE)
 
 
 def test_neighbourhood(graph: Graph) -> None:
@@ -374,3 +433,91 @@ def test_concurrent_callers_compute_once(graph: Graph, statements: StatementLog)
         thread.join()
     assert len(results) == 4 and all(r is results[0] for r in results)
     assert _edge_reads(statements, start) == 2  # one page of people, one of companies
+
+
+def test_weighted_relationship_network_matches_networkx(graph: Graph) -> None:
+    world = _world(graph, seed=21)
+    assert len({world.strengths[pair] for pair in world.knows}) > 20  # strengths vary
+    expected = _weigh(
+        _expected(Network.RELATIONSHIPS, world.relationship_edges(), None), world.weights()
+    )
+    weighted = network_measures(graph, Network.RELATIONSHIPS, weighted=True)
+    _check_measures(weighted, expected, weighted=True)
+    plain = network_measures(graph, Network.RELATIONSHIPS)  # the default is unchanged
+    _check_measures(plain, expected)
+    assert (
+        max(abs(a.pagerank - b.pagerank) for a, b in zip(weighted.nodes, plain.nodes, strict=True))
+        > 1e-3
+    )
+
+
+def test_weighted_referral_network_matches_networkx(graph: Graph) -> None:
+    world = _world(graph, seed=22)
+    expected = _weigh_referrals(
+        cast(nx.DiGraph, _expected(Network.REFERRALS, world.referrals, None)), world.referrals
+    )
+    assert any(w > 1 for _, _, w in expected.edges(data="weight"))  # a repeated referral
+    _check_measures(
+        network_measures(graph, Network.REFERRALS, weighted=True), expected, weighted=True
+    )
+
+
+def test_weighted_neighbourhood_matches_networkx(graph: Graph) -> None:
+    world = _world(graph, seed=23, people=60, ties=45)
+    home = world.companies[0]
+    current = [(p, c) for p, c, now in world.roles if now]
+    staff = {p for p, c in current if c == home}
+    known = {b for a, b in world.knows if a in staff} | {a for a, b in world.knows if b in staff}
+    people = staff | known
+    companies = {home} | {c for p, c in current if p in people}
+    relationships = (
+        [(a, b) for a, b in world.knows if a in people and b in people]
+        + [(p, c) for p, c in current if p in people]
+        + [(a, b) for a, b in world.business if a in companies and b in companies]
+    )
+    expected = _weigh(_expected(Network.RELATIONSHIPS, relationships, home), world.weights())
+    found = network_measures(graph, Network.RELATIONSHIPS, company_id=home, weighted=True)
+    _check_measures(found, expected, weighted=True)
+
+
+def test_weighted_karate_club_matches_networkx(graph: Graph) -> None:
+    """Zachary's karate club with its interaction counts (1-7) as strengths w / 7: few distinct
+    strengths, so many shortest paths of equal length, which must tie as networkx ties them."""
+    karate = nx.karate_club_graph()
+    people = {v: factories.person(graph, f"Member {v:02d}") for v in karate.nodes()}
+    world = World(people=list(people.values()))
+    for a, b, count in karate.edges(data="weight"):
+        _know(graph, world, people[a], people[b], count / 7)
+    expected = _weigh(_expected(Network.RELATIONSHIPS, world.knows, None), world.weights())
+    weighted = network_measures(graph, Network.RELATIONSHIPS, weighted=True)
+    _check_measures(weighted, expected, weighted=True)
+    _check_measures(network_measures(graph, Network.RELATIONSHIPS), expected)
+    assert weighted.modularity is not None and weighted.modularity > 0.4
+
+
+def test_weighted_measures_on_random_graphs_match_networkx() -> None:
+    """Random graphs measured from their projection (no database): continuous strengths, a
+    few strengths of 0, and strengths from a small set (exact ties of path length)."""
+    rng = random.Random(5)
+    for round_ in range(12):
+        n = rng.randint(5, 70)
+        g = nx.gnm_random_graph(n, rng.randint(n, 4 * n), seed=round_)
+        pool = [0.2, 0.25, 0.5, 0.3, 0.6, 1.0]
+        for _, _, attrs in g.edges(data=True):
+            attrs["weight"] = (
+                rng.choice(pool) if round_ % 2 else (0.0 if rng.random() < 0.05 else rng.random())
+            )
+        ids = {v: f"p{v:03d}" for v in g.nodes()}
+        expected = nx.relabel_nodes(g, ids)
+        nodes = sorted(expected.nodes())
+        index = {v: i for i, v in enumerate(nodes)}
+        edges = sorted(
+            (tuple(sorted((index[a], index[b]))), w) for a, b, w in expected.edges(data="weight")
+        )
+        projection = network.Projection(
+            Network.RELATIONSHIPS,
+            [PartyRef(PartyKind.PERSON, v) for v in nodes],
+            [(a, b) for (a, b), _ in edges],
+            [w for _, w in edges],
+        )
+        _check_measures(network.measure(projection), expected, weighted=True)

@@ -103,3 +103,28 @@ def test_a_companys_neighbourhood_and_errors(graph: Graph, client: TestClient) -
     assert missing["extensions"]["code"] == "NOT_FOUND"
     bad = error(client, MEASURES, network="RELATIONSHIPS", order="DEGREE", one="x", after="zz")
     assert bad["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+WEIGHTED = """
+query ($weighted: Boolean!) {
+  networkMeasures(network: RELATIONSHIPS, weighted: $weighted) {
+    weighted modularity nodes(orderBy: PAGERANK, first: 20) {
+      nodes { pagerank party { ... on Person { id } ... on Company { id } } }
+    }
+  }
+}
+"""
+
+
+def test_weighted_through_the_api(graph: Graph, client: TestClient) -> None:
+    ids = _book(graph)
+    factories.knows(graph, ids["Eve"], ids["Ann"], 0.05)  # weak: weighs little when weighted
+    for weighted in (False, True):
+        expected = network_measures(graph, Network.RELATIONSHIPS, weighted=weighted)
+        found = data(client, WEIGHTED, weighted=weighted)["networkMeasures"]
+        assert found["weighted"] is weighted
+        ranks = {n["party"]["id"]: n["pagerank"] for n in found["nodes"]["nodes"]}
+        assert ranks == {n.ref.id: n.pagerank for n in expected.nodes}
+    unsaid = WEIGHTED.replace("($weighted: Boolean!)", "").replace(", weighted: $weighted", "")
+    plain = data(client, unsaid)
+    assert plain["networkMeasures"]["weighted"] is False  # the default

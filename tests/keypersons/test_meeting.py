@@ -23,7 +23,7 @@ from graph.keypersons.paths import (
 
 # Some equal products (ties in the ranking), many near ones (thresholds just met or missed).
 STRENGTHS = st.one_of(
-    st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.5, 0.8, 1.0]),
+    st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]),
     st.floats(min_value=0.01, max_value=1.0),
 )
 

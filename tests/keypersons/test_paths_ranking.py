@@ -1,19 +1,27 @@
 """Path ranking checked against independent implementations on many random graphs.
 
 Single pairs against networkx's simple-path enumeration; many sources and targets against a
-brute-force search written here. Results must be identical, tie order included.
+brute-force search written here; the Les Miserables network, many pairs. The oracles rank by
+the documented rule in exact arithmetic (each strength as the decimal it was written as, the
+products as fractions), so that products equal in exact arithmetic tie however floating point
+rounds them. Results must be identical, tie order included.
 """
 
 from __future__ import annotations
+
+import random
+from fractions import Fraction
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.keypersons.paths import Path, Tie, adjacency, top_paths
+from graph.keypersons.paths import Path, Tie, adjacency, meet_in_the_middle, top_paths
+from tests.keypersons.test_meeting import Memory
 
-# Few distinct strengths, so that equal products (ties) are common.
-STRENGTHS = st.sampled_from([0.1, 0.2, 0.25, 0.5, 0.8, 1.0])
+# Few distinct strengths whose products often coincide in exact arithmetic and not in floating
+# point (0.1 * 0.2 * 0.8 != 0.8 * 0.2 * 0.1, 0.3 * 0.4 != 0.2 * 0.6): ties are common.
+STRENGTHS = st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0])
 
 
 @st.composite
@@ -29,8 +37,20 @@ def graphs(draw: st.DrawFn) -> tuple[list[str], list[Tie]]:
     return people, ties
 
 
-def _key(path: Path) -> tuple[float, int, tuple[str, ...]]:
-    return path.rank_key()
+def _exact(strength: float) -> Fraction:
+    """The strength as the decimal it was written as (the Les Miserables ones: `_LES_MIS`)."""
+    return _LES_MIS.get(strength) or Fraction(repr(strength))
+
+
+_LES_MIS: dict[float, Fraction] = {}
+
+
+def _key(path: Path) -> tuple[Fraction, int, tuple[str, ...]]:
+    """The documented rule in exact arithmetic: strength, fewer hops, the ids along."""
+    product = Fraction(1)
+    for tie in path.ties:
+        product *= _exact(tie.strength)
+    return (-product, path.hops, path.person_ids)
 
 
 def _networkx_paths(ties: list[Tie], source: str, target: str, max_hops: int) -> list[Path]:
@@ -105,3 +125,57 @@ def test_ties_break_by_hops_then_ids() -> None:
     ]
     found = top_paths(adjacency(ties), ["s"], ["t"], max_hops=3, k=5)
     assert [p.person_ids for p in found] == [("s", "t"), ("s", "a", "t"), ("s", "b", "t")]
+
+
+def test_equal_products_tie_whatever_the_rounding() -> None:
+    """0.3 * 0.2 * 0.1 and 0.1 * 0.2 * 0.3 differ in floating point: the paths tie, and the
+    smaller ids come first; a product a little stronger does not tie."""
+    ties = [
+        Tie("1", "s", "a", "FRIEND", 0.3),
+        Tie("2", "a", "b", "FRIEND", 0.2),
+        Tie("3", "b", "t", "FRIEND", 0.1),
+        Tie("4", "s", "c", "FRIEND", 0.1),
+        Tie("5", "c", "d", "FRIEND", 0.2),
+        Tie("6", "d", "t", "FRIEND", 0.3),
+    ]
+    assert 0.3 * 0.2 * 0.1 < 0.1 * 0.2 * 0.3  # the smaller ids' path rounds weaker
+    found = top_paths(adjacency(ties), ["s"], ["t"], max_hops=3, k=2)
+    assert [p.person_ids for p in found] == [("s", "a", "b", "t"), ("s", "c", "d", "t")]
+    assert [p.person_ids for p in top_paths(adjacency(ties), ["s"], ["t"], max_hops=3, k=1)] == [
+        ("s", "a", "b", "t")
+    ]
+    ties[5] = Tie("6", "d", "t", "FRIEND", 0.3 * (1 + 1e-6))  # really stronger
+    found = top_paths(adjacency(ties), ["s"], ["t"], max_hops=3, k=1)
+    assert [p.person_ids for p in found] == [("s", "c", "d", "t")]
+
+
+def _les_miserables() -> tuple[list[str], list[Tie]]:
+    """Les Miserables co-appearances (1-31) as strengths w / 31: many exact ties (1 * 6 and
+    2 * 3, in 31sts) that floating point rounds apart."""
+    g = nx.les_miserables_graph()
+    top = max(w for _, _, w in g.edges(data="weight"))
+    name = {v: f"p{i:02d}" for i, v in enumerate(sorted(g.nodes()))}
+    ties = []
+    for n, (a, b, w) in enumerate(sorted(g.edges(data="weight"))):
+        _LES_MIS[w / top] = Fraction(w, top)
+        ties.append(Tie(f"k{n}", name[a], name[b], "FRIEND", w / top))
+    return sorted(name.values()), ties
+
+
+def test_les_miserables_pairs_rank_by_the_rule() -> None:
+    people, ties = _les_miserables()
+    adj = adjacency(ties)
+    rng = random.Random(21)
+    checked = rounded_apart = 0
+    for _ in range(198):
+        source, target = rng.sample(people, 2)
+        every = _brute_force(ties, {source}, {target}, 3)
+        expected = [p.person_ids for p in every[:20]]
+        by_float = sorted(every, key=lambda p: (-p.strength, p.hops, p.person_ids))[:20]
+        rounded_apart += [p.person_ids for p in by_float] != expected
+        checked += bool(expected)
+        found = top_paths(adj, [source], [target], max_hops=3, k=20)
+        assert [p.person_ids for p in found] == expected
+        met = meet_in_the_middle(Memory(people, ties, set()), [source], [target], max_hops=3, k=20)
+        assert [p.person_ids for p in met.paths] == expected
+    assert checked > 150 and rounded_apart > 3  # the floating-point order would be wrong

@@ -65,11 +65,32 @@ PEOPLE_TIES: Final[LiteralString] = (
     + _CURRENT_ROLES
 )
 
+# The same with each tie's strength: [person id, strength] pairs, for the weighted measures.
+PEOPLE_TIES_OUT_WEIGHTED: Final[LiteralString] = (
+    _PEOPLE
+    + """,
+       collect([(a)-[k:KNOWS]->(b:Person) | [b.id, k.strength]]) AS people"""
+    + _CURRENT_ROLES
+)
+PEOPLE_TIES_WEIGHTED: Final[LiteralString] = (
+    _PEOPLE
+    + """,
+       collect([(a)-[k:KNOWS]-(b:Person) | [b.id, k.strength]]) AS people"""
+    + _CURRENT_ROLES
+)
+
 # A page of companies: the companies each does business with (stored direction).
 COMPANY_TIES_OUT: Final[LiteralString] = (
     _COMPANIES
     + """,
        collect([(a)-[:DOES_BUSINESS_WITH]->(b:Company) | b.id]) AS companies
+"""
+)
+
+COMPANY_TIES_OUT_WEIGHTED: Final[LiteralString] = (
+    _COMPANIES
+    + """,
+       collect([(a)-[k:DOES_BUSINESS_WITH]->(b:Company) | [b.id, k.strength]]) AS companies
 """
 )
 
