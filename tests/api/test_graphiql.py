@@ -19,6 +19,8 @@ from tests.api.test_map_page import CHROMIUM, CHROMIUM_FLAGS
 from tests.live_server import LiveServer, live_server
 
 COMPANIES = "{ companies(first: 3) { totalCount nodes { name } } }"
+# each test starts a server, the demo's with its own engine (a JVM)
+pytestmark = pytest.mark.slow
 ASSETS = (
     "/map/vendor/react/react.production.min.js",
     "/map/vendor/react-dom/react-dom.production.min.js",
@@ -151,6 +153,13 @@ def test_graphiql_opens_offline_with_the_token_and_the_schema(
         answer = api(demo, COMPANIES, token)
         for company in answer["companies"]["nodes"]:
             expect(response).to_contain_text(company["name"])
+
+        # a reload keeps the token (in the tab's storage), and so the schema
+        page.reload()
+        expect(headers).to_contain_text(f'"Authorization": "Bearer {token}"')
+        page.get_by_role("button", name="Show Documentation Explorer").click()
+        expect(docs.get_by_role("link", name="Query", exact=True)).to_be_visible()
+        assert token not in str(page.evaluate("JSON.stringify(localStorage)"))
     finally:
         context.close()
     assert problems == []
