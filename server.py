@@ -64,6 +64,7 @@ from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
 from web.pages import (
     PAGE_PREFIX,
+    graphiql_page,
     is_page_path,
     page_routes,
     warn_if_vendor_files_are_missing,
@@ -108,6 +109,10 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         # the request's own deadline (schema/limits.py) stops its statements; this one also
         # stops what runs between them, a little later so that a write is rolled back first
         self._deadline = api.request_timeout + DEADLINE_GRACE if api.request_timeout else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page (ui/graphiql/): its scripts from ui/node_modules, not a CDN."""
+        return graphiql_page()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -220,6 +225,7 @@ def create_app(
                 log.info(
                     "key-person map: http://%s:%d%s/#token=%s", host, http.port, PAGE_PREFIX, secret
                 )
+                log.info("GraphiQL: http://%s:%d/graphql#token=%s", host, http.port, secret)
             state["graph"] = graph
             purging = asyncio.create_task(_purge_periodically(graph))
             warming = asyncio.create_task(run_in_threadpool(warm_caches, graph))
@@ -258,7 +264,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
-            *page_routes(),
+            *page_routes(graphiql=not production),
         ],
         middleware=[
             # outermost first: request ids, body limit and access log see every request,

@@ -1,10 +1,12 @@
-"""The key-person map's static files (ui/): the page at /map/, its modules and cytoscape.
+"""The key-person map's static files (ui/): the page at /map/, its modules and cytoscape;
+and the GraphiQL page (ui/graphiql/) that GET /graphql shows a browser outside production.
 
 The page holds no data and uses only the public GraphQL API, so these paths need no
 credential (resolvers/auth.py lets `is_page_path` through); the page sends the user's token
 with each GraphQL request. The page itself goes out with a strict Content-Security-Policy:
 scripts from this origin only (and its one inline import map, by hash), no framing, no
-referrer.
+referrer. So does GraphiQL's, whose React, ReactDOM and GraphiQL come from ui/node_modules
+too (their UMD builds; no CDN, so it works offline).
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ log = logging.getLogger("guanxi")
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 PAGE_PREFIX = "/map"
+GRAPHIQL_SCRIPT = "/graphiql/graphiql.js"
 # exactly what page_routes serves: nothing else under /map/ is open
-_OPEN_PATHS = frozenset({"/", PAGE_PREFIX, f"{PAGE_PREFIX}/", f"{PAGE_PREFIX}/map.css"})
+_OPEN_PATHS = frozenset(
+    {"/", PAGE_PREFIX, f"{PAGE_PREFIX}/", f"{PAGE_PREFIX}/map.css", GRAPHIQL_SCRIPT}
+)
 # the npm packages the page loads, each served from its own folder in ui/node_modules: the
 # graph (cytoscape) and its layout (cytoscape-fcose, built on cose-base and layout-base)
 _VENDOR = {
@@ -37,28 +42,42 @@ _VENDOR = {
     "cose-base": Path("cose-base"),
     "layout-base": Path("layout-base"),
 }
+# the npm packages of GraphiQL's page (ui/graphiql/), served outside production only:
+# GraphiQL 3's UMD build (the last with one: GraphiQL 4+ needs a bundler) on React 18's
+# (React 19 has none)
+_GRAPHIQL_VENDOR = {
+    "graphiql": Path("graphiql"),
+    "react": Path("react") / "umd",
+    "react-dom": Path("react-dom") / "umd",
+}
 _OPEN_PREFIXES = (
     f"{PAGE_PREFIX}/src/",
-    *(f"{PAGE_PREFIX}/vendor/{name}/" for name in _VENDOR),
+    *(f"{PAGE_PREFIX}/vendor/{name}/" for name in (*_VENDOR, *_GRAPHIQL_VENDOR)),
 )
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 
 def is_page_path(path: str) -> bool:
-    """The site root and the map's own files: static, no data."""
+    """The site root, the map's own files and GraphiQL's script: static, no data."""
     return path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES)
 
 
 def _page_headers(index: Path) -> dict[str, str]:
-    """Security headers for the page; the CSP admits its inline import map by hash."""
+    """Security headers for the page; the CSP admits its inline import map by hash (the map
+    has one; GraphiQL's page none, and runs only scripts from this origin)."""
     found = _IMPORT_MAP.search(index.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(found.group(1).encode() if found else b"").digest()
-    script_hash = base64.b64encode(digest).decode()
+    script_sources = "'self'"
+    if found:
+        digest = hashlib.sha256(found.group(1).encode()).digest()
+        script_sources += f" 'sha256-{base64.b64encode(digest).decode()}'"
     policy = (
         "default-src 'self'; "
-        f"script-src 'self' 'sha256-{script_hash}'; "
-        "style-src 'self' 'unsafe-inline'; "  # cytoscape sizes its canvas with style attributes
+        f"script-src {script_sources}; "
+        # cytoscape sizes its canvas with style attributes, and GraphiQL its panes; GraphiQL's
+        # page has one <style> of its own
+        "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; "
+        "font-src 'self' data:; "  # GraphiQL's stylesheet holds its fonts as data: URLs
         "connect-src 'self'; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
     )
@@ -90,8 +109,9 @@ class VendorFiles:
         await error_response(message, 503)(scope, receive, send)
 
 
-def _vendor_dirs(ui_dir: Path) -> dict[str, Path]:
-    return {name: ui_dir / "node_modules" / where for name, where in _VENDOR.items()}
+def _vendor_dirs(ui_dir: Path, *, graphiql: bool = True) -> dict[str, Path]:
+    packages = {**_VENDOR, **_GRAPHIQL_VENDOR} if graphiql else _VENDOR
+    return {name: ui_dir / "node_modules" / where for name, where in packages.items()}
 
 
 def warn_if_vendor_files_are_missing(ui_dir: Path = UI_DIR) -> None:
@@ -101,8 +121,18 @@ def warn_if_vendor_files_are_missing(ui_dir: Path = UI_DIR) -> None:
         log.warning("the key-person map needs its npm packages: run `npm ci` in %s", ui_dir)
 
 
-def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
-    """Routes serving the page; `/` and `/map` redirect to `/map/`."""
+def graphiql_page(ui_dir: Path = UI_DIR) -> Response:
+    """GraphiQL's page, with its Content-Security-Policy: what GET /graphql shows a browser
+    outside production (server.py). It holds no token: in demo mode the server logs a link
+    that hands the development token over in the address's fragment (`/graphql#token=…`),
+    which no request carries, and the page puts it into GraphiQL's Headers tab."""
+    page = ui_dir / "graphiql" / "index.html"
+    return FileResponse(page, headers=_page_headers(page))
+
+
+def page_routes(ui_dir: Path = UI_DIR, *, graphiql: bool = True) -> list[BaseRoute]:
+    """Routes serving the page; `/` and `/map` redirect to `/map/`. With `graphiql` (outside
+    production) also GraphiQL's script and npm packages (its page is the GraphQL view's)."""
     headers = _page_headers(ui_dir / "index.html")
 
     async def to_page(request: Request) -> Response:
@@ -114,6 +144,9 @@ def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
     async def stylesheet(request: Request) -> Response:
         return FileResponse(ui_dir / "map.css")
 
+    async def graphiql_script(request: Request) -> Response:
+        return FileResponse(ui_dir / "graphiql" / "graphiql.js")
+
     return [
         Route("/", to_page),
         Route(PAGE_PREFIX, to_page),
@@ -122,6 +155,7 @@ def page_routes(ui_dir: Path = UI_DIR) -> list[BaseRoute]:
         Mount(f"{PAGE_PREFIX}/src", StaticFiles(directory=ui_dir / "src")),
         *(
             Mount(f"{PAGE_PREFIX}/vendor/{name}", VendorFiles(folder))
-            for name, folder in _vendor_dirs(ui_dir).items()
+            for name, folder in _vendor_dirs(ui_dir, graphiql=graphiql).items()
         ),
+        *([Route(GRAPHIQL_SCRIPT, graphiql_script)] if graphiql else []),
     ]

@@ -409,7 +409,11 @@ def test_the_ide_is_served_in_demo_mode_only(graph: Graph, mode: str, ide: bool)
     app = create_app(lambda: contextlib.nullcontext(graph), demo_data=False, settings=settings)
     with TestClient(app) as browser:
         page = browser.get("/graphql", headers={"Accept": "text/html"})
+        script = browser.get("/graphiql/graphiql.js")
+        vendor = browser.get("/map/vendor/graphiql/graphiql.min.js")
     assert ("graphiql" in page.text.lower()) is ide
+    # its script and npm packages too (tests/api/test_graphiql.py opens it in a browser)
+    assert (script.status_code, vendor.status_code) == ((200, 200) if ide else (404, 404))
 
 
 def test_the_default_mode_is_demo_on_the_embedded_engine_only(
