@@ -16,7 +16,7 @@ from graph.core.models import PartyRef, PersonTier, ValueClass
 from resolvers import analysis as resolve
 from resolvers.pagination import page_of
 from schema.auth import NETWORK_MEASURES
-from schema.pagination import Connection
+from schema.pagination import Connection, backward_paging
 from schema.rounding import described, rounded, rounded_or_none
 from schema.types import Company, Info, Party, Person, load_company, load_party, load_person
 
@@ -190,6 +190,7 @@ class ValueClassReport:
             for computed, count in row.items()
         ]
 
+    @backward_paging
     @strawberry.field(description="Every classified customer, by revenue then id; 20 a page.")
     def customers(
         self, first: int | None = None, after: str | None = None
@@ -197,6 +198,7 @@ class ValueClassReport:
         page = page_of(self.model.companies, first, after)
         return Connection.from_page(page, lambda item: CustomerValue(model=item))
 
+    @backward_paging
     @strawberry.field(description="Customers whose set class is not the computed one.")
     def disagreements(
         self, first: int | None = None, after: str | None = None
@@ -299,6 +301,7 @@ class Community:
     def size(self) -> int:
         return self.model.size
 
+    @backward_paging
     @strawberry.field(description="Members by id; 20 a page.")
     def members(
         self, first: int | None = None, after: str | None = None
@@ -353,6 +356,7 @@ class NetworkAnalysis:
     def computed_at(self) -> dt.datetime:
         return self.model.computed_at
 
+    @backward_paging
     @strawberry.field(description="Nodes ranked by a measure, ties by id; 20 a page.")
     def nodes(
         self,
@@ -368,6 +372,7 @@ class NetworkAnalysis:
         found = self.model.node(str(id))
         return None if found is None else NodeMeasures(model=found)
 
+    @backward_paging
     @strawberry.field(description="Communities, biggest first; 20 a page.")
     def communities(
         self, first: int | None = None, after: str | None = None

@@ -13,14 +13,15 @@ from resolvers import deals as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
 from schema.inputs import IdempotencyKey, given, patch_of
-from schema.pagination import Connection
+from schema.node import Node
+from schema.pagination import Connection, backward_paging
 from schema.types import Company, Info, from_model
 
 _CURRENCY = "ISO 4217 code, e.g. CNY (the default), USD, EUR."
 
 
 @strawberry.type(description="An order a customer placed with us.")
-class Deal:
+class Deal(Node):
     id: strawberry.ID
     company_id: strawberry.Private[str]
     external_id: str | None
@@ -110,6 +111,7 @@ class DealPatch:
 
 @strawberry.type
 class DealQuery:
+    @backward_paging
     @strawberry.field(description="Deals, newest first; of one company with `companyId`.")
     async def deals(
         self,

@@ -13,7 +13,7 @@ from resolvers import deleted as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
 from schema.history import ChangeNoteInput, to_note
-from schema.pagination import Connection
+from schema.pagination import Connection, backward_paging
 from schema.types import Company, Info, Person, from_model
 
 
@@ -48,6 +48,7 @@ def _to_item(model: DeletedModel) -> DeletedItem:
 
 @strawberry.type
 class DeletedQuery:
+    @backward_paging
     @strawberry.field(
         permission_classes=ADMIN_ONLY,
         description="Deleted companies and people that can still be restored, the latest "

@@ -28,7 +28,8 @@ from schema.enums import (
     Trend,
 )
 from schema.inputs import IdempotencyKey
-from schema.pagination import Connection
+from schema.node import Node
+from schema.pagination import Connection, backward_paging
 from schema.rounding import described, rounded, rounded_json, rounded_or_none
 from schema.types import (
     Company,
@@ -48,12 +49,12 @@ async def _people(info: Info, ids: list[str]) -> list[Person]:
 
 
 @strawberry.type(description="A logged meeting, call, visit… between our people and theirs.")
-class Interaction:
+class Interaction(Node):
     model: strawberry.Private[gi.Interaction]
+    id: strawberry.ID = strawberry.ID("")  # the model's, set by __post_init__
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
+    def __post_init__(self) -> None:
+        self.id = strawberry.ID(self.model.id)
 
     @strawberry.field
     def external_id(self) -> str | None:
@@ -122,12 +123,12 @@ class Interaction:
 
 
 @strawberry.type(description="One recorded change: append-only, never edited.")
-class Change:
+class Change(Node):
     model: strawberry.Private[hist.Change]
+    id: strawberry.ID = strawberry.ID("")  # the model's, set by __post_init__
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
+    def __post_init__(self) -> None:
+        self.id = strawberry.ID(self.model.id)
 
     @strawberry.field(description="When it took effect.")
     def at(self) -> dt.datetime:
@@ -556,6 +557,7 @@ _AS_OF = "The state at this time (now if left out)."
 
 @strawberry.type
 class EvolutionQuery:
+    @backward_paging
     @strawberry.field(
         description="The changes of the relationship between two people or two companies, "
         "oldest first."
@@ -572,6 +574,7 @@ class EvolutionQuery:
         page = await resolve.relationship_history(info.context, a, b, offset, limit)
         return Connection.from_page(page, lambda c: Change(model=c))
 
+    @backward_paging
     @strawberry.field(description="The changes of one company, role or relationship, oldest first.")
     async def change_history(
         self,
@@ -620,6 +623,7 @@ class EvolutionQuery:
         found = await resolve.interaction(info.context, id)
         return None if found is None else Interaction(model=found)
 
+    @backward_paging
     @strawberry.field(
         description="Interactions of a person, a company or a relationship, newest first."
     )
@@ -665,6 +669,7 @@ class EvolutionQuery:
         found = await resolve.relationship_health(info.context, relationship_id, as_of, window_days)
         return RelationshipHealth(model=found)
 
+    @backward_paging
     @strawberry.field(
         description="Our relationships at customers whose strength fell by more than "
         "`minDrop` over `windowDays`, or with no interaction for `silentDays` (null turns a "

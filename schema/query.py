@@ -24,8 +24,9 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
-from schema.pagination import Connection
+from schema.pagination import Connection, backward_paging
 from schema.referrals import ReferralQuery
+from schema.refetch import RefetchQuery
 from schema.transfer import TransferQuery
 from schema.types import (
     Company,
@@ -60,6 +61,7 @@ class NodeQuery:
     async def person_by_external_id(self, info: Info, external_id: str) -> Person | None:
         return maybe_person(await reads.person_by_external_id(info.context, external_id))
 
+    @backward_paging
     @strawberry.field(description="Companies, filtered and sorted; 20 a page unless `first`.")
     async def companies(
         self,
@@ -92,6 +94,7 @@ class NodeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(Company, m))
 
+    @backward_paging
     @strawberry.field(description="People, filtered and sorted; 20 a page unless `first`.")
     async def people(
         self,
@@ -156,6 +159,7 @@ class EdgeQuery:
         found = await info.context.loaders.referrals.load(id)
         return None if found is None else to_referral(found)
 
+    @backward_paging
     @strawberry.field(description="Roles by company, then person name.")
     async def roles(
         self,
@@ -178,6 +182,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(Role, m))
 
+    @backward_paging
     @strawberry.field(description="Person-to-person relationships; strongest first by default.")
     async def relationships(
         self,
@@ -203,6 +208,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(PersonRelationship, m))
 
+    @backward_paging
     @strawberry.field(description="Company-to-company relationships, strongest first.")
     async def company_relationships(
         self,
@@ -224,6 +230,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(CompanyRelationship, m))
 
+    @backward_paging
     @strawberry.field(description="Referrals, newest first.")
     async def referrals(
         self,
@@ -249,5 +256,6 @@ class Query(
     NetworkQuery,
     TransferQuery,
     DeletedQuery,
+    RefetchQuery,
 ):
     """Everything Guanxi answers."""

@@ -11,7 +11,7 @@ from graph.referrals import chains as rm
 from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
-from schema.pagination import Connection
+from schema.pagination import Connection, backward_paging
 from schema.rounding import described, rounded_or_none
 from schema.types import Info, Party, load_party
 
@@ -140,6 +140,7 @@ class ReferralChain:
     def has_more(self) -> bool:
         return self.model.has_more
 
+    @backward_paging
     @strawberry.field(description="The parties, by depth, then date and id; 20 a page.")
     def nodes(self, first: int | None = None, after: str | None = None) -> Connection[ReferralNode]:
         page = page_of(self.model.nodes[1:], first, after)

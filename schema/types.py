@@ -26,6 +26,7 @@ from schema.enums import (
     Stance,
     ValueClass,
 )
+from schema.node import Node
 from schema.rounding import described, rounded, rounded_or_none
 
 Info = strawberry.Info[Context, None]
@@ -73,7 +74,7 @@ def _maybe(cls: type[T], model: Any) -> T | None:
 
 
 @strawberry.type(description="A company: a customer, a prospect, a partner, or one of ours.")
-class Company:
+class Company(Node):
     id: strawberry.ID
     name: str
     external_id: str | None
@@ -148,7 +149,7 @@ class Company:
 
 
 @strawberry.type(description="A person: one of our staff or one of a customer's people.")
-class Person:
+class Person(Node):
     id: strawberry.ID
     name: str
     external_id: str | None
@@ -259,7 +260,7 @@ def person_of(info: Info, id_: str) -> Person | Awaitable[Person]:
 
 
 @strawberry.type(description="A position a person holds (or held) at a company.")
-class Role:
+class Role(Node):
     id: strawberry.ID
     person_id: strawberry.Private[str]
     company_id: strawberry.Private[str]
@@ -289,7 +290,7 @@ class Role:
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
-class PersonRelationship:
+class PersonRelationship(Node):
     id: strawberry.ID
     from_person_id: strawberry.Private[str]
     to_person_id: strawberry.Private[str]
@@ -335,7 +336,7 @@ class PersonRelationship:
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
-class CompanyRelationship:
+class CompanyRelationship(Node):
     id: strawberry.ID
     from_company_id: strawberry.Private[str]
     to_company_id: strawberry.Private[str]
@@ -374,7 +375,7 @@ async def load_party(info: Info, ref: models.PartyRef) -> Company | Person:
 
 
 @strawberry.type(description="A person or company referred another person or company to us.")
-class Referral:
+class Referral(Node):
     id: strawberry.ID
     referrer_ref: strawberry.Private[models.PartyRef]
     referred_ref: strawberry.Private[models.PartyRef]
