@@ -7,14 +7,15 @@ from typing import Any
 
 import graphql
 import pytest
-from graphql import GraphQLNonNull, GraphQLObjectType
+from graphql import GraphQLObjectType
 from starlette.testclient import TestClient
 
+from graph.auth.tokens import Role
 from graph.db.connection import Graph
 from schema import schema
 from schema.limits import estimate_cost
 from seed.demo import load_demo
-from tests.conftest import StatementLog, data, error
+from tests.conftest import StatementLog, auth_headers, data, error
 
 # Connections over the demo data: (query with $first/$after/$last/$before, path to it).
 CONNECTIONS: list[tuple[str, tuple[str, ...]]] = [
@@ -41,8 +42,10 @@ CONNECTIONS: list[tuple[str, tuple[str, ...]]] = [
         ("networkMeasures", "nodes"),
     ),
 ]
-SELECTION = "{ edges { cursor node { __typename } } pageInfo { hasNextPage hasPreviousPage "
-SELECTION += "startCursor endCursor } totalCount }"
+SELECTION = (
+    "{ edges { cursor node { __typename } } "
+    "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount }"
+)
 
 
 @pytest.fixture
@@ -158,8 +161,7 @@ def test_every_connection_takes_last_and_before() -> None:
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue
         for name, field in type_.fields.items():
-            returned = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-            if getattr(returned, "name", "").endswith("Connection"):
+            if graphql.get_named_type(field.type).name.endswith("Connection"):
                 connections += 1
                 assert {"first", "after", "last", "before"} <= set(field.args), (type_, name)
     assert connections >= 18
@@ -237,8 +239,19 @@ def test_node_is_null_for_a_deleted_item(demo: Graph, client: TestClient) -> Non
     )["upsertCompany"]["id"]
     query = "query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }"
     assert data(client, query, id=company) == {"node": {"id": company}, "nodes": [{"id": company}]}
+    # every role reads what company(id:) reads: a viewer too
+    as_viewer = client.post(
+        "/graphql",
+        json={"query": query, "variables": {"id": company}},
+        headers=auth_headers(Role.VIEWER),
+    ).json()
+    assert as_viewer == {"data": {"node": {"id": company}, "nodes": [{"id": company}]}}
     data(client, "mutation($id: ID!) { deleteCompany(id: $id) }", id=company)
+    # deleted: null, as company(id:) answers (only an admin's deletedItems lists it)
     assert data(client, query, id=company) == {"node": None, "nodes": [None]}
+    assert data(client, "query($id: ID!) { company(id: $id) { id } }", id=company) == {
+        "company": None
+    }
     assert data(client, '{ companiesByExternalIds(externalIds: ["x:gone"]) { id } }') == {
         "companiesByExternalIds": [None]
     }
