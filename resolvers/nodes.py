@@ -27,6 +27,10 @@ from graph.core.kinds import (
     NodeKind,
 )
 from graph.db.errors import InvalidInput
+from graph.deals import deals
+from graph.deals.deals import Deal
+from graph.evolution import interactions
+from graph.evolution.interactions import Interaction
 from resolvers.context import Context, Loaders, off_loop
 
 MAX_NODE_IDS = 100  # ids one `nodes(ids:)` takes
@@ -76,4 +80,20 @@ async def by_external_ids(
     for item in found:
         if item is not None:
             loader.prime(item.id, item)
+    return found
+
+
+async def deals_by_external_ids(ctx: Context, external_ids: Sequence[str]) -> list[Deal | None]:
+    """The deals with these external ids, in the order given (one statement)."""
+    found = await off_loop(deals.deals_by_external_id, ctx.graph, external_ids)
+    ctx.loaders.deals.prime_many({deal.id: deal for deal in found if deal is not None})
+    return found
+
+
+async def interactions_by_external_ids(
+    ctx: Context, external_ids: Sequence[str]
+) -> list[Interaction | None]:
+    """The interactions with these external ids, in the order given (one statement)."""
+    found = await off_loop(interactions.interactions_by_external_id, ctx.graph, external_ids)
+    ctx.loaders.interactions.prime_many({i.id: i for i in found if i is not None})
     return found

@@ -77,6 +77,8 @@ EXTERNAL_ID_LOOKUPS = (
     "relationshipsByExternalIds",
     "companyRelationshipsByExternalIds",
     "referralsByExternalIds",
+    "dealsByExternalIds",
+    "interactionsByExternalIds",
 )
 # a list answered item for item from one of these arguments counts at that list's length
 ID_LIST_ARGUMENTS = ("ids", "externalIds")

@@ -1,5 +1,6 @@
 """Look-ups across kinds: any object by its id (`node`, `nodes`), and each kind with external
-ids by a list of them (`companiesByExternalIds`, …)."""
+ids by a list of them (`companiesByExternalIds`, …, `dealsByExternalIds`,
+`interactionsByExternalIds`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from graph.core.kinds import (
 )
 from graph.core.reads import MAX_EXTERNAL_IDS
 from resolvers import nodes as resolve
-from schema.deals import to_deal
+from schema.deals import Deal, to_deal
 from schema.evolution import Change, Interaction
 from schema.node import Node
 from schema.types import (
@@ -144,3 +145,23 @@ class RefetchQuery:
     ) -> list[Referral | None]:
         found = await resolve.by_external_ids(info.context, REFERRAL, external_ids)
         return _each(to_referral, found)
+
+    @strawberry.field(
+        description="Deals by the ids another system gave them, in the order given, null "
+        "where none has it."
+    )
+    async def deals_by_external_ids(
+        self, info: Info, external_ids: Annotated[list[str], _EXTERNAL_IDS]
+    ) -> list[Deal | None]:
+        found = await resolve.deals_by_external_ids(info.context, external_ids)
+        return _each(to_deal, found)
+
+    @strawberry.field(
+        description="Interactions by the ids another system gave them, in the order given, "
+        "null where none has it."
+    )
+    async def interactions_by_external_ids(
+        self, info: Info, external_ids: Annotated[list[str], _EXTERNAL_IDS]
+    ) -> list[Interaction | None]:
+        found = await resolve.interactions_by_external_ids(info.context, external_ids)
+        return _each(lambda m: Interaction(model=m), found)

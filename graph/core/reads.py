@@ -147,17 +147,23 @@ def referrals_by_id(graph: Graph, ids: Sequence[str]) -> list[Referral | None]:
     return _by_id(graph, REFERRAL, ids)
 
 
-def by_external_ids(
-    graph: Graph, kind: NodeKind[T, Any] | EdgeKind[T, Any], external_ids: Sequence[str]
-) -> list[T | None]:
-    """The items of `kind` with these external ids (trimmed, as they are stored), in the
-    order given, None where none has it; at most MAX_EXTERNAL_IDS, in one statement."""
+def checked_external_ids(external_ids: Sequence[str]) -> list[str]:
+    """External ids to look up, trimmed as they are stored; more than MAX_EXTERNAL_IDS are
+    refused."""
     if len(external_ids) > MAX_EXTERNAL_IDS:
         raise InvalidInput(
             f"externalIds: at most {MAX_EXTERNAL_IDS} at a time (got {len(external_ids)})",
             field="externalIds",
         )
-    keys = [external_id.strip() for external_id in external_ids]
+    return [external_id.strip() for external_id in external_ids]
+
+
+def by_external_ids(
+    graph: Graph, kind: NodeKind[T, Any] | EdgeKind[T, Any], external_ids: Sequence[str]
+) -> list[T | None]:
+    """The items of `kind` with these external ids (trimmed, as they are stored), in the
+    order given, None where none has it; at most MAX_EXTERNAL_IDS, in one statement."""
+    keys = checked_external_ids(external_ids)
     rows = graph.read(kind.statements.by_external_ids, externalIds=sorted(set(keys)))
     found = {row["key"]: kind.model(row["item"]) for row in rows}
     return [found.get(key) for key in keys]

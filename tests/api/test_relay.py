@@ -167,6 +167,9 @@ def test_every_connection_takes_last_and_before() -> None:
     assert connections >= 18
 
 
+HUADONG = '{ companiesByExternalIds(externalIds: ["demo:company:huadong"]) { id } }'
+
+
 def _demo_ids(client: TestClient) -> dict[str, list[str]]:
     """Two ids of each kind that implements Node, from the demo."""
     found = data(
@@ -183,7 +186,7 @@ def _demo_ids(client: TestClient) -> dict[str, list[str]]:
     )
     ids = {key: [node["id"] for node in value["nodes"]] for key, value in found.items()}
     # the changes and interactions of the demo's 华东精密制造 (interactions hd-1…)
-    of = data(client, '{ companiesByExternalIds(externalIds: ["demo:company:huadong"]) { id } }')
+    of = data(client, HUADONG)
     logged = data(
         client,
         "query($id: ID!) { changeHistory(subjectId: $id, first: 2) { nodes { id } } "
@@ -273,6 +276,8 @@ LOOKUPS = [
     ("relationshipsByExternalIds", "relationships", "PersonRelationship"),
     ("companyRelationshipsByExternalIds", "companyRelationships", "CompanyRelationship"),
     ("referralsByExternalIds", "referrals", "Referral"),
+    ("dealsByExternalIds", "deals", "Deal"),
+    ("interactionsByExternalIds", "interactions", "Interaction"),
 ]
 
 
@@ -285,7 +290,16 @@ def test_lookups_by_external_ids_answer_in_order_with_nulls(
     listing: str,
     typename: str,
 ) -> None:
-    items = data(client, f"{{ {listing}(first: 3) {{ nodes {{ id externalId }} }} }}")[listing]
+    if listing == "interactions":  # of a company: those of the demo's 华东精密制造
+        of = data(client, HUADONG)
+        items = data(
+            client,
+            "query($id: ID!) { interactions(filter: {companyId: $id}, first: 3) "
+            "{ nodes { id externalId } } }",
+            id=of["companiesByExternalIds"][0]["id"],
+        )[listing]
+    else:
+        items = data(client, f"{{ {listing}(first: 3) {{ nodes {{ id externalId }} }} }}")[listing]
     known = [item for item in items["nodes"] if item["externalId"]]
     assert len(known) >= 2, items
     asked = [known[1]["externalId"], "no:such:id", known[0]["externalId"], known[1]["externalId"]]
