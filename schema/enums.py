@@ -30,10 +30,13 @@ from graph.keypersons.introductions import PathLabel
 E = TypeVar("E", bound=Enum)
 
 
-def _described(cls: type[E], description: str, values: Mapping[E, str]) -> None:
-    """Register a domain enum (defined in graph/, which never sees GraphQL) with Strawberry,
-    with a description for the type and one for each value: `strawberry.enum` takes the type's
-    only, so the values' are set on the definition it makes. Every member must be described."""
+def described_enum(cls: type[E], description: str, values: Mapping[E, str]) -> None:
+    """Register an enum with Strawberry, with a description for the type and one for each
+    value. The domain's enums are defined in graph/, which never sees GraphQL, and
+    `strawberry.enum` takes only the type's description, so the values' are set on the
+    definition it makes (`strawberry.enum_value` in the class body would also make each
+    member's `.value` an EnumValueDefinition to type checkers). Every member must be
+    described."""
     missing = [member.name for member in cls if member not in values]
     if missing:
         raise ValueError(f"{cls.__name__}: no description for {', '.join(missing)}")
@@ -43,9 +46,9 @@ def _described(cls: type[E], description: str, values: Mapping[E, str]) -> None:
         value.description = values[cls(value.value)]
 
 
-_described(
+described_enum(
     CompanyStatus,
-    "A customer's maturity (客户成熟度): prospect, target, current; then churned or won back.",
+    "A customer's maturity (成熟程度): prospect, target, current; then churned or won back.",
     {
         CompanyStatus.PROSPECT: "Potential customer (潜在客户): may trade with us some day.",
         CompanyStatus.TARGET: "Target customer (目标客户): in contact, may become a current one.",
@@ -55,18 +58,19 @@ _described(
         "(重新获得的已流失客户).",
     },
 )
-_described(
+described_enum(
     ValueClass,
-    "Value class (价值分类): A, B or C by value to us: revenue, marketing cost, years of business.",
+    "Value class: A, B or C by the customer's value (价值) to us: revenue, marketing cost, "
+    "years of business.",
     {
         ValueClass.A: "A: the most valuable customers.",
         ValueClass.B: "B: customers of middling value.",
         ValueClass.C: "C: customers of the least value.",
     },
 )
-_described(
+described_enum(
     IntentClass,
-    "Intent class (意向分类): how ready the customer is to buy, from A (ready) to D (refused).",
+    "Intent class: how ready the customer is to buy (合作意向), from A (ready) to D (refused).",
     {
         IntentClass.A: "A (A类客户): clear intent to buy and able to pay.",
         IntentClass.B: "B (B类客户): has the need and the intent, but hesitates.",
@@ -74,7 +78,7 @@ _described(
         IntentClass.D: "D (D类客户): has refused us or has no need now; keep in touch long-term.",
     },
 )
-_described(
+described_enum(
     LifecycleStage,
     "Lifecycle stage (客户关系生命周期), the length measure of a relationship: exploration, "
     "formation, stability, decline.",
@@ -85,7 +89,7 @@ _described(
         LifecycleStage.DECLINE: "Decline (衰退期): the relationship is weakening.",
     },
 )
-_described(
+described_enum(
     CommunicationStyle,
     "A person's communication style, from sales training's four animals.",
     {
@@ -97,7 +101,7 @@ _described(
         "image and others' opinion.",
     },
 )
-_described(
+described_enum(
     BuyingRole,
     "The part a person plays in the customer's buying decisions.",
     {
@@ -109,7 +113,7 @@ _described(
         BuyingRole.BLOCKER: "Works against the purchase.",
     },
 )
-_described(
+described_enum(
     Seniority,
     "Where a role sits in the customer's hierarchy.",
     {
@@ -119,20 +123,21 @@ _described(
         Seniority.STAFF: "Staff without management duties.",
     },
 )
-_described(
+described_enum(
     PersonTier,
     "Person-to-person tier, from loosest to closest: 过客 passer-by, 熟人 acquaintance, 朋友 "
     "friend, 知己 confidant (of 100 contacts about 50 become acquaintances, 10 friends, 3-5 "
-    "confidants).",
+    "confidants). The strengths that suggest each are defaults "
+    "(GUANXI_STRENGTH_TIER_FLOORS).",
     {
         PersonTier.PASSER_BY: "过客 passer-by: met, no relationship to speak of "
-        "(suggested below strength 0.2).",
-        PersonTier.ACQUAINTANCE: "熟人 acquaintance: knows us (suggested from strength 0.2).",
-        PersonTier.FRIEND: "朋友 friend: a personal relationship (suggested from strength 0.5).",
-        PersonTier.CONFIDANT: "知己 confidant: the closest tier (suggested from strength 0.8).",
+        "(`suggestedTier` below strength 0.2).",
+        PersonTier.ACQUAINTANCE: "熟人 acquaintance: knows us (`suggestedTier` from strength 0.2).",
+        PersonTier.FRIEND: "朋友 friend: a personal tie (`suggestedTier` from strength 0.5).",
+        PersonTier.CONFIDANT: "知己 confidant: the closest (`suggestedTier` from strength 0.8).",
     },
 )
-_described(
+described_enum(
     RelationshipLevel,
     "The ladder of relationship levels, from low to high: Trust, Value, Emotion, Vision.",
     {
@@ -144,7 +149,7 @@ _described(
         RelationshipLevel.VISION: "Vision: shared strategy and prospects, pooled resources.",
     },
 )
-_described(
+described_enum(
     CompanyTier,
     "Company-to-company tier, from loosest to closest; no tier is better in itself, most "
     "customers need only a preferred supplier.",
@@ -159,7 +164,7 @@ _described(
         "maybe cross-holdings or a joint venture.",
     },
 )
-_described(
+described_enum(
     Stance,
     "A key person's stance toward us, as account planners judge it.",
     {
@@ -170,7 +175,7 @@ _described(
         Stance.OPPONENT: "Works against us.",
     },
 )
-_described(
+described_enum(
     PathLabel,
     "How good an introduction path is, by its strength (the product of its ties' strengths).",
     {
@@ -179,7 +184,7 @@ _described(
         PathLabel.WEAK: "Strength under 0.2.",
     },
 )
-_described(
+described_enum(
     SubjectKind,
     "What a recorded change is about.",
     {
@@ -191,7 +196,7 @@ _described(
         SubjectKind.REPORTING_LINE: "A reporting line of an org chart.",
     },
 )
-_described(
+described_enum(
     Operation,
     "What a recorded change did to its subject.",
     {
@@ -200,7 +205,7 @@ _described(
         Operation.DELETED: "Deleted it.",
     },
 )
-_described(
+described_enum(
     EvidenceKind,
     "Where a strength change came from.",
     {
@@ -208,7 +213,7 @@ _described(
         EvidenceKind.INTERACTION: "A logged interaction moved it.",
     },
 )
-_described(
+described_enum(
     ChangeCategory,
     "What kind of move a change in a customer's neighbourhood is.",
     {
@@ -225,7 +230,7 @@ _described(
         ChangeCategory.CLASS_CHANGE: "The customer's value or intent class changed.",
     },
 )
-_described(
+described_enum(
     InteractionKind,
     "The kind of a logged interaction; each adds its own weight to the strength (a meal the "
     "most, an email or message the least; GUANXI_STRENGTH_WEIGHTS changes them).",
@@ -240,7 +245,7 @@ _described(
         InteractionKind.OTHER: "Anything else (default weight 0.03).",
     },
 )
-_described(
+described_enum(
     Trend,
     "Which way a relationship's health moved over a window.",
     {
@@ -251,6 +256,7 @@ _described(
 )
 
 __all__ = [
+    "described_enum",
     "BuyingRole",
     "ChangeCategory",
     "EvidenceKind",
@@ -276,34 +282,73 @@ __all__ = [
 ]
 
 
-@strawberry.enum(description="Sort direction.")
+# The API's own enums: plain values (so that `.value` stays a str to type checkers), described
+# as the domain's are.
 class Direction(Enum):
-    ASC = strawberry.enum_value("ASC", description="Ascending: smallest, earliest or A first.")
-    DESC = strawberry.enum_value("DESC", description="Descending: largest, latest or Z first.")
+    ASC = "ASC"
+    DESC = "DESC"
 
 
-@strawberry.enum(description="How to sort companies; counts are computed from the graph.")
+described_enum(
+    Direction,
+    "Sort direction.",
+    {
+        Direction.ASC: "Ascending: smallest, earliest or A first.",
+        Direction.DESC: "Descending: largest, latest or Z first.",
+    },
+)
+
+
 class CompanySortField(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when it was created.")
-    OUR_RELATIONSHIP_COUNT = strawberry.enum_value(
-        "OUR_RELATIONSHIP_COUNT", description="By `ourRelationshipCount`."
-    )
-    PEOPLE_COUNT = strawberry.enum_value("PEOPLE_COUNT", description="By `peopleCount`.")
+    NAME = "NAME"
+    CREATED_AT = "CREATED_AT"
+    OUR_RELATIONSHIP_COUNT = "OUR_RELATIONSHIP_COUNT"
+    PEOPLE_COUNT = "PEOPLE_COUNT"
 
 
-@strawberry.enum(description="How to sort people; figures are computed from the graph.")
+described_enum(
+    CompanySortField,
+    "How to sort companies; counts are computed from the graph.",
+    {
+        CompanySortField.NAME: "By name.",
+        CompanySortField.CREATED_AT: "By when it was created.",
+        CompanySortField.OUR_RELATIONSHIP_COUNT: "By `ourRelationshipCount`.",
+        CompanySortField.PEOPLE_COUNT: "By `peopleCount`.",
+    },
+)
+
+
 class PersonSortField(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when they were created.")
-    STRONGEST_TIE = strawberry.enum_value("STRONGEST_TIE", description="By `strongestTie`.")
-    RELATIONSHIP_COUNT = strawberry.enum_value(
-        "RELATIONSHIP_COUNT", description="By `relationshipCount`."
-    )
+    NAME = "NAME"
+    CREATED_AT = "CREATED_AT"
+    STRONGEST_TIE = "STRONGEST_TIE"
+    RELATIONSHIP_COUNT = "RELATIONSHIP_COUNT"
 
 
-@strawberry.enum(description="How to sort person-to-person relationships.")
+described_enum(
+    PersonSortField,
+    "How to sort people; figures are computed from the graph.",
+    {
+        PersonSortField.NAME: "By name.",
+        PersonSortField.CREATED_AT: "By when they were created.",
+        PersonSortField.STRONGEST_TIE: "By `strongestTie`.",
+        PersonSortField.RELATIONSHIP_COUNT: "By `relationshipCount`.",
+    },
+)
+
+
 class RelationshipSortField(Enum):
-    STRENGTH = strawberry.enum_value("STRENGTH", description="By stored `strength`.")
-    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="By when it last changed.")
-    SINCE = strawberry.enum_value("SINCE", description="By `since`, the date it began.")
+    STRENGTH = "STRENGTH"
+    UPDATED_AT = "UPDATED_AT"
+    SINCE = "SINCE"
+
+
+described_enum(
+    RelationshipSortField,
+    "How to sort person-to-person relationships.",
+    {
+        RelationshipSortField.STRENGTH: "By stored `strength`.",
+        RelationshipSortField.UPDATED_AT: "By when it last changed.",
+        RelationshipSortField.SINCE: "By `since`, the date it began.",
+    },
+)

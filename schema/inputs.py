@@ -100,10 +100,10 @@ class CompanyInput:
         "(现行客户), churned or won back.",
     )
     value_class: ValueClass | None = strawberry.field(
-        default=strawberry.UNSET, description="Value class A/B/C (价值分类)."
+        default=strawberry.UNSET, description="Value class A/B/C by value (价值) to us."
     )
     intent_class: IntentClass | None = strawberry.field(
-        default=strawberry.UNSET, description="Intent class A-D (意向分类)."
+        default=strawberry.UNSET, description="Intent class A-D by intent to buy (合作意向)."
     )
     lifecycle_stage: LifecycleStage | None = strawberry.field(
         default=strawberry.UNSET,
@@ -134,10 +134,10 @@ class CompanyPatch:
         "(现行客户), churned or won back.",
     )
     value_class: ValueClass | None = strawberry.field(
-        default=strawberry.UNSET, description="Value class A/B/C (价值分类)."
+        default=strawberry.UNSET, description="Value class A/B/C by value (价值) to us."
     )
     intent_class: IntentClass | None = strawberry.field(
-        default=strawberry.UNSET, description="Intent class A-D (意向分类)."
+        default=strawberry.UNSET, description="Intent class A-D by intent to buy (合作意向)."
     )
     lifecycle_stage: LifecycleStage | None = strawberry.field(
         default=strawberry.UNSET,
@@ -423,13 +423,13 @@ class CompanyFilter:
         default=None, description="Part of the name, in characters or pinyin."
     )
     status: list[CompanyStatus] | None = strawberry.field(
-        default=None, description="Status is one of these (客户成熟度)."
+        default=None, description="Status (maturity, 成熟程度) is one of these."
     )
     value_class: list[ValueClass] | None = strawberry.field(
-        default=None, description="Value class (价值分类) is one of these."
+        default=None, description="Value class is one of these."
     )
     intent_class: list[IntentClass] | None = strawberry.field(
-        default=None, description="Intent class (意向分类) is one of these."
+        default=None, description="Intent class is one of these."
     )
     lifecycle_stage: list[LifecycleStage] | None = strawberry.field(
         default=None, description="Lifecycle stage is one of these."

@@ -98,12 +98,12 @@ class Company:
         "(现行客户), churned or won back; null if not assessed."
     )
     value_class: ValueClass | None = strawberry.field(
-        description="Value class A/B/C (价值分类) by revenue, marketing cost and years of "
+        description="Value class A/B/C (价值) by revenue, marketing cost and years of "
         "business; null if not classed (`valueClasses` suggests one from "
         "deals)."
     )
     intent_class: IntentClass | None = strawberry.field(
-        description="Intent class A-D (意向分类): how ready it is to buy; null if not classed."
+        description="Intent class A-D (合作意向): how ready it is to buy; null if not classed."
     )
     lifecycle_stage: LifecycleStage | None = strawberry.field(
         description="Where the relationship with this customer is in its lifecycle (考察期 "
