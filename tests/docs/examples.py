@@ -233,6 +233,15 @@ def scan(path: Path) -> tuple[list[Example], list[Problem]]:
             pending = []
         if "`curl " in text:
             problems.append(Problem(f"{rel}:{i + 1}", "curl in inline code: put it in a sh block"))
+        if text.startswith("    ") and (i == 0 or not lines[i - 1].strip()):
+            # an indented code block (or a list item's paragraph): not run, so not GraphQL
+            end = i
+            while end < len(lines) and lines[end].startswith("    "):
+                end += 1
+            if looks_like_graphql("\n".join(lines[i:end])):
+                problems.append(
+                    Problem(f"{rel}:{i + 1}", "an indented block that looks like GraphQL: fence it")
+                )
         for span in _INLINE.finditer(text):
             if is_document(span["code"]):
                 examples.append(Example(path, i + 1, GRAPHQL, span["code"], Markers(), inline=True))

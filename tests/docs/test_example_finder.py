@@ -61,6 +61,10 @@ def test_graphql_without_its_tag_fails(tmp_path: Path) -> None:
     assert problems == ["page.md:1: a block tagged '' that looks like GraphQL: tag it"]
     _, problems = _scan(tmp_path, f"{FENCE}\nINFO guanxi started\n{FENCE}\n")
     assert problems == []
+    _, problems = _scan(tmp_path, "Indented:\n\n    { companies { totalCount } }\n")
+    assert problems == ["page.md:3: an indented block that looks like GraphQL: fence it"]
+    _, problems = _scan(tmp_path, "Indented:\n\n    score = value x coverage\n")
+    assert problems == []
     _, problems = _scan(tmp_path, "With curl: `curl -H 'Content-Type:\napplication/json'`.\n")
     assert problems == ["page.md:1: curl in inline code: put it in a sh block"]
 
