@@ -63,7 +63,9 @@ test-fast: $(STAMP) $(LINT_STAMP) $(UI_STAMP)
 	$(BIN)/pytest -m "not slow"
 
 ## Static checks: ruff, mypy (strict), basedpyright (strict, enforces LiteralString statements),
-## import-linter layers, the map's JavaScript (tsc, strict).
+## import-linter layers, the map's JavaScript (tsc, strict), and the map's generated types and
+## trusted documents up to date with schema.graphql and ui/src/queries.js (graphql-codegen --check:
+## fails naming the stale files; `cd ui && npm run codegen` writes them).
 check: $(STAMP) $(UI_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,6 +73,7 @@ check: $(STAMP) $(UI_STAMP)
 	$(BIN)/basedpyright
 	$(BIN)/lint-imports
 	cd $(UI_DIR) && npx --no-install tsc -p .
+	cd $(UI_DIR) && npx --no-install graphql-codegen --check --errors-only
 
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
