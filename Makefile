@@ -73,7 +73,10 @@ check: $(STAMP) $(UI_STAMP)
 	$(BIN)/basedpyright
 	$(BIN)/lint-imports
 	cd $(UI_DIR) && npx --no-install tsc -p .
-	cd $(UI_DIR) && npx --no-install graphql-codegen --check --errors-only
+	@cd $(UI_DIR) && out=$$(npx --no-install graphql-codegen --check 2>&1) || { \
+	  printf '%s\n' "$$out" | grep -v '^[❯✔]'; \
+	  echo "ui/: generated files stale or operations invalid: fix, then 'cd ui && npm run codegen'"; \
+	  exit 1; }
 
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)

@@ -118,7 +118,10 @@ class TrustedDocuments:
 
     def resolve(self, operation: dict[str, Any]) -> dict[str, Any]:
         """The operation with the text of the document it names in `query`; the operation as
-        sent when it names none and the mode lets its text run. DocumentRefused otherwise."""
+        sent when it names none and the mode lets its text run. DocumentRefused otherwise.
+
+        A text sent with its own id is a text (Apollo's link sends both after an id was not
+        found): it runs as any text would, and must be the text the id names."""
         extensions = operation.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         named: object = operation.get("documentId")
@@ -126,18 +129,20 @@ class TrustedDocuments:
             named = persisted.get("sha256Hash")
         query = operation.get("query")
         if named is None:
-            if self.mode == "only" and not self._registered(query):
-                raise DocumentRefused(
-                    "this server runs only trusted documents (GUANXI_TRUSTED_DOCUMENTS=only): "
-                    "send a registered document's id in `documentId` (docs/TRUSTED_DOCUMENTS.md)",
-                    UNTRUSTED,
-                )
-            return operation
+            return self._as_text(operation)
         digest = _hex_of(named)
         if digest is None:
             raise DocumentRefused(
                 f"`documentId` must be `sha256:` and 64 hex digits, not {str(named)[:80]!r}"
             )
+        unnamed = {key: value for key, value in operation.items() if key != "documentId"}
+        if isinstance(query, str):
+            if hashlib.sha256(query.encode()).hexdigest() != digest:
+                raise DocumentRefused(
+                    f"`query` is not the document sha256:{digest} names (an id is the SHA-256 "
+                    "of its document's exact text): send one of them"
+                )
+            return self._as_text(unnamed)
         text = self.documents.get(digest)
         if text is None:
             why = (
@@ -150,13 +155,18 @@ class TrustedDocuments:
                 "docs/TRUSTED_DOCUMENTS.md)",
                 NOT_FOUND,
             )
-        if isinstance(query, str) and query != text:
+        return {**unnamed, "query": text}
+
+    def _as_text(self, operation: dict[str, Any]) -> dict[str, Any]:
+        """An operation sent as text: as it is, unless the mode is `only` and the text is not
+        exactly a registered document's."""
+        if self.mode == "only" and not self._registered(operation.get("query")):
             raise DocumentRefused(
-                "`query` differs from the registered document its id names: send one of them"
+                "this server runs only trusted documents (GUANXI_TRUSTED_DOCUMENTS=only): "
+                "send a registered document's id in `documentId` (docs/TRUSTED_DOCUMENTS.md)",
+                UNTRUSTED,
             )
-        resolved = {key: value for key, value in operation.items() if key != "documentId"}
-        resolved["query"] = text
-        return resolved
+        return operation
 
 
 __all__ = [

@@ -160,6 +160,11 @@ def test_only_refuses_other_documents_and_unknown_ids_with_their_codes(
         assert code_of(post(client, {"documentId": "md5:abc"})[1]) == "BAD_REQUEST"
         mismatch = {"documentId": page_id("Ping"), "query": RAW}
         assert code_of(post(client, mismatch)[1]) == "BAD_REQUEST"
+        # a text with its own id is a text: refused here unless registered (Apollo's retry)
+        retry = {"query": RAW, "extensions": {"persistedQuery": {"sha256Hash": unknown[7:]}}}
+        assert code_of(post(client, retry)[1]) == "UNTRUSTED_DOCUMENT"
+        registered = {"query": TEAM_DOCUMENT, "documentId": document_id(TEAM_DOCUMENT)}
+        assert post(client, registered)[0] == 200
 
 
 def test_only_holds_over_websockets_too(graph: Graph) -> None:
@@ -192,6 +197,10 @@ def test_allow_runs_any_text_and_registered_ids(graph: Graph) -> None:
         assert code_of(post(client, {"documentId": document_id(RAW)})[1]) == (
             "PERSISTED_QUERY_NOT_FOUND"
         )
+        # Apollo's link then sends the text with its id: it runs, as any text does here
+        apollo = {"persistedQuery": {"version": 1, "sha256Hash": document_id(RAW)[7:]}}
+        retry = {"query": RAW, "extensions": apollo}
+        assert post(client, retry) == (200, {"data": {"companies": {"totalCount": 0}}})
 
 
 def test_off_runs_any_text_and_answers_ids_not_found_so_the_page_sends_the_text(
