@@ -69,9 +69,11 @@ test-fast: $(STAMP) $(LINT_STAMP) $(UI_STAMP)
 	$(BIN)/pytest -m "not slow"
 
 ## Static checks: ruff, mypy (strict), basedpyright (strict, enforces LiteralString statements),
-## import-linter layers, the map's JavaScript (tsc, strict), schema.graphql up to date with the
-## code (tests/api/test_schema_export.py) and graphql-schema-linter over it (its description,
-## naming and Relay rules: the list in tests/schema_lint/package.json).
+## import-linter layers, the map's JavaScript (tsc, strict), the map's generated types and
+## trusted documents up to date with schema.graphql and ui/src/queries.js (graphql-codegen --check:
+## fails naming the stale files; `cd ui && npm run codegen` writes them), schema.graphql up to
+## date with the code (tests/api/test_schema_export.py) and graphql-schema-linter over it (its
+## description, naming and Relay rules: the list in tests/schema_lint/package.json).
 check: $(STAMP) $(UI_STAMP) $(SCHEMA_LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -80,6 +82,10 @@ check: $(STAMP) $(UI_STAMP) $(SCHEMA_LINT_STAMP)
 	$(BIN)/lint-imports
 	cd $(UI_DIR) && npx --no-install tsc -p .
 	$(BIN)/pytest -q -p no:cacheprovider tests/api/test_schema_export.py
+	@cd $(UI_DIR) && out=$$(npx --no-install graphql-codegen --check 2>&1) || { \
+	  printf '%s\n' "$$out" | grep -v '^[❯✔]'; \
+	  echo "ui/: generated files stale or operations invalid: fix, then 'cd ui && npm run codegen'"; \
+	  exit 1; }
 	$(SCHEMA_LINT_DIR)/node_modules/.bin/graphql-schema-linter -c $(SCHEMA_LINT_DIR) schema.graphql
 
 ## Re-export schema.graphql from the code.
