@@ -51,7 +51,9 @@ PYTHON = "python"
 JSON = "json"
 # blocks that are never run: untagged (log lines, diagrams, file headers) and these tags; each
 # is checked not to look like GraphQL. Any other tag fails until the test is taught it.
-TEXT = frozenset({"", "text", "csv", "jsonl", "diff"})
+# `ts`: a client's own build configuration (docs/TRUSTED_DOCUMENTS.md), not a call to the API;
+# one that holds GraphQL still fails test_no_example_hides
+TEXT = frozenset({"", "text", "csv", "jsonl", "diff", "ts"})
 KNOWN_TAGS = frozenset({GRAPHQL, PYTHON, JSON, *TEXT, *SHELL})
 
 DIRECTIVES = frozenset({"variables", "replace", "expect-error"})
@@ -290,13 +292,19 @@ def commands(example: Example) -> list[Command]:
     i = 0
     while i < len(lines):
         start = i
-        while lines[i].endswith("\\") and i + 1 < len(lines):
+        while True:
+            while lines[i].endswith("\\") and i + 1 < len(lines):
+                i += 1
             i += 1
-        i += 1
-        text = "\n".join(lines[start:i])
-        # shlex keeps a backslash-newline inside single quotes, as the shell does, and makes
-        # one outside quotes a word of its own, where the shell joins the lines: dropped
-        words = [w for w in shlex.split(text, comments=True) if w != "\n"]
+            text = "\n".join(lines[start:i])
+            # shlex keeps a backslash-newline inside single quotes, as the shell does, and makes
+            # one outside quotes a word of its own, where the shell joins the lines: dropped
+            try:
+                words = [w for w in shlex.split(text, comments=True) if w != "\n"]
+                break
+            except ValueError:  # a quoted string goes on to the next line, as in the shell
+                if i >= len(lines):
+                    raise
         if words:
             found.append(Command(example.line + 1 + start, text, words))
     return found

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -368,6 +369,18 @@ def run_curl(demo: Demo, command: Command, cwd: Path, where: str) -> None:
     check_result(body, None, where)
 
 
+def run_hash(command: Command, cwd: Path, where: str) -> None:
+    """A `printf … | sha256sum  # <hex>…` line: the hash printed starts with the one the
+    comment shows."""
+    shown = re.search(r"#\s*([0-9a-f]{8,})", command.text)
+    assert shown, f"{where}: a printf line without the hash it prints in a comment"
+    done = subprocess.run(
+        ["bash", "-c", command.text], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, f"{where}: exited {done.returncode}: {done.stderr}"
+    assert done.stdout.startswith(shown.group(1)), f"{where}: printed {done.stdout!r}"
+
+
 def _seed_environment(demo: Demo) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GUANXI_"))}
     environment.update(GUANXI_DATA_DIR=str(demo.engine.data_dir), PYTHONPATH=str(ROOT))
@@ -422,6 +435,8 @@ def run_shell(demo: Demo, example: Example, cwd: Path) -> None:
             run_curl(demo, Command(command.line, text, command.words), cwd, where)
         elif program == "seed":
             run_seed(demo, command, cwd, where, example.markers.replace)
+        elif program == "printf":
+            run_hash(command, cwd, where)
         else:
             raise AssertionError(f"{where}: an unknown command {program!r}: run it or NOT_RUN")
 
@@ -449,7 +464,7 @@ def test_no_example_hides() -> None:
     for example in EXAMPLES:
         if example.tag in SHELL:
             for command in commands(example):
-                if command.program not in {"curl", "seed", *NOT_RUN}:
+                if command.program not in {"curl", "seed", "printf", *NOT_RUN}:
                     where = example.at(command.line)
                     problems.append(f"{where}: unknown command {command.program!r}")
     assert not problems, "\n".join(problems)
