@@ -394,8 +394,9 @@ class NodeMeasures:
         return self.model.out_degree
 
     @strawberry.field(
-        description="PageRank (igraph), damping 0.85, directed in the referral network; the "
-        "ranks add up to 1. Weighted by strength when the measures are `weighted`. Not rounded."
+        description=f"PageRank (igraph), damping {nm.DAMPING}, directed in the referral "
+        f"network; the ranks add up to 1. Weighted by the edges' weights when the measures are "
+        f"`weighted`. Not rounded."
     )
     def pagerank(self) -> float:
         return self.model.pagerank
@@ -427,7 +428,8 @@ class CommunityMember:
 @strawberry.type(
     description=f"A cluster of people (and companies) more tied to each other than to the "
     f"rest, found by Louvain (igraph's multilevel method, resolution 1, random seed {nm.SEED}) "
-    f"on the network taken as undirected; weighted by strength when the measures are `weighted`."
+    f"on the network taken as undirected; weighted by the edges' weights when the measures are "
+    f"`weighted`."
 )
 class Community:
     model: strawberry.Private[nm.Community]
@@ -483,7 +485,8 @@ class NetworkAnalysis:
     @strawberry.field(
         description=described(
             "The modularity of the communities found (Louvain, resolution 1), on the network "
-            "taken as undirected, weighted by strength when `weighted`; null without edges."
+            "taken as undirected, weighted by the edges' weights when `weighted`; null without "
+            "edges."
         )
     )
     def modularity(self) -> float | None:

@@ -153,8 +153,9 @@ class Change:
         return strawberry.ID(self.model.id)
 
     @strawberry.field(
-        description="When it took effect: the change's `at` when one was given, else when it "
-        "was written; never before the subject's previous change."
+        description="When it took effect: the change's `at` when one was given, else by default "
+        "when it was written (a reporting line's since day; an interaction's appliedAt); never "
+        "before the subject's previous change."
     )
     def at(self) -> dt.datetime:
         return self.model.at
@@ -348,8 +349,8 @@ class StrengthContribution:
 
     @strawberry.field(
         description=described(
-            "The share of it left when the strength was computed, 0 to 1: 0.5 ** (days since it "
-            "was made / halfLifeDays)."
+            "The share of it left when the strength was computed, 0 to 1: 0.5 ** (days from "
+            "when it was made to then / halfLifeDays)."
         )
     )
     def remaining(self) -> float:

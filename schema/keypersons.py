@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -474,6 +475,16 @@ class IntroductionPath:
         ]
 
 
+def _points(points: Iterable[tuple[Enum | None, float]], *, words: bool = True) -> str:
+    """A table of the call plan's points, in words ("decision maker 3, blocker 3, …") or by
+    name ("A 1, B 0.8, …"); points of 0 and the None key left out."""
+    return ", ".join(
+        f"{key.value.lower().replace('_', ' ') if words else key.value} {value:g}"
+        for key, value in points
+        if key is not None and value
+    )
+
+
 @strawberry.type(description="The next step for a key person: who should act, and why.")
 class CallStep:
     rank: int = strawberry.field(description="1 = call first.")
@@ -504,11 +515,12 @@ class CallStep:
     )
     score: float = strawberry.field(
         description=described(
-            "What the step changes (higher first): value factor (value class A 1, B 0.8, C or "
-            "unset 0.6) x (coverage: uncovered 4, single-threaded 2; + 1 a tier of tier gap, "
-            "at most 4; + 1.5 if fading; + buying role: decision maker or blocker 3, champion "
-            "2, influencer 1.5, gatekeeper 1, user 0.5; + seniority: executive 1.5, senior 1, "
-            "middle 0.5)."
+            f"What the step changes (higher first): value factor (value class "
+            f"{_points(cp.VALUE_FACTOR.items(), words=False)}; unset as C) x (coverage: "
+            f"{_points(cp.COVERAGE_POINTS.items())}; + {cp.TIER_GAP_POINTS:g} a tier of tier "
+            f"gap, at most 4; + {cp.FADING_POINTS:g} if fading; + the best buying role: "
+            f"{_points(cp.ROLE_POINTS.items())}; + the best seniority: "
+            f"{_points(cp.SENIORITY_POINTS.items())})."
         )
     )
     why: str = strawberry.field(description="One sentence a planner can act on.")
