@@ -245,7 +245,7 @@ class ReferralConversion:
         return self.model.already_customers
 
     @strawberry.field(
-        description="Of the rest, the parties a customer of whom is CURRENT or WON_BACK now."
+        description="Of the rest, the parties with a customer that is CURRENT or WON_BACK now."
     )
     def converted(self) -> int:
         return self.model.converted
