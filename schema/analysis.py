@@ -16,8 +16,8 @@ from graph.core.models import PartyRef, PersonTier, ValueClass
 from resolvers import analysis as resolve
 from resolvers.pagination import page_of
 from schema.auth import NETWORK_MEASURES
-from schema.descriptions import After, First, describe_values
-from schema.pagination import Connection
+from schema.descriptions import describe_values
+from schema.pagination import After, Connection, First
 from schema.rounding import described, rounded, rounded_or_none
 from schema.types import Company, Info, Party, Person, load_company, load_party, load_person
 

@@ -18,7 +18,6 @@ from graph.evolution import timelines as ev
 from resolvers import evolution as resolve
 from resolvers.pagination import window
 from schema.auth import PLANNER_WRITE
-from schema.descriptions import After, First
 from schema.enums import (
     ChangeCategory,
     EvidenceKind,
@@ -29,7 +28,7 @@ from schema.enums import (
     Trend,
 )
 from schema.inputs import IdempotencyKey
-from schema.pagination import Connection
+from schema.pagination import After, Connection, First
 from schema.rounding import described, rounded, rounded_json, rounded_or_none
 from schema.types import (
     Company,

@@ -13,7 +13,6 @@ from resolvers.pagination import window
 from schema.analysis import AnalysisQuery, NetworkQuery
 from schema.deals import DealQuery
 from schema.deleted import DeletedQuery
-from schema.descriptions import After, First
 from schema.enums import Direction
 from schema.evolution import EvolutionQuery
 from schema.inputs import (
@@ -27,7 +26,7 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
-from schema.pagination import Connection
+from schema.pagination import After, Connection, First
 from schema.referrals import ReferralQuery
 from schema.transfer import TransferQuery
 from schema.types import (

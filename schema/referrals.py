@@ -12,8 +12,8 @@ from graph.referrals import chains as rm
 from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
-from schema.descriptions import After, First, describe_values
-from schema.pagination import Connection
+from schema.descriptions import describe_values
+from schema.pagination import After, Connection, First
 from schema.rounding import described, rounded_or_none
 from schema.types import Info, Party, load_party
 
