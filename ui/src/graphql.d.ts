@@ -3,92 +3,166 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** The part a person plays in the customer's buying decisions. */
 export type BuyingRole =
+  /** Works against the purchase. */
   | 'BLOCKER'
+  /** Argues for us inside the customer. */
   | 'CHAMPION'
+  /** Makes the buying decision. */
   | 'DECISION_MAKER'
+  /** Controls access to the decision makers and to information. */
   | 'GATEKEEPER'
+  /** Sways the decision without making it. */
   | 'INFLUENCER'
+  /** Uses what is bought. */
   | 'USER';
 
+/** The next step for a key person in the call plan. */
 export type CallAction =
+  /** Meet them over a tie one of our people holds, to deepen it. */
   | 'DEEPEN'
+  /** Get introduced along a path from one of our people (at least two hops; it may run through the customer's reporting lines and colleagues). */
   | 'INTRODUCE'
+  /** None of our people reaches them within 3 hops: `nearest` names the nearest person at the customer we do reach. */
   | 'NOBODY_IN_REACH'
+  /** Rekindle a tie of ours that was once strong (its peak tier, or the tier its peak strength suggests, FRIEND or closer) and has faded; weighed at 0.5 of its peak strength (at least its strength now). */
   | 'REKINDLE';
 
+/** A person's communication style, from sales training's four animals. */
 export type CommunicationStyle =
+  /** Amiable (友善型, the dove 鸽子): easy-going, values trust. */
   | 'AMIABLE'
+  /** Analytical (分析型, the owl 猫头鹰): wants reasons and evidence. */
   | 'ANALYTICAL'
+  /** Driver (支配型, the tiger 老虎): dominant, decides fast. */
   | 'DRIVER'
+  /** Expressive (the peacock 孔雀): outgoing, cares about image and others' opinion. */
   | 'EXPRESSIVE';
 
+/** Company-to-company tier, from loosest to closest; no tier is better in itself, most customers need only a preferred supplier. */
 export type CompanyTier =
+  /** Partnership (合作伙伴关系): the relationship reaches top management on both sides; joint planning. */
   | 'PARTNERSHIP'
+  /** Preferred supplier (优先供应关系): good relations with many of the customer's key persons; priority or exclusive chances. */
   | 'PREFERRED_SUPPLIER'
+  /** Strategic alliance (战略联盟关系): aligned goals, maybe cross-holdings or a joint venture. */
   | 'STRATEGIC_ALLIANCE'
+  /** Transactional (买卖关系): a fair one-off exchange, low-level contact only. */
   | 'TRANSACTIONAL';
 
+/** The kind of a logged interaction; each adds its own weight to the strength (a meal the most, an email or message the least; GUANXI_STRENGTH_WEIGHTS changes them). */
 export type InteractionKind =
+  /** A phone or video call (default weight 0.05). */
   | 'CALL'
+  /** An email (default weight 0.02). */
   | 'EMAIL'
+  /** An event both attended (default weight 0.06). */
   | 'EVENT'
+  /** A meal together (default weight 0.12). */
   | 'MEAL'
+  /** A meeting (default weight 0.08). */
   | 'MEETING'
+  /** A chat message, e.g. WeChat (default weight 0.02). */
   | 'MESSAGE'
+  /** Anything else (default weight 0.03). */
   | 'OTHER'
+  /** A visit (default weight 0.10). */
   | 'VISIT';
 
+/** Why a key person needs a step in the call plan. */
 export type KeyPersonGap =
+  /** Their strongest tie with us is below the desired tier set on their role (tierGap above 0). */
   | 'BELOW_DESIRED_TIER'
+  /** A tie of ours with them has faded: its strength now is under 0.5 of the floor of the highest tier it ever had, or fell by more than 0.1 over the last 90 days. */
   | 'FADING'
+  /** Only one of our people knows them. */
   | 'SINGLE_THREADED'
+  /** No tie of ours meets the map's coverage rule (by default a 朋友 friend or closer). */
   | 'UNCOVERED';
 
+/** Lifecycle stage (客户关系生命周期), the length measure of a relationship: exploration, formation, stability, decline. */
 export type LifecycleStage =
+  /** Decline (衰退期): the relationship is weakening. */
   | 'DECLINE'
+  /** Exploration (考察期): both sides are testing each other. */
   | 'EXPLORATION'
+  /** Formation (形成期): trust and business are growing. */
   | 'FORMATION'
+  /** Stability (稳定期): a settled, mature relationship. */
   | 'STABILITY';
 
+/** How good an introduction path is, by its strength (the product of its ties' strengths). */
 export type PathLabel =
+  /** Strength from 0.2 up to 0.5. */
   | 'MODERATE'
+  /** Strength 0.5 or more. */
   | 'STRONG'
+  /** Strength under 0.2. */
   | 'WEAK';
 
+/** What joins the two people of a hop in an introduction path. */
 export type PathStepKind =
+  /** Both hold a current role at the target's customer, nothing more known; counts as strength 0.3 (like a 熟人 acquaintance). */
   | 'COLLEAGUE'
+  /** A person-to-person relationship, at its strength. */
   | 'RELATIONSHIP'
+  /** One reports to the other, both with a current role at the target's customer; counts as strength 0.6 (like a 朋友 friend). */
   | 'REPORTING_LINE';
 
+/** Person-to-person tier, from loosest to closest: 过客 passer-by, 熟人 acquaintance, 朋友 friend, 知己 confidant (of 100 contacts about 50 become acquaintances, 10 friends, 3-5 confidants). The strengths that suggest each are defaults (GUANXI_STRENGTH_TIER_FLOORS). */
 export type PersonTier =
+  /** 熟人 acquaintance: knows us (`suggestedTier` from strength 0.2). */
   | 'ACQUAINTANCE'
+  /** 知己 confidant: the closest (`suggestedTier` from strength 0.8). */
   | 'CONFIDANT'
+  /** 朋友 friend: a personal tie (`suggestedTier` from strength 0.5). */
   | 'FRIEND'
+  /** 过客 passer-by: met, no relationship to speak of (`suggestedTier` below strength 0.2). */
   | 'PASSER_BY';
 
+/** The ladder of relationship levels, from low to high: Trust, Value, Emotion, Vision. */
 export type RelationshipLevel =
+  /** Emotion (情感): an emotional bank account, deposits made over time. */
   | 'EMOTION'
+  /** Trust (信任): promises kept. */
   | 'TRUST'
+  /** Value (价值): we add value to the customer's business and to the person. */
   | 'VALUE'
+  /** Vision: shared strategy and prospects, pooled resources. */
   | 'VISION';
 
+/** Where a role sits in the customer's hierarchy. */
 export type Seniority =
+  /** Top management (最高管理者): a partnership tier needs ties here. */
   | 'EXECUTIVE'
+  /** Middle management. */
   | 'MIDDLE'
+  /** Senior management. */
   | 'SENIOR'
+  /** Staff without management duties. */
   | 'STAFF';
 
+/** A key person's stance toward us, as account planners judge it. */
 export type Stance =
+  /** Argues for us. */
   | 'CHAMPION'
+  /** Neither for nor against us. */
   | 'NEUTRAL'
+  /** Works against us. */
   | 'OPPONENT'
+  /** Doubts us. */
   | 'SCEPTIC'
+  /** Favours us. */
   | 'SUPPORTER';
 
+/** Value class: A, B or C by the customer's value (价值) to us: revenue, marketing cost, years of business. */
 export type ValueClass =
+  /** A: the most valuable customers. */
   | 'A'
+  /** B: customers of middling value. */
   | 'B'
+  /** C: customers of the least value. */
   | 'C';
 
 export type PingQueryVariables = Exact<{ [key: string]: never; }>;
