@@ -18,10 +18,15 @@ export type BuyingRole =
   /** Uses what is bought. */
   | 'USER';
 
+/** The next step for a key person in the call plan. */
 export type CallAction =
+  /** Meet them over a tie one of our people holds, to deepen it. */
   | 'DEEPEN'
+  /** Get introduced along a path from one of our people (at least two hops; it may run through the customer's reporting lines and colleagues). */
   | 'INTRODUCE'
+  /** None of our people reaches them within 3 hops: `nearest` names the nearest person at the customer we do reach. */
   | 'NOBODY_IN_REACH'
+  /** Rekindle a tie of ours that was once strong (its peak tier, or the tier its peak strength suggests, FRIEND or closer) and has faded; weighed at 0.5 of its peak strength (at least its strength now). */
   | 'REKINDLE';
 
 /** A person's communication style, from sales training's four animals. */
@@ -65,10 +70,15 @@ export type InteractionKind =
   /** A visit (default weight 0.10). */
   | 'VISIT';
 
+/** Why a key person needs a step in the call plan. */
 export type KeyPersonGap =
+  /** Their strongest tie with us is below the desired tier set on their role (tierGap above 0). */
   | 'BELOW_DESIRED_TIER'
+  /** A tie of ours with them has faded: its strength now is under 0.5 of the floor of the highest tier it ever had, or fell by more than 0.1 over the last 90 days. */
   | 'FADING'
+  /** Only one of our people knows them. */
   | 'SINGLE_THREADED'
+  /** No tie of ours meets the map's coverage rule (by default a 朋友 friend or closer). */
   | 'UNCOVERED';
 
 /** Lifecycle stage (客户关系生命周期), the length measure of a relationship: exploration, formation, stability, decline. */
@@ -91,9 +101,13 @@ export type PathLabel =
   /** Strength under 0.2. */
   | 'WEAK';
 
+/** What joins the two people of a hop in an introduction path. */
 export type PathStepKind =
+  /** Both hold a current role at the target's customer, nothing more known; counts as strength 0.3 (like a 熟人 acquaintance). */
   | 'COLLEAGUE'
+  /** A person-to-person relationship, at its strength. */
   | 'RELATIONSHIP'
+  /** One reports to the other, both with a current role at the target's customer; counts as strength 0.6 (like a 朋友 friend). */
   | 'REPORTING_LINE';
 
 /** Person-to-person tier, from loosest to closest: 过客 passer-by, 熟人 acquaintance, 朋友 friend, 知己 confidant (of 100 contacts about 50 become acquaintances, 10 friends, 3-5 confidants). The strengths that suggest each are defaults (GUANXI_STRENGTH_TIER_FLOORS). */
