@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypher_lint
 LINT_STAMP := $(LINT_DIR)/node_modules/.installed
+SCHEMA_LINT_DIR := tests/schema_lint
+SCHEMA_LINT_STAMP := $(SCHEMA_LINT_DIR)/node_modules/.installed
 AUDIT_DIR := tests/graphql_http_audit
 AUDIT_STAMP := $(AUDIT_DIR)/node_modules/.installed
 UI_DIR := ui
@@ -24,6 +26,10 @@ $(STAMP): pyproject.toml
 $(LINT_STAMP): $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(LINT_STAMP)
+
+$(SCHEMA_LINT_STAMP): $(SCHEMA_LINT_DIR)/package.json $(SCHEMA_LINT_DIR)/package-lock.json
+	cd $(SCHEMA_LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(SCHEMA_LINT_STAMP)
 
 $(AUDIT_STAMP): $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
 	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
@@ -63,14 +69,24 @@ test-fast: $(STAMP) $(LINT_STAMP) $(UI_STAMP)
 	$(BIN)/pytest -m "not slow"
 
 ## Static checks: ruff, mypy (strict), basedpyright (strict, enforces LiteralString statements),
-## import-linter layers, the map's JavaScript (tsc, strict).
-check: $(STAMP) $(UI_STAMP)
+## import-linter layers, the map's JavaScript (tsc, strict), the map's generated types and
+## trusted documents up to date with schema.graphql and ui/src/queries.js (graphql-codegen --check:
+## fails naming the stale files; `cd ui && npm run codegen` writes them), schema.graphql up to
+## date with the code (tests/api/test_schema_export.py) and graphql-schema-linter over it (its
+## description, naming and Relay rules: the list in tests/schema_lint/package.json).
+check: $(STAMP) $(UI_STAMP) $(SCHEMA_LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/basedpyright
 	$(BIN)/lint-imports
 	cd $(UI_DIR) && npx --no-install tsc -p .
+	$(BIN)/pytest -q -p no:cacheprovider tests/api/test_schema_export.py
+	@cd $(UI_DIR) && out=$$(npx --no-install graphql-codegen --check 2>&1) || { \
+	  printf '%s\n' "$$out" | grep -v '^[❯✔]'; \
+	  echo "ui/: generated files stale or operations invalid: fix, then 'cd ui && npm run codegen'"; \
+	  exit 1; }
+	$(SCHEMA_LINT_DIR)/node_modules/.bin/graphql-schema-linter -c $(SCHEMA_LINT_DIR) schema.graphql
 
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
@@ -95,4 +111,4 @@ load: $(STAMP)
 	$(BIN)/python -m benchmarks.load --people $(PEOPLE) --clients 8 --seconds 60
 
 clean:
-	rm -rf $(VENV) $(LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules $(UI_DIR)/node_modules
+	rm -rf $(VENV) $(LINT_DIR)/node_modules $(SCHEMA_LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules $(UI_DIR)/node_modules

@@ -63,6 +63,7 @@ from web.logs import configure_logging
 from web.metrics import Metrics
 from web.middleware import REQUEST_ID_KEY, RequestMiddleware
 from web.pages import (
+    PAGE_DOCUMENTS,
     PAGE_PREFIX,
     graphiql_page,
     is_page_path,
@@ -71,6 +72,7 @@ from web.pages import (
 )
 from web.protocol import HeaderTimeoutProtocol
 from web.settings import HttpSettings
+from web.trusted import TrustedDocuments
 from web.view import SpecGraphQL
 
 log = logging.getLogger("guanxi")
@@ -93,6 +95,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         settings: ApiSettings | None = None,
         *,
         max_message_bytes: int = 0,
+        trusted: TrustedDocuments | None = None,
     ) -> None:
         served = schema if settings is None else build_schema(settings)
         api = settings or ApiSettings()
@@ -103,6 +106,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             graphql_ide=None if api.production else "graphiql",
             max_message_bytes=max_message_bytes,
             recheck_seconds=auth.token_cache_seconds,
+            trusted=trusted,
         )
         self._graph_of = graph_of
         self._auth = auth
@@ -254,8 +258,18 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     metrics = Metrics(PATHS, reserved=http.metric_operations)
+    # the map's documents and the front-end teams' (GUANXI_TRUSTED_DOCUMENT_FILES); a manifest
+    # that cannot be read stops the start (ValueError) rather than refusing its clients later
+    trusted = TrustedDocuments.load(
+        http.trusted_documents, (PAGE_DOCUMENTS, *http.trusted_document_files)
+    )
     graphql_app: Any = GuanxiGraphQL(
-        graph_of, metrics, auth_settings, settings, max_message_bytes=http.max_body_bytes
+        graph_of,
+        metrics,
+        auth_settings,
+        settings,
+        max_message_bytes=http.max_body_bytes,
+        trusted=trusted,
     )
     return Starlette(
         routes=[

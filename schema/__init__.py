@@ -5,6 +5,7 @@ settings, and what schema.graphql records (the SDL is the same in every mode).
 """
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -24,6 +25,7 @@ from graph.db.settings import ApiSettings
 from schema.errors import ErrorCodes
 from schema.limits import CostLimit, HeavySlots, RequestDeadline, shape_rule
 from schema.mutation import Mutation
+from schema.pagination import describe_pages
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.subscription import Subscription
@@ -54,7 +56,12 @@ class _ParserCache(ParserCache):
 class _Schema(strawberry.Schema):
     """Strawberry's schema, logging only unexpected errors: a refused input or a query over a
     limit is the client's business (it gets the reason), not a traceback in the server's log.
-    Unexpected ones are also logged by ErrorCodes with the request id."""
+    Unexpected ones are also logged by ErrorCodes with the request id. Each page type gets
+    its own description (`describe_pages`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        describe_pages(self._schema)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

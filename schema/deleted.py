@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -12,24 +13,36 @@ from graph.core.kinds import COMPANY, PERSON
 from resolvers import deleted as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
-from schema.history import ChangeNoteInput, to_note
-from schema.pagination import Connection, backward_paging
+from schema.enums import described_enum
+from schema.history import ChangeNoteArg, to_note
+from schema.pagination import After, Connection, First, backward_paging
 from schema.types import Company, Info, Person, from_model
 
 
-@strawberry.enum(description="What kind of item was deleted.")
 class DeletedKind(Enum):
     COMPANY = "company"
     PERSON = "person"
 
 
+described_enum(
+    DeletedKind,
+    "What kind of item was deleted.",
+    {DeletedKind.COMPANY: "A deleted company.", DeletedKind.PERSON: "A deleted person."},
+)
+
+
 @strawberry.type(description="A deleted company or person, restorable until purgeAt.")
 class DeletedItem:
-    id: strawberry.ID
-    kind: DeletedKind
-    name: str
-    deleted_at: dt.datetime
-    deleted_by: str | None
+    id: strawberry.ID = strawberry.field(
+        description="Its id as it was (prefix `co_` or `pe_`); pass it to `restoreCompany` "
+        "or `restorePerson`."
+    )
+    kind: DeletedKind = strawberry.field(description="A company or a person.")
+    name: str = strawberry.field(description="Its name when it was deleted.")
+    deleted_at: dt.datetime = strawberry.field(description="When it was deleted (UTC).")
+    deleted_by: str | None = strawberry.field(
+        description="The `change.by` the delete was given; null if none."
+    )
     purge_at: dt.datetime = strawberry.field(
         description="When it is purged for good (GUANXI_DELETED_RETENTION_DAYS after)."
     )
@@ -57,9 +70,14 @@ class DeletedQuery:
     async def deleted_items(
         self,
         info: Info,
-        kind: DeletedKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            DeletedKind | None,
+            strawberry.argument(
+                description="Only companies or only people; null (the default): both."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DeletedItem]:
         offset, limit = window(first, after)
         page = await resolve.deleted_page(
@@ -76,7 +94,15 @@ class DeletedMutation:
         "deals and interactions' links, within the retention window.",
     )
     async def restore_company(
-        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The deleted company's id (`co_`), as `deletedItems` lists it."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> Company | None:
         found = await resolve.restore_node(info.context, COMPANY, id, to_note(change))
         return None if found is None else from_model(Company, found)
@@ -87,7 +113,15 @@ class DeletedMutation:
         "reporting lines and interactions' links, within the retention window.",
     )
     async def restore_person(
-        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The deleted person's id (`pe_`), as `deletedItems` lists it."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> Person | None:
         found = await resolve.restore_node(info.context, PERSON, id, to_note(change))
         return None if found is None else from_model(Person, found)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,6 +16,7 @@ from graph.keypersons import maps as km
 from graph.keypersons.callplan import CallAction, KeyPersonGap
 from graph.keypersons.introductions import (
     MAX_BEST_HOPS,
+    MAX_PATHS,
     MODERATE,
     ORG_HOP_STRENGTH,
     STRONG,
@@ -25,6 +27,7 @@ from graph.keypersons.paths import MAX_HOPS, Tie
 from graph.keypersons.paths import Path as PathModel
 from resolvers import keypersons as resolve
 from schema.auth import ADMIN_ONLY, PLANNER_WRITE
+from schema.descriptions import describe_values
 from schema.enums import CompanyTier, PathLabel, PersonTier, RelationshipLevel, Stance
 from schema.history import ChangeNoteInput, to_note
 from schema.rounding import described, rounded, rounded_or_none
@@ -38,8 +41,41 @@ from schema.types import (
     load_person,
 )
 
-for _enum in (CallAction, KeyPersonGap, PathStepKind):
-    strawberry.enum(_enum)
+strawberry.enum(CallAction, description="The next step for a key person in the call plan.")
+describe_values(
+    CallAction,
+    DEEPEN="Meet them over a tie one of our people holds, to deepen it.",
+    REKINDLE=f"Rekindle a tie of ours that was once strong (its peak tier, or the tier its peak "
+    f"strength suggests, {cp.ONCE_STRONG.value} or closer) and has faded; weighed at "
+    f"{cp.REKINDLE_SHARE} of its peak strength (at least its strength now).",
+    INTRODUCE="Get introduced along a path from one of our people (at least two hops; it may "
+    "run through the customer's reporting lines and colleagues).",
+    NOBODY_IN_REACH=f"None of our people reaches them within {cp.PLAN_HOPS} hops: `nearest` "
+    f"names the nearest person at the customer we do reach.",
+)
+strawberry.enum(KeyPersonGap, description="Why a key person needs a step in the call plan.")
+describe_values(
+    KeyPersonGap,
+    UNCOVERED="No tie of ours meets the map's coverage rule (by default a 朋友 friend or closer).",
+    SINGLE_THREADED="Only one of our people knows them.",
+    BELOW_DESIRED_TIER="Their strongest tie with us is below the desired tier set on their role "
+    "(tierGap above 0).",
+    FADING=f"A tie of ours with them has faded: its strength now is under {cp.FADED_SHARE} of "
+    f"the floor of the highest tier it ever had, or fell by more than {cp.FADING_DROP} over the "
+    f"last {cp.FADING_WINDOW_DAYS} days.",
+)
+strawberry.enum(
+    PathStepKind, description="What joins the two people of a hop in an introduction path."
+)
+describe_values(
+    PathStepKind,
+    RELATIONSHIP="A person-to-person relationship, at its strength.",
+    REPORTING_LINE=f"One reports to the other, both with a current role at the target's "
+    f"customer; counts as strength {ORG_HOP_STRENGTH[PathStepKind.REPORTING_LINE]} (like a "
+    f"朋友 friend).",
+    COLLEAGUE=f"Both hold a current role at the target's customer, nothing more known; counts "
+    f"as strength {ORG_HOP_STRENGTH[PathStepKind.COLLEAGUE]} (like a 熟人 acquaintance).",
+)
 
 # The map's entries and ties hold plain values, built once when the entries are answered: a
 # field read from an attribute is a "basic" field to Strawberry, which skips its resolver
@@ -50,39 +86,63 @@ for _enum in (CallAction, KeyPersonGap, PathStepKind):
 
 @strawberry.type(description="A relationship one of our people holds with someone there.")
 class OurRelationship:
-    is_strongest: bool = strawberry.field(description="The strongest of this person's ties to us.")
-    tier: PersonTier
-    strength: float = strawberry.field(description=described("The relationship's strength."))
-    level: RelationshipLevel | None
+    is_strongest: bool = strawberry.field(
+        description="The strongest of this person's ties to us (by strength, then tier, then id)."
+    )
+    tier: PersonTier = strawberry.field(
+        description="The relationship's tier, set by people: 过客 passer-by, 熟人 acquaintance, "
+        "朋友 friend or 知己 confidant."
+    )
+    strength: float = strawberry.field(
+        description=described("The relationship's strength, 0 to 1, as stored.")
+    )
+    level: RelationshipLevel | None = strawberry.field(
+        description="The relationship's level (信任 trust, 价值 value, 情感 emotion, 愿景 "
+        "vision); null when unset."
+    )
     last_updated: dt.datetime | None = strawberry.field(
         description="When the relationship last changed."
     )
-    relationship: PersonRelationship
+    relationship: PersonRelationship = strawberry.field(description="The relationship itself.")
     our_person: Person = strawberry.field(description="Who on our side holds it.")
 
 
 @strawberry.type(description="One person at the customer and our relationships with them.")
 class KeyPersonEntry:
-    is_key_person: bool
-    is_executive: bool
+    is_key_person: bool = strawberry.field(
+        description="Whether one of their current roles there is marked a key person (关键人物)."
+    )
+    is_executive: bool = strawberry.field(
+        description="Whether one of their current roles there is EXECUTIVE (top management)."
+    )
     covered: bool = strawberry.field(
-        description="Whether one of our relationships meets the coverage rule."
+        description="Whether one of our relationships meets the coverage rule (by default a "
+        "朋友 friend or closer)."
     )
     threads: int = strawberry.field(
         description="How many of our people hold a relationship with them."
     )
-    desired_tier: PersonTier | None
-    stance: Stance | None
+    desired_tier: PersonTier | None = strawberry.field(
+        description="The tier we want with them, as set on one of their current roles there; "
+        "null when none is set."
+    )
+    stance: Stance | None = strawberry.field(
+        description="Their stance toward us, as set on one of their current roles there; null "
+        "when none is set."
+    )
     tier_gap: int | None = strawberry.field(
         description="Tiers from the strongest current tie up to the desired tier (no tie counts "
         "as one below passer-by); null without a desired tier."
     )
-    person: Person
+    person: Person = strawberry.field(description="The person at the customer.")
     roles: list[Role] = strawberry.field(description="Their current roles at the customer.")
     relationships: list[OurRelationship] = strawberry.field(
         description="Our people's relationships with them, strongest first."
     )
-    strongest: OurRelationship | None
+    strongest: OurRelationship | None = strawberry.field(
+        description="Our strongest relationship with them (the first of relationships); null "
+        "when none of our people knows them."
+    )
 
 
 class _Built:
@@ -140,25 +200,35 @@ def _entries(
     return found
 
 
-@strawberry.type
+@strawberry.type(description="How many key persons have their strongest tie with us at one tier.")
 class TierCount:
-    tier: PersonTier | None = strawberry.field(description="null: no relationship at all.")
-    count: int
+    tier: PersonTier | None = strawberry.field(
+        description="The tier of the strongest tie; null for the key persons none of our people "
+        "knows."
+    )
+    count: int = strawberry.field(description="Key persons with that, 0 included.")
 
 
 @strawberry.type(description="Figures over the key persons (not everyone) at the customer.")
 class KeyPersonSummary:
-    key_persons: int
-    covered: int
-    uncovered: int
+    key_persons: int = strawberry.field(
+        description="Key persons (关键人物) there: people with a current role marked key person."
+    )
+    covered: int = strawberry.field(
+        description="Key persons with a relationship that meets the coverage rule."
+    )
+    uncovered: int = strawberry.field(description="Key persons without one.")
     single_threaded: int = strawberry.field(
         description="Key persons whom only one of our people has a relationship with."
     )
     coverage_ratio: float | None = strawberry.field(
-        description=described("covered / keyPersons; null without key persons.")
+        description=described(
+            "Covered key persons over all key persons, 0 to 1; null without key persons."
+        )
     )
     tier_distribution: list[TierCount] = strawberry.field(
-        description="Key persons by the tier of their strongest tie to us."
+        description="Key persons by the tier of their strongest tie to us: every tier, then "
+        "null for those none of our people knows."
     )
     reaches_executives: bool = strawberry.field(
         description="Some executive there has a covering relationship with one of our people."
@@ -167,11 +237,20 @@ class KeyPersonSummary:
 
 @strawberry.type(description="Where the company tier and the key-person map disagree.")
 class TierMismatch:
-    rule: str
-    reason: str
+    rule: str = strawberry.field(
+        description="The rule broken, by the seeds' tier definitions: "
+        "TOO_FEW_COVERED_KEY_PERSONS (a 优先供应 preferred supplier or closer without enough "
+        "covered key persons), NO_EXECUTIVE_RELATIONSHIP (a 合作伙伴 partnership or closer that "
+        "reaches no executive) or DEEPER_THAN_TIER (a 买卖 transactional customer whose map is "
+        "already deep)."
+    )
+    reason: str = strawberry.field(description="The mismatch in one sentence, with its figures.")
 
 
-@strawberry.type(description="Who the key persons at a customer are and who of ours knows them.")
+@strawberry.type(
+    description="Who the key persons (关键人物) at a customer are, who of ours knows them and how "
+    "well: the account planner's central question."
+)
 class KeyPersonMap:
     model: strawberry.Private[km.KeyPersonMap]
     as_of: strawberry.Private[dt.datetime | None] = None
@@ -185,11 +264,15 @@ class KeyPersonMap:
             return from_model(Company, then)
         return from_model(Company, await info.context.loaders.companies.load(self.model.company_id))
 
-    @strawberry.field(description="The closest tier of its relationships with our companies.")
+    @strawberry.field(
+        description="The closest tier of its company relationships with our companies (买卖 "
+        "transactional, 优先供应 preferred supplier, 合作伙伴 partnership, 战略联盟 strategic "
+        "alliance); null without one."
+    )
     def tier_with_us(self) -> CompanyTier | None:
         return self.model.tier_with_us
 
-    @strawberry.field
+    @strawberry.field(description="Figures over its key persons.")
     def summary(self) -> KeyPersonSummary:
         s = self.model.summary
         return KeyPersonSummary(
@@ -202,7 +285,10 @@ class KeyPersonMap:
             reaches_executives=s.reaches_executives,
         )
 
-    @strawberry.field(description="Key persons first, then others; by seniority within each.")
+    @strawberry.field(
+        description="Key persons, then (with everyone) the others; by seniority within each, "
+        "then by id."
+    )
     async def entries(self, info: Info) -> list[KeyPersonEntry]:
         return _entries(self.model.entries, await self.named_people(info, self.model.entries))
 
@@ -225,7 +311,9 @@ class KeyPersonMap:
             raise NotFound("person", next(i for i in missing if i not in found))
         return {**self.model.people, **found}
 
-    @strawberry.field
+    @strawberry.field(
+        description="Where its tier with us and the map disagree; empty without a tier."
+    )
     def mismatches(self) -> list[TierMismatch]:
         return [TierMismatch(rule=m.rule, reason=m.reason) for m in self.model.mismatches]
 
@@ -240,7 +328,10 @@ class KeyPersonMap:
         self,
         info: Info,
         first: Annotated[
-            int, strawberry.argument(description=f"At most {cp.MAX_STEPS} steps.")
+            int,
+            strawberry.argument(
+                description=f"How many steps, the highest scores first: 1 to {cp.MAX_STEPS}."
+            ),
         ] = 10,
     ) -> list[CallStep] | None:
         if self.as_of is not None:
@@ -256,15 +347,15 @@ class OrgChartNode:
     model: strawberry.Private[km.OrgChartEntry]
     children: strawberry.Private[list[OrgChartNode]]
 
-    @strawberry.field
+    @strawberry.field(description="The person.")
     async def person(self, info: Info) -> Person:
         return await load_person(info, self.model.person_id)
 
-    @strawberry.field
+    @strawberry.field(description="Their current roles at the company (those of then, with asOf).")
     def roles(self) -> list[Role]:
         return [from_model(Role, role) for role in self.model.roles]
 
-    @strawberry.field
+    @strawberry.field(description="Their manager's id; null for the head of a tree.")
     def manager_id(self) -> strawberry.ID | None:
         return None if self.model.manager_id is None else strawberry.ID(self.model.manager_id)
 
@@ -272,15 +363,20 @@ class OrgChartNode:
     def depth(self) -> int:
         return self.model.depth
 
-    @strawberry.field
+    @strawberry.field(description="The people who report to them directly, by seniority then id.")
     def reports(self) -> list[OrgChartNode]:
         return self.children
 
 
 @strawberry.type(description="A customer's reporting lines among its current people.")
 class OrgChart:
-    roots: list[OrgChartNode]
-    people: list[OrgChartNode] = strawberry.field(description="Everyone, managers first.")
+    roots: list[OrgChartNode] = strawberry.field(
+        description="The people who report to nobody there, by seniority then id."
+    )
+    people: list[OrgChartNode] = strawberry.field(
+        description="Everyone, each manager before their reports (each tree depth first, by "
+        "seniority then id): read this flat list with managerId for a deep chart."
+    )
 
 
 def _org_chart(entries: list[km.OrgChartEntry]) -> OrgChart:
@@ -304,38 +400,48 @@ class PathStep:
     from_id: strawberry.Private[str]
     to_id: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(description="What joins the two people.")
     def kind(self) -> PathStepKind:
         return hop_kind(self.tie)
 
-    @strawberry.field
+    @strawberry.field(description="The hop's first person, nearer the path's start.")
     async def from_person(self, info: Info) -> Person:
         return await load_person(info, self.from_id)
 
-    @strawberry.field
+    @strawberry.field(description="The hop's second person, nearer the path's end.")
     async def to_person(self, info: Info) -> Person:
         return await load_person(info, self.to_id)
 
-    @strawberry.field(description="null for a reporting-line or colleague hop.")
+    @strawberry.field(
+        description="The relationship's id; null for a reporting-line or colleague hop."
+    )
     def relationship_id(self) -> strawberry.ID | None:
         if hop_kind(self.tie) is not PathStepKind.RELATIONSHIP:
             return None
         return strawberry.ID(self.tie.id)
 
-    @strawberry.field(description="null for a reporting-line or colleague hop.")
+    @strawberry.field(
+        description="The relationship's tier; null for a reporting-line or colleague hop."
+    )
     def tier(self) -> PersonTier | None:
         if hop_kind(self.tie) is not PathStepKind.RELATIONSHIP:
             return None
         return PersonTier(self.tie.tier)
 
-    @strawberry.field(description=described("The tie's strength."))
+    @strawberry.field(
+        description=described(
+            "The hop's strength: the relationship's as stored, or the org hop's fixed one."
+        )
+    )
     def strength(self) -> float:
         return rounded(self.tie.strength)
 
 
 @strawberry.type(
     description=f"A chain of introductions. Strength is the product of the hops' strengths; "
-    f"STRONG from {STRONG}, MODERATE from {MODERATE}, WEAK below."
+    f"STRONG from {STRONG}, MODERATE from {MODERATE}, WEAK below. Paths rank by strength "
+    f"(strengths within a relative 1e-10 of each other are equal), then fewer hops, then the "
+    f"person ids along them."
 )
 class IntroductionPath:
     model: strawberry.Private[PathModel]
@@ -344,11 +450,14 @@ class IntroductionPath:
     def strength(self) -> float:
         return rounded(self.model.strength)
 
-    @strawberry.field
+    @strawberry.field(description="How many hops: the people on it less one.")
     def hops(self) -> int:
         return self.model.hops
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"STRONG from {STRONG}, MODERATE from {MODERATE}, WEAK below (of the "
+        f"unrounded strength)."
+    )
     def label(self) -> PathLabel:
         return resolve.path_label(self.model)
 
@@ -357,7 +466,7 @@ class IntroductionPath:
         found = await info.context.loaders.people.load_many(list(self.model.person_ids))
         return [from_model(Person, person) for person in found]
 
-    @strawberry.field
+    @strawberry.field(description="The hops in order, from the first person to the last.")
     def steps(self) -> list[PathStep]:
         ids = self.model.person_ids
         return [
@@ -366,10 +475,20 @@ class IntroductionPath:
         ]
 
 
+def _points(points: Iterable[tuple[Enum | None, float]], *, words: bool = True) -> str:
+    """A table of the call plan's points, in words ("decision maker 3, blocker 3, …") or by
+    name ("A 1, B 0.8, …"); points of 0 and the None key left out."""
+    return ", ".join(
+        f"{key.value.lower().replace('_', ' ') if words else key.value} {value:g}"
+        for key, value in points
+        if key is not None and value
+    )
+
+
 @strawberry.type(description="The next step for a key person: who should act, and why.")
 class CallStep:
     rank: int = strawberry.field(description="1 = call first.")
-    action: CallAction
+    action: CallAction = strawberry.field(description="What to do.")
     key_person: Person = strawberry.field(description="Whom the step is about.")
     gaps: list[KeyPersonGap] = strawberry.field(description="Why they need a step.")
     who: Person | None = strawberry.field(
@@ -388,12 +507,21 @@ class CallStep:
         description="NOBODY_IN_REACH: the nearest person at the customer we do reach."
     )
     strength: float | None = strawberry.field(
-        description="The weight of the way in: the tie's strength now (the strength model's "
-        "decay since it was last evaluated), or the path's strength."
+        description=described(
+            "The weight of the way in: the tie's strength now (the strength model's decay "
+            "since it was last evaluated; for REKINDLE, half its peak if more), or the product "
+            "of the path's hops' strengths now; null for NOBODY_IN_REACH."
+        )
     )
     score: float = strawberry.field(
-        description="What the step changes (higher first): value factor x (coverage + tier "
-        "gap + fading + buying role + seniority points)."
+        description=described(
+            f"What the step changes (higher first): value factor (value class "
+            f"{_points(cp.VALUE_FACTOR.items(), words=False)}; unset as C) x (coverage: "
+            f"{_points(cp.COVERAGE_POINTS.items())}; + {cp.TIER_GAP_POINTS:g} a tier of tier "
+            f"gap, at most 4; + {cp.FADING_POINTS:g} if fading; + the best buying role: "
+            f"{_points(cp.ROLE_POINTS.items())}; + the best seniority: "
+            f"{_points(cp.SENIORITY_POINTS.items())})."
+        )
     )
     why: str = strawberry.field(description="One sentence a planner can act on.")
 
@@ -425,28 +553,49 @@ def _call_steps(plan: cp.CallPlan) -> list[CallStep]:
 class Move:
     model: strawberry.Private[km.Move]
 
-    @strawberry.field
+    @strawberry.field(description="The person who moved.")
     async def person(self, info: Info) -> Person:
         return await load_person(info, self.model.role.person_id)
 
-    @strawberry.field(description="The role they started.")
+    @strawberry.field(
+        description="The current role they started within the window, at their new company."
+    )
     def role(self) -> Role:
         return from_model(Role, self.model.role)
 
-    @strawberry.field(description="The role they left.")
+    @strawberry.field(
+        description="The role they left: their latest role at another company, ended by the "
+        "day the new one started."
+    )
     def previous_role(self) -> Role:
         return from_model(Role, self.model.previous)
 
-    @strawberry.field(description=described("The strongest of our relationships with them."))
+    @strawberry.field(
+        description=described("The strongest of our relationships with them (at minTier or above).")
+    )
     def strongest(self) -> float:
         return rounded(self.model.strongest)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Our current people's relationships with them at minTier or above."
+    )
     def relationships(self) -> list[PersonRelationship]:
         return [from_model(PersonRelationship, tie) for tie in self.model.ties]
 
 
-HopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_HOPS}.")]
+HopsArg = Annotated[
+    int, strawberry.argument(description=f"The most hops a path may have: 1 to {MAX_HOPS}.")
+]
+PathsArg = Annotated[
+    int, strawberry.argument(description=f"How many paths, the strongest first: 1 to {MAX_PATHS}.")
+]
+MinTierArg = Annotated[
+    PersonTier | None,
+    strawberry.argument(
+        description="Every relationship hop at least this tier (org hops are not bounded); any "
+        "tier if left out."
+    ),
+]
 ViaArg = Annotated[
     list[PathStepKind],
     strawberry.argument(
@@ -455,7 +604,9 @@ ViaArg = Annotated[
     ),
 ]
 RELATIONSHIPS = [PathStepKind.RELATIONSHIP]  # the default: never changed in place
-BestHopsArg = Annotated[int, strawberry.argument(description=f"At most {MAX_BEST_HOPS}.")]
+BestHopsArg = Annotated[
+    int, strawberry.argument(description=f"The most hops a path may have: 1 to {MAX_BEST_HOPS}.")
+]
 
 
 @strawberry.type
@@ -464,23 +615,28 @@ class KeyPersonQuery:
     async def key_person_map(
         self,
         info: Info,
-        company_id: strawberry.ID,
+        company_id: Annotated[strawberry.ID, strawberry.argument(description="The customer.")],
         everyone: Annotated[
             bool, strawberry.argument(description="Also list people who are not key persons.")
         ] = False,
         covered_min_tier: Annotated[
-            PersonTier, strawberry.argument(description="A tie at this tier or above covers.")
+            PersonTier,
+            strawberry.argument(
+                description="A tie of ours at this tier or closer covers a key person."
+            ),
         ] = PersonTier.FRIEND,
         covered_min_strength: Annotated[
             float | None,
             strawberry.argument(
-                description="If given, a tie this strong covers, whatever its tier."
+                description="If given (0 to 1), a tie at least this strong covers, whatever its "
+                "tier, in place of coveredMinTier."
             ),
         ] = None,
         min_covered_key_persons: Annotated[
             int,
             strawberry.argument(
-                description="Covered key persons a preferred supplier should have."
+                description="Covered key persons a 优先供应 preferred supplier (or closer) should "
+                "have, at most all of them (TOO_FEW_COVERED_KEY_PERSONS); not negative."
             ),
         ] = km.DEFAULT_MIN_COVERED_KEY_PERSONS,
         as_of: Annotated[
@@ -506,7 +662,7 @@ class KeyPersonQuery:
     async def org_chart(
         self,
         info: Info,
-        company_id: strawberry.ID,
+        company_id: Annotated[strawberry.ID, strawberry.argument(description="The company.")],
         as_of: Annotated[
             dt.datetime | None,
             strawberry.argument(
@@ -519,7 +675,20 @@ class KeyPersonQuery:
 
     @strawberry.field(description="Our contacts (at minTier or above) who changed company lately.")
     async def recent_moves(
-        self, info: Info, days: int = 90, min_tier: PersonTier = PersonTier.FRIEND
+        self,
+        info: Info,
+        days: Annotated[
+            int,
+            strawberry.argument(
+                description="How many days back the new role may have started: 1 to 3,650."
+            ),
+        ] = 90,
+        min_tier: Annotated[
+            PersonTier,
+            strawberry.argument(
+                description="Only people one of our current people knows at this tier or closer."
+            ),
+        ] = PersonTier.FRIEND,
     ) -> list[Move]:
         return [Move(model=m) for m in await resolve.recent_moves(info.context, days, min_tier)]
 
@@ -527,14 +696,16 @@ class KeyPersonQuery:
     async def introduction_paths(
         self,
         info: Info,
-        from_person_id: strawberry.ID,
-        to_person_id: strawberry.ID,
+        from_person_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The person the paths start from.")
+        ],
+        to_person_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person to reach (not fromPersonId)."),
+        ],
         max_hops: HopsArg = 4,
-        first: int = 5,
-        min_tier: Annotated[
-            PersonTier | None,
-            strawberry.argument(description="Every relationship hop at least this tier."),
-        ] = None,
+        first: PathsArg = 5,
+        min_tier: MinTierArg = None,
         via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.introduction_paths(
@@ -556,12 +727,27 @@ class KeyPersonQuery:
     async def best_introductions(
         self,
         info: Info,
-        to_person_id: strawberry.ID | None = None,
-        to_company_id: strawberry.ID | None = None,
-        key_persons_only: bool = False,
+        to_person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The person to reach; give this or toCompanyId."),
+        ] = None,
+        to_company_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Reach anyone with a current role at this company; give this or "
+                "toPersonId."
+            ),
+        ] = None,
+        key_persons_only: Annotated[
+            bool,
+            strawberry.argument(
+                description="With toCompanyId: reach only its key persons (a current role "
+                "marked key person)."
+            ),
+        ] = False,
         max_hops: BestHopsArg = 3,
-        first: int = 5,
-        min_tier: PersonTier | None = None,
+        first: PathsArg = 5,
+        min_tier: MinTierArg = None,
         via: ViaArg = RELATIONSHIPS,
     ) -> list[IntroductionPath]:
         found = await resolve.best_introductions(
@@ -586,9 +772,18 @@ class KeyPersonMutation:
     async def set_reporting_line(
         self,
         info: Info,
-        person_id: strawberry.ID,
-        manager_id: strawberry.ID,
-        since: dt.date | None = None,
+        person_id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
+        manager_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Their manager: not the person, nor anyone who reports to them, "
+                "directly or not."
+            ),
+        ],
+        since: Annotated[
+            dt.date | None,
+            strawberry.argument(description="The day the line began; not in the future."),
+        ] = None,
         change: Annotated[
             ChangeNoteInput | None,
             strawberry.argument(
@@ -607,6 +802,17 @@ class KeyPersonMutation:
         description="Remove a person's reporting line; false if there was none.",
     )
     async def remove_reporting_line(
-        self, info: Info, person_id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        person_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person whose line to their manager goes."),
+        ],
+        change: Annotated[
+            ChangeNoteInput | None,
+            strawberry.argument(
+                description="Who, why, and when the removal took effect (now by default)."
+            ),
+        ] = None,
     ) -> bool | None:
         return await resolve.remove_reporting_line(info.context, person_id, to_note(change))

@@ -20,7 +20,7 @@ from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.deals import DealMutation
 from schema.deleted import DeletedMutation
 from schema.evolution import EvolutionMutation
-from schema.history import ChangeNoteInput, to_note
+from schema.history import ChangeNoteArg, to_note
 from schema.inputs import (
     CompanyInput,
     CompanyPatch,
@@ -59,12 +59,15 @@ _FORCE = "Also delete the roles, relationships and referrals that point to it."
 
 @strawberry.type
 class NodeMutation:
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Create a company; returns it with its new id (`co_`).",
+        permission_classes=ADMIN_ONLY,
+    )
     async def create_company(
         self,
         info: Info,
-        input: CompanyInput,
-        change: ChangeNoteInput | None = None,
+        input: Annotated[CompanyInput, strawberry.argument(description="The company's fields.")],
+        change: ChangeNoteArg = None,
         idempotency_key: IdempotencyKey = None,
     ) -> Company | None:
         return from_model(
@@ -74,13 +77,20 @@ class NodeMutation:
             ),
         )
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Change the fields given of a company; its status, classes and "
+        "lifecycle stage are recorded in its history.",
+        permission_classes=ADMIN_ONLY,
+    )
     async def update_company(
         self,
         info: Info,
-        id: strawberry.ID,
-        input: CompanyPatch,
-        change: ChangeNoteInput | None = None,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The company (`co_` id).")],
+        input: Annotated[
+            CompanyPatch,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
+        change: ChangeNoteArg = None,
     ) -> Company | None:
         return from_model(
             Company,
@@ -96,9 +106,21 @@ class NodeMutation:
     async def upsert_company(
         self,
         info: Info,
-        external_id: str,
-        input: CompanyInput,
-        change: ChangeNoteInput | None = None,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Its id in the system it comes from (1-200 characters, spaces "
+                "around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            CompanyInput,
+            strawberry.argument(
+                description="All its fields: a new company gets them; one that exists "
+                "changes only those given."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> Company | None:
         found = await writes.upsert_node(
             info.context, COMPANY, external_id, fields_of(COMPANY, input), note=to_note(change)
@@ -113,26 +135,40 @@ class NodeMutation:
     async def delete_company(
         self,
         info: Info,
-        id: strawberry.ID,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The company (`co_` id).")],
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
-        change: ChangeNoteInput | None = None,
+        change: ChangeNoteArg = None,
     ) -> strawberry.ID | None:
         return strawberry.ID(
             await writes.delete_node(info.context, COMPANY, id, force, note=to_note(change))
         )
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Create a person; returns them with their new id (`pe_`).",
+        permission_classes=ADMIN_ONLY,
+    )
     async def create_person(
-        self, info: Info, input: PersonInput, idempotency_key: IdempotencyKey = None
+        self,
+        info: Info,
+        input: Annotated[PersonInput, strawberry.argument(description="The person's fields.")],
+        idempotency_key: IdempotencyKey = None,
     ) -> Person | None:
         found = await writes.create_node(
             info.context, PERSON, fields_of(PERSON, input), idempotency_key=idempotency_key
         )
         return from_model(Person, found)
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Change the fields given of a person.", permission_classes=ADMIN_ONLY
+    )
     async def update_person(
-        self, info: Info, id: strawberry.ID, input: PersonPatch
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The person (`pe_` id).")],
+        input: Annotated[
+            PersonPatch,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
     ) -> Person | None:
         return from_model(
             Person, await writes.update_node(info.context, PERSON, id, patch_of(input))
@@ -143,7 +179,22 @@ class NodeMutation:
         description="Create or update the person with this external id.",
     )
     async def upsert_person(
-        self, info: Info, external_id: str, input: PersonInput
+        self,
+        info: Info,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Their id in the system they come from (1-200 characters, "
+                "spaces around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            PersonInput,
+            strawberry.argument(
+                description="All their fields: a new person gets them; one who exists "
+                "changes only those given."
+            ),
+        ],
     ) -> Person | None:
         return from_model(
             Person,
@@ -158,9 +209,9 @@ class NodeMutation:
     async def delete_person(
         self,
         info: Info,
-        id: strawberry.ID,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The person (`pe_` id).")],
         force: Annotated[bool, strawberry.argument(description=_FORCE)] = False,
-        change: ChangeNoteInput | None = None,
+        change: ChangeNoteArg = None,
     ) -> strawberry.ID | None:
         return strawberry.ID(
             await writes.delete_node(info.context, PERSON, id, force, note=to_note(change))
@@ -169,12 +220,17 @@ class NodeMutation:
 
 @strawberry.type
 class EdgeMutation:
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Give a person a role at a company; returns it with its new id (`ro_`).",
+        permission_classes=PLANNER_WRITE,
+    )
     async def create_role(
         self,
         info: Info,
-        input: RoleInput,
-        change: ChangeNoteInput | None = None,
+        input: Annotated[
+            RoleInput, strawberry.argument(description="The role: its person, company and fields.")
+        ],
+        change: ChangeNoteArg = None,
         idempotency_key: IdempotencyKey = None,
     ) -> Role | None:
         found = await writes.create_edge(
@@ -187,9 +243,19 @@ class EdgeMutation:
         )
         return from_model(Role, found)
 
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Change the fields given of a role (set `endDate` to end it); "
+        "recorded in its history.",
+        permission_classes=PLANNER_WRITE,
+    )
     async def update_role(
-        self, info: Info, id: strawberry.ID, input: RolePatch, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The role (`ro_` id).")],
+        input: Annotated[
+            RolePatch, strawberry.argument(description="The fields to change; those left out stay.")
+        ],
+        change: ChangeNoteArg = None,
     ) -> Role | None:
         return from_model(
             Role,
@@ -201,7 +267,23 @@ class EdgeMutation:
         description="Create or update the role with this external id.",
     )
     async def upsert_role(
-        self, info: Info, external_id: str, input: RoleInput, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Its id in the system it comes from (1-200 characters, spaces "
+                "around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            RoleInput,
+            strawberry.argument(
+                description="The role: a new one gets these fields; one that exists changes "
+                "only those given."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> Role | None:
         found = await writes.upsert_edge(
             info.context,
@@ -218,16 +300,28 @@ class EdgeMutation:
         description="Delete a role (to end one, set its endDate instead).",
     )
     async def delete_role(
-        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The role (`ro_` id).")],
+        change: ChangeNoteArg = None,
     ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, ROLE, id, note=to_note(change)))
 
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Record a relationship between two people (one per pair); "
+        "returns it with its new id (`kn_`).",
+        permission_classes=PLANNER_WRITE,
+    )
     async def create_relationship(
         self,
         info: Info,
-        input: PersonRelationshipInput,
-        change: ChangeNoteInput | None = None,
+        input: Annotated[
+            PersonRelationshipInput,
+            strawberry.argument(
+                description="The relationship: its two people, tier, strength and other fields."
+            ),
+        ],
+        change: ChangeNoteArg = None,
         idempotency_key: IdempotencyKey = None,
     ) -> PersonRelationship | None:
         found = await writes.create_edge(
@@ -240,13 +334,22 @@ class EdgeMutation:
         )
         return from_model(PersonRelationship, found)
 
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Change the fields given of a person-to-person relationship; tier, "
+        "strength, level and since are recorded in its history.",
+        permission_classes=PLANNER_WRITE,
+    )
     async def update_relationship(
         self,
         info: Info,
-        id: strawberry.ID,
-        input: PersonRelationshipPatch,
-        change: ChangeNoteInput | None = None,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The relationship (`kn_` id).")
+        ],
+        input: Annotated[
+            PersonRelationshipPatch,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
+        change: ChangeNoteArg = None,
         expected_version: ExpectedVersion = None,
     ) -> PersonRelationship | None:
         found = await writes.update_edge(
@@ -261,9 +364,21 @@ class EdgeMutation:
     async def upsert_relationship(
         self,
         info: Info,
-        external_id: str,
-        input: PersonRelationshipInput,
-        change: ChangeNoteInput | None = None,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Its id in the system it comes from (1-200 characters, spaces "
+                "around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            PersonRelationshipInput,
+            strawberry.argument(
+                description="The relationship: a new one gets these fields; one that exists "
+                "changes only those given."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> PersonRelationship | None:
         found = await writes.upsert_edge(
             info.context,
@@ -275,20 +390,37 @@ class EdgeMutation:
         )
         return from_model(PersonRelationship, found)
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Delete a person-to-person relationship; returns its id.",
+        permission_classes=ADMIN_ONLY,
+    )
     async def delete_relationship(
-        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The relationship (`kn_` id).")
+        ],
+        change: ChangeNoteArg = None,
     ) -> strawberry.ID | None:
         return strawberry.ID(
             await writes.delete_edge(info.context, RELATIONSHIP, id, note=to_note(change))
         )
 
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Record a relationship between two companies (one per pair); "
+        "returns it with its new id (`cr_`).",
+        permission_classes=PLANNER_WRITE,
+    )
     async def create_company_relationship(
         self,
         info: Info,
-        input: CompanyRelationshipInput,
-        change: ChangeNoteInput | None = None,
+        input: Annotated[
+            CompanyRelationshipInput,
+            strawberry.argument(
+                description="The relationship: its two companies, tier, strength and other fields."
+            ),
+        ],
+        change: ChangeNoteArg = None,
         idempotency_key: IdempotencyKey = None,
     ) -> CompanyRelationship | None:
         found = await writes.create_edge(
@@ -301,13 +433,22 @@ class EdgeMutation:
         )
         return from_model(CompanyRelationship, found)
 
-    @strawberry.mutation(permission_classes=PLANNER_WRITE)
+    @strawberry.mutation(
+        description="Change the fields given of a company-to-company relationship; tier, "
+        "strength, lifecycle stage and since are recorded in its history.",
+        permission_classes=PLANNER_WRITE,
+    )
     async def update_company_relationship(
         self,
         info: Info,
-        id: strawberry.ID,
-        input: CompanyRelationshipPatch,
-        change: ChangeNoteInput | None = None,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The relationship (`cr_` id).")
+        ],
+        input: Annotated[
+            CompanyRelationshipPatch,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
+        change: ChangeNoteArg = None,
         expected_version: ExpectedVersion = None,
     ) -> CompanyRelationship | None:
         found = await writes.update_edge(
@@ -327,9 +468,21 @@ class EdgeMutation:
     async def upsert_company_relationship(
         self,
         info: Info,
-        external_id: str,
-        input: CompanyRelationshipInput,
-        change: ChangeNoteInput | None = None,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Its id in the system it comes from (1-200 characters, spaces "
+                "around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            CompanyRelationshipInput,
+            strawberry.argument(
+                description="The relationship: a new one gets these fields; one that exists "
+                "changes only those given."
+            ),
+        ],
+        change: ChangeNoteArg = None,
     ) -> CompanyRelationship | None:
         found = await writes.upsert_edge(
             info.context,
@@ -341,17 +494,35 @@ class EdgeMutation:
         )
         return from_model(CompanyRelationship, found)
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Delete a company-to-company relationship; returns its id.",
+        permission_classes=ADMIN_ONLY,
+    )
     async def delete_company_relationship(
-        self, info: Info, id: strawberry.ID, change: ChangeNoteInput | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The relationship (`cr_` id).")
+        ],
+        change: ChangeNoteArg = None,
     ) -> strawberry.ID | None:
         return strawberry.ID(
             await writes.delete_edge(info.context, COMPANY_RELATIONSHIP, id, note=to_note(change))
         )
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Record that a person or company referred another to us; "
+        "returns it with its new id (`rf_`).",
+        permission_classes=ADMIN_ONLY,
+    )
     async def create_referral(
-        self, info: Info, input: ReferralInput, idempotency_key: IdempotencyKey = None
+        self,
+        info: Info,
+        input: Annotated[
+            ReferralInput,
+            strawberry.argument(description="The referral: who referred whom, and when."),
+        ],
+        idempotency_key: IdempotencyKey = None,
     ) -> Referral | None:
         found = await writes.create_edge(
             info.context,
@@ -362,9 +533,17 @@ class EdgeMutation:
         )
         return to_referral(found)
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
+    @strawberry.mutation(
+        description="Change the fields given of a referral.", permission_classes=ADMIN_ONLY
+    )
     async def update_referral(
-        self, info: Info, id: strawberry.ID, input: ReferralPatch
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The referral (`rf_` id).")],
+        input: Annotated[
+            ReferralPatch,
+            strawberry.argument(description="The fields to change; those left out stay."),
+        ],
     ) -> Referral | None:
         return to_referral(await writes.update_edge(info.context, REFERRAL, id, patch_of(input)))
 
@@ -373,7 +552,22 @@ class EdgeMutation:
         description="Create or update the referral with this external id.",
     )
     async def upsert_referral(
-        self, info: Info, external_id: str, input: ReferralInput
+        self,
+        info: Info,
+        external_id: Annotated[
+            str,
+            strawberry.argument(
+                description="Its id in the system it comes from (1-200 characters, spaces "
+                "around it trimmed)."
+            ),
+        ],
+        input: Annotated[
+            ReferralInput,
+            strawberry.argument(
+                description="The referral: a new one gets these fields; one that exists "
+                "changes only those given."
+            ),
+        ],
     ) -> Referral | None:
         return to_referral(
             await writes.upsert_edge(
@@ -385,12 +579,21 @@ class EdgeMutation:
             )
         )
 
-    @strawberry.mutation(permission_classes=ADMIN_ONLY)
-    async def delete_referral(self, info: Info, id: strawberry.ID) -> strawberry.ID | None:
+    @strawberry.mutation(
+        description="Delete a referral; returns its id.", permission_classes=ADMIN_ONLY
+    )
+    async def delete_referral(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The referral (`rf_` id).")],
+    ) -> strawberry.ID | None:
         return strawberry.ID(await writes.delete_edge(info.context, REFERRAL, id))
 
 
-@strawberry.type
+@strawberry.type(
+    description="Every write Guanxi accepts. Each field is one transaction; results are null "
+    "where a field was refused (its error says why), beside the fields that wrote."
+)
 class Mutation(
     NodeMutation,
     EdgeMutation,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from resolvers import evolution, reads
 from resolvers.pagination import window
@@ -24,7 +26,7 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
-from schema.pagination import Connection, backward_paging
+from schema.pagination import After, Connection, First, backward_paging
 from schema.referrals import ReferralQuery
 from schema.refetch import RefetchQuery
 from schema.transfer import TransferQuery
@@ -42,23 +44,44 @@ from schema.types import (
     to_referral,
 )
 
+_AS_OF = "The relationship as it was then (null if it did not exist then); now if left out."
+_EXTERNAL_ID = "The id another system gave it (spaces around it ignored)."
+_SINCE = "Only the referrals dated on or after this day (undated ones then left out)."
+
+
+def _id(of: str) -> StrawberryArgumentAnnotation:
+    """An `id` argument's description."""
+    return strawberry.argument(description=f"The {of}'s id.")
+
 
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="A company by id.")
-    async def company(self, info: Info, id: strawberry.ID) -> Company | None:
+    async def company(
+        self, info: Info, id: Annotated[strawberry.ID, _id("company")]
+    ) -> Company | None:
         return maybe_company(await reads.company(info.context, id))
 
     @strawberry.field(description="A company by the id another system gave it.")
-    async def company_by_external_id(self, info: Info, external_id: str) -> Company | None:
+    async def company_by_external_id(
+        self,
+        info: Info,
+        external_id: Annotated[str, strawberry.argument(description=_EXTERNAL_ID)],
+    ) -> Company | None:
         return maybe_company(await reads.company_by_external_id(info.context, external_id))
 
     @strawberry.field(description="A person by id.")
-    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+    async def person(
+        self, info: Info, id: Annotated[strawberry.ID, _id("person")]
+    ) -> Person | None:
         return maybe_person(await reads.person(info.context, id))
 
     @strawberry.field(description="A person by the id another system gave them.")
-    async def person_by_external_id(self, info: Info, external_id: str) -> Person | None:
+    async def person_by_external_id(
+        self,
+        info: Info,
+        external_id: Annotated[str, strawberry.argument(description=_EXTERNAL_ID)],
+    ) -> Person | None:
         return maybe_person(await reads.person_by_external_id(info.context, external_id))
 
     @backward_paging
@@ -66,10 +89,16 @@ class NodeQuery:
     async def companies(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: CompanyFilter | None = None,
-        sort: CompanySort | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            CompanyFilter | None,
+            strawberry.argument(description="Which companies; all of them if left out."),
+        ] = None,
+        sort: Annotated[
+            CompanySort | None,
+            strawberry.argument(description="The order; by name, A to Z, if left out."),
+        ] = None,
     ) -> Connection[Company]:
         offset, limit = window(first, after)
         f = filter or CompanyFilter()
@@ -99,10 +128,16 @@ class NodeQuery:
     async def people(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: PersonFilter | None = None,
-        sort: PersonSort | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            PersonFilter | None,
+            strawberry.argument(description="Which people; everyone if left out."),
+        ] = None,
+        sort: Annotated[
+            PersonSort | None,
+            strawberry.argument(description="The order; by name, A to Z, if left out."),
+        ] = None,
     ) -> Connection[Person]:
         offset, limit = window(first, after)
         f = filter or PersonFilter()
@@ -126,7 +161,7 @@ class NodeQuery:
 @strawberry.type
 class EdgeQuery:
     @strawberry.field(description="A role by id.")
-    async def role(self, info: Info, id: strawberry.ID) -> Role | None:
+    async def role(self, info: Info, id: Annotated[strawberry.ID, _id("role")]) -> Role | None:
         found = await info.context.loaders.roles.load(id)
         return None if found is None else from_model(Role, found)
 
@@ -134,7 +169,10 @@ class EdgeQuery:
         description="A person-to-person relationship by id; with `asOf`, as it was then."
     )
     async def relationship(
-        self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, _id("relationship")],
+        as_of: Annotated[dt.datetime | None, strawberry.argument(description=_AS_OF)] = None,
     ) -> PersonRelationship | None:
         if as_of is None:
             found = await info.context.loaders.relationships.load(id)
@@ -146,7 +184,10 @@ class EdgeQuery:
         description="A company-to-company relationship by id; with `asOf`, as it was then."
     )
     async def company_relationship(
-        self, info: Info, id: strawberry.ID, as_of: dt.datetime | None = None
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, _id("company relationship")],
+        as_of: Annotated[dt.datetime | None, strawberry.argument(description=_AS_OF)] = None,
     ) -> CompanyRelationship | None:
         if as_of is None:
             found = await info.context.loaders.company_relationships.load(id)
@@ -155,7 +196,9 @@ class EdgeQuery:
         return None if found is None else from_model(CompanyRelationship, found)
 
     @strawberry.field(description="A referral by id.")
-    async def referral(self, info: Info, id: strawberry.ID) -> Referral | None:
+    async def referral(
+        self, info: Info, id: Annotated[strawberry.ID, _id("referral")]
+    ) -> Referral | None:
         found = await info.context.loaders.referrals.load(id)
         return None if found is None else to_referral(found)
 
@@ -164,9 +207,12 @@ class EdgeQuery:
     async def roles(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: RoleFilter | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            RoleFilter | None,
+            strawberry.argument(description="Which roles; every current role if left out."),
+        ] = None,
     ) -> Connection[Role]:
         offset, limit = window(first, after)
         f = filter or RoleFilter()
@@ -187,10 +233,16 @@ class EdgeQuery:
     async def relationships(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: PersonRelationshipFilter | None = None,
-        sort: PersonRelationshipSort | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            PersonRelationshipFilter | None,
+            strawberry.argument(description="Which relationships; all of them if left out."),
+        ] = None,
+        sort: Annotated[
+            PersonRelationshipSort | None,
+            strawberry.argument(description="The order; strongest first if left out."),
+        ] = None,
     ) -> Connection[PersonRelationship]:
         offset, limit = window(first, after)
         f = filter or PersonRelationshipFilter()
@@ -213,9 +265,12 @@ class EdgeQuery:
     async def company_relationships(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: CompanyRelationshipFilter | None = None,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            CompanyRelationshipFilter | None,
+            strawberry.argument(description="Which relationships; all of them if left out."),
+        ] = None,
     ) -> Connection[CompanyRelationship]:
         offset, limit = window(first, after)
         f = filter or CompanyRelationshipFilter()
@@ -235,16 +290,20 @@ class EdgeQuery:
     async def referrals(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        since: dt.date | None = None,
+        first: First = None,
+        after: After = None,
+        since: Annotated[dt.date | None, strawberry.argument(description=_SINCE)] = None,
     ) -> Connection[Referral]:
         offset, limit = window(first, after)
         page = await reads.referral_page(info.context, offset=offset, limit=limit, since=since)
         return Connection.from_page(page, to_referral)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Everything Guanxi answers: companies and people, their roles and relationships "
+    "(as they are, or were on a date), key-person maps, history, referrals (推荐) and the "
+    "analyst's views."
+)
 class Query(
     NodeQuery,
     EdgeQuery,

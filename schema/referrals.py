@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -11,7 +12,8 @@ from graph.referrals import chains as rm
 from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
-from schema.pagination import Connection, backward_paging
+from schema.descriptions import describe_values
+from schema.pagination import After, Connection, First, backward_paging
 from schema.rounding import described, rounded_or_none
 from schema.types import Info, Party, load_party
 
@@ -20,10 +22,22 @@ strawberry.enum(
     name="ReferralDirection",
     description="DOWNSTREAM: the referrals a party led to; UPSTREAM: those that led to it.",
 )
+describe_values(
+    rm.Direction,
+    DOWNSTREAM="The referrals the party made, then those the parties it referred made, and so on.",
+    UPSTREAM="The referrals the party received, then those its referrers received, and so on "
+    "back to the origins.",
+)
 strawberry.enum(
     rr.ReferrerOrder,
     name="ReferrerOrder",
     description="COUNT: referrals made; VALUE: what they brought; REACH: parties downstream.",
+)
+describe_values(
+    rr.ReferrerOrder,
+    COUNT="By referrals made (Referrer.referrals).",
+    VALUE="By what its own referrals brought (Referrer.value).",
+    REACH="By distinct parties downstream of it, at any depth (Referrer.reach).",
 )
 
 _VALUE = (
@@ -32,8 +46,17 @@ _VALUE = (
     "undated referral."
 )
 
+_CURRENCY = (
+    "The ISO 4217 code value is counted in (case ignored); deals in other currencies bring "
+    "nothing, they are not converted."
+)
+_SINCE = (
+    "Count only the referrals dated on or after this day (undated ones then do not count); all "
+    "if left out."
+)
 
-@strawberry.type(description="One party in a referral tree.")
+
+@strawberry.type(description="One party in a referral (推荐) tree.")
 class ReferralNode:
     model: strawberry.Private[rm.ChainNode]
 
@@ -45,11 +68,14 @@ class ReferralNode:
     def depth(self) -> int:
         return self.model.depth
 
-    @strawberry.field(description="The referral that placed this party in the tree.")
+    @strawberry.field(
+        description="The referral that placed this party in the tree: the earliest reaching it "
+        "from the level above (undated ones last, then by id)."
+    )
     def referral_id(self) -> strawberry.ID | None:
         return None if self.model.referral_id is None else strawberry.ID(self.model.referral_id)
 
-    @strawberry.field(description="The date of that referral.")
+    @strawberry.field(description="The date of that referral; null when it has none.")
     def date(self) -> dt.date | None:
         return self.model.date
 
@@ -80,8 +106,8 @@ class ReferralNode:
 
 @strawberry.type(description="How many parties a referral tree has at one depth.")
 class ReferralLevel:
-    depth: int
-    count: int
+    depth: int = strawberry.field(description="Levels from the root: 1 for direct referrals.")
+    count: int = strawberry.field(description="Parties at that depth.")
     value: float = strawberry.field(description=_VALUE)
 
 
@@ -89,7 +115,8 @@ class ReferralLevel:
     description="A referral tree from a party, or upstream the referrals back to the origin "
     "(every referrer followed: a chain when each party was referred once). Each "
     "party appears once, at its first level and by the earliest referral reaching it; other "
-    "referrals that reach a party already in the tree are counted, not followed."
+    "referrals that reach a party already in the tree are counted, not followed. Each "
+    "customer's value goes to the first party of the tree that brought it."
 )
 class ReferralChain:
     model: strawberry.Private[rm.ReferralChain]
@@ -98,15 +125,15 @@ class ReferralChain:
     async def root(self, info: Info) -> Party:
         return await load_party(info, self.model.root)
 
-    @strawberry.field
+    @strawberry.field(description="Which way the tree goes from the root.")
     def direction(self) -> rm.Direction:
         return self.model.direction
 
-    @strawberry.field
+    @strawberry.field(description="The deepest level followed, as asked.")
     def max_depth(self) -> int:
         return self.model.max_depth
 
-    @strawberry.field
+    @strawberry.field(description="The currency value is counted in: an ISO 4217 code.")
     def currency(self) -> str:
         return self.model.currency
 
@@ -142,7 +169,7 @@ class ReferralChain:
 
     @backward_paging
     @strawberry.field(description="The parties, by depth, then date and id; 20 a page.")
-    def nodes(self, first: int | None = None, after: str | None = None) -> Connection[ReferralNode]:
+    def nodes(self, first: First = None, after: After = None) -> Connection[ReferralNode]:
         page = page_of(self.model.nodes[1:], first, after)
         return Connection.from_page(page, lambda node: ReferralNode(model=node))
 
@@ -150,13 +177,13 @@ class ReferralChain:
 @strawberry.type(description="One referrer's figures over the referral network.")
 class Referrer:
     model: strawberry.Private[rr.ReferrerStats]
-    rank: int
+    rank: int = strawberry.field(description="Its place in the ranking: 1 for the first.")
 
-    @strawberry.field
+    @strawberry.field(description="The referrer: a person or a company.")
     async def party(self, info: Info) -> Party:
         return await load_party(info, self.model.party)
 
-    @strawberry.field(description="Referrals made.")
+    @strawberry.field(description="Referrals made (since the date, when one is given).")
     def referrals(self) -> int:
         return self.model.referrals
 
@@ -179,16 +206,23 @@ class Referrer:
     def reach_value(self) -> float:
         return self.model.reach_value
 
-    @strawberry.field
+    @strawberry.field(
+        description="The date of its earliest dated referral counted; null when none is dated."
+    )
     def first_referral(self) -> dt.date | None:
         return self.model.first_referral
 
-    @strawberry.field
+    @strawberry.field(
+        description="The date of its latest dated referral counted; null when none is dated."
+    )
     def last_referral(self) -> dt.date | None:
         return self.model.last_referral
 
 
-@strawberry.type(description="How referred parties turned into customers.")
+@strawberry.type(
+    description="How referred parties turned into customers: the seeds' effective referrals "
+    "(有效推荐)."
+)
 class ReferralConversion:
     model: strawberry.Private[rr.Conversion]
 
@@ -196,27 +230,47 @@ class ReferralConversion:
     def referred(self) -> int:
         return self.model.referred
 
-    @strawberry.field(description="Of those, standing for a customer company.")
+    @strawberry.field(
+        description="Of those, the parties that stand for a customer company: a referred "
+        "company (not ours), or a referred person's employers on the referral date (current "
+        "ones when it is undated)."
+    )
     def with_customer(self) -> int:
         return self.model.with_customer
 
-    @strawberry.field(description="Their customer had deals before the referral: not counted.")
+    @strawberry.field(
+        description="Of those, the parties whose customer had deals (any currency) before the "
+        "referral, or at all when it is undated: customers already, left out of the rate."
+    )
     def already_customers(self) -> int:
         return self.model.already_customers
 
-    @strawberry.field(description="A customer of theirs is CURRENT or WON_BACK now.")
+    @strawberry.field(
+        description="Of the rest, the parties with a customer that is CURRENT or WON_BACK now."
+    )
     def converted(self) -> int:
         return self.model.converted
 
-    @strawberry.field(description=described("converted / (referred - alreadyCustomers)."))
+    @strawberry.field(
+        description=described(
+            "Converted over the referred less those already customers, 0 to 1; null when none "
+            "are left."
+        )
+    )
     def rate(self) -> float | None:
         return rounded_or_none(self.model.rate)
 
-    @strawberry.field(description="From the referral to the customer's first deal after it.")
+    @strawberry.field(
+        description="The median of the days from the referral to the customer's first deal on "
+        "or after its date (any currency), over the converted parties with a dated referral "
+        "and such a deal; null when there are none."
+    )
     def median_days_to_first_deal(self) -> float | None:
         return self.model.median_days
 
-    @strawberry.field
+    @strawberry.field(
+        description="The 90th percentile (nearest rank) of the same days; null when there are none."
+    )
     def p90_days_to_first_deal(self) -> float | None:
         return self.model.p90_days
 
@@ -231,10 +285,18 @@ class ReferralQuery:
     async def referral_chain(
         self,
         info: Info,
-        from_id: strawberry.ID,
-        direction: rm.Direction = rm.Direction.DOWNSTREAM,
-        max_depth: int = rm.DEFAULT_DEPTH,
-        currency: str = DEFAULT_CURRENCY,
+        from_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person or company the tree starts from."),
+        ],
+        direction: Annotated[
+            rm.Direction, strawberry.argument(description="Which way to follow referrals.")
+        ] = rm.Direction.DOWNSTREAM,
+        max_depth: Annotated[
+            int,
+            strawberry.argument(description=f"How many levels to follow: 1 to {rm.MAX_DEPTH}."),
+        ] = rm.DEFAULT_DEPTH,
+        currency: Annotated[str, strawberry.argument(description=_CURRENCY)] = DEFAULT_CURRENCY,
     ) -> ReferralChain:
         found = await resolve.referral_chain(
             info.context, str(from_id), direction, max_depth, currency
@@ -248,10 +310,15 @@ class ReferralQuery:
     async def top_referrers(
         self,
         info: Info,
-        by: rr.ReferrerOrder = rr.ReferrerOrder.COUNT,
-        limit: int = 10,
-        since: dt.date | None = None,
-        currency: str = DEFAULT_CURRENCY,
+        by: Annotated[
+            rr.ReferrerOrder, strawberry.argument(description="The figure to rank by.")
+        ] = rr.ReferrerOrder.COUNT,
+        limit: Annotated[
+            int,
+            strawberry.argument(description=f"How many referrers: 1 to {rr.MAX_REFERRERS}."),
+        ] = 10,
+        since: Annotated[dt.date | None, strawberry.argument(description=_SINCE)] = None,
+        currency: Annotated[str, strawberry.argument(description=_CURRENCY)] = DEFAULT_CURRENCY,
     ) -> list[Referrer]:
         found = await resolve.top_referrers(info.context, by, limit, since, currency)
         return [Referrer(model=stats, rank=index + 1) for index, stats in enumerate(found)]
@@ -263,9 +330,20 @@ class ReferralQuery:
     async def referral_conversion(
         self,
         info: Info,
-        from_id: strawberry.ID | None = None,
-        since: dt.date | None = None,
-        currency: str = DEFAULT_CURRENCY,
+        from_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only the parties this person or company referred; everyone's "
+                "referrals if left out."
+            ),
+        ] = None,
+        since: Annotated[dt.date | None, strawberry.argument(description=_SINCE)] = None,
+        currency: Annotated[
+            str,
+            strawberry.argument(
+                description="An ISO 4217 code, checked; the figures count deals in any currency."
+            ),
+        ] = DEFAULT_CURRENCY,
     ) -> ReferralConversion:
         found = await resolve.referral_conversion(
             info.context, None if from_id is None else str(from_id), since, currency

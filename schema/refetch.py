@@ -73,7 +73,14 @@ class RefetchQuery:
         description="The object with this id, whatever its kind; null when there is none "
         "(or it was deleted)."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The id: a company's `co_…`, a person's `pe_…`, …"),
+        ],
+    ) -> Node | None:
         return _object(id, await resolve.node(info.context, id))
 
     @strawberry.field(

@@ -28,7 +28,8 @@ def _parse_date_time(value: object) -> object:
 
 DATE_TIME = ScalarDefinition(
     name=DateTimeDefinition.name,
-    description=DateTimeDefinition.description,
+    description="An instant in ISO 8601, e.g. `2025-05-01T09:30:00+08:00` (without an offset: "
+    "UTC), from 1900-01-01 up to 9999-01-01 UTC.",
     specified_by_url=DateTimeDefinition.specified_by_url,
     serialize=DateTimeDefinition.serialize,
     parse_value=_parse_date_time,

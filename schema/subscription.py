@@ -4,6 +4,7 @@ graphql-transport-ws at /graphql."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -14,7 +15,10 @@ from schema.types import Info
 _WHICH = "Exactly one of companyId and personId."
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live events over graphql-transport-ws at /graphql: each is sent once it is "
+    "committed."
+)
 class Subscription:
     @strawberry.subscription(
         description="Each committed change of a relationship of the company (with other "
@@ -24,8 +28,20 @@ class Subscription:
     async def relationship_changed(
         self,
         info: Info,
-        company_id: strawberry.ID | None = None,
-        person_id: strawberry.ID | None = None,
+        company_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The company (`co_` id) whose relationships to follow; give this or "
+                "`personId`."
+            ),
+        ] = None,
+        person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The person (`pe_` id) whose relationships to follow; give this or "
+                "`companyId`."
+            ),
+        ] = None,
     ) -> AsyncGenerator[Change, None]:
         async for change in resolve.relationship_changes(info.context, company_id, person_id):
             yield Change(model=change)
@@ -37,8 +53,20 @@ class Subscription:
     async def interaction_logged(
         self,
         info: Info,
-        company_id: strawberry.ID | None = None,
-        person_id: strawberry.ID | None = None,
+        company_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The company (`co_` id) whose interactions to follow, its people's "
+                "included; give this or `personId`."
+            ),
+        ] = None,
+        person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The person (`pe_` id) whose interactions to follow; give this or "
+                "`companyId`."
+            ),
+        ] = None,
     ) -> AsyncGenerator[Interaction, None]:
         async for found in resolve.logged_interactions(info.context, company_id, person_id):
             yield Interaction(model=found)

@@ -3,7 +3,7 @@ batches of up to 5,000 records; larger ones go through `python -m seed import/ex
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,13 +13,37 @@ from graph.transfer.importer import ImportReport
 from graph.transfer.records import RecordKind
 from resolvers import transfer as resolve
 from schema.auth import ADMIN_ONLY
+from schema.enums import described_enum
 from schema.types import Info
 
-strawberry.enum(RecordKind, description="A kind of record: one file of an import or export.")
-strawberry.enum(
+described_enum(
+    RecordKind,
+    "A kind of record: one file of an import or export (docs/IMPORT_EXPORT.md).",
+    {
+        RecordKind.COMPANIES: "Companies (companies.jsonl).",
+        RecordKind.PEOPLE: "People (people.jsonl).",
+        RecordKind.ROLES: "Roles people hold at companies (roles.jsonl).",
+        RecordKind.RELATIONSHIPS: "Person-to-person relationships (relationships.jsonl).",
+        RecordKind.COMPANY_RELATIONSHIPS: "Company-to-company relationships "
+        "(company_relationships.jsonl).",
+        RecordKind.REFERRALS: "Referrals (referrals.jsonl).",
+        RecordKind.REPORTING_LINES: "Who reports to whom in a customer's org chart "
+        "(reporting_lines.jsonl).",
+        RecordKind.DEALS: "Deals (deals.jsonl).",
+    },
+)
+described_enum(
     ExportFormat,
-    description="CSV or JSON Lines (one file per kind), one GraphML file, or the CSV files of "
+    "CSV or JSON Lines (one file per kind), one GraphML file, or the CSV files of "
     "`neo4j-admin database import full` (one per label and relationship type).",
+    {
+        ExportFormat.CSV: "One CSV file per kind, e.g. `companies.csv`.",
+        ExportFormat.JSONL: "One JSON Lines file per kind, e.g. `companies.jsonl`: the import's "
+        "own format.",
+        ExportFormat.GRAPHML: "One `graph.graphml` of nodes and edges, for network tools.",
+        ExportFormat.NEO4J_ADMIN: "The CSV files of `neo4j-admin database import full`, one "
+        "per label and relationship type.",
+    },
 )
 
 _RECORDS = "Records as JSON objects with the format's fields, as lines of a .jsonl file."
@@ -28,47 +52,78 @@ _RECORDS = "Records as JSON objects with the format's fields, as lines of a .jso
 @strawberry.input(description="Records to import, by kind; at most 5,000 in all.")
 class ImportRecordsInput:
     companies: list[JSON] | None = strawberry.field(default=None, description=_RECORDS)
-    people: list[JSON] | None = None
-    roles: list[JSON] | None = None
-    relationships: list[JSON] | None = None
-    company_relationships: list[JSON] | None = None
-    referrals: list[JSON] | None = None
-    reporting_lines: list[JSON] | None = None
-    deals: list[JSON] | None = None
+    people: list[JSON] | None = strawberry.field(
+        default=None, description="People records (fields of people.jsonl)."
+    )
+    roles: list[JSON] | None = strawberry.field(
+        default=None, description="Role records (fields of roles.jsonl)."
+    )
+    relationships: list[JSON] | None = strawberry.field(
+        default=None,
+        description="Person-to-person relationship records (fields of relationships.jsonl).",
+    )
+    company_relationships: list[JSON] | None = strawberry.field(
+        default=None,
+        description="Company-to-company relationship records (fields of "
+        "company_relationships.jsonl).",
+    )
+    referrals: list[JSON] | None = strawberry.field(
+        default=None, description="Referral records (fields of referrals.jsonl)."
+    )
+    reporting_lines: list[JSON] | None = strawberry.field(
+        default=None, description="Reporting line records (fields of reporting_lines.jsonl)."
+    )
+    deals: list[JSON] | None = strawberry.field(
+        default=None, description="Deal records (fields of deals.jsonl)."
+    )
 
 
 @strawberry.type(description="What became of the records of one kind.")
 class ImportCount:
-    kind: RecordKind
-    records: int
-    created: int
-    updated: int
-    unchanged: int
-    bad: int
+    kind: RecordKind = strawberry.field(description="The kind of record.")
+    records: int = strawberry.field(description="Records of this kind sent.")
+    created: int = strawberry.field(description="Records that created an item.")
+    updated: int = strawberry.field(description="Records that changed an item that existed.")
+    unchanged: int = strawberry.field(
+        description="Records equal to the item that existed: nothing written."
+    )
+    bad: int = strawberry.field(description="Records refused; `problems` says why.")
 
 
 @strawberry.type(description="A record that was not imported: its kind, its place, why.")
 class ImportProblem:
-    kind: RecordKind
+    kind: RecordKind = strawberry.field(description="The kind of the record.")
     line: int = strawberry.field(description="Its place in the list of its kind, from 1.")
-    field: str | None
-    reason: str
+    field: str | None = strawberry.field(
+        description="The field at fault, by its name in the format; null when the problem is "
+        "not one field's."
+    )
+    reason: str = strawberry.field(description="Why it was refused, in words.")
 
 
 @strawberry.type(description="The outcome of an import.")
 class ImportResult:
-    summary: str
-    strict: bool
+    summary: str = strawberry.field(
+        description="One line to read, e.g. `12 records: 10 created, 1 updated, 0 "
+        "unchanged, 1 bad`."
+    )
+    strict: bool = strawberry.field(description="Whether the import was strict (as asked).")
     refused: bool = strawberry.field(description="Strict and something was bad: nothing written.")
-    counts: list[ImportCount]
-    problems: list[ImportProblem]
+    counts: list[ImportCount] = strawberry.field(
+        description="What became of each kind of record sent."
+    )
+    problems: list[ImportProblem] = strawberry.field(
+        description="Every record that was not imported."
+    )
 
 
 @strawberry.type(description="One exported file.")
 class ExportFile:
-    name: str
+    name: str = strawberry.field(
+        description="The file's name, e.g. `companies.jsonl` or `graph.graphml`."
+    )
     records: int = strawberry.field(description="Records in it (GraphML: nodes and edges).")
-    content: str
+    content: str = strawberry.field(description="The file's whole text (UTF-8).")
 
 
 def _result(report: ImportReport) -> ImportResult:
@@ -102,7 +157,27 @@ class TransferMutation:
         "place. strict: any bad record refuses the whole import.",
     )
     async def import_records(
-        self, info: Info, input: ImportRecordsInput, strict: bool = False, by: str | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            ImportRecordsInput,
+            strawberry.argument(description="The records, by kind; at most 5,000 in all."),
+        ],
+        strict: Annotated[
+            bool,
+            strawberry.argument(
+                description="True: any bad record refuses the whole import and nothing is written. "
+                "False (the default): the good records are written, the bad ones "
+                "reported."
+            ),
+        ] = False,
+        by: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Who runs the import (a name or user id), recorded with what it "
+                "writes; null if left out."
+            ),
+        ] = None,
     ) -> ImportResult:
         records: dict[RecordKind, list[Any]] = {
             kind: list(getattr(input, kind.value) or []) for kind in RecordKind
@@ -120,8 +195,20 @@ class TransferQuery:
     async def export_records(
         self,
         info: Info,
-        company_id: strawberry.ID | None = None,
-        format: ExportFormat = ExportFormat.JSONL,
+        company_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Export only this company's neighbourhood (`co_` id): its current "
+                "people, whom they know, and where those hold current roles. Null (the "
+                "default): the whole graph."
+            ),
+        ] = None,
+        format: Annotated[
+            ExportFormat,
+            strawberry.argument(
+                description="The files' format; JSONL (the default) is the import's own."
+            ),
+        ] = ExportFormat.JSONL,
     ) -> list[ExportFile]:
         files = await resolve.export_records(info.context, company_id, format)
         return [

@@ -75,18 +75,49 @@ def _maybe(cls: type[T], model: Any) -> T | None:
 
 @strawberry.type(description="A company: a customer, a prospect, a partner, or one of ours.")
 class Company(Node):
-    id: strawberry.ID
-    name: str
-    external_id: str | None
-    industry: str | None
-    region: str | None
-    status: CompanyStatus | None
-    value_class: ValueClass | None
-    intent_class: IntentClass | None
-    lifecycle_stage: LifecycleStage | None
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `co_`); use it in `company(id:)` and wherever a "
+        "`companyId` is asked for."
+    )
+    name: str = strawberry.field(
+        description="Name as written, e.g. 蓝海能源 (1-200 characters); `search` finds it by "
+        "characters or pinyin."
+    )
+    external_id: str | None = strawberry.field(
+        description="Its id in the system it came from (1-200 characters, unique among "
+        "companies); `upsertCompany`, `companyByExternalId` and imports match "
+        "on it. Null when not set."
+    )
+    industry: str | None = strawberry.field(
+        description="Industry, free text (up to 200 characters); null if unknown."
+    )
+    region: str | None = strawberry.field(
+        description="Region, free text (up to 200 characters); null if unknown."
+    )
+    status: CompanyStatus | None = strawberry.field(
+        description="Maturity as a customer: prospect (潜在客户), target (目标客户), current "
+        "(现行客户), churned or won back; null if not assessed."
+    )
+    value_class: ValueClass | None = strawberry.field(
+        description="Value class A/B/C (价值) by revenue, marketing cost and years of "
+        "business; null if not classed (`valueClasses` suggests one from "
+        "deals)."
+    )
+    intent_class: IntentClass | None = strawberry.field(
+        description="Intent class A-D (合作意向): how ready it is to buy; null if not classed."
+    )
+    lifecycle_stage: LifecycleStage | None = strawberry.field(
+        description="Where the relationship with this customer is in its lifecycle (考察期 "
+        "exploration to 衰退期 decline); null if not set."
+    )
     is_ours: bool = strawberry.field(description="Our own company: where our staff work.")
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
+    created_at: dt.datetime | None = strawberry.field(
+        description="When it was created (UTC); null if not recorded."
+    )
+    updated_at: dt.datetime | None = strawberry.field(
+        description="When its fields last changed (UTC; the creation time until then); null "
+        "if not recorded."
+    )
     figures: strawberry.Private[models.CompanyFigures | None]
 
     # The figures are read with the company, or (for a company read without them) through a
@@ -114,7 +145,21 @@ class Company(Node):
         "`asOf`, the roles current then, as they were then."
     )
     async def people(
-        self, info: Info, include_past: bool = False, as_of: dt.datetime | None = None
+        self,
+        info: Info,
+        include_past: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the roles that have ended. Default false: current roles only."
+            ),
+        ] = False,
+        as_of: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="A past instant (UTC, from 1900 on): the roles current then, as they "
+                "were then. Null (the default): now."
+            ),
+        ] = None,
     ) -> list[Role]:
         if as_of is not None:
             roles = await evolution.roles_at(info.context, self.id, as_of)
@@ -150,16 +195,42 @@ class Company(Node):
 
 @strawberry.type(description="A person: one of our staff or one of a customer's people.")
 class Person(Node):
-    id: strawberry.ID
-    name: str
-    external_id: str | None
-    email: str | None
-    phone: str | None
-    wechat: str | None
-    communication_style: CommunicationStyle | None
-    notes: str | None
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `pe_`); use it in `person(id:)` and wherever a "
+        "`personId` is asked for."
+    )
+    name: str = strawberry.field(
+        description="Name as written, e.g. 王伟 (1-200 characters); `search` finds it by "
+        "characters or pinyin."
+    )
+    external_id: str | None = strawberry.field(
+        description="Their id in the system they came from (1-200 characters, unique among "
+        "people); `upsertPerson`, `personByExternalId` and imports match on it. "
+        "Null when not set."
+    )
+    email: str | None = strawberry.field(
+        description="Email address (up to 200 characters, one @); null if unknown."
+    )
+    phone: str | None = strawberry.field(
+        description="Phone number, free text (up to 200 characters); null if unknown."
+    )
+    wechat: str | None = strawberry.field(
+        description="WeChat id (微信号), up to 200 characters; null if unknown."
+    )
+    communication_style: CommunicationStyle | None = strawberry.field(
+        description="How they like to communicate (dove, tiger, owl or peacock); null if "
+        "not judged."
+    )
+    notes: str | None = strawberry.field(
+        description="Free notes (up to 5,000 characters); null if none."
+    )
+    created_at: dt.datetime | None = strawberry.field(
+        description="When they were created (UTC); null if not recorded."
+    )
+    updated_at: dt.datetime | None = strawberry.field(
+        description="When their fields last changed (UTC; the creation time until then); "
+        "null if not recorded."
+    )
     figures: strawberry.Private[models.PersonFigures | None]
 
     # Read with the person, or (for a person read without them) through a loader: as Company's.
@@ -172,7 +243,9 @@ class Person(Node):
             return rounded_or_none(self.figures.strongest_tie)
         return _then(self._figures(info), lambda f: rounded_or_none(f.strongest_tie))
 
-    @strawberry.field(graphql_type=int)
+    @strawberry.field(
+        description="Their person-to-person relationships, in either direction.", graphql_type=int
+    )
     def relationship_count(self, info: Info) -> int | Awaitable[int]:
         if self.figures is not None:
             return self.figures.relationship_count
@@ -182,7 +255,17 @@ class Person(Node):
         return await info.context.loaders.person_figures.load(self.id)
 
     @strawberry.field(description="Roles this person holds or held: past ones too by default.")
-    async def roles(self, info: Info, include_past: bool = True) -> list[Role]:
+    async def roles(
+        self,
+        info: Info,
+        include_past: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the roles that have ended. Default true; false: current "
+                "roles only."
+            ),
+        ] = True,
+    ) -> list[Role]:
         loaders = info.context.loaders
         if selects(info, "company"):  # read with the roles: no round trip for the companies
             loader = (
@@ -200,8 +283,19 @@ class Person(Node):
     async def relationships(
         self,
         info: Info,
-        tiers: list[PersonTier] | None = None,
-        min_strength: float | None = None,
+        tiers: Annotated[
+            list[PersonTier] | None,
+            strawberry.argument(
+                description="Only relationships of these tiers; null (the default): every tier."
+            ),
+        ] = None,
+        min_strength: Annotated[
+            float | None,
+            strawberry.argument(
+                description="Only relationships whose `strength` is at least this, in [0, 1]; null "
+                "(the default): no floor."
+            ),
+        ] = None,
     ) -> list[PersonRelationship]:
         loaders = info.context.loaders
         # read with the other people when the selection names them: no second round trip
@@ -261,51 +355,94 @@ def person_of(info: Info, id_: str) -> Person | Awaitable[Person]:
 
 @strawberry.type(description="A position a person holds (or held) at a company.")
 class Role(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `ro_`); use it in `role(id:)`."
+    )
     person_id: strawberry.Private[str]
     company_id: strawberry.Private[str]
-    external_id: str | None
-    title: str
-    department: str | None
-    buying_role: BuyingRole | None
-    is_key_person: bool
-    seniority: Seniority | None
-    start_date: dt.date | None
-    end_date: dt.date | None = strawberry.field(description="None while the role is current.")
-    is_current: bool
+    external_id: str | None = strawberry.field(
+        description="Its id in the system it came from (1-200 characters, unique among "
+        "roles); `upsertRole` and imports match on it. Null when not set."
+    )
+    title: str = strawberry.field(
+        description="Job title as written, e.g. 采购总监 (1-200 characters)."
+    )
+    department: str | None = strawberry.field(
+        description="Department, free text (up to 200 characters); null if unknown."
+    )
+    buying_role: BuyingRole | None = strawberry.field(
+        description="The part they play in this customer's buying decisions; null if not judged."
+    )
+    is_key_person: bool = strawberry.field(
+        description="Whether account planners count them a key person (关键人物) of this "
+        "company: `keyPersonMap` lists these."
+    )
+    seniority: Seniority | None = strawberry.field(
+        description="Where the role sits in the hierarchy (executives are top management); "
+        "null if unknown."
+    )
+    start_date: dt.date | None = strawberry.field(
+        description="First day in the role; null if unknown."
+    )
+    end_date: dt.date | None = strawberry.field(
+        description="Last day in the role; null while it has no end."
+    )
+    is_current: bool = strawberry.field(
+        description="True while the role has no end date, or one today or later (UTC)."
+    )
     desired_tier: PersonTier | None = strawberry.field(
         description="The tier we aim for with this key person (set by account planners)."
     )
     stance: Stance | None = strawberry.field(description="Their stance toward us.")
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
+    created_at: dt.datetime | None = strawberry.field(
+        description="When it was created (UTC); null if not recorded."
+    )
+    updated_at: dt.datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if not recorded."
+    )
 
-    @strawberry.field(graphql_type=Person)
+    @strawberry.field(description="Who holds the role.", graphql_type=Person)
     def person(self, info: Info) -> Person | Awaitable[Person]:
         return person_of(info, self.person_id)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(description="Where the role is held.", graphql_type=Company)
     def company(self, info: Info) -> Company | Awaitable[Company]:
         return company_of(info, self.company_id)
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
 class PersonRelationship(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `kn_`); use it in `relationship(id:)`."
+    )
     from_person_id: strawberry.Private[str]
     to_person_id: strawberry.Private[str]
-    external_id: str | None
-    tier: PersonTier
+    external_id: str | None = strawberry.field(
+        description="Its id in the system it came from (1-200 characters, unique among "
+        "relationships); `upsertRelationship` and imports match on it. Null "
+        "when not set."
+    )
+    tier: PersonTier = strawberry.field(
+        description="The tier people set: 过客 passer-by, 熟人 acquaintance, 朋友 friend or 知己 "
+        "confidant."
+    )
     strength: float = strawberry.field(
         description=described(
             "Strength in [0, 1], as last computed (it stands still between interactions; "
             "`fadingRelationships` and health count its decay since)."
         )
     )
-    level: RelationshipLevel | None
-    since: dt.date | None
-    notes: str | None
-    created_at: dt.datetime | None
+    level: RelationshipLevel | None = strawberry.field(
+        description="How high on the ladder it has climbed: Trust (信任), Value (价值), Emotion "
+        "(情感), Vision; null if not judged."
+    )
+    since: dt.date | None = strawberry.field(description="The date it began; null if unknown.")
+    notes: str | None = strawberry.field(
+        description="Free notes (up to 5,000 characters); null if none."
+    )
+    created_at: dt.datetime | None = strawberry.field(
+        description="When it was created (UTC); null if not recorded."
+    )
     updated_at: dt.datetime | None = strawberry.field(description="When it last changed.")
     last_interaction_at: dt.datetime | None = strawberry.field(
         description="When the latest logged interaction between the two was held."
@@ -326,28 +463,50 @@ class PersonRelationship(Node):
     def suggested_tier(self) -> PersonTier:
         return evolution.suggested_tier(self.strength)
 
-    @strawberry.field(graphql_type=Person)
+    @strawberry.field(
+        description="One end of the tie: the person given as `fromPersonId`.",
+        graphql_type=Person,
+    )
     def from_person(self, info: Info) -> Person | Awaitable[Person]:
         return person_of(info, self.from_person_id)
 
-    @strawberry.field(graphql_type=Person)
+    @strawberry.field(
+        description="The other end: the person given as `toPersonId`.", graphql_type=Person
+    )
     def to_person(self, info: Info) -> Person | Awaitable[Person]:
         return person_of(info, self.to_person_id)
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
 class CompanyRelationship(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `cr_`); use it in `companyRelationship(id:)`."
+    )
     from_company_id: strawberry.Private[str]
     to_company_id: strawberry.Private[str]
-    external_id: str | None
-    tier: CompanyTier
-    lifecycle_stage: LifecycleStage | None
+    external_id: str | None = strawberry.field(
+        description="Its id in the system it came from (1-200 characters, unique among "
+        "company relationships); `upsertCompanyRelationship` and imports match "
+        "on it. Null when not set."
+    )
+    tier: CompanyTier = strawberry.field(
+        description="Transactional (买卖关系), preferred supplier (优先供应关系), partnership "
+        "(合作伙伴关系) or strategic alliance (战略联盟关系)."
+    )
+    lifecycle_stage: LifecycleStage | None = strawberry.field(
+        description="Its lifecycle stage, 考察期 exploration to 衰退期 decline; null if not set."
+    )
     strength: float = strawberry.field(description=described("Strength in [0, 1]."))
-    since: dt.date | None
-    notes: str | None
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
+    since: dt.date | None = strawberry.field(description="The date it began; null if unknown.")
+    notes: str | None = strawberry.field(
+        description="Free notes (up to 5,000 characters); null if none."
+    )
+    created_at: dt.datetime | None = strawberry.field(
+        description="When it was created (UTC); null if not recorded."
+    )
+    updated_at: dt.datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if not recorded."
+    )
     version: int = strawberry.field(
         description="Goes up by one with every change (an interaction's included): send it "
         "back as `expectedVersion` to update only what you read."
@@ -356,11 +515,16 @@ class CompanyRelationship(Node):
     def __post_init__(self) -> None:
         self.strength = rounded(self.strength)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(
+        description="One end of the tie: the company given as `fromCompanyId`.",
+        graphql_type=Company,
+    )
     def from_company(self, info: Info) -> Company | Awaitable[Company]:
         return company_of(info, self.from_company_id)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(
+        description="The other end: the company given as `toCompanyId`.", graphql_type=Company
+    )
     def to_company(self, info: Info) -> Company | Awaitable[Company]:
         return company_of(info, self.to_company_id)
 
@@ -376,20 +540,40 @@ async def load_party(info: Info, ref: models.PartyRef) -> Company | Person:
 
 @strawberry.type(description="A person or company referred another person or company to us.")
 class Referral(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable id (prefix `rf_`); use it in `referral(id:)`."
+    )
     referrer_ref: strawberry.Private[models.PartyRef]
     referred_ref: strawberry.Private[models.PartyRef]
-    external_id: str | None
-    date: dt.date | None
-    note: str | None
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
+    external_id: str | None = strawberry.field(
+        description="Its id in the system it came from (1-200 characters, unique among "
+        "referrals); `upsertReferral` and imports match on it. Null when not "
+        "set."
+    )
+    date: dt.date | None = strawberry.field(
+        description="When the referral was made; null if unknown."
+    )
+    note: str | None = strawberry.field(
+        description="Free note (up to 5,000 characters); null if none."
+    )
+    created_at: dt.datetime | None = strawberry.field(
+        description="When it was recorded (UTC); null if not recorded."
+    )
+    updated_at: dt.datetime | None = strawberry.field(
+        description="When it last changed (UTC); null if not recorded."
+    )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who made the referral: a person or a company (use `... on Person` / "
+        "`... on Company`)."
+    )
     async def referrer(self, info: Info) -> Party:
         return await load_party(info, self.referrer_ref)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who was referred to us: a person or a company (use `... on Person` / "
+        "`... on Company`)."
+    )
     async def referred(self, info: Info) -> Party:
         return await load_party(info, self.referred_ref)
 

@@ -104,11 +104,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def engine_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
-    """One embedded engine for the session, started the way the app starts it."""
+def embedded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngine]:
+    """One embedded engine for the session, started the way the app starts it (so it
+    publishes itself in its data directory, as the app's engine does for `python -m seed`)."""
     engine = EmbeddedEngine(tmp_path_factory.mktemp("engine"), database="guanxi")
-    yield engine.start()
+    engine.start()
+    yield engine
     engine.stop()
+
+
+@pytest.fixture(scope="session")
+def engine_endpoint(embedded_engine: EmbeddedEngine) -> BoltEndpoint:
+    """How to reach the session's engine over Bolt."""
+    return embedded_engine.start()  # started already: its endpoint
 
 
 @pytest.fixture(scope="session")

@@ -18,16 +18,22 @@ CODES: dict[int, str] = {
 }
 
 
-def error_body(message: str, status: int) -> bytes:
-    """`{"errors": [{"message": ..., "extensions": {"code": ...}}]}` as UTF-8 JSON."""
-    code = CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL")
+def error_body(message: str, status: int, code: str | None = None) -> bytes:
+    """`{"errors": [{"message": ..., "extensions": {"code": ...}}]}` as UTF-8 JSON; the code is
+    the status's (CODES) unless given."""
+    code = code or CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL")
     error = {"message": message, "extensions": {"code": code}}
     return json.dumps({"errors": [error]}, separators=(",", ":")).encode()
 
 
 def error_response(
-    message: str, status: int, media_type: str = "application/json", allow: str | None = None
+    message: str,
+    status: int,
+    media_type: str = "application/json",
+    allow: str | None = None,
+    code: str | None = None,
 ) -> Response:
     """A response carrying one HTTP-level error (with `Allow` for a 405)."""
     headers = {"Allow": allow} if allow else None
-    return Response(error_body(message, status), status, headers=headers, media_type=media_type)
+    body = error_body(message, status, code)
+    return Response(body, status, headers=headers, media_type=media_type)

@@ -28,6 +28,8 @@ from web.errors import error_response
 log = logging.getLogger("guanxi")
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+# the map's operations as trusted documents (web/trusted.py), written by graphql-codegen
+PAGE_DOCUMENTS = UI_DIR / "trusted-documents.json"
 PAGE_PREFIX = "/map"
 GRAPHIQL_SCRIPT = "/graphiql/graphiql.js"
 # exactly what page_routes serves: nothing else under /map/ is open

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -28,8 +29,13 @@ class HttpSettings(BaseSettings):
     # operation names that always get their own metrics label (comma-separated), however many
     # other names clients have sent (web/metrics.py)
     metric_operations: Annotated[tuple[str, ...], NoDecode] = ()
+    # which documents run (web/trusted.py, docs/TRUSTED_DOCUMENTS.md): `allow` any, registered
+    # ones also by id; `only` registered ones only; `off` no registered ones (text only)
+    trusted_documents: Literal["off", "allow", "only"] = "allow"
+    # manifests of registered documents beside the map's (comma-separated paths)
+    trusted_document_files: Annotated[tuple[Path, ...], NoDecode] = ()
 
-    @field_validator("metric_operations", mode="before")
+    @field_validator("metric_operations", "trusted_document_files", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -7,6 +7,10 @@
   credential still holds (a revoked token, an expired JWT). When it does not, the socket's
   operations are stopped and it closes with 4401, the reason in the close frame.
 
+- **Trusted documents:** a subscribe message's payload goes through the view's
+  `resolve_document`, as an HTTP request's body does: a registered document named by id runs,
+  a refused one gets an `error` message with the refusal's `extensions.code`.
+
 The checks themselves are the view's (the server knows the credentials); this module is only
 the protocol plumbing.
 """
@@ -17,15 +21,20 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from json import JSONDecodeError
-from typing import Any
+from typing import Any, cast
 
+from cross_web import HTTPException
+from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    SubscribeMessage,
+)
 
 MESSAGE_TOO_BIG = 1009  # RFC 6455
 UNAUTHORIZED = 4401  # graphql-transport-ws: the credential no longer holds
@@ -61,6 +70,8 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
 
 # the view's check: why the socket whose context this is may no longer run anything, or None
 SocketRefusal = Callable[[Any], Awaitable[str | None]]
+# the view's trusted documents: a subscribe payload with its document's text, or HTTPException
+DocumentResolver = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class GuardedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
@@ -78,6 +89,18 @@ class GuardedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged and not await self._still_allowed():
             return
+        resolve: DocumentResolver | None = getattr(self.view, "resolve_document", None)
+        payload: object = message.get("payload")
+        if self.connection_acknowledged and resolve is not None and isinstance(payload, dict):
+            try:
+                resolved = resolve(cast("dict[str, Any]", payload))
+            except HTTPException as exc:
+                code: str = getattr(exc, "code", "BAD_REQUEST")
+                error: GraphQLFormattedError = {"message": exc.reason, "extensions": {"code": code}}
+                refused: ErrorMessage = {"id": message["id"], "type": "error", "payload": [error]}
+                await self.send_message(refused)
+                return
+            message = {**message, "payload": cast("Any", resolved)}
         await super().handle_subscribe(message)
 
     async def _watch(self) -> None:

@@ -11,6 +11,10 @@
   so is JSON nested too deeply for Python's parser, or a body that is not UTF-8 (a 400).
 - Media types are case-insensitive (RFC 9110): `Content-Type: APPLICATION/JSON` is JSON, and
   so is the `q` of an Accept header's `Q=0.5`.
+- Trusted documents (web/trusted.py): an operation may name a registered document by id
+  (`documentId`, or Apollo's `extensions.persistedQuery.sha256Hash`), over POST, GET and
+  WebSockets alike; with GUANXI_TRUSTED_DOCUMENTS=only other documents are refused (400
+  `UNTRUSTED_DOCUMENT`), an unknown id is 400 `PERSISTED_QUERY_NOT_FOUND`.
 - The view looks at the document itself only to name its operation (for the metrics and the
   access log); that look stops at the schema's token limit (GUANXI_MAX_TOKENS), so a document
   over the limit costs no more than one under it before the schema refuses it.
@@ -30,6 +34,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import QueryParams
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -39,6 +44,7 @@ from web.context import current as current_request
 from web.errors import error_response
 from web.metrics import Metrics
 from web.sockets import GuardedTransportWSHandler, LimitedWebSocketAdapter
+from web.trusted import DocumentRefused, TrustedDocuments
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -142,16 +148,31 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
         max_tokens: int,
         max_message_bytes: int = 0,
         recheck_seconds: float = 0,
+        trusted: TrustedDocuments | None = None,
         **options: Any,
     ) -> None:
         """`max_tokens`: the schema's token limit (GUANXI_MAX_TOKENS), which bounds the view's
-        own parse of a document too."""
+        own parse of a document too. `trusted`: the registered documents and the mode
+        (GUANXI_TRUSTED_DOCUMENTS); by default none, and any document runs."""
         options.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(schema, **options)
         self.metrics = metrics
         self.max_tokens = max_tokens
         self.max_message_bytes = max_message_bytes
         self.recheck_seconds = recheck_seconds
+        self.trusted = trusted or TrustedDocuments()
+
+    def resolve_document(self, operation: dict[str, Any]) -> dict[str, Any]:
+        """The operation with its registered document's text, or DocumentRefused (web/trusted.py);
+        WebSocket subscribe messages go through it too (web/sockets.py)."""
+        return self.trusted.resolve(operation)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a GET that names a trusted document (by `documentId`, or Apollo's
+        `extensions`) instead of sending a `query`: that one runs it."""
+        params = request.query_params
+        named = params.get("documentId") is not None or params.get("extensions") is not None
+        return not named and super().should_render_graphql_ide(request)
 
     async def socket_refusal(self, context: ContextT) -> str | None:
         """Why an open socket with this context may run nothing more; None: it may."""
@@ -171,7 +192,8 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
             allow = "GET, POST" if exc.status_code == 405 else None
             if exc.status_code == 405 and request.method == "GET":
                 allow = "POST"
-            response = error_response(exc.reason, exc.status_code, media_type, allow)
+            code = exc.code if isinstance(exc, DocumentRefused) else None
+            response = error_response(exc.reason, exc.status_code, media_type, allow, code)
         else:
             if response.media_type == JSON and media_type == GRAPHQL_RESPONSE_JSON:
                 response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
@@ -204,8 +226,10 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
                 raise HTTPException(400, "each operation must be a JSON object with a `query`")
             if not isinstance(operation.get("operationName"), str | None):
                 raise HTTPException(400, "`operationName` must be a string or null")
-        # Strawberry's own parse reads the same body again: it gets this parse (parse_json)
-        token = _PARSED_BODY.set((raw, body))
+        resolved = [self.resolve_document(operation) for operation in operations]
+        # Strawberry's own parse reads the same body again: it gets this parse (parse_json),
+        # with each registered document's text in `query`
+        token = _PARSED_BODY.set((raw, resolved if isinstance(body, list) else resolved[0]))
         try:
             return await super().parse_http_body(request)
         finally:
@@ -235,7 +259,7 @@ class SpecGraphQL(GraphQL[ContextT, None], Generic[ContextT]):
                     deep = isinstance(exc, RecursionError)
                     why = "JSON nested too deeply to parse" if deep else "not valid JSON"
                     raise HTTPException(400, f"the `{name}` parameter is {why}") from None
-        return parsed
+        return self.resolve_document(parsed)
 
     def _check_batch(self, body: list[Any]) -> None:
         """A JSON array is a batch: allowed up to GUANXI_MAX_BATCH operations (0: none)."""

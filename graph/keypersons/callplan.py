@@ -50,7 +50,7 @@ from graph.db.errors import InvalidInput, NotFound
 from graph.keypersons import introductions
 from graph.keypersons.introductions import PathStepKind, hop_kind
 from graph.keypersons.maps import KeyPersonEntry, KeyPersonMap, OurTie
-from graph.keypersons.paths import Path
+from graph.keypersons.paths import TIE_TOLERANCE, Path, strength_groups
 
 DAY_MS = 86_400_000
 MAX_STEPS = 50
@@ -474,7 +474,10 @@ def choose(
             options.append((weight, 0, CallAction.INTRODUCE, None, best))
         if not options:
             return CallAction.NOBODY_IN_REACH, None, None, None
-        weight, _, action, way, path = max(options, key=lambda o: (o[0], o[1]))
+        # the heaviest way in; among weights equal within the tolerance, DEEPEN, then REKINDLE
+        heaviest = max(o[0] for o in options)
+        tied = [o for o in options if o[0] >= heaviest * (1 - TIE_TOLERANCE)]
+        weight, _, action, way, path = max(tied, key=lambda o: (o[1], o[0]))
         return action, way, path, weight
     if faded_strong:
         faded, was = max(faded_strong, key=lambda ts: (TIER_RANK[ts[1].peak], ts[1].strength))
@@ -568,7 +571,8 @@ def plan_steps(
     steps: list[CallStep] = []
     for rank, item in enumerate(planned, start=1):
         found = [(p, path_weight(p, now)) for p in paths.get(item.entry.person_id, ())]
-        found.sort(key=lambda pw: -pw[1])  # stable: the search's order among equals
+        # heaviest first; equal weights (within the paths' tolerance) in the search's order
+        found = [pw for _, pw in strength_groups(found, lambda pw: pw[1])]
         action, tie, path, weight = choose(item, states, found, model)
         state = states.get(tie.relationship.id) if tie else None
         reached = nearest if action is CallAction.NOBODY_IN_REACH else None

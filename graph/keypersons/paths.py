@@ -22,9 +22,17 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 from graph.db.errors import GuanxiError
 
@@ -37,6 +45,8 @@ TIE_TOLERANCE = 1e-10
 # The searches keep every path within this of the k-th (more than the tolerance, and the
 # rounding of sums of logarithms), so that the group at the k-th place is whole.
 _MARGIN = 1e-9
+
+T = TypeVar("T")
 
 
 class SearchTooLarge(GuanxiError):
@@ -75,22 +85,35 @@ class Path:
         return len(self.ties)
 
 
+def strength_groups(items: Iterable[T], strength: Callable[[T], float]) -> list[tuple[int, T]]:
+    """Items by strength, highest first, each with its group: strengths within TIE_TOLERANCE
+    (relative) of the strongest of their group count as equal and share its number, and keep
+    their order within it. Groups are formed from the strongest down, so an item's group
+    depends only on the items at least as strong."""
+    indexed = sorted(enumerate(items), key=lambda ii: -strength(ii[1]))
+    grouped: list[tuple[int, int, T]] = []
+    group, floor = -1, math.inf
+    for index, item in indexed:
+        value = strength(item)
+        if value < floor:
+            group += 1
+            floor = value * (1 - TIE_TOLERANCE)
+        grouped.append((group, index, item))
+    grouped.sort(key=lambda gi: gi[:2])
+    return [(group, item) for group, _, item in grouped]
+
+
 def ranked(paths: Iterable[Path]) -> list[Path]:
     """Paths in rank order: by strength, highest first, strengths within TIE_TOLERANCE
-    (relative) of the strongest of their group counting as equal; then fewer hops; then the
-    person ids along the path (and, for two hops between the same people, such as a
-    relationship and a reporting line, the hops' ids). Groups are formed from the strongest
-    down, so a path's group depends only on the paths at least as strong."""
-    by_strength = sorted(((p.strength, p) for p in paths), key=lambda sp: -sp[0])
-    keyed: list[tuple[int, int, tuple[str, ...], tuple[str, ...], Path]] = []
-    group, floor = -1, math.inf
-    for strength, path in by_strength:
-        if strength < floor:
-            group += 1
-            floor = strength * (1 - TIE_TOLERANCE)
-        keyed.append((group, path.hops, path.person_ids, tuple(t.id for t in path.ties), path))
-    keyed.sort(key=lambda item: item[:4])
-    return [item[4] for item in keyed]
+    (relative) of the strongest of their group counting as equal (`strength_groups`); then
+    fewer hops; then the person ids along the path (and, for two hops between the same
+    people, such as a relationship and a reporting line, the hops' ids)."""
+    keyed = [
+        ((group, p.hops, p.person_ids, tuple(t.id for t in p.ties)), p)
+        for group, p in strength_groups(paths, lambda p: p.strength)
+    ]
+    keyed.sort(key=lambda kp: kp[0])
+    return [p for _, p in keyed]
 
 
 Adjacency = Mapping[str, Sequence[tuple[str, Tie]]]

@@ -1,10 +1,16 @@
 """The key-person map page end to end: the real server (`python server.py`) over the demo data,
 driven in Debian's headless Chromium through Playwright. What the page shows is checked
-against what the GraphQL API answers for the same question."""
+against what the GraphQL API answers for the same question.
+
+The server runs only trusted documents (GUANXI_TRUSTED_DOCUMENTS=only): the page's, which it
+sends by id, and this module's own, registered as a front-end team registers theirs (a
+manifest in GUANXI_TRUSTED_DOCUMENT_FILES) and sent by id too."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -28,6 +34,7 @@ from schema import schema
 from seed.demo import load_demo
 from tests.conftest import AUTH
 from tests.live_server import ROOT, LiveServer, live_server
+from web.trusted import document_id
 
 CHROMIUM = Path(os.environ.get("GUANXI_CHROMIUM", "/usr/bin/chromium"))
 # as the machine's notes advise: no sandbox (root), and no calls home on a closed network
@@ -65,12 +72,44 @@ query ($companyId: ID!, $asOf: DateTime) {
 def server(
     engine_graph: Graph, engine_endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """The server over the demo data (as after `make run`), accepting the tests' JWTs."""
+    """The server over the demo data (as after `make run`), accepting the tests' JWTs, running
+    only trusted documents: the page's and this module's (`module_documents`)."""
     delete_everything(engine_graph)
     cache.clear()
     load_demo(engine_graph)
-    with live_server(engine_endpoint, tmp_path_factory.mktemp("map") / "server.log") as running:
+    folder = tmp_path_factory.mktemp("map")
+    manifest = folder / "map-tests-documents.json"
+    manifest.write_text(json.dumps(module_documents()), encoding="utf-8")
+    with live_server(
+        engine_endpoint,
+        folder / "server.log",
+        GUANXI_TRUSTED_DOCUMENTS="only",
+        GUANXI_TRUSTED_DOCUMENT_FILES=str(manifest),
+    ) as running:
         yield running
+
+
+def page_document_id(name: str) -> str:
+    """The id the page sends its operation `name` by (ui/src/documents.js)."""
+    source = (ROOT / "ui" / "src" / "documents.js").read_text(encoding="utf-8")
+    found = re.search(rf'^  {name}: "(sha256:[0-9a-f]{{64}})",$', source, re.MULTILINE)
+    assert found, f"{name} is not in ui/src/documents.js"
+    return found.group(1)
+
+
+def module_documents() -> dict[str, str]:
+    """Every GraphQL operation written in this module, by id: the manifest a team with its own
+    documents registers (docs/TRUSTED_DOCUMENTS.md)."""
+    documents: dict[str, str] = {}
+    for node in ast.walk(ast.parse(Path(__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                parsed = graphql.parse(node.value)
+            except graphql.GraphQLError:
+                continue
+            if any(isinstance(d, graphql.OperationDefinitionNode) for d in parsed.definitions):
+                documents[document_id(node.value)] = node.value
+    return documents
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +144,11 @@ def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
 
 
 def api(server: LiveServer, query: str, token: str = TOKEN, **variables: Any) -> dict[str, Any]:
-    """The API's own answer, with the same credential the page uses (unless told)."""
+    """The API's own answer, with the same credential the page uses (unless told); the document
+    sent by id, as the server runs only registered ones."""
     response = httpx2.post(
         server.graphql_url,
-        json={"query": query, "variables": variables},
+        json={"documentId": document_id(query), "variables": variables},
         headers={"Authorization": f"Bearer {token}"},
         timeout=120,
     )
@@ -195,6 +235,15 @@ def test_a_customer_found_by_name_shows_the_key_persons_and_gaps_the_api_reports
 ) -> None:
     names = customers(server)
     name = next(name for name in names if "East China" in name)
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(json.loads(request.post_data or "{}"))
+            if request.method == "POST" and request.url.endswith("/graphql")
+            else None
+        ),
+    )
     sign_in(page)
     page.fill("#search", "east china")
     page.click(f'#search-results button[data-company-id="{names[name]}"]')
@@ -206,6 +255,9 @@ def test_a_customer_found_by_name_shows_the_key_persons_and_gaps_the_api_reports
     assert page.locator('.key-persons li[data-gaps~="uncovered"]').count() > 0
     assert page.locator('.key-persons li[data-gaps~="single"]').count() > 0
     assert "token" not in page.url  # the token left the address bar
+    # the page sent each operation by its id, never its text (the server runs only those)
+    assert len(sent) >= 3
+    assert all(set(body) == {"documentId", "variables"} for body in sent), sent
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOT)
 
@@ -307,7 +359,7 @@ def test_holding_an_arrow_key_on_the_slider_asks_for_one_map(
     assert as_of
     assert (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(as_of)).days in (29, 30, 31)
     assert refused == []
-    assert len([body for body in asked if "KeyPersonMap" in body]) == 1
+    assert len([body for body in asked if page_document_id("KeyPersonMap") in body]) == 1
     assert_map_matches_api(page, server, company_id, as_of)
 
 
@@ -416,6 +468,19 @@ def test_the_page_asks_for_a_credential_and_refuses_a_bad_one(
     assert page.is_hidden("#message")  # the refusal is not left standing
 
 
+@pytest.mark.slow
+def test_this_server_runs_only_trusted_documents(server: LiveServer) -> None:
+    """So the map's tests show it working under GUANXI_TRUSTED_DOCUMENTS=only."""
+    refused = httpx2.post(
+        server.graphql_url,
+        # not one constant: module_documents would register it
+        json={"query": "{ companies(first: 2) " + "{ totalCount } }"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNTRUSTED_DOCUMENT"
+
+
 def raw_get(server: LiveServer, target: str) -> tuple[int, bytes]:
     """GET `target` exactly as written (no client normalises the path); status and body."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
@@ -464,7 +529,7 @@ def test_the_page_is_open_but_the_data_is_not(server: LiveServer) -> None:
 def test_every_operation_of_the_page_is_valid_against_the_schema() -> None:
     """The page's GraphQL (ui/src/queries.js) against the schema the server serves."""
     source = (ROOT / "ui" / "src" / "queries.js").read_text(encoding="utf-8")
-    documents = re.findall(r"export const \w+ = `(.*?)`;", source, re.DOTALL)
+    documents = re.findall(r"export const \w+ = /\* GraphQL \*/ `(.*?)`;", source, re.DOTALL)
     assert len(documents) == source.count("export const ")
     for document in documents:
         assert "${" not in document  # plain text, nothing spliced in

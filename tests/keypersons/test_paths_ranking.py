@@ -13,10 +13,17 @@ import random
 from fractions import Fraction
 
 import networkx as nx
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from graph.keypersons.paths import Path, Tie, adjacency, meet_in_the_middle, top_paths
+from graph.keypersons.paths import (
+    Path,
+    Tie,
+    adjacency,
+    meet_in_the_middle,
+    strength_groups,
+    top_paths,
+)
 from tests.keypersons.test_meeting import Memory
 
 # Few distinct strengths whose products often coincide in exact arithmetic and not in floating
@@ -179,3 +186,32 @@ def test_les_miserables_pairs_rank_by_the_rule() -> None:
         met = meet_in_the_middle(Memory(people, ties, set()), [source], [target], max_hops=3, k=20)
         assert [p.person_ids for p in met.paths] == expected
     assert checked > 150 and rounded_apart > 3  # the floating-point order would be wrong
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(STRENGTHS, min_size=1, max_size=4), max_size=12))
+@example([[0.5], [0.1, 0.2, 0.8], [0.3, 0.4], [0.8, 0.2, 0.1], [0.2, 0.6], [0.016]])
+def test_strength_groups_tie_equal_products_and_keep_their_order(
+    factors: list[list[float]],
+) -> None:
+    """The call plan orders its ways in by `strength_groups`: products equal in exact
+    arithmetic share a group whatever their rounding, and keep the order they came in."""
+    items = list(enumerate(factors))
+
+    def product(item: tuple[int, list[float]]) -> float:
+        value = 1.0
+        for f in item[1]:
+            value *= f
+        return value
+
+    def exact(item: tuple[int, list[float]]) -> Fraction:
+        value = Fraction(1)
+        for f in item[1]:
+            value *= Fraction(repr(f))
+        return value
+
+    grouped = strength_groups(items, product)
+    expected = sorted(items, key=lambda item: (-exact(item), item[0]))
+    assert [item for _, item in grouped] == expected
+    for (g1, a), (g2, b) in zip(grouped, grouped[1:], strict=False):
+        assert (g1 == g2) == (exact(a) == exact(b))

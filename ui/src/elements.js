@@ -3,12 +3,12 @@
  * Pure builders: GraphQL results in, cytoscape element definitions (with positions) out.
  * Nothing here touches the page, so `node --test` checks it (test/elements.test.js).
  *
- * @typedef {import("./types").Element} Element
- * @typedef {import("./types").KeyPersonEntry} KeyPersonEntry
- * @typedef {import("./types").OrgChartPerson} OrgChartPerson
- * @typedef {import("./types").ReferralChainsResult} ReferralChainsResult
- * @typedef {import("./types").IntroductionPath} IntroductionPath
- * @typedef {import("./types").CallStep} CallStep
+ * @typedef {import("./page").Element} Element
+ * @typedef {import("./results").KeyPersonEntry} KeyPersonEntry
+ * @typedef {import("./results").OrgChartPerson} OrgChartPerson
+ * @typedef {import("./results").ReferralChainsQuery} ReferralChainsQuery
+ * @typedef {import("./results").IntroductionPath} IntroductionPath
+ * @typedef {import("./results").CallStep} CallStep
  */
 
 const COLUMN = 240; // horizontal distance between columns
@@ -273,7 +273,7 @@ function byReportingLine(entries, orgChart, brief) {
  * A customer's referral network: the upstream chain to the left of it (who brought it, and
  * who brought them), the downstream tree to the right (whom it brought, and so on).
  * @param {{id: string, name: string}} root
- * @param {ReferralChainsResult} chains
+ * @param {ReferralChainsQuery} chains
  * @returns {Element[]}
  */
 export function referralElements(root, chains) {
@@ -286,7 +286,7 @@ export function referralElements(root, chains) {
       classes: "party root",
     },
   ];
-  /** @param {"up" | "down"} side @param {import("./types").ReferralNode[]} nodes */
+  /** @param {"up" | "down"} side @param {import("./results").ReferralNode[]} nodes */
   const addSide = (side, nodes) => {
     /** @param {string | null} id */
     const nodeId = (id) => (id === root.id ? `root:${root.id}` : `${side}:${id}`);

@@ -32,10 +32,10 @@ import * as Q from "./queries.js";
 import { STYLE } from "./style.js";
 
 /**
- * @typedef {import("./types").KeyPersonMapResult} KeyPersonMapResult
- * @typedef {import("./types").CompanyHit} CompanyHit
- * @typedef {import("./types").Element} Element
- * @typedef {import("./types").CallStep} CallStep
+ * @typedef {import("./results").KeyPersonMapQuery} KeyPersonMapQuery
+ * @typedef {import("./results").CompanyHit} CompanyHit
+ * @typedef {import("./page").Element} Element
+ * @typedef {import("./results").CallStep} CallStep
  * @typedef {"map" | "referrals" | "introductions"} View
  */
 
@@ -319,7 +319,7 @@ function refresh() {
 /** @param {() => boolean} isCurrent */
 async function drawKeyPersonMap(isCurrent) {
   if (!state.company) return;
-  /** @type {KeyPersonMapResult} */
+  /** @type {KeyPersonMapQuery} */
   const result = await graphql(Q.KEY_PERSON_MAP, { companyId: state.company.id, asOf: asOf() });
   if (!isCurrent()) return;
   const map = result.keyPersonMap;
@@ -332,7 +332,7 @@ async function drawKeyPersonMap(isCurrent) {
     return;
   }
   plan.replaceChildren(h("h2", {}, "Next calls"), h("p", { class: "empty" }, "Planning…"));
-  /** @type {import("./types").CallPlanResult} */
+  /** @type {import("./results").CallPlanQuery} */
   let planned;
   try {
     planned = await graphql(Q.CALL_PLAN, { companyId: state.company.id });
@@ -346,7 +346,7 @@ async function drawKeyPersonMap(isCurrent) {
     return;
   }
   if (!isCurrent()) return;
-  plan.replaceChildren(...callPlanPanel(planned.keyPersonMap.callPlan, drawStep));
+  plan.replaceChildren(...callPlanPanel(planned.keyPersonMap.callPlan ?? [], drawStep));
 }
 
 /** Elements a drawn step added to the map (people or hops not drawn already). */
@@ -399,7 +399,7 @@ function drawStep(step) {
 async function drawReferrals(isCurrent) {
   const company = state.company;
   if (!company) return;
-  /** @type {import("./types").ReferralChainsResult} */
+  /** @type {import("./results").ReferralChainsQuery} */
   const chains = await graphql(Q.REFERRAL_CHAINS, { id: company.id });
   if (!isCurrent()) return;
   draw(referralElements(company, chains));
@@ -418,7 +418,7 @@ async function drawIntroductions(isCurrent) {
     );
     return;
   }
-  /** @type {{bestIntroductions: import("./types").IntroductionPath[]}} */
+  /** @type {import("./results").BestIntroductionsQuery} */
   const result = await graphql(Q.BEST_INTRODUCTIONS, { toPersonId: target.id });
   if (!isCurrent()) return;
   const paths = result.bestIntroductions;
@@ -450,7 +450,7 @@ async function showPerson(personId) {
   panel.hidden = false;
   panel.setAttribute("aria-busy", "true");
   try {
-    /** @type {import("./types").PersonDetailsResult} */
+    /** @type {import("./results").PersonDetailsQuery} */
     const details = await graphql(Q.PERSON_DETAILS, { id: personId });
     if (request !== state.personRequest) return;
     const close = () => {
@@ -494,7 +494,7 @@ async function openCompany(company) {
   const url = new URL(location.href);
   url.searchParams.set("company", company.id);
   history.replaceState(null, "", url);
-  /** @type {{lifecycleTimeline: {start: string}[]}} */
+  /** @type {import("./results").LifecycleQuery} */
   let timeline;
   try {
     timeline = await graphql(Q.LIFECYCLE, { companyId: company.id });
@@ -522,7 +522,7 @@ async function openCompany(company) {
 /** @param {string} search */
 async function findCustomers(search) {
   const request = ++state.searchRequest;
-  /** @type {{companies: {nodes: CompanyHit[]}}} */
+  /** @type {import("./results").FindCustomersQuery} */
   const result = await graphql(Q.FIND_CUSTOMERS, { search: search || null });
   if (request !== state.searchRequest) return; // a newer search, or a customer was opened
   const list = $("#search-results");
@@ -658,7 +658,7 @@ async function start() {
     return;
   }
   try {
-    /** @type {{company: {id: string, name: string} | null}} */
+    /** @type {import("./results").CompanyQuery} */
     const found = await graphql(Q.COMPANY, { id: companyId });
     if (found.company) await openCompany(found.company);
     else showMessage("That customer is not in the graph (any more).");

@@ -6,11 +6,11 @@ import { gaps, tieWords } from "./elements.js";
 import { h, percent, present, tierChip, words } from "./dom.js";
 
 /**
- * @typedef {import("./types").KeyPersonMap} KeyPersonMap
- * @typedef {import("./types").PersonDetailsResult} PersonDetailsResult
- * @typedef {import("./types").ReferralChainsResult} ReferralChainsResult
- * @typedef {import("./types").IntroductionPath} IntroductionPath
- * @typedef {import("./types").CallStep} CallStep
+ * @typedef {import("./results").KeyPersonMap} KeyPersonMap
+ * @typedef {import("./results").PersonDetailsQuery} PersonDetailsQuery
+ * @typedef {import("./results").ReferralChainsQuery} ReferralChainsQuery
+ * @typedef {import("./results").IntroductionPath} IntroductionPath
+ * @typedef {import("./results").CallStep} CallStep
  * @typedef {(personId: string) => void} OnPerson
  */
 
@@ -88,7 +88,7 @@ export function summaryPanel(map, onPerson) {
 
 /**
  * A person's roles, relationships and recent interactions.
- * @param {PersonDetailsResult} details
+ * @param {PersonDetailsQuery} details
  * @param {OnPerson} onPerson  open another person
  * @param {(personId: string, name: string) => void} onIntroductions
  */
@@ -174,7 +174,7 @@ function sentimentWord(sentiment) {
 /**
  * Upstream and downstream counts of a customer's referral network.
  * @param {string} name
- * @param {ReferralChainsResult} chains
+ * @param {ReferralChainsQuery} chains
  */
 export function referralPanel(name, chains) {
   const { upstream, downstream } = chains;

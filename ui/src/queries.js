@@ -1,22 +1,28 @@
 // @ts-check
-/** The GraphQL operations the page runs: all of it is the public API (schema.graphql). */
+/**
+ * The GraphQL operations the page runs: all of it is the public API (schema.graphql).
+ * Each is tagged with a GraphQL comment so that graphql-codegen finds it (../codegen.yml): their
+ * result types are generated into graphql.d.ts, their ids into documents.js and the manifest
+ * of documents the server trusts (../trusted-documents.json). After changing one, or the
+ * schema, run `npm run codegen` in ui/ and commit what it writes: `make check` fails until then.
+ */
 
 /** Asks nothing: whether the server takes the token. */
-export const PING = `query Ping { __typename }`;
+export const PING = /* GraphQL */ `query Ping { __typename }`;
 
-export const FIND_CUSTOMERS = `
+export const FIND_CUSTOMERS = /* GraphQL */ `
 query FindCustomers($search: String) {
   companies(first: 12, filter: { search: $search, isOurs: false }, sort: { field: NAME }) {
     nodes { id name industry region lifecycleStage }
   }
 }`;
 
-export const COMPANY = `
+export const COMPANY = /* GraphQL */ `
 query Company($id: ID!) {
   company(id: $id) { id name }
 }`;
 
-export const KEY_PERSON_MAP = `
+export const KEY_PERSON_MAP = /* GraphQL */ `
 query KeyPersonMap($companyId: ID!, $asOf: DateTime) {
   keyPersonMap(companyId: $companyId, everyone: true, asOf: $asOf) {
     company { id name industry region lifecycleStage valueClass }
@@ -37,7 +43,7 @@ query KeyPersonMap($companyId: ID!, $asOf: DateTime) {
 }`;
 
 /** The next calls at a customer (today's map only), ranked across the account. */
-export const CALL_PLAN = `
+export const CALL_PLAN = /* GraphQL */ `
 query CallPlan($companyId: ID!) {
   keyPersonMap(companyId: $companyId) {
     callPlan(first: 10) {
@@ -55,12 +61,12 @@ query CallPlan($companyId: ID!) {
   }
 }`;
 
-export const LIFECYCLE = `
+export const LIFECYCLE = /* GraphQL */ `
 query Lifecycle($companyId: ID!) {
   lifecycleTimeline(companyId: $companyId) { start }
 }`;
 
-export const PERSON_DETAILS = `
+export const PERSON_DETAILS = /* GraphQL */ `
 query PersonDetails($id: ID!) {
   person(id: $id) {
     id name email phone communicationStyle notes
@@ -76,7 +82,7 @@ query PersonDetails($id: ID!) {
   }
 }`;
 
-export const REFERRAL_CHAINS = `
+export const REFERRAL_CHAINS = /* GraphQL */ `
 query ReferralChains($id: ID!) {
   upstream: referralChain(fromId: $id, direction: UPSTREAM) {
     total hasMore
@@ -100,7 +106,7 @@ query ReferralChains($id: ID!) {
   }
 }`;
 
-export const BEST_INTRODUCTIONS = `
+export const BEST_INTRODUCTIONS = /* GraphQL */ `
 query BestIntroductions($toPersonId: ID!) {
   bestIntroductions(toPersonId: $toPersonId, first: 3) {
     strength hops label

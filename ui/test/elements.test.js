@@ -11,7 +11,7 @@ import {
   referralElements,
 } from "../src/elements.js";
 
-/** @typedef {import("../src/types").KeyPersonEntry} KeyPersonEntry */
+/** @typedef {import("../src/results").KeyPersonEntry} KeyPersonEntry */
 
 const OURS = { id: "c-ours", name: "Guanxi", isOurs: true };
 
@@ -51,8 +51,8 @@ const ENTRIES = [
     threads: 2,
     roles: [{ id: "r1", title: "GM", department: "Management", buyingRole: "DECISION_MAKER", seniority: "EXECUTIVE" }],
     relationships: [
-      { tier: "CONFIDANT", strength: 0.9, relationship: { id: "t1" }, ourPerson: lina },
-      { tier: "ACQUAINTANCE", strength: 0.2, relationship: { id: "t2" }, ourPerson: emily },
+      { tier: "CONFIDANT", strength: 0.9, relationship: { id: "t1", lastInteractionAt: null }, ourPerson: lina },
+      { tier: "ACQUAINTANCE", strength: 0.2, relationship: { id: "t2", lastInteractionAt: null }, ourPerson: emily },
     ],
   }),
   entry("p-buyer", {
@@ -60,13 +60,13 @@ const ENTRIES = [
     covered: false,
     threads: 1,
     roles: [{ id: "r2", title: "Buyer", department: "Procurement", buyingRole: "GATEKEEPER", seniority: null }],
-    relationships: [{ tier: "PASSER_BY", strength: 0.1, relationship: { id: "t3" }, ourPerson: emily }],
+    relationships: [{ tier: "PASSER_BY", strength: 0.1, relationship: { id: "t3", lastInteractionAt: null }, ourPerson: emily }],
   }),
   entry("p-lonely", { isKeyPerson: true, covered: false, threads: 0 }),
   entry("p-engineer", {}),
 ];
 
-/** @param {import("../src/types").Element[]} elements @param {string} id */
+/** @param {import("../src/page").Element[]} elements @param {string} id */
 function find(elements, id) {
   const found = elements.find((element) => element.data.id === id);
   assert.ok(found, `no element ${id}`);

@@ -17,7 +17,7 @@ import {
   withSeed,
 } from "../src/layout.js";
 
-/** @typedef {import("../src/types").CallStep} CallStep */
+/** @typedef {import("../src/results").CallStep} CallStep */
 
 const DAY = 24 * 60 * 60 * 1000;
 
