@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graph.auth.credentials import Principal
-from graph.core import reads
+from graph.core import history, reads
 from graph.core.models import (
     Company,
     CompanyFigures,
@@ -24,6 +24,8 @@ from graph.core.models import (
     Role,
 )
 from graph.db.connection import Graph
+from graph.deals import deals
+from graph.deals.deals import Deal
 from graph.evolution import interactions
 from graph.evolution import timelines as evolution
 from graph.evolution.interactions import Interaction
@@ -113,6 +115,8 @@ class Loaders:
     company_relationships_by_company: DataLoader[str, list[CompanyRelationship]] = field(init=False)
     referrals_by_party: DataLoader[str, list[Referral]] = field(init=False)
     interactions: DataLoader[str, Interaction | None] = field(init=False)
+    deals: DataLoader[str, Deal | None] = field(init=False)
+    changes: DataLoader[str, history.Change | None] = field(init=False)
     roles_at: DataLoader[tuple[str, dt.datetime], list[Role]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -170,6 +174,8 @@ class Loaders:
         )
         self.referrals_by_party = _loader(g, reads.referrals_for_parties)
         self.interactions = _loader(g, interactions.interactions_by_id)
+        self.deals = _loader(g, deals.deals_by_id)
+        self.changes = _loader(g, history.changes_by_id)
 
         async def roles_at(keys: list[tuple[str, dt.datetime]]) -> list[list[Role]]:
             return await off_loop(_roles_at, g, keys)

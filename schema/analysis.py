@@ -17,7 +17,7 @@ from resolvers import analysis as resolve
 from resolvers.pagination import page_of
 from schema.auth import NETWORK_MEASURES
 from schema.descriptions import describe_values
-from schema.pagination import After, Connection, First
+from schema.pagination import After, Connection, First, backward_paging
 from schema.rounding import described, rounded, rounded_or_none
 from schema.types import Company, Info, Party, Person, load_company, load_party, load_person
 
@@ -276,11 +276,13 @@ class ValueClassReport:
             for computed, count in row.items()
         ]
 
+    @backward_paging
     @strawberry.field(description="Every classified customer, by revenue then id; 20 a page.")
     def customers(self, first: First = None, after: After = None) -> Connection[CustomerValue]:
         page = page_of(self.model.companies, first, after)
         return Connection.from_page(page, lambda item: CustomerValue(model=item))
 
+    @backward_paging
     @strawberry.field(description="Customers whose set class is not the computed one.")
     def disagreements(self, first: First = None, after: After = None) -> Connection[CustomerValue]:
         page = page_of(self.model.disagreements, first, after)
@@ -444,6 +446,7 @@ class Community:
     def size(self) -> int:
         return self.model.size
 
+    @backward_paging
     @strawberry.field(description="Members by id; 20 a page.")
     def members(self, first: First = None, after: After = None) -> Connection[CommunityMember]:
         page = page_of(self.model.members, first, after)
@@ -512,6 +515,7 @@ class NetworkAnalysis:
     def computed_at(self) -> dt.datetime:
         return self.model.computed_at
 
+    @backward_paging
     @strawberry.field(description="Nodes ranked by a measure, ties by id; 20 a page.")
     def nodes(
         self,
@@ -538,6 +542,7 @@ class NetworkAnalysis:
         found = self.model.node(str(id))
         return None if found is None else NodeMeasures(model=found)
 
+    @backward_paging
     @strawberry.field(description="Communities, biggest first; 20 a page.")
     def communities(self, first: First = None, after: After = None) -> Connection[Community]:
         page = page_of(self.model.communities, first, after)

@@ -14,14 +14,15 @@ from resolvers import deals as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
 from schema.inputs import IdempotencyKey, given, patch_of
-from schema.pagination import After, Connection, First
+from schema.node import Node
+from schema.pagination import After, Connection, First, backward_paging
 from schema.types import Company, Info, from_model
 
 _CURRENCY = "ISO 4217 code, e.g. CNY (the default), USD, EUR."
 
 
 @strawberry.type(description="An order a customer placed with us.")
-class Deal:
+class Deal(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `de_`); use it in `updateDeal` and `deleteDeal`."
     )
@@ -151,6 +152,7 @@ class DealPatch:
 
 @strawberry.type
 class DealQuery:
+    @backward_paging
     @strawberry.field(description="Deals, newest first; of one company with `companyId`.")
     async def deals(
         self,

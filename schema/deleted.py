@@ -15,7 +15,7 @@ from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
 from schema.enums import described_enum
 from schema.history import ChangeNoteArg, to_note
-from schema.pagination import After, Connection, First
+from schema.pagination import After, Connection, First, backward_paging
 from schema.types import Company, Info, Person, from_model
 
 
@@ -61,6 +61,7 @@ def _to_item(model: DeletedModel) -> DeletedItem:
 
 @strawberry.type
 class DeletedQuery:
+    @backward_paging
     @strawberry.field(
         permission_classes=ADMIN_ONLY,
         description="Deleted companies and people that can still be restored, the latest "

@@ -28,7 +28,8 @@ from schema.enums import (
     Trend,
 )
 from schema.inputs import IdempotencyKey
-from schema.pagination import After, Connection, First
+from schema.node import Node
+from schema.pagination import After, Connection, First, backward_paging
 from schema.rounding import described, rounded, rounded_json, rounded_or_none
 from schema.types import (
     Company,
@@ -52,12 +53,13 @@ async def _people(info: Info, ids: list[str]) -> list[Person]:
     "seeds' unbroken chain of customer information, and a deposit in the strength of each "
     "relationship between them."
 )
-class Interaction:
+class Interaction(Node):
     model: strawberry.Private[gi.Interaction]
+    # the model's, set by __post_init__
+    id: strawberry.ID = strawberry.field(default=strawberry.ID(""), description="Its id (in_…).")
 
-    @strawberry.field(description="Its id (in_…).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
+    def __post_init__(self) -> None:
+        self.id = strawberry.ID(self.model.id)
 
     @strawberry.field(description="The id another system gave it, if it was logged with one.")
     def external_id(self) -> str | None:
@@ -144,12 +146,13 @@ class Interaction:
 
 
 @strawberry.type(description="One recorded change: append-only, never edited.")
-class Change:
+class Change(Node):
     model: strawberry.Private[hist.Change]
+    # the model's, set by __post_init__
+    id: strawberry.ID = strawberry.field(default=strawberry.ID(""), description="Its id.")
 
-    @strawberry.field(description="Its id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
+    def __post_init__(self) -> None:
+        self.id = strawberry.ID(self.model.id)
 
     @strawberry.field(
         description="When it took effect: the change's `at` when one was given, else by default "
@@ -712,6 +715,7 @@ _RELATIONSHIP = "The id of a person-to-person relationship."
 
 @strawberry.type
 class EvolutionQuery:
+    @backward_paging
     @strawberry.field(
         description="The changes of the relationship between two people or two companies, "
         "oldest first."
@@ -733,6 +737,7 @@ class EvolutionQuery:
         page = await resolve.relationship_history(info.context, a, b, offset, limit)
         return Connection.from_page(page, lambda c: Change(model=c))
 
+    @backward_paging
     @strawberry.field(description="The changes of one company, role or relationship, oldest first.")
     async def change_history(
         self,
@@ -805,6 +810,7 @@ class EvolutionQuery:
         found = await resolve.interaction(info.context, id)
         return None if found is None else Interaction(model=found)
 
+    @backward_paging
     @strawberry.field(
         description="Interactions of a person, a company or a relationship, newest first."
     )
@@ -861,6 +867,7 @@ class EvolutionQuery:
         found = await resolve.relationship_health(info.context, relationship_id, as_of, window_days)
         return RelationshipHealth(model=found)
 
+    @backward_paging
     @strawberry.field(
         description="Our relationships at customers whose strength fell by more than "
         "`minDrop` over `windowDays`, or with no interaction for `silentDays` (null turns a "

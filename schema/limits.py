@@ -12,8 +12,8 @@ field inside a list is resolved once per item, so
     cost(selection) = sum over its fields f of  1 + weight(f) + size(f) * cost(selection of f)
 
 where size(f) is 1 for a field that is not a list, and for a list its `first` or `limit`
-argument (as written, from the variables, or the argument's default), or for the `edges` and
-`nodes` of a connection the connection's `first` (the default page size, 20, when absent), or
+argument (or `last`; as written, from the variables, or the default), or for the `edges` and
+`nodes` of a connection the connection's `first` or `last` (20, the default page, if absent), or
 else, for a list without a page, its documented size in LIST_SIZES (a person's relationships
 count as 100, a customer's people as 200: the sizes of a hub and of a large customer on the
 benchmark graph) or UNPAGED_LIST_SIZE, 20, for the short lists of values (a change's fields).
@@ -32,7 +32,7 @@ GUANXI_MAX_HEAVY_PER_CREDENTIAL operations holding one at a time (HeavySlots, Co
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from graphql import (
     BooleanValueNode,
@@ -49,6 +49,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -62,11 +63,25 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
+from graph.core.reads import MAX_EXTERNAL_IDS
 from graph.db.deadline import deadline
 from graph.keypersons.paths import MAX_HOPS
+from resolvers.nodes import MAX_NODE_IDS
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+EXTERNAL_ID_LOOKUPS = (
+    "companiesByExternalIds",
+    "peopleByExternalIds",
+    "rolesByExternalIds",
+    "relationshipsByExternalIds",
+    "companyRelationshipsByExternalIds",
+    "referralsByExternalIds",
+    "dealsByExternalIds",
+    "interactionsByExternalIds",
+)
+# a list answered item for item from one of these arguments counts at that list's length
+ID_LIST_ARGUMENTS = ("ids", "externalIds")
 UNPAGED_LIST_SIZE = DEFAULT_PAGE_SIZE  # a list without a page, unless LIST_SIZES says more
 # (type, field): lists without a page whose items are records of the graph, at the size of the
 # longest on the benchmark graph (100,000 people): a hub's relationships, a large customer
@@ -94,10 +109,13 @@ LIST_SIZES: Final[Mapping[tuple[str, str], int]] = {
     ("IntroductionPath", "steps"): MAX_HOPS,
     ("Query", "recentMoves"): 100,
     ("Query", "lifecycleTimeline"): 10,
+    # look-ups by a list of ids: as many as asked (ID_LIST_ARGUMENTS), else at most these
+    ("Query", "nodes"): MAX_NODE_IDS,
+    **{("Query", name): MAX_EXTERNAL_IDS for name in EXTERNAL_ID_LOOKUPS},
 }
 # Person.roles: with the past ones (the default), or only the current (`includePast: false`)
 PAST_ROLES_SIZE, CURRENT_ROLES_SIZE = 20, 3
-SIZE_ARGUMENTS = ("first", "limit")
+SIZE_ARGUMENTS = ("first", "limit", "last")
 HOPS_ARGUMENT = "maxHops"
 # (type, field): the field's weight in units of about 20 µs, from its p50 at 100,000 people
 WEIGHTS: Final[Mapping[tuple[str, str], int]] = {
@@ -285,6 +303,18 @@ class _Cost:
                 for argument in node.arguments or ()
             )
             return CURRENT_ROLES_SIZE if current_only else PAST_ROLES_SIZE
+        for argument in node.arguments or ():
+            if argument.name.value in ID_LIST_ARGUMENTS:
+                value = argument.value
+                asked = (
+                    self._variables.get(value.name.value)
+                    if isinstance(value, VariableNode)
+                    else value.values
+                    if isinstance(value, ListValueNode)
+                    else None
+                )
+                if isinstance(asked, list | tuple):
+                    return len(cast("list[Any] | tuple[Any, ...]", asked))
         return LIST_SIZES.get((parent, node.name.value), UNPAGED_LIST_SIZE)
 
     def _weight(self, node: FieldNode, parent: str, arguments: Mapping[str, Any]) -> int:

@@ -7,11 +7,15 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions import FieldExtension
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from graph.core.models import Page
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import Slice, encode_cursor
 
 NodeT = TypeVar("NodeT")
 
@@ -114,3 +118,72 @@ def describe_pages(schema: GraphQLSchema) -> None:
         elif generic is Edge:
             node = _node_name(graphql_type, "node")
             graphql_type.description = f"One `{node}` of a page, with its cursor."
+
+
+class BackwardPaging(FieldExtension):
+    """Gives a connection field, whose resolver takes `first` and `after`, Relay's `last` and
+    `before` too: each request becomes the `first` and `after` that ask for the same items
+    (resolvers/pagination.py `Slice`). `last` without `before` needs the list's length
+    first: the resolver is then called once more, with `first: 0`."""
+
+    def apply(self, field: StrawberryField) -> None:
+        names = [argument.python_name for argument in field.arguments]
+        assert "first" in names and "after" in names, f"{field.python_name}: not a connection"
+        at = names.index("after") + 1
+        field.arguments[at:at] = [
+            StrawberryArgument(
+                python_name="last",
+                graphql_name=None,
+                type_annotation=StrawberryAnnotation(int | None),
+                description="The last this many items (before `before`, if given; at most "
+                "100); not with `first`.",
+                default=None,
+            ),
+            StrawberryArgument(
+                python_name="before",
+                graphql_name=None,
+                type_annotation=StrawberryAnnotation(str | None),
+                description="Only items before this cursor (a `pageInfo.startCursor`); "
+                "alone, the 20 items just before it.",
+                default=None,
+            ),
+        ]
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
+        asked = _asked(kwargs)
+        if not asked.backward:
+            return next_(source, info, **kwargs)
+        total = None
+        if asked.needs_total:
+            total = next_(source, info, **{**kwargs, "first": 0, "after": None}).total_count
+        first, after = asked.forward(total)
+        return next_(source, info, **{**kwargs, "first": first, "after": after})
+
+    async def resolve_async(
+        self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        asked = _asked(kwargs)
+        if not asked.backward:
+            return await next_(source, info, **kwargs)
+        total = None
+        if asked.needs_total:
+            counted = await next_(source, info, **{**kwargs, "first": 0, "after": None})
+            total = counted.total_count
+        first, after = asked.forward(total)
+        return await next_(source, info, **{**kwargs, "first": first, "after": after})
+
+
+def _asked(kwargs: dict[str, Any]) -> Slice:
+    """The four paging arguments (taking `last` and `before` out of `kwargs`), checked."""
+    return Slice(
+        first=kwargs.get("first"),
+        after=kwargs.get("after"),
+        last=kwargs.pop("last", None),
+        before=kwargs.pop("before", None),
+    )
+
+
+def backward_paging(field: StrawberryField) -> StrawberryField:
+    """Put over a connection field's `@strawberry.field`: gives it `last` and `before`."""
+    field.extensions.append(BackwardPaging())
+    return field

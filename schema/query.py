@@ -26,8 +26,9 @@ from schema.inputs import (
     RoleFilter,
 )
 from schema.keypersons import KeyPersonQuery
-from schema.pagination import After, Connection, First
+from schema.pagination import After, Connection, First, backward_paging
 from schema.referrals import ReferralQuery
+from schema.refetch import RefetchQuery
 from schema.transfer import TransferQuery
 from schema.types import (
     Company,
@@ -83,6 +84,7 @@ class NodeQuery:
     ) -> Person | None:
         return maybe_person(await reads.person_by_external_id(info.context, external_id))
 
+    @backward_paging
     @strawberry.field(description="Companies, filtered and sorted; 20 a page unless `first`.")
     async def companies(
         self,
@@ -121,6 +123,7 @@ class NodeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(Company, m))
 
+    @backward_paging
     @strawberry.field(description="People, filtered and sorted; 20 a page unless `first`.")
     async def people(
         self,
@@ -199,6 +202,7 @@ class EdgeQuery:
         found = await info.context.loaders.referrals.load(id)
         return None if found is None else to_referral(found)
 
+    @backward_paging
     @strawberry.field(description="Roles by company, then person name.")
     async def roles(
         self,
@@ -224,6 +228,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(Role, m))
 
+    @backward_paging
     @strawberry.field(description="Person-to-person relationships; strongest first by default.")
     async def relationships(
         self,
@@ -255,6 +260,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(PersonRelationship, m))
 
+    @backward_paging
     @strawberry.field(description="Company-to-company relationships, strongest first.")
     async def company_relationships(
         self,
@@ -279,6 +285,7 @@ class EdgeQuery:
         )
         return Connection.from_page(page, lambda m: from_model(CompanyRelationship, m))
 
+    @backward_paging
     @strawberry.field(description="Referrals, newest first.")
     async def referrals(
         self,
@@ -308,5 +315,6 @@ class Query(
     NetworkQuery,
     TransferQuery,
     DeletedQuery,
+    RefetchQuery,
 ):
     """Everything Guanxi answers."""

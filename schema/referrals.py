@@ -13,7 +13,7 @@ from graph.referrals import referrers as rr
 from resolvers import referrals as resolve
 from resolvers.pagination import page_of
 from schema.descriptions import describe_values
-from schema.pagination import After, Connection, First
+from schema.pagination import After, Connection, First, backward_paging
 from schema.rounding import described, rounded_or_none
 from schema.types import Info, Party, load_party
 
@@ -167,6 +167,7 @@ class ReferralChain:
     def has_more(self) -> bool:
         return self.model.has_more
 
+    @backward_paging
     @strawberry.field(description="The parties, by depth, then date and id; 20 a page.")
     def nodes(self, first: First = None, after: After = None) -> Connection[ReferralNode]:
         page = page_of(self.model.nodes[1:], first, after)

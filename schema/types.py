@@ -26,6 +26,7 @@ from schema.enums import (
     Stance,
     ValueClass,
 )
+from schema.node import Node
 from schema.rounding import described, rounded, rounded_or_none
 
 Info = strawberry.Info[Context, None]
@@ -73,7 +74,7 @@ def _maybe(cls: type[T], model: Any) -> T | None:
 
 
 @strawberry.type(description="A company: a customer, a prospect, a partner, or one of ours.")
-class Company:
+class Company(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `co_`); use it in `company(id:)` and wherever a "
         "`companyId` is asked for."
@@ -193,7 +194,7 @@ class Company:
 
 
 @strawberry.type(description="A person: one of our staff or one of a customer's people.")
-class Person:
+class Person(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `pe_`); use it in `person(id:)` and wherever a "
         "`personId` is asked for."
@@ -353,7 +354,7 @@ def person_of(info: Info, id_: str) -> Person | Awaitable[Person]:
 
 
 @strawberry.type(description="A position a person holds (or held) at a company.")
-class Role:
+class Role(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `ro_`); use it in `role(id:)`."
     )
@@ -410,7 +411,7 @@ class Role:
 
 
 @strawberry.type(description="A tie between two people: tier, strength in [0, 1], level.")
-class PersonRelationship:
+class PersonRelationship(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `kn_`); use it in `relationship(id:)`."
     )
@@ -477,7 +478,7 @@ class PersonRelationship:
 
 
 @strawberry.type(description="A tie between two companies: tier, lifecycle stage, strength.")
-class CompanyRelationship:
+class CompanyRelationship(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `cr_`); use it in `companyRelationship(id:)`."
     )
@@ -538,7 +539,7 @@ async def load_party(info: Info, ref: models.PartyRef) -> Company | Person:
 
 
 @strawberry.type(description="A person or company referred another person or company to us.")
-class Referral:
+class Referral(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable id (prefix `rf_`); use it in `referral(id:)`."
     )

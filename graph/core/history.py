@@ -367,6 +367,13 @@ class Change:
         )
 
 
+def changes_by_id(graph: Graph, ids: Sequence[str]) -> list[Change | None]:
+    """The changes with these ids, in key order (None where there is none)."""
+    rows = graph.read(cypher.CHANGES_BY_ID, ids=list(ids))
+    found = {row["change"]["id"]: Change.from_row(row["change"]) for row in rows}
+    return [found.get(id_) for id_ in ids]
+
+
 def state_at(
     props: dict[str, Any], seen: int | None, state: str | None, at: dt.datetime
 ) -> dict[str, Any] | None:

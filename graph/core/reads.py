@@ -44,8 +44,10 @@ from graph.cypher.core import (
 )
 from graph.cypher.core import search as search_statements
 from graph.db.connection import Graph
+from graph.db.errors import InvalidInput
 
 T = TypeVar("T")
+MAX_EXTERNAL_IDS = 100  # external ids one look-up takes (the API's `…ByExternalIds`)
 
 
 def _by_id(
@@ -143,6 +145,28 @@ def company_relationships_by_id(
 
 def referrals_by_id(graph: Graph, ids: Sequence[str]) -> list[Referral | None]:
     return _by_id(graph, REFERRAL, ids)
+
+
+def checked_external_ids(external_ids: Sequence[str]) -> list[str]:
+    """External ids to look up, trimmed as they are stored; more than MAX_EXTERNAL_IDS are
+    refused."""
+    if len(external_ids) > MAX_EXTERNAL_IDS:
+        raise InvalidInput(
+            f"externalIds: at most {MAX_EXTERNAL_IDS} at a time (got {len(external_ids)})",
+            field="externalIds",
+        )
+    return [external_id.strip() for external_id in external_ids]
+
+
+def by_external_ids(
+    graph: Graph, kind: NodeKind[T, Any] | EdgeKind[T, Any], external_ids: Sequence[str]
+) -> list[T | None]:
+    """The items of `kind` with these external ids (trimmed, as they are stored), in the
+    order given, None where none has it; at most MAX_EXTERNAL_IDS, in one statement."""
+    keys = checked_external_ids(external_ids)
+    rows = graph.read(kind.statements.by_external_ids, externalIds=sorted(set(keys)))
+    found = {row["key"]: kind.model(row["item"]) for row in rows}
+    return [found.get(key) for key in keys]
 
 
 def id_by_external_id(graph: Graph, kind: str, external_id: str) -> str | None:

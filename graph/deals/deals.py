@@ -19,6 +19,7 @@ from graph.core.currency import DEFAULT_CURRENCY, Amount, Currency
 from graph.core.idempotency import Idempotency, create_once_read
 from graph.core.inputs import Fields, Name, Notes, Patch
 from graph.core.models import Page, to_date, to_datetime
+from graph.core.reads import checked_external_ids
 from graph.core.writes import changed_fields
 from graph.cypher.deals import deals as cypher
 from graph.db.connection import Graph, Tx
@@ -188,6 +189,15 @@ def deals_by_id(graph: Graph, ids: Sequence[str]) -> list[Deal | None]:
     rows = graph.read(cypher.DEALS_BY_ID, ids=list(ids))
     found = {row["deal"]["id"]: Deal.from_row(row["deal"]) for row in rows}
     return [found.get(id_) for id_ in ids]
+
+
+def deals_by_external_id(graph: Graph, external_ids: Sequence[str]) -> list[Deal | None]:
+    """The deals with these external ids, in the order given (None where none has it); at
+    most MAX_EXTERNAL_IDS, in one statement."""
+    keys = checked_external_ids(external_ids)
+    rows = graph.read(cypher.DEALS_BY_EXTERNAL_IDS, externalIds=sorted(set(keys)))
+    found = {row["key"]: Deal.from_row(row["deal"]) for row in rows}
+    return [found.get(key) for key in keys]
 
 
 def deals_for_companies(graph: Graph, ids: Sequence[str]) -> list[list[Deal]]:

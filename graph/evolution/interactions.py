@@ -37,6 +37,7 @@ from graph.core.history import (
 from graph.core.idempotency import Idempotency, create_once
 from graph.core.inputs import Fields, Notes, checked_external_id, checked_instant
 from graph.core.models import Page, PersonRelationship, PersonTier, to_date, to_datetime
+from graph.core.reads import checked_external_ids
 from graph.core.writes import create_edge_in
 from graph.cypher.evolution import interactions as cypher
 from graph.db.connection import Graph, Tx
@@ -340,6 +341,17 @@ def interactions_by_id(graph: Graph, ids: Sequence[str]) -> list[Interaction | N
     rows = graph.read(cypher.INTERACTIONS_BY_ID, ids=list(ids))
     found = {row["interaction"]["id"]: Interaction.from_row(row["interaction"]) for row in rows}
     return [found.get(id_) for id_ in ids]
+
+
+def interactions_by_external_id(
+    graph: Graph, external_ids: Sequence[str]
+) -> list[Interaction | None]:
+    """The interactions with these external ids, in the order given (None where none has
+    it); at most MAX_EXTERNAL_IDS, in one statement."""
+    keys = checked_external_ids(external_ids)
+    rows = graph.read(cypher.INTERACTIONS_BY_EXTERNAL_IDS, externalIds=sorted(set(keys)))
+    found = {row["key"]: Interaction.from_row(row["interaction"]) for row in rows}
+    return [found.get(key) for key in keys]
 
 
 def interaction_page(

@@ -62,6 +62,13 @@ WITH collect(ch {.*}) AS changes
 RETURN size(changes) AS total, changes[$skip..$end] AS page
 """
 
+# Changes by id (the API's `node(id:)`), one row per change found.
+CHANGES_BY_ID: Final[LiteralString] = """
+UNWIND $ids AS id
+MATCH (ch:Change {id: id})
+RETURN ch {.*} AS change
+"""
+
 # The changes of the relationships between two people or two companies, oldest first, and
 # the interactions behind those on the page (read in one UNWIND at the end, where the embedded
 # engine serves the look-up from the index).

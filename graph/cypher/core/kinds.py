@@ -34,6 +34,8 @@ class NodeStatements(NamedTuple):
     props: LiteralString  # $id -> `props`
     props_locked: LiteralString  # `props` under the write lock
     props_by_external_id: LiteralString  # $externalId -> `props`
+    # $externalIds -> `key` (the external id), `item` as `by_id`: one row per item found
+    by_external_ids: LiteralString
     find_by_external_id: LiteralString
     find_by_id: LiteralString
     create: LiteralString
@@ -48,6 +50,8 @@ class EdgeStatements(NamedTuple):
     props: LiteralString  # $id -> `props`, `fromId`, `toId`
     props_locked: LiteralString  # the same under the write lock
     props_by_external_id: LiteralString  # $externalId -> `props`, `fromId`, `toId`
+    # $externalIds -> `key` (the external id), `item` as `by_id`: one row per edge found
+    by_external_ids: LiteralString
     endpoints: LiteralString  # $fromId, $toId -> `fromFound`, `toFound`
     # $fromId, $toId -> the `id` of an edge joining them, either way (kinds with at most one
     # edge per pair; None for the others)
@@ -91,6 +95,13 @@ RETURN properties(n) AS props
         props_by_external_id="MATCH "
         + node
         + " {externalId: $externalId}) RETURN properties(n) AS props",
+        by_external_ids="""
+UNWIND $externalIds AS key
+MATCH """
+        + node
+        + """ {externalId: key})
+RETURN key, properties(n) AS item
+""",
         find_by_external_id=find_head + node + " {externalId: key})" + find_tail,
         find_by_id=find_head + node + " {id: key})" + find_tail,
         create="""
@@ -228,6 +239,16 @@ RETURN """
         props="MATCH " + by_id_pattern + props_columns,
         props_locked="MATCH " + by_id_pattern + "\nSET r.id = r.id\n" + props_columns,
         props_by_external_id="MATCH " + by_external_id_pattern + props_columns,
+        # as `by_id`: a bare pattern and a WHERE on the edge, which the engine serves from the
+        # edge's index
+        by_external_ids="MATCH (a)"
+        + rel
+        + "]->(b) WHERE r.externalId IN $externalIds"
+        + checked
+        + """
+RETURN r.externalId AS key, """
+        + projection
+        + " AS item\n",
         endpoints=endpoints,
         between=between if one_per_pair else None,
         find=rows_ends

@@ -8,6 +8,13 @@ MATCH (d:Deal {id: id})-[:FOR]->(c:Company)
 RETURN d {.*, companyId: c.id} AS deal
 """
 
+# Deals by external id (the API's `dealsByExternalIds`), one row per deal found.
+DEALS_BY_EXTERNAL_IDS: Final[LiteralString] = """
+UNWIND $externalIds AS key
+MATCH (d:Deal {externalId: key})-[:FOR]->(c:Company)
+RETURN key, d {.*, companyId: c.id} AS deal
+"""
+
 # Newest first: by date, then the later recorded, then by id.
 DEALS_FOR_COMPANIES: Final[LiteralString] = """
 UNWIND $ids AS key

@@ -82,6 +82,13 @@ MATCH (i:Interaction {id: id})
 RETURN i {.*} AS interaction
 """
 
+# Interactions by external id (the API's `interactionsByExternalIds`), one row per one found.
+INTERACTIONS_BY_EXTERNAL_IDS: Final[LiteralString] = """
+UNWIND $externalIds AS key
+MATCH (i:Interaction {externalId: key})
+RETURN key, i {.*} AS interaction
+"""
+
 _PAGE: Final[LiteralString] = """
 WITH DISTINCT i
 ORDER BY i.at DESC, i.seq DESC
