@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -219,3 +220,10 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.graph)
+
+    def for_operation(self) -> Context:
+        """The same caller with loaders of its own, for one operation. A WebSocket (and an
+        HTTP batch) has one context for all its operations: shared loaders would answer a
+        later operation from what an earlier one read (stale after a write), and with a load
+        an earlier, failed operation left waiting, for ever."""
+        return dataclasses.replace(self)

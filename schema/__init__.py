@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 
 from graph.db.errors import GuanxiError
 from graph.db.settings import ApiSettings
+from resolvers.context import Context
 from schema.errors import ErrorCodes
 from schema.limits import CostLimit, HeavySlots, RequestDeadline, shape_rule
 from schema.mutation import Mutation
@@ -75,6 +76,17 @@ class _Schema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
+class _OwnLoaders(SchemaExtension):
+    """Each operation runs with loaders of its own (`Context.for_operation`): a WebSocket's
+    operations, and those of an HTTP batch, share one context."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            self.execution_context.context = context.for_operation()
+        yield
+
+
 def _parser_cache() -> ParserCache:
     return _ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
 
@@ -114,6 +126,7 @@ def build_schema(
         return RequestDeadline(settings.request_timeout)
 
     extensions: list[Callable[[], SchemaExtension]] = [
+        _OwnLoaders,
         error_codes,
         tokens,
         validation_rules,

@@ -20,6 +20,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from graph.auth.credentials import AuthSettings, issue_jwt, revoke_token
 from graph.auth.tokens import Role, create_token
+from graph.core import kinds, writes
+from graph.core.inputs import Patch
 from graph.db.connection import Graph
 from graph.db.settings import ApiSettings
 from server import create_app
@@ -141,3 +143,16 @@ def test_the_legacy_protocol_is_refused_at_the_handshake(server: str) -> None:
     """Finding 12: over `graphql-ws` every operation answered INTERNAL with a traceback."""
     with connect(f"ws://{server}/graphql", subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]
         assert _closed_with(ws, 10) == 4406
+
+
+def test_each_operation_on_a_socket_reads_the_graph_afresh(graph: Graph, server: str) -> None:
+    """A socket's operations share its context, but not its loaders: a company read, renamed
+    by another client, reads renamed on the same socket (shared loaders kept the first read,
+    and once kept a load a failed operation had left waiting, so the next hung)."""
+    admin = issue_jwt("admin", Role.ADMIN, AUTH)
+    company = factories.company(graph, "Before")
+    read = "query ($id: ID!) { node(id: $id) { ... on Company { name } } }"
+    with _socket(server, f"Bearer {admin}") as ws:
+        assert _run(ws, "1", read, id=company)["data"]["node"] == {"name": "Before"}
+        writes.update_node(graph, kinds.COMPANY, company, Patch({"name": "After"}))
+        assert _run(ws, "2", read, id=company)["data"]["node"] == {"name": "After"}
