@@ -261,7 +261,7 @@ class RolePatch:
     )
     is_key_person: bool | None = strawberry.field(
         default=strawberry.UNSET,
-        description="Whether they are a key person (关键人物) of the company; false if left out.",
+        description="Whether they are a key person (关键人物) of the company. Cannot be null.",
     )
     seniority: Seniority | None = strawberry.field(
         default=strawberry.UNSET, description="Where the role sits in the hierarchy."
