@@ -101,7 +101,7 @@ def test_the_documented_example_imports(client: TestClient, graph: Graph) -> Non
     example = text.split("```graphql")[1].split("```")[0]
     result = data(client, example)["importRecords"]
     assert result["summary"] == "3 records: 3 created, 0 updated, 0 unchanged, 0 bad"
-    company = reads.id_by_external_id(graph, "company", "crm-4711")
+    company = reads.id_by_external_id(graph, "company", "crm-4712")
     assert company is not None
     [found] = reads.companies_by_id(graph, [company])
     assert found is not None and found.status is not None and found.status.value == "PROSPECT"
