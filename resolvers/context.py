@@ -217,13 +217,21 @@ class Context:
     # The request's id (X-Request-ID), which an internal error quotes to the client.
     request_id: str | None = None
     loaders: Loaders = field(init=False)
+    _served: bool = field(default=False, init=False, repr=False)  # see for_operation
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.graph)
 
     def for_operation(self) -> Context:
-        """The same caller with loaders of its own, for one operation. A WebSocket (and an
-        HTTP batch) has one context for all its operations: shared loaders would answer a
-        later operation from what an earlier one read (stale after a write), and with a load
-        an earlier, failed operation left waiting, for ever."""
-        return dataclasses.replace(self)
+        """The context of one operation: this one for the first operation it serves (an
+        HTTP request's, with whatever its loaders were primed with), then the same caller
+        with loaders of its own. A WebSocket (and an HTTP batch) has one context for all its
+        operations: shared loaders would answer a later operation from what an earlier one
+        read (stale after a write), and with a load an earlier, failed operation left
+        waiting, for ever."""
+        if not self._served:
+            self._served = True
+            return self
+        fresh = dataclasses.replace(self)
+        fresh._served = True
+        return fresh
