@@ -229,6 +229,30 @@ def operations(samples: Samples, s: Setup) -> list[Operation]:
             ("minStrongestTie", MIN_STRONGEST_TIE),
         ),
         Operation(
+            "people",
+            f"people: last page of {PAGE} by `last`, sorted by STRONGEST_TIE DESC",
+            queries.PEOPLE_LAST,
+            _fixed({"last": PAGE, "sort": {"field": "STRONGEST_TIE", "direction": "DESC"}}),
+        ),
+        Operation(
+            "nodes",
+            "nodes: 20 people and a customer by id (Node)",
+            queries.NODES,
+            lambda r: {
+                "ids": [
+                    samples.customer_of_50,
+                    *dict.fromkeys(p for a, b, _ in samples.path_pairs for p in (a, b)),
+                ][:21]
+            },
+        ),
+        Operation(
+            "peopleByExternalIds",
+            "peopleByExternalIds: 100 external ids",
+            queries.PEOPLE_BY_EXTERNAL_IDS,
+            lambda r: {"ids": [f"crm:{r}:{i}" for i in range(100)]},
+            note="the synthetic graph keeps no external ids: 100 misses on the unique index",
+        ),
+        Operation(
             "company",
             "company: customer of 50, with its people",
             queries.COMPANY,

@@ -96,6 +96,20 @@ PEOPLE_PAGE: Final = """query ($first: Int = 20, $after: String, $sort: PersonSo
   totalCount pageInfo { hasNextPage endCursor }
   nodes { id name createdAt strongestTie relationshipCount } } }"""
 
+# The last page of a sorted list of people, paged backward (`last`, no cursor).
+PEOPLE_LAST: Final = """query ($last: Int = 20, $sort: PersonSort) {
+  people(last: $last, sort: $sort) {
+  totalCount pageInfo { hasPreviousPage startCursor }
+  nodes { id name createdAt strongestTie relationshipCount } } }"""
+
+# People and a company fetched again by id through the Node interface.
+NODES: Final = """query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+  ... on Person { name } ... on Company { name } } }"""
+
+# A sync from another system: people by a list of external ids.
+PEOPLE_BY_EXTERNAL_IDS: Final = """query ($ids: [String!]!) {
+  peopleByExternalIds(externalIds: $ids) { id name externalId } }"""
+
 # A company with its current people.
 COMPANY: Final = """query ($c: ID!) { company(id: $c) {
   id name status valueClass lifecycleStage ourRelationshipCount peopleCount
