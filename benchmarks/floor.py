@@ -47,6 +47,7 @@ from resolvers.context import Context
 from schema import DOCUMENT_CACHES, schema
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.rounding import rounded
 
 FLOOR_TARGET = 1.2
 STRAWBERRY, UNCACHED, CORE, EXECUTE_ONLY = "strawberry", "uncached", "core", "execute only"
@@ -132,7 +133,7 @@ def plain_map(found: KeyPersonMap, people: dict[str, Person]) -> dict[str, Any]:
                     "relationships": [
                         {
                             "tier": _name(tie.relationship.tier),
-                            "strength": tie.relationship.strength,
+                            "strength": rounded(tie.relationship.strength),  # as the API rounds it
                             "level": _name(tie.relationship.level),
                             "lastUpdated": tie.relationship.updated_at,
                             "isStrongest": tie.is_strongest,
