@@ -184,15 +184,13 @@ def value_classes(
     """Value classes A/B/C of every customer from its revenue (the rule above), beside the
     class set on it. `currency` must be a three-letter code.
 
-    Cached per window and currency until companies, deals or the change log change
-    (VALUE_CLASS_FINGERPRINT), as graph/db/cache.py says: about 0.1-0.2 s at 100,000 people,
-    a quick result, so this process's writes are seen by its next read and another
-    process's within a second."""
+    Cached per window and currency until the graph changes (any process's write, seen in the
+    change feed), as graph/db/cache.py says: about 0.1-0.2 s at 100,000 people, a quick
+    result, so a committed write is seen by the next read."""
     code = checked_currency(currency)
     return cache.cached(
         graph,
         ("value-classes", since, code),
-        cypher.VALUE_CLASS_FINGERPRINT,
         lambda: _value_classes(graph, since, code),
     )
 

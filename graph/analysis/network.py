@@ -412,20 +412,6 @@ def measure(
     )
 
 
-def fingerprint(graph: Graph, network: Network) -> Row:
-    """What changes whenever the network may have, in one statement: label counts, the change
-    log's length (every edit of a relationship, role, company or referral appends to it), the
-    import marks (each committed import batch leaves one) and today's date (roles end with
-    time)."""
-    return cache.fingerprint(graph, _FINGERPRINTS[network])
-
-
-_FINGERPRINTS: dict[Network, LiteralString] = {
-    Network.RELATIONSHIPS: cypher.FINGERPRINT,
-    Network.REFERRALS: cypher.FINGERPRINT,
-}
-
-
 def network_measures(
     graph: Graph,
     network: Network,
@@ -467,7 +453,7 @@ def network_measures(
             stop_worker()
             return _worker().submit(work).result()
 
-    return cache.cached(graph, key, _FINGERPRINTS[network], compute)
+    return cache.cached(graph, key, compute)
 
 
 _WORKER: list[ProcessPoolExecutor] = []

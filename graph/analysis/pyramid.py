@@ -190,10 +190,10 @@ def tier_pyramid(
     staff of our company `company_id`; give exactly one.
 
     For a team, each contact counts once, at the highest tier any team member holds with
-    them. Two round trips. A company's pyramid is cached until ties, roles, people or
-    companies change (PYRAMID_FINGERPRINT), as graph/db/cache.py says: a staff of 500 takes
-    0.15-0.4 s at 100,000 people, a quick result, so this process's writes are seen by its
-    next read and another process's within a second. A team given by ids (at most MAX_TEAM,
+    them. Two round trips. A company's pyramid is cached until the graph changes (any
+    process's write, seen in the change feed), as graph/db/cache.py says: a staff of 500 takes
+    0.15-0.4 s at 100,000 people, a quick result, so a committed write is seen by the next
+    read. A team given by ids (at most MAX_TEAM,
     any combination) is not cached: it would push the whole-graph results out of the cache's
     few entries.
     """
@@ -207,7 +207,7 @@ def tier_pyramid(
             return build_pyramid(team, by_company, _contacts(graph, team))
 
         key = ("tier-pyramid", company_id)
-        return cache.cached(graph, key, cypher.PYRAMID_FINGERPRINT, of_company)
+        return cache.cached(graph, key, of_company)
     assert person_ids is not None
     team = _people_team(graph, _checked_ids(person_ids))
     return build_pyramid(team, None, _contacts(graph, team))

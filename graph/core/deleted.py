@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from graph.core.events import ItemArchived
 from graph.core.history import from_ms, to_ms
 from graph.core.kinds import COMPANY, PERSON, NodeKind
 from graph.core.models import Page
@@ -63,6 +64,7 @@ def archive_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str, by: str | None) -
     tx.run(kind.search_keys.clear, ids=[item_id])  # restore_node writes them again
     tx.run(steps.archive_edges, id=item_id)
     tx.run(steps.remove_node, id=item_id)
+    tx.publish(ItemArchived(kind.name, item_id, restored=False))
 
 
 def restore_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str) -> DeletedItem:
@@ -101,6 +103,7 @@ def restore_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str) -> DeletedItem:
     if left:  # an edge of a type the restore does not know: refuse rather than lose it
         raise Conflict(f"{kind_name} '{item_id}': {left} archived edge(s) could not be restored")
     tx.run(cypher.DELETED_REMOVE, id=item_id)
+    tx.publish(ItemArchived(kind_name, item_id, restored=True))
     return item
 
 

@@ -1,29 +1,35 @@
-"""What a committed write tells the rest of the process: relationship changes and logged
-interactions, for live subscriptions.
+"""What a committed write tells every process: the events a write transaction publishes
+(`Tx.publish`) into its change feed entry (graph/db/feed.py), read back by each process that
+follows the feed: relationship changes and logged interactions for live subscriptions, and
+deletes, restores and imports for whoever reads the feed.
 
-Graph code publishes an event inside its write transaction (`Tx.publish`); the graph hands it
-to its listeners only once that transaction has committed, so a listener never hears of a
-write that was rolled back or retried. Events reach listeners in this process only.
+An event is published inside its write transaction and written with it, so no process hears
+of a write that was rolled back or retried. It carries ids only: a subscriber reads what it
+needs (a change, an interaction) by id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from graph.core.history import Change
+from typing import Any
 
 
 @dataclass(frozen=True)
 class RelationshipChanged:
     """A person-to-person or company-to-company relationship changed (one recorded change)."""
 
-    change: Change
+    change_id: str
     # the people and companies at its ends, and any others the change names
     people_ids: frozenset[str]
     company_ids: frozenset[str]
+
+    def to_feed(self) -> dict[str, Any]:
+        return {
+            "event": "relationshipChanged",
+            "changeId": self.change_id,
+            "peopleIds": sorted(self.people_ids),
+            "companyIds": sorted(self.company_ids),
+        }
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,62 @@ class InteractionLogged:
     people_ids: frozenset[str]
     company_ids: frozenset[str]
 
+    def to_feed(self) -> dict[str, Any]:
+        return {
+            "event": "interactionLogged",
+            "interactionId": self.interaction_id,
+            "peopleIds": sorted(self.people_ids),
+            "companyIds": sorted(self.company_ids),
+        }
 
-Event = RelationshipChanged | InteractionLogged
-EventListener = Callable[[Event], None]
+
+@dataclass(frozen=True)
+class ItemArchived:
+    """A company or person was deleted (moved to its archive) or restored from it."""
+
+    kind: str  # "company" or "person"
+    item_id: str
+    restored: bool
+
+    def to_feed(self) -> dict[str, Any]:
+        event = "itemRestored" if self.restored else "itemDeleted"
+        return {"event": event, "kind": self.kind, "itemId": self.item_id}
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A batch of an import (a file of records, `python -m seed import`) was written."""
+
+    import_id: str
+    records: int
+
+    def to_feed(self) -> dict[str, Any]:
+        return {"event": "imported", "importId": self.import_id, "records": self.records}
+
+
+Event = RelationshipChanged | InteractionLogged | ItemArchived | Imported
+
+
+def from_feed(record: dict[str, Any]) -> Event | None:
+    """The event a feed entry holds (None for one of another part of the graph: a token's)."""
+    match record.get("event"):
+        case "relationshipChanged":
+            return RelationshipChanged(
+                str(record["changeId"]),
+                frozenset(record["peopleIds"]),
+                frozenset(record["companyIds"]),
+            )
+        case "interactionLogged":
+            return InteractionLogged(
+                str(record["interactionId"]),
+                frozenset(record["peopleIds"]),
+                frozenset(record["companyIds"]),
+            )
+        case "itemDeleted" | "itemRestored":
+            return ItemArchived(
+                str(record["kind"]), str(record["itemId"]), record["event"] == "itemRestored"
+            )
+        case "imported":
+            return Imported(str(record["importId"]), int(record["records"]))
+        case _:
+            return None

@@ -44,6 +44,7 @@ from typing import Any
 from graph.core import kinds
 from graph.cypher.core import figures as cypher
 from graph.db.connection import Graph, Tx
+from graph.db.feed import Topic
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +233,9 @@ def backfill_figures(graph: Graph, progress: Callable[[int], None] | None = None
             def work(tx: Tx, batch: list[str] = batch) -> None:
                 refresh_figures(tx, batch if of_people else [], [] if of_people else batch)
 
-            graph.write_tx(work)
+            # no feed entry per batch: the two threads would take turns at the feed's head
+            # (graph/db/feed.py); one entry at the end tells the caches
+            graph.write_tx(work, topic=Topic.NONE)
             if progress is not None:
                 with lock:
                     progress(len(batch))
@@ -249,6 +252,9 @@ def backfill_figures(graph: Graph, progress: Callable[[int], None] | None = None
         except BaseException:
             stop.set()
             raise
+        finally:
+            if people or companies:  # what was counted, even if not all: the caches hear of it
+                graph.write_tx(lambda tx: None)
     return len(people) + len(companies)
 
 

@@ -267,7 +267,7 @@ def record(
             rows.append(change_row(item, at, item_note, base_seq + len(rows)))
     if rows:
         tx.run(cypher.RECORD_CHANGES, changes=rows)
-    for row in rows if tx.publishing else ():  # an event parses the change: only if heard
+    for row in rows:
         event = _relationship_event(row)
         if event is not None:
             tx.publish(event)
@@ -282,7 +282,7 @@ def _relationship_event(row: dict[str, Any]) -> RelationshipChanged | None:
     ends = {id_ for id_ in (props["fromId"], props["toId"]) if id_ is not None}
     people, companies = set(row["peopleIds"] or ()), set(row["companyIds"] or ())
     (people if kind is SubjectKind.RELATIONSHIP else companies).update(ends)
-    return RelationshipChanged(Change.from_row(props), frozenset(people), frozenset(companies))
+    return RelationshipChanged(props["id"], frozenset(people), frozenset(companies))
 
 
 _BASELINE_NOTE = ChangeNote(reason="as it stood before its first recorded change")

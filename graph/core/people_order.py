@@ -12,11 +12,11 @@ field, nulls last ascending and first descending (null sorts above every value, 
 then the id ascending.
 
 How stale: the people and their fields are read again (off the request path once the read
-is slow) after any write of this process (a rename moves no count), when people are added or
-deleted or changes are recorded (a tie's strength), and otherwise every ten minutes
-(PEOPLE_ORDER_FINGERPRINT). Meanwhile a page may place a person where their fields put them
-at the last read (it shows their fields as they are now: its people are read afresh), and
-leaves out a person deleted since. graph/db/cache.py says how far behind that can be.
+is slow) after any write of graph data by any process (the change feed, graph/db/feed.py),
+and otherwise every ten minutes (`Expiry.TEN_MINUTES`). Meanwhile a page may place a person
+where their fields put them at the last read (it shows their fields as they are now: its
+people are read afresh), and leaves out a person deleted since. graph/db/cache.py says how
+far behind that can be.
 """
 
 from __future__ import annotations
@@ -153,6 +153,4 @@ def people_order(graph: Graph) -> PeopleOrder:
     def compute() -> PeopleOrder:
         return PeopleOrder(graph.read(cypher.PEOPLE_ORDER_FIELDS)[0]["people"])
 
-    return cache.cached(
-        graph, "people-order", cypher.PEOPLE_ORDER_FINGERPRINT, compute, every_write=True
-    )
+    return cache.cached(graph, "people-order", compute, expires=cache.Expiry.TEN_MINUTES)

@@ -1,40 +1,39 @@
-"""Results kept until the graph changes: per Graph object, keyed, checked by a fingerprint.
+"""Results kept until the graph changes: per Graph object, keyed, checked against the change
+feed (graph/db/feed.py).
 
-A fingerprint is what one cheap statement returns (counts, newest timestamps); a cached
-result is served while the fingerprint read now equals the one read when it was computed.
-Writes this process makes are seen at once (the graph's write generation); the fingerprint,
-which also catches other processes' writes, is read again at most every RECHECK_SECONDS.
-At most ENTRIES results are kept per graph, the least recently used dropped first.
+Before it serves a result, `cached` syncs the process's follower of the feed (one small
+statement: the feed's head; more only when entries came): a result is kept while no write of
+graph data has been committed since it was computed, by any process, and the day (or, for
+`Expiry.TEN_MINUTES`, the ten-minute period) is the same. At most ENTRIES results are kept
+per graph, the least recently used dropped first.
 
 Refreshes never hold readers up behind a whole recomputation of a slow result
 (stale-while-revalidate):
 
 - The first computation of a key runs in the caller's thread; concurrent callers for the same
   key wait for it (computed once). A failed one keeps nothing: the next call tries again.
-- Once there is a result, the first caller that finds it possibly outdated (a write by this
-  process since, or RECHECK_SECONDS passed) starts a refresh: the fingerprint read, and the
-  computation only if the fingerprint moved. One refresh runs per key at a time; every caller
+- Once there is a result, the first caller that finds it outdated (a write since, by any
+  process, or a new day) starts a refresh. One refresh runs per key at a time; every caller
   meanwhile joins it rather than starting another.
 - A quick result (its last computation took under QUICK_SECONDS: every result of a small
-  graph) is refreshed in the caller's thread and its callers wait for the fresh one, so a write
-  is seen by the next read, as if there were no cache.
+  graph) is refreshed in the caller's thread and its callers wait for the fresh one; a caller
+  that finds the refresh it joined older than what it saw of the feed waits for the next one.
+  So a write acknowledged to anyone is seen by the next read, as if there were no cache.
 - A slow result is refreshed in a background thread, and callers wait for it at most
   WAIT_SECONDS, then get the previous result. After a computation of t seconds, the next
   refresh waits REST_FACTOR * t (2t): under a steady stream of writes, refreshing a slow result
   takes at most a third of one core. A failed refresh drops the result (logged): the next call
   computes afresh in its own thread and sees the error.
 - A computation that reads another cached result (the referral network reads the referral
-  index) waits for that one's refresh: what it computes is stored under the new fingerprint.
+  index) waits for that one's refresh: what it computes is stored under the new feed state.
 
 How stale: an answer reflects every write committed before the start of the computation that
-made it. A slow result's refresh starts at the first read after a write of this process
-(within RECHECK_SECONDS of another process's write) once its rest is over; a write made while
-a refresh runs waits for the next one. So while a key is read, with T the time one computation
-takes, an answer misses at most the writes of the last (2 + REST_FACTOR) * T = 4T seconds,
-plus RECHECK_SECONDS for other processes' writes: for the referral index of the
-100,000-person benchmark graph, T was 5-8 s on a busy 2-core machine (about 1 s on a quiet
-one), so up to about 30 s (docs/ARCHITECTURE.md, "Cached results").
-A quick result is never stale in this process (see above).
+made it. A slow result's refresh starts at the first read after a write once its rest is over;
+a write made while a refresh runs waits for the next one. So while a key is read, with T the
+time one computation takes, an answer misses at most the writes of the last
+(2 + REST_FACTOR) * T = 4T seconds: for the referral index of the 100,000-person benchmark
+graph, T was 5-8 s on a busy 2-core machine (about 1 s on a quiet one), so up to about 30 s
+(docs/ARCHITECTURE.md, "Cached results"). A quick result is never stale.
 
 A result that took FREEZE_SECONDS or more to compute is moved, with everything else alive,
 out of the cyclic garbage collector's reach, so that no full collection walks it while
@@ -50,15 +49,15 @@ import time
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, TypeVar, cast
+from enum import Enum
+from typing import Any, TypeVar, cast
 
-from graph.db import deadline
-from graph.db.connection import Graph, Row
+from graph.db import deadline, feed
+from graph.db.connection import Graph
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ENTRIES = 32
-RECHECK_SECONDS = 1.0
 # a result whose last computation took less than this is refreshed while its callers wait
 QUICK_SECONDS = 0.5
 # how long a caller waits for the refresh of a slow result before it takes the previous one
@@ -84,9 +83,7 @@ class _Slot:
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards every field below
     known: bool = False  # whether `result` holds a result
     result: Any = None
-    fingerprint: Row | None = None
-    generation: int = -1  # the graph's write generation when the fingerprint was read
-    checked_at: float = 0.0  # time.monotonic() then
+    stamp: _Stamp | None = None  # the feed's state its result reflects
     took: float = 0.0  # seconds the last computation took
     rest_until: float = 0.0  # time.monotonic() before which a slow result is not refreshed
     refresh: _Refresh | None = None  # the refresh under way
@@ -98,58 +95,84 @@ _RUNNING: set[threading.Thread] = set()  # background refreshes under way (guard
 _COMPUTING = threading.local()  # `depth`: computations under way in this thread
 
 
-def fingerprint(graph: Graph, statement: LiteralString) -> Row:
-    """The single row a fingerprint statement returns."""
-    return graph.read(statement)[0]
+class Expiry(Enum):
+    """When a result goes out of date by itself, whatever the writes: results that read
+    `date()` (current roles, the day's age of a tie) at the next day, the people order's
+    ten-minute period (graph/core/people_order.py)."""
+
+    DAILY = "daily"
+    TEN_MINUTES = "ten minutes"
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """What a result depends on: the feed's resets, its last graph write, the period."""
+
+    resets: int
+    graph_position: int
+    period: str
+
+    def covers(self, other: _Stamp) -> bool:
+        """Whether a result made at this stamp reflects everything `other` does."""
+        return (
+            self.resets == other.resets
+            and self.period == other.period
+            and self.graph_position >= other.graph_position
+        )
+
+
+def _stamp(graph: Graph, expires: Expiry) -> _Stamp:
+    state = feed.follower(graph).sync()
+    period = state.today if expires is Expiry.DAILY else str(state.epoch_seconds // 600)
+    return _Stamp(state.resets, state.graph_position, period)
 
 
 def cached(
     graph: Graph,
     key: Hashable,
-    fingerprint_statement: LiteralString,
     compute: Callable[[], T],
     *,
-    every_write: bool = False,
+    expires: Expiry = Expiry.DAILY,
 ) -> T:
-    """`compute()`'s result for `key`, reused while the fingerprint stays the same; refreshed
-    as the module docstring says (a slow one in the background, the previous result served).
-    With `every_write`, any write of this process since also counts as a change: for a result
-    that writes change without moving any cheap fingerprint (a rename)."""
+    """`compute()`'s result for `key`, reused while no write of graph data has committed since
+    (and the period of `expires` is the same); refreshed as the module docstring says (a slow
+    one in the background, the previous result served)."""
     with _LOCK:
         slots = _SLOTS.setdefault(graph, {})
         slot = slots.pop(key, None) or _Slot()
         slots[key] = slot  # the most recently used last
         while len(slots) > ENTRIES:
             del slots[next(iter(slots))]
-    with slot.lock:
-        if (
-            slot.known
-            and slot.generation == graph.generation
-            and time.monotonic() - slot.checked_at < RECHECK_SECONDS
-        ):
-            return cast(T, slot.result)
-        # a computation reading another cached result must get a fresh one, or it would keep
-        # a stale answer under a new fingerprint
-        computing = getattr(_COMPUTING, "depth", 0) > 0
-        patient = not slot.known or slot.took < QUICK_SECONDS or computing
-        previous = slot.result
-        running = slot.refresh
-        if running is None and not patient and time.monotonic() < slot.rest_until:
-            return cast(T, previous)  # resting after the last computation
-        leading = running is None
-        if running is None:
-            running = slot.refresh = _Refresh()
-    refresh = _Refreshing(graph, key, slot, running, fingerprint_statement, compute, every_write)
-    if leading and patient:
-        refresh.run()
-    elif leading:
-        _start(refresh)
-    if not running.done.wait(None if patient else WAIT_SECONDS):
-        return cast(T, previous)  # the refresh goes on without this caller
-    if running.error is not None:
-        raise running.error
-    with slot.lock:
-        return cast(T, slot.result if slot.known else previous)
+    while True:
+        current = _stamp(graph, expires)
+        with slot.lock:
+            if slot.known and slot.stamp is not None and slot.stamp.covers(current):
+                return cast(T, slot.result)
+            # a computation reading another cached result must get a fresh one, or it would
+            # keep a stale answer under a new stamp
+            computing = getattr(_COMPUTING, "depth", 0) > 0
+            patient = not slot.known or slot.took < QUICK_SECONDS or computing
+            previous = slot.result
+            running = slot.refresh
+            if running is None and not patient and time.monotonic() < slot.rest_until:
+                return cast(T, previous)  # resting after the last computation
+            leading = running is None
+            if running is None:
+                running = slot.refresh = _Refresh()
+        if leading:
+            refresh = _Refreshing(graph, key, slot, running, expires, compute)
+            if patient:
+                refresh.run()
+            else:
+                _start(refresh)
+        if not running.done.wait(None if patient else WAIT_SECONDS):
+            return cast(T, previous)  # the refresh goes on without this caller
+        if running.error is not None:
+            raise running.error
+        with slot.lock:
+            if not patient or (slot.stamp is not None and slot.stamp.covers(current)):
+                return cast(T, slot.result if slot.known else previous)
+        # the refresh this caller joined began before a write it has seen: another one
 
 
 @dataclass(frozen=True)
@@ -160,9 +183,8 @@ class _Refreshing:
     key: Hashable
     slot: _Slot
     running: _Refresh
-    statement: LiteralString
+    expires: Expiry
     compute: Callable[[], Any]
-    every_write: bool
 
     def run(self) -> None:
         # others may wait for this result: the deadline of the request that started it does
@@ -173,31 +195,21 @@ class _Refreshing:
     def _run(self) -> None:
         slot = self.slot
         try:
-            generation = self.graph.generation  # before the reads: a later write reads again
-            current = fingerprint(self.graph, self.statement)
+            stamp = _stamp(self.graph, self.expires)  # before the reads: a later write reads again
+            started = time.monotonic()
+            _COMPUTING.depth = getattr(_COMPUTING, "depth", 0) + 1
+            try:
+                fresh = self.compute()
+            finally:
+                _COMPUTING.depth -= 1
+            took = time.monotonic() - started
+            if took >= FREEZE_SECONDS:
+                _out_of_the_collector()
             with slot.lock:
-                unchanged = slot.known and slot.fingerprint == current
-                if self.every_write and slot.generation != generation:
-                    unchanged = False
-                took, fresh = slot.took, slot.result
-            if not unchanged:
-                started = time.monotonic()
-                _COMPUTING.depth = getattr(_COMPUTING, "depth", 0) + 1
-                try:
-                    fresh = self.compute()
-                finally:
-                    _COMPUTING.depth -= 1
-                took = time.monotonic() - started
-                if took >= FREEZE_SECONDS:
-                    _out_of_the_collector()
-            with slot.lock:
-                slot.known, slot.result = True, fresh
-                slot.fingerprint, slot.generation = current, generation
-                slot.checked_at = time.monotonic()
-                if not unchanged:
-                    slot.took = took
-                    slow = took >= QUICK_SECONDS
-                    slot.rest_until = slot.checked_at + REST_FACTOR * took if slow else 0.0
+                slot.known, slot.result, slot.stamp = True, fresh, stamp
+                slot.took = took
+                slow = took >= QUICK_SECONDS
+                slot.rest_until = time.monotonic() + REST_FACTOR * took if slow else 0.0
         except BaseException as exc:
             self.running.error = exc
             with slot.lock:  # keep nothing: the next call computes afresh and sees the error

@@ -11,20 +11,20 @@ the caller gets a TimedOut error.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, LiteralString, TypeVar, cast
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
-from graph.db import deadline, packing
+from graph.db import deadline, feed, packing
 from graph.db.engine import EmbeddedEngine, running_endpoint
 from graph.db.errors import Conflict, TimedOut
+from graph.db.feed import FeedEvent, Topic
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
-
-if TYPE_CHECKING:
-    from graph.core.events import Event, EventListener
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,18 +87,10 @@ def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
 class Tx:
     """One transaction: runs statements and returns their rows as plain dicts."""
 
-    def __init__(
-        self,
-        tx: ManagedTransaction,
-        listeners: list[StatementListener],
-        *,
-        publishing: bool = False,
-    ) -> None:
+    def __init__(self, tx: ManagedTransaction, listeners: list[StatementListener]) -> None:
         self._tx = tx
         self._listeners = listeners
-        # whether anyone hears published events; when not, there is no point in making them
-        self.publishing = publishing
-        self.published: list[Event] = []
+        self.published: list[FeedEvent] = []
 
     def run(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one parameterised statement (one database round trip)."""
@@ -120,26 +112,27 @@ class Tx:
             listener(query, params)
         return self._tx.run(query, params)
 
-    def publish(self, event: Event) -> None:
-        """Tell the graph's event listeners of `event` once this transaction has committed."""
-        if self.publishing:
-            self.published.append(event)
+    def publish(self, event: FeedEvent) -> None:
+        """Write `event` into this transaction's change feed entry (graph/db/feed.py): every
+        process following the feed hears of it once the transaction has committed."""
+        self.published.append(event)
 
 
 class Graph:
     """The driver plus the database to use; the only way the app reaches the data."""
 
-    def __init__(self, driver: Driver, database: str, *, tx_timeout: float = 0) -> None:
+    def __init__(
+        self, driver: Driver, database: str, *, tx_timeout: float = 0, tx_retry_time: float = 30
+    ) -> None:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout  # seconds; 0: none
+        self.tx_retry_time = tx_retry_time  # seconds a write is tried again (see write_tx)
         # an embedded engine this process started: no other process writes to it (open_graph)
         self.engine_of_its_own = False
         self.listeners: list[StatementListener] = []
-        # hear of the events published by committed write transactions (graph/core/events.py)
-        self.event_listeners: list[EventListener] = []
-        # bumped after every write this process commits, so caches see their own writes at once
-        self.generation = 0
+        # told the feed position of every write this process commits (graph/db/feed.py)
+        self.commit_listeners: list[Callable[[int], None]] = []
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
@@ -151,24 +144,26 @@ class Graph:
                 raise self._timed_out() from exc
             raise
 
-    def write_tx(self, work: Callable[[Tx], T]) -> T:
-        """Run `work` in a write transaction: all of it commits, or none of it.
+    def write_tx(self, work: Callable[[Tx], T], *, topic: Topic = Topic.GRAPH) -> T:
+        """Run `work` in a write transaction: all of it commits, or none of it. Its last
+        statement appends the transaction's entry to the change feed (graph/db/feed.py) under
+        `topic`, with the events `work` published (Topic.NONE: no entry, for schema changes).
 
         A broken uniqueness rule (which some engines report only at commit) is a Conflict; so
         is a transient error (a deadlock, a concurrent change to the same record) that still
         stands once the driver has retried `work` for GUANXI_TX_RETRY_TIME.
         """
-        attempts: list[Tx] = []  # the driver may retry: only the last attempt committed
+        positions: list[int] = []  # the driver may retry: only the last attempt committed
 
         def attempt(tx: Tx) -> T:
-            attempts.append(tx)
             result = work(tx)
+            if topic is not Topic.NONE:
+                positions.append(feed.append(tx, topic))
             deadline.check()  # past the request's deadline: roll back rather than commit
             return result
 
         try:
-            with self.driver.session(database=self.database) as session:
-                result = session.execute_write(self._unit(attempt))
+            result = self._write_in_turn(attempt)
         except neo4j.exceptions.ConstraintError as exc:
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
@@ -185,22 +180,35 @@ class Graph:
             if _is_timeout(exc):
                 raise self._timed_out() from exc
             raise
-        finally:
-            self.generation += 1
-        for event in attempts[-1].published:
-            for listener in list(self.event_listeners):
-                try:
-                    listener(event)
-                except Exception:  # the write has committed: a listener cannot undo it
-                    log.exception("an event listener failed on %s", type(event).__name__)
+        for listener in list(self.commit_listeners) if positions else ():
+            listener(positions[-1])
         return result
+
+    def _write_in_turn(self, attempt: Callable[[Tx], T]) -> T:
+        """Run the write transaction, again when it lost the race for the change feed's next
+        position. Neo4j makes concurrent writers wait for the feed head's lock; the embedded
+        engine lets them run and, at commit, refuses all but the first of the entries that
+        took the same position, as a broken uniqueness rule (not a transient error, which the
+        driver would retry itself): such a transaction is run again, after a short random
+        pause, for up to GUANXI_TX_RETRY_TIME."""
+        give_up = time.monotonic() + self.tx_retry_time
+        pause = 0.002
+        while True:
+            try:
+                with self.driver.session(database=self.database) as session:
+                    return session.execute_write(self._unit(attempt))
+            except neo4j.exceptions.ConstraintError as exc:
+                if feed.ENTRY_INDEX not in (exc.message or "") or time.monotonic() > give_up:
+                    raise
+            time.sleep(random.uniform(0, pause))
+            pause = min(pause * 2, 0.1)
 
     def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
         """`work` as a transaction function, with the transaction timeout when one is set: the
         shorter of GUANXI_TX_TIMEOUT and what is left of the request's deadline."""
 
         def unit(tx: ManagedTransaction) -> T:
-            return work(Tx(tx, self.listeners, publishing=bool(self.event_listeners)))
+            return work(Tx(tx, self.listeners))
 
         timeouts = [self.tx_timeout] if self.tx_timeout > 0 else []
         left = deadline.remaining()
@@ -225,9 +233,22 @@ class Graph:
         """Run one read statement in its own transaction."""
         return self.read_tx(lambda tx: tx.run(query, **params))
 
-    def write(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Run one write statement in its own transaction."""
-        return self.write_tx(lambda tx: tx.run(query, **params))
+    def read_once(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Run one read statement once, without the driver's retries: for a caller that tries
+        again on its own (the change feed's follower), so that it hears at once that the
+        database is away instead of after GUANXI_TX_RETRY_TIME."""
+        for listener in self.listeners:
+            listener(query, params)
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            result = session.run(query, params)
+            keys = result.keys()
+            return [_row(record, keys) for record in result]
+
+    def write(self, query: LiteralString, topic: Topic = Topic.GRAPH, **params: Any) -> list[Row]:
+        """Run one write statement in its own transaction (and its feed entry, see write_tx)."""
+        return self.write_tx(lambda tx: tx.run(query, **params), topic=topic)
 
     def close(self) -> None:
         self.driver.close()
@@ -268,7 +289,7 @@ def open_graph(
     driver = GraphDatabase.driver(
         uri, auth=auth, max_transaction_retry_time=api_settings.tx_retry_time
     )
-    graph = Graph(driver, database, tx_timeout=tx_timeout)
+    graph = Graph(driver, database, tx_timeout=tx_timeout, tx_retry_time=api_settings.tx_retry_time)
     graph.engine_of_its_own = engine is not None
     try:
         driver.verify_connectivity()

@@ -71,3 +71,14 @@ class RetentionSettings(BaseSettings):
 
     deleted_retention_days: float = Field(default=30, gt=0)
     idempotency_days: float = Field(default=7, gt=0)
+
+
+class FeedSettings(BaseSettings):
+    """The change feed (graph/db/feed.py): how often a server reads it for other processes'
+    writes (GUANXI_FEED_POLL_SECONDS), and how long its entries are kept
+    (GUANXI_FEED_RETENTION_DAYS; a follower further behind than that misses events)."""
+
+    model_config = SettingsConfigDict(env_prefix="GUANXI_FEED_")
+
+    poll_seconds: float = Field(default=0.2, gt=0, le=60)
+    retention_days: float = Field(default=7, gt=0)

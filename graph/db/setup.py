@@ -7,9 +7,10 @@ from contextlib import contextmanager
 
 import neo4j
 
-from graph.cypher.db import admin, setup
+from graph.cypher.db import admin, feed, setup
 from graph.db.connection import Graph
 from graph.db.errors import Conflict, GuanxiError
+from graph.db.feed import Topic
 
 
 def ensure_schema(graph: Graph) -> None:
@@ -22,8 +23,9 @@ def ensure_schema(graph: Graph) -> None:
         *setup.IDEMPOTENCY_SCHEMA,
         *setup.INTERACTION_SCHEMA,
         *setup.TOKEN_SCHEMA,
+        *feed.FEED_SCHEMA,
     ):
-        graph.write(statement)
+        graph.write(statement, Topic.NONE)
 
 
 @contextmanager
@@ -35,7 +37,7 @@ def schema_lifted(graph: Graph) -> Generator[None, None, None]:
     command) builds them."""
     try:
         for statement in setup.LIFTED_FOR_FIRST_LOAD:
-            graph.write(statement)
+            graph.write(statement, Topic.NONE)
         yield
     finally:
         try:

@@ -306,9 +306,7 @@ def our_ties(graph: Graph) -> OurTies:
     """Our people and their ties, read once and kept until a change is recorded
     (graph/db/cache.py: read again off the request path once the read is slow, so a
     bestIntroductions answer may miss the last few seconds' changes to our people's ties)."""
-    return cache.cached(
-        graph, ("our-ties",), cypher.OUR_TIES_FINGERPRINT, lambda: _read_our_ties(graph)
-    )
+    return cache.cached(graph, ("our-ties",), lambda: _read_our_ties(graph))
 
 
 class _Fetcher:

@@ -190,9 +190,7 @@ def _read_index(graph: Graph) -> ReferralIndex:
 
 def referral_index(graph: Graph) -> ReferralIndex:
     """The referral network, read once and kept until the graph changes."""
-    return cache.cached(
-        graph, ("referral-index",), cypher.REFERRAL_INDEX_FINGERPRINT, lambda: _read_index(graph)
-    )
+    return cache.cached(graph, ("referral-index",), lambda: _read_index(graph))
 
 
 @dataclass

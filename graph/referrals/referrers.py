@@ -25,7 +25,6 @@ from enum import Enum
 
 from graph.core.currency import DEFAULT_CURRENCY, checked_currency
 from graph.core.models import PartyRef
-from graph.cypher.referrals import chains as cypher
 from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput
@@ -119,7 +118,6 @@ def referral_network(
     return cache.cached(
         graph,
         ("referral-network", since, currency),
-        cypher.REFERRAL_INDEX_FINGERPRINT,
         lambda: _referral_network(graph, since, currency),
     )
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, LiteralString, TypeVar
 
 from graph.core import figures
+from graph.core.events import Imported
 from graph.core.history import ChangeNote
 from graph.core.kinds import EdgeKind, NodeKind
 from graph.core.writes import New, Update, changed_fields, create_in, new_props, update_in
@@ -290,6 +291,7 @@ def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
     else:
         outcome = _write_reporting_lines(tx, run, source, batch)
     if outcome.created or outcome.updated:
+        tx.publish(Imported(run.id, outcome.created + outcome.updated))
         tx.run(
             cypher.IMPORT_MARK,
             props={

@@ -18,8 +18,9 @@ from tests import factories
 from tests.conftest import data, error
 from tests.snapshot import Snapshot, snapshot
 
-# the change log grows with the delete and the restore; its time index changes with it
-LOG = frozenset({"History"})
+# the change log grows with the delete and the restore; its time index changes with it, and
+# the change feed has its head move and entries come
+LOG = frozenset({"History", "FeedHead", "FeedEntry"})
 
 
 def assert_same_but_the_log(before: Snapshot, after: Snapshot) -> None:

@@ -1,4 +1,4 @@
-"""The fingerprint-checked result cache (graph/db/cache.py): fresh answers for quick results,
+"""The feed-checked result cache (graph/db/cache.py): fresh answers for quick results,
 the previous answer while a slow one is refreshed in the background, one refresh at a time.
 
 The slow path is driven by a computation that blocks on an Event, never by a clock: a result
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from graph.cypher.referrals.chains import REFERRAL_INDEX_FINGERPRINT
+from graph.auth.tokens import Role, create_token
 from graph.db import cache
 from graph.db.connection import Graph
 from graph.db.errors import NotFound
@@ -46,7 +46,7 @@ class Computation:
 
 
 def _get(graph: Graph, compute: Callable[[], int]) -> int:
-    return cache.cached(graph, KEY, REFERRAL_INDEX_FINGERPRINT, compute)
+    return cache.cached(graph, KEY, compute)
 
 
 @pytest.fixture
@@ -64,21 +64,26 @@ def test_a_quick_result_is_recomputed_before_the_next_read_after_a_write(
     assert _get(graph, compute) == 1
     with statements.count_during() as counter:
         assert _get(graph, compute) == 1
-    assert counter.count == 0  # the graph has not changed: not even the fingerprint is read
-    factories.person(graph, "Li Lei")  # moves the fingerprint (people)
+    assert counter.count == 1  # the graph has not changed: only the feed's head is read
+    factories.person(graph, "Li Lei")  # a write: the feed moves
     assert _get(graph, compute) == 2  # computed in the caller's own thread, no stale answer
     assert compute.calls == 2
 
 
-def test_a_write_that_leaves_the_fingerprint_keeps_the_result(
-    graph: Graph, statements: StatementLog
-) -> None:
+def test_a_write_of_another_topic_keeps_the_result(graph: Graph) -> None:
     compute = Computation()
     assert _get(graph, compute) == 1
-    graph.generation += 1  # as after a write that touched nothing the fingerprint covers
-    with statements.count_during() as counter:
-        assert _get(graph, compute) == 1
-    assert counter.count == 1 and compute.calls == 1  # the fingerprint only
+    create_token(graph, name="reader", role=Role.VIEWER)  # the feed moves, but on tokens
+    assert _get(graph, compute) == 1 and compute.calls == 1
+
+
+def test_another_process_write_is_seen_by_the_next_read(graph: Graph, other_graph: Graph) -> None:
+    """Another Graph object on the same database: its own driver, its own follower, as
+    another server process would have."""
+    compute = Computation()
+    assert _get(graph, compute) == 1
+    factories.person(other_graph, "Li Lei")
+    assert _get(graph, compute) == 2
 
 
 @pytest.mark.usefixtures("slow")
@@ -125,13 +130,13 @@ def test_a_computation_reading_another_cached_result_waits_for_its_refresh(
     inner = Computation()
 
     def outer() -> int:
-        return 100 * cache.cached(graph, ("inner",), REFERRAL_INDEX_FINGERPRINT, inner)
+        return 100 * cache.cached(graph, ("inner",), inner)
 
-    assert cache.cached(graph, ("outer",), REFERRAL_INDEX_FINGERPRINT, outer) == 100
+    assert cache.cached(graph, ("outer",), outer) == 100
     factories.person(graph, "Li Lei")
-    assert cache.cached(graph, ("outer",), REFERRAL_INDEX_FINGERPRINT, outer) == 100  # stale
+    assert cache.cached(graph, ("outer",), outer) == 100  # stale
     assert cache.settle()
-    assert cache.cached(graph, ("outer",), REFERRAL_INDEX_FINGERPRINT, outer) == 200
+    assert cache.cached(graph, ("outer",), outer) == 200
     assert inner.calls == 2
 
 
@@ -163,7 +168,7 @@ def test_a_slow_result_is_moved_out_of_the_collectors_reach(
         assert gc.get_freeze_count() == 0
         monkeypatch.setattr(cache, "FREEZE_SECONDS", 0.0)
         result = {"kept": [[n] for n in range(1_000)]}
-        assert cache.cached(graph, ("big",), REFERRAL_INDEX_FINGERPRINT, lambda: result) is result
+        assert cache.cached(graph, ("big",), lambda: result) is result
         assert gc.get_freeze_count() > 0
         assert gc.is_tracked(result)
         assert all(o is not result for o in gc.get_objects())  # frozen: not walked

@@ -2,18 +2,6 @@
 
 from typing import Final, LiteralString
 
-# What the value classes depend on, in one cheap statement (it keys their cache): the company
-# count and newest company write (name, status, set class, isOurs), the deal count and newest
-# deal write (a deal's edits are not in the change log), the change count (a company's delete
-# and restore each record one, so deleting one and restoring another still moves it), imports.
-VALUE_CLASS_FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
-CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (i:Import) RETURN count(i) AS imports }
-RETURN companies, newestCompany, deals, newestDeal, changes, imports
-"""
-
 # One row holding one list per customer company (not one of ours): [id, name, set class,
 # status, revenue and deal count in $currency on or after $since (null: all), the deals in
 # that window left out for another currency, all its deals whatever their date or currency].
@@ -33,18 +21,6 @@ WITH c,
      count(d) AS allDeals
 RETURN collect([c.id, c.name, c.valueClass, c.status, revenue, dealCount, otherCurrencyDeals,
                 allDeals]) AS companies
-"""
-
-# What a tier pyramid depends on, in one cheap statement (it keys the cache of our companies'
-# pyramids): every app write of a KNOWS or HOLDS_ROLE edge (a tier, a role's end) and every
-# node delete and restore records a Change; the person and company counts; the newest company
-# write (isOurs is not in the change log); imports; and the date, as roles end with time.
-PYRAMID_FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (i:Import) RETURN count(i) AS imports }
-RETURN people, companies, newestCompany, changes, imports, date() AS today
 """
 
 # Whether each id names a person, and whether they are one of ours (a current role at one of

@@ -7,17 +7,6 @@ its own (about 50 us a row in the driver), so a page of 5,000 people is one row,
 
 from typing import Final, LiteralString
 
-# Label counts are constant-time on both engines; every app write of a KNOWS, HOLDS_ROLE,
-# DOES_BUSINESS_WITH or REFERRED edge (and every forced node delete) records a Change, so the
-# change count moves with them. `today` makes roles that ended yesterday drop out.
-FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (i:Import) RETURN count(i) AS imports }
-RETURN people, companies, changes, imports, date() AS today
-"""
-
 # Every person id and every company id, for the whole-graph pages.
 NODE_IDS: Final[LiteralString] = """
 CALL () { MATCH (p:Person) RETURN collect(p.id) AS people }

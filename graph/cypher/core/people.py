@@ -100,20 +100,6 @@ RETURN collect([p.id, p.name,
                 p.communicationStyle]) AS people
 """
 
-# When the sort orders are rebuilt: people added or deleted, changes recorded (a tie's
-# strength moves the figures), and otherwise every ten minutes, for what no count shows (a
-# rename by another process: this one's own writes are seen at once, graph/db/cache.py). Not
-# more often: at 100,000 people a rebuild decodes 100,000 rows in the server (3-6 s of one
-# core, mostly holding the interpreter's lock), which the requests served meanwhile wait on.
-# The counts come from the engine's per-label totals: 10-15 ms at 100,000 people, where any
-# property of every person (max(p.updatedAt)) costs a scan of a second or more.
-PEOPLE_ORDER_FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (d:DeletedItem) RETURN count(d) AS deleted }
-RETURN people, changes, deleted, datetime().epochSeconds / 600 AS period
-"""
-
 # The people of one company (a current role there), filtered and sorted as PERSON_PAGE: the
 # walk starts at the company, not at every person.
 PEOPLE_AT_COMPANY_PAGE: Final[LiteralString] = (

@@ -5,12 +5,13 @@ from typing import Final, LiteralString
 DELETE_EVERYTHING: Final[LiteralString] = "MATCH (n) DETACH DELETE n"
 
 # The business graph's nodes and edges; the change log, its time index, import marks, API
-# tokens, idempotency keys and the archives of deleted items are not counted.
+# tokens, idempotency keys, the archives of deleted items and the change feed are not counted.
 COUNT_NODES_AND_EDGES: Final[LiteralString] = """
 CALL () {
   MATCH (n)
   WHERE NOT n:Change AND NOT n:History AND NOT n:Import AND NOT n:ApiToken
     AND NOT n:IdempotencyKey AND NOT n:DeletedItem AND NOT n:SearchKey AND NOT n:Upgrade
+    AND NOT n:FeedEntry AND NOT n:FeedHead
   RETURN count(n) AS nodes
 }
 CALL () {

@@ -68,16 +68,6 @@ CALL (p) {
 RETURN collect([p.id, elementId(p), ties]) AS ours
 """
 
-# When OUR_TIES is read again: every change to a tie, a role or a company's `isOurs` is
-# recorded (a Change), a deleted person leaves an archive, and a role may end by date. Label
-# counts: a few milliseconds.
-OUR_TIES_FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (d:DeletedItem) RETURN count(d) AS deleted }
-RETURN changes, people, deleted, date() AS today
-"""
-
 # The people with a current role at the company (key persons only, if asked).
 PEOPLE_AT: Final[LiteralString] = """
 MATCH (:Company {id: $companyId})<-[r:HOLDS_ROLE]-(p:Person)

@@ -61,19 +61,6 @@ RETURN byPeople, byCompanies, deals, statuses
 """
 )
 
-# What the referral figures depend on, in one cheap statement: counts of people, companies,
-# deals and changes (referral, role and company edits and forced deletes append one), the
-# newest company write (isOurs is not in the change log) and deal write, and the date (roles
-# end with time).
-REFERRAL_INDEX_FINGERPRINT: Final[LiteralString] = """
-CALL () { MATCH (p:Person) RETURN count(p) AS people }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies, max(c.updatedAt) AS newestCompany }
-CALL () { MATCH (ch:Change) RETURN count(ch) AS changes }
-CALL () { MATCH (d:Deal) RETURN count(d) AS deals, max(d.updatedAt) AS newestDeal }
-CALL () { MATCH (i:Import) RETURN count(i) AS imports }
-RETURN people, companies, newestCompany, changes, deals, newestDeal, imports, date() AS today
-"""
-
 # The bare reference for benchmarks: how many parties lie downstream of one, to depth 6, in one
 # variable-length match (no tree, no value).
 DOWNSTREAM_COUNT_6: Final[LiteralString] = """
