@@ -18,6 +18,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from graph.auth import credentials
 from graph.auth.credentials import (
     AuthSettings,
     Principal,
@@ -25,9 +26,10 @@ from graph.auth.credentials import (
     authenticate_known,
     bearer,
 )
+from graph.auth.tokens import ApiToken
 from graph.db.connection import Graph
 from graph.db.errors import Unauthenticated
-from resolvers.context import off_loop
+from resolvers.context import Context, off_loop
 
 # Answered without a credential: load balancers, orchestrators and Prometheus probe them
 # (/metrics shows operation names and counts, no data: keep it off the public network).
@@ -128,3 +130,8 @@ class RequireCredential:
                 await unauthenticated_response(exc.message)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+async def revoke_token(ctx: Context, name_or_id: str) -> ApiToken:
+    """Revoke a live token (graph/auth/credentials.py); NotFound when there is none."""
+    return await off_loop(credentials.revoke_token, ctx.graph, name_or_id)

@@ -1,8 +1,9 @@
 """Live subscriptions: committed relationship changes and logged interactions, as they happen.
 
-The graph hands every committed event to its listeners (graph/core/events.py); one `Broker` per
-graph fans them out to the subscriptions of this process, each an asyncio queue filtered to
-one company or one person. Writes made by other processes are not seen.
+Every committed write's events reach this process through the change feed (graph/db/feed.py),
+whichever process made it, in commit order; one `Broker` per graph fans them out to the
+subscriptions of this process, each an asyncio queue filtered to one company or one person.
+An event reaches a subscriber once, and only events committed after it subscribed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from graph.core import reads
-from graph.core.events import Event, InteractionLogged, RelationshipChanged
-from graph.core.history import Change
+from graph.core.events import Event, InteractionLogged, RelationshipChanged, from_feed
+from graph.core.history import Change, changes_by_id
+from graph.db import feed
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, LimitExceeded, NotFound
 from graph.evolution import interactions
@@ -28,13 +30,16 @@ QUEUE_SIZE = 1_000  # events a subscriber may fall behind by before it is droppe
 class _Subscriber:
     wants: Callable[[Event], bool]
     loop: asyncio.AbstractEventLoop
-    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    # (feed position, event)
+    queue: asyncio.Queue[tuple[int, Event]] = field(
+        default_factory=lambda: asyncio.Queue(QUEUE_SIZE)
+    )
     overflowed: bool = False
 
-    def offer(self, event: Event) -> None:
+    def offer(self, item: tuple[int, Event]) -> None:
         """On the subscriber's loop: queue the event, or mark the subscriber as fallen behind."""
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(item)
         except asyncio.QueueFull:
             self.overflowed = True
 
@@ -44,21 +49,34 @@ class Broker:
 
     def __init__(self, graph: Graph) -> None:
         self._subscribers: set[_Subscriber] = set()
-        graph.event_listeners.append(self._hear)
+        self._follower = feed.follower(graph)
+        self._follower.listen(self._hear)
 
-    def _hear(self, event: Event) -> None:
-        # called on whichever thread committed the write
-        for subscriber in list(self._subscribers):
-            if subscriber.wants(event):
-                subscriber.loop.call_soon_threadsafe(subscriber.offer, event)
+    def _hear(self, entry: feed.Entry) -> None:
+        # called on the thread following the feed, entry after entry in commit order
+        if not self._subscribers:
+            return
+        for record in entry.events:
+            event = from_feed(record)
+            if event is None:
+                continue
+            for subscriber in list(self._subscribers):
+                if subscriber.wants(event):
+                    item = (entry.position, event)
+                    subscriber.loop.call_soon_threadsafe(subscriber.offer, item)
 
     async def events(self, wants: Callable[[Event], bool]) -> AsyncIterator[Event]:
-        """The events `wants` accepts, from now on, until the caller stops iterating."""
+        """The events `wants` accepts that were committed from now on (after the feed's head
+        now), until the caller stops iterating."""
         subscriber = _Subscriber(wants, asyncio.get_running_loop())
         self._subscribers.add(subscriber)
         try:
+            # what the follower hands on next may have been committed before this call
+            start = (await off_loop(self._follower.sync)).position
             while True:
-                event = await subscriber.queue.get()
+                position, event = await subscriber.queue.get()
+                if position <= start:
+                    continue
                 if subscriber.overflowed:
                     raise LimitExceeded(
                         f"the subscription fell more than {QUEUE_SIZE} events behind and was "
@@ -118,7 +136,9 @@ async def relationship_changes(
 
     async for event in broker(ctx.graph).events(wants):
         assert isinstance(event, RelationshipChanged)
-        yield event.change
+        [found] = await off_loop(changes_by_id, ctx.graph, [event.change_id])
+        if found is not None:
+            yield found
 
 
 async def logged_interactions(

@@ -41,6 +41,7 @@ from schema.inputs import (
     patch_of,
 )
 from schema.keypersons import KeyPersonMutation
+from schema.tokens import TokenMutation
 from schema.transfer import TransferMutation
 from schema.types import (
     Company,
@@ -600,6 +601,7 @@ class Mutation(
     KeyPersonMutation,
     EvolutionMutation,
     DealMutation,
+    TokenMutation,
     TransferMutation,
     DeletedMutation,
 ):

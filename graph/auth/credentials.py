@@ -1,8 +1,10 @@
 """Who is asking: a bearer credential (an API token or a signed JWT) checked into a Principal.
 
 API tokens are looked up by the hash of their secret (graph/auth/tokens.py); a token found live is
-remembered for `token_cache_seconds`, so most requests cost no database round trip (a token
-revoked in this process is forgotten at once; one revoked elsewhere within that time). JWTs are
+remembered for `token_cache_seconds`, so most requests cost no database round trip. A token
+revoked in this process is forgotten at once; one revoked by another process when this one
+reads its revocation in the change feed (graph/db/feed.py: at the server's next poll, within
+GUANXI_FEED_POLL_SECONDS). JWTs are
 HS256-signed with GUANXI_JWT_SECRET, carry `sub`, `role` and `exp`, and are checked against
 GUANXI_JWT_ISSUER and GUANXI_JWT_AUDIENCE when those are set; one that lives longer than
 GUANXI_JWT_MAX_LIFETIME (a day by default) is refused.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,6 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.auth import tokens
 from graph.auth.tokens import Role, hash_secret
+from graph.db import feed
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, Unauthenticated
 
@@ -87,6 +91,22 @@ class _TokenCache:
 
 
 _CACHE = _TokenCache()
+_HEARING: weakref.WeakSet[Graph] = weakref.WeakSet()  # graphs whose feed tells _CACHE
+
+
+def _hear_revocations(graph: Graph) -> None:
+    """Forget the tokens another process revokes, as the graph's change feed tells of them."""
+    if graph in _HEARING:
+        return
+    _HEARING.add(graph)
+
+    def hear(entry: feed.Entry) -> None:
+        if entry.topic is feed.Topic.TOKENS:
+            for record in entry.events:
+                if record.get("event") == "tokenRevoked":
+                    _CACHE.forget(str(record["name"]))
+
+    feed.follower(graph).listen(hear)
 
 
 def bearer(header: str | None) -> str:
@@ -113,6 +133,7 @@ def authenticate(graph: Graph, credential: str, settings: AuthSettings) -> Princ
     known = authenticate_known(credential, settings)
     if known is not None:
         return known
+    _hear_revocations(graph)
     digest = hash_secret(credential)
     found = tokens.token_for_secret(graph, credential)
     if found is None:

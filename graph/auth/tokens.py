@@ -19,6 +19,7 @@ from typing import Any
 from graph.cypher.auth import tokens as cypher
 from graph.db.connection import Graph, Row, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
+from graph.db.feed import Topic
 
 SECRET_PREFIX = "gx_"
 DEVELOPMENT_TOKEN_NAME = "development"
@@ -42,6 +43,16 @@ class ApiToken:
     role: Role
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class TokenRevoked:
+    """A token was revoked: every process stops accepting it (graph/auth/credentials.py)."""
+
+    name: str
+
+    def to_feed(self) -> dict[str, Any]:
+        return {"event": "tokenRevoked", "name": self.name}
 
 
 def hash_secret(secret: str) -> str:
@@ -97,7 +108,7 @@ def create_token(graph: Graph, *, name: str, role: Role) -> tuple[ApiToken, str]
             raise Conflict(f"a live token is already named '{name}'", field="name")
         return _token(tx.run(cypher.CREATE_TOKEN, props=props)[0])
 
-    return graph.write_tx(work), secret
+    return graph.write_tx(work, topic=Topic.TOKENS), secret
 
 
 def token_for_secret(graph: Graph, secret: str) -> ApiToken | None:
@@ -114,10 +125,16 @@ def list_tokens(graph: Graph) -> list[ApiToken]:
 
 def revoke_token(graph: Graph, name_or_id: str) -> ApiToken:
     """Revoke the live token with this name or id; NotFound when there is none."""
-    rows = graph.write(cypher.REVOKE_TOKEN, key=name_or_id, now=_now_ms())
-    if not rows:
-        raise NotFound("live token", name_or_id)
-    return _token(rows[0])
+
+    def work(tx: Tx) -> ApiToken:
+        rows = tx.run(cypher.REVOKE_TOKEN, key=name_or_id, now=_now_ms())
+        if not rows:
+            raise NotFound("live token", name_or_id)
+        revoked = _token(rows[0])
+        tx.publish(TokenRevoked(revoked.name))
+        return revoked
+
+    return graph.write_tx(work, topic=Topic.TOKENS)
 
 
 def development_token(graph: Graph, keep_in: Path) -> str:

@@ -61,6 +61,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "upsertPerson": ADMIN,
     "deletePerson": ADMIN,
     "restoreCompany": ADMIN,
+    "revokeApiToken": ADMIN,
     "restorePerson": ADMIN,
     "createRole": PLANNER,
     "updateRole": PLANNER,

@@ -14,7 +14,8 @@ import httpx2
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from graph.core.events import Event, InteractionLogged
+from graph.core.events import Event, InteractionLogged, from_feed
+from graph.db import feed
 from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput
 from tests import factories
@@ -161,20 +162,30 @@ def test_a_subscription_needs_exactly_one_existing_company_or_person(
         assert "Traceback" not in json.dumps(message)
 
 
-def test_events_are_heard_only_once_their_transaction_has_committed(graph: Graph) -> None:
-    heard: list[Event] = []
+def test_events_are_heard_only_once_their_transaction_has_committed(
+    graph: Graph, other_graph: Graph
+) -> None:
+    """Through the change feed, by another connection's follower (another process's)."""
+    heard: list[Event | None] = []
     event = InteractionLogged("in_x", frozenset({"pe_a"}), frozenset())
 
     def publish_then_fail(tx: Tx) -> None:
         tx.publish(event)
         raise InvalidInput("refused after publishing")
 
-    graph.event_listeners.append(heard.append)
+    def hear(entry: feed.Entry) -> None:
+        heard.extend(from_feed(record) for record in entry.events)
+
+    follower = feed.follower(other_graph)
+    follower.sync()
+    follower.listen(hear)
     try:
         with pytest.raises(InvalidInput):
             graph.write_tx(publish_then_fail)
+        follower.sync()
         assert heard == []
         graph.write_tx(lambda tx: tx.publish(event))
+        follower.sync()
         assert heard == [event]
     finally:
-        graph.event_listeners.remove(heard.append)
+        follower.unlisten(hear)
