@@ -9,12 +9,14 @@ in-flight requests finish and stops both within seconds. Logs are JSON lines on 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
@@ -41,10 +43,12 @@ from graph.core.figures import refresh_due_figures
 from graph.core.people_order import people_order
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
+from graph.db import feed
 from graph.db.connection import Graph, open_graph
 from graph.db.deadline import request_timed_out
+from graph.db.engine import starting_alone
 from graph.db.errors import Unauthenticated
-from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
+from graph.db.settings import ApiSettings, EngineSettings, FeedSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, ping
 from graph.keypersons.introductions import our_ties
 from graph.referrals.chains import referral_index
@@ -210,27 +214,18 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         warn_if_vendor_files_are_missing()
-        with connect() as graph:
-            prepare(graph)
-            load = demo_data
-            if load is None:
-                setting = os.environ.get("GUANXI_DEMO_DATA")
-                load = setting == "1" if setting else Neo4jSettings().uri is None
-            if load and count_nodes_and_edges(graph)[0] == 0:
-                load_demo(graph)
-                log.info("demo data loaded")
-            embedded = connect is open_graph and Neo4jSettings().uri is None
-            make_dev_token = not production and (embedded if dev_token is None else dev_token)
-            if make_dev_token:
-                secret = development_token(graph, EngineSettings().data_dir / "dev-token")
-                log.info("development admin token (send 'Authorization: Bearer %s')", secret)
-                # a server listening everywhere is reached on loopback from this machine
-                host = "127.0.0.1" if http.host in ("0.0.0.0", "::", "") else http.host
-                log.info(
-                    "key-person map: http://%s:%d%s/#token=%s", host, http.port, PAGE_PREFIX, secret
-                )
-                log.info("GraphiQL: http://%s:%d/graphql#token=%s", host, http.port, secret)
+        embedded = connect is open_graph and Neo4jSettings().uri is None
+        with contextlib.ExitStack() as stack:
+            # several servers starting on one data directory take turns (the first starts
+            # the engine and loads the demo data; the others find both)
+            data_dir = EngineSettings().data_dir
+            with starting_alone(data_dir) if embedded else contextlib.nullcontext():
+                graph = stack.enter_context(connect())
+                make_dev_token = not production and (embedded if dev_token is None else dev_token)
+                _get_ready(graph, demo_data, make_dev_token)
             state["graph"] = graph
+            following = feed.follower(graph)
+            following.start(FeedSettings().poll_seconds)
             purging = asyncio.create_task(_purge_periodically(graph))
             warming = asyncio.create_task(run_in_threadpool(warm_caches, graph))
             try:
@@ -238,8 +233,29 @@ def create_app(
             finally:
                 purging.cancel()
                 await warming  # the graph stays open until the warm-up's reads end
+                following.stop()
                 state.clear()
                 network.stop_worker()
+
+    def _get_ready(graph: Graph, demo: bool | None, make_dev_token: bool) -> None:
+        """Prepare the database, load the demo data into an empty one (when asked, or by
+        default on the embedded engine) and log a development token (when asked)."""
+        prepare(graph)
+        if demo is None:
+            setting = os.environ.get("GUANXI_DEMO_DATA")
+            demo = setting == "1" if setting else Neo4jSettings().uri is None
+        if demo and count_nodes_and_edges(graph)[0] == 0:
+            load_demo(graph)
+            log.info("demo data loaded")
+        if make_dev_token:
+            secret = development_token(graph, EngineSettings().data_dir / "dev-token")
+            log.info("development admin token (send 'Authorization: Bearer %s')", secret)
+            # a server listening everywhere is reached on loopback from this machine
+            host = "127.0.0.1" if http.host in ("0.0.0.0", "::", "") else http.host
+            log.info(
+                "key-person map: http://%s:%d%s/#token=%s", host, http.port, PAGE_PREFIX, secret
+            )
+            log.info("GraphiQL: http://%s:%d/graphql#token=%s", host, http.port, secret)
 
     async def healthz(request: Request) -> JSONResponse:
         """The process is up."""
@@ -331,22 +347,55 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     sys.exit(0)
 
 
-def main() -> None:
+def main(arguments: Sequence[str] | None = None) -> None:
+    """`python server.py [--workers N]`: serve, in this process or in N worker processes."""
+    parser = argparse.ArgumentParser(description="The Guanxi server (README, 'Running it').")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port (default 1: this process serves); with the "
+        "embedded engine, this process runs the engine and the workers reach it over Bolt",
+    )
+    workers = parser.parse_args(arguments).workers
+    if workers < 1:
+        parser.error("--workers must be at least 1")
     http = HttpSettings()
     configure_logging(http.log_level)
     log.info("GraphQL at http://%s:%d/graphql", http.host, http.port)
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
-        create_app(http=http),
-        host=http.host,
-        port=http.port,
-        timeout_graceful_shutdown=http.shutdown_grace,
-        ws_max_size=http.max_body_bytes,  # WebSocket messages: the same limit as bodies
-        http=HeaderTimeoutProtocol.with_timeout(http.header_timeout),
-        log_config=None,
-        access_log=False,
-    )
+    options: dict[str, Any] = {
+        "host": http.host,
+        "port": http.port,
+        "timeout_graceful_shutdown": http.shutdown_grace,
+        "ws_max_size": http.max_body_bytes,  # WebSocket messages: the same limit as bodies
+        "log_config": None,
+        "access_log": False,
+    }
+    if workers == 1:
+        uvicorn.run(
+            create_app(http=http),
+            http=HeaderTimeoutProtocol.with_timeout(http.header_timeout),
+            **options,
+        )
+        return
+    with contextlib.ExitStack() as stack:
+        if Neo4jSettings().uri is None:  # the engine lives here, for every worker to reach
+            data_dir = EngineSettings().data_dir
+            with starting_alone(data_dir):
+                stack.enter_context(open_graph())
+        os.environ[WORKER_MARK] = "1"  # a worker configures its logging as it imports this
+        uvicorn.run(
+            "server:app",
+            workers=workers,
+            http="web.protocol:ConfiguredHeaderTimeoutProtocol",
+            **options,
+        )
 
+
+WORKER_MARK = "GUANXI_SERVER_WORKER"
+if os.environ.get(WORKER_MARK) and __name__ != "__main__":
+    configure_logging(HttpSettings().log_level)
 
 app = create_app()
 

@@ -68,6 +68,21 @@ class LiveServer:
 def live_server(endpoint: BoltEndpoint | None, log: Path, **env: str) -> Iterator[LiveServer]:
     """Start `python server.py` against `endpoint` (None: its own embedded engine, in
     GUANXI_DATA_DIR of `env`); stop it (SIGTERM) on exit."""
+    server = start_server(endpoint, log, **env)
+    try:
+        wait_ready(server)
+        yield server
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait(timeout=20)
+
+
+def start_server(
+    endpoint: BoltEndpoint | None, log: Path, *arguments: str, **env: str
+) -> LiveServer:
+    """`python server.py *arguments` started, not waited for (see live_server); the caller
+    stops it."""
     port = free_port()
     database = (
         {}
@@ -90,19 +105,17 @@ def live_server(endpoint: BoltEndpoint | None, log: Path, **env: str) -> Iterato
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "server.py"], cwd=ROOT, env=environment, stdout=out, stderr=out
+            [sys.executable, "server.py", *arguments],
+            cwd=ROOT,
+            env=environment,
+            stdout=out,
+            stderr=out,
         )
-    server = LiveServer(process, port, log)
-    try:
-        _wait_ready(server)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=20)
+    return LiveServer(process, port, log)
 
 
-def _wait_ready(server: LiveServer) -> None:
+def wait_ready(server: LiveServer) -> None:
+    """Wait until the server answers /readyz (at most 60 s)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert server.process.poll() is None, server.log.read_text()

@@ -21,6 +21,8 @@ from typing import ClassVar, cast
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from web.settings import HttpSettings
+
 log = logging.getLogger("guanxi.http")
 
 
@@ -77,3 +79,10 @@ class HeaderTimeoutProtocol(H11Protocol):
         with contextlib.suppress(h11.LocalProtocolError):  # as uvicorn's keep-alive timeout
             self.conn.send(h11.ConnectionClosed())
         self.transport.close()
+
+
+class ConfiguredHeaderTimeoutProtocol(HeaderTimeoutProtocol):
+    """HeaderTimeoutProtocol with GUANXI_HEADER_TIMEOUT, for uvicorn's worker processes: they
+    take the protocol by its import path (a class made by `with_timeout` cannot reach them)."""
+
+    header_timeout: ClassVar[float] = HttpSettings().header_timeout

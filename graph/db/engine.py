@@ -13,6 +13,8 @@ import secrets
 import socket
 import struct
 import sys
+from collections.abc import Generator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ _USER = "root"
 # password is in PASSWORD_FILE beside it.
 ENGINE_FILE = "engine.json"
 PASSWORD_FILE = "engine-password"
+START_LOCK_FILE = "start.lock"  # see starting_alone
 ENGINE_DIR = "engine"  # the ArcadeDB server's root under the data directory
 DATABASES_DIR = "databases"  # under ENGINE_DIR, one directory per database
 
@@ -176,6 +179,22 @@ def running_endpoint(data_dir: Path) -> BoltEndpoint | None:
     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError):
         return None  # the process id now belongs to another process
     return endpoint
+
+
+@contextmanager
+def starting_alone(data_dir: Path) -> Generator[None, None, None]:
+    """Hold the data directory's start lock: servers starting at once on one directory (N
+    processes, uvicorn's workers) take turns, so that the first starts the engine and loads
+    the demo data while the others wait, then find that engine and that data."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    import fcntl  # POSIX only: imported here so that the module loads anywhere
+
+    with open(data_dir / START_LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def lock_holder(data_dir: Path, database: str) -> int | None:
