@@ -15,7 +15,7 @@ UI_STAMP := $(UI_DIR)/node_modules/.installed
 # Debian's Chromium drives the map's end-to-end tests (no browser download here)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast check schema seed bench load clean
+.PHONY: run test test-fast check schema seed bench load feed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,11 @@ bench: $(STAMP)
 ## The mixed load alone (issue 17's throughput targets): 8 clients for 60 s at PEOPLE.
 load: $(STAMP)
 	$(BIN)/python -m benchmarks.load --people $(PEOPLE) --clients 8 --seconds 60
+
+## The change feed at PEOPLE: a follower's reads, and an event's delivery from one server
+## process to a subscriber on another (issue 22's target: within 1 s).
+feed: $(STAMP)
+	$(BIN)/python -m benchmarks.feed --people $(PEOPLE)
 
 clean:
 	rm -rf $(VENV) $(LINT_DIR)/node_modules $(SCHEMA_LINT_DIR)/node_modules $(AUDIT_DIR)/node_modules $(UI_DIR)/node_modules

@@ -1,12 +1,15 @@
-"""A mixed read/write load from several client processes against one server, for a set time.
+"""A mixed read/write load from several client processes against one or more servers, for a
+set time.
 
     .venv/bin/python -m benchmarks.load [--seconds 60] [--clients 8] [--people 3000]
-                                        [--data benchmarks/data] [--seed 7]
+                                        [--servers 1] [--data benchmarks/data] [--seed 7]
 
 Opens (or builds) the synthetic graph at that scale with its four years of history in `--data`
-(benchmarks/harness.py: synthetic_graph), starts the server in its own process against it
-(server_process), warms each operation up once, then runs `--clients` client processes over
-loopback, each sending one operation after another, chosen at random with these weights:
+(benchmarks/harness.py: synthetic_graph), starts `--servers` server processes against it
+(server_process; several share the graph as replicas behind a load balancer would, each
+following the change feed), warms each operation up once, then runs `--clients` client
+processes over loopback, client i sending to server i mod N, each sending one operation after
+another, chosen at random with these weights:
 
     reads  85%: keyPersonMap 20, company 20, people search 20, bestIntroductions 15,
                 referralChain 10
@@ -24,13 +27,14 @@ strength of relationships of the graph; run it on a graph you can change.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -79,7 +83,7 @@ CREDENTIALS = 16  # distinct credentials the clients use, each its own
 class Plan:
     """What the clients send: the server, its credential, and the ids the operations use."""
 
-    base_url: str
+    base_urls: list[str]  # the servers; client i sends to base_urls[i % len]
     headers: dict[str, str]
     # one credential per client, as each planner has their own: the server limits the heavy
     # operations of each credential (GUANXI_MAX_HEAVY_PER_CREDENTIAL)
@@ -139,7 +143,8 @@ def client(plan: Plan, seconds: float, seed: int) -> ClientResult:
     first = time.time()
     deadline = time.perf_counter() + seconds
     headers = plan.client_headers[seed % len(plan.client_headers)]
-    with httpx2.Client(base_url=plan.base_url, headers=headers, timeout=120) as http:
+    base_url = plan.base_urls[seed % len(plan.base_urls)]
+    with httpx2.Client(base_url=base_url, headers=headers, timeout=120) as http:
         while time.perf_counter() < deadline:
             op = rng.choices(ops, weights)[0]
             query, variables = request(plan, op, rng)
@@ -163,7 +168,9 @@ def client(plan: Plan, seconds: float, seed: int) -> ClientResult:
     return result
 
 
-def make_plan(http: httpx2.Client, samples_targets: list[str], **fixed: Any) -> Plan:
+def make_plan(
+    http: httpx2.Client, samples_targets: list[str], base_urls: list[str], **fixed: Any
+) -> Plan:
     """Ids for the operations, read through the API (a page of customers, of people names,
     and those people's relationships) beside those chosen with the synthetic graph."""
     customers = graphql(http, "{ companies(first: 50, filter: {isOurs: false}) { nodes { id } } }")
@@ -172,7 +179,7 @@ def make_plan(http: httpx2.Client, samples_targets: list[str], **fixed: Any) -> 
     # million edges in the engine, past GUANXI_REQUEST_TIMEOUT
     tied = [r["id"] for p in people["data"]["people"]["nodes"] for r in p["relationships"]]
     return Plan(
-        base_url=str(http.base_url).rstrip("/"),
+        base_urls=base_urls,
         headers=admin_headers(),
         client_headers=[admin_headers(f"planner-{n}") for n in range(CREDENTIALS)],
         customers=[c["id"] for c in customers["data"]["companies"]["nodes"]],
@@ -193,8 +200,9 @@ class LoadResult:
     errors: Counter[str]
     messages: list[str]
     peak_mib: float
-    server_cpu: float = 0.0  # CPU seconds the server process used during the run
+    server_cpu: float = 0.0  # CPU seconds the server processes used during the run
     engine_cpu: float = 0.0  # and this process: the embedded engine, the progress bar
+    servers: int = 1
 
     def cpu_ms_per_call(self) -> tuple[float, float]:
         """The server's and the engine's CPU time per call, in ms."""
@@ -220,28 +228,39 @@ class LoadResult:
 
 
 def run(
-    server: ServerProcess, samples: Samples, clients: int, seconds: float, seed: int
+    server: ServerProcess,
+    samples: Samples,
+    clients: int,
+    seconds: float,
+    seed: int,
+    *,
+    more: Sequence[ServerProcess] = (),
 ) -> LoadResult:
-    """`clients` client processes against the running server for `seconds`, after one warm-up
-    call of each operation."""
+    """`clients` client processes against the running server (and the `more` servers beside
+    it, client i sending to server i mod N) for `seconds`, after one warm-up call of each
+    operation on each server."""
+    servers = [server, *more]
     plan = make_plan(
         server.client,
         [b for _, b, _ in samples.path_pairs],
+        [str(s.client.base_url).rstrip("/") for s in servers],
         referrers=samples.busiest_referrers,
         ties=[(o, t) for o, t, _ in samples.customer_ties[:50]],
     )
     rng = random.Random(seed)
-    for op in WEIGHTS:  # one warm-up call each, not counted
-        query, variables = request(plan, op, rng)
-        graphql(server.client, query, **variables)
+    for each in servers:
+        for op in WEIGHTS:  # one warm-up call each, not counted
+            query, variables = request(plan, op, rng)
+            graphql(each.client, query, **variables)
+    pids = [s.pid for s in servers]
     print(
-        f"{clients} client processes for {seconds:.0f} s against server pid {server.pid}; "
+        f"{clients} client processes for {seconds:.0f} s against server pid(s) {pids}; "
         f"{len(plan.customers)} customers, {len(plan.relationships)} relationships in play",
         flush=True,
     )
     context = multiprocessing.get_context("spawn")  # no fork of a process with a JVM
     done: Synchronized[int] = context.Value("q", 0)
-    cpu_before = (_cpu_seconds(server.pid), time.process_time())
+    cpu_before = (sum(map(_cpu_seconds, pids)), time.process_time())
     with context.Pool(clients, initializer=_share, initargs=(done,)) as pool:
         started = time.perf_counter()
         pending = [
@@ -261,7 +280,7 @@ def run(
                 )
                 time.sleep(0.25)
         results = [p.get() for p in pending]
-        server_cpu = _cpu_seconds(server.pid) - cpu_before[0]
+        server_cpu = sum(map(_cpu_seconds, pids)) - cpu_before[0]
         engine_cpu = time.process_time() - cpu_before[1]
     # throughput over the time the clients ran, from the first call to the last answer
     window = max(r.window[1] for r in results) - min(r.window[0] for r in results)
@@ -275,9 +294,10 @@ def run(
         latencies=latencies,
         errors=errors,
         messages=[m for r in results for m in r.messages],
-        peak_mib=server.peak_memory_mib(),
+        peak_mib=max(s.peak_memory_mib() for s in servers),
         server_cpu=server_cpu,
         engine_cpu=engine_cpu,
+        servers=len(servers),
     )
 
 
@@ -312,14 +332,17 @@ def section(result: LoadResult) -> Section:
     mix = ", ".join(f"{op} {weight}" for op, weight in WEIGHTS.items())
     server_ms, engine_ms = result.cpu_ms_per_call()
     cores = os.cpu_count() or 1
+    against = "one server" if result.servers == 1 else f"{result.servers} server processes"
+    servers = "" if result.servers == 1 else f", {result.servers} servers"
     return Section(
-        title=f"Mixed load: {result.clients} clients for {result.seconds:.0f} s",
+        title=f"Mixed load: {result.clients} clients{servers} for {result.seconds:.0f} s",
         intro=(
             f"`python -m benchmarks.load`'s run: {result.clients} client processes over "
-            "loopback against one server (plain driver), each sending one operation after "
+            f"loopback against {against} (plain driver), each sending one operation after "
             f"another, chosen at random by weight ({mix}). Latency per call over HTTP; "
-            f"throughput over the run. Server peak memory {result.peak_mib:,.0f} MiB. "
-            f"CPU per call: the server {server_ms:.0f} ms, the embedded engine "
+            f"throughput over the run. Server peak memory {result.peak_mib:,.0f} MiB "
+            f"(the largest server). CPU per call: the server(s) {server_ms:.0f} ms, the "
+            f"embedded engine "
             f"{engine_ms:.0f} ms; with {cores} cores and the clients on none of them, at "
             f"most {cores * 1000 / max(server_ms + engine_ms, 0.001):.0f} operations/s."
         ),
@@ -381,18 +404,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--people", type=int, default=3000)
+    parser.add_argument(
+        "--servers", type=int, default=1, help="server processes sharing the graph (default 1)"
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="where the graphs are kept")
     parser.add_argument("--seed", type=int, default=7, help="of the clients' choices")
     args = parser.parse_args(argv)
 
     with (
         synthetic_graph(args.people, root=args.data) as (_, endpoint, samples),
-        server_process(endpoint) as server,
+        contextlib.ExitStack() as stack,
     ):
-        result = run(server, samples, args.clients, args.seconds, args.seed)
+        server, *more = [
+            stack.enter_context(server_process(endpoint)) for _ in range(max(1, args.servers))
+        ]
+        result = run(server, samples, args.clients, args.seconds, args.seed, more=more)
     report = Report(
         title="Guanxi under load",
-        facts=[("scale", f"{args.people:,} people"), ("machine", machine())],
+        facts=[
+            ("scale", f"{args.people:,} people"),
+            ("servers", str(result.servers)),
+            ("machine", machine()),
+        ],
         command=" ".join(["python -m benchmarks.load", *(argv or sys.argv[1:])]),
         sections=[section(result), targets_section(targets(result))],
     )
