@@ -128,6 +128,7 @@ class Graph:
         self.database = database
         self.tx_timeout = tx_timeout  # seconds; 0: none
         self.tx_retry_time = tx_retry_time  # seconds a write is tried again (see write_tx)
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()  # see _session
         # an embedded engine this process started: no other process writes to it (open_graph)
         self.engine_of_its_own = False
         self.listeners: list[StatementListener] = []
@@ -137,7 +138,7 @@ class Graph:
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
         try:
-            with self.driver.session(database=self.database) as session:
+            with self._session() as session:
                 return session.execute_read(self._unit(work))
         except neo4j.exceptions.ClientError as exc:
             if _is_timeout(exc):
@@ -195,13 +196,22 @@ class Graph:
         pause = 0.002
         while True:
             try:
-                with self.driver.session(database=self.database) as session:
+                with self._session() as session:
                     return session.execute_write(self._unit(attempt))
             except neo4j.exceptions.ConstraintError as exc:
                 if feed.ENTRY_INDEX not in (exc.message or "") or time.monotonic() > give_up:
                     raise
             time.sleep(random.uniform(0, pause))
             pause = min(pause * 2, 0.1)
+
+    def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
+        """A session that starts after every transaction this process has committed: on a
+        Neo4j cluster a read routed to a follower waits until the follower has applied them
+        (causal consistency within the process, by the bookmarks all sessions share; a single
+        server, or the embedded engine, has nothing to wait for)."""
+        return self.driver.session(
+            database=self.database, bookmark_manager=self.bookmarks, default_access_mode=mode
+        )
 
     def _unit(self, work: Callable[[Tx], T]) -> Callable[[ManagedTransaction], T]:
         """`work` as a transaction function, with the transaction timeout when one is set: the
@@ -239,9 +249,7 @@ class Graph:
         database is away instead of after GUANXI_TX_RETRY_TIME."""
         for listener in self.listeners:
             listener(query, params)
-        with self.driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
+        with self._session(neo4j.READ_ACCESS) as session:
             result = session.run(query, params)
             keys = result.keys()
             return [_row(record, keys) for record in result]
