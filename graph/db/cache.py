@@ -122,7 +122,9 @@ class _Stamp:
 
 
 def _stamp(graph: Graph, expires: Expiry) -> _Stamp:
-    state = feed.follower(graph).sync()
+    # what was committed before the request began (or before now, off a request): a write
+    # acknowledged before then is seen, by any process
+    state = feed.follower(graph).sync(deadline.started())
     period = state.today if expires is Expiry.DAILY else str(state.epoch_seconds // 600)
     return _Stamp(state.resets, state.graph_position, period)
 

@@ -166,6 +166,7 @@ class Graph:
         try:
             result = self._write_in_turn(attempt)
         except neo4j.exceptions.ConstraintError as exc:
+            log.info("a write was refused by a uniqueness rule: %s", exc.message)
             raise Conflict(
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"

@@ -47,6 +47,12 @@ def lifted() -> Generator[None]:
         _DEADLINE.reset(token)
 
 
+def started() -> float | None:
+    """When the current request began (time.monotonic()), if it has a deadline."""
+    current = _DEADLINE.get()
+    return None if current is None else current[0] - current[1]
+
+
 def remaining() -> float | None:
     """Seconds left before the current deadline (None: there is none)."""
     current = _DEADLINE.get()

@@ -121,12 +121,14 @@ class Follower:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
-    def sync(self) -> FeedState:
-        """Catch up with the feed now, handing new entries to the listeners; the state after.
+    def sync(self, since: float | None = None) -> FeedState:
+        """Catch up with the feed, handing new entries to the listeners; the state after.
 
-        A caller that waited while another thread synced, and whose wait began before that
-        sync read the head, takes its result rather than reading again."""
-        asked = time.monotonic()
+        The last sync's state does when its read of the head began after `since`
+        (time.monotonic(); by default now): every write committed before `since` is then in
+        it. A request passes its own start, so that its reads, and requests running at the
+        same time, share one sync."""
+        asked = time.monotonic() if since is None else since
         with self._lock:
             if self._state is not None and self._synced_from >= asked:
                 return self._state
