@@ -24,8 +24,8 @@ from graph.auth.credentials import AuthSettings, Principal, issue_jwt
 from graph.auth.tokens import Role
 from graph.db import cache
 from graph.db.connection import Graph, open_graph
-from graph.db.feed import FOLLOWER_THREAD
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
+from graph.db.feed import FOLLOWER_THREAD
 from graph.db.settings import EngineSettings
 from graph.db.setup import count_nodes_and_edges, delete_everything, ensure_schema
 from server import create_app
