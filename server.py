@@ -18,11 +18,12 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import uvicorn
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -48,7 +49,13 @@ from graph.db.connection import Graph, open_graph
 from graph.db.deadline import request_timed_out
 from graph.db.engine import starting_alone
 from graph.db.errors import Unauthenticated
-from graph.db.settings import ApiSettings, EngineSettings, FeedSettings, Neo4jSettings
+from graph.db.settings import (
+    ApiSettings,
+    EngineSettings,
+    FeedSettings,
+    Neo4jSettings,
+    RetentionSettings,
+)
 from graph.db.setup import count_nodes_and_edges, ping
 from graph.keypersons.introductions import our_ties
 from graph.referrals.chains import referral_index
@@ -74,7 +81,7 @@ from web.pages import (
     page_routes,
     warn_if_vendor_files_are_missing,
 )
-from web.protocol import HeaderTimeoutProtocol
+from web.protocol import ConfiguredHeaderTimeoutProtocol, HeaderTimeoutProtocol
 from web.settings import HttpSettings
 from web.trusted import TrustedDocuments
 from web.view import SpecGraphQL
@@ -83,6 +90,8 @@ log = logging.getLogger("guanxi")
 
 PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 PURGE_EVERY_SECONDS = 3600
+SOCKET_RECHECK_SECONDS = 1.0  # how often an open WebSocket's credential is checked again
+WORKER_START_SECONDS = 300  # how long a worker (--workers) may take to start
 DEADLINE_GRACE = 1.0  # seconds past GUANXI_REQUEST_TIMEOUT before the server stops waiting
 
 
@@ -109,7 +118,9 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             max_tokens=api.max_tokens,
             graphql_ide=None if api.production else "graphiql",
             max_message_bytes=max_message_bytes,
-            recheck_seconds=auth.token_cache_seconds,
+            # a revoked token's sockets close within a second of the revocation being heard
+            # (the check finds the token in memory until then: no database round trip)
+            recheck_seconds=min(auth.token_cache_seconds, SOCKET_RECHECK_SECONDS),
             trusted=trusted,
         )
         self._graph_of = graph_of
@@ -171,7 +182,9 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
 
     async def socket_refusal(self, context: Context) -> str | None:
         """An open socket runs nothing more once its credential has died: a revoked or
-        deleted token (seen within GUANXI_TOKEN_CACHE_SECONDS), an expired JWT."""
+        deleted token, an expired JWT. Checked before each operation and every
+        SOCKET_RECHECK_SECONDS: a token revoked through any server closes its sockets here
+        within about a second of this server reading the revocation in the change feed."""
         try:
             context.principal = await check_credential(
                 context.graph, context.credential, self._auth
@@ -207,6 +220,8 @@ def create_app(
     http = http or HttpSettings()
     state: dict[str, Graph] = {}
     auth_settings = auth or AuthSettings()
+    # read now, so that a setting that is not valid stops the start before the engine does
+    feed_settings, _ = FeedSettings(), RetentionSettings()
 
     def graph_of() -> Graph:
         return state["graph"]
@@ -225,7 +240,7 @@ def create_app(
                 _get_ready(graph, demo_data, make_dev_token)
             state["graph"] = graph
             following = feed.follower(graph)
-            following.start(FeedSettings().poll_seconds)
+            following.start(feed_settings.poll_seconds)
             purging = asyncio.create_task(_purge_periodically(graph))
             warming = asyncio.create_task(run_in_threadpool(warm_caches, graph))
             try:
@@ -344,7 +359,20 @@ def warm_caches(graph: Graph) -> None:
 
 def _exit_cleanly(signum: int, frame: object) -> None:
     """After uvicorn's orderly shutdown it re-raises SIGTERM: that stop is a clean exit."""
-    sys.exit(0)
+    _leave(0)
+
+
+def _leave(status: int) -> NoReturn:
+    """Exit. A process that ran the embedded engine (stopped by now, its data written) ends
+    at once: the JVM keeps the process alive while other servers still hold Bolt connections
+    to it, which would leave a stopped server running."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    jpype = sys.modules.get("jpype")
+    if jpype is not None and jpype.isJVMStarted():
+        os._exit(status)
+    sys.exit(status)
 
 
 def main(arguments: Sequence[str] | None = None) -> None:
@@ -378,7 +406,7 @@ def main(arguments: Sequence[str] | None = None) -> None:
             http=HeaderTimeoutProtocol.with_timeout(http.header_timeout),
             **options,
         )
-        return
+        _leave(0)
     with contextlib.ExitStack() as stack:
         if Neo4jSettings().uri is None:  # the engine lives here, for every worker to reach
             data_dir = EngineSettings().data_dir
@@ -389,15 +417,56 @@ def main(arguments: Sequence[str] | None = None) -> None:
             "server:app",
             workers=workers,
             http="web.protocol:ConfiguredHeaderTimeoutProtocol",
+            # a worker waits its turn to start (the demo data, at first) before it answers
+            # the supervisor's health checks: give it time rather than restart it
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
             **options,
         )
+    _leave(0)
+
+
+def _settings_problems(exc: ValidationError) -> str:
+    """A settings error as one line per setting, named as its environment variable."""
+    prefixes = {
+        kind.__name__: str(kind.model_config.get("env_prefix", ""))
+        for kind in (
+            ApiSettings,
+            AuthSettings,
+            EngineSettings,
+            FeedSettings,
+            HttpSettings,
+            Neo4jSettings,
+            RetentionSettings,
+        )
+    }
+    prefix = prefixes.get(exc.title, "")
+    lines = [
+        f"error: {prefix}{'_'.join(map(str, error['loc'])).upper()}: {error['msg']} "
+        f"(got {str(error.get('input'))[:80]!r})"
+        for error in exc.errors()
+    ]
+    return "\n".join(lines)
+
+
+def _app() -> Starlette:
+    """The app `uvicorn server:app` (and each worker) serves; a setting that is not valid
+    stops `python server.py` with one line per setting, before anything starts."""
+    try:
+        return create_app()
+    except ValidationError as exc:
+        if __name__ != "__main__":
+            raise
+        print(_settings_problems(exc), file=sys.stderr)
+        sys.exit(2)
 
 
 WORKER_MARK = "GUANXI_SERVER_WORKER"
-if os.environ.get(WORKER_MARK) and __name__ != "__main__":
-    configure_logging(HttpSettings().log_level)
+if os.environ.get(WORKER_MARK) and __name__ != "__main__":  # a worker of `--workers N`
+    _worker_http = HttpSettings()  # checked by the parent already
+    configure_logging(_worker_http.log_level)
+    ConfiguredHeaderTimeoutProtocol.header_timeout = _worker_http.header_timeout
 
-app = create_app()
+app = _app()
 
 if __name__ == "__main__":
     main()

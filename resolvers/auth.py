@@ -28,7 +28,7 @@ from graph.auth.credentials import (
 )
 from graph.auth.tokens import ApiToken
 from graph.db.connection import Graph
-from graph.db.errors import Unauthenticated
+from graph.db.errors import Unauthenticated, Unavailable
 from resolvers.context import Context, off_loop
 
 # Answered without a credential: load balancers, orchestrators and Prometheus probe them
@@ -129,7 +129,22 @@ class RequireCredential:
             else:
                 await unauthenticated_response(exc.message)(scope, receive, send)
             return
+        except Unavailable as exc:  # a token's look-up found no database
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1013, "reason": "try again"})
+            else:
+                await _unavailable_response(exc)(scope, receive, send)
+            return
         await self.app(scope, receive, send)
+
+
+def _unavailable_response(exc: Unavailable) -> JSONResponse:
+    """503 with a GraphQL-style error body."""
+    return JSONResponse(
+        {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 async def revoke_token(ctx: Context, name_or_id: str) -> ApiToken:

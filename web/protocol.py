@@ -21,8 +21,6 @@ from typing import ClassVar, cast
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from web.settings import HttpSettings
-
 log = logging.getLogger("guanxi.http")
 
 
@@ -82,7 +80,6 @@ class HeaderTimeoutProtocol(H11Protocol):
 
 
 class ConfiguredHeaderTimeoutProtocol(HeaderTimeoutProtocol):
-    """HeaderTimeoutProtocol with GUANXI_HEADER_TIMEOUT, for uvicorn's worker processes: they
-    take the protocol by its import path (a class made by `with_timeout` cannot reach them)."""
-
-    header_timeout: ClassVar[float] = HttpSettings().header_timeout
+    """HeaderTimeoutProtocol for uvicorn's worker processes, which take the protocol by its
+    import path (a class made by `with_timeout` cannot reach them): each worker sets
+    `header_timeout` from GUANXI_HEADER_TIMEOUT as it starts (server.py)."""

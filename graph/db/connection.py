@@ -22,7 +22,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph.db import deadline, feed, packing
 from graph.db.engine import EmbeddedEngine, running_endpoint
-from graph.db.errors import Conflict, TimedOut
+from graph.db.errors import Conflict, TimedOut, Unavailable
 from graph.db.feed import FeedEvent, Topic
 from graph.db.settings import ApiSettings, EngineSettings, Neo4jSettings
 
@@ -77,6 +77,18 @@ def _row(record: neo4j.Record, keys: Sequence[str]) -> Row:
         except _GraphValue:
             row[key] = record.data(key)[key]
     return row
+
+
+# The database is away: stopped, restarting, or the embedded engine's process gone.
+_AWAY = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired)
+
+
+def _unavailable() -> Unavailable:
+    log.warning("the database cannot be reached")
+    return Unavailable(
+        "the database cannot be reached: try again shortly (if the embedded engine's server "
+        "stopped, restart this server once it runs again)"
+    )
 
 
 def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
@@ -140,6 +152,8 @@ class Graph:
         try:
             with self._session() as session:
                 return session.execute_read(self._unit(work))
+        except _AWAY as exc:
+            raise _unavailable() from exc
         except neo4j.exceptions.ClientError as exc:
             if _is_timeout(exc):
                 raise self._timed_out() from exc
@@ -171,6 +185,8 @@ class Graph:
                 "another write took that id or external id at the same time; nothing was "
                 "written: read the current state and try again"
             ) from exc
+        except _AWAY as exc:
+            raise _unavailable() from exc
         except neo4j.exceptions.TransientError as exc:
             # the driver retried for GUANXI_TX_RETRY_TIME and concurrent writes kept winning
             log.warning("a write gave up after retrying on concurrent writes: %s", exc.code)
@@ -250,10 +266,13 @@ class Graph:
         database is away instead of after GUANXI_TX_RETRY_TIME."""
         for listener in self.listeners:
             listener(query, params)
-        with self._session(neo4j.READ_ACCESS) as session:
-            result = session.run(query, params)
-            keys = result.keys()
-            return [_row(record, keys) for record in result]
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                result = session.run(query, params)
+                keys = result.keys()
+                return [_row(record, keys) for record in result]
+        except _AWAY as exc:
+            raise _unavailable() from exc
 
     def write(self, query: LiteralString, topic: Topic = Topic.GRAPH, **params: Any) -> list[Row]:
         """Run one write statement in its own transaction (and its feed entry, see write_tx)."""

@@ -25,9 +25,9 @@ class NotFound(GuanxiError):
 
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, id_: str, *, field: str | None = None) -> None:
+    def __init__(self, kind: str, id_: str, *, field: str | None = None, by: str = "id") -> None:
         where = f" (in {field})" if field else ""
-        super().__init__(f"no {kind} with id '{id_}'{where}", field=field)
+        super().__init__(f"no {kind} with {by} '{id_}'{where}", field=field)
 
 
 class Conflict(GuanxiError):
@@ -58,3 +58,9 @@ class Forbidden(GuanxiError):
     """The credential is good, but its role may not do this."""
 
     code = "FORBIDDEN"
+
+
+class Unavailable(GuanxiError):
+    """The database cannot be reached (stopped, restarting, or its process gone)."""
+
+    code = "UNAVAILABLE"

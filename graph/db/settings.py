@@ -81,4 +81,4 @@ class FeedSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GUANXI_FEED_")
 
     poll_seconds: float = Field(default=0.2, gt=0, le=60)
-    retention_days: float = Field(default=7, gt=0)
+    retention_days: float = Field(default=7, gt=0, le=3650)

@@ -7,8 +7,11 @@ import contextlib
 import io
 import json
 import logging
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +30,7 @@ from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from server import create_app
 from tests.conftest import AUTH, auth_headers
-from tests.live_server import live_server
+from tests.live_server import ROOT, live_server
 from web.logs import JsonFormatter
 from web.settings import HttpSettings
 
@@ -323,3 +326,27 @@ def _subclasses(cls: type[BaseSettings]) -> set[type[BaseSettings]]:
     for sub in list(found):
         found |= _subclasses(sub)
     return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("GUANXI_FEED_POLL_SECONDS", "abc"), ("GUANXI_FEED_RETENTION_DAYS", "1e12")],
+)
+def test_a_setting_that_is_not_valid_stops_the_start_with_one_line(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    """Before the engine starts (nothing is written to the data directory), exit status 2."""
+    env = {**os.environ, variable: value, "GUANXI_DATA_DIR": str(tmp_path / "data")}
+    ran = subprocess.run(
+        [sys.executable, "server.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 2
+    [line] = ran.stderr.strip().splitlines()
+    assert line.startswith(f"error: {variable}: ") and repr(value) in line
+    assert not (tmp_path / "data").exists()

@@ -306,3 +306,31 @@ def test_workers_share_one_port_and_the_engine_of_their_parent(tmp_path: Path) -
 
 def _count(log: Path, message: str) -> int:
     return sum(message in line for line in log.read_text().splitlines())
+
+
+def test_the_engines_server_stops_while_others_use_it_and_they_answer_unavailable(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM to the server running the engine ends it within its grace (the JVM's Bolt
+    threads serving the other server do not keep it alive); the other server then answers
+    UNAVAILABLE, as JSON, until it is restarted against a running engine."""
+    env = {"GUANXI_DATA_DIR": str(tmp_path / "data"), "GUANXI_TX_RETRY_TIME": "1"}
+    owner = start_server(None, tmp_path / "owner.log", GUANXI_ENGINE_HEAP="1g", **env)
+    wait_ready(owner)
+    other = start_server(None, tmp_path / "other.log", **env)
+    try:
+        wait_ready(other)
+        _data(other, CREATE_PERSON, n="王伟")  # the other one holds connections to the engine
+        started = time.monotonic()
+        assert owner.stop() == 0
+        assert time.monotonic() - started < 15
+        body = _post(other, PERSON, id="pe_x")
+        assert body["status"] in (200, 503), body
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "UNAVAILABLE", body
+        assert httpx2.get(f"{other.base}/readyz", timeout=10).status_code == 503
+    finally:
+        for server in (other, owner):
+            if server.process.poll() is None:
+                server.process.kill()
+            server.process.wait(timeout=20)
