@@ -24,20 +24,21 @@ from graph.evolution.interactions import Interaction
 from resolvers.context import Context, off_loop
 
 QUEUE_SIZE = 1_000  # events a subscriber may fall behind by before it is dropped
+Payload = Change | Interaction  # what a subscription sends for an event
 
 
 @dataclass(eq=False)
 class _Subscriber:
     wants: Callable[[Event], bool]
     loop: asyncio.AbstractEventLoop
-    # (feed position, event)
-    queue: asyncio.Queue[tuple[int, Event]] = field(
+    # (feed position, what to send)
+    queue: asyncio.Queue[tuple[int, Payload]] = field(
         default_factory=lambda: asyncio.Queue(QUEUE_SIZE)
     )
     overflowed: bool = False
 
-    def offer(self, item: tuple[int, Event]) -> None:
-        """On the subscriber's loop: queue the event, or mark the subscriber as fallen behind."""
+    def offer(self, item: tuple[int, Payload]) -> None:
+        """On the subscriber's loop: queue the item, or mark the subscriber as fallen behind."""
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -45,36 +46,43 @@ class _Subscriber:
 
 
 class Broker:
-    """Fans a graph's committed events out to this process's live subscriptions."""
+    """Fans a graph's committed events out to this process's live subscriptions: what each
+    event sends (the change, the interaction) is read once per feed entry, for every
+    subscriber that wants it, not once per subscriber."""
 
     def __init__(self, graph: Graph) -> None:
+        self._graph = weakref.ref(graph)
         self._subscribers: set[_Subscriber] = set()
         self._follower = feed.follower(graph)
         self._follower.listen(self._hear)
 
     def _hear(self, entry: feed.Entry) -> None:
         # called on the thread following the feed, entry after entry in commit order
-        if not self._subscribers:
+        graph = self._graph()
+        if not self._subscribers or graph is None:
             return
-        for record in entry.events:
-            event = from_feed(record)
-            if event is None:
-                continue
-            for subscriber in list(self._subscribers):
-                if subscriber.wants(event):
-                    item = (entry.position, event)
-                    subscriber.loop.call_soon_threadsafe(subscriber.offer, item)
+        subscribers = list(self._subscribers)
+        events = [event for event in map(from_feed, entry.events) if event is not None]
+        wanted = [(s, event) for event in events for s in subscribers if s.wants(event)]
+        if not wanted:
+            return
+        payloads = _payloads(graph, [event for _, event in wanted])
+        for subscriber, event in wanted:
+            payload = payloads.get(_key(event))
+            if payload is not None:  # deleted since: nothing to send
+                item = (entry.position, payload)
+                subscriber.loop.call_soon_threadsafe(subscriber.offer, item)
 
-    async def events(self, wants: Callable[[Event], bool]) -> AsyncIterator[Event]:
-        """The events `wants` accepts that were committed from now on (after the feed's head
-        now), until the caller stops iterating."""
+    async def events(self, wants: Callable[[Event], bool]) -> AsyncIterator[Payload]:
+        """What the events `wants` accepts send, for those committed from now on (after the
+        feed's head now), until the caller stops iterating."""
         subscriber = _Subscriber(wants, asyncio.get_running_loop())
         self._subscribers.add(subscriber)
         try:
             # what the follower hands on next may have been committed before this call
             start = (await off_loop(self._follower.sync)).position
             while True:
-                position, event = await subscriber.queue.get()
+                position, payload = await subscriber.queue.get()
                 if position <= start:
                     continue
                 if subscriber.overflowed:
@@ -82,9 +90,31 @@ class Broker:
                         f"the subscription fell more than {QUEUE_SIZE} events behind and was "
                         "ended: subscribe again"
                     )
-                yield event
+                yield payload
         finally:
             self._subscribers.discard(subscriber)
+
+
+def _key(event: Event) -> str:
+    if isinstance(event, RelationshipChanged):
+        return event.change_id
+    if isinstance(event, InteractionLogged):
+        return event.interaction_id
+    return ""
+
+
+def _payloads(graph: Graph, events: list[Event]) -> dict[str, Payload]:
+    """The changes and interactions the events name, by id: two reads at most."""
+    change_ids = sorted({e.change_id for e in events if isinstance(e, RelationshipChanged)})
+    logged_ids = sorted({e.interaction_id for e in events if isinstance(e, InteractionLogged)})
+    found: dict[str, Payload] = {}
+    if change_ids:
+        changes = changes_by_id(graph, change_ids)
+        found.update((i, c) for i, c in zip(change_ids, changes, strict=True) if c is not None)
+    if logged_ids:
+        logged = interactions.interactions_by_id(graph, logged_ids)
+        found.update((i, x) for i, x in zip(logged_ids, logged, strict=True) if x is not None)
+    return found
 
 
 _BROKERS: weakref.WeakKeyDictionary[Graph, Broker] = weakref.WeakKeyDictionary()
@@ -134,11 +164,9 @@ async def relationship_changes(
             return False
         return bool(event.people_ids & people) or company_id in event.company_ids
 
-    async for event in broker(ctx.graph).events(wants):
-        assert isinstance(event, RelationshipChanged)
-        [found] = await off_loop(changes_by_id, ctx.graph, [event.change_id])
-        if found is not None:
-            yield found
+    async for payload in broker(ctx.graph).events(wants):
+        assert isinstance(payload, Change)
+        yield payload
 
 
 async def logged_interactions(
@@ -152,8 +180,6 @@ async def logged_interactions(
             company_id in event.company_ids or person_id in event.people_ids
         )
 
-    async for event in broker(ctx.graph).events(wants):
-        assert isinstance(event, InteractionLogged)
-        [found] = await off_loop(interactions.interactions_by_id, ctx.graph, [event.interaction_id])
-        if found is not None:
-            yield found
+    async for payload in broker(ctx.graph).events(wants):
+        assert isinstance(payload, Interaction)
+        yield payload

@@ -23,6 +23,7 @@ from graph.db.feed import Topic
 
 SECRET_PREFIX = "gx_"
 DEVELOPMENT_TOKEN_NAME = "development"
+MAX_KEY = 200  # the longest name or id a revocation takes
 
 
 class Role(StrEnum):
@@ -92,8 +93,8 @@ def _token(row: Row) -> ApiToken:
 def create_token(graph: Graph, *, name: str, role: Role) -> tuple[ApiToken, str]:
     """A new token and its secret (shown once; only its hash is kept)."""
     name = name.strip()
-    if not name:
-        raise InvalidInput("a token needs a name", field="name")
+    if not 0 < len(name) <= MAX_KEY:
+        raise InvalidInput(f"a token needs a name of 1 to {MAX_KEY} characters", field="name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     props = {
         "id": uuid.uuid4().hex,
@@ -124,12 +125,15 @@ def list_tokens(graph: Graph) -> list[ApiToken]:
 
 
 def revoke_token(graph: Graph, name_or_id: str) -> ApiToken:
-    """Revoke the live token with this name or id; NotFound when there is none."""
+    """Revoke the live token with this id, else the one with this name; NotFound when there
+    is none."""
+    if not 0 < len(name_or_id) <= MAX_KEY:
+        raise InvalidInput(f"a token's name or id has 1 to {MAX_KEY} characters", field="token")
 
     def work(tx: Tx) -> ApiToken:
         rows = tx.run(cypher.REVOKE_TOKEN, key=name_or_id, now=_now_ms())
         if not rows:
-            raise NotFound("live token", name_or_id)
+            raise NotFound("live token", name_or_id, field="token", by="name or id")
         revoked = _token(rows[0])
         tx.publish(TokenRevoked(revoked.name))
         return revoked

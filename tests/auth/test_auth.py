@@ -450,3 +450,37 @@ def test_a_websocket_can_authenticate_in_connection_init(graph: Graph) -> None:
     for bad in (None, {}, {"Authorization": "Bearer gx_unknown"}):
         with pytest.raises(Unauthenticated):
             asyncio.run(connection_principal(graph, bad, AUTH))
+
+
+def test_revoking_by_a_key_that_is_one_tokens_id_and_anothers_name_revokes_the_first_only(
+    graph: Graph,
+) -> None:
+    alpha, _ = tokens.create_token(graph, name="alpha", role=Role.VIEWER)
+    named_like_it, secret = tokens.create_token(graph, name=alpha.id, role=Role.VIEWER)
+    assert revoke_token(graph, alpha.id).id == alpha.id
+    live = {t.id for t in tokens.list_tokens(graph) if t.revoked_at is None}
+    assert named_like_it.id in live and alpha.id not in live
+    assert tokens.token_for_secret(graph, secret) is not None
+    assert revoke_token(graph, alpha.id).id == named_like_it.id  # then by name
+
+
+def test_revoke_api_token_through_the_api(client: TestClient, graph: Graph) -> None:
+    made, secret = tokens.create_token(graph, name="field-laptop", role=Role.VIEWER)
+    mine = {"Authorization": f"Bearer {secret}"}
+    assert (
+        client.post("/graphql", json={"query": "{ __typename }"}, headers=mine).status_code == 200
+    )
+    revoke = "mutation ($t: String!) { revokeApiToken(token: $t) { id name revokedAt } }"
+    body = client.post("/graphql", json={"query": revoke, "variables": {"t": "field-laptop"}})
+    answer = body.json()["data"]["revokeApiToken"]
+    assert answer["id"] == made.id and answer["revokedAt"]
+    assert (
+        client.post("/graphql", json={"query": "{ __typename }"}, headers=mine).status_code == 401
+    )
+    again = client.post("/graphql", json={"query": revoke, "variables": {"t": "field-laptop"}})
+    [error] = again.json()["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert error["message"].startswith("no live token with name or id 'field-laptop'")
+    huge = client.post("/graphql", json={"query": revoke, "variables": {"t": "x" * 1_000_000}})
+    [error] = huge.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and len(error["message"]) < 200

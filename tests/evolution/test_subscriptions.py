@@ -12,14 +12,17 @@ from typing import Any
 
 import httpx2
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from graph.auth import tokens
 from graph.core.events import Event, InteractionLogged, from_feed
+from graph.cypher.core import history
 from graph.db import feed
 from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput
 from tests import factories
-from tests.conftest import auth_headers, make_app
+from tests.conftest import StatementLog, auth_headers, make_app
 from tests.live_server import served_in_a_thread
 
 PROTOCOL = "graphql-transport-ws"
@@ -189,3 +192,44 @@ def test_events_are_heard_only_once_their_transaction_has_committed(
         assert heard == [event]
     finally:
         follower.unlisten(hear)
+
+
+def test_a_token_revoked_elsewhere_closes_its_open_subscriptions_within_seconds(
+    graph: Graph, other_graph: Graph, server: str
+) -> None:
+    """Revoked by another process (another connection): this server hears it in the change
+    feed and closes the token's socket at its next check of the credential (every second)."""
+    ids = _book(graph)
+    _, secret = tokens.create_token(graph, name="phone", role=tokens.Role.VIEWER)
+    with connect(f"ws://{server}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {secret}"}}
+        ws.send(json.dumps(init))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+        payload = {"query": CHANGED, "variables": {"p": ids["zhou"]}}
+        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        _wait_until_listening()
+        tokens.revoke_token(other_graph, "phone")
+        revoked = time.monotonic()
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert time.monotonic() - revoked < 3
+
+
+def test_subscribers_to_one_event_cost_one_read_of_it(
+    graph: Graph, server: str, statements: StatementLog
+) -> None:
+    """Three subscriptions hear one change: the server reads it once, not once each."""
+    ids = _book(graph)
+    with (
+        _subscribed(server, CHANGED, p=ids["zhou"]) as first,
+        _subscribed(server, CHANGED, p=ids["zhou"]) as second,
+        _subscribed(server, CHANGED, c=ids["acme"]) as third,
+    ):
+        start = len(statements.executed)
+        assert "errors" not in _post(server, UPDATE, id=ids["li_zhou"], s=0.9)
+        for ws in (first, second, third):
+            assert _next(ws)["data"]["relationshipChanged"]["subjectId"] == ids["li_zhou"]
+        reads = [q for q, _ in statements.executed[start:] if q == history.CHANGES_BY_ID]
+        assert len(reads) == 1

@@ -23,10 +23,14 @@ LIVE_TOKEN_BY_HASH: Final[LiteralString] = (
 
 LIST_TOKENS: Final[LiteralString] = "MATCH (t:ApiToken)" + _FIELDS + "ORDER BY createdAt, id"
 
-# Revoke the live token with this id or name.
+# Revoke one live token: the one with this id, else the one with this name (a key that is one
+# token's id and another's name revokes the first only).
 REVOKE_TOKEN: Final[LiteralString] = (
     """
-MATCH (t:ApiToken) WHERE (t.id = $key OR t.name = $key) AND t.revokedAt IS NULL
+OPTIONAL MATCH (byId:ApiToken {id: $key}) WHERE byId.revokedAt IS NULL
+OPTIONAL MATCH (byName:ApiToken {name: $key}) WHERE byName.revokedAt IS NULL
+WITH coalesce(byId, byName) AS t
+WHERE t IS NOT NULL
 SET t.revokedAt = $now
 """
     + _FIELDS
