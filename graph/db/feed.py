@@ -140,26 +140,24 @@ class Follower:
             position = int(head["position"])
             state = self._state
             if state is None:  # first sync: follow from here on
-                state = FeedState(position, position, 0, "", 0)
+                graph_position, resets = position, 0
             elif position < state.position:
                 # the feed went back (the database was restored or emptied): every cached
                 # result is suspect, and no entry after our old position will come
                 log.warning("the change feed went back from %d to %d", state.position, position)
-                state = FeedState(position, position, state.resets + 1, "", 0)
+                graph_position, resets = position, state.resets + 1
             else:
-                state = self._catch_up(graph, state, position)
+                graph_position = self._catch_up(graph, state, position)
+                resets = state.resets
             self._state = FeedState(
-                state.position,
-                state.graph_position,
-                state.resets,
-                str(head["today"]),
-                int(head["epochSeconds"]),
+                position, graph_position, resets, str(head["today"]), int(head["epochSeconds"])
             )
             self._synced_from = started
             return self._state
 
-    def _catch_up(self, graph: Graph, state: FeedState, head: int) -> FeedState:
-        """Read and hand on the entries after `state.position`, up to `head` at least."""
+    def _catch_up(self, graph: Graph, state: FeedState, head: int) -> int:
+        """Read and hand on the entries after `state.position` up to `head`; the position of
+        the last entry of topic GRAPH among them (else the one `state` had)."""
         position, graph_position = state.position, state.graph_position
         while position < head:
             up_to = min(head, position + PAGE)
@@ -176,7 +174,7 @@ class Follower:
                         listener(entry)
                     except Exception:  # one listener's failure is not the others'
                         log.exception("a change feed listener failed at %d", position)
-        return FeedState(position, graph_position, state.resets, state.today, 0)
+        return graph_position
 
     def wake(self, position: int = 0) -> None:
         """Sync soon (this process committed the entry at `position`)."""
