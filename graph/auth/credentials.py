@@ -57,11 +57,18 @@ class AuthSettings(BaseSettings):
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: who (a token's name or a JWT's subject), its role and how."""
+    """An authenticated caller: who (a token's name or a JWT's subject), its role, how, and
+    the account teams whose customers it may read and write (None: every customer)."""
 
     subject: str
     role: Role
     via: Literal["token", "jwt"]
+    teams: frozenset[str] | None = None
+
+    @property
+    def sees_every_customer(self) -> bool:
+        """Not scoped to account teams."""
+        return self.teams is None
 
 
 class _TokenCache:
