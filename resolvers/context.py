@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graph.auth import scope
 from graph.auth.credentials import Principal
+from graph.auth.scope import Visibility
 from graph.core import history, reads
 from graph.core.models import (
     Company,
@@ -30,6 +32,8 @@ from graph.deals.deals import Deal
 from graph.evolution import interactions
 from graph.evolution import timelines as evolution
 from graph.evolution.interactions import Interaction
+from resolvers.scope import as_seen, each_seen, figures_seen, groups_seen
+from resolvers.scope import seen as seen_item
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -61,11 +65,34 @@ def peek(loader: DataLoader[K, V], key: K) -> V | None:
     return future.result()
 
 
-def _loader(graph: Graph, batch: Callable[[Graph, Sequence[str]], list[V]]) -> DataLoader[str, V]:
+class _SeenLoader(DataLoader[K, V]):
+    """A DataLoader whose primed items pass `keeps` too (what a page or a map read beside it
+    is primed; a credential scoped to account teams must not find the others through it)."""
+
+    def __init__(
+        self,
+        load_fn: Callable[[list[K]], Awaitable[list[V]]],
+        keeps: Callable[[object], bool],
+        shown: Callable[[V], V],
+    ) -> None:
+        super().__init__(load_fn=load_fn)
+        self._keeps = keeps
+        self._shown = shown
+
+    def prime_many(self, data: Mapping[K, V], force: bool = False) -> None:
+        super().prime_many({k: self._shown(v) for k, v in data.items() if self._keeps(v)}, force)
+
+
+def _loader(
+    graph: Graph,
+    batch: Callable[[Graph, Sequence[str]], list[V]],
+    keeps: Callable[[object], bool] = lambda item: True,
+    shown: Callable[[Any], Any] = lambda item: item,
+) -> DataLoader[str, V]:
     async def load(keys: list[str]) -> list[V]:
         return await off_loop(batch, graph, keys)
 
-    return DataLoader(load_fn=load)
+    return _SeenLoader(load, keeps, shown)
 
 
 def _ends_loader(
@@ -87,9 +114,12 @@ def _ends_loader(
 
 @dataclass
 class Loaders:
-    """One loader per batch read; each batch is one database round trip."""
+    """One loader per batch read; each batch is one database round trip. What a credential
+    scoped to account teams does not see (`visibility`, resolvers/scope.py) they leave out:
+    null for a look-up, out of a list."""
 
     graph: Graph
+    visibility: Callable[[], Visibility] = field(default=lambda: scope.EVERYTHING)
     companies: DataLoader[str, Company | None] = field(init=False)
     company_figures: DataLoader[str, CompanyFigures] = field(init=False)
     people: DataLoader[str, Person | None] = field(init=False)
@@ -122,66 +152,119 @@ class Loaders:
 
     def __post_init__(self) -> None:
         g = self.graph
-        self.companies = _loader(g, reads.companies_by_id)
+        each, groups, pairs = self._each, self._groups, self._pairs
+        self.companies = _loader(g, each(reads.companies_by_id), self._keeps)
         self.company_figures = _loader(g, reads.company_figures_by_id)
-        self.people = _loader(g, reads.people_by_id)
-        self.person_figures = _loader(g, reads.person_figures_by_id)
-        self.roles = _loader(g, reads.roles_by_id)
-        self.relationships = _loader(g, reads.relationships_by_id)
-        self.company_relationships = _loader(g, reads.company_relationships_by_id)
-        self.referrals = _loader(g, reads.referrals_by_id)
+        self.people = _loader(g, each(reads.people_by_id), self._keeps, self._shown)
+        self.person_figures = _loader(g, self._person_figures)
+        self.roles = _loader(g, each(reads.roles_by_id), self._keeps)
+        self.relationships = _loader(g, each(reads.relationships_by_id), self._keeps)
+        self.company_relationships = _loader(
+            g, each(reads.company_relationships_by_id), self._keeps
+        )
+        self.referrals = _loader(g, each(reads.referrals_by_id), self._keeps)
         self.current_roles_by_company = _loader(
-            g, lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=False)
+            g, groups(lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=False))
         )
         self.all_roles_by_company = _loader(
-            g, lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=True)
+            g, groups(lambda g_, ids: reads.roles_for_companies(g_, ids, include_past=True))
         )
         self.current_roles_by_person = _loader(
-            g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=False)
+            g, groups(lambda g_, ids: reads.roles_for_people(g_, ids, include_past=False))
         )
         self.all_roles_by_person = _loader(
-            g, lambda g_, ids: reads.roles_for_people(g_, ids, include_past=True)
+            g, groups(lambda g_, ids: reads.roles_for_people(g_, ids, include_past=True))
         )
         self.current_roles_and_people_by_company = _ends_loader(
             g,
-            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=False),
+            pairs(
+                lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=False)
+            ),
             self.people,
             _person_id,
         )
         self.all_roles_and_people_by_company = _ends_loader(
             g,
-            lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=True),
+            pairs(lambda g_, ids: reads.roles_and_people_for_companies(g_, ids, include_past=True)),
             self.people,
             _person_id,
         )
         self.current_roles_and_companies_by_person = _ends_loader(
             g,
-            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=False),
+            pairs(
+                lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=False)
+            ),
             self.companies,
             _company_id,
         )
         self.all_roles_and_companies_by_person = _ends_loader(
             g,
-            lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=True),
+            pairs(lambda g_, ids: reads.roles_and_companies_for_people(g_, ids, include_past=True)),
             self.companies,
             _company_id,
         )
-        self.relationships_by_person = _loader(g, reads.relationships_for_people)
+        self.relationships_by_person = _loader(g, groups(reads.relationships_for_people))
         self.relationships_and_people_by_person = _ends_loader(
-            g, reads.relationships_and_people_for_people, self.people, _person_id
+            g, pairs(reads.relationships_and_people_for_people), self.people, _person_id
         )
         self.company_relationships_by_company = _loader(
-            g, reads.company_relationships_for_companies
+            g, groups(reads.company_relationships_for_companies)
         )
-        self.referrals_by_party = _loader(g, reads.referrals_for_parties)
-        self.interactions = _loader(g, interactions.interactions_by_id)
-        self.deals = _loader(g, deals.deals_by_id)
-        self.changes = _loader(g, history.changes_by_id)
+        self.referrals_by_party = _loader(g, groups(reads.referrals_for_parties))
+        self.interactions = _loader(g, each(interactions.interactions_by_id), self._keeps)
+        self.deals = _loader(g, each(deals.deals_by_id), self._keeps)
+        self.changes = _loader(g, each(history.changes_by_id), self._keeps)
 
         async def roles_at(keys: list[tuple[str, dt.datetime]]) -> list[list[Role]]:
             return await off_loop(_roles_at, g, keys)
 
         self.roles_at = DataLoader(load_fn=roles_at)
+
+    def _shown(self, item: Any) -> Any:
+        return as_seen(self.visibility(), item)
+
+    def _keeps(self, item: object) -> bool:
+        """Whether a primed item stays: seen by the credential (None, nothing, always)."""
+        v = self.visibility()
+        return v.everything or item is None or seen_item(v, item)
+
+    def _each(
+        self, batch: Callable[[Graph, Sequence[str]], list[V | None]]
+    ) -> Callable[[Graph, Sequence[str]], list[V | None]]:
+        def seen(graph: Graph, ids: Sequence[str]) -> list[V | None]:
+            return each_seen(self.visibility(), batch(graph, ids))
+
+        return seen
+
+    def _groups(
+        self, batch: Callable[[Graph, Sequence[str]], list[list[V]]]
+    ) -> Callable[[Graph, Sequence[str]], list[list[V]]]:
+        def seen(graph: Graph, ids: Sequence[str]) -> list[list[V]]:
+            return groups_seen(self.visibility(), batch(graph, ids))
+
+        return seen
+
+    def _pairs(
+        self, batch: Callable[[Graph, Sequence[str]], list[list[tuple[ItemT, E]]]]
+    ) -> Callable[[Graph, Sequence[str]], list[list[tuple[ItemT, E]]]]:
+        def seen(graph: Graph, ids: Sequence[str]) -> list[list[tuple[ItemT, E]]]:
+            v = self.visibility()
+            if v.everything:
+                return batch(graph, ids)
+            return [
+                [pair for pair in group if seen_item(v, pair[0])] for group in batch(graph, ids)
+            ]
+
+        return seen
+
+    def _person_figures(self, graph: Graph, ids: Sequence[str]) -> list[PersonFigures]:
+        """The stored figures; for a scoped credential, counted from the relationships it sees
+        (the stored ones count those with people outside its teams)."""
+        v = self.visibility()
+        if v.everything:
+            return reads.person_figures_by_id(graph, ids)
+        found = groups_seen(v, reads.relationships_for_people(graph, ids))
+        return [figures_seen(group) for group in found]
 
 
 def _person_id(person: Person) -> str:
@@ -218,9 +301,22 @@ class Context:
     request_id: str | None = None
     loaders: Loaders = field(init=False)
     _served: bool = field(default=False, init=False, repr=False)  # see for_operation
+    # what the credential sees, for its teams: read once an operation (resolvers/scope.py)
+    _visible: tuple[frozenset[str], Visibility] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.graph)
+        self.loaders = Loaders(self.graph, self.visibility)
+
+    def visibility(self) -> Visibility:
+        """What the caller sees (graph/auth/scope.py): everything unless its credential is
+        scoped to account teams. Blocking the first time for a scoped one: call it off the
+        loop (the loaders do)."""
+        teams = None if self.principal is None else self.principal.teams
+        if teams is None:
+            return scope.EVERYTHING
+        if self._visible is None or self._visible[0] != teams:
+            self._visible = (teams, scope.visibility(self.graph, teams))
+        return self._visible[1]
 
     def for_operation(self) -> Context:
         """The context of one operation: this one for the first operation it serves (an

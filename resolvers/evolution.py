@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from graph.core.history import Change, as_utc
@@ -11,6 +12,8 @@ from graph.evolution import interactions, measures
 from graph.evolution import timelines as evolution
 from graph.evolution.interactions import Interaction, InteractionFields
 from resolvers.context import Context, off_loop
+from resolvers.nodes import seen_ids
+from resolvers.scope import seen, seen_page
 
 
 def suggested_tier(strength: float) -> PersonTier:
@@ -56,7 +59,14 @@ async def lifecycle_timeline(ctx: Context, company_id: str) -> list[evolution.St
 async def neighbourhood_diff(
     ctx: Context, company_id: str, start: dt.datetime, end: dt.datetime
 ) -> list[evolution.NeighbourhoodChange]:
-    return await off_loop(evolution.neighbourhood_diff, ctx.graph, company_id, start, end)
+    found = await off_loop(evolution.neighbourhood_diff, ctx.graph, company_id, start, end)
+    if (await off_loop(ctx.visibility)).everything:
+        return found
+    return [
+        c
+        for c, ok in zip(found, await seen_ids(ctx, [c.subject_id for c in found]), strict=True)
+        if ok
+    ]
 
 
 async def log_interaction(
@@ -98,22 +108,25 @@ async def interaction_page(
         relationship = await ctx.loaders.relationships.load(relationship_id)
         if relationship is None:
             raise NotFound("relationship", relationship_id, field="filter.relationshipId")
-    return await off_loop(
-        lambda: interactions.interaction_page(
-            ctx.graph,
-            person_id=person_id,
-            company_id=company_id,
-            relationship=relationship,
-            offset=offset,
-            limit=limit,
-        )
-    )
+    query = {
+        "person_id": person_id,
+        "company_id": company_id,
+        "relationship": relationship,
+        "offset": offset,
+        "limit": limit,
+    }
+    return await seen_page(ctx, interactions.interaction_page, query)
 
 
 async def explain_strength(
     ctx: Context, relationship_id: str, at: dt.datetime | None
 ) -> evolution.StrengthExplanation:
-    return await off_loop(evolution.explain_strength, ctx.graph, relationship_id, at)
+    found = await off_loop(evolution.explain_strength, ctx.graph, relationship_id, at)
+    v = await off_loop(ctx.visibility)
+    if v.everything:
+        return found
+    kept = {k: i for k, i in found.interactions.items() if seen(v, i)}
+    return dataclasses.replace(found, interactions=kept)
 
 
 async def relationship_health(
@@ -138,17 +151,15 @@ async def fading_relationships(
 ) -> Page[evolution.FadingRelationship]:
     if company_id is not None and await ctx.loaders.companies.load(company_id) is None:
         raise NotFound("company", company_id, field="companyId")
-    return await off_loop(
-        lambda: evolution.fading_relationships(
-            ctx.graph,
-            min_drop=min_drop,
-            window_days=window_days,
-            silent_days=silent_days,
-            company_id=company_id,
-            offset=offset,
-            limit=limit,
-        )
-    )
+    query = {
+        "min_drop": min_drop,
+        "window_days": window_days,
+        "silent_days": silent_days,
+        "company_id": company_id,
+        "offset": offset,
+        "limit": limit,
+    }
+    return await seen_page(ctx, evolution.fading_relationships, query)
 
 
 async def relationship_measures(ctx: Context, company_id: str) -> measures.RelationshipMeasures:

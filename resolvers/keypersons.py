@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from graph.core.history import ChangeNote
 from graph.core.models import PersonTier
@@ -14,6 +16,7 @@ from graph.keypersons.introductions import PathLabel, PathStepKind
 from graph.keypersons.maps import CoverageRule, KeyPersonMap, Move, OrgChartEntry
 from graph.keypersons.paths import Path
 from resolvers.context import Context, off_loop
+from resolvers.scope import seen
 
 
 async def key_person_map(
@@ -65,7 +68,15 @@ async def remove_reporting_line(
 
 
 async def recent_moves(ctx: Context, days: int, min_tier: PersonTier) -> list[Move]:
-    return await off_loop(keypersons.recent_moves, ctx.graph, days=days, min_tier=min_tier)
+    found = await off_loop(keypersons.recent_moves, ctx.graph, days=days, min_tier=min_tier)
+    v = await off_loop(ctx.visibility)
+    if v.everything:
+        return found
+    return [  # both roles seen, and the ties with people seen only
+        dataclasses.replace(move, ties=[t for t in move.ties if seen(v, t)])
+        for move in found
+        if seen(v, move.role) and seen(v, move.previous)
+    ]
 
 
 async def introduction_paths(
@@ -87,6 +98,7 @@ async def introduction_paths(
         first=first,
         min_tier=min_tier,
         via=via,
+        seen=await _seen_people(ctx),
     )
     ctx.loaders.people.prime_many(found.people)  # the people on the paths, read with them
     return found.paths
@@ -113,7 +125,15 @@ async def best_introductions(
         first=first,
         min_tier=min_tier,
         via=via,
+        seen=await _seen_people(ctx),
     )
+
+
+async def _seen_people(ctx: Context) -> Callable[[str], bool] | None:
+    """Whom a path may pass through: None (anyone) unless the credential is scoped to
+    account teams (graph/auth/scope.py)."""
+    v = await off_loop(ctx.visibility)
+    return None if v.everything else v.person
 
 
 def path_label(path: Path) -> PathLabel:
@@ -122,6 +142,9 @@ def path_label(path: Path) -> PathLabel:
 
 async def call_plan(ctx: Context, found: KeyPersonMap, first: int) -> CallPlan:
     model = configured_model()
-    plan = await off_loop(callplan.call_plan, ctx.graph, found, model=model, first=first)
+    seen = await _seen_people(ctx)
+    plan = await off_loop(
+        lambda: callplan.call_plan(ctx.graph, found, model=model, first=first, seen=seen)
+    )
     ctx.loaders.people.prime_many(plan.people)  # everyone its steps name, read with it
     return plan

@@ -32,6 +32,7 @@ from graph.deals.deals import Deal
 from graph.evolution import interactions
 from graph.evolution.interactions import Interaction
 from resolvers.context import Context, Loaders, off_loop
+from resolvers.scope import each_seen, seen
 
 MAX_NODE_IDS = 100  # ids one `nodes(ids:)` takes
 
@@ -75,7 +76,9 @@ async def by_external_ids(
 ) -> list[Any | None]:
     """The items of `kind` with these external ids, in the order given (one statement); the
     kind's loader keeps those found for the rest of the request."""
-    found = await off_loop(reads.by_external_ids, ctx.graph, kind, external_ids)
+    found = each_seen(
+        ctx.visibility(), await off_loop(reads.by_external_ids, ctx.graph, kind, external_ids)
+    )
     loader = LOADERS[kind.id_prefix](ctx.loaders)
     for item in found:
         if item is not None:
@@ -85,7 +88,9 @@ async def by_external_ids(
 
 async def deals_by_external_ids(ctx: Context, external_ids: Sequence[str]) -> list[Deal | None]:
     """The deals with these external ids, in the order given (one statement)."""
-    found = await off_loop(deals.deals_by_external_id, ctx.graph, external_ids)
+    found = each_seen(
+        ctx.visibility(), await off_loop(deals.deals_by_external_id, ctx.graph, external_ids)
+    )
     ctx.loaders.deals.prime_many({deal.id: deal for deal in found if deal is not None})
     return found
 
@@ -94,6 +99,30 @@ async def interactions_by_external_ids(
     ctx: Context, external_ids: Sequence[str]
 ) -> list[Interaction | None]:
     """The interactions with these external ids, in the order given (one statement)."""
-    found = await off_loop(interactions.interactions_by_external_id, ctx.graph, external_ids)
+    found = each_seen(
+        ctx.visibility(),
+        await off_loop(interactions.interactions_by_external_id, ctx.graph, external_ids),
+    )
     ctx.loaders.interactions.prime_many({i.id: i for i in found if i is not None})
     return found
+
+
+async def node_seen(ctx: Context, id_: str) -> bool:
+    """Whether the object with this id exists and the credential sees it
+    (graph/auth/scope.py)."""
+    return await node(ctx, id_) is not None
+
+
+async def external_id_seen(ctx: Context, prefix: str, external_id: str) -> bool:
+    """Whether an upsert of the kind with this id prefix may write the item with this external
+    id: none has it (the upsert creates one) or the credential sees the one that has."""
+    edges: tuple[EdgeKind[Any, Any], ...] = (ROLE, RELATIONSHIP, COMPANY_RELATIONSHIP, REFERRAL)
+    kind = next(k for k in edges if k.id_prefix == prefix)
+    found = await off_loop(reads.by_external_ids, ctx.graph, kind, [external_id])
+    v = await off_loop(ctx.visibility)
+    return found[0] is None or seen(v, found[0])
+
+
+async def seen_ids(ctx: Context, ids: Sequence[str]) -> list[bool]:
+    """Whether the credential sees each object (by id, any kind `node` reads)."""
+    return [found is not None for found in await asyncio.gather(*(node(ctx, i) for i in ids))]

@@ -3,6 +3,7 @@ and pages of companies, people, roles, relationships, company relationships and 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from graph.core import reads
@@ -19,6 +20,7 @@ from graph.core.models import (
 from graph.core.search import search_term
 from graph.db.errors import InvalidInput
 from resolvers.context import Context, off_loop
+from resolvers.scope import as_seen, seen_page
 
 
 def checked_range(
@@ -57,29 +59,39 @@ async def person_by_external_id(ctx: Context, external_id: str) -> Person | None
 
 
 async def company_page(ctx: Context, **query: Any) -> Page[Company]:
-    page = await off_loop(reads.company_page, ctx.graph, **query)
+    """Only ours and the customers of the credential's account teams when it is scoped."""
+    teams = None if ctx.principal is None else ctx.principal.teams
+    page = await off_loop(reads.company_page, ctx.graph, teams=teams, **query)
     for item in page.items:
         ctx.loaders.companies.prime(item.id, item)
     return page
 
 
 async def person_page(ctx: Context, **query: Any) -> Page[Person]:
-    page = await off_loop(reads.person_page, ctx.graph, **query)
+    """For a credential scoped to account teams, only the people it sees."""
+    v = await off_loop(ctx.visibility)
+    if v.everything or v.people is None:
+        page = await off_loop(reads.person_page, ctx.graph, **query)
+    elif query.get("search") is None and query.get("company_id") is None:
+        page = await off_loop(lambda: reads.person_page(ctx.graph, among=v.people, **query))
+        page = dataclasses.replace(page, items=[as_seen(v, p) for p in page.items])
+    else:
+        page = await seen_page(ctx, reads.person_page, query)
     for item in page.items:
         ctx.loaders.people.prime(item.id, item)
     return page
 
 
 async def role_page(ctx: Context, **query: Any) -> Page[Role]:
-    return await off_loop(reads.role_page, ctx.graph, **query)
+    return await seen_page(ctx, reads.role_page, query)
 
 
 async def relationship_page(ctx: Context, **query: Any) -> Page[PersonRelationship]:
-    return await off_loop(reads.relationship_page, ctx.graph, **query)
+    return await seen_page(ctx, reads.relationship_page, query)
 
 
 async def company_relationship_page(ctx: Context, **query: Any) -> Page[CompanyRelationship]:
-    return await off_loop(reads.company_relationship_page, ctx.graph, **query)
+    return await seen_page(ctx, reads.company_relationship_page, query)
 
 
 async def referral_page(ctx: Context, **query: Any) -> Page[Referral]:

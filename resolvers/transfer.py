@@ -30,6 +30,12 @@ def _export(ctx: Context, company_id: str | None, fmt: ExportFormat) -> dict[str
         if company_id is None
         else exporter.neighbourhood(graph, company_id)
     )
+    v = ctx.visibility()
+    if not v.everything:  # only the people and companies a scoped credential sees
+        scope = exporter.Scope(
+            [p for p in scope.people if v.person(p)],
+            [c for c in scope.companies if v.company(c)],
+        )
     nodes = len(scope.people) + len(scope.companies)
     if nodes > MAX_API_EXPORT_NODES:
         raise InvalidInput(

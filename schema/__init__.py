@@ -29,6 +29,7 @@ from schema.mutation import Mutation
 from schema.pagination import describe_pages
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.scope import with_team_rules
 from schema.subscription import Subscription
 
 # A document seen before is parsed and validated once (the caches are keyed by its text and
@@ -139,6 +140,7 @@ def build_schema(
     batching = (
         None if settings.max_batch == 0 else BatchingConfig(max_operations=settings.max_batch)
     )
+    with_team_rules(Query, Mutation, Subscription)
     return _Schema(
         query=Query,
         mutation=Mutation,

@@ -406,16 +406,17 @@ class StrengthExplanation:
     def contributions(self) -> list[StrengthContribution]:
         found = []
         for deposit in self.model.deposits:
+            # an interaction the credential does not see (account teams) is not named
             interaction = (
                 None
                 if deposit.interaction_id is None
-                else self.model.interactions[deposit.interaction_id]
+                else self.model.interactions.get(deposit.interaction_id)
             )
             found.append(
                 StrengthContribution(
                     model=deposit,
                     source=hist.EvidenceKind.MANUAL
-                    if interaction is None
+                    if deposit.interaction_id is None
                     else hist.EvidenceKind.INTERACTION,
                     interaction=None if interaction is None else Interaction(model=interaction),
                 )

@@ -32,6 +32,12 @@ from schema.enums import (
 
 F = TypeVar("F", bound=Fields)
 
+TEAMS_INPUT = (
+    "The account teams the customer belongs to (1-64 characters each, at most 20): a "
+    "credential scoped to teams sees a customer of one of its teams. None (or null): only "
+    "credentials of every customer see it; our own companies are seen by everyone."
+)
+
 IdempotencyKey = Annotated[
     str | None,
     strawberry.argument(
@@ -113,6 +119,10 @@ class CompanyInput:
         default=strawberry.UNSET,
         description="True for one of our own companies (where our staff work); false if left out.",
     )
+    teams: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=TEAMS_INPUT,
+    )
 
 
 @strawberry.input(description="Only the fields given change; null clears an optional field.")
@@ -146,6 +156,10 @@ class CompanyPatch:
     is_ours: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="True for one of our own companies (where our staff work).",
+    )
+    teams: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=TEAMS_INPUT,
     )
 
 
@@ -446,6 +460,9 @@ class CompanyFilter:
         default=None,
         description="At least this many relationships between its current people and ours "
         "(`ourRelationshipCount`).",
+    )
+    team: str | None = strawberry.field(
+        default=None, description="Customers of this account team (see `Company.teams`)."
     )
 
 

@@ -120,6 +120,7 @@ class NodeQuery:
             is_ours=f.is_ours,
             tiers=f.tier,
             min_our_relationships=f.min_our_relationships,
+            team=f.team,
         )
         return Connection.from_page(page, lambda m: from_model(Company, m))
 

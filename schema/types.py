@@ -111,6 +111,10 @@ class Company(Node):
         "exploration to 衰退期 decline); null if not set."
     )
     is_ours: bool = strawberry.field(description="Our own company: where our staff work.")
+    teams: list[str] = strawberry.field(
+        description="The account teams the customer belongs to, A to Z: credentials scoped "
+        "to one of them see it (empty: only credentials of every customer do)."
+    )
     created_at: dt.datetime | None = strawberry.field(
         description="When it was created (UTC); null if not recorded."
     )

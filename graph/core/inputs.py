@@ -40,6 +40,8 @@ from graph.db.errors import InvalidInput
 MAX_NAME = 200
 MAX_TEXT = 200
 MAX_NOTES = 5000
+MAX_TEAM = 64  # an account team's name
+MAX_TEAMS = 20  # the teams one company belongs to
 
 # Characters a name may not hold: controls (NUL, line breaks, C1), and the bidirectional
 # overrides, embeddings and isolates, which make a name display as other text than it is.
@@ -63,6 +65,7 @@ def printable_name(value: str) -> str:
     return value
 
 
+Team = Annotated[str, Field(min_length=1, max_length=MAX_TEAM), AfterValidator(printable_name)]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(printable_name)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 Notes = Annotated[str, Field(max_length=MAX_NOTES)]
@@ -140,6 +143,14 @@ class CompanyFields(Fields):
     intent_class: IntentClass | None = None
     lifecycle_stage: LifecycleStage | None = None
     is_ours: bool = False
+    # the account teams the customer belongs to (graph/auth/scope.py); none: only credentials
+    # of every customer see it
+    teams: Annotated[list[Team], Field(max_length=MAX_TEAMS)] | None = None
+
+    @field_validator("teams")
+    @classmethod
+    def _distinct_sorted(cls, teams: list[str] | None) -> list[str] | None:
+        return None if teams is None else sorted(set(teams))
 
 
 class PersonFields(Fields):

@@ -231,6 +231,7 @@ class Company:
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
     figures: CompanyFigures | None = None
+    teams: tuple[str, ...] = ()  # its account teams (graph/auth/scope.py)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
@@ -250,6 +251,7 @@ class Company:
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
             figures=CompanyFigures.from_row(row) if _figures_hold(row) else None,
+            teams=tuple(row.get("teams") or ()),
         )
 
 

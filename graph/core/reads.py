@@ -284,7 +284,11 @@ def company_page(
     is_ours: bool | None = None,
     tiers: Sequence[Any] | None = None,
     min_our_relationships: int | None = None,
+    team: str | None = None,
+    teams: frozenset[str] | None = None,
 ) -> Page[Company]:
+    """A page of companies; `team` the filter's account team, `teams` a scoped credential's
+    (only ours and their customers; None: every company)."""
     if sort not in ("NAME", "CREATED_AT") or min_our_relationships is not None:
         refresh_due_figures(graph)  # figures a role that ended since they were stored counted
     query = companies.COMPANY_PAGE if search is None else companies.COMPANY_SEARCH
@@ -307,6 +311,8 @@ def company_page(
         isOurs=is_ours,
         tiers=_names(tiers),
         minOurRelationships=min_our_relationships,
+        team=team,
+        teams=None if teams is None else sorted(teams),
     )
 
 
@@ -321,9 +327,41 @@ def person_page(
     styles: Sequence[Any] | None = None,
     company_id: str | None = None,
     min_strongest_tie: float | None = None,
+    among: frozenset[str] | None = None,
 ) -> Page[Person]:
     """A page of people; everyone (no search, no company) from the kept sort orders
-    (graph/core/people_order.py), a company's people or a search's from one statement."""
+    (graph/core/people_order.py), a company's people or a search's from one statement.
+    `among` (no search, no company): only these people (a scoped credential's)."""
+    if among is not None and search is None and company_id is None:
+        kept = people_order(graph).ranked_page_ids(
+            dict.fromkeys(among, 0),
+            sort=sort,
+            descending=descending,
+            offset=offset,
+            limit=limit,
+            styles=_names(styles),
+            min_strongest_tie=min_strongest_tie,
+        )
+        if kept is not None:
+            return _people_page(graph, *kept, offset)
+        # someone seen joined since the order was read: the ids in the order, filtered
+        order = people_order(graph)
+        seen_ids: list[str] = []
+        start = 0
+        while True:
+            chunk, total = order.page_ids(
+                sort=sort,
+                descending=descending,
+                offset=start,
+                limit=10_000,
+                styles=_names(styles),
+                min_strongest_tie=min_strongest_tie,
+            )
+            seen_ids += [id_ for id_ in chunk if id_ in among]
+            start += 10_000
+            if start >= total:
+                page_ids = seen_ids[offset : offset + limit]
+                return _people_page(graph, page_ids, len(seen_ids), offset)
     if search is None and company_id is None:
         ids, total = people_order(graph).page_ids(
             sort=sort,

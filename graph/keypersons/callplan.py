@@ -649,11 +649,12 @@ def call_plan(
     model: StrengthModel,
     first: int = 10,
     now: dt.datetime | None = None,
+    seen: introductions.Seen | None = None,
 ) -> CallPlan:
     """The call plan of a current key-person map: its reads (the recorded states of the map's
     ties with our people, the customer's org), then one bounded path search per key person
     among the top `first` who may need an introduction (run together), in one read
-    transaction."""
+    transaction. With `seen`, the paths pass only through the people it accepts."""
     if not 1 <= first <= MAX_STEPS:
         raise InvalidInput(f"first: must be between 1 and {MAX_STEPS} (got {first})", field="first")
     now_ms = to_ms(now or dt.datetime.now(dt.UTC))
@@ -682,7 +683,9 @@ def call_plan(
             requests = [
                 (p.entry.person_id, p.left_out(), p.entry.threads + PLAN_PATHS) for p in wanted
             ]
-            paths = introductions.paths_at_customer(tx, ours, org, requests, max_hops=PLAN_HOPS)
+            paths = introductions.paths_at_customer(
+                tx, ours, org, requests, max_hops=PLAN_HOPS, seen=seen
+            )
             hops = sorted(
                 {
                     (path.person_ids[i], tie.id)
@@ -700,7 +703,9 @@ def call_plan(
                 }
             if any(not p.entry.ties and not paths.get(p.entry.person_id) for p in wanted):
                 there = [person for people in org.members.values() for person in people]
-                nearest = introductions.nearest_at_customer(tx, ours, there, max_hops=NEAREST_HOPS)
+                nearest = introductions.nearest_at_customer(
+                    tx, ours, there, max_hops=NEAREST_HOPS, seen=seen
+                )
         named = {
             *(p.entry.person_id for p in top),
             *(t.our_person_id for p in top for t in p.entry.ties),

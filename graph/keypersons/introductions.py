@@ -3,7 +3,7 @@ asked (`via`), through the reporting lines and colleagues at the customer too.""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import chain
@@ -22,6 +22,7 @@ from graph.keypersons.paths import (
     Ask,
     Fetch,
     Fetched,
+    FetchMany,
     Meeting,
     Path,
     Request,
@@ -205,6 +206,40 @@ class _WithOrg:
             if person in org.companies:
                 strongest[person] = max(value, org.strongest(person))
         return Fetched(found=got.found, ties=ties, strongest=strongest)
+
+
+Seen = Callable[[str], bool]
+
+
+class _OnlySeen:
+    """A fetch that leaves out the ties with a person the caller does not see (a credential
+    scoped to account teams, graph/auth/scope.py): the search then finds the best paths among
+    the people it sees, never one through someone else."""
+
+    def __init__(self, fetch: Fetch, many: FetchMany, seen: Seen) -> None:
+        self._fetch = fetch
+        self._many = many
+        self._seen = seen
+
+    def __call__(self, requests: Sequence[Request], *, meet: Collection[str] | None) -> Fetched:
+        return self._kept(self._fetch(requests, meet=meet))
+
+    def many(self, asks: Sequence[Ask]) -> list[Fetched]:
+        return [self._kept(got) for got in self._many(asks)]
+
+    def _kept(self, got: Fetched) -> Fetched:
+        seen = self._seen
+        ties = [tie for tie in got.ties if seen(tie.a) and seen(tie.b)]
+        return Fetched(found=got.found, ties=ties, strongest=got.strongest)
+
+
+def _only_seen(fetch: _Fetcher | _WithOrg, seen: Seen | None) -> Fetch:
+    """`fetch`, or with `seen`, `fetch` without the ties of people not seen."""
+    return fetch if seen is None else _OnlySeen(fetch, fetch.many, seen)
+
+
+def _only_seen_many(fetch: _Fetcher | _WithOrg, seen: Seen | None) -> FetchMany:
+    return fetch.many if seen is None else _OnlySeen(fetch, fetch.many, seen).many
 
 
 def read_org(tx: Tx, company_ids: Sequence[str], kinds: Collection[PathStepKind]) -> Org:
@@ -449,11 +484,13 @@ def find_introductions(
     first: int = 5,
     min_tier: PersonTier | None = None,
     via: Collection[PathStepKind] = RELATIONSHIPS_ONLY,
+    seen: Seen | None = None,
 ) -> Introductions:
     """The `first` strongest simple paths from one person to another, best first, with the
     people on them: a search from both ends that meet in the middle (`meet_in_the_middle`), a
     few round trips in one read transaction. With `via`, hops may also be reporting lines and
-    colleagues at the target's customers (`Org`; `minTier` bounds relationship hops only)."""
+    colleagues at the target's customers (`Org`; `minTier` bounds relationship hops only).
+    With `seen`, only through the people it accepts."""
     _check(max_hops, MAX_HOPS, first)
     kinds = _check_via(via)
     if from_id == to_id:
@@ -462,13 +499,15 @@ def find_introductions(
 
     def work(tx: Tx) -> tuple[Meeting, dict[str, Person]]:
         fetcher = _Fetcher(tx, tiers)
-        fetch: Fetch = fetcher
+        fetch: _Fetcher | _WithOrg = fetcher
         if kinds != RELATIONSHIPS_ONLY:
             [row] = tx.run(cypher.PERSON_CUSTOMERS, personId=to_id)
             org = read_org(tx, row["companyIds"], kinds)
             fetcher.know(org.handles)
             fetch = _WithOrg(fetcher, org)
-        found = meet_in_the_middle(fetch, [from_id], [to_id], max_hops=max_hops, k=first)
+        found = meet_in_the_middle(
+            _only_seen(fetch, seen), [from_id], [to_id], max_hops=max_hops, k=first
+        )
         on_paths = sorted({id_ for path in found.paths for id_ in path.person_ids})
         rows = tx.run(PERSON.statements.by_id, ids=on_paths) if on_paths else []
         return found, {row["item"]["id"]: PERSON.model(row["item"]) for row in rows}
@@ -500,6 +539,7 @@ def best_introductions(
     first: int = 5,
     min_tier: PersonTier | None = None,
     via: Collection[PathStepKind] = RELATIONSHIPS_ONLY,
+    seen: Seen | None = None,
 ) -> list[Path]:
     """The strongest paths from any of our people to the person, or to anyone at the company:
     a search from the targets whose last round meets our people (`meet_in_the_middle`). With
@@ -514,7 +554,7 @@ def best_introductions(
 
     def work(tx: Tx) -> Meeting | None:
         fetcher = _Fetcher(tx, tiers, ours)
-        fetch: Fetch = fetcher
+        fetch: _Fetcher | _WithOrg = fetcher
         if kinds != RELATIONSHIPS_ONLY:
             if to_company_id is not None:
                 customers = [to_company_id]
@@ -539,7 +579,7 @@ def best_introductions(
             if kinds == RELATIONSHIPS_ONLY:  # colleagues would make a full search wide
                 threshold = _first_threshold(tx, to_person_id, max_hops)
         return meet_in_the_middle(
-            fetch,
+            _only_seen(fetch, seen),
             ours.ours,
             targets,
             max_hops=max_hops,
@@ -566,6 +606,7 @@ def paths_at_customer(
     requests: Sequence[tuple[str, frozenset[str], int]],
     *,
     max_hops: int,
+    seen: Seen | None = None,
 ) -> dict[str, list[Path]]:
     """For each (target, our people left out, k): the k best paths from our other people to
     the target, through relationships and `org`'s hops, passing through none of our people;
@@ -586,7 +627,7 @@ def paths_at_customer(
         for target, left_out, k in requests
     ]
     found: dict[str, list[Path]] = {}
-    met = run_together(searches, _WithOrg(fetcher, org).many)
+    met = run_together(searches, _only_seen_many(_WithOrg(fetcher, org), seen))
     for (target, _, _), meeting in zip(requests, met, strict=True):
         if isinstance(meeting, SearchTooLarge):
             found[target] = []
@@ -598,14 +639,19 @@ def paths_at_customer(
 
 
 def nearest_at_customer(
-    tx: Tx, ours: OurTies, people_there: Collection[str], *, max_hops: int
+    tx: Tx,
+    ours: OurTies,
+    people_there: Collection[str],
+    *,
+    max_hops: int,
+    seen: Seen | None = None,
 ) -> Path | None:
     """The best path from one of our people to anyone of `people_there` (through
     relationships), or None when there is none within `max_hops` or the search grows too
     large."""
     try:
         meeting = meet_in_the_middle(
-            _Fetcher(tx, tiers_at_least(None), ours),
+            _only_seen(_Fetcher(tx, tiers_at_least(None), ours), seen),
             ours.ours,
             people_there,
             max_hops=max_hops,

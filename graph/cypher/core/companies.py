@@ -16,6 +16,8 @@ RETURN c.id AS id, c.ourRelationshipCount AS ourRelationshipCount, c.peopleCount
        c.peopleCount IS NOT NULL AND (c.figuresDue IS NULL OR c.figuresDue >= date()) AS fresh
 """
 
+# $team: the filter's account team; $teams: a scoped credential's (graph/auth/scope.py), null
+# for a credential of every customer.
 _COMPANY_WHERE: Final[LiteralString] = """
 ($statuses IS NULL OR c.status IN $statuses)
   AND ($valueClasses IS NULL OR c.valueClass IN $valueClasses)
@@ -24,6 +26,8 @@ _COMPANY_WHERE: Final[LiteralString] = """
   AND ($industry IS NULL OR c.industry = $industry)
   AND ($region IS NULL OR c.region = $region)
   AND ($isOurs IS NULL OR coalesce(c.isOurs, false) = $isOurs)
+  AND ($team IS NULL OR $team IN coalesce(c.teams, []))
+  AND ($teams IS NULL OR c.isOurs = true OR any(team IN coalesce(c.teams, []) WHERE team IN $teams))
   AND ($tiers IS NULL OR EXISTS {
         (c)-[b:DOES_BUSINESS_WITH]-(:Company {isOurs: true}) WHERE b.tier IN $tiers
       })
