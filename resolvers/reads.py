@@ -95,4 +95,4 @@ async def company_relationship_page(ctx: Context, **query: Any) -> Page[CompanyR
 
 
 async def referral_page(ctx: Context, **query: Any) -> Page[Referral]:
-    return await off_loop(reads.referral_page, ctx.graph, **query)
+    return await seen_page(ctx, reads.referral_page, query)

@@ -13,6 +13,8 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
+from graph.auth import scope
+from graph.auth.scope import Visibility
 from graph.core import reads
 from graph.core.events import Event, InteractionLogged, RelationshipChanged, from_feed
 from graph.core.history import Change, changes_by_id
@@ -22,6 +24,7 @@ from graph.db.errors import InvalidInput, LimitExceeded, NotFound
 from graph.evolution import interactions
 from graph.evolution.interactions import Interaction
 from resolvers.context import Context, off_loop
+from resolvers.scope import seen
 
 QUEUE_SIZE = 1_000  # events a subscriber may fall behind by before it is dropped
 Payload = Change | Interaction  # what a subscription sends for an event
@@ -132,14 +135,29 @@ async def _one_of(ctx: Context, company_id: str | None, person_id: str | None) -
     """Check that exactly one of company and person is given, and that it exists."""
     if (company_id is None) == (person_id is None):
         raise InvalidInput("give exactly one of companyId and personId", field="companyId")
+    v = await _visibility(ctx)
     if company_id is not None:
         [company] = await off_loop(reads.companies_by_id, ctx.graph, [company_id])
-        if company is None:
+        if company is None or not v.company(company_id):
             raise NotFound("company", company_id, field="companyId")
     elif person_id is not None:
         [person] = await off_loop(reads.people_by_id, ctx.graph, [person_id])
-        if person is None:
+        if person is None or not v.person(person_id):
             raise NotFound("person", person_id, field="personId")
+
+
+async def _visibility(ctx: Context) -> Visibility:
+    """What the subscriber sees now (graph/auth/scope.py): read again for every delivery, as
+    a subscription lives on while teams and roles change."""
+    teams = None if ctx.principal is None else ctx.principal.teams
+    return await off_loop(scope.visibility, ctx.graph, teams)
+
+
+async def _seen(ctx: Context, payload: Payload) -> bool:
+    """Whether a credential scoped to account teams sees what a delivery is about."""
+    if ctx.principal is None or ctx.principal.sees_every_customer:
+        return True
+    return seen(await _visibility(ctx), payload)
 
 
 async def relationship_changes(
@@ -166,7 +184,8 @@ async def relationship_changes(
 
     async for payload in broker(ctx.graph).events(wants):
         assert isinstance(payload, Change)
-        yield payload
+        if await _seen(ctx, payload):
+            yield payload
 
 
 async def logged_interactions(
@@ -182,4 +201,5 @@ async def logged_interactions(
 
     async for payload in broker(ctx.graph).events(wants):
         assert isinstance(payload, Interaction)
-        yield payload
+        if await _seen(ctx, payload):
+            yield payload

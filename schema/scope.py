@@ -111,7 +111,7 @@ RULES: dict[str, dict[str, Rule]] = {
         ),
         "relationships": names(("filter.person_id", "person"), required=True),
         "companyRelationships": names(("filter.company_id", "company"), required=True),
-        "referrals": refused(f"{_ACROSS}; read referralsMade and referralsReceived"),
+        "referrals": own("only the referrals between parties it sees"),
         "interactions": names(
             ("filter.person_id", "person"),
             ("filter.company_id", "company"),

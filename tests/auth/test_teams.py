@@ -486,3 +486,126 @@ def test_paths_run_only_through_people_the_credential_sees(world: World, graph: 
     assert ["Li", "Zorro", "Cora"] in names(ADMIN, "cora")
     assert names(NORTH, "cora") == []
     assert ["Li", "Ann", "Bob"] in names(NORTH, "bob")
+
+
+# ---- writes ----
+
+NORTH_PLANNER = Principal("planner-north", Role.PLANNER, "jwt", teams=frozenset({"north"}))
+
+# Each write a north planner may make at its own customer, and the same aimed at the south's:
+# (document, the north's variables, the south's), variables written `@key`.
+WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "createRole": (
+        "mutation ($p: ID!, $c: ID!) { createRole(input: {personId: $p, companyId: $c, "
+        'title: "Adviser"}) { id } }',
+        {"p": "@li", "c": "@acme"},
+        {"p": "@li", "c": "@zenith"},
+    ),
+    "updateRole": (
+        'mutation ($id: ID!) { updateRole(id: $id, input: {title: "Chief"}) { id } }',
+        {"id": "@role-ann"},
+        {"id": "@role-zed"},
+    ),
+    "createRelationship": (
+        "mutation ($a: ID!, $b: ID!) { createRelationship(input: {fromPersonId: $a, "
+        "toPersonId: $b, tier: ACQUAINTANCE, strength: 0.3}) { id } }",
+        {"a": "@li", "b": "@bob"},
+        {"a": "@li", "b": "@yan"},
+    ),
+    "updateRelationship": (
+        "mutation ($id: ID!) { updateRelationship(id: $id, input: {strength: 0.1}) { id } }",
+        {"id": "@li-ann"},
+        {"id": "@li-zed"},
+    ),
+    "logInteraction": (
+        'mutation ($o: [ID!]!, $t: [ID!]!) { logInteraction(input: {kind: CALL, at: "2026-11-'
+        '02T10:00:00Z", ourPersonIds: $o, theirPersonIds: $t}) { id } }',
+        {"o": ["@li"], "t": ["@ann"]},
+        {"o": ["@li"], "t": ["@ann", "@zed"]},
+    ),
+    "setReportingLine": (
+        "mutation ($p: ID!, $m: ID!) { setReportingLine(personId: $p, managerId: $m) { id } }",
+        {"p": "@bob", "m": "@ann"},
+        {"p": "@yan", "m": "@zed"},
+    ),
+}
+ADMIN_WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "deleteRelationship": (
+        "mutation ($id: ID!) { deleteRelationship(id: $id) }",
+        {"id": "@bob-ann"},
+        {"id": "@ann-zed"},
+    ),
+    "removeReportingLine": (
+        "mutation ($p: ID!) { removeReportingLine(personId: $p) }",
+        {"p": "@bob"},
+        {"p": "@yan"},
+    ),
+    "recordDeal": (
+        'mutation ($c: ID!) { recordDeal(input: {companyId: $c, amount: 5, date: "2026-11-01", '
+        'productLine: "x"}) { id } }',
+        {"c": "@acme"},
+        {"c": "@zenith"},
+    ),
+    "updatePerson": (
+        'mutation ($id: ID!) { updatePerson(id: $id, input: {phone: "123"}) { id } }',
+        {"id": "@ann"},
+        {"id": "@zed"},
+    ),
+    "createReferral": (
+        "mutation ($a: ID!, $b: ID!) { createReferral(input: {referrerId: $a, referredId: $b}) "
+        "{ id } }",
+        {"a": "@bob", "b": "@ann"},
+        {"a": "@ann", "b": "@yan"},
+    ),
+    "updateCompanyRelationship": (
+        "mutation ($id: ID!) { updateCompanyRelationship(id: $id, input: {strength: 0.2}) { id } }",
+        {"id": "@ours-acme"},
+        {"id": "@acme-zenith"},
+    ),
+    "deleteDeal": (
+        "mutation ($id: ID!) { deleteDeal(id: $id) }",
+        {"id": "@deal-acme"},
+        {"id": "@deal-zenith"},
+    ),
+}
+
+
+def _everything(graph: Graph) -> Any:
+    """Every node's and edge's properties but the change feed's, to see that nothing changed."""
+    nodes = graph.read(
+        "MATCH (n) WHERE NOT n:FeedEntry AND NOT n:FeedHead RETURN properties(n) AS p"
+    )
+    edges = graph.read("MATCH ()-[r]->() RETURN properties(r) AS p")
+    return sorted(json.dumps(row["p"], sort_keys=True, default=str) for row in nodes + edges)
+
+
+def test_writes_aimed_outside_the_teams_are_forbidden_and_write_nothing(
+    world: World, graph: Graph
+) -> None:
+    for name, (document, _, south) in {**WRITES, **ADMIN_WRITES}.items():
+        principal = NORTH_PLANNER if name in WRITES else NORTH
+        before = _everything(graph)
+        answer = run(graph, document, principal, **_value(south, world.ids))
+        assert [e["code"] for e in answer["errors"]] == ["FORBIDDEN"], (name, answer)
+        sent = set(json.dumps(_value(south, world.ids)).split('"'))
+        assert _leaks(answer, world.hidden, sent) == set(), name
+        assert _everything(graph) == before, name
+
+
+def test_writes_at_its_own_customers_go_through(world: World, graph: Graph) -> None:
+    for name, (document, north, _) in {**WRITES, **ADMIN_WRITES}.items():
+        principal = NORTH_PLANNER if name in WRITES else NORTH
+        answer = run(graph, document, principal, **_value(north, world.ids))
+        assert answer["errors"] == [], (name, answer)
+
+
+def test_admin_work_across_customers_needs_a_credential_of_every_customer(
+    world: World, graph: Graph
+) -> None:
+    refused = [n for n, rule in RULES["Mutation"].items() if rule.kind == "refused"]
+    assert "createCompany" in refused and "importRecords" in refused
+    answer = run(
+        graph, 'mutation { createCompany(input: {name: "New", teams: ["north"]}) { id } }', NORTH
+    )
+    assert [e["code"] for e in answer["errors"]] == ["FORBIDDEN"]
+    assert "credential of every customer" in answer["errors"][0]["message"]
