@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from jwt import PyJWK, PyJWKClient
@@ -207,17 +207,21 @@ def _decoded(
     return claims
 
 
-def claim_at(claims: dict[str, Any], name: str) -> Any:
+def claim_at(claims: dict[str, Any], name: str) -> object:
     """The claim called `name`, else the one its dotted path reaches through nested objects
     (`realm_access.roles`); None when there is none."""
     if name in claims:
         return claims[name]
-    found: Any = claims
+    found: object = claims
     for part in name.split("."):
-        if not isinstance(found, dict) or part not in found:
+        if not isinstance(found, dict):
             return None
-        found = found[part]
+        found = cast(dict[str, object], found).get(part)
     return found
+
+
+def _listed(value: object) -> list[object] | None:
+    return cast(list[object], value) if isinstance(value, list) else None
 
 
 _ROLE_NAMES = frozenset(role.value for role in Role)
@@ -234,9 +238,10 @@ def role_of(claims: dict[str, Any], settings: AuthSettings) -> Role:
             return parse_role(value)
         except InvalidInput as exc:
             raise Unauthenticated(f"invalid JWT: {exc.message}") from None
-    if not isinstance(value, list):
+    items = _listed(value)
+    if items is None:
         raise Unauthenticated(f"invalid JWT: no role in its '{name}' claim")
-    known = {Role(item) for item in value if isinstance(item, str) and item in _ROLE_NAMES}
+    known = {Role(item) for item in items if isinstance(item, str) and item in _ROLE_NAMES}
     if Role.ADMIN in known:
         return Role.ADMIN
     if len(known) > 1:
@@ -272,8 +277,9 @@ def teams_of(claims: dict[str, Any], settings: AuthSettings) -> frozenset[str] |
                 name,
             )
         return None
-    names = [value] if isinstance(value, str) else value
-    if not isinstance(names, list) or not all(isinstance(item, str) for item in names):
+    items = [value] if isinstance(value, str) else _listed(value)
+    names = [] if items is None else [item for item in items if isinstance(item, str)]
+    if items is None or len(names) != len(items):
         raise Unauthenticated(f"invalid JWT: its '{name}' claim is not a list of team names")
     try:
         return parse_teams(names, field=name)

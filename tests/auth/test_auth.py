@@ -289,7 +289,7 @@ def test_jwts_are_checked(anonymous: TestClient) -> None:
     ):
         token = jwt.encode(claims, secret.get_secret_value(), algorithm="HS256")
         assert "invalid JWT" in _unauthenticated(anonymous, {"Authorization": f"Bearer {token}"})
-    unsigned = jwt.encode({"sub": "ana", "role": "admin", "exp": now}, None, algorithm="none")
+    unsigned = jwt.encode({"sub": "ana", "role": "admin", "exp": now}, "", algorithm="none")
     assert "invalid JWT" in _unauthenticated(anonymous, {"Authorization": f"Bearer {unsigned}"})
 
 

@@ -353,7 +353,7 @@ def test_algorithm_confusion_is_refused(provider: KeyServer) -> None:
         jwt.encode(claims(), ec_key(), algorithm="ES256", headers={"kid": "k"}), with_secret
     )
     # unsigned, and algorithms outside both lists
-    unsigned = jwt.encode(claims(), None, algorithm="none", headers={"kid": "k"})
+    unsigned = jwt.encode(claims(), "", algorithm="none", headers={"kid": "k"})
     assert "'none' is not accepted" in refused_now(unsigned, with_secret)
     assert "GUANXI_JWT_SECRET" not in refused_now(unsigned, without_secret)
     hs512 = jwt.encode(claims(), "s" * 64, algorithm="HS512", headers={"kid": "sym"})

@@ -1,6 +1,6 @@
 """API tokens: `(:ApiToken)` nodes holding a token's name, role, account teams (a list of names;
-absent: every customer), times and the SHA-256 of its secret (never the secret). They are not part of the business graph: whole-graph counts leave
-them out."""
+absent: every customer), times and the SHA-256 of its secret (never the secret). They are not
+part of the business graph: whole-graph counts leave them out."""
 
 from typing import Final, LiteralString
 
