@@ -46,8 +46,9 @@ def principal_of(scope: Mapping[str, object]) -> Principal | None:
 async def check_credential(graph: Graph, header: str | None, settings: AuthSettings) -> Principal:
     """The principal for an Authorization header value; Unauthenticated if it is not good."""
     credential = bearer(header)
-    # A JWT, or a token found recently, is checked on the loop: a worker thread per request
-    # costs more than the check. Only a token's first look-up leaves it.
+    # A JWT whose key is at hand (the shared secret, an identity provider's cached key), or a
+    # token found recently, is checked on the loop: a worker thread per request costs more than
+    # the check. A token's first look-up and a fetch of the provider's keys leave it.
     known = authenticate_known(credential, settings)
     if known is not None:
         return known
@@ -129,7 +130,7 @@ class RequireCredential:
             else:
                 await unauthenticated_response(exc.message)(scope, receive, send)
             return
-        except Unavailable as exc:  # a token's look-up found no database
+        except Unavailable as exc:  # no database for a token's look-up, no provider's keys
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1013, "reason": "try again"})
             else:

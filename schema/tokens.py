@@ -24,6 +24,9 @@ class ApiToken:
     revoked_at: dt.datetime | None = strawberry.field(
         description="When it was revoked (UTC); null while it is live."
     )
+    teams: list[str] | None = strawberry.field(
+        description="The account teams whose customers it reaches, sorted; null: every customer."
+    )
 
 
 @strawberry.type
@@ -46,4 +49,5 @@ class TokenMutation:
             role=revoked.role.value,
             created_at=revoked.created_at,
             revoked_at=revoked.revoked_at,
+            teams=None if revoked.teams is None else sorted(revoked.teams),
         )

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
+from graph.auth.teams import EVERY_CUSTOMER, describe_teams, teams_from_text
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
@@ -208,11 +209,17 @@ def _token_create(args: argparse.Namespace) -> int:
     with open_graph() as graph:
         prepare(graph)
         try:
-            token, secret = tokens.create_token(graph, name=args.name, role=tokens.Role(args.role))
+            teams = teams_from_text(args.teams, field="--teams")
+            token, secret = tokens.create_token(
+                graph, name=args.name, role=tokens.Role(args.role), teams=teams
+            )
         except GuanxiError as exc:
             print(f"error: {exc.message}", file=sys.stderr)
             return 2
-    print(f"created token '{token.name}' ({token.role.value}), id {token.id}")
+    print(
+        f"created token '{token.name}' ({token.role.value}, teams {describe_teams(token.teams)}),"
+        f" id {token.id}"
+    )
     print("its secret, shown only this once (send it as 'Authorization: Bearer <secret>'):")
     print(secret)
     return 0
@@ -236,7 +243,11 @@ def _token_list(args: argparse.Namespace) -> int:
     for token in found:
         state = "live" if token.revoked_at is None else f"revoked {token.revoked_at:%Y-%m-%d %H:%M}"
         created = f"{token.created_at:%Y-%m-%d %H:%M}"
-        print(f"{token.id}  {token.name:<20} {token.role.value:<8} created {created}  {state}")
+        teams = describe_teams(token.teams)
+        print(
+            f"{token.id}  {token.name:<20} {token.role.value:<8} teams {teams:<16} "
+            f"created {created}  {state}"
+        )
     if not found:
         print("no tokens")
     return 0
@@ -304,6 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     create = token_commands.add_parser("create", help="create a token; prints its secret once")
     create.add_argument("--name", required=True, help="unique among live tokens")
     create.add_argument("--role", required=True, choices=[r.value for r in tokens.Role])
+    create.add_argument(
+        "--teams",
+        default=EVERY_CUSTOMER,
+        help="the account teams whose customers it reaches, comma-separated (north,east); "
+        "'*' (the default): every customer",
+    )
     create.set_defaults(run=_token_create)
     revoke = token_commands.add_parser("revoke", help="revoke a live token")
     revoke.add_argument("token", help="its name or id")

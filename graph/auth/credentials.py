@@ -4,10 +4,10 @@ API tokens are looked up by the hash of their secret (graph/auth/tokens.py); a t
 remembered for `token_cache_seconds`, so most requests cost no database round trip. A token
 revoked in this process is forgotten at once; one revoked by another process when this one
 reads its revocation in the change feed (graph/db/feed.py: at the server's next poll, within
-GUANXI_FEED_POLL_SECONDS). JWTs are
-HS256-signed with GUANXI_JWT_SECRET, carry `sub`, `role` and `exp`, and are checked against
-GUANXI_JWT_ISSUER and GUANXI_JWT_AUDIENCE when those are set; one that lives longer than
-GUANXI_JWT_MAX_LIFETIME (a day by default) is refused.
+GUANXI_FEED_POLL_SECONDS). JWTs are HS256-signed with GUANXI_JWT_SECRET, or signed with an
+identity provider's key pair published at GUANXI_JWT_JWKS_URL (graph/auth/jwts.py); they carry
+`sub`, a role and `exp`, and optionally account teams. A credential's teams (a token's
+attribute, a JWT's claim) land in `Principal.teams`.
 """
 
 from __future__ import annotations
@@ -20,39 +20,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.auth import tokens
+from graph.auth import jwts, tokens
+from graph.auth.settings import AuthSettings as AuthSettings  # where callers always found it
 from graph.auth.tokens import Role, hash_secret
 from graph.db import feed
 from graph.db.connection import Graph
 from graph.db.errors import InvalidInput, Unauthenticated
-
-JWT_ALGORITHM = "HS256"
-MIN_JWT_SECRET_LENGTH = 32
-
-
-class AuthSettings(BaseSettings):
-    """Credential settings (GUANXI_ prefix)."""
-
-    model_config = SettingsConfigDict(env_prefix="GUANXI_")
-
-    jwt_secret: SecretStr | None = None
-    jwt_issuer: str | None = None
-    jwt_audience: str | None = None
-    # seconds a JWT may live: `exp - iat`, or `exp - now` for one without `iat`. A JWT that
-    # would live longer is refused, so that a leaked one (or one minted with `exp` in 9999)
-    # cannot be used for years.
-    jwt_max_lifetime: float = Field(default=86_400.0, gt=0)
-    token_cache_seconds: float = 10.0
-
-    @field_validator("jwt_secret")
-    @classmethod
-    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < MIN_JWT_SECRET_LENGTH:
-            raise ValueError(f"GUANXI_JWT_SECRET needs at least {MIN_JWT_SECRET_LENGTH} characters")
-        return value
 
 
 @dataclass(frozen=True)
@@ -126,18 +100,29 @@ def bearer(header: str | None) -> str:
     return credential.strip()
 
 
+def _is_jwt(credential: str) -> bool:
+    return credential.count(".") == 2  # header.payload.signature; token secrets have no dots
+
+
 def authenticate_known(credential: str, settings: AuthSettings) -> Principal | None:
-    """The principal for a JWT or an API token found recently, without the database (tens of
-    microseconds: no need to leave the event loop); None for a token it must look up.
+    """The principal for a JWT whose key is at hand or an API token found recently, without
+    the database or the network (tens of microseconds: no need to leave the event loop); None
+    for a token it must look up or a JWT whose identity provider's keys must be fetched.
     Unauthenticated for a bad JWT."""
-    if credential.count(".") == 2:  # header.payload.signature; token secrets have no dots
-        return _jwt_principal(credential, settings)
+    if _is_jwt(credential):
+        return _jwt_principal(credential, settings, may_fetch=False)
     return _CACHE.get(hash_secret(credential))
 
 
 def authenticate(graph: Graph, credential: str, settings: AuthSettings) -> Principal:
-    """The principal for an API token secret or a JWT; Unauthenticated when neither is good."""
-    known = authenticate_known(credential, settings)
+    """The principal for an API token secret or a JWT; Unauthenticated when neither is good,
+    Unavailable when the database or the identity provider's keys cannot be reached. May block
+    (a database read, a key fetch): not on the event loop."""
+    if _is_jwt(credential):
+        principal = _jwt_principal(credential, settings, may_fetch=True)
+        assert principal is not None  # may_fetch: never "fetch first"
+        return principal
+    known = _CACHE.get(hash_secret(credential))
     if known is not None:
         return known
     _hear_revocations(graph)
@@ -145,7 +130,7 @@ def authenticate(graph: Graph, credential: str, settings: AuthSettings) -> Princ
     found = tokens.token_for_secret(graph, credential)
     if found is None:
         raise Unauthenticated("unknown or revoked API token")
-    principal = Principal(subject=found.name, role=found.role, via="token")
+    principal = Principal(subject=found.name, role=found.role, via="token", teams=found.teams)
     _CACHE.put(digest, principal, settings.token_cache_seconds)
     return principal
 
@@ -157,34 +142,15 @@ def revoke_token(graph: Graph, name_or_id: str) -> tokens.ApiToken:
     return revoked
 
 
-def _jwt_principal(credential: str, settings: AuthSettings) -> Principal:
-    if settings.jwt_secret is None:
-        raise Unauthenticated("JWTs are not accepted here (GUANXI_JWT_SECRET is unset)")
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            credential,
-            settings.jwt_secret.get_secret_value(),
-            algorithms=[JWT_ALGORITHM],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp", "sub", "role"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise Unauthenticated("the JWT has expired") from None
-    except jwt.PyJWTError as exc:
-        raise Unauthenticated(f"invalid JWT: {exc}") from None
-    issued = claims.get("iat")
-    start = time.time() if issued is None else float(issued)  # PyJWT checked both are numbers
-    if float(claims["exp"]) - start > settings.jwt_max_lifetime:
+def _jwt_principal(credential: str, settings: AuthSettings, *, may_fetch: bool) -> Principal | None:
+    if settings.jwt_secret is None and settings.jwt_jwks_url is None:
         raise Unauthenticated(
-            f"invalid JWT: it lives longer than GUANXI_JWT_MAX_LIFETIME "
-            f"({settings.jwt_max_lifetime:g} seconds)"
+            "JWTs are not accepted here (GUANXI_JWT_SECRET and GUANXI_JWT_JWKS_URL are unset)"
         )
-    try:
-        role = tokens.parse_role(str(claims["role"]))
-    except InvalidInput as exc:
-        raise Unauthenticated(f"invalid JWT: {exc.message}") from None
-    return Principal(subject=str(claims["sub"]), role=role, via="jwt")
+    claims = jwts.verify(credential, settings, may_fetch=may_fetch)
+    if claims is None:
+        return None
+    return Principal(subject=claims.subject, role=claims.role, via="jwt", teams=claims.teams)
 
 
 def issue_jwt(
@@ -193,15 +159,21 @@ def issue_jwt(
     settings: AuthSettings,
     *,
     lifetime: dt.timedelta = dt.timedelta(hours=1),
+    teams: frozenset[str] | None = None,
 ) -> str:
-    """A JWT these settings accept (for tests, benchmarks and scripts; an identity provider
-    issues them in production)."""
+    """An HS256 JWT these settings accept (for tests, benchmarks and scripts; an identity
+    provider issues them in production), with the teams claim when `teams` is given."""
     if settings.jwt_secret is None:
         raise InvalidInput("GUANXI_JWT_SECRET is unset", field="jwt_secret")
     now = dt.datetime.now(dt.UTC)
-    claims: dict[str, Any] = {"sub": subject, "role": role.value, "iat": now, "exp": now + lifetime}
+    claims: dict[str, Any] = {"sub": subject, "iat": now, "exp": now + lifetime}
+    claims[settings.jwt_role_claim] = role.value
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     if settings.jwt_audience:
         claims["aud"] = settings.jwt_audience
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=JWT_ALGORITHM)
+    if teams is not None:
+        claims[settings.jwt_teams_claim] = sorted(teams)
+    return jwt.encode(
+        claims, settings.jwt_secret.get_secret_value(), algorithm=jwts.SHARED_SECRET_ALGORITHM
+    )

@@ -1,6 +1,8 @@
 """API tokens: a random secret shown once at creation, stored only as its SHA-256.
 
-A token has a name (unique among live tokens), a role and its creation and revocation times.
+A token has a name (unique among live tokens), a role, the account teams whose customers it
+reaches (graph/auth/teams.py; none stored: every customer, as for every token made before teams
+existed) and its creation and revocation times.
 The secret is 32 random bytes (`secrets.token_urlsafe`), so a plain SHA-256 of it cannot be
 reversed or guessed; looking a token up by that hash needs no per-token salt.
 """
@@ -16,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from graph.auth.teams import parse_teams
 from graph.cypher.auth import tokens as cypher
 from graph.db.connection import Graph, Row, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
@@ -44,6 +47,7 @@ class ApiToken:
     role: Role
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    teams: frozenset[str] | None = None  # None: every customer
 
 
 @dataclass(frozen=True)
@@ -81,28 +85,42 @@ def _time(ms: Any) -> dt.datetime | None:
 def _token(row: Row) -> ApiToken:
     created = _time(row["createdAt"])
     assert created is not None
+    teams = row["teams"]
     return ApiToken(
         id=str(row["id"]),
         name=str(row["name"]),
         role=Role(row["role"]),
         created_at=created,
         revoked_at=_time(row["revokedAt"]),
+        teams=None if teams is None else frozenset(str(team) for team in teams),
     )
 
 
-def create_token(graph: Graph, *, name: str, role: Role) -> tuple[ApiToken, str]:
-    """A new token and its secret (shown once; only its hash is kept)."""
+def create_token(
+    graph: Graph, *, name: str, role: Role, teams: frozenset[str] | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its secret (shown once; only its hash is kept). `teams`: the account
+    teams whose customers it reaches (None: every customer); InvalidInput for an empty set or a
+    bad name (graph/auth/teams.py)."""
     name = name.strip()
     if not 0 < len(name) <= MAX_KEY:
         raise InvalidInput(f"a token needs a name of 1 to {MAX_KEY} characters", field="name")
+    if teams is not None:
+        teams = parse_teams(teams)  # None when one is '*'
+        if teams is not None and not teams:
+            raise InvalidInput(
+                "a token needs at least one team, or '*' for every customer", field="teams"
+            )
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    props = {
+    props: dict[str, Any] = {
         "id": uuid.uuid4().hex,
         "name": name,
         "role": role.value,
         "hash": hash_secret(secret),
         "createdAt": _now_ms(),
     }
+    if teams is not None:  # no property: every customer
+        props["teams"] = sorted(teams)
 
     def work(tx: Tx) -> ApiToken:
         if tx.run(cypher.LIVE_TOKEN_NAMED, name=name):

@@ -61,6 +61,7 @@ class Forbidden(GuanxiError):
 
 
 class Unavailable(GuanxiError):
-    """The database cannot be reached (stopped, restarting, or its process gone)."""
+    """The database cannot be reached (stopped, restarting, or its process gone), or the
+    identity provider's keys cannot be fetched (graph/auth/jwts.py)."""
 
     code = "UNAVAILABLE"

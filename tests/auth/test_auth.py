@@ -31,11 +31,17 @@ from starlette.testclient import TestClient
 import resolvers.auth
 import server
 from graph.auth import tokens
-from graph.auth.credentials import AuthSettings, issue_jwt, revoke_token
+from graph.auth.credentials import (
+    AuthSettings,
+    authenticate,
+    authenticate_known,
+    issue_jwt,
+    revoke_token,
+)
 from graph.auth.tokens import Role
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
-from graph.db.errors import Unauthenticated
+from graph.db.errors import InvalidInput, Unauthenticated
 from graph.db.settings import ApiSettings
 from graph.db.setup import count_nodes_and_edges
 from resolvers.auth import connection_principal
@@ -283,7 +289,7 @@ def test_jwts_are_checked(anonymous: TestClient) -> None:
     ):
         token = jwt.encode(claims, secret.get_secret_value(), algorithm="HS256")
         assert "invalid JWT" in _unauthenticated(anonymous, {"Authorization": f"Bearer {token}"})
-    unsigned = jwt.encode({"sub": "ana", "role": "admin", "exp": now}, None, algorithm="none")
+    unsigned = jwt.encode({"sub": "ana", "role": "admin", "exp": now}, "", algorithm="none")
     assert "invalid JWT" in _unauthenticated(anonymous, {"Authorization": f"Bearer {unsigned}"})
 
 
@@ -373,6 +379,18 @@ def test_token_command_line(
     code, out = _seed("token", "list")
     assert code == 0 and "planning-app" in out and "planner" in out and "live" in out
     assert secret not in out  # the secret is shown once, never listed
+    assert authenticate(graph, secret, AUTH).teams is None  # no --teams: every customer
+
+    code, out = _seed(
+        "token", "create", "--name", "north-desk", "--role", "viewer", "--teams", "north, east"
+    )
+    assert code == 0 and "teams east,north" in out, out
+    scoped = authenticate(graph, out.strip().splitlines()[-1], AUTH)
+    assert scoped.teams == frozenset({"north", "east"})
+    listed = [line for line in _seed("token", "list")[1].splitlines() if "north-desk" in line]
+    assert len(listed) == 1 and "teams east,north" in listed[0]
+    for bad in ("", "north,,east", "x" * 65):
+        assert _seed("token", "create", "--name", "bad", "--role", "viewer", "--teams", bad)[0] == 2
 
     assert _seed("token", "create", "--name", "planning-app", "--role", "viewer")[0] == 2
     code, out = _seed("token", "revoke", "planning-app")
@@ -484,3 +502,34 @@ def test_revoke_api_token_through_the_api(client: TestClient, graph: Graph) -> N
     huge = client.post("/graphql", json={"query": revoke, "variables": {"t": "x" * 1_000_000}})
     [error] = huge.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and len(error["message"]) < 200
+
+
+def test_api_tokens_carry_their_teams_into_the_principal(graph: Graph) -> None:
+    """A token's teams (set at creation; none: every customer) land in Principal.teams, also
+    when the principal comes from the token cache."""
+    scoped, secret = tokens.create_token(
+        graph, name="north-desk", role=Role.PLANNER, teams=frozenset({"north", " east"})
+    )
+    assert scoped.teams == frozenset({"north", "east"})
+    first = authenticate(graph, secret, AUTH)
+    assert (first.subject, first.via, first.teams) == ("north-desk", "token", scoped.teams)
+    assert not first.sees_every_customer
+    assert authenticate_known(secret, AUTH) == first  # from the cache, teams and all
+    everyone, other = tokens.create_token(graph, name="hq", role=Role.VIEWER)
+    assert everyone.teams is None and authenticate(graph, other, AUTH).sees_every_customer
+    starred, _ = tokens.create_token(
+        graph, name="star", role=Role.VIEWER, teams=frozenset({"*", "north"})
+    )
+    assert starred.teams is None
+    listed = {t.name: t.teams for t in tokens.list_tokens(graph)}
+    assert listed == {"north-desk": frozenset({"north", "east"}), "hq": None, "star": None}
+    for bad, why in (
+        (frozenset(), "at least one team"),
+        (frozenset({""}), "1 to 64"),
+        (frozenset({"a,b"}), "no comma"),
+        (frozenset(f"t{i}" for i in range(101)), "at most 100"),
+    ):
+        with pytest.raises(InvalidInput, match=why) as refusal:
+            tokens.create_token(graph, name="bad", role=Role.VIEWER, teams=bad)
+        assert refusal.value.field == "teams"
+    assert "bad" not in {t.name for t in tokens.list_tokens(graph)}  # nothing written

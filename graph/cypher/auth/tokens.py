@@ -1,12 +1,12 @@
-"""API tokens: `(:ApiToken)` nodes holding a token's name, role, times and the SHA-256 of its
-secret (never the secret). They are not part of the business graph: whole-graph counts leave
-them out."""
+"""API tokens: `(:ApiToken)` nodes holding a token's name, role, account teams (a list of names;
+absent: every customer), times and the SHA-256 of its secret (never the secret). They are not
+part of the business graph: whole-graph counts leave them out."""
 
 from typing import Final, LiteralString
 
 _FIELDS: Final[LiteralString] = """
 RETURN t.id AS id, t.name AS name, t.role AS role, t.createdAt AS createdAt,
-       t.revokedAt AS revokedAt
+       t.revokedAt AS revokedAt, t.teams AS teams
 """
 
 # The live token with this name, if any (names are unique among live tokens).
