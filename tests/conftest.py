@@ -36,9 +36,12 @@ AUTH = AuthSettings(jwt_secret=SecretStr("test-secret-" + "x" * 32))
 ADMIN = Principal(subject="test", role=Role.ADMIN, via="jwt")
 
 
-def auth_headers(role: Role = Role.ADMIN, subject: str = "test") -> dict[str, str]:
-    """An Authorization header with a JWT of `role` that the fixtures' apps accept."""
-    return {"Authorization": f"Bearer {issue_jwt(subject, role, AUTH)}"}
+def auth_headers(
+    role: Role = Role.ADMIN, subject: str = "test", teams: frozenset[str] | None = None
+) -> dict[str, str]:
+    """An Authorization header with a JWT of `role` (and `teams`: every customer's when None)
+    that the fixtures' apps accept."""
+    return {"Authorization": f"Bearer {issue_jwt(subject, role, AUTH, teams=teams)}"}
 
 
 class StatementLog:

@@ -65,7 +65,19 @@ def printable_name(value: str) -> str:
     return value
 
 
-Team = Annotated[str, Field(min_length=1, max_length=MAX_TEAM), AfterValidator(printable_name)]
+def team_name(value: str) -> str:
+    """A team's name as credentials name it too (graph/auth/teams.py): no comma, not `*`."""
+    if "," in value or value == "*":
+        raise ValueError("a team's name holds no comma and is not '*'")
+    return value
+
+
+Team = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TEAM),
+    AfterValidator(printable_name),
+    AfterValidator(team_name),
+]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(printable_name)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 Notes = Annotated[str, Field(max_length=MAX_NOTES)]

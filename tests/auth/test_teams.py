@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
 import pytest
 from graphql import (
     GraphQLField,
@@ -28,6 +30,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
+from websockets.sync.client import connect
 
 from graph.auth.credentials import Principal
 from graph.auth.tokens import Role
@@ -36,7 +39,8 @@ from graph.db.settings import ApiSettings
 from resolvers.context import Context
 from schema import build_schema
 from schema.scope import RULES
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, auth_headers, make_app
+from tests.live_server import served_in_a_thread
 
 ROOMY = build_schema(
     ApiSettings(max_depth=30, max_cost=1_000_000_000, max_aliases=100_000, max_tokens=1_000_000)
@@ -490,6 +494,7 @@ def test_paths_run_only_through_people_the_credential_sees(world: World, graph: 
 
 # ---- writes ----
 
+PROTOCOL = "graphql-transport-ws"
 NORTH_PLANNER = Principal("planner-north", Role.PLANNER, "jwt", teams=frozenset({"north"}))
 
 # Each write a north planner may make at its own customer, and the same aimed at the south's:
@@ -609,3 +614,48 @@ def test_admin_work_across_customers_needs_a_credential_of_every_customer(
     )
     assert [e["code"] for e in answer["errors"]] == ["FORBIDDEN"]
     assert "credential of every customer" in answer["errors"][0]["message"]
+
+
+# ---- over HTTP and WebSockets, with a JWT carrying the teams claim ----
+
+LOGGED = """subscription ($p: ID) {
+  interactionLogged(personId: $p) { summary theirPeople { name } }
+}"""
+LOG = """mutation ($o: [ID!]!, $t: [ID!]!, $s: String!) {
+  logInteraction(input: {kind: CALL, at: "2026-11-03T10:00:00Z", ourPersonIds: $o,
+                         theirPersonIds: $t, summary: $s}) { id }
+}"""
+
+
+def test_a_jwt_with_a_teams_claim_is_scoped_over_http_and_websockets(
+    world: World, graph: Graph
+) -> None:
+    ids = world.ids
+    north = auth_headers(Role.PLANNER, "planner-north", frozenset({"north"}))
+    with served_in_a_thread(make_app(graph)) as base:
+        url = f"http://{base}/graphql"
+        query = "query ($id: ID!) { company(id: $id) { name } }"
+        for company, expected in (("acme", {"name": "Acme"}), ("zenith", None)):
+            body = httpx2.post(
+                url, json={"query": query, "variables": {"id": ids[company]}}, headers=north
+            ).json()
+            assert body == {"data": {"company": expected}}
+        with connect(f"ws://{base}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+            ws.send(json.dumps({"type": "connection_init", "payload": north}))
+            assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+            payload = {"query": LOGGED, "variables": {"p": ids["li"]}}
+            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+            time.sleep(0.5)  # the subscription listens once its arguments are checked
+            for theirs, summary in ((["zed"], "with the south"), (["ann"], "with Ann")):
+                variables = {"o": [ids["li"]], "t": [ids[p] for p in theirs], "s": summary}
+                body = httpx2.post(
+                    url, json={"query": LOG, "variables": variables}, headers=auth_headers()
+                ).json()
+                assert "errors" not in body, body
+            message = json.loads(ws.recv(timeout=15))
+            assert message["payload"]["data"]["interactionLogged"] == {
+                "summary": "with Ann",
+                "theirPeople": [{"name": "Ann"}],
+            }
+            with pytest.raises(TimeoutError):
+                ws.recv(timeout=1.0)
