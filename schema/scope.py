@@ -48,17 +48,23 @@ class Rule:
     required: bool = False
     why: str = ""
 
-    def describe(self) -> str:
-        """The rule in words (docs, the closing note)."""
+    def describe(self, *, writes: bool = False) -> str:
+        """The rule in words (docs/ACCOUNT_TEAMS.md)."""
         if self.kind == "seen":
-            return "look-up: null (or left out) when outside the credential's teams"
+            return "null when outside its teams (left out of a list)"
         if self.kind == "own":
-            return f"scoped by the resolver: {self.why}"
+            return self.why
         if self.kind == "refused":
             return f"FORBIDDEN: {self.why}"
-        named = ", ".join(f"{name} ({what})" for name, what in self.arguments)
-        need = "; a scoped credential must give one" if self.required else ""
-        return f"{named} must be in the credential's teams{need}"
+        named = ", ".join(
+            f"`{_camel_path(name)}` ({_WHAT[what.split(':')[0]]})" for name, what in self.arguments
+        )
+        refusal = "FORBIDDEN" if writes else "NOT_FOUND"
+        each = "each given " if len(self.arguments) > 1 else ""
+        text = f"{named}: {each}in its teams, else {refusal}"
+        if self.required:
+            text += "; one must be given"
+        return f"{text}; {self.why}" if self.why else text
 
 
 SEEN = Rule("seen")
@@ -68,8 +74,8 @@ def own(how: str) -> Rule:
     return Rule("own", why=how)
 
 
-def names(*arguments: tuple[str, Naming], required: bool = False) -> Rule:
-    return Rule("names", arguments=arguments, required=required)
+def names(*arguments: tuple[str, Naming], required: bool = False, then: str = "") -> Rule:
+    return Rule("names", arguments=arguments, required=required, why=then)
 
 
 def refused(why: str) -> Rule:
@@ -77,6 +83,8 @@ def refused(why: str) -> Rule:
 
 
 _ACROSS = "it reads across every customer; it needs a credential of every customer"
+_PAGE = "the page holds (and its total counts) only what it sees"
+_PATHS = "paths run only through people it sees (the best among those)"
 _ADMIN = "managing companies, people, teams and tokens needs a credential of every customer"
 
 
@@ -105,39 +113,55 @@ RULES: dict[str, dict[str, Rule]] = {
         "companyRelationship": names(("id", "node")),
         # lists
         "companies": own("only ours and the customers of the credential's teams"),
-        "people": names(("filter.company_id", "company")),
+        "people": names(("filter.company_id", "company"), then="only people it sees, counted so"),
         "roles": names(
-            ("filter.company_id", "company"), ("filter.person_id", "person"), required=True
+            ("filter.company_id", "company"),
+            ("filter.person_id", "person"),
+            required=True,
+            then=_PAGE,
         ),
-        "relationships": names(("filter.person_id", "person"), required=True),
-        "companyRelationships": names(("filter.company_id", "company"), required=True),
+        "relationships": names(("filter.person_id", "person"), required=True, then=_PAGE),
+        "companyRelationships": names(("filter.company_id", "company"), required=True, then=_PAGE),
         "referrals": own("only the referrals between parties it sees"),
         "interactions": names(
             ("filter.person_id", "person"),
             ("filter.company_id", "company"),
             ("filter.relationship_id", "node"),
             required=True,
+            then=_PAGE,
         ),
         "deals": names(("company_id", "company"), required=True),
         "deletedItems": refused(_ACROSS),
         # a customer's views
-        "keyPersonMap": names(("company_id", "company")),
+        "keyPersonMap": names(("company_id", "company"), then=f"the call plan's {_PATHS}"),
         "orgChart": names(("company_id", "company")),
         "lifecycleTimeline": names(("company_id", "company")),
         "dealDepth": names(("company_id", "company")),
-        "customerChanges": names(("company_id", "company")),
+        "customerChanges": names(
+            ("company_id", "company"), then="only changes of what it sees, counted so"
+        ),
         "relationshipMeasures": refused(_ACROSS),
-        "fadingRelationships": names(("company_id", "company"), required=True),
-        "exportRecords": names(("company_id", "company")),
+        "fadingRelationships": names(("company_id", "company"), required=True, then=_PAGE),
+        "exportRecords": names(
+            ("company_id", "company"),
+            then="the records of the people and companies it sees, and what lies between them",
+        ),
         # history and evolution of what it sees
         "changeHistory": names(("subject_id", "node")),
         "relationshipHistory": names(("a", "person"), ("b", "person")),
-        "strengthExplanation": names(("relationship_id", "node")),
+        "strengthExplanation": names(
+            ("relationship_id", "node"),
+            then="a contribution of an interaction it does not see names no interaction",
+        ),
         "relationshipHealth": names(("relationship_id", "node")),
         "recentMoves": own("only moves between two roles it sees, with the ties it sees"),
         # traversals and figures of the whole graph
-        "introductionPaths": names(("from_person_id", "person"), ("to_person_id", "person")),
-        "bestIntroductions": names(("to_person_id", "person"), ("to_company_id", "company")),
+        "introductionPaths": names(
+            ("from_person_id", "person"), ("to_person_id", "person"), then=_PATHS
+        ),
+        "bestIntroductions": names(
+            ("to_person_id", "person"), ("to_company_id", "company"), then=_PATHS
+        ),
         "referralChain": refused(_ACROSS),
         "topReferrers": refused(_ACROSS),
         "referralConversion": refused(_ACROSS),
@@ -306,6 +330,29 @@ def with_team_rules(*roots: type | None) -> None:
                 field.extensions.append(TeamRule(definition.name, name, rules[name]))
 
 
+_WHAT = {
+    "company": "a company",
+    "person": "a person",
+    "node": "any object's id",
+    "external": "the item with that external id, if one exists",
+}
+
+
+def _camel_path(path: str) -> str:
+    return ".".join(_camel(part) for part in path.split("."))
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+def rules_table() -> str:
+    """Every root field's rule as a Markdown table (docs/ACCOUNT_TEAMS.md holds it; a test
+    checks that it is current)."""
+    lines = ["| type | field | for a credential scoped to account teams |", "|---|---|---|"]
+    for type_name, rules in RULES.items():
+        for name, rule in sorted(rules.items()):
+            text = rule.describe(writes=type_name == "Mutation")
+            lines.append(f"| {type_name} | `{name}` | {text} |")
+    return "\n".join(lines) + "\n"

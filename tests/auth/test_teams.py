@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -38,7 +39,7 @@ from graph.db.connection import Graph
 from graph.db.settings import ApiSettings
 from resolvers.context import Context
 from schema import build_schema
-from schema.scope import RULES
+from schema.scope import RULES, rules_table
 from tests.conftest import ADMIN, auth_headers, make_app
 from tests.live_server import served_in_a_thread
 
@@ -659,3 +660,9 @@ def test_a_jwt_with_a_teams_claim_is_scoped_over_http_and_websockets(
             }
             with pytest.raises(TimeoutError):
                 ws.recv(timeout=1.0)
+
+
+def test_the_docs_list_every_fields_rule_as_the_code_has_it() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "ACCOUNT_TEAMS.md").read_text()
+    listed = text.split("<!-- rules:start -->\n")[1].split("<!-- rules:end -->")[0]
+    assert listed == rules_table()
