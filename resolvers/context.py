@@ -32,7 +32,7 @@ from graph.deals.deals import Deal
 from graph.evolution import interactions
 from graph.evolution import timelines as evolution
 from graph.evolution.interactions import Interaction
-from resolvers.scope import as_seen, each_seen, figures_seen, groups_seen
+from resolvers.scope import as_seen, each_seen, groups_seen
 from resolvers.scope import seen as seen_item
 
 P = ParamSpec("P")
@@ -263,8 +263,10 @@ class Loaders:
         v = self.visibility()
         if v.everything:
             return reads.person_figures_by_id(graph, ids)
-        found = groups_seen(v, reads.relationships_for_people(graph, ids))
-        return [figures_seen(group) for group in found]
+        return [
+            PersonFigures(strongest_tie=strongest, relationship_count=count)
+            for strongest, count in scope.figures_seen(graph, v, list(ids))
+        ]
 
 
 def _person_id(person: Person) -> str:

@@ -17,7 +17,6 @@ from graph.core.models import (
     PartyKind,
     PartyRef,
     Person,
-    PersonFigures,
     PersonRelationship,
     Referral,
     Role,
@@ -98,16 +97,6 @@ def groups_seen(v: Visibility, groups: Sequence[list[T]]) -> list[list[T]]:
     if v.everything:
         return list(groups)
     return [[as_seen(v, item) for item in group if seen(v, item)] for group in groups]
-
-
-def figures_seen(relationships: Sequence[PersonRelationship]) -> PersonFigures:
-    """A person's figures from the relationships the credential sees (the stored ones count
-    relationships with people outside its teams)."""
-    strengths = [r.strength for r in relationships]
-    return PersonFigures(
-        strongest_tie=max(strengths) if strengths else None,
-        relationship_count=len(relationships),
-    )
 
 
 async def seen_page(

@@ -83,3 +83,21 @@ def _read(graph: Graph, teams: frozenset[str]) -> Visibility:
         str(id_) for row in graph.read(cypher.VISIBLE_PEOPLE, teams=names) for id_ in row["people"]
     )
     return Visibility(companies=companies, people=people)
+
+
+def assign_teams(graph: Graph, teams_by_company: dict[str, list[str]]) -> int:
+    """Set customers' teams in bulk, recording no change (for a benchmark's graph; the API's
+    `updateCompany` records it); the count of companies found."""
+    rows = [[id_, sorted(teams)] for id_, teams in sorted(teams_by_company.items())]
+    return int(graph.write(cypher.ASSIGN_TEAMS, rows=rows)[0]["assigned"])
+
+
+def figures_seen(graph: Graph, v: Visibility, ids: list[str]) -> list[tuple[float | None, int]]:
+    """Each person's strongest tie and count of relationships, over the ties with people `v`
+    sees (the stored figures count every tie)."""
+    found = {str(row["key"]): row["ties"] for row in graph.read(cypher.PEOPLE_TIES, ids=ids)}
+    figures: list[tuple[float | None, int]] = []
+    for id_ in ids:
+        strengths = [float(s) for other, s in found.get(id_, []) if v.person(str(other))]
+        figures.append((max(strengths) if strengths else None, len(strengths)))
+    return figures

@@ -24,3 +24,26 @@ CALL (c) {
 }
 RETURN people
 """
+
+# Customers' teams set in bulk, without recording a change (benchmarks/teams.py sets up its
+# graph with it; the API's updateCompany records the change). `key` is a plain variable: a
+# look-up by `row.id` would scan (docs/ARCHITECTURE.md, "Engine quirks").
+ASSIGN_TEAMS: Final[LiteralString] = """
+UNWIND $rows AS row
+WITH row[0] AS key, row[1] AS teams
+MATCH (c:Company {id: key})
+SET c.teams = teams
+RETURN count(c) AS assigned
+"""
+
+# Each person's ties as [the other person's id, strength], for the figures a scoped credential
+# sees (`strongestTie`, `relationshipCount` counted over the ties with people it sees).
+PEOPLE_TIES: Final[LiteralString] = """
+UNWIND $ids AS key
+MATCH (p:Person {id: key})
+CALL (p) {
+  MATCH (p)-[k:KNOWS]-(o:Person)
+  RETURN collect([o.id, k.strength]) AS ties
+}
+RETURN key, ties
+"""
