@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+from opentelemetry import trace
+from opentelemetry.trace import NoOpTracer, Tracer
 from strawberry.dataloader import DataLoader
 
 from graph.auth.credentials import Principal
@@ -85,11 +87,30 @@ def _ends_loader(
     return DataLoader(load_fn=load)
 
 
+def _traced(
+    tracer: Tracer, name: str, load: Callable[[list[Any]], Awaitable[Any]]
+) -> Callable[[list[Any]], Awaitable[Any]]:
+    """`load` with a span per batch inside a traced operation (README, "Traces"): a group of
+    the fields that asked for the batch, with its statements under it. The span holds how
+    many keys, not which."""
+
+    async def traced(keys: list[Any]) -> Any:
+        if not trace.get_current_span().is_recording():
+            return await load(keys)
+        with tracer.start_as_current_span(
+            f"DataLoader {name}", attributes={"guanxi.loader.keys": len(keys)}
+        ):
+            return await load(keys)
+
+    return traced
+
+
 @dataclass
 class Loaders:
     """One loader per batch read; each batch is one database round trip."""
 
     graph: Graph
+    tracer: Tracer = field(default_factory=NoOpTracer)
     companies: DataLoader[str, Company | None] = field(init=False)
     company_figures: DataLoader[str, CompanyFigures] = field(init=False)
     people: DataLoader[str, Person | None] = field(init=False)
@@ -182,6 +203,10 @@ class Loaders:
             return await off_loop(_roles_at, g, keys)
 
         self.roles_at = DataLoader(load_fn=roles_at)
+        if not isinstance(self.tracer, NoOpTracer):
+            for name, loader in vars(self).items():
+                if isinstance(loader, DataLoader):
+                    loader.load_fn = _traced(self.tracer, name, loader.load_fn)
 
 
 def _person_id(person: Person) -> str:
@@ -216,11 +241,14 @@ class Context:
     credential: str | None = None
     # The request's id (X-Request-ID), which an internal error quotes to the client.
     request_id: str | None = None
+    # spans for DataLoader batches (and, in graph/, statements): the no-op one when tracing
+    # is off (server.py, create_app)
+    tracer: Tracer = field(default_factory=NoOpTracer)
     loaders: Loaders = field(init=False)
     _served: bool = field(default=False, init=False, repr=False)  # see for_operation
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.graph)
+        self.loaders = Loaders(self.graph, self.tracer)
 
     def for_operation(self) -> Context:
         """The context of one operation: this one for the first operation it serves (an
