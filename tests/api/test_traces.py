@@ -14,6 +14,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 from starlette.testclient import TestClient
 
 from graph.cypher import all_statements
@@ -21,7 +22,7 @@ from graph.db.connection import Graph
 from graph.db.tracing import statement_name
 from server import create_app
 from tests import factories
-from tests.conftest import AUTH, auth_headers, data
+from tests.conftest import AUTH, auth_headers, data, gql
 from web import tracing
 
 COMPANY_ROLES = """
@@ -81,14 +82,23 @@ def test_statement_spans_sit_under_the_operation_span_by_registry_name(
         read = data(client, COMPANY_ROLES, id=company_id)
         assert read["company"]["people"][0]["person"]["name"] == PERSON
         made = data(client, CREATE, name=NEW)["createCompany"]["id"]
+        refused = gql(client, f'query Refused {{ company(id: "{company_id}") {{ nope }} }}')
+        assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         time.sleep(0.6)  # the change feed's follower polls every 0.2 s meanwhile
     spans = exporter.get_finished_spans()
     by_id = {s.context.span_id: s for s in spans if s.context is not None}
 
     roots = [s for s in spans if s.parent is None]
-    assert sorted(s.name for s in roots) == ["mutation Create", "query CompanyRoles"], [
+    assert sorted(s.name for s in roots) == [
+        "mutation Create",
+        "query CompanyRoles",
+        "query Refused",
+    ], [
         s.name for s in roots
     ]  # no orphans: the follower's polls and the start-up's reads make no span
+    refused_op = next(s for s in roots if s.name == "query Refused")
+    assert refused_op.status.status_code is StatusCode.ERROR
+    assert refused_op.status.description == "GRAPHQL_VALIDATION_FAILED"
     read_op = next(s for s in roots if s.name == "query CompanyRoles")
     assert read_op.kind is trace.SpanKind.SERVER
     assert read_op.attributes == {
