@@ -5,12 +5,21 @@ none at all when tracing is off."""
 from __future__ import annotations
 
 import contextlib
+import gzip
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from opentelemetry import trace
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -19,10 +28,12 @@ from starlette.testclient import TestClient
 
 from graph.cypher import all_statements
 from graph.db.connection import Graph
+from graph.db.engine import BoltEndpoint
 from graph.db.tracing import statement_name
 from server import create_app
 from tests import factories
 from tests.conftest import AUTH, auth_headers, data, gql
+from tests.live_server import start_server, wait_ready
 from web import tracing
 
 COMPANY_ROLES = """
@@ -185,3 +196,82 @@ def test_a_statement_is_named_by_the_registry() -> None:
     name, text = next(iter(sorted(all_statements().items())))
     assert statement_name(text) == name
     assert statement_name("MATCH (n) RETURN n") == "(a statement not in graph/cypher)"
+
+
+class OtlpReceiver:
+    """A collector's OTLP/HTTP traces endpoint on loopback: keeps what it is sent."""
+
+    def __init__(self) -> None:
+        received: list[ExportTraceServiceRequest] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                received.append(ExportTraceServiceRequest.FromString(body))
+                answer = ExportTraceServiceResponse().SerializeToString()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.received = received
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def spans(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(service.name, span name, attributes) of every span received."""
+        found = []
+        for request in self.received:
+            for resource_spans in request.resource_spans:
+                resource = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+                for scope_spans in resource_spans.scope_spans:
+                    for span in scope_spans.spans:
+                        attributes = {a.key: str(a.value) for a in span.attributes}
+                        found.append((resource["service.name"], span.name, attributes))
+        return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_server_exports_its_spans_over_otlp_when_an_endpoint_is_set(
+    engine_endpoint: BoltEndpoint, company_id: str, tmp_path: Path, workers: str
+) -> None:
+    """`python server.py` (and each worker of `--workers 2`) with OTEL_EXPORTER_OTLP_ENDPOINT:
+    its spans reach the endpoint, at the latest when it stops (the batch is sent every minute
+    here, so what arrives was flushed at shutdown)."""
+    receiver = OtlpReceiver()
+    server = start_server(
+        engine_endpoint,
+        tmp_path / "server.log",
+        "--workers",
+        workers,
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY="60000",
+    )
+    try:
+        wait_ready(server)
+        for _ in range(4):
+            response = httpx2.post(
+                server.graphql_url,
+                json={"query": COMPANY_ROLES, "variables": {"id": company_id}},
+                headers=auth_headers(),
+            )
+            assert response.json()["data"]["company"]["name"] == NAME
+    finally:
+        assert server.stop() == 0, server.log.read_text()
+    receiver.server.shutdown()
+    receiver.server.server_close()
+    spans = receiver.spans()
+    names = [name for _, name, _ in spans]
+    assert names.count("query CompanyRoles") == 4, names
+    assert "core.roles.ROLES_FOR_COMPANIES" in names, names
+    assert {service for service, _, _ in spans} == {"guanxi"}
+    for secret in (company_id, NAME, PERSON, EMAIL, TITLE):
+        assert not [s for s in spans if secret in str(s)], secret
