@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import neo4j
 import pytest
 from opentelemetry import trace
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
@@ -27,6 +28,7 @@ from opentelemetry.trace import StatusCode
 from starlette.testclient import TestClient
 
 from graph.cypher import all_statements
+from graph.cypher.core.deleted import DELETED_PAGE
 from graph.db.connection import Graph
 from graph.db.engine import BoltEndpoint
 from graph.db.tracing import statement_name
@@ -275,3 +277,32 @@ def test_a_server_exports_its_spans_over_otlp_when_an_endpoint_is_set(
     assert {service for service, _, _ in spans} == {"guanxi"}
     for secret in (company_id, NAME, PERSON, EMAIL, TITLE):
         assert not [s for s in spans if secret in str(s)], secret
+
+
+def test_a_failed_statement_is_marked_by_its_error_type_and_code_not_its_message(
+    graph: Graph,
+) -> None:
+    """The span keeps the error's type and code, not its message, where a database may quote
+    the value it refused (Neo4j does, for some errors)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    graph.tracer = tracer
+    try:
+        with (
+            tracer.start_as_current_span("operation"),
+            pytest.raises(neo4j.exceptions.Neo4jError) as refused,
+        ):
+            graph.read(DELETED_PAGE, kind=None, offset=0, limit=NAME)
+    finally:
+        graph.tracer = trace.NoOpTracer()
+    statement = next(s for s in exporter.get_finished_spans() if s.name != "operation")
+    assert statement.name == "core.deleted.DELETED_PAGE"
+    assert statement.status.status_code is StatusCode.ERROR
+    assert statement.attributes is not None
+    assert statement.attributes["error.type"] == type(refused.value).__module__ + "." + (
+        type(refused.value).__qualname__
+    )
+    assert statement.attributes["db.response.status_code"] == refused.value.code
+    assert not [s for s in exporter.get_finished_spans() if NAME in str(s.to_json())]
