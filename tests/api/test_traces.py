@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import StatusCode
 from starlette.testclient import TestClient
 
+from graph.auth.credentials import issue_jwt
+from graph.auth.tokens import Role
 from graph.cypher import all_statements
 from graph.cypher.core.deleted import DELETED_PAGE
 from graph.db.connection import Graph
@@ -34,8 +37,9 @@ from graph.db.engine import BoltEndpoint
 from graph.db.tracing import statement_name
 from server import create_app
 from tests import factories
+from tests.api import test_sockets as sockets
 from tests.conftest import AUTH, auth_headers, data, gql
-from tests.live_server import start_server, wait_ready
+from tests.live_server import served_in_a_thread, start_server, wait_ready
 from web import tracing
 
 COMPANY_ROLES = """
@@ -306,3 +310,39 @@ def test_a_failed_statement_is_marked_by_its_error_type_and_code_not_its_message
     )
     assert statement.attributes["db.response.status_code"] == refused.value.code
     assert not [s for s in exporter.get_finished_spans() if NAME in str(s.to_json())]
+
+
+def test_operations_on_a_socket_and_a_subscription_each_have_their_span(
+    graph: Graph, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A subscription's span lasts as long as it does, with the statements it runs under it;
+    the socket's other operations have their own. OpenTelemetry logs nothing (a context
+    attached in one task and detached in another would be logged as an error)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = create_app(
+        lambda: contextlib.nullcontext(graph),
+        demo_data=False,
+        auth=sockets.AUTH,
+        tracer_provider=provider,
+    )
+    a, b = factories.person(graph, PERSON), factories.person(graph, "Wang Fang")
+    token = issue_jwt("socket", Role.ADMIN, sockets.AUTH)
+    with served_in_a_thread(app) as base, sockets._socket(base, f"Bearer {token}") as ws:
+        assert sockets._run(ws, "1", "query Before { companies { totalCount } }")["data"]
+        subscribe = {"query": sockets.CHANGED, "variables": {"p": a}}
+        ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": subscribe}))
+        time.sleep(0.5)
+        factories.knows(graph, a, b, 0.5)
+        assert json.loads(ws.recv(timeout=10))["type"] == "next"
+        ws.send(json.dumps({"id": "2", "type": "complete"}))
+        assert sockets._run(ws, "3", "query After { companies { totalCount } }")["data"]
+    spans = exporter.get_finished_spans()
+    by_id = {s.context.span_id: s for s in spans if s.context is not None}
+    roots = sorted(s.name for s in spans if s.parent is None)
+    assert roots == ["query After", "query Before", "subscription"], roots
+    subscription = next(s for s in spans if s.name == "subscription")
+    under = {s.name for s in spans if subscription in ancestors(s, by_id)}
+    assert "GraphQL field relationshipChanged" in under and "core.kinds.PERSON.by_id" in under
+    assert not [r for r in caplog.records if r.name.startswith("opentelemetry")]
