@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 import uvicorn
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
+from opentelemetry.trace import NoOpTracer, Tracer, TracerProvider
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -83,6 +84,7 @@ from web.pages import (
 )
 from web.protocol import ConfiguredHeaderTimeoutProtocol, HeaderTimeoutProtocol
 from web.settings import HttpSettings
+from web.tracing import provider_from_environment
 from web.trusted import TrustedDocuments
 from web.view import SpecGraphQL
 
@@ -109,8 +111,11 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         *,
         max_message_bytes: int = 0,
         trusted: TrustedDocuments | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
-        served = schema if settings is None else build_schema(settings)
+        served = (
+            schema if settings is None and tracer is None else build_schema(settings, tracer=tracer)
+        )
         api = settings or ApiSettings()
         super().__init__(
             served,
@@ -125,6 +130,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
         )
         self._graph_of = graph_of
         self._auth = auth
+        self._tracer = tracer or NoOpTracer()
         # the request's own deadline (schema/limits.py) stops its statements; this one also
         # stops what runs between them, a little later so that a write is rolled back first
         self._deadline = api.request_timeout + DEADLINE_GRACE if api.request_timeout else None
@@ -141,6 +147,7 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             principal=principal_of(request.scope),
             request_id=request.scope.get(REQUEST_ID_KEY),
             credential=request.headers.get("authorization"),
+            tracer=self._tracer,
         )
 
     async def execute_single(
@@ -202,6 +209,7 @@ def create_app(
     http: HttpSettings | None = None,
     dev_token: bool | None = None,
     auth: AuthSettings | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The app. `connect` opens the graph for the app's lifetime (the embedded engine or Neo4j).
 
@@ -211,6 +219,9 @@ def create_app(
     for development (kept in the data directory); by default only on the embedded engine, and
     never in production mode (GUANXI_MODE=production: dev_token=True is then a ValueError).
     `auth`: the credential settings (by default from GUANXI_JWT_* and friends).
+    `tracer_provider`: where the spans of operations, root fields, DataLoader batches and
+    statements go; by default the OTLP export that OTEL_* variables configure, or none (README,
+    "Traces").
     """
     # Production mode never makes or logs a development token, whatever the engine: an admin
     # secret in the log (and a link that signs in with it) is for a laptop's demo only.
@@ -222,6 +233,9 @@ def create_app(
     auth_settings = auth or AuthSettings()
     # read now, so that a setting that is not valid stops the start before the engine does
     feed_settings, _ = FeedSettings(), RetentionSettings()
+    own_provider = provider_from_environment() if tracer_provider is None else None
+    provider = tracer_provider or own_provider
+    tracer = provider.get_tracer("guanxi") if provider is not None else None
 
     def graph_of() -> Graph:
         return state["graph"]
@@ -239,6 +253,9 @@ def create_app(
                 make_dev_token = not production and (embedded if dev_token is None else dev_token)
                 _get_ready(graph, demo_data, make_dev_token)
             state["graph"] = graph
+            untraced = graph.tracer
+            if tracer is not None:
+                graph.tracer = tracer  # its statements' spans (graph/db/tracing.py)
             following = feed.follower(graph)
             following.start(feed_settings.poll_seconds)
             purging = asyncio.create_task(_purge_periodically(graph))
@@ -251,6 +268,11 @@ def create_app(
                 following.stop()
                 state.clear()
                 network.stop_worker()
+                graph.tracer = untraced
+                if own_provider is not None:
+                    # export what is left now: a process that ran the engine ends with
+                    # os._exit (_leave), before the SDK's own flush at exit
+                    own_provider.force_flush()
 
     def _get_ready(graph: Graph, demo: bool | None, make_dev_token: bool) -> None:
         """Prepare the database, load the demo data into an empty one (when asked, or by
@@ -301,6 +323,7 @@ def create_app(
         settings,
         max_message_bytes=http.max_body_bytes,
         trusted=trusted,
+        tracer=tracer,
     )
     return Starlette(
         routes=[

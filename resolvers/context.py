@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
+from opentelemetry import trace
+from opentelemetry.trace import NoOpTracer, Tracer
 from strawberry.dataloader import DataLoader
 
 from graph.auth import scope
@@ -112,6 +114,24 @@ def _ends_loader(
     return DataLoader(load_fn=load)
 
 
+def _traced(
+    tracer: Tracer, name: str, load: Callable[[list[Any]], Awaitable[Any]]
+) -> Callable[[list[Any]], Awaitable[Any]]:
+    """`load` with a span per batch inside a traced operation (README, "Traces"): a group of
+    the fields that asked for the batch, with its statements under it. The span holds how
+    many keys, not which."""
+
+    async def traced(keys: list[Any]) -> Any:
+        if not trace.get_current_span().is_recording():
+            return await load(keys)
+        with tracer.start_as_current_span(
+            f"DataLoader {name}", attributes={"guanxi.loader.keys": len(keys)}
+        ):
+            return await load(keys)
+
+    return traced
+
+
 @dataclass
 class Loaders:
     """One loader per batch read; each batch is one database round trip. What a credential
@@ -120,6 +140,7 @@ class Loaders:
 
     graph: Graph
     visibility: Callable[[], Visibility] = field(default=lambda: scope.EVERYTHING)
+    tracer: Tracer = field(default_factory=NoOpTracer)
     companies: DataLoader[str, Company | None] = field(init=False)
     company_figures: DataLoader[str, CompanyFigures] = field(init=False)
     people: DataLoader[str, Person | None] = field(init=False)
@@ -219,6 +240,10 @@ class Loaders:
             return await off_loop(_roles_at, g, keys)
 
         self.roles_at = DataLoader(load_fn=roles_at)
+        if not isinstance(self.tracer, NoOpTracer):
+            for name, loader in vars(self).items():
+                if isinstance(loader, DataLoader):
+                    loader.load_fn = _traced(self.tracer, name, loader.load_fn)
 
     def _shown(self, item: Any) -> Any:
         return as_seen(self.visibility(), item)
@@ -301,13 +326,16 @@ class Context:
     credential: str | None = None
     # The request's id (X-Request-ID), which an internal error quotes to the client.
     request_id: str | None = None
+    # spans for DataLoader batches (and, in graph/, statements): the no-op one when tracing
+    # is off (server.py, create_app)
+    tracer: Tracer = field(default_factory=NoOpTracer)
     loaders: Loaders = field(init=False)
     _served: bool = field(default=False, init=False, repr=False)  # see for_operation
     # what the credential sees, for its teams: read once an operation (resolvers/scope.py)
     _visible: tuple[frozenset[str], Visibility] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.graph, self.visibility)
+        self.loaders = Loaders(self.graph, self.visibility, self.tracer)
 
     def visibility(self) -> Visibility:
         """What the caller sees (graph/auth/scope.py): everything unless its credential is

@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import Tracer
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -31,6 +32,7 @@ from schema.query import Query
 from schema.scalars import SCALARS
 from schema.scope import with_team_rules
 from schema.subscription import Subscription
+from schema.tracing import OperationSpans
 
 # A document seen before is parsed and validated once (the caches are keyed by its text and
 # shared by all requests; Strawberry wants a factory per extension).
@@ -100,11 +102,15 @@ DOCUMENT_CACHES = (_parser_cache, _validation_cache)
 
 
 def build_schema(
-    settings: ApiSettings | None = None, *, heavy: HeavySlots | None = None
+    settings: ApiSettings | None = None,
+    *,
+    heavy: HeavySlots | None = None,
+    tracer: Tracer | None = None,
 ) -> strawberry.Schema:
     """The schema with the limits of `settings`; production mode also hides introspection and
     "Did you mean ...?" suggestions. `heavy`: the count of heavy operations each credential
-    runs (by default one of its own, shared by the schema's requests)."""
+    runs (by default one of its own, shared by the schema's requests). `tracer`: spans for
+    each operation and root field (schema/tracing.py); none without it."""
     settings = settings or ApiSettings()
     rules = [shape_rule(settings.max_depth, settings.max_aliases)]
     production = settings.production
@@ -137,6 +143,12 @@ def build_schema(
     ]
     if production:
         extensions.insert(1, DisableIntrospection)
+    if tracer is not None:
+
+        def operation_spans() -> OperationSpans:
+            return OperationSpans(tracer)
+
+        extensions.insert(0, operation_spans)  # first: its span holds all the others' work
     batching = (
         None if settings.max_batch == 0 else BatchingConfig(max_operations=settings.max_batch)
     )

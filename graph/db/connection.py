@@ -19,8 +19,9 @@ from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
+from opentelemetry.trace import NoOpTracer, Tracer
 
-from graph.db import deadline, feed, packing
+from graph.db import deadline, feed, packing, tracing
 from graph.db.engine import EmbeddedEngine, running_endpoint
 from graph.db.errors import Conflict, TimedOut, Unavailable
 from graph.db.feed import FeedEvent, Topic
@@ -99,22 +100,38 @@ def _is_timeout(exc: neo4j.exceptions.ClientError) -> bool:
 class Tx:
     """One transaction: runs statements and returns their rows as plain dicts."""
 
-    def __init__(self, tx: ManagedTransaction, listeners: list[StatementListener]) -> None:
+    def __init__(
+        self, tx: ManagedTransaction, listeners: list[StatementListener], graph: Graph
+    ) -> None:
         self._tx = tx
         self._listeners = listeners
+        self._graph = graph
         self.published: list[FeedEvent] = []
 
     def run(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one parameterised statement (one database round trip)."""
-        result = self._send(query, params)
-        keys = result.keys()
-        return [_row(record, keys) for record in result]
+        if not tracing.tracing():
+            return self._rows(query, params)
+        with tracing.statement_span(self._graph.tracer, query, self._graph.database) as span:
+            rows = self._rows(query, params)
+            tracing.returned_rows(span, len(rows))
+            return rows
 
     def run_plain(self, query: LiteralString, **params: Any) -> list[list[Any]]:
         """Run a statement whose values are only strings, numbers, booleans, nulls, and lists
         and maps of them, and give each row's values as the driver decoded them: `run` copies
         every value (`_plain`), 9 ms for the 3,500 ties a path search reads in one round."""
-        return [record.values() for record in self._send(query, params)]
+        if not tracing.tracing():
+            return [record.values() for record in self._send(query, params)]
+        with tracing.statement_span(self._graph.tracer, query, self._graph.database) as span:
+            rows = [record.values() for record in self._send(query, params)]
+            tracing.returned_rows(span, len(rows))
+            return rows
+
+    def _rows(self, query: LiteralString, params: dict[str, Any]) -> list[Row]:
+        result = self._send(query, params)
+        keys = result.keys()
+        return [_row(record, keys) for record in result]
 
     def _send(self, query: LiteralString, params: dict[str, Any]) -> neo4j.Result:
         """Check the request's deadline (a request of many short statements stops at the next
@@ -146,6 +163,9 @@ class Graph:
         self.listeners: list[StatementListener] = []
         # told the feed position of every write this process commits (graph/db/feed.py)
         self.commit_listeners: list[Callable[[int], None]] = []
+        # makes a span for each statement run inside a traced operation (graph/db/tracing.py);
+        # the API's no-op tracer until the server sets its own (server.py, create_app)
+        self.tracer: Tracer = NoOpTracer()
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a read transaction (retried on transient errors)."""
@@ -235,7 +255,7 @@ class Graph:
         shorter of GUANXI_TX_TIMEOUT and what is left of the request's deadline."""
 
         def unit(tx: ManagedTransaction) -> T:
-            return work(Tx(tx, self.listeners))
+            return work(Tx(tx, self.listeners, self))
 
         timeouts = [self.tx_timeout] if self.tx_timeout > 0 else []
         left = deadline.remaining()
@@ -266,6 +286,14 @@ class Graph:
         database is away instead of after GUANXI_TX_RETRY_TIME."""
         for listener in self.listeners:
             listener(query, params)
+        if not tracing.tracing():  # the follower's polls: in no operation, so no span
+            return self._read_once(query, params)
+        with tracing.statement_span(self.tracer, query, self.database) as span:
+            rows = self._read_once(query, params)
+            tracing.returned_rows(span, len(rows))
+            return rows
+
+    def _read_once(self, query: LiteralString, params: dict[str, Any]) -> list[Row]:
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 result = session.run(query, params)
