@@ -49,7 +49,7 @@ from graph.db import feed
 from graph.db.connection import Graph, open_graph
 from graph.db.deadline import request_timed_out
 from graph.db.engine import starting_alone
-from graph.db.errors import Unauthenticated
+from graph.db.errors import Unauthenticated, Unavailable
 from graph.db.settings import (
     ApiSettings,
     EngineSettings,
@@ -198,6 +198,8 @@ class GuanxiGraphQL(SpecGraphQL[Context]):
             )
         except Unauthenticated as exc:
             return exc.message
+        except Unavailable:  # the database or the identity provider's keys: try again later
+            log.warning("could not check an open socket's credential again: unavailable")
         return None
 
 

@@ -6,6 +6,7 @@ A real uvicorn server in a thread and a real client (`websockets`)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -18,16 +19,20 @@ from pydantic import SecretStr
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+import server as server_module
 from graph.auth.credentials import AuthSettings, issue_jwt, revoke_token
 from graph.auth.tokens import Role, create_token
 from graph.core import kinds, writes
 from graph.core.inputs import Patch
 from graph.db.connection import Graph
+from graph.db.errors import Unavailable
 from graph.db.settings import ApiSettings
-from server import create_app
+from resolvers.context import Context
+from server import GuanxiGraphQL, create_app
 from tests import factories
 from tests.conftest import counts
 from tests.live_server import served_in_a_thread
+from web.metrics import Metrics
 from web.settings import HttpSettings
 
 PROTOCOL = "graphql-transport-ws"
@@ -156,3 +161,19 @@ def test_each_operation_on_a_socket_reads_the_graph_afresh(graph: Graph, server:
         assert _run(ws, "1", read, id=company)["data"]["node"] == {"name": "Before"}
         writes.update_node(graph, kinds.COMPANY, company, Patch({"name": "After"}))
         assert _run(ws, "2", read, id=company)["data"]["node"] == {"name": "After"}
+
+
+def test_a_socket_whose_credential_cannot_be_checked_again_stays_open(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database (or the identity provider's keys) out of reach at a recheck: the socket's
+    credential was good, so it is kept, and checked again at the next one (not closed, and no
+    error escapes the recheck, which would end the rechecks)."""
+
+    async def unavailable(*args: object) -> None:
+        raise Unavailable("the database cannot be reached")
+
+    monkeypatch.setattr(server_module, "check_credential", unavailable)
+    view = GuanxiGraphQL(lambda: graph, Metrics(frozenset({"/graphql"})), AUTH)
+    context = Context(graph, credential="Bearer something")
+    assert asyncio.run(view.socket_refusal(context)) is None
