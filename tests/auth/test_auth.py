@@ -60,6 +60,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "updatePerson": ADMIN,
     "upsertPerson": ADMIN,
     "deletePerson": ADMIN,
+    "erasePerson": ADMIN,
     "restoreCompany": ADMIN,
     "revokeApiToken": ADMIN,
     "restorePerson": ADMIN,
