@@ -72,9 +72,9 @@ def identifying_values(props: dict[str, Any]) -> list[str]:
         value = props.get(name)
         if isinstance(value, str) and value.strip():
             found.add(value.strip())
-    name = props.get("name")
-    if isinstance(name, str) and not name.isascii():
-        syllables = [s.strip() for s in lazy_pinyin(name) if s.strip() and s.strip().isascii()]
+    written = props.get("name")
+    if isinstance(written, str) and not written.isascii():
+        syllables = [s.strip() for s in lazy_pinyin(written) if s.strip() and s.strip().isascii()]
         if len(syllables) > 1:
             for form in (" ".join(syllables), "".join(syllables)):
                 found.update({form, form.title(), form.capitalize()})

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from dataclasses import replace
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import IO, Any
 
 import pytest
