@@ -26,10 +26,12 @@ operator does about backups and exports handed out.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -41,6 +43,7 @@ from graph.cypher.core import erasure as cypher
 from graph.cypher.core import people
 from graph.db.connection import Graph, Tx
 from graph.db.errors import NotFound
+from graph.db.settings import ErasureSettings
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +85,58 @@ def identifying_values(props: dict[str, Any]) -> list[str]:
     return sorted((v for v in found | escaped if len(v) >= MIN_LENGTH), key=lambda v: (-len(v), v))
 
 
-def erase_person(graph: Graph, person_id: str) -> Erasure:
+def erase_person(graph: Graph, person_id: str, *, logged: bool = True) -> Erasure:
     """Erase a person as the module docstring says; NotFound when there is no such person,
-    live or deleted (so also when they were erased already)."""
-    return graph.write_tx(lambda tx: erase_in(tx, person_id))
+    live or deleted (so also when they were erased already). Once committed, the id is
+    appended to the erasure log (GUANXI_ERASURE_LOG) unless `logged` is False (a replay)."""
+    done = graph.write_tx(lambda tx: erase_in(tx, person_id))
+    path = ErasureSettings().erasure_log
+    if logged and path is not None:
+        append_to_log(path, person_id)
+    return done
+
+
+def append_to_log(path: Path, person_id: str) -> None:
+    """Append one erasure to the log at `path`: the id and when, nothing else. A failure is
+    logged, not raised: the erasure has committed; the operator adds the id by hand."""
+    line = json.dumps({"personId": person_id, "erasedAt": dt.datetime.now(dt.UTC).isoformat()})
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError as exc:
+        log.error("erased person %s but could not append it to %s: %s", person_id, path, exc)
+
+
+def logged_ids(path: Path) -> list[str]:
+    """The person ids in an erasure log, in order, each once."""
+    found: dict[str, None] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            found[str(json.loads(line)["personId"])] = None
+    return list(found)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What replaying an erasure log did."""
+
+    erased: list[str]  # ids found again (a restored backup brought them back) and erased
+    absent: int  # ids already gone
+
+
+def replay_log(graph: Graph, path: Path) -> Replay:
+    """Erase again every person of the erasure log still (or again) in the graph: after a
+    backup taken before their erasure was restored. Idempotent: absent ids are skipped."""
+    erased: list[str] = []
+    absent = 0
+    for person_id in logged_ids(path):
+        try:
+            erase_person(graph, person_id, logged=False)
+        except NotFound:
+            absent += 1
+        else:
+            erased.append(person_id)
+    return Replay(erased, absent)
 
 
 def erase_in(tx: Tx, person_id: str) -> Erasure:

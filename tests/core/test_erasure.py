@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import IO, Any
 
 import pytest
@@ -321,3 +322,23 @@ def test_another_process_drops_its_cached_results(
     names = {p.name for p in reads.person_page(other_graph, offset=0, limit=100).items}
     assert "黄伟" not in names
     assert gql(client, '{ person(id: "' + hw + '") { id } }')["data"]["person"] is None
+
+
+def test_erasures_are_logged_and_replayed_on_a_restored_graph(
+    client: TestClient, graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "erasures.log"
+    monkeypatch.setenv("GUANXI_ERASURE_LOG", str(log))
+    load_demo(graph)
+    hw, zhaoyan = (demo_id(graph, "person", key) for key in ("huangwei", "zhaoyan"))
+    data(client, MUTATION, id=hw)
+    [line] = log.read_text(encoding="utf-8").splitlines()
+    assert set(json.loads(line)) == {"personId", "erasedAt"} and erasure.logged_ids(log) == [hw]
+    # as if a backup taken before 赵燕's erasure had been restored: the log names her, the
+    # graph has her again
+    erasure.append_to_log(log, zhaoyan)
+    replayed = erasure.replay_log(graph, log)
+    assert replayed == erasure.Replay(erased=[zhaoyan], absent=1)
+    assert reads.people_by_id(graph, [zhaoyan]) == [None]
+    assert erasure.replay_log(graph, log) == erasure.Replay(erased=[], absent=2)
+    assert erasure.logged_ids(log) == [hw, zhaoyan]  # a replay appends nothing
