@@ -136,6 +136,7 @@ ERASURE_REDACTIONS: Final[tuple[LiteralString, ...]] = (
     _redaction("(n:Deal)", "n", ("note",)),
     _redaction("(n:Change)", "n", ("by", "reason", "before", "after")),
     _redaction("(n:DeletedItem)", "n", ("notes", "deletedBy")),
+    _redaction("(n:Import)", "n", ("by",)),
     _redaction("()-[n:KNOWS]->()", "n", ("notes",)),
     _redaction("()-[n:DOES_BUSINESS_WITH]->()", "n", ("notes",)),
     _redaction("()-[n:REFERRED]->()", "n", ("note",)),
