@@ -67,7 +67,8 @@ class Erasure:
 
 def identifying_values(props: dict[str, Any]) -> list[str]:
     """The person's values to search other items' free text for: their identifying
-    properties, their name's pinyin (spaced, joined; lower case and capitalised), and each
+    properties, their name's pinyin (spaced, joined; lower case and capitalised) and the Latin
+    part of a name in both scripts, and each
     value's JSON-escaped form (as the change log's states hold it). Longest first, so that a
     value inside another is replaced after it."""
     found: set[str] = set()
@@ -77,10 +78,16 @@ def identifying_values(props: dict[str, Any]) -> list[str]:
             found.add(value.strip())
     written = props.get("name")
     if isinstance(written, str) and not written.isascii():
-        syllables = [s.strip() for s in lazy_pinyin(written) if s.strip() and s.strip().isascii()]
+        # the pinyin of its Chinese characters; and the rest of a name written in both
+        # scripts ("王浩 Wang Hao": "Wang Hao")
+        han = "".join(c for c in written if not c.isascii())
+        latin = " ".join("".join(c for c in written if c.isascii()).split())
+        syllables = [s.strip() for s in lazy_pinyin(han) if s.strip().isascii() and s.strip()]
         if len(syllables) > 1:
             for form in (" ".join(syllables), "".join(syllables)):
                 found.update({form, form.title(), form.capitalize()})
+        if len(latin) >= 4:
+            found.add(latin)
     escaped = {json.dumps(value)[1:-1] for value in found}
     return sorted((v for v in found | escaped if len(v) >= MIN_LENGTH), key=lambda v: (-len(v), v))
 

@@ -357,3 +357,20 @@ def test_erasures_are_logged_and_replayed_on_a_restored_graph(
     assert reads.people_by_id(graph, [zhaoyan]) == [None]
     assert erasure.replay_log(graph, log) == erasure.Replay(erased=[], absent=2)
     assert erasure.logged_ids(log) == [hw, zhaoyan]  # a replay appends nothing
+
+
+def test_the_values_searched_for_in_free_text() -> None:
+    found = erasure.identifying_values(
+        {"name": "王浩 Wang Hao", "email": "w@x.example", "phone": "1", "notes": "not searched"}
+    )
+    assert set(found) == {
+        "王浩 Wang Hao",
+        "\\u738b\\u6d69 Wang Hao",  # as JSON writes it (the change log's states)
+        "Wang Hao",
+        "wang hao",
+        "Wang hao",
+        "wanghao",
+        "Wanghao",
+        "w@x.example",
+    }
+    assert found == sorted(found, key=lambda v: (-len(v), v))  # longest replaced first
