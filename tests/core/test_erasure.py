@@ -276,20 +276,25 @@ def test_erasing_a_person_leaves_no_value_of_theirs_anywhere(
 
 def test_a_deleted_person_is_erased_from_the_archive(client: TestClient, graph: Graph) -> None:
     ids = _his_world(client, graph)
-    hw = ids["huangwei"]
+    hw, beichen = ids["huangwei"], ids["beichen"]
     values = _his_values(graph, hw)
+    [beichen_roles] = reads.roles_for_companies(graph, [beichen], include_past=True)
     data(client, "mutation ($id: ID!) { deletePerson(id: $id, force: true) }", id=hw)
+    # their company deleted too: their role waits between the two archives
+    data(client, "mutation ($id: ID!) { deleteCompany(id: $id, force: true) }", id=beichen)
     assert any("DeletedItem" in place for place in _leaks(graph, values))
     done = data(client, MUTATION, id=hw)["erasePerson"]
     assert done["wasDeleted"]
     assert _leaks(graph, values) == []
-    assert data(client, "{ deletedItems { nodes { id } } }")["deletedItems"]["nodes"] == []
-    assert (
-        error(client, "mutation ($id: ID!) { restorePerson(id: $id) { id } }", id=hw)["extensions"][
-            "code"
-        ]
-        == "NOT_FOUND"
-    )
+    [item] = data(client, "{ deletedItems { nodes { id } } }")["deletedItems"]["nodes"]
+    assert item["id"] == beichen
+    restored = "mutation ($id: ID!) { restorePerson(id: $id) { id } }"
+    assert error(client, restored, id=hw)["extensions"]["code"] == "NOT_FOUND"
+    # the company comes back with its other people's roles, without theirs
+    data(client, "mutation ($id: ID!) { restoreCompany(id: $id) { id } }", id=beichen)
+    [roles] = reads.roles_for_companies(graph, [beichen], include_past=True)
+    assert {r.id for r in roles} == {r.id for r in beichen_roles if r.person_id != hw}
+    assert _leaks(graph, values) == []
 
 
 def test_an_unknown_or_erased_person_is_not_found(client: TestClient, graph: Graph) -> None:
