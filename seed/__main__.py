@@ -7,6 +7,7 @@
     python -m seed backup FILE.zip                 back up the embedded engine's database
     python -m seed restore FILE.zip [--data-dir DIR]  restore it into an empty data directory
     python -m seed purge                           purge deleted items past their retention
+    python -m seed erase ID [ID ...]               erase people for good (docs/PRIVACY.md)
     python -m seed replay-erasures [LOG]           erase again whom a restored backup brought back
     python -m seed token create --name NAME --role viewer|planner|analyst|admin
     python -m seed token revoke NAME_OR_ID
@@ -32,7 +33,7 @@ from pydantic import ValidationError
 
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
-from graph.core.erasure import replay_log
+from graph.core.erasure import erase_person, replay_log
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
@@ -160,6 +161,20 @@ def _purge(args: argparse.Namespace) -> int:
         f"purged {purged.deleted_items} deleted item(s) past the retention window and "
         f"{purged.idempotency_keys} idempotency key(s)"
     )
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        prepare(graph)
+        for person_id in args.ids:
+            done = erase_person(graph, person_id)
+            print(
+                f"erased {done.person_id}: {done.changes_removed} change(s), "
+                f"{done.interactions_updated} interaction(s), "
+                f"{done.idempotency_records_removed} idempotency record(s), "
+                f"{done.texts_redacted} text(s) redacted"
+            )
     return 0
 
 
@@ -301,6 +316,14 @@ def main(argv: list[str] | None = None) -> int:
         "server does it every hour)",
     )
     purge.set_defaults(run=_purge)
+
+    erase = commands.add_parser(
+        "erase",
+        help="erase people for good, as erasePerson does, without the request's time limit "
+        "(docs/PRIVACY.md)",
+    )
+    erase.add_argument("ids", nargs="+", help="the people (`pe_` ids), live or deleted")
+    erase.set_defaults(run=_erase)
 
     replay = commands.add_parser(
         "replay-erasures",

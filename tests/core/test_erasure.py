@@ -23,9 +23,10 @@ from graph.cypher.core import erasure as cypher
 from graph.cypher.db import feed as feed_cypher
 from graph.db import cache, feed
 from graph.db.connection import Graph
+from graph.db.engine import BoltEndpoint
 from graph.transfer.exporter import ExportFormat, whole_graph, write_export
 from seed.demo import load_demo
-from tests.auth.test_auth import _codes
+from tests.auth.test_auth import _codes, _seed
 from tests.conftest import auth_headers, data, error
 from tests.factories import demo_id
 
@@ -379,3 +380,25 @@ def test_the_values_searched_for_in_free_text() -> None:
         "w@x.example",
     }
     assert found == sorted(found, key=lambda v: (-len(v), v))  # longest replaced first
+
+
+def test_the_command_line_erases_and_replays(
+    graph: Graph, engine_endpoint: BoltEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m seed erase` and `replay-erasures` against the test engine."""
+    settings = engine_endpoint.neo4j_settings()
+    monkeypatch.setenv("NEO4J_URI", engine_endpoint.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", settings.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.password.get_secret_value())
+    monkeypatch.setenv("NEO4J_DATABASE", settings.database)
+    log = tmp_path / "erasures.log"
+    monkeypatch.setenv("GUANXI_ERASURE_LOG", str(log))
+    load_demo(graph)
+    hw, zhaoyan = (demo_id(graph, "person", key) for key in ("huangwei", "zhaoyan"))
+    code, out = _seed("erase", hw)
+    assert code == 0 and out.startswith(f"erased {hw}: "), out
+    assert reads.people_by_id(graph, [hw]) == [None] and erasure.logged_ids(log) == [hw]
+    erasure.append_to_log(log, zhaoyan)
+    code, out = _seed("replay-erasures")
+    assert code == 0 and "erased 1 person(s) again; 1 already gone" in out and zhaoyan in out
+    assert reads.people_by_id(graph, [zhaoyan]) == [None]
