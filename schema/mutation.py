@@ -19,6 +19,7 @@ from resolvers import writes
 from schema.auth import ADMIN_ONLY, PLANNER_WRITE
 from schema.deals import DealMutation
 from schema.deleted import DeletedMutation
+from schema.erasure import ErasureMutation
 from schema.evolution import EvolutionMutation
 from schema.history import ChangeNoteArg, to_note
 from schema.inputs import (
@@ -604,5 +605,6 @@ class Mutation(
     TokenMutation,
     TransferMutation,
     DeletedMutation,
+    ErasureMutation,
 ):
     """Every write Guanxi accepts."""

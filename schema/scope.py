@@ -181,6 +181,10 @@ RULES: dict[str, dict[str, Rule]] = {
         "deletePerson": refused(_ADMIN),
         "restorePerson": refused(_ADMIN),
         "importRecords": refused(_ADMIN),
+        "erasePerson": refused(
+            "erasing a person reaches into every customer's records; it needs a credential of "
+            "every customer"
+        ),
         "revokeApiToken": refused(_ADMIN),
         "createRole": names(("input.person_id", "person"), ("input.company_id", "company")),
         "upsertRole": names(

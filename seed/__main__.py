@@ -7,6 +7,8 @@
     python -m seed backup FILE.zip                 back up the embedded engine's database
     python -m seed restore FILE.zip [--data-dir DIR]  restore it into an empty data directory
     python -m seed purge                           purge deleted items past their retention
+    python -m seed erase ID [ID ...]               erase people for good (docs/PRIVACY.md)
+    python -m seed replay-erasures [LOG]           erase again whom a restored backup brought back
     python -m seed token create --name NAME --role viewer|planner|analyst|admin
     python -m seed token revoke NAME_OR_ID
     python -m seed token list
@@ -32,13 +34,14 @@ from pydantic import ValidationError
 from graph.auth import tokens
 from graph.auth.credentials import revoke_token
 from graph.auth.teams import EVERY_CUSTOMER, describe_teams, teams_from_text
+from graph.core.erasure import erase_person, replay_log
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
 from graph.db.engine import EngineError
 from graph.db.errors import GuanxiError, NotFound
-from graph.db.settings import EngineSettings, Neo4jSettings
+from graph.db.settings import EngineSettings, ErasureSettings, Neo4jSettings
 from graph.db.setup import count_nodes_and_edges, delete_everything
 from graph.transfer.exporter import ExportFormat, export_to_directory, neighbourhood, whole_graph
 from graph.transfer.importer import (
@@ -159,6 +162,34 @@ def _purge(args: argparse.Namespace) -> int:
         f"purged {purged.deleted_items} deleted item(s) past the retention window and "
         f"{purged.idempotency_keys} idempotency key(s)"
     )
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    with open_graph() as graph:
+        prepare(graph)
+        for person_id in args.ids:
+            done = erase_person(graph, person_id)
+            print(
+                f"erased {done.person_id}: {done.changes_removed} change(s), "
+                f"{done.interactions_updated} interaction(s), "
+                f"{done.idempotency_records_removed} idempotency record(s), "
+                f"{done.texts_redacted} text(s) redacted"
+            )
+    return 0
+
+
+def _replay_erasures(args: argparse.Namespace) -> int:
+    path = Path(args.log) if args.log else ErasureSettings().erasure_log
+    if path is None:
+        print("no erasure log: pass one, or set GUANXI_ERASURE_LOG", file=sys.stderr)
+        return 2
+    with open_graph() as graph:
+        prepare(graph)
+        done = replay_log(graph, path)
+    print(f"erased {len(done.erased)} person(s) again; {done.absent} already gone")
+    for person_id in done.erased:
+        print(f"  {person_id}")
     return 0
 
 
@@ -296,6 +327,22 @@ def main(argv: list[str] | None = None) -> int:
         "server does it every hour)",
     )
     purge.set_defaults(run=_purge)
+
+    erase = commands.add_parser(
+        "erase",
+        help="erase people for good, as erasePerson does, without the request's time limit "
+        "(docs/PRIVACY.md)",
+    )
+    erase.add_argument("ids", nargs="+", help="the people (`pe_` ids), live or deleted")
+    erase.set_defaults(run=_erase)
+
+    replay = commands.add_parser(
+        "replay-erasures",
+        help="erase again the people of the erasure log (after restoring a backup taken "
+        "before their erasure; docs/PRIVACY.md)",
+    )
+    replay.add_argument("log", nargs="?", help="the erasure log (default: GUANXI_ERASURE_LOG)")
+    replay.set_defaults(run=_replay_erasures)
 
     backup = commands.add_parser(
         "backup", help="back up the embedded engine's database to a .zip (the app may run)"

@@ -1,7 +1,7 @@
 """What a committed write tells every process: the events a write transaction publishes
 (`Tx.publish`) into its change feed entry (graph/db/feed.py), read back by each process that
 follows the feed: relationship changes and logged interactions for live subscriptions, and
-deletes, restores and imports for whoever reads the feed.
+deletes, restores, erasures and imports for whoever reads the feed.
 
 An event is published inside its write transaction and written with it, so no process hears
 of a write that was rolled back or retried. It carries ids only: a subscriber reads what it
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from graph.db.feed import DROP_CACHES
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,20 @@ class Imported:
         return {"event": "imported", "importId": self.import_id, "records": self.records}
 
 
-Event = RelationshipChanged | InteractionLogged | ItemArchived | Imported
+@dataclass(frozen=True)
+class PersonErased:
+    """A person was erased (graph/core/erasure.py): their id only, never what they were.
+
+    Its feed entry asks every process to drop its cached results rather than serve one
+    computed before the erasure while it refreshes (graph/db/cache.py)."""
+
+    person_id: str
+
+    def to_feed(self) -> dict[str, Any]:
+        return {"event": "personErased", "personId": self.person_id, DROP_CACHES: True}
+
+
+Event = RelationshipChanged | InteractionLogged | ItemArchived | Imported | PersonErased
 
 
 def from_feed(record: dict[str, Any]) -> Event | None:
@@ -97,5 +112,7 @@ def from_feed(record: dict[str, Any]) -> Event | None:
             )
         case "imported":
             return Imported(str(record["importId"]), int(record["records"]))
+        case "personErased":
+            return PersonErased(str(record["personId"]))
         case _:
             return None

@@ -5,7 +5,8 @@ Before it serves a result, `cached` syncs the process's follower of the feed (on
 statement: the feed's head; more only when entries came): a result is kept while no write of
 graph data has been committed since it was computed, by any process, and the day (or, for
 `Expiry.TEN_MINUTES`, the ten-minute period) is the same. At most ENTRIES results are kept
-per graph, the least recently used dropped first.
+per graph, the least recently used dropped first. An entry whose events ask for it
+(feed.DROP_CACHES: an erasure's) drops every result of the graph at once (`forget`).
 
 Refreshes never hold readers up behind a whole recomputation of a slow result
 (stale-while-revalidate):
@@ -139,6 +140,7 @@ def cached(
     """`compute()`'s result for `key`, reused while no write of graph data has committed since
     (and the period of `expires` is the same); refreshed as the module docstring says (a slow
     one in the background, the previous result served)."""
+    _listen(graph)
     with _LOCK:
         slots = _SLOTS.setdefault(graph, {})
         slot = slots.pop(key, None) or _Slot()
@@ -279,6 +281,39 @@ def settle(timeout: float | None = None) -> bool:
             thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
             if thread.is_alive():
                 return False
+
+
+_LISTENING: weakref.WeakSet[Graph] = weakref.WeakSet()
+_LISTEN_LOCK = threading.Lock()  # never held with _LOCK: the listener takes that one
+
+
+def _listen(graph: Graph) -> None:
+    """Make the graph's follower of the feed drop this graph's results (`forget`) when it
+    hands on an entry that asks for it (feed.DROP_CACHES: an erasure), before any result is
+    served at that entry's position: a result computed before it is then never served again,
+    not even while its refresh runs."""
+    with _LISTEN_LOCK:
+        if graph in _LISTENING:
+            return
+        _LISTENING.add(graph)
+    ref = weakref.ref(graph)
+
+    def hear(entry: feed.Entry) -> None:
+        target = ref()
+        if target is not None and any(event.get(feed.DROP_CACHES) for event in entry.events):
+            forget(target)
+
+    feed.follower(graph).listen(hear)
+
+
+def forget(graph: Graph) -> None:
+    """Drop every result cached for `graph`; a caller holding one of its slots finds it
+    empty and computes afresh."""
+    with _LOCK:
+        slots = _SLOTS.pop(graph, {})
+    for slot in slots.values():
+        with slot.lock:
+            slot.known, slot.result, slot.stamp = False, None, None
 
 
 def clear() -> None:

@@ -40,6 +40,10 @@ PAGE = 1_000  # entries read per round trip while catching up (each an index see
 # position (Graph.write_tx runs the loser again)
 ENTRY_INDEX = "FeedEntry[position]"
 ORIGIN = f"{socket.gethostname()}:{os.getpid()}"  # who wrote an entry, for the logs
+# An event holding this key (true) asks every process to drop its cached results at once
+# instead of serving one computed before the entry while it refreshes (graph/db/cache.py):
+# an erasure's, whose data no answer may show again.
+DROP_CACHES = "dropCaches"
 FOLLOWER_THREAD = "change-feed"  # the name of a server's polling thread
 
 

@@ -73,6 +73,16 @@ class RetentionSettings(BaseSettings):
     idempotency_days: float = Field(default=7, gt=0)
 
 
+class ErasureSettings(BaseSettings):
+    """Where each erasure's person id is appended (GUANXI_ERASURE_LOG, one JSON line per
+    erasure; unset: nowhere), so that erasures can be replayed on a restored backup
+    (docs/PRIVACY.md). Keep it outside the database's backups."""
+
+    model_config = SettingsConfigDict(env_prefix="GUANXI_")
+
+    erasure_log: Path | None = None
+
+
 class FeedSettings(BaseSettings):
     """The change feed (graph/db/feed.py): how often a server reads it for other processes'
     writes (GUANXI_FEED_POLL_SECONDS), and how long its entries are kept

@@ -66,6 +66,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "updatePerson": ADMIN,
     "upsertPerson": ADMIN,
     "deletePerson": ADMIN,
+    "erasePerson": ADMIN,
     "restoreCompany": ADMIN,
     "revokeApiToken": ADMIN,
     "restorePerson": ADMIN,
