@@ -20,7 +20,10 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
+from graph.auth.credentials import Principal
+from graph.db import recorder
 from graph.db.errors import GuanxiError
 from graph.db.settings import ApiSettings
 from resolvers.context import Context
@@ -90,6 +93,24 @@ class _OwnLoaders(SchemaExtension):
         yield
 
 
+class _RecordedBy(SchemaExtension):
+    """What an operation changes is recorded as made by the caller's credential
+    (graph/db/recorder.py): the principal's JWT subject or token name, never what the client
+    writes. An operation without a principal records nothing: its writes fail (NoRecorder).
+    Subscriptions write nothing."""
+
+    def on_execute(self) -> Iterator[None]:
+        principal = getattr(self.execution_context.context, "principal", None)
+        if (
+            not isinstance(principal, Principal)
+            or self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        ):
+            yield
+            return
+        with recorder.recording_as(recorder.of_credential(principal.via, principal.subject)):
+            yield
+
+
 def _parser_cache() -> ParserCache:
     return _ParserCache(maxsize=DOCUMENT_CACHE_SIZE)
 
@@ -140,6 +161,7 @@ def build_schema(
         *DOCUMENT_CACHES,
         cost,
         request_deadline,
+        _RecordedBy,
     ]
     if production:
         extensions.insert(1, DisableIntrospection)

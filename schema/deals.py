@@ -13,6 +13,7 @@ from graph.deals.deals import DealFields
 from resolvers import deals as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
+from schema.history import recorded_by_description
 from schema.inputs import IdempotencyKey, given, patch_of
 from schema.node import Node
 from schema.pagination import After, Connection, First, backward_paging
@@ -46,6 +47,13 @@ class Deal(Node):
     )
     updated_at: dt.datetime | None = strawberry.field(
         description="When it last changed (UTC); null if not recorded."
+    )
+    recorded_by: str | None = strawberry.field(
+        description=recorded_by_description(
+            "made its latest write (its recording, or its last change: `updatedAt`)",
+            "that write was made",
+            beside_by=False,
+        )
     )
 
     @strawberry.field(description="The customer.")

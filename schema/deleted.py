@@ -14,7 +14,7 @@ from resolvers import deleted as resolve
 from resolvers.pagination import window
 from schema.auth import ADMIN_ONLY
 from schema.enums import described_enum
-from schema.history import ChangeNoteArg, to_note
+from schema.history import ChangeNoteArg, recorded_by_description, to_note
 from schema.pagination import After, Connection, First, backward_paging
 from schema.types import Company, Info, Person, from_model
 
@@ -41,7 +41,11 @@ class DeletedItem:
     name: str = strawberry.field(description="Its name when it was deleted.")
     deleted_at: dt.datetime = strawberry.field(description="When it was deleted (UTC).")
     deleted_by: str | None = strawberry.field(
-        description="The `change.by` the delete was given; null if none."
+        description="On whose behalf it was deleted: the `change.by` the delete was given, as "
+        "the client wrote it; null if none."
+    )
+    recorded_by: str | None = strawberry.field(
+        description=recorded_by_description("deleted it", "it was deleted")
     )
     purge_at: dt.datetime = strawberry.field(
         description="When it is purged for good (GUANXI_DELETED_RETENTION_DAYS after)."
@@ -55,6 +59,7 @@ def _to_item(model: DeletedModel) -> DeletedItem:
         name=model.name,
         deleted_at=model.deleted_at,
         deleted_by=model.deleted_by,
+        recorded_by=model.credential,
         purge_at=model.purge_at,
     )
 

@@ -27,6 +27,7 @@ from schema.enums import (
     SubjectKind,
     Trend,
 )
+from schema.history import recorded_by_description
 from schema.inputs import IdempotencyKey
 from schema.node import Node
 from schema.pagination import After, Connection, First, backward_paging
@@ -103,9 +104,16 @@ class Interaction(Node):
     def follow_up_date(self) -> dt.date | None:
         return self.model.follow_up_date
 
-    @strawberry.field(description="Who logged it, as given.")
+    @strawberry.field(
+        description="On whose behalf it was logged, as the client wrote it (`by`); null if "
+        "not given."
+    )
     def by(self) -> str | None:
         return self.model.by
+
+    @strawberry.field(description=recorded_by_description("logged it", "it was logged"))
+    def recorded_by(self) -> str | None:
+        return self.model.credential
 
     @strawberry.field(
         description="Our people who took part, in the order logged (one deleted since is left out)."
@@ -189,9 +197,16 @@ class Change(Node):
     def after(self) -> JSON | None:
         return None if self.model.after is None else JSON(rounded_json(self.model.after))
 
-    @strawberry.field(description="Who made it, as given (change.by); null if not given.")
+    @strawberry.field(
+        description="On whose behalf it was made, as the client wrote it (change.by); null "
+        "if not given."
+    )
     def by(self) -> str | None:
         return self.model.by
+
+    @strawberry.field(description=recorded_by_description("made it", "it was recorded"))
+    def recorded_by(self) -> str | None:
+        return self.model.credential
 
     @strawberry.field(
         description='Why, as given (change.reason); for an interaction, e.g. "meeting logged".'
@@ -239,9 +254,18 @@ class StagePeriod:
     def days(self) -> int:
         return self.model.days
 
-    @strawberry.field(description="Who recorded the change into this stage.")
+    @strawberry.field(
+        description="On whose behalf the change into this stage was made, as the client wrote "
+        "it (change.by)."
+    )
     def by(self) -> str | None:
         return self.model.by
+
+    @strawberry.field(
+        description=recorded_by_description("made the change into this stage", "it was recorded")
+    )
+    def recorded_by(self) -> str | None:
+        return self.model.credential
 
     @strawberry.field(description="Why, as recorded with that change.")
     def reason(self) -> str | None:

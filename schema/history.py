@@ -1,4 +1,8 @@
-"""The note that goes with a change: who made it, why, and when it took effect."""
+"""The note that goes with a change: on whose behalf, why, and when it took effect.
+
+The credential that made a change is never part of it: the server records that itself
+(graph/db/recorder.py) and shows it as `recordedBy`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,16 @@ import strawberry
 from graph.core.history import ChangeNote
 
 
-@strawberry.input(description="Who made a change, why, and when it took effect (now if left out).")
+@strawberry.input(
+    description="On whose behalf a change is made, why, and when it took effect (now if left "
+    "out). The credential that makes it is recorded by the server (`recordedBy`), not here."
+)
 class ChangeNoteInput:
     by: str | None = strawberry.field(
         default=None,
-        description="Who made the change: a name or user id, 1-200 characters; null if left out.",
+        description="On whose behalf the change is made: a name or user id, 1-200 characters, "
+        "as the client writes it (not checked; the credential is `recordedBy`); null if left "
+        "out.",
     )
     reason: str | None = strawberry.field(
         default=None, description="Why, up to 5,000 characters; null if left out."
@@ -29,10 +38,21 @@ class ChangeNoteInput:
 ChangeNoteArg = Annotated[
     ChangeNoteInput | None,
     strawberry.argument(
-        description="Who made the change, why, and when it took effect (now if left out); "
-        "recorded with it (`changeHistory`, a deleted item's `deletedBy`)."
+        description="On whose behalf the change is made, why, and when it took effect (now if "
+        "left out); recorded with it (`changeHistory`, a deleted item's `deletedBy`), beside "
+        "the credential that made it (`recordedBy`)."
     ),
 ]
+
+
+def recorded_by_description(what: str, before: str, *, beside_by: bool = True) -> str:
+    """The description of a `recordedBy` field: the credential that did `what`."""
+    return (
+        f"The credential that {what}, recorded by the server (a client cannot set it): "
+        "`jwt:<subject>` for a JWT, `token:<name>` for an API token, `cli:<OS user>` for the "
+        f"command line, `seed` for demo data; null when {before} before credentials were "
+        "recorded." + (" `by` is on whose behalf, as the client wrote it." if beside_by else "")
+    )
 
 
 def to_note(change: ChangeNoteInput | None) -> ChangeNote | None:

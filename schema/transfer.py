@@ -174,8 +174,9 @@ class TransferMutation:
         by: Annotated[
             str | None,
             strawberry.argument(
-                description="Who runs the import (a name or user id), recorded with what it "
-                "writes; null if left out."
+                description="On whose behalf the import runs (a name or user id), recorded "
+                "with what it writes beside the credential that runs it (`recordedBy`); null "
+                "if left out."
             ),
         ] = None,
     ) -> ImportResult:

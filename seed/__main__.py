@@ -37,6 +37,7 @@ from graph.auth.teams import EVERY_CUSTOMER, describe_teams, teams_from_text
 from graph.core.erasure import erase_person, replay_log
 from graph.core.retention import purge_expired
 from graph.core.upgrades import prepare
+from graph.db import recorder
 from graph.db.backup import BackupError, backup_data_dir, restore_data_dir
 from graph.db.connection import open_graph
 from graph.db.engine import EngineError
@@ -303,7 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("directory")
     imports.add_argument("--strict", action="store_true", help="any bad record refuses it all")
     imports.add_argument("--batch-size", type=_batch_size, default=DEFAULT_BATCH_SIZE)
-    imports.add_argument("--by", help="who is importing (kept with the recorded changes)")
+    imports.add_argument(
+        "--by",
+        help="on whose behalf (kept with the recorded changes, beside cli:<OS user>)",
+    )
     imports.add_argument("--problems", help="write every bad record to this CSV file")
     imports.add_argument("--show", type=int, default=20, help="bad records to print")
     imports.set_defaults(run=_import)
@@ -377,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        code: int = args.run(args)
+        # what a command changes is recorded as made by `cli:<OS user>` (the demo's: `seed`);
+        # `--by` stays "on behalf of"
+        with recorder.recording_as(recorder.command_line()):
+            code: int = args.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

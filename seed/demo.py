@@ -28,6 +28,7 @@ from graph.core import kinds, reads, writes
 from graph.core.history import ChangeNote
 from graph.core.inputs import Patch, validate
 from graph.core.kinds import EdgeKind, NodeKind
+from graph.db import recorder
 from graph.db.connection import Graph
 from graph.deals import deals
 from graph.evolution import interactions
@@ -112,7 +113,12 @@ def load_demo(graph: Graph, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo into a graph that does not hold it yet, its dates moved so that `today`
     (the current UTC day by default) is the story's anchor day; returns how many items of
     each kind the demo has. `today` may not lie after the current day: interactions held in
-    the future are refused."""
+    the future are refused. Its changes are recorded as made by the credential `seed`."""
+    with recorder.recording_as(recorder.SEED):
+        return _load_demo(graph, today)
+
+
+def _load_demo(graph: Graph, today: dt.date | None) -> dict[str, int]:
     by = shift(today)
     demo = shifted(json.loads(DEMO_FILE.read_text(encoding="utf-8")), by)
     default_recorded_at = _moved(DEFAULT_RECORDED_AT, by)

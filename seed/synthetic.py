@@ -69,6 +69,7 @@ from graph.core.kinds import EdgeKind, NodeKind
 from graph.core.search import search_text
 from graph.cypher.transfer import bulk
 from graph.cypher.transfer import records as records_cypher
+from graph.db import recorder
 from graph.db.connection import Graph
 from graph.db.setup import schema_lifted
 from graph.evolution.strength import DAY_MS, InteractionKind, StrengthModel, clamp
@@ -742,6 +743,7 @@ def _deals(rng: random.Random, out: Synthetic) -> None:
                         "productLine": line,
                         "createdAt": recorded,
                         "updatedAt": recorded,
+                        "credential": recorder.SEED,
                     },
                 }
             )
@@ -788,7 +790,9 @@ class _History:
         for person in change.people_ids:
             companies.extend(self._employers(person, at_ms, ours=True))
         seq = at_ms * 1_000_000 + number % 1_000_000
-        row = change_row(change, from_ms(at_ms), ChangeNote(by=by, reason=reason), seq)
+        row = change_row(
+            change, from_ms(at_ms), ChangeNote(by=by, reason=reason), seq, recorder.SEED
+        )
         row["props"]["id"] = f"ch_{number:09d}"  # deterministic, unlike the app's uuid
         self.out.changes.append({"props": row["props"], "companyIds": sorted(set(companies))})
         _, times, states = self.index.setdefault(change.subject_id, (change.kind.value, [], []))
@@ -1141,6 +1145,7 @@ class _History:
                 "summary": f"{rng.choice(TOPICS)} with {self.names[theirs[0]]}",
                 "sentiment": sentiment,
                 "by": by,
+                "credential": recorder.SEED,
                 "ourPersonIds": [ours],
                 "theirPersonIds": theirs,
                 "companyIds": companies,

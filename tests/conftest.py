@@ -22,7 +22,7 @@ import server
 from graph.analysis import network
 from graph.auth.credentials import AuthSettings, Principal, issue_jwt
 from graph.auth.tokens import Role
-from graph.db import cache
+from graph.db import cache, recorder
 from graph.db.connection import Graph, open_graph
 from graph.db.engine import BoltEndpoint, EmbeddedEngine
 from graph.db.feed import FOLLOWER_THREAD
@@ -160,6 +160,17 @@ def graph(engine_graph: Graph) -> Graph:
     delete_everything(engine_graph)
     cache.clear()
     return engine_graph
+
+
+# What a test changes by calling graph/ directly is recorded as made by this credential (the
+# server sets each operation's own: graph/db/recorder.py; the app's threads do not inherit it).
+TEST_RECORDER = "test:direct"
+
+
+@pytest.fixture(autouse=True)
+def recorded_as_test() -> Iterator[None]:
+    with recorder.recording_as(TEST_RECORDER):
+        yield
 
 
 @pytest.fixture

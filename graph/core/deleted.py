@@ -18,6 +18,7 @@ from graph.core.history import from_ms, to_ms
 from graph.core.kinds import COMPANY, PERSON, NodeKind
 from graph.core.models import Page
 from graph.cypher.core import deleted as cypher
+from graph.db import recorder
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 from graph.db.settings import RetentionSettings
@@ -33,8 +34,9 @@ class DeletedItem:
     kind: str
     name: str
     deleted_at: dt.datetime
-    deleted_by: str | None
+    deleted_by: str | None  # on whose behalf, as the client wrote it
     purge_at: dt.datetime
+    credential: str | None = None  # the credential that deleted it (None: before it was kept)
 
 
 def _retention() -> dt.timedelta:
@@ -50,14 +52,23 @@ def _item(row: dict[str, object], item_id: str, retention: dt.timedelta) -> Dele
         deleted_at=deleted_at,
         deleted_by=None if row["deletedBy"] is None else str(row["deletedBy"]),
         purge_at=deleted_at + retention,
+        credential=None if row.get("credential") is None else str(row["credential"]),
     )
 
 
 def archive_in(tx: Tx, kind: NodeKind[Any, Any], item_id: str, by: str | None) -> None:
-    """Move a company or person and everything attached to it into its archive."""
+    """Move a company or person and everything attached to it into its archive, with the
+    credential that deletes it (graph/db/recorder.py)."""
     steps = kind.archive
     now = to_ms(dt.datetime.now(dt.UTC))
-    tx.run(steps.archive_node, id=item_id, kind=kind.name, deletedAtMs=now, by=by)
+    tx.run(
+        steps.archive_node,
+        id=item_id,
+        kind=kind.name,
+        deletedAtMs=now,
+        by=by,
+        credential=recorder.current(),
+    )
     tx.run(steps.repoint_to_archive, id=item_id)
     if steps.has_deals:
         tx.run(cypher.ARCHIVE_DEALS, id=item_id)

@@ -26,6 +26,7 @@ from graph.core.events import RelationshipChanged
 from graph.core.inputs import INSTANT_RANGE, MAX_NOTES, MAX_TEXT, checked_instant
 from graph.core.models import to_datetime
 from graph.cypher.core import history as cypher
+from graph.db import recorder
 from graph.db.connection import Graph, Tx
 from graph.db.errors import InvalidInput
 
@@ -79,7 +80,9 @@ TRACKED: dict[SubjectKind, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class ChangeNote:
-    """Who made a change, why, and when it took effect (now unless given)."""
+    """On whose behalf a change was made (`by`, as the client writes it: the credential that
+    made it is the server's, graph/db/recorder.py), why, and when it took effect (now unless
+    given)."""
 
     by: str | None = None
     reason: str | None = None
@@ -250,8 +253,10 @@ def record(
     """Append `records` (in order) to the change log and the subjects' time indexes.
 
     A subject changed for the first time without being created through the log (see
-    `_baseline`) first gets its creation recorded, dated from its `createdAt`.
+    `_baseline`) first gets its creation recorded, dated from its `createdAt`. Each change
+    keeps the credential that made it (graph/db/recorder.py; NoRecorder when none is set).
     """
+    credential = recorder.current()
     rows: list[dict[str, Any]] = []
     base_seq = time.time_ns()
     for change in records:
@@ -264,7 +269,7 @@ def record(
                 timed.append((found[0], found[1], _BASELINE_NOTE))
         timed.append((change, effective.at, note))
         for item, at, item_note in timed:
-            rows.append(change_row(item, at, item_note, base_seq + len(rows)))
+            rows.append(change_row(item, at, item_note, base_seq + len(rows), credential))
     if rows:
         tx.run(cypher.RECORD_CHANGES, changes=rows)
     for row in rows:
@@ -289,9 +294,10 @@ _BASELINE_NOTE = ChangeNote(reason="as it stood before its first recorded change
 
 
 def change_row(
-    change: ChangeRecord, at: dt.datetime, note: ChangeNote | None, seq: int
+    change: ChangeRecord, at: dt.datetime, note: ChangeNote | None, seq: int, credential: str
 ) -> dict[str, Any]:
-    """The parameters RECORD_CHANGES takes for one change (bulk loads build them too)."""
+    """The parameters RECORD_CHANGES takes for one change (bulk loads build them too), made
+    with `credential` (graph/db/recorder.py)."""
     ends = sorted(change.ends) if change.ends else None
     before, after = change.before, change.after
     state = ""
@@ -318,6 +324,7 @@ def change_row(
             "toId": change.ends[1] if change.ends else None,
             "pairKey": "|".join(ends) if ends else None,
             "by": note.by.strip() if note and note.by else None,
+            "credential": credential,
             "reason": note.reason if note else None,
             "evidenceKind": change.evidence_kind.value if change.evidence_kind else None,
             "evidenceId": change.evidence_id,
@@ -342,10 +349,11 @@ class Change:
     after: dict[str, Any] | None
     from_id: str | None
     to_id: str | None
-    by: str | None
+    by: str | None  # on whose behalf, as the client wrote it
     reason: str | None
     evidence_kind: EvidenceKind | None
     evidence_id: str | None
+    credential: str | None  # the credential that made it (None: recorded before it was kept)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Change:
@@ -364,6 +372,7 @@ class Change:
             reason=row.get("reason"),
             evidence_kind=(EvidenceKind(row["evidenceKind"]) if row.get("evidenceKind") else None),
             evidence_id=row.get("evidenceId"),
+            credential=row.get("credential"),
         )
 
 

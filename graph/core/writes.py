@@ -58,6 +58,7 @@ SYSTEM_KEYS = frozenset(
         "lastInteractionId",
         "changedAtMs",
         "version",
+        "credential",  # who made a deal's latest write (graph/db/recorder.py)
         *figures.FIGURE_KEYS,  # the stored figures (graph/core/figures.py)
     }
 )

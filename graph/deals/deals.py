@@ -22,6 +22,7 @@ from graph.core.models import Page, to_date, to_datetime
 from graph.core.reads import checked_external_ids
 from graph.core.writes import changed_fields
 from graph.cypher.deals import deals as cypher
+from graph.db import recorder
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, NotFound
 
@@ -67,6 +68,9 @@ class Deal:
     note: str | None
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    # the credential of its latest write, creation or update (graph/db/recorder.py; None: made
+    # before it was kept)
+    recorded_by: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
@@ -81,6 +85,7 @@ class Deal:
             note=row.get("note"),
             created_at=to_datetime(row.get("createdAt")),
             updated_at=to_datetime(row.get("updatedAt")),
+            recorded_by=row.get("credential"),
         )
 
 
@@ -115,7 +120,8 @@ def _update_in(tx: Tx, deal_id: str, patch: Patch) -> str:
         raise NotFound("deal", deal_id, field="id")
     after = changed_fields(DealFields, rows[0]["props"], patch.values)
     if after is not None:
-        tx.run(cypher.DEAL_SET, id=deal_id, props={**after, "updatedAt": _stamp()})
+        props = {**after, "updatedAt": _stamp(), "credential": recorder.current()}
+        tx.run(cypher.DEAL_SET, id=deal_id, props=props)
     return deal_id
 
 
@@ -161,6 +167,7 @@ def record_deal(
             "id": f"{ID_PREFIX}_{uuid.uuid4().hex}",
             "createdAt": stamp,
             "updatedAt": stamp,
+            "credential": recorder.current(),
         }
         return str(tx.run(cypher.DEAL_CREATE, companyId=company_id, props=props)[0]["id"])
 

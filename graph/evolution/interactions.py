@@ -40,6 +40,7 @@ from graph.core.models import Page, PersonRelationship, PersonTier, to_date, to_
 from graph.core.reads import checked_external_ids
 from graph.core.writes import create_edge_in
 from graph.cypher.evolution import interactions as cypher
+from graph.db import recorder
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput, NotFound
 from graph.evolution.strength import InteractionKind, StrengthModel, clamp, configured_model
@@ -107,13 +108,14 @@ class Interaction:
     sentiment: int
     follow_up: str | None
     follow_up_date: dt.date | None
-    by: str | None
+    by: str | None  # on whose behalf, as the client wrote it
     our_person_ids: list[str]
     their_person_ids: list[str]
     company_ids: list[str]
     previous_ids: list[str]
     relationship_ids: list[str]
     seq: int = 0  # orders interactions applied in the same millisecond (logging order)
+    credential: str | None = None  # the credential that logged it (None: logged before it was kept)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Interaction:
@@ -134,6 +136,7 @@ class Interaction:
             previous_ids=list(row.get("previousIds") or []),
             relationship_ids=list(row.get("relationshipIds") or []),
             seq=int(row.get("seq") or 0),
+            credential=row.get("credential"),
         )
 
 
@@ -271,6 +274,7 @@ def log_interaction(
                 "followUp": fields.follow_up,
                 "followUpDate": fields.follow_up_date,
                 "by": fields.by,
+                "credential": recorder.current(),
                 "ourPersonIds": fields.our_person_ids,
                 "theirPersonIds": fields.their_person_ids,
                 "companyIds": company_ids,

@@ -94,6 +94,7 @@ class StagePeriod:
     end: dt.datetime | None  # None: still in it
     by: str | None
     reason: str | None
+    credential: str | None = None  # the credential that recorded the change into it
 
     @property
     def days(self) -> int:
@@ -113,7 +114,9 @@ def lifecycle_timeline(graph: Graph, company_id: str) -> list[StagePeriod]:
         stage = change.after.get("lifecycleStage")
         if periods:
             last = periods[-1]
-            periods[-1] = StagePeriod(last.stage, last.start, change.at, last.by, last.reason)
+            periods[-1] = StagePeriod(
+                last.stage, last.start, change.at, last.by, last.reason, last.credential
+            )
         periods.append(
             StagePeriod(
                 None if stage is None else LifecycleStage(stage),
@@ -121,6 +124,7 @@ def lifecycle_timeline(graph: Graph, company_id: str) -> list[StagePeriod]:
                 None,
                 change.by,
                 change.reason,
+                change.credential,
             )
         )
     return periods

@@ -36,6 +36,7 @@ from graph.core.history import ChangeNote
 from graph.core.kinds import EdgeKind, NodeKind
 from graph.core.writes import New, Update, changed_fields, create_in, new_props, update_in
 from graph.cypher.transfer import records as cypher
+from graph.db import recorder
 from graph.db.connection import Graph, Tx
 from graph.db.errors import Conflict, InvalidInput
 from graph.db.setup import schema_lifted
@@ -299,6 +300,7 @@ def _write_batch(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
                 "run": run.id,
                 "at": run.started,
                 "by": run.by,
+                "credential": recorder.current(),
                 "source": source.name,
                 "kind": source.kind.value,
                 "firstLine": batch[0].line,
@@ -475,6 +477,7 @@ def _conflict(source: Source, record: Record, current: dict[str, Any]) -> Proble
 def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Batch:
     """Deals (graph/deals/): created or updated by key; a deal cannot move to another company."""
     now = dt.datetime.now(dt.UTC)
+    credential = recorder.current()
     rows: dict[int, dict[str, Any]] = {}
     for record in batch:
         props = {k: v for k, v in record.props.items() if v is not None}
@@ -485,6 +488,7 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
                 "id": record.id or record.given_id or f"{DEAL_ID_PREFIX}_{uuid.uuid4().hex}",
                 "createdAt": record.created_at or now,
                 "updatedAt": now,
+                "credential": credential,
             },
         }
     fresh = [rows[r.line] for r in batch if _fresh(r)]
@@ -520,7 +524,8 @@ def _write_deals(tx: Tx, run: _Run, source: Source, batch: list[Record]) -> _Bat
             if after is None:
                 outcome.unchanged += 1
             else:
-                sets.append({"id": current["id"], "props": {**after, "updatedAt": now}})
+                stamp = {"updatedAt": now, "credential": credential}
+                sets.append({"id": current["id"], "props": {**after, **stamp}})
     if sets:
         tx.run(cypher.SET_DEALS, rows=sets)
         outcome.updated = len(sets)

@@ -75,6 +75,7 @@ SYSTEM_TYPES: Final[dict[str, str]] = {
     "lastInteractionAtMs": "long",
     "interactionCount": "long",
     "lastInteractionId": "string",
+    "credential": "string",
 }
 # The strength model's state, kept on person-to-person relationships (graph/evolution/).
 STRENGTH_MODEL_KEYS: Final = (
@@ -201,7 +202,9 @@ class EdgeFile:
 
 COMPANIES: Final = NodeFile("Company", kind_columns(kinds.COMPANY))
 PEOPLE: Final = NodeFile("Person", kind_columns(kinds.PERSON))
-DEALS: Final = NodeFile("Deal", (*field_columns(DealFields), *_system(["createdAt", "updatedAt"])))
+DEALS: Final = NodeFile(
+    "Deal", (*field_columns(DealFields), *_system(["createdAt", "updatedAt", "credential"]))
+)
 ROLES: Final = EdgeFile("HOLDS_ROLE", "Person", "Company", kind_columns(kinds.ROLE))
 RELATIONSHIPS: Final = EdgeFile("KNOWS", "Person", "Person", kind_columns(kinds.RELATIONSHIP))
 COMPANY_RELATIONSHIPS: Final = EdgeFile(

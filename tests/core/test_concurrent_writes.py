@@ -7,6 +7,7 @@ suite can afford, against the real server in its own process.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,8 @@ def _interrupted_update(graph: Graph, writer: Graph, relationship_id: str) -> li
     def interrupt(query: str, params: dict[str, Any]) -> None:
         if query == history_cypher.LAST_CHANGE_AT and not interrupted.is_set():
             interrupted.set()
-            thread = threading.Thread(target=other_write)
+            # in a copy of this context: the credential the change is recorded with
+            thread = threading.Thread(target=contextvars.copy_context().run, args=(other_write,))
             thread.start()
             thread.join(timeout=5)  # on an engine with locks it waits for this transaction
 

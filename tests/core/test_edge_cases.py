@@ -4,6 +4,7 @@ range checks, search separators."""
 from __future__ import annotations
 
 import base64
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -26,7 +27,9 @@ def test_concurrent_upserts_of_one_new_external_id_leave_one_node(graph: Graph) 
             return "conflict"
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(upsert, range(16)))
+        # each in a copy of this context: the credential the changes are recorded with
+        running = [pool.submit(contextvars.copy_context().run, upsert, i) for i in range(16)]
+        outcomes = [future.result() for future in running]
     assert counts(graph) == (1, 0)
     ids = {o for o in outcomes if o != "conflict"}
     assert len(ids) == 1  # every upsert that succeeded names the one node

@@ -26,12 +26,14 @@ from graph.db.settings import EngineSettings, Neo4jSettings
 from graph.core import kinds
 from graph.core import reads
 from graph.core import writes
+from graph.db.recorder import recording_as
 from graph.db.setup import ensure_schema
 with open_graph(Neo4jSettings(uri=None), EngineSettings(data_dir=Path(sys.argv[1]))) as g:
     ensure_schema(g)
     if sys.argv[2] == "write":
         durable = kinds.COMPANY.checked({"name": "持久 Durable"})
-        writes.upsert_node(g, kinds.COMPANY, "kept", durable)
+        with recording_as("test:direct"):
+            writes.upsert_node(g, kinds.COMPANY, "kept", durable)
     print(reads.company_page(g, offset=0, limit=10).total)
 """
 

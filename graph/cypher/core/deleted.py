@@ -22,7 +22,8 @@ def _archive_node(label: LiteralString) -> LiteralString:
         + """ {id: $id})
 CREATE (d:DeletedItem)
 SET d = properties(n)
-SET d.itemId = n.id, d.kind = $kind, d.deletedAtMs = $deletedAtMs, d.deletedBy = $by
+SET d.itemId = n.id, d.kind = $kind, d.deletedAtMs = $deletedAtMs, d.deletedBy = $by,
+    d.deletedCredential = $credential
 REMOVE d.id
 RETURN d.itemId AS id
 """
@@ -69,7 +70,7 @@ CREATE (n:"""
         + """)
 SET n = properties(d)
 SET n.id = d.itemId
-REMOVE n.itemId, n.kind, n.deletedAtMs, n.deletedBy
+REMOVE n.itemId, n.kind, n.deletedAtMs, n.deletedBy, n.deletedCredential
 RETURN n.id AS id
 """
     )
@@ -203,7 +204,8 @@ DELETE a
 DELETED_FIND: Final[LiteralString] = """
 MATCH (d:DeletedItem {itemId: $id})
 RETURN d.kind AS kind, d.name AS name, d.externalId AS externalId,
-       d.deletedAtMs AS deletedAtMs, d.deletedBy AS deletedBy
+       d.deletedAtMs AS deletedAtMs, d.deletedBy AS deletedBy,
+       d.deletedCredential AS credential
 """
 
 # What a restore left behind: edges of a type this module does not restore (a bug: refused)
@@ -220,7 +222,7 @@ DELETED_PAGE: Final[LiteralString] = """
 MATCH (d:DeletedItem)
 WHERE $kind IS NULL OR d.kind = $kind
 RETURN d.itemId AS id, d.kind AS kind, d.name AS name, d.deletedAtMs AS deletedAtMs,
-       d.deletedBy AS deletedBy
+       d.deletedBy AS deletedBy, d.deletedCredential AS credential
 ORDER BY d.deletedAtMs DESC, d.itemId
 SKIP $offset LIMIT $limit
 """
