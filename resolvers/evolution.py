@@ -126,7 +126,13 @@ async def explain_strength(
     if v.everything:
         return found
     kept = {k: i for k, i in found.interactions.items() if seen(v, i)}
-    return dataclasses.replace(found, interactions=kept)
+    deposits = [  # an interaction it does not see: its worth, and nothing of who or what
+        d
+        if d.interaction_id is None or d.interaction_id in kept
+        else dataclasses.replace(d, by=None)
+        for d in found.deposits
+    ]
+    return dataclasses.replace(found, interactions=kept, deposits=deposits)
 
 
 async def relationship_health(

@@ -16,7 +16,7 @@ from graph.keypersons.introductions import PathLabel, PathStepKind
 from graph.keypersons.maps import CoverageRule, KeyPersonMap, Move, OrgChartEntry
 from graph.keypersons.paths import Path
 from resolvers.context import Context, off_loop
-from resolvers.scope import seen
+from resolvers.scope import as_seen, seen
 
 
 async def key_person_map(
@@ -39,6 +39,11 @@ async def key_person_map(
         min_covered_key_persons=min_covered_key_persons,
         as_of=as_of,
     )
+    v = await off_loop(ctx.visibility)
+    if not v.everything:  # their stored figures count ties the credential may not see
+        found = dataclasses.replace(
+            found, people={k: as_seen(v, p) for k, p in found.people.items()}
+        )
     ctx.loaders.people.prime_many(found.people)  # the people it names, read with it
     return found
 
@@ -56,15 +61,21 @@ async def set_reporting_line(
     since: dt.date | None,
     note: ChangeNote | None = None,
 ) -> None:
+    seen_person = await _seen_people(ctx)
     await off_loop(
-        keypersons.set_reporting_line, ctx.graph, person_id, manager_id, since, note=note
+        lambda: keypersons.set_reporting_line(
+            ctx.graph, person_id, manager_id, since, note=note, seen=seen_person
+        )
     )
 
 
 async def remove_reporting_line(
     ctx: Context, person_id: str, note: ChangeNote | None = None
 ) -> bool:
-    return await off_loop(keypersons.remove_reporting_line, ctx.graph, person_id, note=note)
+    seen_person = await _seen_people(ctx)
+    return await off_loop(
+        lambda: keypersons.remove_reporting_line(ctx.graph, person_id, note=note, seen=seen_person)
+    )
 
 
 async def recent_moves(ctx: Context, days: int, min_tier: PersonTier) -> list[Move]:
@@ -146,5 +157,8 @@ async def call_plan(ctx: Context, found: KeyPersonMap, first: int) -> CallPlan:
     plan = await off_loop(
         lambda: callplan.call_plan(ctx.graph, found, model=model, first=first, seen=seen)
     )
+    v = await off_loop(ctx.visibility)
+    if not v.everything:  # their stored figures count ties the credential may not see
+        plan = dataclasses.replace(plan, people={k: as_seen(v, p) for k, p in plan.people.items()})
     ctx.loaders.people.prime_many(plan.people)  # everyone its steps name, read with it
     return plan

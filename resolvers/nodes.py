@@ -116,11 +116,35 @@ async def node_seen(ctx: Context, id_: str) -> bool:
 async def external_id_seen(ctx: Context, prefix: str, external_id: str) -> bool:
     """Whether an upsert of the kind with this id prefix may write the item with this external
     id: none has it (the upsert creates one) or the credential sees the one that has."""
-    edges: tuple[EdgeKind[Any, Any], ...] = (ROLE, RELATIONSHIP, COMPANY_RELATIONSHIP, REFERRAL)
-    kind = next(k for k in edges if k.id_prefix == prefix)
-    found = await off_loop(reads.by_external_ids, ctx.graph, kind, [external_id])
     v = await off_loop(ctx.visibility)
-    return found[0] is None or seen(v, found[0])
+    found: Any
+    if prefix == "in":
+        [found] = await off_loop(interactions.interactions_by_external_id, ctx.graph, [external_id])
+    elif prefix == "de":
+        [found] = await off_loop(deals.deals_by_external_id, ctx.graph, [external_id])
+    else:
+        edges: tuple[EdgeKind[Any, Any], ...] = (
+            ROLE,
+            RELATIONSHIP,
+            COMPANY_RELATIONSHIP,
+            REFERRAL,
+        )
+        kind = next(k for k in edges if k.id_prefix == prefix)
+        [found] = await off_loop(reads.by_external_ids, ctx.graph, kind, [external_id])
+    return found is None or seen(v, found)
+
+
+async def person_writable(ctx: Context, id_: str) -> bool:
+    """Whether a write may name this person: the credential sees them, and every company where
+    they hold a current role is one it sees (someone who moved on to another team's customer,
+    or who works at two, is that team's contact too: not for a scoped credential to change)."""
+    v = await off_loop(ctx.visibility)
+    if not v.person(id_):
+        return False
+    if v.everything:
+        return True
+    [roles] = await off_loop(lambda: reads.roles_for_people(ctx.graph, [id_], include_past=False))
+    return all(v.company(role.company_id) for role in roles)
 
 
 async def seen_ids(ctx: Context, ids: Sequence[str]) -> list[bool]:

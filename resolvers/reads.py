@@ -18,7 +18,7 @@ from graph.core.models import (
     Role,
 )
 from graph.core.search import search_term
-from graph.db.errors import InvalidInput
+from graph.db.errors import Forbidden, InvalidInput
 from resolvers.context import Context, off_loop
 from resolvers.scope import as_seen, seen_page
 
@@ -67,12 +67,22 @@ async def company_page(ctx: Context, **query: Any) -> Page[Company]:
     return page
 
 
+FIGURE_SORTS = frozenset({"STRONGEST_TIE", "RELATIONSHIP_COUNT"})
+
+
 async def person_page(ctx: Context, **query: Any) -> Page[Person]:
     """For a credential scoped to account teams, only the people it sees."""
     v = await off_loop(ctx.visibility)
+    if not v.everything and (
+        query.get("sort") in FIGURE_SORTS or query.get("min_strongest_tie") is not None
+    ):
+        raise Forbidden(
+            "sorting or filtering people by strongestTie or relationshipCount is not open to a "
+            "credential scoped to account teams: the stored figures count every tie"
+        )
     if v.everything or v.people is None:
         page = await off_loop(reads.person_page, ctx.graph, **query)
-    elif query.get("search") is None and query.get("company_id") is None:
+    elif query.get("company_id") is None:
         page = await off_loop(lambda: reads.person_page(ctx.graph, among=v.people, **query))
         page = dataclasses.replace(page, items=[as_seen(v, p) for p in page.items])
     else:

@@ -41,8 +41,13 @@ def _party(v: Visibility, ref: PartyRef) -> bool:
 
 
 def _change(v: Visibility, change: history.Change) -> bool:
+    """The change of something seen, whose states name no one unseen (a reporting line's
+    `managerId`)."""
     ends = [end for end in (change.from_id, change.to_id) if end is not None]
-    return v.party(change.subject_id) if not ends else all(v.party(end) for end in ends)
+    if not (v.party(change.subject_id) if not ends else all(v.party(end) for end in ends)):
+        return False
+    managers = [state.get("managerId") for state in (change.before, change.after) if state]
+    return all(v.person(str(m)) for m in managers if m is not None)
 
 
 _RULES: dict[type, Callable[[Visibility, Any], bool]] = {

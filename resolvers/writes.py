@@ -24,6 +24,7 @@ from graph.core.kinds import (
     NodeKind,
 )
 from resolvers.context import Context, Loaders, off_loop
+from resolvers.scope import as_seen
 
 
 class _Item(Protocol):
@@ -54,6 +55,7 @@ def written(ctx: Context, kind: NodeKind[M, Any] | EdgeKind[M, Any], item: M) ->
     loader = loader_of(ctx, kind)
     with contextlib.suppress(KeyError):  # nothing cached yet
         loader.clear(item.id)
+    item = as_seen(ctx.visibility(), item)  # a person's stored figures, for a scoped credential
     loader.prime(item.id, item)
     return item
 

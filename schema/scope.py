@@ -60,6 +60,8 @@ class Rule:
             f"`{_camel_path(name)}` ({_WHAT[what.split(':')[0]]})" for name, what in self.arguments
         )
         refusal = "FORBIDDEN" if writes else "NOT_FOUND"
+        if writes and any(what in ("person", "node") for _, what in self.arguments):
+            named += " (a person: every company of their current roles in its teams too)"
         each = "each given " if len(self.arguments) > 1 else ""
         text = f"{named}: {each}in its teams, else {refusal}"
         if self.required:
@@ -223,11 +225,12 @@ RULES: dict[str, dict[str, Rule]] = {
         "updateReferral": names(("id", "node")),
         "deleteReferral": names(("id", "node")),
         "logInteraction": names(
+            ("input.external_id", "external:in"),
             ("input.our_person_ids", "person"),
             ("input.their_person_ids", "person"),
             ("input.company_id", "company"),
         ),
-        "recordDeal": names(("input.company_id", "company")),
+        "recordDeal": names(("input.external_id", "external:de"), ("input.company_id", "company")),
         "updateDeal": names(("id", "node")),
         "deleteDeal": names(("id", "node")),
         "setReportingLine": names(("person_id", "person"), ("manager_id", "person")),
@@ -252,11 +255,11 @@ def _values(source: Any, path: str) -> list[str]:
     return [str(item) for item in value] if isinstance(value, Iterable) else []
 
 
-async def _sees(ctx: Context, v: Visibility, id_: str, naming: Naming) -> bool:
+async def _sees(ctx: Context, v: Visibility, id_: str, naming: Naming, writes: bool) -> bool:
     if naming == "company":
         return v.company(id_)
-    if naming == "person":
-        return v.person(id_)
+    if naming == "person" or (naming == "node" and writes and id_.startswith("pe_")):
+        return await resolve.person_writable(ctx, id_) if writes else v.person(id_)
     if naming.startswith("external:"):
         return await resolve.external_id_seen(ctx, naming.removeprefix("external:"), id_)
     return await resolve.node_seen(ctx, id_)
@@ -289,7 +292,7 @@ class TeamRule(FieldExtension):
         for path, naming in rule.arguments:
             for id_ in _values(kwargs, path):
                 given = True
-                if not await _sees(ctx, v, id_, naming):
+                if not await _sees(ctx, v, id_, naming, self.writes):
                     if self.writes:
                         raise Forbidden(
                             f"{path.split('.')[-1]} '{id_}' is not in your account teams' "
@@ -331,7 +334,9 @@ def with_team_rules(*roots: type | None) -> None:
             if definition.name == "Subscription":  # their resolvers filter what they deliver
                 continue
             if not any(isinstance(e, TeamRule) for e in field.extensions):
-                field.extensions.append(TeamRule(definition.name, name, rules[name]))
+                # first in the list: applied inside the role check (a permission class), so
+                # a role that may not write learns nothing from a team's refusal
+                field.extensions.insert(0, TeamRule(definition.name, name, rules[name]))
 
 
 _WHAT = {

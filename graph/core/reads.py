@@ -331,8 +331,10 @@ def person_page(
 ) -> Page[Person]:
     """A page of people; everyone (no search, no company) from the kept sort orders
     (graph/core/people_order.py), a company's people or a search's from one statement.
-    `among` (no search, no company): only these people (a scoped credential's)."""
-    if among is not None and search is None and company_id is None:
+    `among` (not with a company): only these people (a scoped credential's)."""
+    if among is not None and company_id is not None:
+        raise ValueError("`among` is for pages of everyone or of a search")
+    if among is not None and search is None:
         kept = people_order(graph).ranked_page_ids(
             dict.fromkeys(among, 0),
             sort=sort,
@@ -380,6 +382,8 @@ def person_page(
         for row in sorted(keyed, key=lambda row: int(row["rank"])):  # the best rank first
             for id_ in row["items"]:
                 ranks.setdefault(str(id_), int(row["rank"]))
+        if among is not None:
+            ranks = {id_: rank for id_, rank in ranks.items() if id_ in among}
         ranked = people_order(graph).ranked_page_ids(
             ranks,
             sort=sort,
@@ -392,6 +396,19 @@ def person_page(
         if ranked is not None:
             return _people_page(graph, *ranked, offset)
     query = people.PERSON_SEARCH if search is not None else people.PEOPLE_AT_COMPANY_PAGE
+    if among is not None:  # a search: everyone it finds, then those among them
+        everyone = person_page(
+            graph,
+            offset=0,
+            limit=_ALL,
+            sort=sort,
+            descending=descending,
+            search=search,
+            styles=styles,
+            min_strongest_tie=min_strongest_tie,
+        )
+        found = [p for p in everyone.items if p.id in among]
+        return Page(items=found[offset : offset + limit], total=len(found), offset=offset)
     return _page(
         graph,
         query,
@@ -406,6 +423,9 @@ def person_page(
         companyId=company_id,
         minStrongestTie=min_strongest_tie,
     )
+
+
+_ALL = 1_000_000  # a page holding every item found
 
 
 def _people_page(graph: Graph, ids: list[str], total: int, offset: int) -> Page[Person]:

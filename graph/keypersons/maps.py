@@ -37,7 +37,7 @@ from graph.core.models import (
 )
 from graph.cypher.keypersons import maps as cypher
 from graph.db.connection import Graph, Tx
-from graph.db.errors import InvalidInput, NotFound
+from graph.db.errors import Forbidden, InvalidInput, NotFound
 
 DEFAULT_COVERED_TIER = PersonTier.FRIEND
 DEFAULT_MIN_COVERED_KEY_PERSONS = 3
@@ -564,10 +564,12 @@ def set_reporting_line(
     since: dt.date | None = None,
     *,
     note: ChangeNote | None = None,
+    seen: Callable[[str], bool] | None = None,
 ) -> None:
     """Record that `person_id` reports to `manager_id` (replacing an earlier line). The change
     takes effect at `note.at`, else on the `since` day (not before the line's latest recorded
-    change, not after now), else now."""
+    change, not after now), else now. With `seen` (a credential scoped to account teams), a
+    line to a manager it does not see is not replaced: Forbidden."""
     note = note.checked() if note is not None else None
 
     if since is not None and since > dt.datetime.now(dt.UTC).date():
@@ -588,6 +590,7 @@ def set_reporting_line(
                 field="managerId",
             )
         [current] = tx.run(cypher.REPORTING_LINE_LOCKED, personId=person_id)
+        _check_manager_seen(current["managerId"], seen)
         subject = reporting_line_subject(person_id)
         day = None if since is None else dt.datetime.combine(since, dt.time(), dt.UTC)
         effective = effective_time(tx, note, [subject], default=day)
@@ -599,9 +602,24 @@ def set_reporting_line(
     graph.write_tx(work)
 
 
-def remove_reporting_line(graph: Graph, person_id: str, *, note: ChangeNote | None = None) -> bool:
+def _check_manager_seen(manager_id: str | None, seen: Callable[[str], bool] | None) -> None:
+    if manager_id is not None and seen is not None and not seen(str(manager_id)):
+        raise Forbidden(
+            "the person reports to someone outside your account teams: their reporting line "
+            "is not yours to change"
+        )
+
+
+def remove_reporting_line(
+    graph: Graph,
+    person_id: str,
+    *,
+    note: ChangeNote | None = None,
+    seen: Callable[[str], bool] | None = None,
+) -> bool:
     """Remove the line from `person_id` to their manager, recorded as taking effect at
-    `note.at` (now by default); False when there was none."""
+    `note.at` (now by default); False when there was none. With `seen`, as
+    `set_reporting_line`."""
     note = note.checked() if note is not None else None
 
     def work(tx: Tx) -> bool:
@@ -610,6 +628,7 @@ def remove_reporting_line(graph: Graph, person_id: str, *, note: ChangeNote | No
         before = None if row is None else line_props(row["managerId"], row["since"])
         if before is None:
             return False
+        _check_manager_seen(row["managerId"] if row else None, seen)
         subject = reporting_line_subject(person_id)
         effective = effective_time(tx, note, [subject])
         tx.run(cypher.REPORTING_LINE_REMOVE, personId=person_id)

@@ -42,6 +42,7 @@ from schema import build_schema
 from schema.scope import RULES, rules_table
 from tests.conftest import ADMIN, auth_headers, make_app
 from tests.live_server import served_in_a_thread
+from tests.snapshot import Snapshot, snapshot
 
 ROOMY = build_schema(
     ApiSettings(max_depth=30, max_cost=1_000_000_000, max_aliases=100_000, max_tokens=1_000_000)
@@ -207,20 +208,39 @@ def world(graph: Graph) -> World:
             date="2026-09-01",
             note=f"note of {key}",
         )
-    ok(
-        graph,
-        "mutation ($p: ID!, $m: ID!) { setReportingLine(personId: $p, managerId: $m) { id } }",
-        p=ids["yan"],
-        m=ids["zed"],
-    )
+    for report, manager in (("yan", "zed"), ("cora", "zed")):  # Cora, north's, reports to Zorro
+        ok(
+            graph,
+            "mutation ($p: ID!, $m: ID!) { setReportingLine(personId: $p, managerId: $m) { id } }",
+            p=ids[report],
+            m=ids[manager],
+        )
+    # Samwise worked at Acme and has moved to Zenith: north sees him, but he is south's now
+    ids["sam"] = _person(graph, "Samwise")
+    for key, company, end in (
+        ("role-sam-acme", "acme", "2024-01-01"),
+        ("role-sam-zen", "zenith", None),
+    ):
+        ids[key] = _edge(
+            graph,
+            "createRole",
+            "RoleInput",
+            personId=ids["sam"],
+            companyId=ids[company],
+            title=f"Title of Sam at {company}",
+            startDate="2020-01-01" if end else "2024-02-01",
+            endDate=end,
+        )
     south = ["zenith", "nomad", "zed", "yan", "nora"]
     south += [k for k in ids if any(s in k for s in ("zed", "zenith", "nora", "yan", "both"))]
+    south += ["role-sam-zen"]
     for key in south:
         w.hidden.add(ids[key])
     w.hidden |= {"Zenith", "Nomad", "Zorro", "Yannick", "Noralee", "ext-Zenith", "ext-Zorro"}
     w.hidden |= {"zorro@example.com", "notes of li and zed", "summary of met-zed"}
     w.hidden |= {"line of deal-zenith", "note of ref-ann-zed", "ext-met-zed", "ext-deal-zenith"}
     w.hidden |= {ids["met-both"], "summary of met-both", "ext-met-both", "notes of zed and cora"}
+    w.hidden |= {"Title of Sam at zenith"}
     w.seen = {ids[k] for k in ids if ids[k] not in w.hidden}
     return w
 
@@ -534,6 +554,27 @@ WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"p": "@bob", "m": "@ann"},
         {"p": "@yan", "m": "@zed"},
     ),
+    # Cora is north's, but her line runs to the south's Zorro: not north's to replace
+    "setReportingLine over a line to the south": (
+        "mutation ($p: ID!, $m: ID!) { setReportingLine(personId: $p, managerId: $m) { id } }",
+        {"p": "@bob", "m": "@ann"},
+        {"p": "@cora", "m": "@ann"},
+    ),
+    # Samwise left Acme for Zenith: an interaction with him is written into Zenith's record
+    "logInteraction with someone now at the south": (
+        'mutation ($o: [ID!]!, $t: [ID!]!) { logInteraction(input: {kind: CALL, at: "2026-11-'
+        '02T10:00:00Z", ourPersonIds: $o, theirPersonIds: $t}) { id } }',
+        {"o": ["@li"], "t": ["@bob"]},
+        {"o": ["@li"], "t": ["@sam"]},
+    ),
+    # an external id the south's interaction holds: no replay of it, and no id in the answer
+    "logInteraction replaying the south's": (
+        "mutation ($o: [ID!]!, $t: [ID!]!, $e: String!) { logInteraction(input: {kind: CALL, "
+        'at: "2026-11-02T10:00:00Z", ourPersonIds: $o, theirPersonIds: $t, externalId: $e}) '
+        "{ id } }",
+        {"o": ["@li"], "t": ["@ann"], "e": "ext-north-call"},
+        {"o": ["@li"], "t": ["@ann"], "e": "ext-met-zed"},
+    ),
 }
 ADMIN_WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "deleteRelationship": (
@@ -557,6 +598,16 @@ ADMIN_WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"id": "@ann"},
         {"id": "@zed"},
     ),
+    "updatePerson who moved to the south": (
+        'mutation ($id: ID!) { updatePerson(id: $id, input: {phone: "123"}) { id } }',
+        {"id": "@bob"},
+        {"id": "@sam"},
+    ),
+    "removeReportingLine to the south": (
+        "mutation ($p: ID!) { removeReportingLine(personId: $p) }",
+        {"p": "@bob"},
+        {"p": "@cora"},
+    ),
     "createReferral": (
         "mutation ($a: ID!, $b: ID!) { createReferral(input: {referrerId: $a, referredId: $b}) "
         "{ id } }",
@@ -576,13 +627,9 @@ ADMIN_WRITES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
 }
 
 
-def _everything(graph: Graph) -> Any:
-    """Every node's and edge's properties but the change feed's, to see that nothing changed."""
-    nodes = graph.read(
-        "MATCH (n) WHERE NOT n:FeedEntry AND NOT n:FeedHead RETURN properties(n) AS p"
-    )
-    edges = graph.read("MATCH ()-[r]->() RETURN properties(r) AS p")
-    return sorted(json.dumps(row["p"], sort_keys=True, default=str) for row in nodes + edges)
+def _everything(graph: Graph) -> Snapshot:
+    """Every node and edge but the change feed's, to see that nothing changed."""
+    return snapshot(graph, frozenset({"FeedEntry", "FeedHead"}))
 
 
 def test_writes_aimed_outside_the_teams_are_forbidden_and_write_nothing(
@@ -666,3 +713,25 @@ def test_the_docs_list_every_fields_rule_as_the_code_has_it() -> None:
     text = (Path(__file__).parents[2] / "docs" / "ACCOUNT_TEAMS.md").read_text()
     listed = text.split("<!-- rules:start -->\n")[1].split("<!-- rules:end -->")[0]
     assert listed == rules_table()
+
+
+def test_figures_are_neither_sorted_nor_filtered_on_for_a_scoped_credential(
+    world: World, graph: Graph
+) -> None:
+    """The stored figures count every tie: sorting or filtering by them would tell a hidden
+    tie's strength. The key-person map and a write's answer show the figures it sees."""
+    for query in (
+        "{ people(sort: {field: STRONGEST_TIE}) { nodes { name } } }",
+        "{ people(filter: {minStrongestTie: 0.9}) { nodes { name } } }",
+    ):
+        assert [e["code"] for e in run(graph, query, NORTH)["errors"]] == ["FORBIDDEN"]
+        assert run(graph, query, ADMIN)["errors"] == []
+    query = """query ($c: ID!) { keyPersonMap(companyId: $c) { entries { relationships {
+      ourPerson { name relationshipCount } } } } }"""
+    entries = ok(graph, query, NORTH, c=world.ids["acme"])["keyPersonMap"]["entries"]
+    counts = {r["ourPerson"]["relationshipCount"] for e in entries for r in e["relationships"]}
+    assert counts == {1}  # Li's tie with Ann; not those with Zorro and Noralee
+    update = (
+        'mutation ($id: ID!) { updatePerson(id: $id, input: {phone: "1"}) { relationshipCount } }'
+    )
+    assert ok(graph, update, NORTH, id=world.ids["li"])["updatePerson"] == {"relationshipCount": 1}
