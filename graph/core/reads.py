@@ -471,9 +471,14 @@ def relationship_page(
     levels: Sequence[Any] | None = None,
     min_strength: float | None = None,
 ) -> Page[PersonRelationship]:
+    query = (
+        relationships.RELATIONSHIP_PAGE
+        if person_id is None
+        else relationships.RELATIONSHIP_PAGE_OF_PERSON
+    )
     return _page(
         graph,
-        relationships.RELATIONSHIP_PAGE,
+        query,
         PersonRelationship.from_row,
         offset,
         limit,

@@ -199,3 +199,19 @@ def test_filter_companies_by_tier_with_us(client: TestClient, graph: Graph) -> N
     assert _names(data(client, COMPANIES, filter={"tier": ["PARTNERSHIP"]})) == ["Partner"]
     both = data(client, COMPANIES, filter={"tier": ["PARTNERSHIP", "PREFERRED_SUPPLIER"]})
     assert _names(both) == ["Partner", "Supplier"]
+
+
+def test_a_persons_relationships_page_holds_theirs_in_either_direction(
+    client: TestClient, graph: Graph
+) -> None:
+    ids = factories.book(graph, ["li", "wang"], {"acme": ["zhou", "sun"]})
+    factories.knows(graph, ids["li"], ids["zhou"], 0.4)
+    factories.knows(graph, ids["sun"], ids["li"], 0.9)  # to Li: found from Li too
+    factories.knows(graph, ids["wang"], ids["zhou"], 0.7)  # not Li's
+    query = """query ($p: ID!) { relationships(filter: {personId: $p}, first: 1) {
+      totalCount nodes { strength fromPerson { name } toPerson { name } } } }"""
+    page = data(client, query, p=ids["li"])
+    assert page["relationships"]["totalCount"] == 2
+    assert page["relationships"]["nodes"] == [
+        {"strength": 0.9, "fromPerson": {"name": "Sun"}, "toPerson": {"name": "Li"}}
+    ]

@@ -23,13 +23,12 @@ CALL (p) {
 RETURN key, relationships
 """
 
-RELATIONSHIP_PAGE: Final[LiteralString] = """
-MATCH (a:Person)-[k:KNOWS]->(b:Person)
-WHERE ($personId IS NULL OR a.id = $personId OR b.id = $personId)
-  AND ($tiers IS NULL OR k.tier IN $tiers)
+# The filters and the order of a page of relationships, after `k` is bound.
+_PAGE_OF: Final[LiteralString] = """
+WHERE ($tiers IS NULL OR k.tier IN $tiers)
   AND ($levels IS NULL OR k.level IN $levels)
   AND ($minStrength IS NULL OR k.strength >= $minStrength)
-WITH a, k, b,
+WITH k,
      CASE $sort
        WHEN 'STRENGTH' THEN k.strength
        WHEN 'UPDATED_AT' THEN k.updatedAt
@@ -39,6 +38,23 @@ ORDER BY sortKey IS NULL,
          CASE WHEN $descending THEN sortKey END DESC,
          CASE WHEN NOT $descending THEN sortKey END ASC,
          k.id ASC
-WITH collect(k {.*, fromId: a.id, toId: b.id}) AS relationships
+WITH collect(k {.*, fromId: startNode(k).id, toId: endNode(k).id}) AS relationships
 RETURN size(relationships) AS total, relationships[$skip..$end] AS page
 """
+
+# Every relationship.
+RELATIONSHIP_PAGE: Final[LiteralString] = (
+    """
+MATCH (:Person)-[k:KNOWS]->(:Person)
+"""
+    + _PAGE_OF
+)
+
+# One person's, from the person found by id (a filter on either end's id would scan every
+# relationship: 3.3 s at 100,000 people and 1.4M relationships).
+RELATIONSHIP_PAGE_OF_PERSON: Final[LiteralString] = (
+    """
+MATCH (:Person {id: $personId})-[k:KNOWS]-(:Person)
+"""
+    + _PAGE_OF
+)
