@@ -285,7 +285,11 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     assert rest.split("\r\n\r\n", 1)[1] == '{"data":{"__typename":"Query"}}'
     assert code == 0
     lines = server.log_lines()
-    access = [line for line in lines if line.get("request_id") == "in-flight-1"]
+    access = [
+        line
+        for line in lines
+        if line.get("request_id") == "in-flight-1" and line.get("logger") == "guanxi.http"
+    ]
     assert len(access) == 1, lines
     assert access[0]["operation"] == "Slow" and access[0]["status"] == 200
     assert access[0]["duration_ms"] >= 1000
