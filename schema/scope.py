@@ -11,7 +11,7 @@ cannot be served before someone has decided what a scoped credential gets of it.
   does not answers NOT_FOUND (as for an id that names nothing), a write FORBIDDEN. With
   `required=True` a scoped credential must give one (a list of every customer's items would
   not be its own).
-- `OWN`: the resolver scopes its answer itself (the companies page filters by team).
+- `own(how)`: the resolver scopes its answer itself (the companies page filters by team).
 - `refused(why)`: FORBIDDEN for a scoped credential; `why` says what to use instead.
 
 Credentials of every customer (no teams) pass every rule untouched.
