@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from graph.cypher.auth import scope as cypher
 from graph.db import cache
 from graph.db.connection import Graph
-from graph.db.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -52,16 +51,6 @@ class Visibility:
 
     def all_companies(self, ids: Iterable[str]) -> bool:
         return self.companies is None or all(id_ in self.companies for id_ in ids)
-
-    def check_company(self, id_: str) -> None:
-        """Forbidden when the company is outside the credential's account teams (a write)."""
-        if not self.company(id_):
-            raise Forbidden(f"the company '{id_}' is not a customer of your account teams")
-
-    def check_person(self, id_: str) -> None:
-        """Forbidden when the person is outside the credential's account teams (a write)."""
-        if not self.person(id_):
-            raise Forbidden(f"the person '{id_}' is not at a customer of your account teams")
 
 
 EVERYTHING = Visibility()

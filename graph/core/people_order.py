@@ -107,10 +107,12 @@ class PeopleOrder:
         limit: int,
         styles: Sequence[str] | None,
         min_strongest_tie: float | None,
+        skip_unknown: bool = False,
     ) -> tuple[list[str], int] | None:
         """The ids of one page of the people a search found (id -> rank) who pass the
         filters, by rank and then as `sorted_by`, and how many pass; None when one of them is
-        not in the order (added since it was read: the caller asks the statement)."""
+        not in the order (added since it was read: the caller asks the statement), unless
+        `skip_unknown`: then they are left out."""
         order = self.sorted_by(sort, descending)
         with self._lock:
             places = self._places.get((sort, descending))
@@ -121,6 +123,8 @@ class PeopleOrder:
         for id_, rank in ranks.items():
             place = places.get(id_)
             if place is None:
+                if skip_unknown:
+                    continue
                 return None
             found.append((rank, place))
         found.sort()

@@ -334,36 +334,34 @@ def person_page(
     `among` (not with a company): only these people (a scoped credential's)."""
     if among is not None and company_id is not None:
         raise ValueError("`among` is for pages of everyone or of a search")
-    if among is not None and search is None:
-        kept = people_order(graph).ranked_page_ids(
-            dict.fromkeys(among, 0),
+    ranks: dict[str, int] | None = None
+    if search is None and among is not None:
+        ranks = dict.fromkeys(among, 0)
+    elif search is not None and company_id is None and exact_key(search):
+        # the keys alone find, count and rank the people a short term matches (SearchKey);
+        # the kept orders sort them (at 100,000 people "gm", 3,271 people: no person read)
+        ranks = {}
+        keyed = graph.read(search_statements.PERSON_KEYS_FOUND, key=search, length=len(search))
+        for row in sorted(keyed, key=lambda row: int(row["rank"])):  # the best rank first
+            for id_ in row["items"]:
+                ranks.setdefault(str(id_), int(row["rank"]))
+        if among is not None:
+            ranks = {id_: rank for id_, rank in ranks.items() if id_ in among}
+    if ranks is not None:
+        ranked = people_order(graph).ranked_page_ids(
+            ranks,
             sort=sort,
             descending=descending,
             offset=offset,
             limit=limit,
             styles=_names(styles),
             min_strongest_tie=min_strongest_tie,
+            # everyone `among` sees: one who joined since the order was read is left out
+            # until it is read again (a search asks the statement for them instead)
+            skip_unknown=search is None,
         )
-        if kept is not None:
-            return _people_page(graph, *kept, offset)
-        # someone seen joined since the order was read: the ids in the order, filtered
-        order = people_order(graph)
-        seen_ids: list[str] = []
-        start = 0
-        while True:
-            chunk, total = order.page_ids(
-                sort=sort,
-                descending=descending,
-                offset=start,
-                limit=10_000,
-                styles=_names(styles),
-                min_strongest_tie=min_strongest_tie,
-            )
-            seen_ids += [id_ for id_ in chunk if id_ in among]
-            start += 10_000
-            if start >= total:
-                page_ids = seen_ids[offset : offset + limit]
-                return _people_page(graph, page_ids, len(seen_ids), offset)
+        if ranked is not None:
+            return _people_page(graph, *ranked, offset)
     if search is None and company_id is None:
         ids, total = people_order(graph).page_ids(
             sort=sort,
@@ -374,27 +372,6 @@ def person_page(
             min_strongest_tie=min_strongest_tie,
         )
         return _people_page(graph, ids, total, offset)
-    if search is not None and company_id is None and exact_key(search):
-        # the keys alone find, count and rank the people a short term matches (SearchKey);
-        # the kept orders sort them (at 100,000 people "gm", 3,271 people: no person read)
-        ranks: dict[str, int] = {}
-        keyed = graph.read(search_statements.PERSON_KEYS_FOUND, key=search, length=len(search))
-        for row in sorted(keyed, key=lambda row: int(row["rank"])):  # the best rank first
-            for id_ in row["items"]:
-                ranks.setdefault(str(id_), int(row["rank"]))
-        if among is not None:
-            ranks = {id_: rank for id_, rank in ranks.items() if id_ in among}
-        ranked = people_order(graph).ranked_page_ids(
-            ranks,
-            sort=sort,
-            descending=descending,
-            offset=offset,
-            limit=limit,
-            styles=_names(styles),
-            min_strongest_tie=min_strongest_tie,
-        )
-        if ranked is not None:
-            return _people_page(graph, *ranked, offset)
     query = people.PERSON_SEARCH if search is not None else people.PEOPLE_AT_COMPANY_PAGE
     if among is not None:  # a search: everyone it finds, then those among them
         everyone = person_page(
